@@ -210,7 +210,8 @@ def test_bad_field_values(edit_yaml, data_copy, change, field):
 
 
 def test_route_needs_two_stops(edit_yaml, data_copy):
-    edit_yaml("places.yaml", lambda d: entry(d, "lachin-corridor").update(route=[{"geonames": 174895, "name": "Goris"}]))
+    one_stop = [{"geonames": 174895, "name": "Goris"}]
+    edit_yaml("places.yaml", lambda d: entry(d, "lachin-corridor").update(route=one_stop))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
     assert_names(info.value, "lachin-corridor", "route")
