@@ -129,6 +129,7 @@ def find_passages(blocks: list[Block], places: list[Place]) -> dict[str, list[Pa
 
 def first_mention_order(passages: dict[str, list[Passage]]) -> list[str]:
     """Slugs in the order the article introduces them; places it never names come last."""
+
     def key(slug: str) -> tuple[int, int]:
         ps = passages[slug]
         return (ps[0].block, ps[0].spans[0][0]) if ps else (10**9, 0)

@@ -24,6 +24,7 @@ class Figure:
     value: float
     unit: str
     published: PublishedFigure | None = None
+    ends: tuple[str, ...] = ()  # the places or geometry references a distance joins
 
     @property
     def deviation(self) -> float | None:
@@ -49,6 +50,9 @@ class Atlas:
 
     def shape(self, place: Place) -> Shape | None:
         return self.shapes.get(place.geometry_ref) if place.geometry_ref else None
+
+    def distances_for(self, place: Place) -> list[Figure]:
+        return [d for d in self.distances if place.slug in d.ends or place.geometry_ref in d.ends]
 
     def figure(self, place: Place) -> Figure | None:
         """Area of a region or length of a route; None for points and clipped countries."""
@@ -85,7 +89,7 @@ def load_distances(path: Path, places: dict[str, Place], shapes: dict[str, Shape
                 raise DataError(path.name, "missing or not a string", entry=entry, field=key)
         a = _resolve(item["from"], places, shapes, path.name, entry, "from")
         b = _resolve(item["to"], places, shapes, path.name, entry, "to")
-        figures.append(Figure(item["label"], distance_km(a.geom, b.geom), "km"))
+        figures.append(Figure(item["label"], distance_km(a.geom, b.geom), "km", ends=(item["from"], item["to"])))
     return figures
 
 
@@ -103,9 +107,16 @@ def check_passages(file: str, places: list[Place], passages: dict[str, list[Pass
     """Every place is either mentioned or says why not, and never both."""
     for place in places:
         if not passages[place.slug] and not place.no_passage:
-            raise DataError(file, "no passage of the article mentions this place; add a mention form or 'no_passage'", entry=place.slug, field="mentions")
+            raise DataError(
+                file,
+                "no passage of the article mentions this place; add a mention form or 'no_passage'",
+                entry=place.slug,
+                field="mentions",
+            )
         if passages[place.slug] and place.no_passage:
-            raise DataError(file, "the article does mention this place; remove 'no_passage'", entry=place.slug, field="no_passage")
+            raise DataError(
+                file, "the article does mention this place; remove 'no_passage'", entry=place.slug, field="no_passage"
+            )
 
 
 def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:

@@ -17,8 +17,7 @@ from geo.errors import DataError
 from geo.geometry import Shape
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KINDS = ("capital", "city", "exclave", "region", "country", "route", "official term")
-AREA_KINDS = ("exclave", "region", "country", "official term")
+KINDS = ("capital", "city", "exclave", "region", "wider region", "country", "route", "official term")
 REQUIRED = ("slug", "name", "kind", "description", "geometry", "sources", "mentions")
 # A point may sit this far (degrees, about 1 km) outside the simplified outline it claims.
 WITHIN_TOLERANCE = 0.01
@@ -103,7 +102,9 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
             raise DataError(file, "missing required field", entry=entry, field=key)
     slug = raw["slug"]
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
-        raise DataError(file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug")
+        raise DataError(
+            file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug"
+        )
     kind = _text(file, entry, raw, "kind")
     if kind not in KINDS:
         raise DataError(file, f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", entry=entry, field="kind")
@@ -115,13 +116,23 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
         raise DataError(file, "must be a non-empty mapping", entry=entry, field="sources")
     other_names = []
     for i, other in enumerate(raw.get("other_names") or []):
-        if not isinstance(other, dict) or not isinstance(other.get("name"), str) or not isinstance(other.get("usage"), str):
+        if (
+            not isinstance(other, dict)
+            or not isinstance(other.get("name"), str)
+            or not isinstance(other.get("usage"), str)
+        ):
             raise DataError(file, f"item {i + 1} needs 'name' and 'usage' strings", entry=entry, field="other_names")
         other_names.append(OtherName(other["name"].strip(), other["usage"].strip()))
     route = []
     for i, stop in enumerate(raw.get("route") or []):
-        if not isinstance(stop, dict) or not isinstance(stop.get("geonames"), int) or not isinstance(stop.get("name"), str):
-            raise DataError(file, f"stop {i + 1} needs an integer 'geonames' id and a 'name'", entry=entry, field="route")
+        if (
+            not isinstance(stop, dict)
+            or not isinstance(stop.get("geonames"), int)
+            or not isinstance(stop.get("name"), str)
+        ):
+            raise DataError(
+                file, f"stop {i + 1} needs an integer 'geonames' id and a 'name'", entry=entry, field="route"
+            )
         route.append(RouteStop(stop["geonames"], stop["name"]))
     if kind == "route" and len(route) < 2:
         raise DataError(file, "a route needs at least two stops", entry=entry, field="route")
@@ -164,10 +175,14 @@ def _check_links(file: str, places: list[Place], shapes: dict[str, Shape]) -> No
         seen[place.slug] = place.slug
         for form in (*place.mentions, *place.adjectives):
             if form in forms:
-                raise DataError(file, f"mention {form!r} is already used by '{forms[form]}'", entry=place.slug, field="mentions")
+                raise DataError(
+                    file, f"mention {form!r} is already used by '{forms[form]}'", entry=place.slug, field="mentions"
+                )
             forms[form] = place.slug
         if place.geometry_ref is not None and place.geometry_ref not in shapes:
-            raise DataError(file, f"unknown geometry reference {place.geometry_ref!r}", entry=place.slug, field="geometry")
+            raise DataError(
+                file, f"unknown geometry reference {place.geometry_ref!r}", entry=place.slug, field="geometry"
+            )
         if place.kind == "route" and place.geometry_ref and not place.geometry_ref.startswith("route:"):
             raise DataError(file, "a route's geometry must be a route: reference", entry=place.slug, field="geometry")
     for place in places:

@@ -35,7 +35,17 @@ FRAME = box(15.0, 24.0, 64.0, 58.0)
 NAKHCHIVAN_UNITS = ["Babək", "Culfa", "Kangarli", "Naxçıvan", "Ordubad", "Sədərək", "Şahbuz", "Şərur"]
 # Natural Earth names two of these units oddly (the Khojaly district is "Stepanakert",
 # Khankendi city is "Xocalı"); both are in the region, so the union is right.
-KARABAKH_ECONOMIC_UNITS = ["Ağcabədi", "Ağdam", "Bərdə", "Füzuli", "Stepanakert", "Xocalı", "Xocavənd", "Şuşa", "Tərtər"]
+KARABAKH_ECONOMIC_UNITS = [
+    "Ağcabədi",
+    "Ağdam",
+    "Bərdə",
+    "Füzuli",
+    "Stepanakert",
+    "Xocalı",
+    "Xocavənd",
+    "Şuşa",
+    "Tərtər",
+]
 # Tolerances in degrees: about 300 m for regions, about 2 km for the country basemap.
 REGION_TOLERANCE = 0.003
 COUNTRY_TOLERANCE = 0.02
@@ -65,7 +75,12 @@ def chain_ring(pieces: list[LineString]) -> Polygon:
 
 def feature(ref: str, layer: str, geom, **props) -> dict:
     geom = set_precision(geom, PRECISION)
-    return {"type": "Feature", "id": ref, "properties": {"ref": ref, "layer": layer, **props}, "geometry": mapping(geom)}
+    return {
+        "type": "Feature",
+        "id": ref,
+        "properties": {"ref": ref, "layer": layer, **props},
+        "geometry": mapping(geom),
+    }
 
 
 def build(gpkg: Path) -> dict:
@@ -102,7 +117,12 @@ def build(gpkg: Path) -> dict:
     for ref, geom, source in regions:
         features.append(feature(ref, "region", geom.simplify(REGION_TOLERANCE), source=f"Natural Earth {source}"))
     features.append(
-        feature("ne:ceasefire-1994", "line", ceasefire.simplify(REGION_TOLERANCE / 3), source="Natural Earth disputed_borders: Ceasefire Line 1994")
+        feature(
+            "ne:ceasefire-1994",
+            "line",
+            ceasefire.simplify(REGION_TOLERANCE / 3),
+            source="Natural Earth disputed_borders: Ceasefire Line 1994",
+        )
     )
 
     for _, row in countries.sort_values("ISO_A3").iterrows():
@@ -134,12 +154,20 @@ def build(gpkg: Path) -> dict:
     for gid in sorted(point_ids):
         city = cities[str(gid)]
         features.append(
-            feature(f"geonames:{gid}", "point", Point(city["longitude"], city["latitude"]), name=city["name"], source="GeoNames")
+            feature(
+                f"geonames:{gid}",
+                "point",
+                Point(city["longitude"], city["latitude"]),
+                name=city["name"],
+                source="GeoNames",
+            )
         )
     for place in places:
         if not place.get("route"):
             continue
-        coords = [(cities[str(s["geonames"])]["longitude"], cities[str(s["geonames"])]["latitude"]) for s in place["route"]]
+        coords = [
+            (cities[str(s["geonames"])]["longitude"], cities[str(s["geonames"])]["latitude"]) for s in place["route"]
+        ]
         features.append(
             feature(
                 f"route:{place['slug']}",

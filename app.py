@@ -1,0 +1,167 @@
+"""Explore: the map of every place the article names, with the passages beside it."""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.atlas import Atlas, load_atlas
+from geo.links import place_link, read_place_param, search_places
+from geo.maps import build_map, highlight_group, place_bounds, view_for
+from geo.panel import (
+    credits_html,
+    other_names_html,
+    passage_paragraph_html,
+    passage_sentence_html,
+    place_figures,
+)
+
+MAP_HEIGHT = 640
+KIND_LABELS = {
+    "country": "Countries",
+    "capital": "Cities",
+    "city": "Cities",
+    "region": "Regions",
+    "exclave": "Regions",
+    "wider region": "Regions",
+    "official term": "Azerbaijani official terms",
+    "route": "Routes",
+}
+PAGE_CSS = """
+<style>
+mark { background: #ffd166; padding: 0 2px; border-radius: 2px; }
+.atlas-passage { font-size: 1.05rem; line-height: 1.55; border-left: 4px solid #b5452b;
+  padding: 2px 0 2px 12px; margin: 6px 0; }
+.atlas-names { margin: 0 0 8px 0; padding-left: 18px; }
+.atlas-credits { font-size: .85rem; color: #555; line-height: 1.6; }
+</style>
+"""
+
+
+@st.cache_resource
+def atlas() -> Atlas:
+    return load_atlas()
+
+
+def base_map():
+    # Built on each run (about 50 ms): folium objects are mutated by rendering, so a
+    # cached one cannot be shared between sessions safely. Its script is identical on
+    # every run, so streamlit-folium keeps the drawn map and only moves the view.
+    return build_map(atlas())
+
+
+def select(slug: str | None) -> None:
+    if slug:
+        st.query_params["place"] = slug
+    else:
+        st.query_params.pop("place", None)
+
+
+def place_list(data: Atlas, selected: str | None) -> None:
+    st.sidebar.markdown("### Places in the article")
+    query = st.sidebar.text_input("Search names and aliases", placeholder="e.g. Khankendi, Zangezur, Shushi")
+    found = search_places(data.places, query)
+    if not found:
+        st.sidebar.info("No place has that name. Try another spelling.")
+    groups: dict[str, list] = {}
+    for place in found:
+        groups.setdefault(KIND_LABELS[place.kind], []).append(place)
+    for label, places in groups.items():
+        st.sidebar.markdown(f"**{label}**")
+        for place in places:
+            count = len(data.passages[place.slug])
+            text = f"{place.name} · {count} passage{'s' if count != 1 else ''}"
+            st.sidebar.button(
+                text,
+                key=f"pick-{place.slug}",
+                on_click=select,
+                args=(place.slug,),
+                type="primary" if place.slug == selected else "secondary",
+                use_container_width=True,
+            )
+
+
+def place_panel(data: Atlas, slug: str | None) -> None:
+    if slug is None:
+        st.markdown("### Pick a place")
+        st.markdown(
+            "Click a place on the map or in the list to read every passage of the article that mentions it. "
+            f"The article names **{sum(1 for p in data.places if data.passages[p.slug])} places**; "
+            "the map also shows a few it refers to without naming them."
+        )
+        for figure in data.distances:
+            st.markdown(f"- {escape(figure.label)}: **{figure.value:,.0f} {figure.unit}**")
+        return
+    place = data.by_slug[slug]
+    st.markdown(f"## {escape(place.name)}")
+    st.caption(place.kind.capitalize() + (" · indicative route" if place.indicative else ""))
+    st.markdown(other_names_html(place), unsafe_allow_html=True)
+    st.markdown(escape(place.description))
+    for line in place_figures(data, place):
+        st.markdown(f"- {escape(line)}")
+    if place.geometry_note:
+        st.info(place.geometry_note)
+    link = place_link(st.context.url or "http://localhost:8501/", slug)
+    st.markdown("**Link to this place** (copy button on the right)")
+    st.code(link, language=None)
+    passages = data.passages[slug]
+    if not passages:
+        st.markdown("**Not named in the article.** " + escape(place.no_passage or ""))
+        return
+    st.markdown(f"**{len(passages)} passage{'s' if len(passages) != 1 else ''} in the article**")
+    for i, passage in enumerate(passages, 1):
+        st.markdown(f'<div class="atlas-passage">{passage_sentence_html(passage)}</div>', unsafe_allow_html=True)
+        with st.expander(f"Read the whole paragraph ({i})"):
+            st.markdown(passage_paragraph_html(passage), unsafe_allow_html=True)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    data = atlas()
+    request = read_place_param(st.query_params.get_all("place") or None, data.places)
+    selected = request.slug
+
+    st.title("Karabakh Atlas")
+    st.caption(
+        f"Every place in “{data.meta['title']}” by {data.meta['author']} ({data.meta['publisher']}, 28 September 2023)"
+    )
+    if request.notice:
+        st.warning(request.notice)
+        if request.suggestions:
+            st.markdown("Did you mean:")
+            cols = st.columns(len(request.suggestions))
+            for col, slug in zip(cols, request.suggestions, strict=True):
+                col.button(data.by_slug[slug].name, key=f"suggest-{slug}", on_click=select, args=(slug,))
+
+    place_list(data, selected)
+    map_col, panel_col = st.columns([3, 2], gap="medium")
+    with map_col:
+        bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+        center, zoom = view_for(bounds, 760, MAP_HEIGHT)
+        highlight = highlight_group(data, data.by_slug[selected]) if selected else None
+        result = st_folium(
+            base_map(),
+            key="atlas-map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            center=center,
+            zoom=zoom,
+            feature_group_to_add=highlight,
+            returned_objects=["last_active_drawing"],
+        )
+        clicked = ((result or {}).get("last_active_drawing") or {}).get("properties", {}).get("slug")
+        if clicked and clicked != st.session_state.get("map-click") and clicked in data.by_slug:
+            st.session_state["map-click"] = clicked
+            if clicked != selected:
+                select(clicked)
+                st.rerun()
+    with panel_col:
+        place_panel(data, selected)
+    st.divider()
+    st.markdown(credits_html(data.meta), unsafe_allow_html=True)
+
+
+main()

@@ -1,0 +1,295 @@
+"""Turn the atlas into a folium map: every place drawn by kind, with no CDN asset.
+
+The base map carries no selection, so a page can keep it unchanged between clicks
+(streamlit-folium then only moves the view) and send the highlight separately.
+Every string that reaches Leaflet's HTML (tooltips, the legend) is escaped here.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.assets import STREAMLIT_ASSET_BASE, asset_links
+from geo.atlas import Atlas
+from geo.gazetteer import Place
+
+SEA = "#d7e6ef"
+DEFAULT_CENTER = (40.0, 46.2)
+DEFAULT_ZOOM = 7
+OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+CREDIT = "Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0)"
+
+# One style per kind of place; the legend is drawn from this table too.
+STYLES: dict[str, dict[str, Any]] = {
+    "basemap": {"color": "#a9a49a", "weight": 0.6, "fillColor": "#f6f3ec", "fillOpacity": 1.0},
+    "country": {"color": "#7d776c", "weight": 1.4, "fillOpacity": 0.0, "dashArray": None},
+    "region": {"color": "#b5452b", "weight": 2.2, "fillColor": "#e07a5f", "fillOpacity": 0.18},
+    "wider": {"color": "#4a6c6f", "weight": 2, "fillOpacity": 0.0, "dashArray": "12 6 2 6"},
+    "term": {"color": "#6a4c93", "weight": 1.8, "fillColor": "#9d7cc4", "fillOpacity": 0.10, "dashArray": "2 5"},
+    "route": {"color": "#1d6fa5", "weight": 4, "dashArray": "10 8", "opacity": 0.95},
+    "city": {"color": "#222222", "weight": 1.5, "fill": True, "fillColor": "#f2c14e", "fillOpacity": 1.0, "radius": 7},
+    "capital": {"color": "#222222", "weight": 2, "fill": True, "fillColor": "#d1495b", "fillOpacity": 1.0, "radius": 8},
+    "ceasefire": {"color": "#8b1e3f", "weight": 2.5, "dashArray": "1 6", "lineCap": "round"},
+    "highlight": {
+        "color": "#111111",
+        "weight": 5,
+        "fill": True,
+        "fillColor": "#ffd166",
+        "fillOpacity": 0.35,
+        "opacity": 1,
+    },
+}
+# Which layer of the layer control each kind of place goes into.
+GROUPS = {
+    "country": "Countries",
+    "region": "Regions",
+    "exclave": "Regions",
+    "wider region": "Regions",
+    "official term": "Azerbaijani official terms",
+    "route": "Routes (indicative)",
+    "city": "Cities",
+    "capital": "Cities",
+}
+# Drawing order: large areas first so that routes and towns stay clickable on top.
+KIND_ORDER = ("wider region", "country", "region", "exclave", "official term", "route", "city", "capital")
+GROUP_ORDER = ("Countries", "Regions", "Azerbaijani official terms", "Routes (indicative)", "Cities")
+LEGEND = (
+    ("region", "Region (outlined area)"),
+    ("term", "Azerbaijani official term"),
+    ("route", "Route, indicative only"),
+    ("city", "City or town"),
+    ("capital", "Capital"),
+    ("country", "Country named in the article"),
+    ("wider", "South Caucasus"),
+    ("ceasefire", "1994 ceasefire line (layer)"),
+)
+
+
+def style_key(place: Place) -> str:
+    if place.kind == "official term":
+        return "term"
+    if place.kind == "exclave":
+        return "region"
+    if place.kind == "wider region":
+        return "wider"
+    return place.kind
+
+
+def place_feature(place: Place, geom: BaseGeometry) -> dict[str, Any]:
+    """A GeoJSON feature whose properties identify the place when it is clicked."""
+    return {
+        "type": "Feature",
+        "properties": {"slug": place.slug, "name": html.escape(place.name), "kind": place.kind},
+        "geometry": mapping(geom),
+    }
+
+
+def _style(key: str):
+    style = {k: v for k, v in STYLES[key].items() if k != "radius"}
+    return lambda _feature: style
+
+
+def _place_layer(place: Place, geom: BaseGeometry, key: str, name: str | None = None) -> folium.GeoJson:
+    label = html.escape(place.name) + (" (indicative)" if place.indicative else "")
+    marker = None
+    # Towns carry a permanent label so a projected map reads without hovering.
+    tooltip = folium.Tooltip(label, sticky=True)
+    if geom.geom_type == "Point":
+        marker = folium.CircleMarker(radius=STYLES[key].get("radius", 7))
+        tooltip = folium.Tooltip(label, permanent=True, direction="right", class_name="atlas-label")
+    return folium.GeoJson(
+        place_feature(place, geom),
+        name=name,
+        style_function=_style(key),
+        highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.35},
+        tooltip=tooltip,
+        marker=marker,
+        control=False,
+    )
+
+
+def legend_html() -> str:
+    """The legend as an HTML fragment; every label is a fixed string of this module."""
+    rows = []
+    for key, label in LEGEND:
+        s = STYLES[key]
+        if key in ("city", "capital"):
+            swatch = (
+                f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
+                f'background:{s["fillColor"]};border:2px solid {s["color"]}"></span>'
+            )
+        elif key in ("route", "ceasefire"):
+            dash = "dashed" if key == "route" else "dotted"
+            swatch = f'<span style="display:inline-block;width:26px;border-top:3px {dash} {s["color"]}"></span>'
+        else:
+            fill = s.get("fillColor", "transparent")
+            swatch = (
+                f'<span style="display:inline-block;width:22px;height:12px;background:{fill}40;'
+                f'border:2px {"dashed" if key == "term" else "solid"} {s["color"]}"></span>'
+            )
+        rows.append(f'<div class="atlas-legend-row">{swatch}<span>{html.escape(label)}</span></div>')
+    return '<div class="atlas-legend" role="region" aria-label="Legend"><b>Legend</b>' + "".join(rows) + "</div>"
+
+
+class _Legend(MacroElement):
+    """A fixed legend in the map's lower-left corner, as a Leaflet control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div");
+                div.innerHTML = {{ this.html | tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str):
+        super().__init__()
+        self.html = html_text
+
+
+MAP_CSS = (
+    """
+<style>
+.folium-map, .leaflet-container { background: SEA_COLOUR; }
+.atlas-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 6px;
+  font: 12px/1.5 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
+.atlas-legend-row { display: flex; align-items: center; gap: 7px; }
+.leaflet-tooltip { font: 14px system-ui, sans-serif; }
+.leaflet-tooltip.atlas-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 4px;
+  font-weight: 600; color: #222; }
+.leaflet-tooltip.atlas-label::before { display: none; }
+</style>
+""".replace("SEA_COLOUR", SEA)
+)
+
+
+def build_map(
+    atlas: Atlas,
+    *,
+    selected: str | None = None,
+    asset_base: str = STREAMLIT_ASSET_BASE,
+    osm_default: bool = False,
+) -> folium.Map:
+    """The whole atlas as one map; with `selected`, also highlight that place and fit to it."""
+    m = folium.Map(
+        location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, prefer_canvas=False
+    )
+    m.default_js, m.default_css = asset_links(asset_base)
+    m.get_root().header.add_child(Element(MAP_CSS))
+
+    folium.FeatureGroup(name="No background tiles (offline)", overlay=False, show=not osm_default).add_to(m)
+    folium.TileLayer(
+        "OpenStreetMap", name="OpenStreetMap (online)", attr=OSM_ATTRIBUTION, overlay=False, show=osm_default
+    ).add_to(m)
+
+    basemap = folium.FeatureGroup(name="Natural Earth outlines", control=False)
+    countries = [s for s in atlas.shapes.values() if s.layer == "country"]
+    folium.GeoJson(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "properties": {}, "geometry": mapping(s.geom)} for s in countries],
+        },
+        style_function=_style("basemap"),
+        interactive=False,
+        control=False,
+        attr=CREDIT,
+    ).add_to(basemap)
+    basemap.add_to(m)
+
+    ceasefire = atlas.shapes.get("ne:ceasefire-1994")
+    if ceasefire is not None:
+        line = folium.FeatureGroup(name="1994 ceasefire line", show=False)
+        folium.GeoJson(
+            mapping(ceasefire.geom), style_function=_style("ceasefire"), tooltip="1994 ceasefire line (Natural Earth)"
+        ).add_to(line)
+        line.add_to(m)
+
+    groups = {name: folium.FeatureGroup(name=name) for name in GROUP_ORDER}
+    drawing_order = sorted((p for p in atlas.places if p.geometry_ref), key=lambda p: KIND_ORDER.index(p.kind))
+    for place in drawing_order:
+        geom = atlas.shapes[place.geometry_ref].geom
+        _place_layer(place, geom, style_key(place)).add_to(groups[GROUPS[place.kind]])
+    for name in GROUP_ORDER:
+        groups[name].add_to(m)
+
+    _Legend(legend_html()).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+
+    if selected and selected in atlas.by_slug:
+        highlight_group(atlas, atlas.by_slug[selected]).add_to(m)
+        bounds = place_bounds(atlas, atlas.by_slug[selected])
+        if bounds:
+            m.fit_bounds(bounds, max_zoom=10)
+    return m
+
+
+def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
+    """The selected place drawn on top in a strong style (empty if it has no geometry)."""
+    group = folium.FeatureGroup(name="Selected place", control=False)
+    shape = atlas.shape(place)
+    if shape is None:
+        return group
+    style = dict(STYLES["highlight"])
+    if shape.geom.geom_type in ("LineString", "MultiLineString"):
+        style.update(color="#ffb703", weight=8, opacity=0.9)
+    folium.GeoJson(
+        place_feature(place, shape.geom),
+        style_function=lambda _f: style,
+        marker=folium.CircleMarker(radius=13) if shape.geom.geom_type == "Point" else None,
+        tooltip=folium.Tooltip(html.escape(place.name)),
+        control=False,
+    ).add_to(group)
+    return group
+
+
+def place_bounds(atlas: Atlas, place: Place) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of a place, padded so points get some context."""
+    shape = atlas.shape(place)
+    if shape is None:
+        return None
+    west, south, east, north = shape.geom.bounds
+    # A town alone would fill the screen: show about 150 km around it instead.
+    pad = 0.7 if shape.geom.geom_type == "Point" else 0.0
+    return [[south - pad, west - pad], [north + pad, east + pad]]
+
+
+def view_for(
+    bounds: list[list[float]] | None, width_px: int = 800, height_px: int = 600, max_zoom: int = 10
+) -> tuple[tuple[float, float], int]:
+    """Centre and the largest whole zoom at which the bounds fit a map of this size.
+
+    streamlit-folium can move the view without rebuilding the map only through
+    `center` and `zoom`, so fitting to bounds is worked out here (Web Mercator).
+    """
+    if not bounds:
+        return DEFAULT_CENTER, DEFAULT_ZOOM
+    (south, west), (north, east) = bounds
+
+    def merc_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_frac = max(east - west, 1e-6) / 360
+    lat_frac = max(merc_y(north) - merc_y(south), 1e-6) / (2 * math.pi)
+    zoom_x = math.log2(width_px * 0.9 / 256 / lon_frac)
+    zoom_y = math.log2(height_px * 0.9 / 256 / lat_frac)
+    zoom = int(max(1, min(max_zoom, math.floor(min(zoom_x, zoom_y)))))
+    center_lat = math.degrees(math.atan(math.sinh((merc_y(north) + merc_y(south)) / 2)))
+    return (round(center_lat, 5), round((west + east) / 2, 5)), zoom
