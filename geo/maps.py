@@ -92,13 +92,18 @@ def place_feature(place: Place, geom: BaseGeometry) -> dict[str, Any]:
     }
 
 
+def tooltip_text(text: str) -> str:
+    """Escape text for a folium Tooltip, which lands inside a JavaScript template literal."""
+    return html.escape(text).replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
 def _style(key: str):
     style = {k: v for k, v in STYLES[key].items() if k != "radius"}
     return lambda _feature: style
 
 
 def _place_layer(place: Place, geom: BaseGeometry, key: str, name: str | None = None) -> folium.GeoJson:
-    label = html.escape(place.name) + (" (indicative)" if place.indicative else "")
+    label = tooltip_text(place.name) + (" (indicative)" if place.indicative else "")
     marker = None
     # Towns carry a permanent label so a projected map reads without hovering.
     tooltip = folium.Tooltip(label, sticky=True)
@@ -253,7 +258,7 @@ def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
         place_feature(place, shape.geom),
         style_function=lambda _f: style,
         marker=folium.CircleMarker(radius=13) if shape.geom.geom_type == "Point" else None,
-        tooltip=folium.Tooltip(html.escape(place.name)),
+        tooltip=folium.Tooltip(tooltip_text(place.name)),
         control=False,
     ).add_to(group)
     return group
