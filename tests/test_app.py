@@ -1,0 +1,165 @@
+"""The Explore page (app.py) run headless with Streamlit's AppTest: query parameters, selection, notices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+HOSTILE = "<script>alert(1)</script>"
+
+
+def run_app(place=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if place is not None:
+        at.query_params["place"] = place
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def markdown_values(at: AppTest, html_only: bool = False) -> list[str]:
+    return [m.value for m in at.markdown if not html_only or m.proto.allow_html]
+
+
+def all_text(at: AppTest) -> str:
+    parts = markdown_values(at)
+    parts += [e.value for e in at.warning] + [e.value for e in at.info] + [e.value for e in at.caption]
+    parts += [e.value for e in at.title] + [e.value for e in at.code]
+    return "\n".join(parts)
+
+
+def heading(at: AppTest) -> str | None:
+    return next((v for v in markdown_values(at) if v.startswith("## ")), None)
+
+
+def place_buttons(at: AppTest) -> list[str]:
+    return [b.key.removeprefix("pick-") for b in at.sidebar.button if b.key and b.key.startswith("pick-")]
+
+
+@pytest.fixture(scope="module")
+def plain():
+    return run_app()
+
+
+def test_no_place_shows_the_prompt_and_no_notice(plain):
+    assert "### Pick a place" in markdown_values(plain)
+    assert heading(plain) is None
+    assert not plain.warning
+    assert "place" not in plain.query_params
+
+
+def test_the_list_holds_every_place_with_its_passage_count(plain, atlas):
+    assert place_buttons(plain) and set(place_buttons(plain)) == set(atlas.by_slug)
+    baku = plain.button(key="pick-baku")
+    count = len(atlas.passages["baku"])
+    assert baku.label == f"Baku · {count} passage{'s' if count != 1 else ''}"
+    labels = [m.value for m in plain.sidebar.markdown]
+    for group in ("**Countries**", "**Cities**", "**Regions**", "**Routes**"):
+        assert group in labels
+
+
+def test_the_footer_credits_the_article_and_sources(plain, atlas):
+    footer = next(v for v in markdown_values(plain, html_only=True) if v.startswith('<div class="atlas-credits">'))
+    assert atlas.meta["author"] in footer
+    assert "GeoNames" in footer and "Natural Earth" in footer
+
+
+def test_a_valid_place_opens_its_panel_and_passages():
+    at = run_app("baku")
+    assert heading(at) == "## Baku"
+    passages = [v for v in markdown_values(at, html_only=True) if 'class="atlas-passage"' in v]
+    assert passages and all("<mark>Baku</mark>" in p for p in passages)
+    assert not at.warning
+    assert at.query_params["place"] == "baku"
+    assert any(c.value.endswith("?place=baku") for c in at.code)
+    assert at.button(key="pick-baku").proto.type == "primary"
+
+
+def test_case_and_spaces_in_the_link_are_forgiven():
+    assert heading(run_app(" Stepanakert ")) == "## Stepanakert"
+
+
+def test_unknown_place_shows_a_notice_and_suggests_baku():
+    at = run_app("bakuu")
+    assert len(at.warning) == 1
+    assert "bakuu" in at.warning[0].value
+    assert "### Pick a place" in markdown_values(at)
+    suggestion = at.button(key="suggest-baku")
+    assert suggestion.label == "Baku"
+    suggestion.click().run()
+    assert not at.exception
+    assert at.query_params["place"] == "baku"
+    assert heading(at) == "## Baku"
+    assert not at.warning
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [HOSTILE, '"><img src=x onerror=alert(1)>', "../../etc/passwd", "x" * 500, "baku<script>"],
+)
+def test_hostile_values_show_a_notice_and_nothing_runs(raw):
+    at = run_app(raw)
+    assert len(at.warning) == 1
+    notice = at.warning[0].value
+    assert "<" not in notice and raw not in notice
+    assert "### Pick a place" in markdown_values(at)
+    for value in markdown_values(at, html_only=True):
+        assert raw not in value
+        assert "<script" not in value.lower()
+        assert "onerror" not in value.lower()
+    assert raw not in all_text(at)
+
+
+def test_a_place_without_geometry_still_opens(atlas):
+    slug = next(p.slug for p in atlas.places if not p.geometry_ref)
+    at = run_app(slug)
+    assert heading(at) == f"## {atlas.by_slug[slug].name}"
+
+
+def test_a_place_the_article_does_not_name_says_why(atlas):
+    slug = next(p.slug for p in atlas.places if not atlas.passages[p.slug])
+    at = run_app(slug)
+    assert any(v.startswith("**Not named in the article.**") for v in markdown_values(at))
+
+
+def test_clicking_a_listed_place_selects_it_and_sets_the_link():
+    at = run_app()
+    at.button(key="pick-stepanakert").click().run()
+    assert not at.exception
+    assert at.query_params["place"] == "stepanakert"
+    assert heading(at) == "## Stepanakert"
+    assert at.button(key="pick-stepanakert").proto.type == "primary"
+    at.button(key="pick-baku").click().run()
+    assert at.query_params["place"] == "baku"
+    assert heading(at) == "## Baku"
+
+
+def test_search_filters_the_list_by_any_name():
+    at = run_app()
+    at.sidebar.text_input[0].input("Khankendi").run()
+    assert not at.exception
+    assert place_buttons(at) == ["stepanakert"]
+    at.sidebar.text_input[0].input("zangezur").run()
+    assert set(place_buttons(at)) == {"zangezur-corridor", "southern-armenia"}
+    at.sidebar.text_input[0].input("Xankəndi").run()
+    assert place_buttons(at) == ["stepanakert"]
+
+
+def test_search_without_match_says_so():
+    at = run_app()
+    at.sidebar.text_input[0].input("qwertyuiop").run()
+    assert not at.exception
+    assert place_buttons(at) == []
+    assert at.sidebar.info
+
+
+def test_search_keeps_the_selection():
+    at = run_app("baku")
+    at.sidebar.text_input[0].input("Khankendi").run()
+    assert heading(at) == "## Baku"
+    at.button(key="pick-stepanakert").click().run()
+    assert heading(at) == "## Stepanakert"
+    assert at.query_params["place"] == "stepanakert"
