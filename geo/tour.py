@@ -83,13 +83,16 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas) -> Step:
         raise DataError(file, "must be a whole number counting from 1", entry=entry, field="passage")
     if not passages:
         if "passage" in raw:
-            raise DataError(file, "the article never names this place, so it has no passage", entry=entry,
-                            field="passage")
+            raise DataError(
+                file, "the article never names this place, so it has no passage", entry=entry, field="passage"
+            )
         passage, number = None, 0
     elif not 1 <= number <= len(passages):
         raise DataError(
-            file, f"the article has {len(passages)} passage(s) for this place; choose 1 to {len(passages)}",
-            entry=entry, field="passage",
+            file,
+            f"the article has {len(passages)} passage(s) for this place; choose 1 to {len(passages)}",
+            entry=entry,
+            field="passage",
         )
     else:
         passage = passages[number - 1]
@@ -119,8 +122,9 @@ def parse_tour(data: Any, atlas: Atlas, file: str = "tour.yaml") -> Tour:
     if raw_steps is None:
         return Tour(title.strip(), default_steps(atlas))
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise DataError(file, "must be a non-empty list of steps (or leave it out for the article's order)",
-                        field="steps")
+        raise DataError(
+            file, "must be a non-empty list of steps (or leave it out for the article's order)", field="steps"
+        )
     return Tour(title.strip(), tuple(_parse_step(file, i, raw, atlas) for i, raw in enumerate(raw_steps)))
 
 
@@ -146,8 +150,11 @@ def read_step_param(raw: str | list[str] | None, n_steps: int) -> tuple[int, str
         return 0, "The link's step could not be read, so the tour starts at step 1."
     text = value.strip()
     if len(text) > MAX_STEP_PARAM_LENGTH or not text.isascii() or not text.isdigit():
-        return 0, f"The link asks for a step this tour cannot read; steps are numbers from 1 to {n_steps}. " \
-                  "Starting at step 1."
+        return (
+            0,
+            f"The link asks for a step this tour cannot read; steps are numbers from 1 to {n_steps}. "
+            "Starting at step 1.",
+        )
     number = int(text)
     if number < 1:
         return 0, f"Steps count from 1 to {n_steps}, so the tour starts at step 1."
