@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -19,6 +20,8 @@ from geo.panel import (
 )
 
 MAP_HEIGHT = 640
+HERE = Path(__file__).resolve().parent
+EXTRA_PAGES = [(HERE / "pages" / "1_Classroom_tour.py", "Classroom tour", "🎓")]
 KIND_LABELS = {
     "country": "Countries",
     "capital": "Cities",
@@ -117,8 +120,7 @@ def place_panel(data: Atlas, slug: str | None) -> None:
             st.markdown(passage_paragraph_html(passage), unsafe_allow_html=True)
 
 
-def main() -> None:
-    st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
+def explore() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
     data = atlas()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
@@ -162,6 +164,13 @@ def main() -> None:
         place_panel(data, selected)
     st.divider()
     st.markdown(credits_html(data.meta), unsafe_allow_html=True)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
+    pages = [st.Page(explore, title="Explore the map", icon="🗺️", default=True)]
+    pages += [st.Page(str(path), title=title, icon=icon) for path, title, icon in EXTRA_PAGES if path.exists()]
+    st.navigation(pages).run()
 
 
 main()

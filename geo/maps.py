@@ -253,7 +253,7 @@ def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
         return group
     style = dict(STYLES["highlight"])
     if shape.geom.geom_type in ("LineString", "MultiLineString"):
-        style.update(color="#ffb703", weight=8, opacity=0.9)
+        style.update(color="#ffb703", weight=8, opacity=0.9, fill=False)
     folium.GeoJson(
         place_feature(place, shape.geom),
         style_function=lambda _f: style,
