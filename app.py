@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.atlas import Atlas, load_atlas
+from geo.export import places_csv, places_geojson, single_map_html
 from geo.links import place_link, read_place_param, search_places
 from geo.maps import build_map, highlight_group, place_bounds, view_for
 from geo.panel import (
@@ -53,6 +54,45 @@ def base_map():
     # cached one cannot be shared between sessions safely. Its script is identical on
     # every run, so streamlit-folium keeps the drawn map and only moves the view.
     return build_map(atlas())
+
+
+@st.cache_data(show_spinner=False)
+def map_download(slug: str | None) -> str:
+    return single_map_html(atlas(), slug)
+
+
+@st.cache_data(show_spinner=False)
+def data_downloads() -> tuple[str, str]:
+    return places_geojson(atlas()), places_csv(atlas())
+
+
+def downloads(selected: str | None) -> None:
+    """Everything on screen, to take away: the map as one offline HTML file, and the data."""
+    geojson, csv = data_downloads()
+    name = selected or "all-places"
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Download this map (HTML)",
+        data=map_download(selected),
+        file_name=f"karabakh-atlas-{name}.html",
+        mime="text/html",
+        help="One file that opens in any browser, offline, on the current place.",
+        use_container_width=True,
+    )
+    cols[1].download_button(
+        "Download the data (GeoJSON)",
+        data=geojson,
+        file_name="karabakh-atlas-places.geojson",
+        mime="application/geo+json",
+        use_container_width=True,
+    )
+    cols[2].download_button(
+        "Download the data (CSV)",
+        data=csv,
+        file_name="karabakh-atlas-places.csv",
+        mime="text/csv",
+        use_container_width=True,
+    )
 
 
 def select(slug: str | None) -> None:
@@ -163,6 +203,7 @@ def explore() -> None:
     with panel_col:
         place_panel(data, selected)
     st.divider()
+    downloads(selected)
     st.markdown(credits_html(data.meta), unsafe_allow_html=True)
 
 
