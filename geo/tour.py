@@ -190,3 +190,11 @@ def note_html(step: Step) -> str:
 def names_text(place: Place) -> str:
     """The place's other names on one line, plain text (escape before putting into HTML)."""
     return " · ".join(o.name for o in place.other_names)
+
+
+def names_html(place: Place) -> str:
+    """The place's other names with their usage, as one escaped line ('' when it has none)."""
+    if not place.other_names:
+        return ""
+    items = " · ".join(f"<span>{escape(o.name)} <small>({escape(o.usage)})</small></span>" for o in place.other_names)
+    return f'<p class="tour-names">Also: {items}</p>'
