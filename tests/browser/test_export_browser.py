@@ -1,0 +1,135 @@
+"""The static export opened from disk in Chromium with every network request blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.atlas import load_atlas
+from geo.export import export_site, single_map_html
+from tests.browser.conftest import block_outside
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    atlas = load_atlas()
+    site = tmp_path_factory.mktemp("static-site")
+    export_site(atlas, site)
+    single = tmp_path_factory.mktemp("single-file")
+    (single / "karabakh-atlas-stepanakert.html").write_text(single_map_html(atlas, "stepanakert"), encoding="utf-8")
+    return atlas, site, single
+
+
+class Opened:
+    """A page opened from file:// that records every request it makes."""
+
+    def __init__(self, browser, url: str, folder: Path, width: int = 1440, height: int = 900):
+        self.folder = folder
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.outside = block_outside(self.page)
+        self.page.goto(url)
+        self.page.wait_for_selector(".folium-map[data-places-drawn]", state="attached", timeout=15_000)
+
+    def drawn(self) -> int:
+        return int(self.page.get_attribute(".folium-map", "data-places-drawn"))
+
+    def assert_stayed_inside(self) -> None:
+        assert self.outside == []
+        prefix = self.folder.resolve().as_uri() + "/"
+        strays = [u for u in self.requests if not (u.startswith(prefix) or u.startswith("data:"))]
+        assert strays == [], strays
+        assert self.errors == []
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def drawable(atlas) -> int:
+    return sum(1 for p in atlas.places if p.geometry_ref)
+
+
+def test_index_draws_every_place_offline(browser, export):
+    atlas, site, _ = export
+    opened = Opened(browser, (site / "index.html").as_uri(), site)
+    try:
+        page = opened.page
+        assert opened.drawn() == drawable(atlas)
+        assert page.locator(".leaflet-interactive").count() >= drawable(atlas)
+        assert page.locator(".place-list a").count() == len(atlas.places)
+        assert page.locator(".atlas-passage").count() == sum(len(v) for v in atlas.passages.values())
+        assert page.locator(".atlas-credits").is_visible()
+        assert any(u.endswith("/assets/leaflet/leaflet.js") for u in opened.requests)
+        # Clicking a place on the map opens its page.
+        page.evaluate(
+            """() => {
+                const map = window[document.querySelector('.folium-map').id];
+                map.eachLayer(l => { if (l.feature && l.feature.properties.slug === 'baku') { l.fire('click'); } });
+            }"""
+        )
+        page.wait_for_url("**/place/baku.html")
+        page.wait_for_selector(".folium-map[data-places-drawn]", state="attached")
+        assert page.locator("h1").inner_text() == "Baku"
+        opened.assert_stayed_inside()
+    finally:
+        opened.close()
+
+
+def test_place_page_opens_on_its_place_offline(browser, export):
+    atlas, site, _ = export
+    opened = Opened(browser, (site / "place" / "stepanakert.html").as_uri(), site)
+    try:
+        page = opened.page
+        assert page.title() == "Stepanakert — Karabakh Atlas"
+        assert opened.drawn() == drawable(atlas)
+        # Every place plus the highlight on top.
+        assert page.locator(".leaflet-interactive").count() >= drawable(atlas) + 1
+        first = atlas.passages["stepanakert"][0].sentence
+        assert page.locator(".atlas-passage").first.inner_text() == first
+        assert page.locator(".atlas-passage mark").first.inner_text() == "Stepanakert"
+        # The map is fitted to the town, not the whole region.
+        zoom = page.evaluate("() => window[document.querySelector('.folium-map').id].getZoom()")
+        assert zoom >= 8
+        page.click("a.back")
+        page.wait_for_url("**/index.html")
+        opened.assert_stayed_inside()
+    finally:
+        opened.close()
+
+
+def test_phone_layout_stacks_map_above_passages(browser, export):
+    _, site, _ = export
+    opened = Opened(browser, (site / "place" / "stepanakert.html").as_uri(), site, width=375, height=812)
+    try:
+        page = opened.page
+        map_box = page.locator(".map-pane").bounding_box()
+        panel_box = page.locator(".panel").bounding_box()
+        assert map_box["width"] >= 370 and panel_box["width"] >= 370
+        assert panel_box["y"] >= map_box["y"] + map_box["height"] - 1
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        opened.assert_stayed_inside()
+    finally:
+        opened.close()
+
+
+def test_single_file_map_opens_offline(browser, export):
+    atlas, _, single = export
+    opened = Opened(browser, (single / "karabakh-atlas-stepanakert.html").as_uri(), single)
+    try:
+        page = opened.page
+        assert opened.drawn() == drawable(atlas)
+        assert page.locator(".leaflet-interactive").count() >= drawable(atlas) + 1
+        assert page.locator(".atlas-passage").first.inner_text() == atlas.passages["stepanakert"][0].sentence
+        assert page.locator(".atlas-credits").is_visible()
+        # Nothing but the file itself is loaded (Leaflet's images are data: URIs).
+        assert {u for u in opened.requests if not u.startswith("data:")} == {page.url}
+        opened.assert_stayed_inside()
+    finally:
+        opened.close()
