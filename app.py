@@ -192,11 +192,15 @@ def explore() -> None:
             center=center,
             zoom=zoom,
             feature_group_to_add=highlight,
-            returned_objects=["last_active_drawing"],
+            returned_objects=["last_active_drawing", "last_object_clicked_count"],
         )
-        clicked = ((result or {}).get("last_active_drawing") or {}).get("properties", {}).get("slug")
-        if clicked and clicked != st.session_state.get("map-click") and clicked in data.by_slug:
-            st.session_state["map-click"] = clicked
+        # The component keeps returning the last drawing clicked; its click count tells a new click
+        # (even on the same place, after picking another one in the list) from a rerun.
+        result = result or {}
+        clicked = (result.get("last_active_drawing") or {}).get("properties", {}).get("slug")
+        clicks = result.get("last_object_clicked_count")
+        if clicked and clicks != st.session_state.get("map-click") and clicked in data.by_slug:
+            st.session_state["map-click"] = clicks
             if clicked != selected:
                 select(clicked)
                 st.rerun()
