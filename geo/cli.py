@@ -1,0 +1,147 @@
+"""Command line: `python -m geo COMMAND`.
+
+    python -m geo places                   table of every place in the gazetteer
+    python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
+
+Every command loads the data with `load_atlas`, so a broken data file is reported as
+one line naming the file, the entry and the field (exit status 1), not a traceback.
+
+To add a command, write one function `def cmd_name(atlas, args) -> int` and register it
+in `build_parser` with one subparser whose defaults set `func=cmd_name`.
+
+This module stays light: it imports no map, plotting or app library, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry import mapping
+
+from geo.atlas import DATA_DIR, Atlas, Figure, load_atlas
+from geo.errors import DataError
+from geo.gazetteer import Place
+
+NO_VALUE = "-"
+
+
+def figure_text(figure: Figure | None) -> str:
+    """A computed figure as a table shows it: "4,419 km²", "204 km"."""
+    return NO_VALUE if figure is None else f"{figure.value:,.0f} {figure.unit}"
+
+
+def geometry_type(atlas: Atlas, place: Place) -> str:
+    shape = atlas.shape(place)
+    return NO_VALUE if shape is None else shape.geom.geom_type
+
+
+def places_table(atlas: Atlas) -> str:
+    """An aligned plain-text table of the places, in the order the article introduces them."""
+    header = ("SLUG", "NAME", "KIND", "GEOMETRY", "PASSAGES", "FIGURE")
+    rows = [
+        (
+            place.slug,
+            place.name,
+            place.kind,
+            geometry_type(atlas, place),
+            str(len(atlas.passages[place.slug])),
+            figure_text(atlas.figure(place)),
+        )
+        for place in atlas.places
+    ]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    right = {4, 5}  # numbers line up on the right
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = zip(row, widths, strict=True)
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)).rstrip()
+
+    unnamed = sum(1 for p in atlas.places if not atlas.passages[p.slug])
+    footer = f"{len(rows)} places, {len(rows) - unnamed} named in the article, {unnamed} shown for context"
+    return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows), "", footer])
+
+
+def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    published = figure.published
+    return {
+        "label": figure.label,
+        "value": round(figure.value, 1),
+        "unit": figure.unit,
+        "text": figure_text(figure),
+        "published": None if published is None else {"value": published.value, "source": published.source},
+    }
+
+
+def place_feature(atlas: Atlas, place: Place) -> dict[str, Any]:
+    """One place as a GeoJSON Feature; `geometry` is null where the place is not drawn."""
+    shape = atlas.shape(place)
+    passages = [
+        {
+            "sentence": p.sentence,
+            "paragraph_index": p.block,
+            "spans": [list(span) for span in p.sentence_spans],
+            "mentions": list(p.mentions),
+        }
+        for p in atlas.passages[place.slug]
+    ]
+    return {
+        "type": "Feature",
+        "id": place.slug,
+        "geometry": None if shape is None else mapping(shape.geom),
+        "properties": {
+            "slug": place.slug,
+            "name": place.name,
+            "kind": place.kind,
+            "description": place.description,
+            "other_names": [{"name": o.name, "usage": o.usage} for o in place.other_names],
+            "sources": place.sources,
+            "indicative": place.indicative,
+            "figure": _figure_json(atlas.figure(place)),
+            "passages": passages,
+            "geometry_note": place.geometry_note,
+            "no_passage": place.no_passage,
+        },
+    }
+
+
+def places_geojson(atlas: Atlas) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [place_feature(atlas, place) for place in atlas.places],
+    }
+
+
+def cmd_places(atlas: Atlas, args: argparse.Namespace) -> int:
+    if args.format == "geojson":
+        print(json.dumps(places_geojson(atlas), ensure_ascii=False))
+    else:
+        print(places_table(atlas))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
+    parser.add_argument("--data", type=Path, default=DATA_DIR, metavar="DIR", help="data folder (default: data/)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    places = commands.add_parser("places", help="list every place of the gazetteer")
+    places.add_argument("--format", choices=("table", "geojson"), default="table", help="output format")
+    places.set_defaults(func=cmd_places)
+
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        atlas = load_atlas(args.data)
+        return args.func(atlas, args)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
