@@ -30,8 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import mapping
-
+from geo import cli
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
 from geo.gazetteer import Place
@@ -45,7 +44,7 @@ from geo.panel import (
 )
 
 SITE_NAME = "Karabakh Atlas"
-COORD_DIGITS = 5  # about one metre; the shapes are simplified far more than that
+COORD_DIGITS = 5  # about one metre, for the CSV's points; the shapes are far coarser
 DESCRIPTION_CHARS = 300
 CSV_COLUMNS = (
     "slug",
@@ -56,6 +55,7 @@ CSV_COLUMNS = (
     "longitude",
     "geometry_type",
     "geonames_id",
+    "figure",
     "passages",
     "first_passage",
     "description",
@@ -69,14 +69,6 @@ _ASSET_PLACEHOLDER = "__ATLAS_LEAFLET__"
 # ---------------------------------------------------------------- data files
 
 
-def _rounded(value: Any) -> Any:
-    if isinstance(value, float):
-        return round(value, COORD_DIGITS)
-    if isinstance(value, (list, tuple)):
-        return [_rounded(v) for v in value]
-    return value
-
-
 def _geonames_id(place: Place) -> int | None:
     value = place.sources.get("geonames")
     return value if isinstance(value, int) else None
@@ -87,45 +79,13 @@ def _first_passage(atlas: Atlas, place: Place) -> str | None:
     return passages[0].sentence if passages else None
 
 
-def place_properties(atlas: Atlas, place: Place) -> dict[str, Any]:
-    """The data a place carries in the GeoJSON export (plain text, not HTML)."""
-    props: dict[str, Any] = {
-        "slug": place.slug,
-        "name": place.name,
-        "kind": place.kind,
-        "other_names": [{"name": o.name, "usage": o.usage} for o in place.other_names],
-        "description": place.description,
-        "indicative": place.indicative,
-        "geonames_id": _geonames_id(place),
-        "passages": len(atlas.passages[place.slug]),
-        "first_passage": _first_passage(atlas, place),
-        "page": f"place/{place.slug}.html",
-    }
-    figure = atlas.figure(place)
-    if figure is not None:
-        key = "length_km" if figure.unit == "km" else "area_km2"
-        props[key] = round(figure.value, 1)
-    if place.geometry_note:
-        props["geometry_note"] = place.geometry_note
-    return props
-
-
 def places_geojson(atlas: Atlas) -> str:
-    """Every place as a GeoJSON FeatureCollection, in article order (null geometry if undrawn).
+    """Every place as a GeoJSON FeatureCollection (`python -m geo places --format geojson`),
+    as a file: indented, in article order, with null geometry for undrawn places.
 
     `<`, `>` and `&` are written as \\u escapes, so the text is also safe inside HTML.
     """
-    features = []
-    for place in atlas.places:
-        shape = atlas.shape(place)
-        geometry = None
-        if shape is not None:
-            geom = mapping(shape.geom)
-            geometry = {"type": geom["type"], "coordinates": _rounded(geom["coordinates"])}
-        features.append(
-            {"type": "Feature", "id": place.slug, "properties": place_properties(atlas, place), "geometry": geometry}
-        )
-    text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1)
+    text = json.dumps(cli.places_geojson(atlas), ensure_ascii=False, indent=1)
     return _json_for_html(text) + "\n"
 
 
@@ -155,6 +115,7 @@ def places_csv(atlas: Atlas) -> str:
                 lon,
                 geom_type,
                 _geonames_id(place) or "",
+                "" if atlas.figure(place) is None else cli.figure_text(atlas.figure(place)),
                 len(atlas.passages[place.slug]),
                 _first_passage(atlas, place) or "",
                 place.description,

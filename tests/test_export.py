@@ -109,11 +109,14 @@ def test_geojson(atlas):
     data = json.loads(text)
     assert [f["properties"]["slug"] for f in data["features"]] == [p.slug for p in atlas.places]
     by_slug = {f["id"]: f for f in data["features"]}
-    assert by_slug["stepanakert"]["geometry"]["type"] == "Point"
-    assert by_slug["stepanakert"]["properties"]["geonames_id"] == 146970
-    assert by_slug["stepanakert"]["properties"]["passages"] == len(atlas.passages["stepanakert"])
+    step = by_slug["stepanakert"]
+    assert step["geometry"]["type"] == "Point"
+    assert step["properties"]["sources"]["geonames"] == 146970
+    assert [p["sentence"] for p in step["properties"]["passages"]] == [
+        p.sentence for p in atlas.passages["stepanakert"]
+    ]
     assert by_slug["russian-peacekeepers-zone"]["geometry"] is None
-    assert "area_km2" in by_slug["nagorno-karabakh"]["properties"]
+    assert by_slug["nagorno-karabakh"]["properties"]["figure"]["unit"] == "km²"
 
 
 def test_csv(atlas):
@@ -124,6 +127,8 @@ def test_csv(atlas):
     step = next(r for r in rows if r["slug"] == "stepanakert")
     assert 39 < float(step["latitude"]) < 41 and 46 < float(step["longitude"]) < 47.5
     assert "Khankendi" in step["other_names"]
+    assert step["geonames_id"] == "146970" and step["figure"] == ""
+    assert next(r for r in rows if r["slug"] == "nagorno-karabakh")["figure"].endswith("km²")
     assert step["first_passage"] == atlas.passages["stepanakert"][0].sentence
 
 
