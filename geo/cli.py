@@ -125,6 +125,18 @@ def cmd_places(atlas: Atlas, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(atlas: Atlas, args: argparse.Namespace) -> int:
+    import time
+
+    from geo import export  # imported here: it pulls in folium, which `places` does not need
+
+    start = time.perf_counter()
+    written = export.export_site(atlas, args.out_dir)
+    print(export.describe_export(written, args.out_dir))
+    print(f"exported in {time.perf_counter() - start:.1f} s; open {args.out_dir / 'index.html'}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
     parser.add_argument("--data", type=Path, default=DATA_DIR, metavar="DIR", help="data folder (default: data/)")
@@ -133,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     places = commands.add_parser("places", help="list every place of the gazetteer")
     places.add_argument("--format", choices=("table", "geojson"), default="table", help="output format")
     places.set_defaults(func=cmd_places)
+
+    export = commands.add_parser("export", help="write the static site (pages, Leaflet, data) into OUT_DIR")
+    export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
+    export.set_defaults(func=cmd_export)
 
     return parser
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from geo import cli
 from geo.atlas import load_atlas
 from geo.export import export_site, places_csv, places_geojson, single_map_html, stable_ids
 
@@ -23,12 +24,15 @@ def site(atlas, tmp_path_factory) -> tuple[Path, list[Path]]:
     return out, export_site(atlas, out)
 
 
-def test_export_is_deterministic_and_drops_stale_pages(atlas, site, tmp_path):
+def test_export_is_deterministic_and_drops_stale_pages(site, tmp_path, capsys):
     out, written = site
     again = tmp_path / "again"
     (again / "place").mkdir(parents=True)
     (again / "place" / "old-slug.html").write_text("a place that is gone")
-    rewritten = export_site(atlas, again)
+    assert cli.main(["export", str(again)]) == 0  # python -m geo export OUT_DIR
+    printed = capsys.readouterr().out
+    assert "index.html" in printed and "place/stepanakert.html" in printed and "total, " in printed
+    rewritten = sorted(p for p in again.rglob("*") if p.is_file())
     assert [p.relative_to(out) for p in written] == [p.relative_to(again) for p in rewritten]
     for a, b in zip(written, rewritten, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.relative_to(out)
