@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from html import escape
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from geo.panel import (
 )
 
 MAP_HEIGHT = 640
+# "rebuild" redraws the whole map for each selection instead of moving it (bench/bench_explore.py compares both).
+MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 HERE = Path(__file__).resolve().parent
 EXTRA_PAGES = [(HERE / "pages" / "1_Classroom_tour.py", "Classroom tour", "🎓")]
 KIND_LABELS = {
@@ -184,14 +187,15 @@ def explore() -> None:
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
         center, zoom = view_for(bounds, 760, MAP_HEIGHT)
         highlight = highlight_group(data, data.by_slug[selected]) if selected else None
+        rebuild = MAP_MODE == "rebuild"
         result = st_folium(
-            base_map(),
+            build_map(data, selected=selected) if rebuild else base_map(),
             key="atlas-map",
             height=MAP_HEIGHT,
             use_container_width=True,
-            center=center,
-            zoom=zoom,
-            feature_group_to_add=highlight,
+            center=None if rebuild else center,
+            zoom=None if rebuild else zoom,
+            feature_group_to_add=None if rebuild else highlight,
             returned_objects=["last_active_drawing", "last_object_clicked_count"],
         )
         # The component keeps returning the last drawing clicked; its click count tells a new click
