@@ -1,0 +1,147 @@
+"""The Explore page in Debian's Chromium against a real `streamlit run app.py`, with the internet blocked."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+
+from geo.atlas import load_atlas
+from tests.browser.conftest import map_frame
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = "<script>alert(1)</script>"
+LOAD = 60_000  # first load of a cold Streamlit server can take several seconds
+WAIT = 20_000
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    return load_atlas()
+
+
+def drawn_count(atlas) -> int:
+    return sum(1 for p in atlas.places if p.geometry_ref)
+
+
+def open_page(page, url: str, atlas, selected: bool = False):
+    """Open a URL and wait until the map inside streamlit-folium has drawn every place."""
+    page.goto(url, timeout=LOAD)
+    frame = map_frame(page, timeout=LOAD)
+    expected = drawn_count(atlas) + (1 if selected else 0)
+    frame.wait_for_function(
+        "n => document.querySelectorAll('.leaflet-interactive').length >= n", arg=expected, timeout=LOAD
+    )
+    return frame
+
+
+def wait_for_heading(page, name: str):
+    page.locator("h2", has_text=re.compile(rf"^{re.escape(name)}$")).first.wait_for(timeout=WAIT)
+
+
+def passages(page):
+    return page.locator(".atlas-passage")
+
+
+def place_button(page, atlas, slug: str):
+    count = len(atlas.passages[slug])
+    label = f"{atlas.by_slug[slug].name} · {count} passage{'s' if count != 1 else ''}"
+    return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=label, exact=True)
+
+
+def test_the_map_draws_every_place_offline(page, app_url, atlas):
+    frame = open_page(page, app_url, atlas)
+    assert frame.locator(".leaflet-interactive").count() >= drawn_count(atlas)
+    labels = frame.locator(".leaflet-tooltip.atlas-label")
+    labels.filter(has_text="Stepanakert").first.wait_for(timeout=WAIT)
+    texts = labels.all_inner_texts()
+    for town in ("Stepanakert", "Baku", "Nakhchivan city"):
+        assert any(town in t for t in texts), texts
+    assert frame.locator(".atlas-legend").count() == 1
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert page.get_by_text("Pick a place").first.is_visible()
+    assert page.outside_requests == []
+    assert page.dialogs == []
+
+
+def test_clicking_a_place_in_the_list_shows_its_passage_and_sets_the_url(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    place_button(page, atlas, "stepanakert").click()
+    page.wait_for_url(re.compile(r"[?&]place=stepanakert$"), timeout=WAIT)
+    wait_for_heading(page, "Stepanakert")
+    passages(page).first.wait_for(timeout=WAIT)
+    assert passages(page).count() == len(atlas.passages["stepanakert"])
+    assert "Stepanakert" in passages(page).first.locator("mark").first.inner_text()
+    place_button(page, atlas, "baku").click()
+    page.wait_for_url(re.compile(r"[?&]place=baku$"), timeout=WAIT)
+    wait_for_heading(page, "Baku")
+    assert page.outside_requests == []
+
+
+def click_on_map(page, frame, lat: float, lon: float) -> None:
+    """Bring a point into view and click the map there, as a reader would."""
+    frame.evaluate("([lat, lon]) => map_div.setView([lat, lon], 8, {animate: false})", [lat, lon])
+    frame.wait_for_timeout(300)
+    x, y = frame.evaluate(
+        "([lat, lon]) => { const p = map_div.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [lat, lon]
+    )
+    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+
+
+def test_clicking_a_place_on_the_map_selects_it(page, app_url, atlas):
+    frame = open_page(page, app_url, atlas)
+    baku = atlas.shape(atlas.by_slug["baku"]).geom
+    click_on_map(page, frame, baku.y, baku.x)
+    page.wait_for_url(re.compile(r"[?&]place=baku$"), timeout=WAIT)
+    wait_for_heading(page, "Baku")
+    passages(page).first.wait_for(timeout=WAIT)
+    assert "Baku" in passages(page).first.inner_text()
+    assert page.outside_requests == []
+
+
+def test_clicking_the_same_place_on_the_map_again_reselects_it(page, app_url, atlas):
+    frame = open_page(page, app_url, atlas)
+    baku = atlas.shape(atlas.by_slug["baku"]).geom
+    click_on_map(page, frame, baku.y, baku.x)
+    wait_for_heading(page, "Baku")
+    place_button(page, atlas, "stepanakert").click()
+    wait_for_heading(page, "Stepanakert")
+    frame = map_frame(page, timeout=WAIT)
+    click_on_map(page, frame, baku.y, baku.x)
+    page.wait_for_url(re.compile(r"[?&]place=baku$"), timeout=WAIT)
+    wait_for_heading(page, "Baku")
+
+
+def test_a_link_to_baku_opens_on_baku(page, app_url, atlas):
+    frame = open_page(page, f"{app_url}/?place=baku", atlas, selected=True)
+    wait_for_heading(page, "Baku")
+    passages(page).first.wait_for(timeout=WAIT)
+    assert passages(page).count() == len(atlas.passages["baku"])
+    assert page.locator(".atlas-passage mark", has_text="Baku").count() >= 1
+    assert frame.locator(".leaflet-tooltip.atlas-label", has_text="Baku").first.is_visible()
+    assert page.outside_requests == []
+
+
+def test_a_hostile_link_shows_the_notice_and_runs_nothing(page, app_url, atlas):
+    page.goto(f"{app_url}/?place={quote(HOSTILE, safe='')}", timeout=LOAD)
+    page.get_by_text("form this atlas does not use").first.wait_for(timeout=LOAD)
+    map_frame(page, timeout=LOAD)
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    assert page.get_by_text("Pick a place").first.is_visible()
+    injected = page.evaluate(
+        "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length"
+    )
+    assert injected == 0
+    assert page.outside_requests == []
+
+
+def test_an_unknown_link_suggests_a_place(page, app_url, atlas):
+    page.goto(f"{app_url}/?place=bakuu", timeout=LOAD)
+    page.get_by_text("no place called").first.wait_for(timeout=LOAD)
+    page.get_by_role("button", name="Baku", exact=True).click()
+    page.wait_for_url(re.compile(r"[?&]place=baku$"), timeout=WAIT)
+    wait_for_heading(page, "Baku")
+    assert page.dialogs == []
