@@ -21,7 +21,7 @@ from geo.errors import DataError
 from geo.handout import handout_html
 from geo.maps import build_map, highlight_group, place_bounds, view_for
 from geo.panel import credits_html
-from geo.qr import qr_svg
+from geo.qr import qr_data_uri
 from geo.tour import (
     Tour,
     counter_text,
@@ -57,7 +57,7 @@ iframe[title*="folium"] { height: calc(100vh - 1.5rem) !important; min-height: 3
 .tour-note { font-size: clamp(1rem, 0.6rem + 0.5vw, 1.4rem); background: #f3efe4; border-radius: 6px;
   padding: 0.5em 0.75em; margin: 0 0 0.6em; }
 .tour-qr { text-align: center; }
-.tour-qr svg { width: min(100%, 440px); height: auto; display: block; margin: 0 auto; }
+.tour-qr img { width: min(100%, 440px); height: auto; display: block; margin: 0 auto; image-rendering: pixelated; }
 .tour-link { font-size: 0.95rem; overflow-wrap: anywhere; text-align: center; }
 .atlas-credits { font-size: .8rem; color: #555; line-height: 1.5; }
 @media (max-width: 640px) {
@@ -227,7 +227,9 @@ def main() -> None:
         controls(index, n_steps)
         st.markdown(f'<h2 class="tour-place">{escape(place.name)}</h2>', unsafe_allow_html=True)
         st.markdown(names_html(place), unsafe_allow_html=True)
-        st.markdown(f'<div class="tour-passage">{passage_html(step)}</div>', unsafe_allow_html=True)
+        st.markdown(
+            f'<div class="tour-passage" data-step="{index + 1}">{passage_html(step)}</div>', unsafe_allow_html=True
+        )
         if st.session_state.get("tour-notes") and step.note:
             st.markdown(note_html(step), unsafe_allow_html=True)
         with st.container(horizontal=True, gap="medium"):
@@ -236,8 +238,13 @@ def main() -> None:
             st.toggle("Show QR code", key="tour-qr")
         link = step_link(page_url(), index + 1)
         if st.session_state.get("tour-qr"):
-            svg = qr_svg(link, title=f"Link to step {index + 1}: {place.name}")
-            st.html(f'<div class="tour-qr">{svg}<p class="tour-link">{escape(link)}</p></div>')
+            uri = qr_data_uri(link)
+            alt = f"QR code of the link to step {index + 1}: {place.name}"
+            st.markdown(
+                f'<div class="tour-qr"><img src="{uri}" alt="{escape(alt, quote=True)}">'
+                f'<p class="tour-link">{escape(link)}</p></div>',
+                unsafe_allow_html=True,
+            )
         else:
             st.markdown(
                 f'<p class="tour-link" style="text-align:left">Link to this step: '

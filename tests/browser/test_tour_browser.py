@@ -1,0 +1,146 @@
+"""The classroom tour in a real browser: keys and clickers, the QR code, presentation sizes, offline."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+
+from tests.browser.conftest import map_frame
+
+pytestmark = pytest.mark.browser
+
+PASSAGE = ".tour-passage"
+COUNT = ".tour-count"
+
+
+def open_tour(page, app_url: str, step: int | None = None) -> None:
+    page.goto(f"{app_url}/Classroom_tour" + (f"?step={step}" if step else ""))
+    page.wait_for_selector(PASSAGE, timeout=30_000)
+    map_frame(page)
+    # The key listener is installed by a small component once it has loaded.
+    page.wait_for_function("window.__atlasTourKeys === true", timeout=15_000)
+
+
+def counter(page) -> str:
+    return page.locator(COUNT).inner_text().strip()
+
+
+def wait_for_step(page, expected_count: str) -> None:
+    """Wait until the counter and the passage both show the step (they render one after the other)."""
+    number = expected_count.split("/")[0].strip()
+    page.wait_for_function(
+        """([count, passage, want, number]) => {
+            const c = document.querySelector(count), p = document.querySelector(passage);
+            return c && p && c.innerText.trim() === want && p.dataset.step === number;
+        }""",
+        arg=[COUNT, PASSAGE, expected_count, number],
+        timeout=15_000,
+    )
+
+
+def press_and_wait(page, key: str, expected_count: str) -> tuple[str, float]:
+    """Press a key; wait for the new step's passage and return it with the time it took."""
+    start = time.perf_counter()
+    page.keyboard.press(key)
+    wait_for_step(page, expected_count)
+    return page.locator(PASSAGE).inner_html(), time.perf_counter() - start
+
+
+def test_keys_move_between_steps_and_change_the_passage(page, app_url):
+    open_tour(page, app_url, 1)
+    n = counter(page).split("/")[1].strip()
+    assert counter(page) == f"1 / {n}"
+    first = page.locator(PASSAGE).inner_html()
+    assert page.url.endswith("?step=1")
+
+    second, _ = press_and_wait(page, "ArrowRight", f"2 / {n}")
+    assert second != first
+    assert page.url.endswith("?step=2")
+
+    third, _ = press_and_wait(page, "PageDown", f"3 / {n}")
+    assert third != second
+    assert page.url.endswith("?step=3")
+
+    fourth, _ = press_and_wait(page, "Space", f"4 / {n}")
+    assert fourth != third
+    back, _ = press_and_wait(page, "PageUp", f"3 / {n}")
+    assert back == third
+    press_and_wait(page, "ArrowLeft", f"2 / {n}")
+    press_and_wait(page, "End", f"{n} / {n}")
+    press_and_wait(page, "Home", f"1 / {n}")
+    assert page.outside_requests == []
+    assert page.dialogs == []
+
+
+def test_keys_are_ignored_while_typing(page, app_url):
+    open_tour(page, app_url, 2)
+    n = counter(page).split("/")[1].strip()
+    # A stand-in text field in the app's document: arrows there move the caret, not the tour.
+    page.evaluate("() => { const i = document.createElement('input'); i.id = 'typing'; document.body.appendChild(i); }")
+    page.focus("#typing")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(800)
+    assert counter(page) == f"2 / {n}"
+
+
+def test_next_button_and_map_follow(page, app_url):
+    open_tour(page, app_url, 1)
+    n = counter(page).split("/")[1].strip()
+    frame = map_frame(page)
+    page.get_by_role("button", name="Next").click()
+    wait_for_step(page, f"2 / {n}")
+    # The map is kept (same frame, not rebuilt) and the highlight follows the step.
+    assert map_frame(page) == frame
+    page.wait_for_timeout(500)
+    assert frame.locator("path.leaflet-interactive").count() > 0
+
+
+def test_qr_code_decodes_to_the_step_link(page, app_url):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    open_tour(page, app_url, 4)
+    page.get_by_text("Show QR code").click()
+    qr = page.locator(".tour-qr img")
+    qr.wait_for(timeout=15_000)
+    png = qr.screenshot()
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert [r.text for r in results] == [f"{app_url}/Classroom_tour?step=4"]
+    box = qr.bounding_box()
+    assert box and box["width"] >= 300, "the QR code should be large enough to scan from a seat"
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720), (375, 812)])
+def test_presentation_sizes(browser, app_url, tmp_path, width, height):
+    from tests.browser.conftest import block_outside
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    outside = block_outside(page)
+    try:
+        page.goto(f"{app_url}/Classroom_tour?step=3")
+        page.wait_for_selector(PASSAGE, timeout=30_000)
+        map_frame(page)
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(tmp_path / f"tour-{width}x{height}.png"))
+        scroll_width, inner_width = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        assert scroll_width <= inner_width, "no horizontal scrolling"
+        size = page.evaluate(f"parseFloat(getComputedStyle(document.querySelector('{PASSAGE}')).fontSize)")
+        if width >= 1920:
+            assert size >= 24
+        else:
+            assert size >= 16
+        # Streamlit's own toolbar and menu are hidden in this view.
+        assert page.locator("[data-testid='stToolbar']").is_hidden()
+        assert page.locator("#MainMenu").count() == 0 or page.locator("#MainMenu").is_hidden()
+        if width >= 1280:
+            # The map fills the window's height, beside the passage.
+            frame_box = page.locator("iframe[title*='folium']").bounding_box()
+            assert frame_box and frame_box["height"] >= height * 0.85
+        assert outside == []
+    finally:
+        context.close()
