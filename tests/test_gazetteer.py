@@ -220,7 +220,7 @@ def test_route_needs_two_stops(edit_yaml, data_copy):
 def test_load_places_directly(data_copy):
     shapes = load_geometry(data_copy / "geometry.geojson")
     places = load_places(data_copy / "places.yaml", shapes)
-    assert [p.slug for p in places][:3] == ["nagorno-karabakh", "azerbaijan", "armenia"]
+    assert {"nagorno-karabakh", "azerbaijan", "armenia", "nakhchivan-city"} <= {p.slug for p in places}
     # The same file against a geometry file that lacks a referenced feature.
     del shapes["ne:syunik"]
     with pytest.raises(DataError) as info:
