@@ -31,8 +31,13 @@ class Figure:
         """Relative difference from the published value (0.05 = 5 % larger)."""
         return None if self.published is None else self.value / self.published.value - 1
 
+    @property
+    def amount(self) -> str:
+        """The value with its unit, as every view prints it: "4,419 km²"."""
+        return f"{self.value:,.0f} {self.unit}"
+
     def text(self) -> str:
-        return f"{self.label}: {self.value:,.0f} {self.unit}"
+        return f"{self.label}: {self.amount}"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ NO_VALUE = "-"
 
 def figure_text(figure: Figure | None) -> str:
     """A computed figure as a table shows it: "4,419 km²", "204 km"."""
-    return NO_VALUE if figure is None else f"{figure.value:,.0f} {figure.unit}"
+    return NO_VALUE if figure is None else figure.amount
 
 
 def geometry_type(atlas: Atlas, place: Place) -> str:

@@ -39,9 +39,9 @@ def other_names_html(place: Place) -> str:
     return f'<ul class="atlas-names">{items}</ul>'
 
 
-def figure_text(figure: Figure) -> str:
+def figure_sentence(figure: Figure) -> str:
     """A figure in words, with its published value and the difference when there is one."""
-    text = f"{figure.label}: {figure.value:,.0f} {figure.unit}"
+    text = figure.text()
     if figure.published is not None and figure.deviation is not None:
         text += (
             f" (published: {figure.published.value:,.0f} {figure.unit}, {figure.published.source};"
@@ -55,8 +55,8 @@ def place_figures(atlas: Atlas, place: Place) -> list[str]:
     lines = []
     figure = atlas.figure(place)
     if figure is not None:
-        lines.append(figure_text(figure))
-    lines.extend(figure_text(d) for d in atlas.distances_for(place))
+        lines.append(figure_sentence(figure))
+    lines.extend(figure_sentence(d) for d in atlas.distances_for(place))
     return lines
 
 

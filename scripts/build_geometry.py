@@ -33,8 +33,9 @@ PLACES = ROOT / "data" / "places.yaml"
 # Russia or Iran do not weigh megabytes.
 FRAME = box(15.0, 24.0, 64.0, 58.0)
 NAKHCHIVAN_UNITS = ["Babək", "Culfa", "Kangarli", "Naxçıvan", "Ordubad", "Sədərək", "Şahbuz", "Şərur"]
-# Natural Earth names two of these units oddly (the Khojaly district is "Stepanakert",
-# Khankendi city is "Xocalı"); both are in the region, so the union is right.
+# Natural Earth 4.1.0 swaps the alternative names (gn_name) of two of these units: the
+# small "Stepanakert" unit is Khankendi city and "Xocalı" is the Khojaly district. Both
+# belong to the region, so the union is right either way.
 KARABAKH_ECONOMIC_UNITS = [
     "Ağcabədi",
     "Ağdam",
