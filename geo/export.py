@@ -100,7 +100,7 @@ def places_csv(atlas: Atlas) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for place in atlas.places:
-        shape = atlas.shape(place)
+        shape, figure = atlas.shape(place), atlas.figure(place)
         lat = lon = geom_type = ""
         if shape is not None:
             point = shape.geom if shape.geom.geom_type == "Point" else shape.geom.representative_point()
@@ -115,7 +115,7 @@ def places_csv(atlas: Atlas) -> str:
                 lon,
                 geom_type,
                 _geonames_id(place) or "",
-                "" if atlas.figure(place) is None else cli.figure_text(atlas.figure(place)),
+                "" if figure is None else figure.amount,
                 len(atlas.passages[place.slug]),
                 _first_passage(atlas, place) or "",
                 place.description,
@@ -353,7 +353,7 @@ def _index_panel(atlas: Atlas, target: _Target) -> str:
     if atlas.distances:
         out.append(
             '<ul class="figures">'
-            + "".join(f"<li>{escape(d.label)}: <b>{d.value:,.0f} {escape(d.unit)}</b></li>" for d in atlas.distances)
+            + "".join(f"<li>{escape(d.label)}: <b>{escape(d.amount)}</b></li>" for d in atlas.distances)
             + "</ul>"
         )
     out.append("<h2>Places</h2>")
