@@ -78,6 +78,7 @@ CONTRAST_CSS = """
 .tour-note { background: #222; border: 2px solid #fff; }
 .stApp button { background: #111 !important; color: #fff !important; border: 2px solid #fff !important; }
 .stApp button:disabled { opacity: 0.45; }
+.st-key-tour-next button, .st-key-tour-next button p { background: #ffe14d !important; color: #000 !important; }
 .stApp button p { color: #fff !important; }
 </style>
 """
