@@ -100,7 +100,7 @@ KEYS_HTML = """
     var ACTIONS = {ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "prev", PageUp: "prev",
                    Home: "first", End: "last"};
     var TEXT_INPUT = /^(text|search|email|number|password|tel|url|date|time|datetime-local|month|week)$/i;
-    document.addEventListener("keydown", function (event) {
+    function onKey(event) {
       if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) { return; }
       var action = ACTIONS[event.key];
       if (event.key === " " && event.shiftKey) { action = "prev"; }
@@ -116,6 +116,21 @@ KEYS_HTML = """
       if (!button) { return; }
       event.preventDefault();
       if (!button.disabled) { button.click(); }
+    }
+    document.addEventListener("keydown", onKey);
+    /* A click on the map moves focus into its frame: keep the clicker working there too. */
+    window.addEventListener("blur", function () {
+      setTimeout(function () {
+        var frame = document.activeElement;
+        if (!frame || frame.tagName !== "IFRAME" || !/folium/.test(frame.title || "")) { return; }
+        try {
+          var inner = frame.contentDocument;
+          if (inner && !inner.__atlasTourKeys) {
+            inner.__atlasTourKeys = true;
+            inner.addEventListener("keydown", onKey, true);
+          }
+        } catch (err) { /* another origin: leave it alone */ }
+      }, 0);
     });
   };
   var script = host.document.createElement("script");
@@ -222,7 +237,13 @@ def main() -> None:
 
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
-        st.markdown(f'<p class="tour-title">{escape(story.title)}</p>', unsafe_allow_html=True)
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.markdown(f'<p class="tour-title">{escape(story.title)}</p>', unsafe_allow_html=True)
+            home = page_url().removesuffix(PAGE_PATH)
+            st.markdown(
+                f'<p class="tour-title"><a href="{escape(home, quote=True)}" target="_self">Explore the map</a></p>',
+                unsafe_allow_html=True,
+            )
         if notice:
             st.warning(notice)
         controls(index, n_steps)

@@ -87,6 +87,16 @@ def test_keys_are_ignored_while_typing(page, app_url):
     assert counter(page) == f"2 / {n}"
 
 
+def test_clicker_keeps_working_after_a_click_on_the_map(page, app_url):
+    open_tour(page, app_url, 2)
+    n = counter(page).split("/")[1].strip()
+    box = page.locator("iframe[title*='folium']").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.3)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.activeElement.tagName") == "IFRAME"
+    press_and_wait(page, "PageDown", f"3 / {n}")
+
+
 def test_next_button_and_map_follow(page, app_url):
     open_tour(page, app_url, 1)
     n = counter(page).split("/")[1].strip()
