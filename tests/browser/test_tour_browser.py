@@ -169,3 +169,14 @@ def test_presentation_sizes(browser, app_url, tmp_path, width, height):
         assert outside == []
     finally:
         context.close()
+
+
+def test_hostile_step_link_shows_a_notice_not_a_script(page, app_url):
+    page.goto(f"{app_url}/Classroom_tour?step=%3Cscript%3Ealert(1)%3C/script%3E")
+    page.wait_for_selector(PASSAGE, timeout=30_000)
+    page.wait_for_selector("[data-testid='stAlert']", timeout=15_000)
+    assert "step" in page.locator("[data-testid='stAlert']").inner_text().lower()
+    assert page.locator(PASSAGE).get_attribute("data-step") == "1"
+    assert page.dialogs == []
+    assert page.url.endswith("?step=1")
+    assert page.locator("[data-testid='stException']").count() == 0
