@@ -13,18 +13,17 @@ import io
 import math
 from html import escape
 
-import matplotlib
+# The object-oriented API only (no pyplot): no display, and no global state shared
+# between the threads of concurrent Streamlit sessions.
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.path import Path as MplPath
+from shapely.geometry.base import BaseGeometry
 
-matplotlib.use("Agg")  # no display needed; must come before pyplot is imported
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.collections import PathCollection  # noqa: E402
-from matplotlib.path import Path as MplPath  # noqa: E402
-from shapely.geometry.base import BaseGeometry  # noqa: E402
-
-from geo.atlas import Atlas  # noqa: E402
-from geo.gazetteer import Place  # noqa: E402
-from geo.panel import credits_html  # noqa: E402
-from geo.tour import Tour, names_text, note_html, passage_html, step_link  # noqa: E402
+from geo.atlas import Atlas
+from geo.gazetteer import Place
+from geo.panel import credits_html
+from geo.tour import Tour, names_text, note_html, passage_html, step_link
 
 # Every locator shows at least this frame (west, south, east, north): the South Caucasus,
 # so a reader always sees where a place lies relative to the conflict.
@@ -121,37 +120,34 @@ def locator_png(atlas: Atlas, place: Place) -> bytes:
     shape = atlas.shape(place)
     extent = locator_extent(shape.geom.bounds if shape is not None else None)
     west, south, east, north = extent
-    fig = plt.figure(figsize=LOCATOR_SIZE_IN, dpi=LOCATOR_DPI)
+    fig = Figure(figsize=LOCATOR_SIZE_IN, dpi=LOCATOR_DPI)
     ax = fig.add_axes((0, 0, 1, 1))
-    try:
-        ax.set_facecolor(SEA)
-        countries = [p for s in atlas.shapes.values() if s.layer == "country" and (p := _geom_path(s.geom))]
-        ax.add_collection(PathCollection(countries, facecolor=LAND, edgecolor=EDGE, linewidth=0.4))
-        if shape is not None:
-            geom = shape.geom
-            if geom.geom_type in ("Point", "MultiPoint"):
-                for pt in getattr(geom, "geoms", [geom]):
-                    ax.plot(pt.x, pt.y, "o", ms=7, mfc=HIGHLIGHT, mec="#111", mew=1.2)
-            elif (path := _geom_path(geom)) is not None:
-                if geom.geom_type in ("LineString", "MultiLineString"):
-                    ax.add_collection(PathCollection([path], facecolor="none", edgecolor=HIGHLIGHT, linewidth=2.6))
-                else:
-                    ax.add_collection(
-                        PathCollection([path], facecolor=HIGHLIGHT + "88", edgecolor=HIGHLIGHT, linewidth=1.4)
-                    )
-        else:
-            ax.text(0.5, 0.06, "not drawn on the map", transform=ax.transAxes, ha="center", fontsize=7, color="#444")
-        ax.set_xlim(west, east)
-        ax.set_ylim(south, north)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_linewidth(0.5)
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=LOCATOR_DPI)
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    ax.set_facecolor(SEA)
+    countries = [p for s in atlas.shapes.values() if s.layer == "country" and (p := _geom_path(s.geom))]
+    ax.add_collection(PathCollection(countries, facecolor=LAND, edgecolor=EDGE, linewidth=0.4))
+    if shape is not None:
+        geom = shape.geom
+        if geom.geom_type in ("Point", "MultiPoint"):
+            for pt in getattr(geom, "geoms", [geom]):
+                ax.plot(pt.x, pt.y, "o", ms=7, mfc=HIGHLIGHT, mec="#111", mew=1.2)
+        elif (path := _geom_path(geom)) is not None:
+            if geom.geom_type in ("LineString", "MultiLineString"):
+                ax.add_collection(PathCollection([path], facecolor="none", edgecolor=HIGHLIGHT, linewidth=2.6))
+            else:
+                ax.add_collection(
+                    PathCollection([path], facecolor=HIGHLIGHT + "88", edgecolor=HIGHLIGHT, linewidth=1.4)
+                )
+    else:
+        ax.text(0.5, 0.06, "not drawn on the map", transform=ax.transAxes, ha="center", fontsize=7, color="#444")
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_linewidth(0.5)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=LOCATOR_DPI)
+    return buf.getvalue()
 
 
 def data_uri(png: bytes) -> str:
