@@ -71,12 +71,13 @@ def data_downloads() -> tuple[str, str]:
 
 def downloads(selected: str | None) -> None:
     """Everything on screen, to take away: the map as one offline HTML file, and the data."""
+    # Passed as callables, so each file is made and sent when its button is clicked, not with every page load.
     geojson, csv = data_downloads()
     name = selected or "all-places"
     cols = st.columns(3)
     cols[0].download_button(
         "Download this map (HTML)",
-        data=map_download(selected),
+        data=lambda: map_download(selected),
         file_name=f"karabakh-atlas-{name}.html",
         mime="text/html",
         help="One file that opens in any browser, offline, on the current place.",
@@ -84,14 +85,14 @@ def downloads(selected: str | None) -> None:
     )
     cols[1].download_button(
         "Download the data (GeoJSON)",
-        data=geojson,
+        data=lambda: geojson,
         file_name="karabakh-atlas-places.geojson",
         mime="application/geo+json",
         use_container_width=True,
     )
     cols[2].download_button(
         "Download the data (CSV)",
-        data=csv,
+        data=lambda: csv,
         file_name="karabakh-atlas-places.csv",
         mime="text/csv",
         use_container_width=True,
@@ -183,6 +184,9 @@ def explore() -> None:
 
     place_list(data, selected)
     map_col, panel_col = st.columns([3, 2], gap="medium")
+    # The panel first: the map's HTML takes longest to build and send, so the passage shows before it.
+    with panel_col:
+        place_panel(data, selected)
     with map_col:
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
         center, zoom = view_for(bounds, 760, MAP_HEIGHT)
@@ -208,8 +212,6 @@ def explore() -> None:
             if clicked != selected:
                 select(clicked)
                 st.rerun()
-    with panel_col:
-        place_panel(data, selected)
     st.divider()
     downloads(selected)
     st.markdown(credits_html(data.meta), unsafe_allow_html=True)
