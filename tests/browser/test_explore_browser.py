@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from geo.atlas import load_atlas
+from geo.maps import place_bounds, view_for
 from tests.browser.conftest import map_frame
 
 pytestmark = pytest.mark.browser
@@ -101,14 +102,27 @@ def test_clicking_a_place_on_the_map_selects_it(page, app_url, atlas):
     assert page.outside_requests == []
 
 
+def wait_for_map_on(frame, atlas, slug: str) -> None:
+    """Wait until the map has moved to a place (the panel shows before the map has moved)."""
+    (lat, lon), _zoom = view_for(place_bounds(atlas, atlas.by_slug[slug]), 760, 640)
+    frame.wait_for_function(
+        """([lat, lon]) => { const m = window.map_div; if (!m || !m._loaded) return false;
+           const c = m.getCenter(); return Math.abs(c.lat - lat) < 0.05 && Math.abs(c.lng - lon) < 0.05; }""",
+        arg=[lat, lon],
+        timeout=WAIT,
+    )
+
+
 def test_clicking_the_same_place_on_the_map_again_reselects_it(page, app_url, atlas):
     frame = open_page(page, app_url, atlas)
     baku = atlas.shape(atlas.by_slug["baku"]).geom
     click_on_map(page, frame, baku.y, baku.x)
     wait_for_heading(page, "Baku")
+    wait_for_map_on(frame, atlas, "baku")
     place_button(page, atlas, "stepanakert").click()
     wait_for_heading(page, "Stepanakert")
     frame = map_frame(page, timeout=WAIT)
+    wait_for_map_on(frame, atlas, "stepanakert")
     click_on_map(page, frame, baku.y, baku.x)
     page.wait_for_url(re.compile(r"[?&]place=baku$"), timeout=WAIT)
     wait_for_heading(page, "Baku")
