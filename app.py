@@ -25,7 +25,7 @@ MAP_HEIGHT = 640
 # "rebuild" redraws the whole map for each selection instead of moving it (bench/bench_explore.py compares both).
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 HERE = Path(__file__).resolve().parent
-EXTRA_PAGES = [(HERE / "pages" / "1_Classroom_tour.py", "Classroom tour", "🎓")]
+EXTRA_PAGES = [(HERE / "pages" / "1_Classroom_tour.py", "Classroom tour", ":material/school:")]
 KIND_LABELS = {
     "country": "Countries",
     "capital": "Cities",
@@ -219,7 +219,7 @@ def explore() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
-    pages = [st.Page(explore, title="Explore the map", icon="🗺️", default=True)]
+    pages = [st.Page(explore, title="Explore the map", icon=":material/map:", default=True)]
     pages += [st.Page(str(path), title=title, icon=icon) for path, title, icon in EXTRA_PAGES if path.exists()]
     st.navigation(pages).run()
 

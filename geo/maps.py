@@ -13,6 +13,7 @@ from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
+from folium.utilities import JsCode
 from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -24,6 +25,7 @@ from geo.gazetteer import Place
 SEA = "#d7e6ef"
 DEFAULT_CENTER = (40.0, 46.2)
 DEFAULT_ZOOM = 7
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 CREDIT = "Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0)"
 
@@ -83,13 +85,16 @@ def style_key(place: Place) -> str:
     return place.kind
 
 
-def place_feature(place: Place, geom: BaseGeometry) -> dict[str, Any]:
-    """A GeoJSON feature whose properties identify the place when it is clicked."""
-    return {
-        "type": "Feature",
-        "properties": {"slug": place.slug, "name": html.escape(place.name), "kind": place.kind},
-        "geometry": mapping(geom),
-    }
+def place_feature(place: Place, geom: BaseGeometry, style: str | None = None) -> dict[str, Any]:
+    """A GeoJSON feature whose properties identify the place when it is clicked.
+
+    `name` and `label` are escaped: Leaflet shows them as HTML in tooltips.
+    """
+    label = tooltip_text(place.name) + (" (indicative)" if place.indicative else "")
+    props: dict[str, Any] = {"slug": place.slug, "name": tooltip_text(place.name), "kind": place.kind, "label": label}
+    if style is not None:
+        props["style"] = style
+    return {"type": "Feature", "properties": props, "geometry": mapping(geom)}
 
 
 def tooltip_text(text: str) -> str:
@@ -102,21 +107,42 @@ def _style(key: str):
     return lambda _feature: style
 
 
-def _place_layer(place: Place, geom: BaseGeometry, key: str, name: str | None = None) -> folium.GeoJson:
-    label = tooltip_text(place.name) + (" (indicative)" if place.indicative else "")
-    marker = None
-    # Towns carry a permanent label so a projected map reads without hovering.
-    tooltip = folium.Tooltip(label, sticky=True)
-    if geom.geom_type == "Point":
-        marker = folium.CircleMarker(radius=STYLES[key].get("radius", 7))
-        tooltip = folium.Tooltip(label, permanent=True, direction="right", class_name="atlas-label")
+# `label` is escaped when the feature is made (place_feature), so it is safe as tooltip HTML.
+PERMANENT_LABEL = JsCode(
+    "function (feature, layer) {"
+    " layer.bindTooltip(feature.properties.label,"
+    " {permanent: true, direction: 'right', className: 'atlas-label'}); }"
+)
+
+
+def _feature_style(feature: dict) -> dict[str, Any]:
+    return STYLES[feature["properties"]["style"]]
+
+
+def _group_layer(places: list[tuple[Place, BaseGeometry]]) -> folium.GeoJson:
+    """All places of one layer as one GeoJSON layer, styled per feature.
+
+    One layer per group rather than per place keeps the map's script small and quick
+    to render on every rerun. Towns carry a permanent label so that a projected map
+    reads without hovering.
+    """
+    points = all(geom.geom_type == "Point" for _, geom in places)
+    features = [place_feature(place, geom, style_key(place)) for place, geom in places]
+    if points:
+        # A group's own tooltip opens once for the whole group: permanent labels must be per feature.
+        return folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=_feature_style,
+            highlight_function=lambda _f: {"weight": 4},
+            marker=folium.CircleMarker(radius=7),
+            on_each_feature=PERMANENT_LABEL,
+            control=False,
+        )
     return folium.GeoJson(
-        place_feature(place, geom),
-        name=name,
-        style_function=_style(key),
+        {"type": "FeatureCollection", "features": features},
+        style_function=_feature_style,
         highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.35},
-        tooltip=tooltip,
-        marker=marker,
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True, class_name="atlas-tip"),
         control=False,
     )
 
@@ -177,6 +203,8 @@ MAP_CSS = (
   font: 12px/1.5 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .atlas-legend-row { display: flex; align-items: center; gap: 7px; }
 .leaflet-tooltip { font: 14px system-ui, sans-serif; }
+.leaflet-tooltip.atlas-tip table, .leaflet-tooltip.atlas-label table { border: 0; margin: 0; }
+.leaflet-tooltip.atlas-tip td, .leaflet-tooltip.atlas-label td { padding: 0; border: 0; }
 .leaflet-tooltip.atlas-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 4px;
   font-weight: 600; color: #222; }
 .leaflet-tooltip.atlas-label::before { display: none; }
@@ -200,8 +228,9 @@ def build_map(
     m.get_root().header.add_child(Element(MAP_CSS))
 
     folium.FeatureGroup(name="No background tiles (offline)", overlay=False, show=not osm_default).add_to(m)
+    # The tile URL is given directly: looking "OpenStreetMap" up in xyzservices costs ~90 ms a build.
     folium.TileLayer(
-        "OpenStreetMap", name="OpenStreetMap (online)", attr=OSM_ATTRIBUTION, overlay=False, show=osm_default
+        OSM_TILES, name="OpenStreetMap (online)", attr=OSM_ATTRIBUTION, overlay=False, show=osm_default, max_zoom=19
     ).add_to(m)
 
     basemap = folium.FeatureGroup(name="Natural Earth outlines", control=False)
@@ -226,13 +255,15 @@ def build_map(
         ).add_to(line)
         line.add_to(m)
 
-    groups = {name: folium.FeatureGroup(name=name) for name in GROUP_ORDER}
     drawing_order = sorted((p for p in atlas.places if p.geometry_ref), key=lambda p: KIND_ORDER.index(p.kind))
+    members: dict[str, list[tuple[Place, BaseGeometry]]] = {name: [] for name in GROUP_ORDER}
     for place in drawing_order:
-        geom = atlas.shapes[place.geometry_ref].geom
-        _place_layer(place, geom, style_key(place)).add_to(groups[GROUPS[place.kind]])
+        members[GROUPS[place.kind]].append((place, atlas.shapes[place.geometry_ref].geom))
     for name in GROUP_ORDER:
-        groups[name].add_to(m)
+        group = folium.FeatureGroup(name=name)
+        if members[name]:
+            _group_layer(members[name]).add_to(group)
+        group.add_to(m)
 
     _Legend(legend_html()).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

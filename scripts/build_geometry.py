@@ -47,10 +47,14 @@ KARABAKH_ECONOMIC_UNITS = [
     "Şuşa",
     "Tərtər",
 ]
-# Tolerances in degrees: about 300 m for regions, about 2 km for the country basemap.
+# Tolerances in degrees: about 300 m for regions, about 2 km for the country basemap near
+# the Caucasus and 5 km further away, where the map is only ever seen at small scales.
 REGION_TOLERANCE = 0.003
 COUNTRY_TOLERANCE = 0.02
+FAR_COUNTRY_TOLERANCE = 0.05
+NEAR = box(38.0, 36.0, 52.0, 44.0)
 PRECISION = 1e-4
+COUNTRY_PRECISION = 1e-3
 
 
 def chain_ring(pieces: list[LineString]) -> Polygon:
@@ -74,8 +78,8 @@ def chain_ring(pieces: list[LineString]) -> Polygon:
     return Polygon(ring).buffer(0)
 
 
-def feature(ref: str, layer: str, geom, **props) -> dict:
-    geom = set_precision(geom, PRECISION)
+def feature(ref: str, layer: str, geom, precision: float = PRECISION, **props) -> dict:
+    geom = set_precision(geom, precision)
     return {
         "type": "Feature",
         "id": ref,
@@ -130,7 +134,7 @@ def build(gpkg: Path) -> dict:
         if not row.geometry.intersects(FRAME) or row.ISO_A3 in ("-99", None):
             continue
         clipped = row.geometry.intersection(FRAME)
-        geom = clipped.simplify(COUNTRY_TOLERANCE)
+        geom = clipped.simplify(COUNTRY_TOLERANCE if clipped.intersects(NEAR) else FAR_COUNTRY_TOLERANCE)
         if geom.is_empty or geom.area < 0.05:
             continue
         features.append(
@@ -138,6 +142,7 @@ def build(gpkg: Path) -> dict:
                 f"ne:country:{row.ISO_A3}",
                 "country",
                 geom,
+                precision=COUNTRY_PRECISION,
                 name=row.NAME,
                 clipped=not clipped.equals(row.geometry),
                 source="Natural Earth countries",
