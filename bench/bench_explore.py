@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zlib
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,6 +212,7 @@ def rss_mb(pid: int) -> float:
 class Traffic:
     http: int = 0
     ws: int = 0
+    ws_deflated: int = 0  # what permessage-deflate (server.enableWebsocketCompression) sends, estimated
     tiles: int = 0
     parts: dict[str, int] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
@@ -242,7 +244,11 @@ def watch_traffic(context, page) -> Traffic:
     def on_frame(event):
         response = event["response"]
         data = response.get("payloadData", "")
-        traffic.ws += len(base64.b64decode(data)) if response.get("opcode") == 2 else len(data.encode())
+        payload = base64.b64decode(data) if response.get("opcode") == 2 else data.encode()
+        traffic.ws += len(payload)
+        # DevTools reports frames inflated; deflate each one alone (no shared window, so an upper bound).
+        deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+        traffic.ws_deflated += len(deflate.compress(payload) + deflate.flush())
 
     cdp.on("Network.responseReceived", on_response)
     cdp.on("Network.loadingFinished", on_finished)
@@ -507,6 +513,7 @@ def main() -> None:
     for part, size in sorted(app_traffic.parts.items(), key=lambda kv: -kv[1]):
         lines.append(row(f"    {part}", f"{size / 1024:,.0f} KB"))
     lines.append(row("  of which WebSocket (page and map content)", f"{app_traffic.ws / 1024:,.0f} KB"))
+    lines.append(row("    WebSocket as deflated on the wire (estimate)", f"{app_traffic.ws_deflated / 1024:,.0f} KB"))
     lines.append(row("  tiles (excluded; none unless OSM is switched on)", f"{app_traffic.tiles / 1024:,.0f} KB"))
     lines.append(row("Downloaded on first load, baseline", f"{base_traffic.total / 1024:,.0f} KB"))
     extra_kb = app_kb - base_traffic.total / 1024
