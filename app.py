@@ -16,8 +16,7 @@ from geo.maps import build_map, highlight_group, place_bounds, view_for
 from geo.panel import (
     credits_html,
     other_names_html,
-    passage_paragraph_html,
-    passage_sentence_html,
+    passages_html,
     place_figures,
 )
 
@@ -40,7 +39,9 @@ PAGE_CSS = """
 <style>
 mark { background: #ffd166; padding: 0 2px; border-radius: 2px; }
 .atlas-passage { font-size: 1.05rem; line-height: 1.55; border-left: 4px solid #b5452b;
-  padding: 2px 0 2px 12px; margin: 6px 0; }
+  padding: 2px 0 2px 12px; margin: 10px 0 2px 0; }
+details.paragraph { margin: 0 0 10px 16px; font-size: .95rem; color: #3b4047; }
+details.paragraph summary { cursor: pointer; color: #1d5f8a; }
 .atlas-names { margin: 0 0 8px 0; padding-left: 18px; }
 .atlas-credits { font-size: .85rem; color: #555; line-height: 1.6; }
 </style>
@@ -158,10 +159,7 @@ def place_panel(data: Atlas, slug: str | None) -> None:
         st.markdown("**Not named in the article.** " + escape(place.no_passage or ""))
         return
     st.markdown(f"**{len(passages)} passage{'s' if len(passages) != 1 else ''} in the article**")
-    for i, passage in enumerate(passages, 1):
-        st.markdown(f'<div class="atlas-passage">{passage_sentence_html(passage)}</div>', unsafe_allow_html=True)
-        with st.expander(f"Read the whole paragraph ({i})"):
-            st.markdown(passage_paragraph_html(passage), unsafe_allow_html=True)
+    st.markdown(passages_html(passages), unsafe_allow_html=True)
 
 
 def explore() -> None:
@@ -182,9 +180,9 @@ def explore() -> None:
             for col, slug in zip(cols, request.suggestions, strict=True):
                 col.button(data.by_slug[slug].name, key=f"suggest-{slug}", on_click=select, args=(slug,))
 
-    place_list(data, selected)
     map_col, panel_col = st.columns([3, 2], gap="medium")
     # The panel first: the map's HTML takes longest to build and send, so the passage shows before it.
+    # The sidebar list comes last: the list already on screen stays usable while the map is sent.
     with panel_col:
         place_panel(data, selected)
     with map_col:
@@ -212,6 +210,7 @@ def explore() -> None:
             if clicked != selected:
                 select(clicked)
                 st.rerun()
+    place_list(data, selected)
     st.divider()
     downloads(selected)
     st.markdown(credits_html(data.meta), unsafe_allow_html=True)

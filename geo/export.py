@@ -38,8 +38,7 @@ from geo.maps import GROUP_ORDER, GROUPS, build_map
 from geo.panel import (
     credits_html,
     other_names_html,
-    passage_paragraph_html,
-    passage_sentence_html,
+    passages_html,
     place_figures,
 )
 
@@ -298,17 +297,6 @@ def _count(n: int) -> str:
     return f"{n} passage{'s' if n != 1 else ''}"
 
 
-def _passages_html(atlas: Atlas, place: Place) -> str:
-    parts = []
-    for i, passage in enumerate(atlas.passages[place.slug], 1):
-        parts.append(f'<blockquote class="atlas-passage">{passage_sentence_html(passage)}</blockquote>')
-        parts.append(
-            f'<details class="paragraph"><summary>Read the whole paragraph ({i})</summary>'
-            f"<p>{passage_paragraph_html(passage)}</p></details>"
-        )
-    return "\n".join(parts)
-
-
 def _place_panel(atlas: Atlas, place: Place, target: _Target) -> str:
     out = []
     if target.index_href:
@@ -325,7 +313,7 @@ def _place_panel(atlas: Atlas, place: Place, target: _Target) -> str:
     passages = atlas.passages[place.slug]
     if passages:
         out.append(f"<h2>{_count(len(passages))} in the article</h2>")
-        out.append(_passages_html(atlas, place))
+        out.append(passages_html(atlas.passages[place.slug]))
     else:
         out.append("<h2>Not named in the article</h2>")
         out.append(f"<p>{escape(place.no_passage or '')}</p>")
@@ -383,7 +371,7 @@ def _index_panel(atlas: Atlas, target: _Target) -> str:
         name = f'<a href="{_attr(href)}">{escape(place.name)}</a>' if href else escape(place.name)
         out.append(f'<h3 id="place-{_attr(place.slug)}">{name}</h3>')
         if atlas.passages[place.slug]:
-            out.append(_passages_html(atlas, place))
+            out.append(passages_html(atlas.passages[place.slug]))
         else:
             out.append(f"<p>Not named in the article. {escape(place.no_passage or '')}</p>")
     return "\n".join(out)

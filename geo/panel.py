@@ -32,6 +32,22 @@ def passage_paragraph_html(passage: Passage) -> str:
     return marked(passage.paragraph, passage.spans)
 
 
+def passages_html(passages: list[Passage]) -> str:
+    """Every passage as a quoted sentence, each with its whole paragraph one click away.
+
+    Native <details> elements keep this one block of HTML however many passages a
+    place has, which a page draws far faster than one widget per paragraph.
+    """
+    parts = []
+    for i, passage in enumerate(passages, 1):
+        parts.append(f'<blockquote class="atlas-passage">{passage_sentence_html(passage)}</blockquote>')
+        parts.append(
+            f'<details class="paragraph"><summary>Read the whole paragraph ({i})</summary>'
+            f"<p>{passage_paragraph_html(passage)}</p></details>"
+        )
+    return "\n".join(parts)
+
+
 def other_names_html(place: Place) -> str:
     if not place.other_names:
         return ""
