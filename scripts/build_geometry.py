@@ -48,13 +48,17 @@ KARABAKH_ECONOMIC_UNITS = [
     "Tərtər",
 ]
 # Tolerances in degrees: about 300 m for regions, about 2 km for the country basemap near
-# the Caucasus and 5 km further away, where the map is only ever seen at small scales.
+# the Caucasus and 6 km further away, where the map is only ever seen at small scales.
 REGION_TOLERANCE = 0.003
 COUNTRY_TOLERANCE = 0.02
-FAR_COUNTRY_TOLERANCE = 0.05
+FAR_COUNTRY_TOLERANCE = 0.06
 NEAR = box(38.0, 36.0, 52.0, 44.0)
 PRECISION = 1e-4
 COUNTRY_PRECISION = 1e-3
+# Basemap parts smaller than this (square degrees, about 250 km² here) are left out, except
+# in the three South Caucasus countries, whose small exclaves matter to this map.
+ISLET_AREA = 0.025
+CAUCASUS = ("ARM", "AZE", "GEO")
 
 
 def chain_ring(pieces: list[LineString]) -> Polygon:
@@ -76,6 +80,12 @@ def chain_ring(pieces: list[LineString]) -> Polygon:
             piece.reverse()
         ring.extend(piece)
     return Polygon(ring).buffer(0)
+
+
+def drop_islets(geom):
+    """Leave out islands too small to see on the basemap (Greek and Croatian islets weigh kilobytes)."""
+    parts = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon" and g.area >= ISLET_AREA]
+    return unary_union(parts) if parts else geom
 
 
 def feature(ref: str, layer: str, geom, precision: float = PRECISION, **props) -> dict:
@@ -134,6 +144,10 @@ def build(gpkg: Path) -> dict:
         if not row.geometry.intersects(FRAME) or row.ISO_A3 in ("-99", None):
             continue
         clipped = row.geometry.intersection(FRAME)
+        # A country cut by the frame has no meaningful area; dropping islets changes it by a few km² at most.
+        was_clipped = not clipped.equals(row.geometry)
+        if row.ISO_A3 not in CAUCASUS:
+            clipped = drop_islets(clipped)
         geom = clipped.simplify(COUNTRY_TOLERANCE if clipped.intersects(NEAR) else FAR_COUNTRY_TOLERANCE)
         if geom.is_empty or geom.area < 0.05:
             continue
@@ -144,7 +158,7 @@ def build(gpkg: Path) -> dict:
                 geom,
                 precision=COUNTRY_PRECISION,
                 name=row.NAME,
-                clipped=not clipped.equals(row.geometry),
+                clipped=was_clipped,
                 source="Natural Earth countries",
             )
         )
