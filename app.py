@@ -21,6 +21,9 @@ from geo.panel import (
 )
 
 MAP_HEIGHT = 640
+# The server cannot know the map's width; this is its width on a 1280-pixel projector, so
+# the place fits there and on anything wider (phones get the same view, a little cropped).
+MAP_WIDTH_GUESS = 480
 # "rebuild" redraws the whole map for each selection instead of moving it (bench/bench_explore.py compares both).
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 HERE = Path(__file__).resolve().parent
@@ -37,9 +40,10 @@ KIND_LABELS = {
 }
 PAGE_CSS = """
 <style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 mark { background: #ffd166; padding: 0 2px; border-radius: 2px; }
-.atlas-passage { font-size: 1.05rem; line-height: 1.55; border-left: 4px solid #b5452b;
-  padding: 2px 0 2px 12px; margin: 10px 0 2px 0; }
+.atlas-passage { font-size: 1.05rem; line-height: 1.55; border-left: 4px solid #b5452b; color: inherit;
+  font-style: normal; padding: 2px 0 2px 12px; margin: 10px 0 2px 0; }
 details.paragraph { margin: 0 0 10px 16px; font-size: .95rem; color: #3b4047; }
 details.paragraph summary { cursor: pointer; color: #1d5f8a; }
 .atlas-names { margin: 0 0 8px 0; padding-left: 18px; }
@@ -187,7 +191,7 @@ def explore() -> None:
         place_panel(data, selected)
     with map_col:
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
-        center, zoom = view_for(bounds, 760, MAP_HEIGHT)
+        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         highlight = highlight_group(data, data.by_slug[selected]) if selected else None
         rebuild = MAP_MODE == "rebuild"
         result = st_folium(

@@ -40,7 +40,7 @@ from geo.atlas import Atlas, load_atlas  # noqa: E402
 from geo.maps import place_bounds, view_for  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, block_outside, free_port  # noqa: E402
 
-MAP_SIZE = (760, 640)  # the size app.py assumes when choosing a zoom
+MAP_SIZE = (480, 640)  # the size app.py assumes when choosing a zoom (MAP_WIDTH_GUESS, MAP_HEIGHT)
 TOUR_VIEW = (760, 640)  # pages/1_Classroom_tour.py VIEW_SIZE
 TILE_HOSTS = ("tile.openstreetmap.org",)
 CLICK_PLACES = (

@@ -104,7 +104,7 @@ def test_clicking_a_place_on_the_map_selects_it(page, app_url, atlas):
 
 def wait_for_map_on(frame, atlas, slug: str) -> None:
     """Wait until the map has moved to a place (the panel shows before the map has moved)."""
-    (lat, lon), _zoom = view_for(place_bounds(atlas, atlas.by_slug[slug]), 760, 640)
+    (lat, lon), _zoom = view_for(place_bounds(atlas, atlas.by_slug[slug]), 480, 640)
     frame.wait_for_function(
         """([lat, lon]) => { const m = window.map_div; if (!m || !m._loaded) return false;
            const c = m.getCenter(); return Math.abs(c.lat - lat) < 0.05 && Math.abs(c.lng - lon) < 0.05; }""",
