@@ -42,8 +42,8 @@ PAGE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 mark { background: #ffd166; padding: 0 2px; border-radius: 2px; }
-.atlas-passage { font-size: 1.05rem; line-height: 1.55; border-left: 4px solid #b5452b; color: inherit;
-  font-style: normal; padding: 2px 0 2px 12px; margin: 10px 0 2px 0; }
+blockquote.atlas-passage { font-size: 1.05rem; line-height: 1.55; border-left: 4px solid #b5452b !important;
+  color: inherit !important; opacity: 1 !important; font-style: normal; padding: 2px 0 2px 12px; margin: 10px 0 2px 0; }
 details.paragraph { margin: 0 0 10px 16px; font-size: .95rem; color: #3b4047; }
 details.paragraph summary { cursor: pointer; color: #1d5f8a; }
 .atlas-names { margin: 0 0 8px 0; padding-left: 18px; }

@@ -202,6 +202,7 @@ MAP_CSS = (
 .atlas-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 6px;
   font: 12px/1.5 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
 .atlas-legend-row { display: flex; align-items: center; gap: 7px; }
+@media (max-width: 420px) { .atlas-legend { font-size: 10px; line-height: 1.25; padding: 3px 6px; } }
 .leaflet-tooltip { font: 14px system-ui, sans-serif; }
 .leaflet-tooltip.atlas-tip table, .leaflet-tooltip.atlas-label table { border: 0; margin: 0; }
 .leaflet-tooltip.atlas-tip td, .leaflet-tooltip.atlas-label td { padding: 0; border: 0; }
