@@ -15,7 +15,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
-from shapely.geometry import mapping
+from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
 from geo.assets import STREAMLIT_ASSET_BASE, asset_links
@@ -83,6 +83,10 @@ def style_key(place: Place) -> str:
     if place.kind == "wider region":
         return "wider"
     return place.kind
+
+
+def polygons(geom: BaseGeometry) -> list[Polygon]:
+    return [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon)]
 
 
 def place_feature(place: Place, geom: BaseGeometry, style: str | None = None) -> dict[str, Any]:
@@ -235,12 +239,11 @@ def build_map(
     ).add_to(m)
 
     basemap = folium.FeatureGroup(name="Natural Earth outlines", control=False)
-    countries = [s for s in atlas.shapes.values() if s.layer == "country"]
+    # Every country as parts of one MultiPolygon: one SVG path and one style to work out,
+    # where a feature per country costs render time on every rerun and a node per country.
+    parts = [part for shape in atlas.shapes.values() if shape.layer == "country" for part in polygons(shape.geom)]
     folium.GeoJson(
-        {
-            "type": "FeatureCollection",
-            "features": [{"type": "Feature", "properties": {}, "geometry": mapping(s.geom)} for s in countries],
-        },
+        {"type": "Feature", "properties": {}, "geometry": mapping(MultiPolygon(parts))},
         style_function=_style("basemap"),
         interactive=False,
         control=False,
