@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.atlas import Atlas, load_atlas
+from geo.errors import DataError
 from geo.export import places_csv, places_geojson, single_map_html
 from geo.links import place_link, read_place_param, search_places
 from geo.maps import build_map, highlight_group, place_bounds, view_for
@@ -168,7 +169,11 @@ def place_panel(data: Atlas, slug: str | None) -> None:
 
 def explore() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    data = atlas()
+    try:
+        data = atlas()
+    except DataError as exc:
+        st.error(f"The atlas cannot open because a data file has a problem: {exc}")
+        st.stop()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
     selected = request.slug
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,8 +125,12 @@ def check_passages(file: str, places: list[Place], passages: dict[str, list[Pass
             )
 
 
-def load_atlas(data_dir: Path = DATA_DIR) -> Atlas:
-    """Load and cross-check every data file; raise DataError on the first problem."""
+def load_atlas(data_dir: Path | None = None) -> Atlas:
+    """Load and cross-check every data file; raise DataError on the first problem.
+
+    Without a folder, ATLAS_DATA_DIR (read at each call) or the repository's data/.
+    """
+    data_dir = data_dir or Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
     shapes = load_geometry(data_dir / "geometry.geojson")
     places = load_places(data_dir / "places.yaml", shapes)
     blocks = load_article(data_dir / "article.md")

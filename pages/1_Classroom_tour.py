@@ -219,8 +219,8 @@ def main() -> None:
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    data = atlas()
     try:
+        data = atlas()
         story = tour()
     except DataError as exc:
         st.error(f"The tour cannot start because a data file has a problem. {exc}")

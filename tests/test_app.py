@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -163,3 +165,20 @@ def test_search_keeps_the_selection():
     at.button(key="pick-stepanakert").click().run()
     assert heading(at) == "## Stepanakert"
     assert at.query_params["place"] == "stepanakert"
+
+
+def test_a_broken_data_file_gives_a_clear_error_not_a_traceback(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(Path(APP).parent / "data", data)
+    places = data / "places.yaml"
+    places.write_text(places.read_text(encoding="utf-8").replace("geometry: geonames:587084", "geometry: geonames:1"))
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data))
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.run()
+        assert not at.exception
+        message = at.error[0].value
+        assert "places.yaml" in message and "'baku'" in message and "'geometry'" in message
+    finally:
+        st.cache_resource.clear()
