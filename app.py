@@ -13,7 +13,7 @@ from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
 from geo.export import places_csv, places_geojson, single_map_html
 from geo.links import place_link, read_place_param, search_places
-from geo.maps import build_map, highlight_group, place_bounds, view_for
+from geo.maps import STREAMLIT_BASEMAP_URL, build_map, highlight_group, place_bounds, view_for
 from geo.panel import (
     credits_html,
     other_names_html,
@@ -62,7 +62,7 @@ def base_map():
     # Built on each run (about 50 ms): folium objects are mutated by rendering, so a
     # cached one cannot be shared between sessions safely. Its script is identical on
     # every run, so streamlit-folium keeps the drawn map and only moves the view.
-    return build_map(atlas())
+    return build_map(atlas(), basemap_url=STREAMLIT_BASEMAP_URL)
 
 
 @st.cache_data(show_spinner=False)

@@ -61,7 +61,7 @@ def figure_sentence(figure: Figure) -> str:
     if figure.published is not None and figure.deviation is not None:
         text += (
             f" (published: {figure.published.value:,.0f} {figure.unit}, {figure.published.source};"
-            f" difference {figure.deviation:+.0%})"
+            f" difference {figure.deviation:+.1%})"
         )
     return text
 

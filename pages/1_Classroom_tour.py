@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
 from geo.handout import handout_html
-from geo.maps import build_map, highlight_group, place_bounds, view_for
+from geo.maps import STREAMLIT_BASEMAP_URL, build_map, highlight_group, place_bounds, view_for
 from geo.panel import credits_html
 from geo.qr import qr_data_uri
 from geo.tour import (
@@ -159,7 +159,7 @@ def handout(base_url: str, tour_key: tuple) -> str:
 
 def base_map():
     # The same map on every run, so streamlit-folium keeps it and only moves the view.
-    m = build_map(atlas())
+    m = build_map(atlas(), basemap_url=STREAMLIT_BASEMAP_URL)
     m.get_root().header.add_child(Element(MAP_FRAME_CSS))
     return m
 

@@ -28,6 +28,7 @@ from shapely.ops import unary_union
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "geometry.geojson"
 PLACES = ROOT / "data" / "places.yaml"
+BASEMAP_JS = ROOT / "static" / "atlas" / "basemap.js"
 
 # Everything the map needs lies in this frame; countries are clipped to it so that
 # Russia or Iran do not weigh megabytes.
@@ -215,6 +216,15 @@ def main(argv: list[str] | None = None) -> int:
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
     args.out.write_text(text + "\n", encoding="utf-8")
     print(f"wrote {args.out} ({len(text.encode()) / 1024:.0f} KB, {len(collection['features'])} features)")
+    if args.out == OUT:
+        # The app serves the country outlines as a cached script; keep it in step with the data.
+        sys.path.insert(0, str(ROOT))
+        from geo.atlas import load_atlas
+        from geo.maps import basemap_script
+
+        BASEMAP_JS.parent.mkdir(parents=True, exist_ok=True)
+        BASEMAP_JS.write_text(basemap_script(load_atlas()), encoding="utf-8")
+        print(f"wrote {BASEMAP_JS}")
     return 0
 
 

@@ -22,3 +22,23 @@ def test_streamlit_config_serves_static_files_and_sends_no_statistics():
     config = tomllib.loads((STATIC_DIR.parent / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
     assert config["browser"]["gatherUsageStats"] is False
+
+
+def test_basemap_script_is_in_step_with_the_data():
+    from geo.atlas import load_atlas
+    from geo.maps import STREAMLIT_BASEMAP_URL, basemap_script
+
+    served = STATIC_DIR / "atlas" / "basemap.js"
+    assert served.read_text(encoding="utf-8") == basemap_script(load_atlas()), "rerun scripts/build_geometry.py"
+    assert STREAMLIT_BASEMAP_URL == "/app/static/atlas/basemap.js"
+
+
+def test_a_map_with_the_basemap_script_leaves_the_outlines_out_of_the_map():
+    from geo.atlas import load_atlas
+    from geo.maps import STREAMLIT_BASEMAP_URL, build_map
+
+    atlas = load_atlas()
+    inline = build_map(atlas).get_root().render()
+    scripted = build_map(atlas, basemap_url=STREAMLIT_BASEMAP_URL).get_root().render()
+    assert "window.ATLAS_BASEMAP" in scripted and "window.ATLAS_BASEMAP" not in inline
+    assert len(scripted) < len(inline) - 50_000
