@@ -77,9 +77,12 @@ def read_place_param(raw: str | list[str] | None, places: list[Place]) -> PlaceR
     return PlaceRequest(None, notice, suggestions)
 
 
-def place_link(base_url: str, slug: str | None, extra: dict[str, str] | None = None) -> str:
-    """The base URL with `?place=<slug>` (and any extra parameters), dropping what it had."""
+def page_link(base_url: str, params: dict[str, str]) -> str:
+    """The base URL with exactly these query parameters, dropping any query or fragment it had."""
     parts = urlsplit(base_url)
-    query = {"place": slug} if slug else {}
-    query.update(extra or {})
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(query), ""))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode(params), ""))
+
+
+def place_link(base_url: str, slug: str | None, extra: dict[str, str] | None = None) -> str:
+    """The base URL with `?place=<slug>` (and any extra parameters)."""
+    return page_link(base_url, {**({"place": slug} if slug else {}), **(extra or {})})

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from geo.article import Passage
 from geo.atlas import DATA_DIR, Atlas
 from geo.errors import DataError
 from geo.gazetteer import Place, read_yaml
+from geo.links import page_link
 from geo.panel import passage_sentence_html
 
 TOUR_FILE = DATA_DIR / "tour.yaml"
@@ -165,8 +165,7 @@ def read_step_param(raw: str | list[str] | None, n_steps: int) -> tuple[int, str
 
 def step_link(base_url: str, number: int) -> str:
     """The page URL with `?step=<number>` (1-based), dropping any other query or fragment."""
-    parts = urlsplit(base_url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", urlencode({"step": int(number)}), ""))
+    return page_link(base_url, {"step": str(int(number))})
 
 
 def counter_text(index: int, n_steps: int) -> str:
