@@ -78,31 +78,32 @@ def data_downloads() -> tuple[str, str]:
 def downloads(selected: str | None) -> None:
     """Everything on screen, to take away: the map as one offline HTML file, and the data."""
     # Passed as callables, so each file is made and sent when its button is clicked, not with every page load.
-    geojson, csv = data_downloads()
     name = selected or "all-places"
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Download this map (HTML)",
-        data=lambda: map_download(selected),
-        file_name=f"karabakh-atlas-{name}.html",
-        mime="text/html",
-        help="One file that opens in any browser, offline, on the current place.",
-        use_container_width=True,
+    buttons = (
+        (
+            "Download this map (HTML)",
+            lambda: map_download(selected),
+            f"karabakh-atlas-{name}.html",
+            "text/html",
+            "One file that opens in any browser, offline, on the current place.",
+        ),
+        (
+            "Download the data (GeoJSON)",
+            lambda: data_downloads()[0],
+            "karabakh-atlas-places.geojson",
+            "application/geo+json",
+            "Every place with its names, sources, figures and passages.",
+        ),
+        (
+            "Download the data (CSV)",
+            lambda: data_downloads()[1],
+            "karabakh-atlas-places.csv",
+            "text/csv",
+            "One row per place, for a spreadsheet.",
+        ),
     )
-    cols[1].download_button(
-        "Download the data (GeoJSON)",
-        data=lambda: geojson,
-        file_name="karabakh-atlas-places.geojson",
-        mime="application/geo+json",
-        use_container_width=True,
-    )
-    cols[2].download_button(
-        "Download the data (CSV)",
-        data=lambda: csv,
-        file_name="karabakh-atlas-places.csv",
-        mime="text/csv",
-        use_container_width=True,
-    )
+    for col, (label, make, file_name, mime, tip) in zip(st.columns(len(buttons)), buttons, strict=True):
+        col.download_button(label, data=make, file_name=file_name, mime=mime, help=tip, use_container_width=True)
 
 
 def select(slug: str | None) -> None:

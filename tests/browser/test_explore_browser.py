@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -159,3 +160,20 @@ def test_an_unknown_link_suggests_a_place(page, app_url, atlas):
     page.wait_for_url(re.compile(r"[?&]place=baku$"), timeout=WAIT)
     wait_for_heading(page, "Baku")
     assert page.dialogs == []
+
+
+def test_downloads_give_the_current_map_and_the_data(page, app_url, atlas):
+    open_page(page, f"{app_url}/?place=stepanakert", atlas, selected=True)
+    got = {}
+    for label in ("Download this map (HTML)", "Download the data (CSV)"):
+        page.wait_for_timeout(1000)  # let the rerun a previous download started settle
+        with page.expect_download(timeout=WAIT) as info:
+            page.get_by_role("button", name=label).click()
+        got[info.value.suggested_filename] = Path(info.value.path()).read_text(encoding="utf-8")
+    html_text = got["karabakh-atlas-stepanakert.html"]
+    assert html_text.startswith("<!DOCTYPE html>") and "Stepanakert" in html_text
+    assert not re.search(r"<script[^>]+src=\"https?:", html_text)
+    csv_text = got["karabakh-atlas-places.csv"]
+    assert csv_text.splitlines()[0].startswith("slug,name,kind")
+    assert all(f"\n{p.slug}," in csv_text for p in atlas.places)
+    assert not page.outside_requests
