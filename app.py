@@ -9,17 +9,17 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.atlas import Atlas, load_atlas
-from geo.errors import DataError
+from geo.atlas import Atlas
 from geo.export import places_csv, places_geojson, single_map_html
 from geo.links import place_link, read_place_param, search_places
-from geo.maps import STREAMLIT_BASEMAP_URL, build_map, highlight_group, place_bounds, view_for
+from geo.maps import build_map, place_bounds, view_for
 from geo.panel import (
     credits_html,
     other_names_html,
     passages_html,
     place_figures,
 )
+from pages import atlas_map, loaders
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -53,26 +53,14 @@ details.paragraph summary { cursor: pointer; color: #1d5f8a; }
 """
 
 
-@st.cache_resource
-def atlas() -> Atlas:
-    return load_atlas()
-
-
-def base_map():
-    # Built on each run (about 50 ms): folium objects are mutated by rendering, so a
-    # cached one cannot be shared between sessions safely. Its script is identical on
-    # every run, so streamlit-folium keeps the drawn map and only moves the view.
-    return build_map(atlas(), basemap_url=STREAMLIT_BASEMAP_URL)
-
-
 @st.cache_data(show_spinner=False)
 def map_download(slug: str | None) -> str:
-    return single_map_html(atlas(), slug)
+    return single_map_html(loaders.atlas(), slug)
 
 
 @st.cache_data(show_spinner=False)
 def data_downloads() -> tuple[str, str]:
-    return places_geojson(atlas()), places_csv(atlas())
+    return places_geojson(loaders.atlas()), places_csv(loaders.atlas())
 
 
 def downloads(selected: str | None) -> None:
@@ -170,11 +158,7 @@ def place_panel(data: Atlas, slug: str | None) -> None:
 
 def explore() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    try:
-        data = atlas()
-    except DataError as exc:
-        st.error(f"The atlas cannot open because a data file has a problem: {exc}")
-        st.stop()
+    data = loaders.open_atlas("The atlas")
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
     selected = request.slug
 
@@ -198,18 +182,24 @@ def explore() -> None:
     with map_col:
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
-        highlight = highlight_group(data, data.by_slug[selected]) if selected else None
-        rebuild = MAP_MODE == "rebuild"
-        result = st_folium(
-            build_map(data, selected=selected) if rebuild else base_map(),
-            key="atlas-map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            center=None if rebuild else center,
-            zoom=None if rebuild else zoom,
-            feature_group_to_add=None if rebuild else highlight,
-            returned_objects=["last_active_drawing", "last_object_clicked_count"],
-        )
+        returned = ["last_active_drawing", "last_object_clicked_count"]
+        if MAP_MODE == "rebuild":
+            result = st_folium(
+                build_map(data, selected=selected),
+                key="atlas-map",
+                height=MAP_HEIGHT,
+                use_container_width=True,
+                returned_objects=returned,
+            )
+        else:
+            result = atlas_map.show_map(
+                atlas_map.page_map("atlas-map"),
+                height=MAP_HEIGHT,
+                center=center,
+                zoom=zoom,
+                highlight=atlas_map.highlight(selected),
+                returned_objects=returned,
+            )
         # The component keeps returning the last drawing clicked; its click count tells a new click
         # (even on the same place, after picking another one in the list) from a rerun.
         result = result or {}

@@ -13,25 +13,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 import streamlit.components.v1 as components
-from branca.element import Element
-from streamlit_folium import st_folium
 
-from geo.atlas import Atlas, load_atlas
-from geo.errors import DataError
 from geo.handout import handout_html
-from geo.maps import STREAMLIT_BASEMAP_URL, build_map, highlight_group, place_bounds, view_for
+from geo.maps import place_bounds, view_for
 from geo.panel import credits_html
 from geo.qr import qr_data_uri
 from geo.tour import (
-    Tour,
     counter_text,
-    load_tour,
     names_html,
     note_html,
     passage_html,
     read_step_param,
     step_link,
 )
+from pages import atlas_map, loaders
 
 PAGE_PATH = "Classroom_tour"
 FALLBACK_URL = f"http://localhost:8501/{PAGE_PATH}"
@@ -141,27 +136,10 @@ KEYS_HTML = """
 """
 
 
-@st.cache_resource
-def atlas() -> Atlas:
-    return load_atlas()
-
-
-@st.cache_resource
-def tour() -> Tour:
-    return load_tour(atlas())
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def handout(base_url: str, tour_key: tuple) -> str:
     # tour_key is part of the cache key only: the handout changes when the storyline does.
-    return handout_html(atlas(), tour(), base_url=base_url)
-
-
-def base_map():
-    # The same map on every run, so streamlit-folium keeps it and only moves the view.
-    m = build_map(atlas(), basemap_url=STREAMLIT_BASEMAP_URL)
-    m.get_root().header.add_child(Element(MAP_FRAME_CSS))
-    return m
+    return handout_html(loaders.atlas(), loaders.tour(), base_url=base_url)
 
 
 def page_url() -> str:
@@ -219,12 +197,8 @@ def main() -> None:
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    try:
-        data = atlas()
-        story = tour()
-    except DataError as exc:
-        st.error(f"The tour cannot start because a data file has a problem. {exc}")
-        st.stop()
+    data = loaders.open_atlas("The tour")
+    story = loaders.open_tour()
     n_steps = len(story)
     index, notice = read_step_param(st.query_params.get_all("step") or None, n_steps)
     if notice or st.query_params.get("step") != str(index + 1):
@@ -276,15 +250,12 @@ def main() -> None:
 
     with map_col:
         center, zoom = view_for(place_bounds(data, place), *VIEW_SIZE)
-        st_folium(
-            base_map(),
-            key="tour-map",
+        atlas_map.show_map(
+            atlas_map.page_map("tour-map", MAP_FRAME_CSS),
             height=MAP_HEIGHT,
-            use_container_width=True,
             center=center,
             zoom=zoom,
-            feature_group_to_add=highlight_group(data, place),
-            returned_objects=[],
+            highlight=atlas_map.highlight(place.slug),
         )
 
     with text_col:

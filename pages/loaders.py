@@ -1,0 +1,37 @@
+"""What every page loads once per process, and the gate that stops a page on broken data."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.atlas import Atlas, load_atlas
+from geo.errors import DataError
+from geo.tour import Tour, load_tour
+
+
+@st.cache_resource(show_spinner=False)
+def atlas() -> Atlas:
+    return load_atlas()
+
+
+@st.cache_resource(show_spinner=False)
+def tour() -> Tour:
+    return load_tour(atlas())
+
+
+def open_atlas(what: str) -> Atlas:
+    """The atlas, or a message naming the broken file, entry and field, and the page stops."""
+    try:
+        return atlas()
+    except DataError as exc:
+        st.error(f"{what} cannot open because a data file has a problem: {exc}")
+        st.stop()
+
+
+def open_tour() -> Tour:
+    """The tour's storyline, through the same gate."""
+    try:
+        return tour()
+    except DataError as exc:
+        st.error(f"The tour cannot start because a data file has a problem: {exc}")
+        st.stop()
