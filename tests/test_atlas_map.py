@@ -1,0 +1,107 @@
+"""The map rendered once per process (pages/atlas_map.py): the same map on every run, a highlight per selection."""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.maps import build_map, place_bounds, view_for
+from pages.atlas_map import render_highlight, render_map
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+TOUR = str(ROOT / "pages" / "1_Classroom_tour.py")
+
+
+def map_args(at: AppTest) -> dict:
+    """The arguments the page sent to the map's front end on its last run."""
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def highlighted_slugs(script: str | None) -> set[str]:
+    return set(re.findall(r'"slug": "([a-z0-9-]+)"', script or ""))
+
+
+@pytest.fixture(scope="module")
+def explore_runs(atlas):
+    """One Explore session that opens with no place, then picks three in turn."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    runs = []
+    for slug in (None, "baku", "stepanakert", "zangezur-corridor"):
+        if slug:
+            at.query_params["place"] = slug
+        at.run()
+        assert not at.exception
+        runs.append((slug, map_args(at)))
+    return runs
+
+
+def test_every_run_sends_the_same_map_so_the_browser_keeps_it(explore_runs):
+    first = explore_runs[0][1]
+    assert len(first["script"]) > 10_000 and "map_div" in first["script"]
+    for _slug, args in explore_runs[1:]:
+        assert args["script"] == first["script"]
+        assert args["header"] == first["header"]
+        assert args["key"] == first["key"]
+        assert args["js_links"] == first["js_links"] and args["css_links"] == first["css_links"]
+
+
+def test_the_highlight_follows_the_selection(explore_runs):
+    for slug, args in explore_runs:
+        if slug is None:
+            assert args["feature_group"] is None
+        else:
+            assert highlighted_slugs(args["feature_group"]) == {slug}
+
+
+def test_the_view_is_fitted_to_the_selected_place(explore_runs, atlas):
+    for slug, args in explore_runs[1:]:
+        center, zoom = view_for(place_bounds(atlas, atlas.by_slug[slug]), 480, 640)
+        assert args["center"] == list(center)
+        assert args["zoom"] == zoom
+
+
+def test_the_map_holds_every_drawn_place_and_no_selection(explore_runs, atlas):
+    script = explore_runs[0][1]["script"]
+    drawn = {p.slug for p in atlas.places if p.geometry_ref}
+    assert highlighted_slugs(script) == drawn
+
+
+def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):
+    at = AppTest.from_file(TOUR, default_timeout=60)
+    sent = []
+    for step in ("1", "2", "3"):
+        at.query_params["step"] = step
+        at.run()
+        assert not at.exception
+        sent.append(map_args(at))
+    assert len({args["script"] for args in sent}) == 1
+    assert len({args["feature_group"] for args in sent}) == 3
+    assert "#map_div { height: 100vh" in sent[0]["header"]
+
+
+def test_highlights_rendered_at_once_from_many_threads_stay_their_own(atlas):
+    slugs = [p.slug for p in atlas.places if p.geometry_ref] * 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        scripts = list(pool.map(lambda s: render_highlight(atlas, s), slugs))
+    for slug, script in zip(slugs, scripts, strict=True):
+        assert highlighted_slugs(script) == {slug}
+        assert "map_div.addLayer(feature_group_feature_group_0)" in script
+
+
+def test_no_highlight_for_no_place_or_an_unknown_one(atlas):
+    assert render_highlight(atlas, None) is None
+    assert render_highlight(atlas, "<script>") is None
+
+
+def test_rendering_is_repeatable_so_every_worker_sends_the_same_map(atlas):
+    a = render_map(build_map(atlas), "atlas-map")
+    b = render_map(build_map(atlas), "atlas-map")
+    assert a == b
+    assert render_map(build_map(atlas), "tour-map").component_key != a.component_key
