@@ -180,7 +180,8 @@ def explore() -> None:
 
     st.title("Karabakh Atlas")
     st.caption(
-        f"Every place in “{data.meta['title']}” by {data.meta['author']} ({data.meta['publisher']}, 28 September 2023)"
+        f"Every place in “{data.meta.title}” by {data.meta.author} ({data.meta.publisher}, "
+        f"{data.meta.first_published_text})"
     )
     if request.notice:
         st.warning(request.notice)

@@ -28,7 +28,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from geo import cli
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
@@ -334,7 +333,7 @@ def _index_panel(atlas: Atlas, target: _Target) -> str:
     named = sum(1 for p in atlas.places if atlas.passages[p.slug])
     out = [
         "<h1>Every place in the article</h1>",
-        f"<p>“{escape(meta['title'])}” by {escape(meta['author'])} names <b>{named} places</b>. "
+        f"<p>“{escape(meta.title)}” by {escape(meta.author)} names <b>{named} places</b>. "
         "Pick one on the map or in the list to read each passage that mentions it; the map also shows "
         "a few places the article refers to without naming them.</p>",
     ]
@@ -404,9 +403,9 @@ def _page(
         + f"\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
         '<header class="site-head">'
         f'<a class="brand" href="{_attr(home)}">{SITE_NAME}</a>'
-        f'<p class="source">Every place in “<a href="{_attr(meta["url"])}">{escape(meta["title"])}</a>” '
-        f"by {escape(meta['author'])} ({escape(meta['publisher'])}, "
-        f"{escape(_date_text(meta['first_published']))})</p>"
+        f'<p class="source">Every place in “<a href="{_attr(meta.url)}">{escape(meta.title)}</a>” '
+        f"by {escape(meta.author)} ({escape(meta.publisher)}, "
+        f"{escape(meta.first_published_text)})</p>"
         "</header>\n"
         '<main class="layout">\n'
         f'<section class="map-pane" aria-label="Map">{parts.body}</section>\n'
@@ -418,20 +417,14 @@ def _page(
     )
 
 
-def _date_text(value: Any) -> str:
-    if hasattr(value, "strftime"):
-        return f"{value.day} {value.strftime('%B %Y')}"
-    return str(value)
-
-
 def render_page(atlas: Atlas, slug: str | None, target: _Target, map_links: dict[str, str]) -> str:
     """One page: the index (slug None) or a place's page, as deterministic HTML."""
     parts = map_parts(atlas, slug, map_links)
     if slug is None:
-        title = f"{SITE_NAME}: the places in “{atlas.meta['title']}”"
+        title = f"{SITE_NAME}: the places in “{atlas.meta.title}”"
         description = _shorten(
-            f"A map of every place named in “{atlas.meta['title']}” by {atlas.meta['author']} "
-            f"({atlas.meta['publisher']}), with the passages that mention each."
+            f"A map of every place named in “{atlas.meta.title}” by {atlas.meta.author} "
+            f"({atlas.meta.publisher}), with the passages that mention each."
         )
         panel = _index_panel(atlas, target)
     else:

@@ -97,7 +97,7 @@ def test_article_keeps_every_word_of_the_seed_in_order():
 def test_article_blocks(atlas):
     kinds = [b.kind for b in atlas.blocks]
     assert kinds[:2] == ["title", "standfirst"]
-    assert atlas.blocks[0].text == atlas.meta["title"]
+    assert atlas.blocks[0].text == atlas.meta.title
     assert kinds.count("pullquote") == 1 and kinds.count("heading") == 2
     assert atlas.blocks[-1].text.endswith(BODY_END)
     pull = atlas.blocks[kinds.index("pullquote")]

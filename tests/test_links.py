@@ -292,7 +292,7 @@ def test_marked_without_spans_only_escapes():
 
 def test_credits_name_the_article_and_every_source(atlas):
     text = credits_html(atlas.meta)
-    assert atlas.meta["author"] in text
+    assert atlas.meta.author in text
     assert "openDemocracy" in text
     assert "GeoNames" in text and "CC BY 4.0" in text
     assert "Natural Earth" in text
@@ -301,7 +301,9 @@ def test_credits_name_the_article_and_every_source(atlas):
 
 
 def test_credits_escape_hostile_metadata(atlas):
-    meta = dict(atlas.meta, title=HOSTILE, author=HOSTILE, url='javascript:alert(1)" onclick="x')
+    from dataclasses import replace
+
+    meta = replace(atlas.meta, title=HOSTILE, author=HOSTILE, url='javascript:alert(1)" onclick="x')
     text = credits_html(meta)
     assert HOSTILE not in text
     assert 'onclick="x' not in text

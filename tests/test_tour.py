@@ -9,9 +9,10 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from geo.atlas import load_atlas
 from geo.errors import DataError
 from geo.tour import (
-    TOUR_FILE,
+    TOUR_FILE_NAME,
     Step,
     counter_text,
     default_steps,
@@ -38,7 +39,32 @@ def test_the_shipped_tour_loads_and_follows_the_article(atlas):
     slugs = [s.slug for s in tour.steps]
     assert slugs == sorted(slugs, key=order.index), "the shipped storyline keeps the article's order"
     assert all(s.passage is not None for s in tour.steps)
-    assert "reorder" in TOUR_FILE.read_text(encoding="utf-8"), "the file tells a teacher how to change it"
+
+
+def test_what_the_file_header_promises_a_teacher_works(atlas, data_copy):
+    """tour.yaml tells a teacher to reorder, drop or repeat steps, or delete `steps`: each does what it says."""
+    path = data_copy / TOUR_FILE_NAME
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    shipped = [s["place"] for s in data["steps"]]
+    data["steps"] = [*reversed(data["steps"][1:]), {"place": "stepanakert", "passage": 2}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    edited = load_tour(atlas, path)
+    assert [s.slug for s in edited.steps] == [*reversed(shipped[1:]), "stepanakert"]
+    assert edited.steps[-1].passage == atlas.passages["stepanakert"][1]
+    del data["steps"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_tour(atlas, path).steps == default_steps(atlas)
+
+
+def test_the_tour_is_read_from_the_atlas_data_folder(data_copy, monkeypatch):
+    """ATLAS_DATA_DIR moves the tour with the rest of the data."""
+    (data_copy / TOUR_FILE_NAME).write_text("title: Another folder\nsteps: [baku, armenia]\n", encoding="utf-8")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_copy))
+    tour = load_tour(load_atlas())
+    assert tour.title == "Another folder"
+    assert [s.slug for s in tour.steps] == ["baku", "armenia"]
+    (data_copy / TOUR_FILE_NAME).unlink()
+    assert load_tour(load_atlas(data_copy)).title == "Classroom tour"
 
 
 def test_default_steps_are_the_mentioned_places_in_article_order(atlas):
@@ -76,17 +102,15 @@ def test_a_teacher_can_reorder_drop_and_choose_passages(atlas):
         ({"steps": [{"place": "baku", "note": ""}]}, "step 1 (baku)", "note"),
         ({"steps": [{"place": "baku", "note": "x" * 700}]}, "step 1 (baku)", "note"),
         ({"steps": [{"place": "baku", "colour": "red"}]}, "step 1", "colour"),
+        ({"steps": [{"place": "baku", "nots": "x"}]}, "step 1", "nots"),
         ({"steps": [{"place": "lachin-corridor", "passage": 1}]}, "step 1 (lachin-corridor)", "passage"),
         ({"steps": [42]}, "step 1", None),
     ],
 )
-def test_bad_tour_data_names_file_entry_and_field(atlas, data, entry, field):
+def test_bad_tour_data_names_file_entry_and_field(atlas, assert_data_error, data, entry, field):
     with pytest.raises(DataError) as err:
         parse_tour(data, atlas)
-    assert err.value.file == "tour.yaml"
-    assert err.value.entry == entry
-    assert err.value.field == field
-    assert str(err.value).startswith("tour.yaml")
+    assert_data_error(err.value, "tour.yaml", entry, field)
 
 
 def test_broken_yaml_file_is_a_data_error(atlas, tmp_path):
