@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
-from geo.export import places_csv, places_geojson, single_map_html
+from geo.export import single_map_html
 from geo.links import place_link, read_place_param, search_places
 from geo.maps import STREAMLIT_BASEMAP_URL, build_map, highlight_group, place_bounds, view_for
 from geo.panel import (
@@ -20,6 +20,7 @@ from geo.panel import (
     passages_html,
     place_figures,
 )
+from geo.serialize import places_csv_text, places_geojson_text
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -72,7 +73,7 @@ def map_download(slug: str | None) -> str:
 
 @st.cache_data(show_spinner=False)
 def data_downloads() -> tuple[str, str]:
-    return places_geojson(atlas()), places_csv(atlas())
+    return places_geojson_text(atlas()), places_csv_text(atlas())
 
 
 def downloads(selected: str | None) -> None:

@@ -3,6 +3,7 @@
     python -m geo places                   table of every place in the gazetteer
     python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
 
+This module only parses arguments and prints: the work is done in geo/ modules.
 Every command loads the data with `load_atlas`, so a broken data file is reported as
 one line naming the file, the entry and the field (exit status 1), not a traceback.
 
@@ -18,13 +19,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from shapely.geometry import mapping
 
 from geo.atlas import DATA_DIR, Atlas, Figure, load_atlas
 from geo.errors import DataError
 from geo.gazetteer import Place
+from geo.serialize import places_feature_collection
 
 NO_VALUE = "-"
 
@@ -65,61 +64,9 @@ def places_table(atlas: Atlas) -> str:
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows), "", footer])
 
 
-def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
-    if figure is None:
-        return None
-    published = figure.published
-    return {
-        "label": figure.label,
-        "value": round(figure.value, 1),
-        "unit": figure.unit,
-        "text": figure_text(figure),
-        "published": None if published is None else {"value": published.value, "source": published.source},
-    }
-
-
-def place_feature(atlas: Atlas, place: Place) -> dict[str, Any]:
-    """One place as a GeoJSON Feature; `geometry` is null where the place is not drawn."""
-    shape = atlas.shape(place)
-    passages = [
-        {
-            "sentence": p.sentence,
-            "paragraph_index": p.block,
-            "spans": [list(span) for span in p.sentence_spans],
-            "mentions": list(p.mentions),
-        }
-        for p in atlas.passages[place.slug]
-    ]
-    return {
-        "type": "Feature",
-        "id": place.slug,
-        "geometry": None if shape is None else mapping(shape.geom),
-        "properties": {
-            "slug": place.slug,
-            "name": place.name,
-            "kind": place.kind,
-            "description": place.description,
-            "other_names": [{"name": o.name, "usage": o.usage} for o in place.other_names],
-            "sources": place.sources,
-            "indicative": place.indicative,
-            "figure": _figure_json(atlas.figure(place)),
-            "passages": passages,
-            "geometry_note": place.geometry_note,
-            "no_passage": place.no_passage,
-        },
-    }
-
-
-def places_geojson(atlas: Atlas) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "features": [place_feature(atlas, place) for place in atlas.places],
-    }
-
-
 def cmd_places(atlas: Atlas, args: argparse.Namespace) -> int:
     if args.format == "geojson":
-        print(json.dumps(places_geojson(atlas), ensure_ascii=False))
+        print(json.dumps(places_feature_collection(atlas), ensure_ascii=False))
     else:
         print(places_table(atlas))
     return 0

@@ -6,7 +6,7 @@
   `assets/leaflet/` and `data/places.geojson`, `data/places.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file (Leaflet inlined) of the
   map and the selected place's panel: the "Download this map" button of the app.
-- `places_geojson(atlas)` / `places_csv(atlas)` are the "Download the data" files.
+- The data files come from `geo.serialize`, the one schema of the places.
 
 Pages reuse the app's map (`geo.maps.build_map`) and panel fragments (`geo.panel`).
 The site references one copy of Leaflet by relative path (`assets/leaflet/`) rather
@@ -20,8 +20,6 @@ element ids are renumbered in order of first appearance, and nothing depends on 
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import re
 from collections.abc import Callable
@@ -29,7 +27,6 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from geo import cli
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
 from geo.gazetteer import Place
@@ -40,87 +37,13 @@ from geo.panel import (
     passages_html,
     place_figures,
 )
+from geo.serialize import json_for_html, places_csv_text, places_geojson_text
 
 SITE_NAME = "Karabakh Atlas"
-COORD_DIGITS = 5  # about one metre, for the CSV's points; the shapes are far coarser
 DESCRIPTION_CHARS = 300
-CSV_COLUMNS = (
-    "slug",
-    "name",
-    "kind",
-    "other_names",
-    "latitude",
-    "longitude",
-    "geometry_type",
-    "geonames_id",
-    "figure",
-    "passages",
-    "first_passage",
-    "description",
-    "page",
-)
 # folium names every element `<kind>_<uuid4 hex>`; these are renumbered for stable output.
 _FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 _ASSET_PLACEHOLDER = "__ATLAS_LEAFLET__"
-
-
-# ---------------------------------------------------------------- data files
-
-
-def _geonames_id(place: Place) -> int | None:
-    value = place.sources.get("geonames")
-    return value if isinstance(value, int) else None
-
-
-def _first_passage(atlas: Atlas, place: Place) -> str | None:
-    passages = atlas.passages[place.slug]
-    return passages[0].sentence if passages else None
-
-
-def places_geojson(atlas: Atlas) -> str:
-    """Every place as a GeoJSON FeatureCollection (`python -m geo places --format geojson`),
-    as a file: indented, in article order, with null geometry for undrawn places.
-
-    `<`, `>` and `&` are written as \\u escapes, so the text is also safe inside HTML.
-    """
-    text = json.dumps(cli.places_geojson(atlas), ensure_ascii=False, indent=1)
-    return _json_for_html(text) + "\n"
-
-
-def _json_for_html(text: str) -> str:
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def places_csv(atlas: Atlas) -> str:
-    """One row per place, in article order. Latitude/longitude: the point itself, or a point
-    inside the outline (or on the route) for areas and routes; empty for undrawn places."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for place in atlas.places:
-        shape, figure = atlas.shape(place), atlas.figure(place)
-        lat = lon = geom_type = ""
-        if shape is not None:
-            point = shape.geom if shape.geom.geom_type == "Point" else shape.geom.representative_point()
-            lat, lon, geom_type = f"{point.y:.{COORD_DIGITS}f}", f"{point.x:.{COORD_DIGITS}f}", shape.geom.geom_type
-        writer.writerow(
-            (
-                place.slug,
-                place.name,
-                place.kind,
-                "; ".join(f"{o.name} ({o.usage})" for o in place.other_names),
-                lat,
-                lon,
-                geom_type,
-                _geonames_id(place) or "",
-                "" if figure is None else figure.amount,
-                len(atlas.passages[place.slug]),
-                _first_passage(atlas, place) or "",
-                place.description,
-                f"place/{place.slug}.html",
-            )
-        )
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- the map
@@ -157,7 +80,7 @@ def _click_script(map_name: str, links: dict[str, str]) -> str:
     return (
         "(function () {\n"
         f"  var map = {map_name};\n"
-        f"  var links = {_json_for_html(json.dumps(links, sort_keys=True))};\n"
+        f"  var links = {json_for_html(json.dumps(links, sort_keys=True))};\n"
         "  var drawn = {};\n"
         "  map.eachLayer(function (layer) {\n"
         "    var p = layer.feature && layer.feature.properties;\n"
@@ -285,7 +208,8 @@ def _shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 
 def place_summary(atlas: Atlas, place: Place) -> str:
     """Plain text for a link preview: the first passage that mentions it, or its description."""
-    return _shorten(_first_passage(atlas, place) or place.description)
+    first = atlas.first_passage(place)
+    return _shorten(place.description if first is None else first.sentence)
 
 
 def _kind_line(place: Place) -> str:
@@ -474,8 +398,8 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
         files[out_dir / "place" / f"{place.slug}.html"] = render_page(
             atlas, place.slug, nested, {p.slug: f"{p.slug}.html" for p in atlas.places}
         ).encode("utf-8")
-    files[out_dir / "data" / "places.geojson"] = places_geojson(atlas).encode("utf-8")
-    files[out_dir / "data" / "places.csv"] = places_csv(atlas).encode("utf-8")
+    files[out_dir / "data" / "places.geojson"] = places_geojson_text(atlas).encode("utf-8")
+    files[out_dir / "data" / "places.csv"] = places_csv_text(atlas).encode("utf-8")
     src = leaflet_source_dir()
     for name in LEAFLET_FILES:
         files[out_dir / "assets" / "leaflet" / name] = (src / name).read_bytes()
