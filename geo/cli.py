@@ -2,15 +2,18 @@
 
     python -m geo places                   table of every place in the gazetteer
     python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
+    python -m geo check                    validate every data file and summarise them
+    python -m geo export OUT_DIR           write the static site
 
-This module only parses arguments and prints: the work is done in geo/ modules.
-Every command loads the data with `load_atlas`, so a broken data file is reported as
-one line naming the file, the entry and the field (exit status 1), not a traceback.
+`--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
+file is reported as one line naming the file, the entry and the field (exit status 1),
+not a traceback.
 
-To add a command, write one function `def cmd_name(atlas, args) -> int` and register it
-in `build_parser` with one subparser whose defaults set `func=cmd_name`.
+This module only parses arguments and prints: the work is done in geo/ modules. To add
+a command, write one function `def cmd_name(args) -> int` and register it in
+`build_parser` with one subparser whose defaults set `func=cmd_name`.
 
-This module stays light: it imports no map, plotting or app library, so it starts fast.
+It stays light: it imports no map, plotting or app library, so it starts fast.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import json
 import sys
 from pathlib import Path
 
-from geo.atlas import DATA_DIR, Atlas, Figure, load_atlas
+from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
+from geo.check import check_data
 from geo.errors import DataError
 from geo.gazetteer import Place
 from geo.serialize import places_feature_collection
@@ -64,7 +68,8 @@ def places_table(atlas: Atlas) -> str:
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows), "", footer])
 
 
-def cmd_places(atlas: Atlas, args: argparse.Namespace) -> int:
+def cmd_places(args: argparse.Namespace) -> int:
+    atlas = load_atlas(args.data)
     if args.format == "geojson":
         print(json.dumps(places_feature_collection(atlas), ensure_ascii=False))
     else:
@@ -72,11 +77,21 @@ def cmd_places(atlas: Atlas, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(atlas: Atlas, args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
+    reports = check_data(args.data)
+    width = max(len(r.file) for r in reports)
+    print(f"OK: every data file in {resolve_data_dir(args.data)} is valid")
+    for report in reports:
+        print(f"  {report.file.ljust(width)}  {report.summary}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     import time
 
     from geo import export  # imported here: it pulls in folium, which `places` does not need
 
+    atlas = load_atlas(args.data)
     start = time.perf_counter()
     written = export.export_site(atlas, args.out_dir)
     print(export.describe_export(written, args.out_dir))
@@ -86,12 +101,17 @@ def cmd_export(atlas: Atlas, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
-    parser.add_argument("--data", type=Path, default=DATA_DIR, metavar="DIR", help="data folder (default: data/)")
+    parser.add_argument(
+        "--data", type=Path, default=None, metavar="DIR", help="data folder (default: $ATLAS_DATA_DIR, else data/)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     places = commands.add_parser("places", help="list every place of the gazetteer")
     places.add_argument("--format", choices=("table", "geojson"), default="table", help="output format")
     places.set_defaults(func=cmd_places)
+
+    check = commands.add_parser("check", help="validate every data file and print a summary")
+    check.set_defaults(func=cmd_check)
 
     export = commands.add_parser("export", help="write the static site (pages, Leaflet, data) into OUT_DIR")
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
@@ -103,8 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        atlas = load_atlas(args.data)
-        return args.func(atlas, args)
+        return args.func(args)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
