@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.atlas import Atlas
-from geo.export import places_csv, places_geojson, single_map_html
+from geo.export import single_map_html
 from geo.links import place_link, read_place_param, search_places
 from geo.maps import build_map, place_bounds, view_for
 from geo.panel import (
@@ -19,6 +19,7 @@ from geo.panel import (
     passages_html,
     place_figures,
 )
+from geo.serialize import places_csv_text, places_geojson_text
 from pages import atlas_map, loaders
 
 MAP_HEIGHT = 640
@@ -60,7 +61,7 @@ def map_download(slug: str | None) -> str:
 
 @st.cache_data(show_spinner=False)
 def data_downloads() -> tuple[str, str]:
-    return places_geojson(loaders.atlas()), places_csv(loaders.atlas())
+    return places_geojson_text(loaders.atlas()), places_csv_text(loaders.atlas())
 
 
 def downloads(selected: str | None) -> None:
@@ -164,7 +165,8 @@ def explore() -> None:
 
     st.title("Karabakh Atlas")
     st.caption(
-        f"Every place in “{data.meta['title']}” by {data.meta['author']} ({data.meta['publisher']}, 28 September 2023)"
+        f"Every place in “{data.meta.title}” by {data.meta.author} ({data.meta.publisher}, "
+        f"{data.meta.first_published_text})"
     )
     if request.notice:
         st.warning(request.notice)

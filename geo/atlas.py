@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from geo.article import Block, Passage, find_passages, first_mention_order, load_article
+from geo.article_meta import ArticleMeta, load_article_meta
+from geo.datafile import read_yaml, reject_unknown_keys
 from geo.errors import DataError
-from geo.gazetteer import Place, PublishedFigure, load_places, read_yaml
+from geo.gazetteer import Place, PublishedFigure, load_places
 from geo.geometry import Shape, load_geometry
 from geo.measure import area_km2, distance_km, length_km
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-META_FIELDS = ("title", "author", "publisher", "first_published", "url", "attribution", "licence")
+DISTANCE_FIELDS = ("from", "to", "label")
 
 
 @dataclass(frozen=True)
@@ -43,16 +44,24 @@ class Figure:
 
 @dataclass(frozen=True)
 class Atlas:
+    """The loaded data. Pages look places up on every rerun, so `by_slug` is built once, here."""
+
     places: list[Place]  # in the order the article introduces them
     shapes: dict[str, Shape]
     blocks: list[Block]
     passages: dict[str, list[Passage]]
-    meta: dict[str, Any]
+    meta: ArticleMeta
     distances: list[Figure]
+    data_dir: Path  # the folder it was loaded from: other files (tour.yaml) are read beside it
+    by_slug: dict[str, Place] = field(init=False, repr=False, compare=False)
 
-    @property
-    def by_slug(self) -> dict[str, Place]:
-        return {p.slug: p for p in self.places}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_slug", {p.slug: p for p in self.places})
+
+    def first_passage(self, place: Place) -> Passage | None:
+        """The first sentence of the article that names the place, if any."""
+        passages = self.passages[place.slug]
+        return passages[0] if passages else None
 
     def shape(self, place: Place) -> Shape | None:
         return self.shapes.get(place.geometry_ref) if place.geometry_ref else None
@@ -81,7 +90,10 @@ def _resolve(ref: str, places: dict[str, Place], shapes: dict[str, Shape], file:
 
 
 def load_distances(path: Path, places: dict[str, Place], shapes: dict[str, Shape]) -> list[Figure]:
+    """Read figures.yaml and compute each distance; raise DataError naming entry and field."""
     data = read_yaml(path)
+    if isinstance(data, dict):
+        reject_unknown_keys(data, ("distances",), path.name)
     items = data.get("distances") if isinstance(data, dict) else None
     if not isinstance(items, list):
         raise DataError(path.name, "expected a top-level 'distances' list", field="distances")
@@ -90,23 +102,14 @@ def load_distances(path: Path, places: dict[str, Place], shapes: dict[str, Shape
         entry = f"#{i + 1}"
         if not isinstance(item, dict):
             raise DataError(path.name, "each distance must be a mapping", entry=entry)
-        for key in ("from", "to", "label"):
+        reject_unknown_keys(item, DISTANCE_FIELDS, path.name, entry=entry)
+        for key in DISTANCE_FIELDS:
             if not isinstance(item.get(key), str):
                 raise DataError(path.name, "missing or not a string", entry=entry, field=key)
         a = _resolve(item["from"], places, shapes, path.name, entry, "from")
         b = _resolve(item["to"], places, shapes, path.name, entry, "to")
         figures.append(Figure(item["label"], distance_km(a.geom, b.geom), "km", ends=(item["from"], item["to"])))
     return figures
-
-
-def load_meta(path: Path) -> dict[str, Any]:
-    meta = read_yaml(path)
-    if not isinstance(meta, dict):
-        raise DataError(path.name, "expected a mapping of metadata")
-    for key in META_FIELDS:
-        if not meta.get(key):
-            raise DataError(path.name, "missing required field", field=key)
-    return meta
 
 
 def check_passages(file: str, places: list[Place], passages: dict[str, list[Passage]]) -> None:
@@ -125,12 +128,17 @@ def check_passages(file: str, places: list[Place], passages: dict[str, list[Pass
             )
 
 
+def resolve_data_dir(data_dir: Path | None = None) -> Path:
+    """The data folder: the one given, else ATLAS_DATA_DIR (read at each call), else the repository's data/."""
+    return Path(data_dir or os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
+
+
 def load_atlas(data_dir: Path | None = None) -> Atlas:
     """Load and cross-check every data file; raise DataError on the first problem.
 
-    Without a folder, ATLAS_DATA_DIR (read at each call) or the repository's data/.
+    The folder is found by resolve_data_dir.
     """
-    data_dir = data_dir or Path(os.environ.get("ATLAS_DATA_DIR") or DATA_DIR)
+    data_dir = resolve_data_dir(data_dir)
     shapes = load_geometry(data_dir / "geometry.geojson")
     places = load_places(data_dir / "places.yaml", shapes)
     blocks = load_article(data_dir / "article.md")
@@ -143,6 +151,7 @@ def load_atlas(data_dir: Path | None = None) -> Atlas:
         shapes=shapes,
         blocks=blocks,
         passages=passages,
-        meta=load_meta(data_dir / "article.yaml"),
+        meta=load_article_meta(data_dir / "article.yaml"),
         distances=load_distances(data_dir / "figures.yaml", by_slug, shapes),
+        data_dir=data_dir,
     )

@@ -2,14 +2,18 @@
 
     python -m geo places                   table of every place in the gazetteer
     python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
+    python -m geo check                    validate every data file and summarise them
+    python -m geo export OUT_DIR           write the static site
 
-Every command loads the data with `load_atlas`, so a broken data file is reported as
-one line naming the file, the entry and the field (exit status 1), not a traceback.
+`--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
+file is reported as one line naming the file, the entry and the field (exit status 1),
+not a traceback.
 
-To add a command, write one function `def cmd_name(atlas, args) -> int` and register it
-in `build_parser` with one subparser whose defaults set `func=cmd_name`.
+This module only parses arguments and prints: the work is done in geo/ modules. To add
+a command, write one function `def cmd_name(args) -> int` and register it in
+`build_parser` with one subparser whose defaults set `func=cmd_name`.
 
-This module stays light: it imports no map, plotting or app library, so it starts fast.
+It stays light: it imports no map, plotting or app library, so it starts fast.
 """
 
 from __future__ import annotations
@@ -18,13 +22,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from shapely.geometry import mapping
-
-from geo.atlas import DATA_DIR, Atlas, Figure, load_atlas
+from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
+from geo.check import check_data
 from geo.errors import DataError
 from geo.gazetteer import Place
+from geo.serialize import places_feature_collection
 
 NO_VALUE = "-"
 
@@ -65,71 +68,30 @@ def places_table(atlas: Atlas) -> str:
     return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows), "", footer])
 
 
-def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
-    if figure is None:
-        return None
-    published = figure.published
-    return {
-        "label": figure.label,
-        "value": round(figure.value, 1),
-        "unit": figure.unit,
-        "text": figure_text(figure),
-        "published": None if published is None else {"value": published.value, "source": published.source},
-    }
-
-
-def place_feature(atlas: Atlas, place: Place) -> dict[str, Any]:
-    """One place as a GeoJSON Feature; `geometry` is null where the place is not drawn."""
-    shape = atlas.shape(place)
-    passages = [
-        {
-            "sentence": p.sentence,
-            "paragraph_index": p.block,
-            "spans": [list(span) for span in p.sentence_spans],
-            "mentions": list(p.mentions),
-        }
-        for p in atlas.passages[place.slug]
-    ]
-    return {
-        "type": "Feature",
-        "id": place.slug,
-        "geometry": None if shape is None else mapping(shape.geom),
-        "properties": {
-            "slug": place.slug,
-            "name": place.name,
-            "kind": place.kind,
-            "description": place.description,
-            "other_names": [{"name": o.name, "usage": o.usage} for o in place.other_names],
-            "sources": place.sources,
-            "indicative": place.indicative,
-            "figure": _figure_json(atlas.figure(place)),
-            "passages": passages,
-            "geometry_note": place.geometry_note,
-            "no_passage": place.no_passage,
-        },
-    }
-
-
-def places_geojson(atlas: Atlas) -> dict[str, Any]:
-    return {
-        "type": "FeatureCollection",
-        "features": [place_feature(atlas, place) for place in atlas.places],
-    }
-
-
-def cmd_places(atlas: Atlas, args: argparse.Namespace) -> int:
+def cmd_places(args: argparse.Namespace) -> int:
+    atlas = load_atlas(args.data)
     if args.format == "geojson":
-        print(json.dumps(places_geojson(atlas), ensure_ascii=False))
+        print(json.dumps(places_feature_collection(atlas), ensure_ascii=False))
     else:
         print(places_table(atlas))
     return 0
 
 
-def cmd_export(atlas: Atlas, args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
+    reports = check_data(args.data)
+    width = max(len(r.file) for r in reports)
+    print(f"OK: every data file in {resolve_data_dir(args.data)} is valid")
+    for report in reports:
+        print(f"  {report.file.ljust(width)}  {report.summary}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
     import time
 
     from geo import export  # imported here: it pulls in folium, which `places` does not need
 
+    atlas = load_atlas(args.data)
     start = time.perf_counter()
     written = export.export_site(atlas, args.out_dir)
     print(export.describe_export(written, args.out_dir))
@@ -139,12 +101,17 @@ def cmd_export(atlas: Atlas, args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
-    parser.add_argument("--data", type=Path, default=DATA_DIR, metavar="DIR", help="data folder (default: data/)")
+    parser.add_argument(
+        "--data", type=Path, default=None, metavar="DIR", help="data folder (default: $ATLAS_DATA_DIR, else data/)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     places = commands.add_parser("places", help="list every place of the gazetteer")
     places.add_argument("--format", choices=("table", "geojson"), default="table", help="output format")
     places.set_defaults(func=cmd_places)
+
+    check = commands.add_parser("check", help="validate every data file and print a summary")
+    check.set_defaults(func=cmd_check)
 
     export = commands.add_parser("export", help="write the static site (pages, Leaflet, data) into OUT_DIR")
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
@@ -156,8 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        atlas = load_atlas(args.data)
-        return args.func(atlas, args)
+        return args.func(args)
     except DataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

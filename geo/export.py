@@ -6,7 +6,7 @@
   `assets/leaflet/` and `data/places.geojson`, `data/places.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file (Leaflet inlined) of the
   map and the selected place's panel: the "Download this map" button of the app.
-- `places_geojson(atlas)` / `places_csv(atlas)` are the "Download the data" files.
+- The data files come from `geo.serialize`, the one schema of the places.
 
 Pages reuse the app's map (`geo.maps.build_map`) and panel fragments (`geo.panel`).
 The site references one copy of Leaflet by relative path (`assets/leaflet/`) rather
@@ -20,17 +20,13 @@ element ids are renumbered in order of first appearance, and nothing depends on 
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
-from geo import cli
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
 from geo.gazetteer import Place
@@ -41,87 +37,13 @@ from geo.panel import (
     passages_html,
     place_figures,
 )
+from geo.serialize import json_for_html, places_csv_text, places_geojson_text
 
 SITE_NAME = "Karabakh Atlas"
-COORD_DIGITS = 5  # about one metre, for the CSV's points; the shapes are far coarser
 DESCRIPTION_CHARS = 300
-CSV_COLUMNS = (
-    "slug",
-    "name",
-    "kind",
-    "other_names",
-    "latitude",
-    "longitude",
-    "geometry_type",
-    "geonames_id",
-    "figure",
-    "passages",
-    "first_passage",
-    "description",
-    "page",
-)
 # folium names every element `<kind>_<uuid4 hex>`; these are renumbered for stable output.
 _FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 _ASSET_PLACEHOLDER = "__ATLAS_LEAFLET__"
-
-
-# ---------------------------------------------------------------- data files
-
-
-def _geonames_id(place: Place) -> int | None:
-    value = place.sources.get("geonames")
-    return value if isinstance(value, int) else None
-
-
-def _first_passage(atlas: Atlas, place: Place) -> str | None:
-    passages = atlas.passages[place.slug]
-    return passages[0].sentence if passages else None
-
-
-def places_geojson(atlas: Atlas) -> str:
-    """Every place as a GeoJSON FeatureCollection (`python -m geo places --format geojson`),
-    as a file: indented, in article order, with null geometry for undrawn places.
-
-    `<`, `>` and `&` are written as \\u escapes, so the text is also safe inside HTML.
-    """
-    text = json.dumps(cli.places_geojson(atlas), ensure_ascii=False, indent=1)
-    return _json_for_html(text) + "\n"
-
-
-def _json_for_html(text: str) -> str:
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def places_csv(atlas: Atlas) -> str:
-    """One row per place, in article order. Latitude/longitude: the point itself, or a point
-    inside the outline (or on the route) for areas and routes; empty for undrawn places."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for place in atlas.places:
-        shape, figure = atlas.shape(place), atlas.figure(place)
-        lat = lon = geom_type = ""
-        if shape is not None:
-            point = shape.geom if shape.geom.geom_type == "Point" else shape.geom.representative_point()
-            lat, lon, geom_type = f"{point.y:.{COORD_DIGITS}f}", f"{point.x:.{COORD_DIGITS}f}", shape.geom.geom_type
-        writer.writerow(
-            (
-                place.slug,
-                place.name,
-                place.kind,
-                "; ".join(f"{o.name} ({o.usage})" for o in place.other_names),
-                lat,
-                lon,
-                geom_type,
-                _geonames_id(place) or "",
-                "" if figure is None else figure.amount,
-                len(atlas.passages[place.slug]),
-                _first_passage(atlas, place) or "",
-                place.description,
-                f"place/{place.slug}.html",
-            )
-        )
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- the map
@@ -158,7 +80,7 @@ def _click_script(map_name: str, links: dict[str, str]) -> str:
     return (
         "(function () {\n"
         f"  var map = {map_name};\n"
-        f"  var links = {_json_for_html(json.dumps(links, sort_keys=True))};\n"
+        f"  var links = {json_for_html(json.dumps(links, sort_keys=True))};\n"
         "  var drawn = {};\n"
         "  map.eachLayer(function (layer) {\n"
         "    var p = layer.feature && layer.feature.properties;\n"
@@ -286,7 +208,8 @@ def _shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 
 def place_summary(atlas: Atlas, place: Place) -> str:
     """Plain text for a link preview: the first passage that mentions it, or its description."""
-    return _shorten(_first_passage(atlas, place) or place.description)
+    first = atlas.first_passage(place)
+    return _shorten(place.description if first is None else first.sentence)
 
 
 def _kind_line(place: Place) -> str:
@@ -334,7 +257,7 @@ def _index_panel(atlas: Atlas, target: _Target) -> str:
     named = sum(1 for p in atlas.places if atlas.passages[p.slug])
     out = [
         "<h1>Every place in the article</h1>",
-        f"<p>“{escape(meta['title'])}” by {escape(meta['author'])} names <b>{named} places</b>. "
+        f"<p>“{escape(meta.title)}” by {escape(meta.author)} names <b>{named} places</b>. "
         "Pick one on the map or in the list to read each passage that mentions it; the map also shows "
         "a few places the article refers to without naming them.</p>",
     ]
@@ -404,9 +327,9 @@ def _page(
         + f"\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
         '<header class="site-head">'
         f'<a class="brand" href="{_attr(home)}">{SITE_NAME}</a>'
-        f'<p class="source">Every place in “<a href="{_attr(meta["url"])}">{escape(meta["title"])}</a>” '
-        f"by {escape(meta['author'])} ({escape(meta['publisher'])}, "
-        f"{escape(_date_text(meta['first_published']))})</p>"
+        f'<p class="source">Every place in “<a href="{_attr(meta.url)}">{escape(meta.title)}</a>” '
+        f"by {escape(meta.author)} ({escape(meta.publisher)}, "
+        f"{escape(meta.first_published_text)})</p>"
         "</header>\n"
         '<main class="layout">\n'
         f'<section class="map-pane" aria-label="Map">{parts.body}</section>\n'
@@ -418,20 +341,14 @@ def _page(
     )
 
 
-def _date_text(value: Any) -> str:
-    if hasattr(value, "strftime"):
-        return f"{value.day} {value.strftime('%B %Y')}"
-    return str(value)
-
-
 def render_page(atlas: Atlas, slug: str | None, target: _Target, map_links: dict[str, str]) -> str:
     """One page: the index (slug None) or a place's page, as deterministic HTML."""
     parts = map_parts(atlas, slug, map_links)
     if slug is None:
-        title = f"{SITE_NAME}: the places in “{atlas.meta['title']}”"
+        title = f"{SITE_NAME}: the places in “{atlas.meta.title}”"
         description = _shorten(
-            f"A map of every place named in “{atlas.meta['title']}” by {atlas.meta['author']} "
-            f"({atlas.meta['publisher']}), with the passages that mention each."
+            f"A map of every place named in “{atlas.meta.title}” by {atlas.meta.author} "
+            f"({atlas.meta.publisher}), with the passages that mention each."
         )
         panel = _index_panel(atlas, target)
     else:
@@ -481,8 +398,8 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
         files[out_dir / "place" / f"{place.slug}.html"] = render_page(
             atlas, place.slug, nested, {p.slug: f"{p.slug}.html" for p in atlas.places}
         ).encode("utf-8")
-    files[out_dir / "data" / "places.geojson"] = places_geojson(atlas).encode("utf-8")
-    files[out_dir / "data" / "places.csv"] = places_csv(atlas).encode("utf-8")
+    files[out_dir / "data" / "places.geojson"] = places_geojson_text(atlas).encode("utf-8")
+    files[out_dir / "data" / "places.csv"] = places_csv_text(atlas).encode("utf-8")
     src = leaflet_source_dir()
     for name in LEAFLET_FILES:
         files[out_dir / "assets" / "leaflet" / name] = (src / name).read_bytes()

@@ -11,14 +11,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from geo.datafile import read_yaml, reject_unknown_keys
 from geo.errors import DataError
 from geo.geometry import Shape
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KINDS = ("capital", "city", "exclave", "region", "wider region", "country", "route", "official term")
 REQUIRED = ("slug", "name", "kind", "description", "geometry", "sources", "mentions")
+OPTIONAL = (
+    "other_names",
+    "adjectives",
+    "geometry_note",
+    "within",
+    "indicative",
+    "no_passage",
+    "route",
+    "published_area_km2",
+)
+OTHER_NAME_FIELDS = ("name", "usage")
+ROUTE_STOP_FIELDS = ("geonames", "name")
+PUBLISHED_FIELDS = ("value", "source")
+SOURCE_FIELDS = ("geonames", "natural_earth", "note")
+NATURAL_EARTH_FIELDS = ("layer", "feature")
 # A point may sit this far (degrees, about 1 km) outside the simplified outline it claims.
 WITHIN_TOLERANCE = 0.01
 
@@ -65,18 +79,6 @@ class Place:
         return (self.name, *(o.name for o in self.other_names))
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file, turning syntax errors into a DataError that names the line."""
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DataError(path.name, f"cannot read file: {exc}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise DataError(path.name, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
-
-
 def _text(file: str, entry: str, raw: dict, key: str, required: bool = True) -> str | None:
     value = raw.get(key)
     if value is None and not required:
@@ -93,10 +95,90 @@ def _str_list(file: str, entry: str, raw: dict, key: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _items(file: str, entry: str, raw: dict, key: str, fields: tuple[str, ...]) -> list[dict]:
+    """The mappings of a list field (other_names, route), each with known keys only."""
+    value = raw.get(key) or []
+    if not isinstance(value, list):
+        raise DataError(file, "must be a list", entry=entry, field=key)
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            raise DataError(file, f"item {i} must be a mapping of {', '.join(fields)}", entry=entry, field=key)
+        reject_unknown_keys(item, fields, file, entry=entry, parent=f"{key}[{i}]")
+    return value
+
+
+def _other_names(file: str, entry: str, raw: dict) -> tuple[OtherName, ...]:
+    names = []
+    for i, other in enumerate(_items(file, entry, raw, "other_names", OTHER_NAME_FIELDS), 1):
+        if not all(isinstance(other.get(k), str) and other[k].strip() for k in OTHER_NAME_FIELDS):
+            raise DataError(file, f"item {i} needs 'name' and 'usage' strings", entry=entry, field="other_names")
+        names.append(OtherName(other["name"].strip(), other["usage"].strip()))
+    return tuple(names)
+
+
+def _route(file: str, entry: str, raw: dict) -> tuple[RouteStop, ...]:
+    stops = []
+    for i, stop in enumerate(_items(file, entry, raw, "route", ROUTE_STOP_FIELDS), 1):
+        geonames, name = stop.get("geonames"), stop.get("name")
+        if isinstance(geonames, bool) or not isinstance(geonames, int) or not isinstance(name, str):
+            raise DataError(file, f"stop {i} needs an integer 'geonames' id and a 'name'", entry=entry, field="route")
+        stops.append(RouteStop(geonames, name))
+    return tuple(stops)
+
+
+def _published(file: str, entry: str, raw: dict) -> PublishedFigure | None:
+    key = "published_area_km2"
+    if key not in raw:
+        return None
+    pub = raw[key]
+    if not isinstance(pub, dict):
+        raise DataError(file, "needs a positive 'value' and a 'source'", entry=entry, field=key)
+    reject_unknown_keys(pub, PUBLISHED_FIELDS, file, entry=entry, parent=key)
+    value = pub.get("value")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise DataError(file, "needs a positive 'value' and a 'source'", entry=entry, field=key)
+    source = pub.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise DataError(file, "needs a 'source'", entry=entry, field=key)
+    return PublishedFigure(float(value), source.strip())
+
+
+def _sources(file: str, entry: str, raw: dict) -> dict[str, Any]:
+    sources = raw["sources"]
+    if not isinstance(sources, dict) or not sources:
+        raise DataError(file, "must be a non-empty mapping", entry=entry, field="sources")
+    reject_unknown_keys(sources, SOURCE_FIELDS, file, entry=entry, parent="sources")
+    geonames = sources.get("geonames")
+    if geonames is not None and (isinstance(geonames, bool) or not isinstance(geonames, int)):
+        raise DataError(file, "must be a GeoNames id (a whole number)", entry=entry, field="sources.geonames")
+    note = sources.get("note")
+    if note is not None and (not isinstance(note, str) or not note.strip()):
+        raise DataError(file, "must be a non-empty string", entry=entry, field="sources.note")
+    natural_earth = sources.get("natural_earth")
+    if natural_earth is not None:
+        if not isinstance(natural_earth, dict):
+            raise DataError(
+                file, "must be a mapping with 'layer' and 'feature'", entry=entry, field="sources.natural_earth"
+            )
+        reject_unknown_keys(natural_earth, NATURAL_EARTH_FIELDS, file, entry=entry, parent="sources.natural_earth")
+        for key in NATURAL_EARTH_FIELDS:
+            if not isinstance(natural_earth.get(key), str) or not natural_earth[key].strip():
+                raise DataError(file, "must be a non-empty string", entry=entry, field=f"sources.natural_earth.{key}")
+    return sources
+
+
+def _flag(file: str, entry: str, raw: dict, key: str) -> bool:
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise DataError(file, "must be true or false", entry=entry, field=key)
+    return value
+
+
 def _parse_entry(file: str, index: int, raw: Any) -> Place:
     if not isinstance(raw, dict):
         raise DataError(file, "each place must be a mapping", entry=f"#{index + 1}")
     entry = str(raw.get("slug") or f"#{index + 1}")
+    reject_unknown_keys(raw, REQUIRED + OPTIONAL, file, entry=entry)
     for key in REQUIRED:
         if key not in raw:
             raise DataError(file, "missing required field", entry=entry, field=key)
@@ -112,38 +194,12 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
     if geometry_ref is not None and (not isinstance(geometry_ref, str) or not geometry_ref):
         raise DataError(file, "must be a geometry reference or null", entry=entry, field="geometry")
     geometry_note = _text(file, entry, raw, "geometry_note", required=geometry_ref is None)
-    if not isinstance(raw["sources"], dict) or not raw["sources"]:
-        raise DataError(file, "must be a non-empty mapping", entry=entry, field="sources")
-    other_names = []
-    for i, other in enumerate(raw.get("other_names") or []):
-        if (
-            not isinstance(other, dict)
-            or not isinstance(other.get("name"), str)
-            or not isinstance(other.get("usage"), str)
-        ):
-            raise DataError(file, f"item {i + 1} needs 'name' and 'usage' strings", entry=entry, field="other_names")
-        other_names.append(OtherName(other["name"].strip(), other["usage"].strip()))
-    route = []
-    for i, stop in enumerate(raw.get("route") or []):
-        if (
-            not isinstance(stop, dict)
-            or not isinstance(stop.get("geonames"), int)
-            or not isinstance(stop.get("name"), str)
-        ):
-            raise DataError(
-                file, f"stop {i + 1} needs an integer 'geonames' id and a 'name'", entry=entry, field="route"
-            )
-        route.append(RouteStop(stop["geonames"], stop["name"]))
+    sources = _sources(file, entry, raw)
+    other_names = _other_names(file, entry, raw)
+    route = _route(file, entry, raw)
     if kind == "route" and len(route) < 2:
         raise DataError(file, "a route needs at least two stops", entry=entry, field="route")
-    published = None
-    if "published_area_km2" in raw:
-        pub = raw["published_area_km2"]
-        if not isinstance(pub, dict) or not isinstance(pub.get("value"), (int, float)) or pub["value"] <= 0:
-            raise DataError(file, "needs a positive 'value' and a 'source'", entry=entry, field="published_area_km2")
-        published = PublishedFigure(float(pub["value"]), str(pub.get("source") or ""))
-        if not published.source:
-            raise DataError(file, "needs a 'source'", entry=entry, field="published_area_km2")
+    published = _published(file, entry, raw)
     mentions = _str_list(file, entry, raw, "mentions")
     return Place(
         slug=slug,
@@ -151,15 +207,15 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
         kind=kind,
         description=" ".join(_text(file, entry, raw, "description").split()),
         geometry_ref=geometry_ref,
-        sources=raw["sources"],
+        sources=sources,
         mentions=mentions,
-        other_names=tuple(other_names),
+        other_names=other_names,
         adjectives=_str_list(file, entry, raw, "adjectives"),
         geometry_note=" ".join(geometry_note.split()) if geometry_note else None,
         within=_text(file, entry, raw, "within", required=False),
-        indicative=bool(raw.get("indicative", False)),
+        indicative=_flag(file, entry, raw, "indicative"),
         no_passage=_text(file, entry, raw, "no_passage", required=False),
-        route=tuple(route),
+        route=route,
         published_area_km2=published,
     )
 
@@ -207,6 +263,8 @@ def load_places(path: Path, shapes: dict[str, Shape]) -> list[Place]:
     """Read the gazetteer; raise DataError naming file, entry and field on any problem."""
     data = read_yaml(path)
     file = path.name
+    if isinstance(data, dict):
+        reject_unknown_keys(data, ("places",), file)
     if not isinstance(data, dict) or not isinstance(data.get("places"), list) or not data["places"]:
         raise DataError(file, "expected a top-level 'places' list", field="places")
     places = [_parse_entry(file, i, raw) for i, raw in enumerate(data["places"])]

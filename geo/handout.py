@@ -184,8 +184,8 @@ def handout_html(atlas: Atlas, tour: Tour, *, base_url: str | None = None, notes
         f"<title>{escape(tour.title)}: handout</title><style>{HANDOUT_CSS}</style></head><body>"
         '<p class="print-hint">To print or save as PDF, use your browser\'s Print command (Ctrl+P or ⌘P).</p>'
         f"<h1>{escape(tour.title)}</h1>"
-        f'<p class="sub">Places named in “{escape(meta["title"])}” by {escape(meta["author"])} '
-        f"({escape(meta['publisher'])}). Each passage is quoted from the article; the marked words name the place. "
+        f'<p class="sub">Places named in “{escape(meta.title)}” by {escape(meta.author)} '
+        f"({escape(meta.publisher)}). Each passage is quoted from the article; the marked words name the place. "
         "Maps: the place in red, on Natural Earth country outlines.</p>"
         f'<div class="steps">{"".join(cards)}</div>'
         f"{credits_html(meta, osm=False)}"

@@ -92,8 +92,8 @@ def polygons(geom: BaseGeometry) -> list[Polygon]:
     return [g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon)]
 
 
-def place_feature(place: Place, geom: BaseGeometry, style: str | None = None) -> dict[str, Any]:
-    """A GeoJSON feature whose properties identify the place when it is clicked.
+def map_feature(place: Place, geom: BaseGeometry, style: str | None = None) -> dict[str, Any]:
+    """A feature of the map: the place's shape with the properties a click and a tooltip need.
 
     `name` and `label` are escaped: Leaflet shows them as HTML in tooltips.
     """
@@ -114,7 +114,7 @@ def _style(key: str):
     return lambda _feature: style
 
 
-# `label` is escaped when the feature is made (place_feature), so it is safe as tooltip HTML.
+# `label` is escaped when the feature is made (map_feature), so it is safe as tooltip HTML.
 PERMANENT_LABEL = JsCode(
     "function (feature, layer) {"
     " layer.bindTooltip(feature.properties.label,"
@@ -134,7 +134,7 @@ def _group_layer(places: list[tuple[Place, BaseGeometry]]) -> folium.GeoJson:
     reads without hovering.
     """
     points = all(geom.geom_type == "Point" for _, geom in places)
-    features = [place_feature(place, geom, style_key(place)) for place, geom in places]
+    features = [map_feature(place, geom, style_key(place)) for place, geom in places]
     if points:
         # A group's own tooltip opens once for the whole group: permanent labels must be per feature.
         return folium.GeoJson(
@@ -341,7 +341,7 @@ def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
     if shape.geom.geom_type in ("LineString", "MultiLineString"):
         style.update(color="#ffb703", weight=8, opacity=0.9, fill=False)
     folium.GeoJson(
-        place_feature(place, shape.geom),
+        map_feature(place, shape.geom),
         style_function=lambda _f: style,
         marker=folium.CircleMarker(radius=13) if shape.geom.geom_type == "Point" else None,
         tooltip=folium.Tooltip(tooltip_text(place.name)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from geo.article import Passage
+from geo.article_meta import ArticleMeta
 from geo.atlas import Atlas, Figure
 from geo.gazetteer import Place
 
@@ -76,12 +77,12 @@ def place_figures(atlas: Atlas, place: Place) -> list[str]:
     return lines
 
 
-def credits_html(meta: dict, osm: bool = True) -> str:
+def credits_html(meta: ArticleMeta, osm: bool = True) -> str:
     """The attribution every view must carry (article, GeoNames, Natural Earth, OSM tiles)."""
     parts = [
-        f"Article: “{escape(meta['title'])}” by {escape(meta['author'])}, first published by "
-        f"{escape(meta['publisher'])} on {escape(str(meta['first_published']))} "
-        f'(<a href="{escape(meta["url"], quote=True)}">original</a>). {escape(meta["licence"])}',
+        f"Article: “{escape(meta.title)}” by {escape(meta.author)}, first published by "
+        f"{escape(meta.publisher)} on {escape(meta.first_published_text)} "
+        f'(<a href="{escape(meta.url, quote=True)}">original</a>). {escape(meta.licence)}',
         'Places and alternative names: <a href="https://www.geonames.org/">GeoNames</a>, CC BY 4.0.',
         'Boundaries: <a href="https://www.naturalearthdata.com/">Natural Earth</a> 1:10m, public domain.',
     ]

@@ -13,13 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from geo.article import Passage
-from geo.atlas import DATA_DIR, Atlas
+from geo.atlas import Atlas
+from geo.datafile import read_yaml, reject_unknown_keys
 from geo.errors import DataError
-from geo.gazetteer import Place, read_yaml
+from geo.gazetteer import Place
 from geo.links import page_link
 from geo.panel import passage_sentence_html
 
-TOUR_FILE = DATA_DIR / "tour.yaml"
+TOUR_FILE_NAME = "tour.yaml"
+TOUR_FIELDS = ("title", "steps")
+STEP_FIELDS = ("place", "passage", "note")
 DEFAULT_TITLE = "Classroom tour"
 MAX_NOTE_LENGTH = 600
 MAX_STEP_PARAM_LENGTH = 12
@@ -66,9 +69,7 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas) -> Step:
         raw = {"place": raw}
     if not isinstance(raw, dict):
         raise DataError(file, "each step must be a mapping with a 'place' (or a bare place slug)", entry=entry)
-    unknown = sorted(set(raw) - {"place", "passage", "note"})
-    if unknown:
-        raise DataError(file, f"unknown field(s): {', '.join(map(str, unknown))}", entry=entry, field=str(unknown[0]))
+    reject_unknown_keys(raw, STEP_FIELDS, file, entry=entry)
     slug = raw.get("place")
     if not isinstance(slug, str) or not slug.strip():
         raise DataError(file, "missing or not a place slug", entry=entry, field="place")
@@ -112,9 +113,7 @@ def parse_tour(data: Any, atlas: Atlas, file: str = "tour.yaml") -> Tour:
         data = {}
     if not isinstance(data, dict):
         raise DataError(file, "expected a mapping with 'title' and 'steps'")
-    unknown = sorted(set(data) - {"title", "steps"})
-    if unknown:
-        raise DataError(file, f"unknown top-level field(s): {', '.join(map(str, unknown))}", field=str(unknown[0]))
+    reject_unknown_keys(data, TOUR_FIELDS, file)
     title = data.get("title", DEFAULT_TITLE)
     if not isinstance(title, str) or not title.strip():
         raise DataError(file, "must be a non-empty string", field="title")
@@ -128,8 +127,10 @@ def parse_tour(data: Any, atlas: Atlas, file: str = "tour.yaml") -> Tour:
     return Tour(title.strip(), tuple(_parse_step(file, i, raw, atlas) for i, raw in enumerate(raw_steps)))
 
 
-def load_tour(atlas: Atlas, path: Path = TOUR_FILE) -> Tour:
-    """The storyline in `path`; the article's own order if the file does not exist."""
+def load_tour(atlas: Atlas, path: Path | None = None) -> Tour:
+    """The storyline in `path`, by default the tour.yaml beside the atlas's data (so
+    ATLAS_DATA_DIR moves it too); the article's own order if the file does not exist."""
+    path = atlas.data_dir / TOUR_FILE_NAME if path is None else path
     if not path.exists():
         return Tour(DEFAULT_TITLE, default_steps(atlas))
     return parse_tour(read_yaml(path), atlas, path.name)

@@ -18,6 +18,26 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def _assert_data_error(exc: Exception, file: str, entry: str | None, field: str | None) -> None:
+    """The message itself, not only the attributes, names the file, the entry and the field."""
+    from geo.errors import DataError
+
+    assert isinstance(exc, DataError), repr(exc)
+    message = str(exc)
+    assert message.startswith(f"{file}: "), message
+    if entry is not None:
+        assert f"entry '{entry}'" in message, message
+    if field is not None:
+        assert f"field '{field}'" in message, message
+    assert (exc.file, exc.entry, exc.field) == (file, entry, field), message
+
+
+@pytest.fixture(scope="session")
+def assert_data_error() -> Callable[[Exception, str, str | None, str | None], None]:
+    """`assert_data_error(exc, file, entry, field)`: the DataError points at exactly that place."""
+    return _assert_data_error
+
+
 @pytest.fixture(scope="session")
 def atlas():
     """The real atlas, loaded once for the whole run."""
@@ -47,3 +67,20 @@ def edit_yaml(data_copy: Path) -> Callable[[str, Callable[[Any], None]], Path]:
         return path
 
     return edit
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def hostile_step(atlas):
+    """A tour step whose place name, passage and note are all a script tag."""
+    from dataclasses import replace
+
+    from geo.tour import Step
+
+    place = replace(atlas.by_slug["baku"], name=HOSTILE)
+    passage = atlas.passages["baku"][0]
+    sentence = HOSTILE + " " + passage.sentence
+    passage = replace(passage, sentence=sentence, sentence_start=0, paragraph=sentence, spans=((0, len(HOSTILE)),))
+    return Step(place, passage, 1, note=HOSTILE)

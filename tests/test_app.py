@@ -65,7 +65,7 @@ def test_the_list_holds_every_place_with_its_passage_count(plain, atlas):
 
 def test_the_footer_credits_the_article_and_sources(plain, atlas):
     footer = next(v for v in markdown_values(plain, html_only=True) if v.startswith('<div class="atlas-credits">'))
-    assert atlas.meta["author"] in footer
+    assert atlas.meta.author in footer
     assert "GeoNames" in footer and "Natural Earth" in footer
 
 

@@ -1,6 +1,18 @@
 """The app serves its own copy of Leaflet: it must match the packaged one."""
 
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
 from geo.assets import LEAFLET_FILES, STATIC_DIR, asset_links, leaflet_source_dir
+
+SERVED_PREFIX = "/app/static/"  # where Streamlit serves static/ (server.enableStaticServing)
+
+
+def served_file(url: str) -> Path:
+    """The file in static/ that Streamlit sends for this URL."""
+    assert url.startswith(SERVED_PREFIX), url
+    return STATIC_DIR / url.removeprefix(SERVED_PREFIX)
 
 
 def test_static_leaflet_matches_the_packaged_release():
@@ -11,7 +23,7 @@ def test_static_leaflet_matches_the_packaged_release():
 def test_asset_links_are_local():
     js, css = asset_links()
     for _, url in js + css:
-        assert url.startswith("/app/static/leaflet/")
+        assert served_file(url).is_file(), url
     js, css = asset_links("assets/leaflet")
     assert js == [("leaflet", "assets/leaflet/leaflet.js")]
 
@@ -28,9 +40,8 @@ def test_basemap_script_is_in_step_with_the_data():
     from geo.atlas import load_atlas
     from geo.maps import STREAMLIT_BASEMAP_URL, basemap_script
 
-    served = STATIC_DIR / "atlas" / "basemap.js"
+    served = served_file(STREAMLIT_BASEMAP_URL)
     assert served.read_text(encoding="utf-8") == basemap_script(load_atlas()), "rerun scripts/build_geometry.py"
-    assert STREAMLIT_BASEMAP_URL == "/app/static/atlas/basemap.js"
 
 
 def test_a_map_with_the_basemap_script_leaves_the_outlines_out_of_the_map():
@@ -41,4 +52,6 @@ def test_a_map_with_the_basemap_script_leaves_the_outlines_out_of_the_map():
     inline = build_map(atlas).get_root().render()
     scripted = build_map(atlas, basemap_url=STREAMLIT_BASEMAP_URL).get_root().render()
     assert "window.ATLAS_BASEMAP" in scripted and "window.ATLAS_BASEMAP" not in inline
+    sources = [tag["src"] for tag in BeautifulSoup(scripted, "html.parser").find_all("script", src=True)]
+    assert STREAMLIT_BASEMAP_URL in sources and all(served_file(src).is_file() for src in sources)
     assert len(scripted) < len(inline) - 50_000

@@ -1,4 +1,4 @@
-"""`python -m geo places`, run as a user runs it."""
+"""`python -m geo places`, `check` and `export`, run as a user runs them."""
 
 from __future__ import annotations
 
@@ -11,13 +11,17 @@ from pathlib import Path
 import pytest
 
 from geo.cli import build_parser, figure_text, places_table
+from geo.serialize import places_feature_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("geopandas", "matplotlib", "streamlit", "folium")
 
 
-def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run(*args: str, check: bool = True, data_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONIOENCODING": "ascii"}  # the CLI must not depend on the locale
+    env.pop("ATLAS_DATA_DIR", None)
+    if data_dir is not None:
+        env["ATLAS_DATA_DIR"] = str(data_dir)
     return subprocess.run(
         [sys.executable, "-m", "geo", *args], cwd=ROOT, env=env, capture_output=True, text=True,
         encoding="utf-8", check=check, timeout=60,
@@ -74,6 +78,10 @@ def test_table_columns_line_up(table):
     # Right-aligned numbers end in the same column.
     figure_end = len(header)
     assert all(len(line) == figure_end for line in lines)
+
+
+def test_geojson_prints_the_published_collection(collection, atlas):
+    assert collection == json.loads(json.dumps(places_feature_collection(atlas)))
 
 
 def test_geojson_is_one_collection_of_every_place(collection, atlas):
@@ -144,20 +152,89 @@ def test_cli_does_not_import_heavy_libraries():
         "import sys, io, contextlib\n"
         "from geo.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
-        "    main(['places']); main(['places', '--format', 'geojson'])\n"
+        "    main(['places']); main(['places', '--format', 'geojson']); main(['check'])\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 
 
-def test_a_command_is_one_function_and_one_subparser():
-    parser = build_parser()
-    args = parser.parse_args(["places", "--format", "geojson"])
-    assert args.command == "places" and args.format == "geojson" and callable(args.func)
+def test_a_command_is_the_function_its_subparser_names(capsys):
+    """The parsed arguments carry the command's function, and calling it runs the command."""
+    args = build_parser().parse_args(["--data", str(ROOT / "data"), "places", "--format", "geojson"])
+    assert args.func(args) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["type"] == "FeatureCollection" and printed["features"][0]["id"] == "armenia"
+    args = build_parser().parse_args(["check"])
+    assert args.data is None  # so that ATLAS_DATA_DIR can choose the folder
+    assert args.func(args) == 0
+    assert capsys.readouterr().out.startswith("OK: ")
 
 
 def test_figure_text_and_table_in_process(atlas):
     assert figure_text(None) == "-"
     assert figure_text(atlas.figure(atlas.by_slug["lachin-corridor"])) == "55 km"
     assert places_table(atlas).splitlines()[-1].startswith(f"{len(atlas.places)} places")
+
+
+# python -m geo check -----------------------------------------------------------------------
+
+
+def summary_lines(stdout: str) -> dict[str, str]:
+    """The check's summary keyed by file name."""
+    first, *rest = stdout.splitlines()
+    assert first.startswith("OK: every data file in ")
+    return dict(line.strip().split(None, 1) for line in rest)
+
+
+def test_check_prints_a_summary_of_every_file(atlas):
+    result = run("check")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = summary_lines(result.stdout)
+    assert list(lines) == [
+        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml"
+    ]  # fmt: skip
+    assert lines["places.yaml"] == f"{len(atlas.places)} places: 16 named in the article, 3 shown for context"
+    assert lines["figures.yaml"] == "4 distances"
+    assert lines["article.yaml"].endswith("openDemocracy, 28 September 2023")
+    assert lines["tour.yaml"].endswith(" steps")
+    assert lines["events.yaml"] == "not present, skipped"
+
+
+def test_check_reads_the_folder_of_atlas_data_dir_including_the_tour(data_copy):
+    (data_copy / "tour.yaml").write_text("steps: [baku, armenia]\n", encoding="utf-8")
+    result = run("check", data_dir=data_copy)
+    assert result.returncode == 0, result.stderr
+    assert f"OK: every data file in {data_copy} is valid" in result.stdout
+    assert summary_lines(result.stdout)["tour.yaml"] == "2 steps"
+
+
+def test_check_data_option_wins_over_the_environment(data_copy, tmp_path):
+    result = run("--data", str(data_copy), "check", data_dir=tmp_path / "nowhere")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        ("places.yaml", "    within: azerbaijan\n", "    withn: azerbaijan\n",
+         "error: places.yaml: entry 'baku': field 'withn': unknown field; did you mean 'within'?"),
+        ("figures.yaml", "    label: Stepanakert to Baku\n", "    label: Stepanakert to Baku\n    unit: km\n",
+         "error: figures.yaml: entry '#1': field 'unit': unknown field"),
+        ("article.yaml", "first_published: 2023-09-28", "first_published: 28 September 2023",
+         "error: article.yaml: field 'first_published': must be a date written YYYY-MM-DD"),
+        ("article.yaml", "url: https://", "url: ftp://",
+         "error: article.yaml: field 'url': must be an http(s) link"),
+        ("tour.yaml", "  - place: baku\n", "  - place: baku\n    pasage: 2\n",
+         "error: tour.yaml: entry 'step 4': field 'pasage': unknown field; did you mean 'passage'?"),
+    ],
+)  # fmt: skip
+def test_check_names_file_entry_and_field_in_one_line(data_copy, file, old, new, expected):
+    path = data_copy / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = run("check", data_dir=data_copy, check=False)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith(expected), result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

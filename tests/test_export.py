@@ -9,12 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from geo import cli
 from geo.atlas import load_atlas
-from geo.export import export_site, places_csv, places_geojson, single_map_html, stable_ids
+from geo.export import export_site, single_map_html, stable_ids
+from geo.serialize import places_csv_text, places_geojson_text
 
 HOSTILE = "<script>alert(1)</script>"
+SITE = "Karabakh Atlas"
 OUTSIDE_ASSET = re.compile(r"<(?:script|img|iframe)[^>]*\ssrc=[\"']?https?:|<link[^>]*\shref=[\"']?https?:", re.I)
 
 
@@ -58,30 +61,60 @@ def test_every_place_has_a_page(atlas, site):
     assert {f"place/{p.slug}.html" for p in atlas.places} == {n for n in names if n.startswith("place/")}
 
 
+def page_soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def meta_content(soup: BeautifulSoup, **attrs: str) -> str:
+    return soup.find("meta", attrs=attrs)["content"]
+
+
 def test_place_page_title_meta_and_back_link(atlas, site):
     out, _ = site
-    page = (out / "place" / "stepanakert.html").read_text(encoding="utf-8")
-    assert "<title>Stepanakert — Karabakh Atlas</title>" in page
+    soup = page_soup(out / "place" / "stepanakert.html")
+    assert soup.title.get_text() == f"Stepanakert — {SITE}"
     first = atlas.passages["stepanakert"][0].sentence
-    assert f'<meta name="description" content="{first[:60]}' in page
-    assert '<meta property="og:title" content="Stepanakert — Karabakh Atlas">' in page
-    assert '<meta property="og:description"' in page
-    assert 'href="../index.html"' in page
-    assert "<mark>Stepanakert</mark>" in page
+    assert meta_content(soup, name="description").startswith(first[:60])
+    assert meta_content(soup, property="og:title") == f"Stepanakert — {SITE}"
+    assert meta_content(soup, property="og:description") == meta_content(soup, name="description")
+    assert soup.find("a", class_="back")["href"] == "../index.html"
+    assert soup.h1.get_text() == "Stepanakert"
+    marks = {m.get_text() for q in soup.select("blockquote.atlas-passage") for m in q.find_all("mark")}
+    assert marks == {"Stepanakert"}
+    # The article is credited in the header with its date written out.
+    source = soup.select_one(".site-head .source")
+    assert source.a["href"] == atlas.meta.url and source.a.get_text() == atlas.meta.title
+    assert atlas.meta.first_published_text in source.get_text()
     # A place the article does not name falls back to its description.
     unnamed = next(p for p in atlas.places if not atlas.passages[p.slug])
-    text = (out / "place" / f"{unnamed.slug}.html").read_text(encoding="utf-8")
-    assert f'<meta name="description" content="{unnamed.description[:40]}' in text
+    other = page_soup(out / "place" / f"{unnamed.slug}.html")
+    assert meta_content(other, name="description").startswith(unnamed.description[:40])
+
+
+def test_place_pages_link_to_their_neighbours_in_article_order(atlas, site):
+    out, _ = site
+    order = [p.slug for p in atlas.places]
+    middle = order[len(order) // 2]
+    nav = page_soup(out / "place" / f"{middle}.html").select_one("nav.place-nav")
+    i = order.index(middle)
+    assert [a["href"] for a in nav.find_all("a")] == [f"../place/{order[i - 1]}.html", f"../place/{order[i + 1]}.html"]
 
 
 def test_index_lists_every_place_and_passage(atlas, site):
     out, _ = site
-    page = (out / "index.html").read_text(encoding="utf-8")
-    for place in atlas.places:
-        assert f'href="place/{place.slug}.html"' in page
-        assert f'id="place-{place.slug}"' in page
-    assert page.count('class="atlas-passage"') == sum(len(v) for v in atlas.passages.values())
-    assert 'href="data/places.geojson"' in page and 'href="data/places.csv"' in page
+    soup = page_soup(out / "index.html")
+    listed = [a["href"] for a in soup.select("ul.place-list a")]
+    assert sorted(listed) == sorted(f"place/{p.slug}.html" for p in atlas.places)
+    assert {h["id"] for h in soup.select("h3[id]")} == {f"place-{p.slug}" for p in atlas.places}
+    assert len(soup.select("blockquote.atlas-passage")) == sum(len(v) for v in atlas.passages.values())
+    downloads = [a["href"] for a in soup.select("p.downloads a[download]")]
+    assert downloads == ["data/places.geojson", "data/places.csv"]
+
+
+def test_the_data_files_are_the_published_schema(atlas, site):
+    out, _ = site
+    assert (out / "data" / "places.geojson").read_text(encoding="utf-8") == places_geojson_text(atlas)
+    assert (out / "data" / "places.csv").read_text(encoding="utf-8") == places_csv_text(atlas)
 
 
 def test_pages_use_the_local_leaflet_copy(site):
@@ -107,35 +140,6 @@ def test_single_file_map_is_self_contained(atlas):
     assert "<title>Karabakh Atlas" in single_map_html(atlas, "no-such-place")
 
 
-def test_geojson(atlas):
-    text = places_geojson(atlas)
-    assert text == places_geojson(atlas)
-    data = json.loads(text)
-    assert [f["properties"]["slug"] for f in data["features"]] == [p.slug for p in atlas.places]
-    by_slug = {f["id"]: f for f in data["features"]}
-    step = by_slug["stepanakert"]
-    assert step["geometry"]["type"] == "Point"
-    assert step["properties"]["sources"]["geonames"] == 146970
-    assert [p["sentence"] for p in step["properties"]["passages"]] == [
-        p.sentence for p in atlas.passages["stepanakert"]
-    ]
-    assert by_slug["russian-peacekeepers-zone"]["geometry"] is None
-    assert by_slug["nagorno-karabakh"]["properties"]["figure"]["unit"] == "km²"
-
-
-def test_csv(atlas):
-    text = places_csv(atlas)
-    assert text == places_csv(atlas)
-    rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["slug"] for r in rows] == [p.slug for p in atlas.places]
-    step = next(r for r in rows if r["slug"] == "stepanakert")
-    assert 39 < float(step["latitude"]) < 41 and 46 < float(step["longitude"]) < 47.5
-    assert "Khankendi" in step["other_names"]
-    assert step["geonames_id"] == "146970" and step["figure"] == ""
-    assert next(r for r in rows if r["slug"] == "nagorno-karabakh")["figure"].endswith("km²")
-    assert step["first_passage"] == atlas.passages["stepanakert"][0].sentence
-
-
 @pytest.fixture
 def hostile_atlas(data_copy: Path):
     path = data_copy / "places.yaml"
@@ -155,12 +159,15 @@ def test_hostile_names_are_escaped_everywhere(hostile_atlas, tmp_path):
         if name == "data/places.csv":
             continue  # plain data, not HTML: checked below
         assert "<script>alert(1)" not in text, name
-    page = outputs["place/stepanakert.html"]
-    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co"
-    assert f"<title>{escaped} — Karabakh Atlas</title>" in page
-    assert f'<meta property="og:title" content="{escaped} — Karabakh Atlas">' in page
-    assert f"<h1>{escaped}</h1>" in page
-    assert escaped in outputs["index.html"] and escaped in outputs["single:stepanakert"]
+    name = f"{HOSTILE} & Co"
+    for key in ("place/stepanakert.html", "single:stepanakert"):
+        soup = BeautifulSoup(outputs[key], "html.parser")
+        assert soup.title.get_text() == f"{name} — {SITE}", key
+        assert meta_content(soup, property="og:title") == f"{name} — {SITE}", key
+        assert soup.h1.get_text() == name, key
+        assert soup.h1.find("script") is None, key
+    index = BeautifulSoup(outputs["index.html"], "html.parser")
+    assert name in [a.get_text() for a in index.select("ul.place-list a")]
     # The data files keep the real name, safely encoded for their format.
     assert "\\u003cscript\\u003e" in outputs["data/places.geojson"]
     geo = json.loads(outputs["data/places.geojson"])

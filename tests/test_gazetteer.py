@@ -14,13 +14,10 @@ def entry(data: dict, slug: str) -> dict:
     return next(p for p in data["places"] if p["slug"] == slug)
 
 
-def assert_names(exc: DataError, entry_name: str, field: str, file: str = "places.yaml") -> None:
-    """The message, not only the attributes, names the file, the entry and the field."""
-    message = str(exc)
-    assert message.startswith(f"{file}: "), message
-    assert f"entry '{entry_name}'" in message, message
-    assert f"field '{field}'" in message, message
-    assert (exc.file, exc.entry, exc.field) == (file, entry_name, field)
+@pytest.fixture
+def assert_names(assert_data_error):
+    """`assert_names(exc, entry, field)`: the DataError points at that entry and field of places.yaml."""
+    return lambda exc, entry_name, field: assert_data_error(exc, "places.yaml", entry_name, field)
 
 
 # The real data ---------------------------------------------------------------------------
@@ -80,14 +77,8 @@ def test_broken_yaml_names_file_and_line(data_copy):
     assert f"line {line + 1}," in str(info.value)
 
 
-def test_broken_yaml_in_another_file_names_that_file(data_copy):
-    (data_copy / "figures.yaml").write_text("distances:\n  - from: baku\n   to: london\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"^figures\.yaml: invalid YAML at line 3"):
-        load_atlas(data_copy)
-
-
 @pytest.mark.parametrize("field", REQUIRED)
-def test_missing_required_field(edit_yaml, data_copy, field):
+def test_missing_required_field(edit_yaml, data_copy, field, assert_names):
     position = []
 
     def drop(data):
@@ -102,7 +93,7 @@ def test_missing_required_field(edit_yaml, data_copy, field):
     assert "missing required field" in str(info.value)
 
 
-def test_unknown_geometry_reference(edit_yaml, data_copy):
+def test_unknown_geometry_reference(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "baku").update(geometry="geonames:999999999"))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -110,7 +101,7 @@ def test_unknown_geometry_reference(edit_yaml, data_copy):
     assert "geonames:999999999" in str(info.value)
 
 
-def test_point_outside_the_region_it_claims(edit_yaml, data_copy):
+def test_point_outside_the_region_it_claims(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "baku").update(within="armenia"))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -119,7 +110,7 @@ def test_point_outside_the_region_it_claims(edit_yaml, data_copy):
     assert "(40.3777, 49.892" in str(info.value)  # the point, latitude first
 
 
-def test_within_an_unknown_region(edit_yaml, data_copy):
+def test_within_an_unknown_region(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "baku").update(within="atlantis"))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -127,7 +118,7 @@ def test_within_an_unknown_region(edit_yaml, data_copy):
 
 
 @pytest.mark.parametrize("slug", ["Bad Slug", "a/b", "Baku", "baku-", "-baku", "ba--ku", "bakı", "baku?x=1", ""])
-def test_slug_must_be_url_safe(edit_yaml, data_copy, slug):
+def test_slug_must_be_url_safe(edit_yaml, data_copy, slug, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "baku").update(slug=slug))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -143,7 +134,7 @@ def test_url_safe_slugs_are_accepted(edit_yaml, data_copy):
     assert "london-2" in load_atlas(data_copy).by_slug
 
 
-def test_duplicate_slug(edit_yaml, data_copy):
+def test_duplicate_slug(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "london").update(slug="baku"))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -151,7 +142,7 @@ def test_duplicate_slug(edit_yaml, data_copy):
     assert "duplicate slug" in str(info.value)
 
 
-def test_duplicate_mention_form(edit_yaml, data_copy):
+def test_duplicate_mention_form(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "london").update(mentions=["London", "Baku"]))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -167,7 +158,7 @@ def test_adjective_may_not_repeat_another_place_s_form(edit_yaml, data_copy):
     assert "field 'mentions'" in str(info.value)
 
 
-def test_place_with_no_passage_and_no_reason(edit_yaml, data_copy):
+def test_place_with_no_passage_and_no_reason(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "nakhchivan-city").pop("no_passage"))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -175,14 +166,14 @@ def test_place_with_no_passage_and_no_reason(edit_yaml, data_copy):
     assert "no passage" in str(info.value)
 
 
-def test_form_the_article_never_uses_needs_a_reason(edit_yaml, data_copy):
+def test_form_the_article_never_uses_needs_a_reason(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "london").update(mentions=["Londres"]))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
     assert_names(info.value, "london", "mentions")
 
 
-def test_no_passage_on_a_mentioned_place(edit_yaml, data_copy):
+def test_no_passage_on_a_mentioned_place(edit_yaml, data_copy, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "baku").update(no_passage="Not named."))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
@@ -202,14 +193,14 @@ def test_no_passage_on_a_mentioned_place(edit_yaml, data_copy):
         ({"published_area_km2": {"value": 2000}}, "published_area_km2"),
     ],
 )
-def test_bad_field_values(edit_yaml, data_copy, change, field):
+def test_bad_field_values(edit_yaml, data_copy, change, field, assert_names):
     edit_yaml("places.yaml", lambda d: entry(d, "baku").update(change))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
     assert_names(info.value, "baku", field)
 
 
-def test_route_needs_two_stops(edit_yaml, data_copy):
+def test_route_needs_two_stops(edit_yaml, data_copy, assert_names):
     one_stop = [{"geonames": 174895, "name": "Goris"}]
     edit_yaml("places.yaml", lambda d: entry(d, "lachin-corridor").update(route=one_stop))
     with pytest.raises(DataError) as info:
@@ -217,7 +208,7 @@ def test_route_needs_two_stops(edit_yaml, data_copy):
     assert_names(info.value, "lachin-corridor", "route")
 
 
-def test_load_places_directly(data_copy):
+def test_load_places_directly(data_copy, assert_names):
     shapes = load_geometry(data_copy / "geometry.geojson")
     places = load_places(data_copy / "places.yaml", shapes)
     assert {"nagorno-karabakh", "azerbaijan", "armenia", "nakhchivan-city"} <= {p.slug for p in places}
@@ -234,8 +225,71 @@ def test_empty_gazetteer(data_copy):
         load_atlas(data_copy)
 
 
-def test_unknown_place_in_figures(edit_yaml, data_copy):
-    edit_yaml("figures.yaml", lambda d: d["distances"][0].update(to="atlantis"))
+# Unknown keys: a typo never passes silently ----------------------------------------------
+
+
+def test_a_misspelt_within_is_rejected_not_skipped(edit_yaml, data_copy, assert_names):
+    """`withn:` used to be ignored, which switched the within-region check off for that place."""
+    edit_yaml("places.yaml", lambda d: entry(d, "baku").update(withn=entry(d, "baku").pop("within")))
     with pytest.raises(DataError) as info:
         load_atlas(data_copy)
-    assert_names(info.value, "#1", "to", file="figures.yaml")
+    assert_names(info.value, "baku", "withn")
+    assert "did you mean 'within'?" in str(info.value)
+
+
+def test_unknown_top_level_key(edit_yaml, data_copy, assert_data_error):
+    edit_yaml("places.yaml", lambda d: d.update(placez=[]))
+    with pytest.raises(DataError) as info:
+        load_atlas(data_copy)
+    assert_data_error(info.value, "places.yaml", None, "placez")
+
+
+@pytest.mark.parametrize(
+    ("slug", "change", "field"),
+    [
+        ("baku", lambda e: e.update(colour="red"), "colour"),
+        ("baku", lambda e: e["other_names"][1].update(script="Latin"), "other_names[2].script"),
+        ("baku", lambda e: e["sources"].update(wikidata="Q9248"), "sources.wikidata"),
+        ("armenia", lambda e: e["sources"]["natural_earth"].update(layr="countries"), "sources.natural_earth.layr"),
+        ("armenia", lambda e: e["published_area_km2"].update(year=2020), "published_area_km2.year"),
+        ("lachin-corridor", lambda e: e["route"][0].update(lat=39.5), "route[1].lat"),
+    ],
+)
+def test_unknown_keys_in_an_entry_and_its_nested_mappings(edit_yaml, data_copy, assert_names, slug, change, field):
+    edit_yaml("places.yaml", lambda d: change(entry(d, slug)))
+    with pytest.raises(DataError) as info:
+        load_atlas(data_copy)
+    assert_names(info.value, slug, field)
+    assert "unknown field" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("slug", "change", "field"),
+    [
+        ("baku", lambda e: e.update(indicative="no"), "indicative"),
+        ("baku", lambda e: e["sources"].update(geonames="587084"), "sources.geonames"),
+        ("baku", lambda e: e["sources"].update(note=""), "sources.note"),
+        ("armenia", lambda e: e["sources"].update(natural_earth="countries"), "sources.natural_earth"),
+        ("armenia", lambda e: e["sources"]["natural_earth"].pop("feature"), "sources.natural_earth.feature"),
+        ("baku", lambda e: e.update(other_names=[["Bakı", "Azerbaijani"]]), "other_names"),
+        ("baku", lambda e: e.update(other_names="Bakı"), "other_names"),
+        ("lachin-corridor", lambda e: e["route"][0].update(geonames=True), "route"),
+    ],
+)
+def test_nested_values_of_the_wrong_type(edit_yaml, data_copy, assert_names, slug, change, field):
+    edit_yaml("places.yaml", lambda d: change(entry(d, slug)))
+    with pytest.raises(DataError) as info:
+        load_atlas(data_copy)
+    assert_names(info.value, slug, field)
+
+
+def test_a_comma_inside_an_unquoted_flow_mapping_is_caught(data_copy, assert_names):
+    """`{name: Türkiye, usage: Turkish, official since 2022}` is three keys, not two: quote the usage."""
+    path = data_copy / "places.yaml"
+    text = path.read_text(encoding="utf-8")
+    quoted = '{name: Türkiye, usage: "Turkish, official since 2022"}'
+    assert quoted in text
+    path.write_text(text.replace(quoted, quoted.replace('"', "")), encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_atlas(data_copy)
+    assert_names(info.value, "turkey", "other_names[1].official since 2022")

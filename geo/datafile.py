@@ -1,0 +1,91 @@
+"""Reading the hand-written data files strictly, the same way for every loader.
+
+A typo in a key must stop the load rather than quietly switch a check off (`withn:`
+for `within:` would skip the within-region test), so every loader passes each mapping
+it reads through `reject_unknown_keys`. YAML syntax errors and impossible dates come
+back as a DataError naming the file (and the line, or the field).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from geo.errors import DataError
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves an impossible date ("2023-02-30") as text.
+
+    PyYAML raises a bare ValueError for those, with no line; kept as text, the loader
+    that reads the field rejects it with the field's name (see parse_date).
+    """
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor(TIMESTAMP_TAG, _Loader.construct_yaml_timestamp)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file, turning syntax errors into a DataError that names the line."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
+    except OSError as exc:
+        raise DataError(path.name, f"cannot read file: {exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise DataError(path.name, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+
+
+def reject_unknown_keys(
+    raw: Mapping[Any, Any],
+    allowed: Iterable[str],
+    file: str,
+    *,
+    entry: str | None = None,
+    parent: str | None = None,
+) -> None:
+    """Raise a DataError naming the first key of `raw` that is not in `allowed`.
+
+    `parent` is the path of a nested mapping ("published_area_km2", "route[2]"): the
+    error's field is then "published_area_km2.sorce", so the editor finds it at once.
+    """
+    allowed = tuple(allowed)
+    unknown = sorted(str(key) for key in raw if key not in allowed)
+    if not unknown:
+        return
+    first = unknown[0]
+    close = difflib.get_close_matches(first, allowed, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
+    others = f" (also unknown: {', '.join(unknown[1:])})" if len(unknown) > 1 else ""
+    field = first if parent is None else f"{parent}.{first}"
+    raise DataError(file, f"unknown field; {hint}{others}", entry=entry, field=field)
+
+
+def parse_date(value: Any, file: str, *, field: str, entry: str | None = None) -> dt.date:
+    """A calendar date written YYYY-MM-DD (unquoted or quoted); anything else is a DataError."""
+    if isinstance(value, dt.datetime):
+        raise DataError(file, "must be a date written YYYY-MM-DD, without a time", entry=entry, field=field)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise DataError(file, f"{value.strip()!r} is not a real date ({exc})", entry=entry, field=field) from exc
+    raise DataError(file, f"must be a date written YYYY-MM-DD, not {value!r}", entry=entry, field=field)

@@ -1,0 +1,143 @@
+"""The places as data for re-use: the one GeoJSON and one CSV schema the atlas publishes.
+
+`python -m geo places --format geojson`, the app's "Download the data" buttons and the
+static export's `data/` folder all write these, so a field is added or renamed here once.
+
+- `places_feature_collection(atlas)` is the GeoJSON FeatureCollection as a dict;
+- `places_geojson_text(atlas)` is the same as a file's text, safe inside HTML too;
+- `places_csv_text(atlas)` is one row per place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from shapely.geometry import mapping
+
+from geo.atlas import Atlas, Figure
+from geo.gazetteer import Place
+
+COORD_DIGITS = 5  # about one metre, for the CSV's points; the shapes are far coarser
+CSV_COLUMNS = (
+    "slug",
+    "name",
+    "kind",
+    "other_names",
+    "latitude",
+    "longitude",
+    "geometry_type",
+    "geonames_id",
+    "figure",
+    "passages",
+    "first_passage",
+    "description",
+    "page",
+)
+
+
+def json_for_html(text: str) -> str:
+    """JSON text with `&`, `<` and `>` as \\u escapes: still the same JSON, and inert inside HTML."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _figure_json(figure: Figure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    published = figure.published
+    return {
+        "label": figure.label,
+        "value": round(figure.value, 1),
+        "unit": figure.unit,
+        "text": figure.amount,
+        "published": None if published is None else {"value": published.value, "source": published.source},
+    }
+
+
+def place_feature(atlas: Atlas, place: Place) -> dict[str, Any]:
+    """One place as a GeoJSON Feature with its names, sources, figure and passages;
+    `geometry` is null where the place is not drawn."""
+    shape = atlas.shape(place)
+    passages = [
+        {
+            "sentence": p.sentence,
+            "paragraph_index": p.block,
+            "spans": [list(span) for span in p.sentence_spans],
+            "mentions": list(p.mentions),
+        }
+        for p in atlas.passages[place.slug]
+    ]
+    return {
+        "type": "Feature",
+        "id": place.slug,
+        "geometry": None if shape is None else mapping(shape.geom),
+        "properties": {
+            "slug": place.slug,
+            "name": place.name,
+            "kind": place.kind,
+            "description": place.description,
+            "other_names": [{"name": o.name, "usage": o.usage} for o in place.other_names],
+            "sources": place.sources,
+            "indicative": place.indicative,
+            "figure": _figure_json(atlas.figure(place)),
+            "passages": passages,
+            "geometry_note": place.geometry_note,
+            "no_passage": place.no_passage,
+        },
+    }
+
+
+def places_feature_collection(atlas: Atlas) -> dict[str, Any]:
+    """Every place, in the order the article introduces them, as one FeatureCollection."""
+    return {
+        "type": "FeatureCollection",
+        "features": [place_feature(atlas, place) for place in atlas.places],
+    }
+
+
+def places_geojson_text(atlas: Atlas) -> str:
+    """The FeatureCollection as a file: indented, UTF-8 text, ending in a newline.
+
+    `<`, `>` and `&` are written as \\u escapes, so the text is also safe inside HTML.
+    """
+    return json_for_html(json.dumps(places_feature_collection(atlas), ensure_ascii=False, indent=1)) + "\n"
+
+
+def _geonames_id(place: Place) -> int | None:
+    value = place.sources.get("geonames")
+    return value if isinstance(value, int) else None
+
+
+def places_csv_text(atlas: Atlas) -> str:
+    """One row per place, in article order. Latitude/longitude: the point itself, or a point
+    inside the outline (or on the route) for areas and routes; empty for undrawn places.
+    `page` is the place's page in the static export."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for place in atlas.places:
+        shape, figure, first = atlas.shape(place), atlas.figure(place), atlas.first_passage(place)
+        lat = lon = geom_type = ""
+        if shape is not None:
+            point = shape.geom if shape.geom.geom_type == "Point" else shape.geom.representative_point()
+            lat, lon, geom_type = f"{point.y:.{COORD_DIGITS}f}", f"{point.x:.{COORD_DIGITS}f}", shape.geom.geom_type
+        writer.writerow(
+            (
+                place.slug,
+                place.name,
+                place.kind,
+                "; ".join(f"{o.name} ({o.usage})" for o in place.other_names),
+                lat,
+                lon,
+                geom_type,
+                _geonames_id(place) or "",
+                "" if figure is None else figure.amount,
+                len(atlas.passages[place.slug]),
+                "" if first is None else first.sentence,
+                place.description,
+                f"place/{place.slug}.html",
+            )
+        )
+    return out.getvalue()

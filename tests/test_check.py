@@ -1,0 +1,82 @@
+"""Checking every data file (geo/check.py); the command line around it is tested in test_cli.py."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import sys
+import types
+
+import pytest
+
+from geo import check
+from geo.check import FileReport, check_data
+from geo.errors import DataError
+
+
+def reports_by_file(reports: list[FileReport]) -> dict[str, str]:
+    return {r.file: r.summary for r in reports}
+
+
+def test_every_file_is_reported_once(atlas):
+    reports = reports_by_file(check_data())
+    assert set(reports) == {
+        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml"
+    }  # fmt: skip
+    assert reports["geometry.geojson"] == f"{len(atlas.shapes)} features"
+    passages = sum(len(v) for v in atlas.passages.values())
+    assert reports["article.md"] == f"{len(atlas.blocks)} blocks, {passages} passages"
+
+
+def test_a_folder_without_tour_falls_back_to_the_article_order(data_copy, atlas):
+    (data_copy / "tour.yaml").unlink()
+    named = sum(1 for p in atlas.places if atlas.passages[p.slug])
+    assert reports_by_file(check_data(data_copy))["tour.yaml"] == f"{named} steps (no file: the article's order)"
+
+
+def test_a_broken_tour_fails_the_check(data_copy, assert_data_error):
+    (data_copy / "tour.yaml").write_text("title: T\nsteps: [baku, atlantis]\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    assert_data_error(info.value, "tour.yaml", "step 2 (atlantis)", "place")
+
+
+def test_events_are_skipped_without_a_file(data_copy):
+    assert reports_by_file(check_data(data_copy))["events.yaml"] == "not present, skipped"
+
+
+def test_events_file_without_a_loader_is_skipped(data_copy, monkeypatch):
+    monkeypatch.setattr(check, "EVENTS_MODULE", "geo.no_such_loader")
+    (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")
+    assert "no geo.no_such_loader loader yet" in reports_by_file(check_data(data_copy))["events.yaml"]
+
+
+@pytest.fixture
+def events_loader(monkeypatch):
+    """A stand-in geo.events whose load_events records its call and fails on a marker."""
+    calls = []
+
+    def load_events(atlas, path):
+        calls.append((atlas.data_dir, path))
+        if "broken" in path.read_text(encoding="utf-8"):
+            raise DataError(path.name, "not a real event", entry="#1", field="date")
+        return ["one", "two"]
+
+    module = types.ModuleType("geo.fake_events")
+    module.__spec__ = importlib.machinery.ModuleSpec("geo.fake_events", None)
+    module.load_events = load_events
+    monkeypatch.setitem(sys.modules, "geo.fake_events", module)
+    monkeypatch.setattr(check, "EVENTS_MODULE", "geo.fake_events")
+    return calls
+
+
+def test_events_file_with_a_loader_is_loaded(data_copy, events_loader):
+    (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")
+    assert reports_by_file(check_data(data_copy))["events.yaml"] == "2 events"
+    assert events_loader == [(data_copy, data_copy / "events.yaml")]
+
+
+def test_a_broken_events_file_fails_the_check(data_copy, events_loader, assert_data_error):
+    (data_copy / "events.yaml").write_text("broken\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    assert_data_error(info.value, "events.yaml", "#1", "date")

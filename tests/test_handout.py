@@ -1,0 +1,60 @@
+"""The printable handout (geo/handout.py): one offline file, escaped, with a locator per place."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from geo.handout import handout_html, locator_png
+from geo.tour import Tour, default_steps
+
+HOSTILE = "<script>alert(1)</script>"
+BASE_URL = "http://localhost:8501/Classroom_tour"
+
+
+@pytest.fixture(scope="module")
+def plain_steps(atlas):
+    return default_steps(atlas)[:2]
+
+
+def test_handout_is_offline_escaped_and_printable(atlas, hostile_step, plain_steps):
+    tour = Tour(HOSTILE, (hostile_step, *plain_steps))
+    page = handout_html(atlas, tour, base_url=BASE_URL, notes=True)
+    assert page.startswith("<!doctype html>")
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("script") is None and soup.find("link") is None  # nothing runs, nothing is fetched
+    assert soup.title.get_text() == f"{HOSTILE}: handout"
+    assert soup.h1.get_text() == HOSTILE
+    steps = soup.select("section.step")
+    assert len(steps) == 3
+    assert all(img["src"].startswith("data:image/png;base64,") for img in soup.find_all("img"))
+    assert len(soup.find_all("img")) == 3
+    first = steps[0]
+    assert first.h2.get_text() == f"1.{HOSTILE}"
+    assert first.find("mark").get_text() == HOSTILE
+    assert first.select_one(".tour-note").get_text() == f"Teacher note: {HOSTILE}"
+    assert [s.select_one("p.link").get_text() for s in steps] == [f"{BASE_URL}?step={n}" for n in (1, 2, 3)]
+    style = soup.style.get_text()
+    assert "@media print" in style and "@page" in style and "break-inside: avoid" in style
+
+
+def test_handout_credits_the_article_and_leaves_notes_and_links_out_unless_asked(atlas, plain_steps):
+    soup = BeautifulSoup(handout_html(atlas, Tour("Tour", plain_steps)), "html.parser")
+    assert soup.select(".tour-note") == [] and soup.select("p.link") == []
+    sub = soup.select_one("p.sub").get_text()
+    assert f"“{atlas.meta.title}” by {atlas.meta.author} ({atlas.meta.publisher})" in sub
+    credits = soup.select_one(".atlas-credits").get_text()
+    assert atlas.meta.first_published_text in credits and "OpenStreetMap" not in credits
+
+
+def test_one_locator_per_place_even_when_a_place_comes_back(atlas, plain_steps):
+    tour = Tour("Tour", (*plain_steps, plain_steps[0]))
+    soup = BeautifulSoup(handout_html(atlas, tour), "html.parser")
+    sources = [img["src"] for img in soup.find_all("img")]
+    assert len(sources) == 3 and sources[0] == sources[2] != sources[1]
+
+
+def test_locator_png_is_a_png(atlas):
+    for slug in ("stepanakert", "zangezur-corridor", "russian-peacekeepers-zone", "russia"):
+        png = locator_png(atlas, atlas.by_slug[slug])
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000

@@ -1,0 +1,158 @@
+"""The folium map (geo/maps.py): every place drawn, nothing fetched from outside, names escaped."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from geo.atlas import load_atlas
+from geo.maps import OSM_TILES, build_map, highlight_group, map_feature, place_bounds, view_for
+
+HOSTILE = "<script>alert(1)</script>"
+OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+
+
+# view_for ----------------------------------------------------------------------------------
+
+
+def test_view_without_bounds_is_the_default_view():
+    center, zoom = view_for(None)
+    assert isinstance(zoom, int)
+    assert 39 < center[0] < 41 and 45 < center[1] < 48
+
+
+def test_wider_bounds_give_a_smaller_zoom():
+    narrow = [[39.7, 46.6], [39.9, 46.9]]
+    middle = [[39.0, 45.5], [40.5, 47.5]]
+    wide = [[35.0, 40.0], [45.0, 52.0]]
+    zooms = [view_for(b, 800, 600)[1] for b in (narrow, middle, wide)]
+    assert zooms[0] > zooms[1] > zooms[2]
+
+
+def test_view_respects_the_maximum_zoom():
+    tiny = [[40.0, 46.0], [40.0001, 46.0001]]
+    assert view_for(tiny, 800, 600, max_zoom=10)[1] == 10
+
+
+def test_every_place_view_is_centred_inside_its_bounds(atlas):
+    for place in atlas.places:
+        bounds = place_bounds(atlas, place)
+        if bounds is None:
+            assert atlas.shape(place) is None
+            continue
+        (south, west), (north, east) = bounds
+        (lat, lon), zoom = view_for(bounds, 760, 640)
+        assert south <= lat <= north, place.slug
+        assert west <= lon <= east, place.slug
+        assert 1 <= zoom <= 10
+
+
+def test_point_places_get_context_around_them(atlas):
+    (south, west), (north, east) = place_bounds(atlas, atlas.by_slug["baku"])
+    assert north - south > 1 and east - west > 1
+
+
+# build_map ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def map_html() -> str:
+    return build_map(load_atlas()).get_root().render()
+
+
+def test_map_requests_nothing_from_outside_but_osm_tiles(map_html):
+    urls = set(re.findall(r"https?://[^\s\"'`<>)\\]+", map_html))
+    allowed = {"https://tile.openstreetmap.org/{z}/{x}/{y}.png", OSM_COPYRIGHT}
+    assert urls <= allowed, urls - allowed
+
+
+def test_map_loads_leaflet_from_the_app(map_html):
+    assert "/app/static/leaflet/leaflet.js" in map_html
+    assert "/app/static/leaflet/leaflet.css" in map_html
+    for cdn in ("cdn.jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrap", "font-awesome"):
+        assert cdn not in map_html
+
+
+def tile_layers(map_html: str) -> dict[str, str]:
+    """Each tile layer's URL and its attribution as HTML, read from the map's script."""
+    pattern = r'L\.tileLayer\(\s*"([^"]+)",\s*\{[^}]*?"attribution": ("(?:[^"\\]|\\.)*")'
+    return {url: json.loads(attribution) for url, attribution in re.findall(pattern, map_html)}
+
+
+@pytest.mark.parametrize("osm_default", [False, True])
+def test_the_only_tile_layer_is_osm_credited_with_one_link_to_its_copyright(atlas, osm_default):
+    layers = tile_layers(build_map(atlas, osm_default=osm_default).get_root().render())
+    assert list(layers) == [OSM_TILES]
+    credit = BeautifulSoup(layers[OSM_TILES], "html.parser")
+    assert [(a["href"], a.get_text()) for a in credit.find_all("a")] == [(OSM_COPYRIGHT, "OpenStreetMap")]
+    assert credit.get_text() == "© OpenStreetMap contributors"
+
+
+def test_map_draws_every_place_with_geometry(atlas, map_html):
+    for place in atlas.places:
+        if place.geometry_ref:
+            assert f'"slug": "{place.slug}"' in map_html, place.slug
+
+
+def test_selected_map_highlights_and_stays_offline(atlas):
+    html_text = build_map(atlas, selected="stepanakert").get_root().render()
+    assert "fitBounds" in html_text
+    urls = set(re.findall(r"https?://[^\s\"'`<>)\\]+", html_text))
+    assert urls <= {"https://tile.openstreetmap.org/{z}/{x}/{y}.png", OSM_COPYRIGHT}
+
+
+def test_highlight_group_is_empty_for_a_place_without_geometry(atlas):
+    place = next(p for p in atlas.places if not p.geometry_ref)
+    assert not highlight_group(atlas, place)._children
+    assert highlight_group(atlas, atlas.by_slug["baku"])._children
+
+
+def renamed_atlas(edit_yaml, data_copy, slug: str, name: str):
+    def rename(data):
+        entry = next(p for p in data["places"] if p["slug"] == slug)
+        entry["name"] = name
+
+    edit_yaml("places.yaml", rename)
+    return load_atlas(data_copy)
+
+
+def test_a_hostile_place_name_reaches_the_map_only_escaped(edit_yaml, data_copy):
+    atlas = renamed_atlas(edit_yaml, data_copy, "baku", HOSTILE)
+    assert atlas.by_slug["baku"].name == HOSTILE
+    for selected in (None, "baku"):
+        fmap = build_map(atlas, selected=selected)
+        text = fmap.get_root().render()
+        assert HOSTILE not in text
+        # Escaped for HTML; inside the map's GeoJSON data folium also writes "&" as \u0026.
+        escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+        assert escaped in text or escaped.replace("&", "\\u0026") in text
+        highlight = highlight_group(atlas, atlas.by_slug["baku"])
+        highlight.add_to(fmap)
+        assert HOSTILE not in fmap.get_root().render()
+
+
+def test_a_place_name_cannot_break_out_of_the_tooltip_script(edit_yaml, data_copy):
+    """Tooltips are JavaScript template literals: a backtick or ${...} in a name must stay text."""
+    name = "Baku`+alert(1)+` ${alert(2)}"
+    atlas = renamed_atlas(edit_yaml, data_copy, "baku", name)
+    text = build_map(atlas, selected="baku").get_root().render()
+    tooltips = re.findall(r"bindTooltip\(\s*`(.*?)`,\s*\{", text, flags=re.S)
+    baku = [t for t in tooltips if "Baku" in t]
+    assert len(baku) == 1  # the highlight's tooltip; the map's own labels are read from its GeoJSON data
+    assert "`+alert(1)+`" not in text and "${alert(2)}" not in text
+    for tooltip in baku:
+        assert "`" not in tooltip and "${" not in tooltip, tooltip
+
+
+def test_map_feature_carries_the_slug_and_escaped_labels(atlas):
+    baku = atlas.by_slug["baku"]
+    feature = map_feature(baku, atlas.shape(baku).geom, "capital")
+    assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+    expected = {"slug": "baku", "name": "Baku", "kind": "capital", "label": "Baku", "style": "capital"}
+    assert feature["properties"] == expected
+    corridor = atlas.by_slug["zangezur-corridor"]
+    assert map_feature(corridor, atlas.shape(corridor).geom)["properties"]["label"].endswith(" (indicative)")
+    assert "style" not in map_feature(corridor, atlas.shape(corridor).geom)["properties"]

@@ -1,0 +1,113 @@
+"""The Classroom tour page (pages/1_Classroom_tour.py) run headless with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.tour import load_tour, note_html, passage_html
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
+HOSTILE = "<script>alert(1)</script>"
+
+
+def run_page(step=None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if step is not None:
+        at.query_params["step"] = step
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def html_of(at: AppTest, css_class: str) -> str:
+    return next(m.value for m in at.markdown if f'class="{css_class}"' in m.value)
+
+
+def shown_step(at: AppTest) -> int:
+    return int(re.search(r'data-step="(\d+)"', html_of(at, "tour-passage")).group(1))
+
+
+def counter_of(at: AppTest) -> str:
+    return re.search(r'class="tour-count">([^<]+)<', html_of(at, "tour-counter")).group(1)
+
+
+@pytest.fixture(scope="module")
+def tour(atlas):
+    return load_tour(atlas)
+
+
+def test_opens_at_step_one_without_a_notice(tour):
+    at = run_page()
+    assert shown_step(at) == 1
+    assert counter_of(at) == f"1 / {len(tour)}"
+    assert not at.warning
+    assert at.query_params["step"] == "1"
+    assert at.button(key="tour-prev").disabled and at.button(key="tour-first").disabled
+    assert not at.button(key="tour-next").disabled
+
+
+def test_next_and_previous_move_one_step_and_keep_the_link(tour):
+    at = run_page()
+    at.button(key="tour-next").click().run()
+    assert shown_step(at) == 2 and at.query_params["step"] == "2"
+    assert tour.steps[1].place.name in html_of(at, "tour-place")
+    at.button(key="tour-next").click().run()
+    assert shown_step(at) == 3
+    at.button(key="tour-prev").click().run()
+    assert shown_step(at) == 2 and counter_of(at) == f"2 / {len(tour)}"
+    at.button(key="tour-last").click().run()
+    assert shown_step(at) == len(tour) and at.button(key="tour-next").disabled
+    at.button(key="tour-first").click().run()
+    assert shown_step(at) == 1
+
+
+def test_step_link_round_trip(tour):
+    at = run_page("3")
+    assert shown_step(at) == 3 and counter_of(at) == f"3 / {len(tour)}"
+    assert not at.warning
+    step = tour.steps[2]
+    assert passage_html(step) in html_of(at, "tour-passage")
+    link = next(m.value for m in at.markdown if "Link to this step" in m.value)
+    assert "Classroom_tour?step=3" in link
+    again = run_page(at.query_params["step"])
+    assert shown_step(again) == 3
+
+
+@pytest.mark.parametrize("value", ["0", "999", "abc", "-2", HOSTILE, "3%3Cscript%3E", "1e3", "  "])
+def test_out_of_range_or_hostile_steps_give_a_notice(tour, value):
+    at = run_page(value)
+    expected = len(tour) if value == "999" else 1
+    assert shown_step(at) == expected
+    if value.strip():
+        assert at.warning, value
+        assert "<script" not in at.warning[0].value and "script" not in at.warning[0].value
+    assert at.query_params["step"] == str(expected)
+    for m in at.markdown:
+        assert "<script" not in m.value.lower()
+
+
+def test_teacher_notes_and_qr_are_shown_on_demand(tour):
+    at = run_page("3")
+    assert not any('class="tour-note"' in m.value for m in at.markdown)
+    assert not any('class="tour-qr"' in m.value for m in at.markdown)
+    at.toggle(key="tour-notes").set_value(True).run()
+    assert note_html(tour.steps[2]) in [m.value for m in at.markdown]
+    at.toggle(key="tour-qr").set_value(True).run()
+    qr = html_of(at, "tour-qr")
+    assert "data:image/svg+xml;base64," in qr and "Classroom_tour?step=3" in qr
+    at.toggle(key="tour-contrast").set_value(True).run()
+    assert any("#ffe14d" in m.value for m in at.markdown)
+    # the toggles survive moving on
+    at.button(key="tour-next").click().run()
+    assert shown_step(at) == 4 and at.toggle(key="tour-notes").value
+
+
+def test_handout_download_is_offered():
+    at = run_page()
+    buttons = at.get("download_button")
+    assert buttons, "a download button for the handout"
+    assert "handout" in buttons[0].proto.label.lower()
