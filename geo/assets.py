@@ -24,7 +24,7 @@ LEAFLET_FILES = (
     "images/marker-shadow.png",
 )
 # Where Streamlit serves static/ (server.enableStaticServing in .streamlit/config.toml).
-STREAMLIT_ASSET_BASE = "/app/static/leaflet"
+STREAMLIT_STATIC = "/app/static"
 
 
 def leaflet_source_dir() -> Path:
@@ -38,6 +38,6 @@ def copy_leaflet(static_dir: Path = STATIC_DIR) -> None:
         shutil.copyfile(leaflet_source_dir() / name, target)
 
 
-def asset_links(base: str = STREAMLIT_ASSET_BASE) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(js, css) link lists in folium's format, pointing at a local copy of Leaflet."""
-    return [("leaflet", f"{base}/leaflet.js")], [("leaflet_css", f"{base}/leaflet.css")]
+def asset_links(static_base: str = STREAMLIT_STATIC) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(js, css) link lists in folium's format, pointing at the copy of Leaflet under `static_base`."""
+    return [("leaflet", f"{static_base}/leaflet/leaflet.js")], [("leaflet_css", f"{static_base}/leaflet/leaflet.css")]

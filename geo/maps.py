@@ -2,7 +2,9 @@
 
 The base map carries no selection, so a page can keep it unchanged between clicks
 (streamlit-folium then only moves the view) and send the highlight separately.
-Every string that reaches Leaflet's HTML (tooltips, the legend) is escaped here.
+Every string that reaches Leaflet's HTML (tooltips) is escaped here; the legend is a
+template. Colours come from the palette (static/atlas/palette.css), the map's look
+from static/atlas/map.css, and each map element's script from geo/templates/map/.
 """
 
 from __future__ import annotations
@@ -10,62 +12,34 @@ from __future__ import annotations
 import html
 import json
 import math
+from functools import cache
 from typing import Any
 
 import folium
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.utilities import JsCode
 from jinja2 import Template
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.assets import STREAMLIT_ASSET_BASE, asset_links
+from geo.assets import STREAMLIT_STATIC, asset_links
 from geo.atlas import Atlas
 from geo.gazetteer import Place
+from geo.palette import colour
+from geo.templating import TEMPLATE_DIR, render
+from geo.views import GROUP_ORDER, GROUPS
 
-SEA = "#d7e6ef"
 DEFAULT_CENTER = (40.0, 46.2)
 DEFAULT_ZOOM = 7
-# Where Streamlit serves the basemap script (static/atlas/basemap.js).
-STREAMLIT_BASEMAP_URL = "/app/static/atlas/basemap.js"
+# The map's own files under static/: its style sheets, and the country outlines as a script.
+MAP_CSS_FILES = ("atlas/palette.css", "atlas/map.css")
+BASEMAP_SCRIPT = "atlas/basemap.js"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 CREDIT = "Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0)"
-
-# One style per kind of place; the legend is drawn from this table too.
-STYLES: dict[str, dict[str, Any]] = {
-    "basemap": {"color": "#a9a49a", "weight": 0.6, "fillColor": "#f6f3ec", "fillOpacity": 1.0},
-    "country": {"color": "#7d776c", "weight": 1.4, "fillOpacity": 0.0, "dashArray": None},
-    "region": {"color": "#b5452b", "weight": 2.2, "fillColor": "#e07a5f", "fillOpacity": 0.18},
-    "wider": {"color": "#4a6c6f", "weight": 2, "fillOpacity": 0.0, "dashArray": "12 6 2 6"},
-    "term": {"color": "#6a4c93", "weight": 1.8, "fillColor": "#9d7cc4", "fillOpacity": 0.10, "dashArray": "2 5"},
-    "route": {"color": "#1d6fa5", "weight": 4, "dashArray": "10 8", "opacity": 0.95},
-    "city": {"color": "#222222", "weight": 1.5, "fill": True, "fillColor": "#f2c14e", "fillOpacity": 1.0, "radius": 7},
-    "capital": {"color": "#222222", "weight": 2, "fill": True, "fillColor": "#d1495b", "fillOpacity": 1.0, "radius": 8},
-    "ceasefire": {"color": "#8b1e3f", "weight": 2.5, "dashArray": "1 6", "lineCap": "round"},
-    "highlight": {
-        "color": "#111111",
-        "weight": 5,
-        "fill": True,
-        "fillColor": "#ffd166",
-        "fillOpacity": 0.35,
-        "opacity": 1,
-    },
-}
-# Which layer of the layer control each kind of place goes into.
-GROUPS = {
-    "country": "Countries",
-    "region": "Regions",
-    "exclave": "Regions",
-    "wider region": "Regions",
-    "official term": "Azerbaijani official terms",
-    "route": "Routes (indicative)",
-    "city": "Cities",
-    "capital": "Cities",
-}
 # Drawing order: large areas first so that routes and towns stay clickable on top.
 KIND_ORDER = ("wider region", "country", "region", "exclave", "official term", "route", "city", "capital")
-GROUP_ORDER = ("Countries", "Regions", "Azerbaijani official terms", "Routes (indicative)", "Cities")
+# The legend's rows: a swatch class (static/atlas/map.css) and what it stands for.
 LEGEND = (
     ("region", "Region (outlined area)"),
     ("term", "Azerbaijani official term"),
@@ -76,6 +50,43 @@ LEGEND = (
     ("wider", "South Caucasus"),
     ("ceasefire", "1994 ceasefire line (layer)"),
 )
+
+
+@cache
+def styles() -> dict[str, dict[str, Any]]:
+    """Leaflet path styles per kind of place, in the palette's colours."""
+    c = colour
+    return {
+        "basemap": {"color": c("land-edge"), "weight": 0.6, "fillColor": c("land"), "fillOpacity": 1.0},
+        "country": {"color": c("country"), "weight": 1.4, "fillOpacity": 0.0, "dashArray": None},
+        "region": {"color": c("region"), "weight": 2.2, "fillColor": c("region-fill"), "fillOpacity": 0.18},
+        "wider": {"color": c("wider"), "weight": 2, "fillOpacity": 0.0, "dashArray": "12 6 2 6"},
+        "term": {
+            "color": c("term"),
+            "weight": 1.8,
+            "fillColor": c("term-fill"),
+            "fillOpacity": 0.1,
+            "dashArray": "2 5",
+        },
+        "route": {"color": c("route"), "weight": 4, "dashArray": "10 8", "opacity": 0.95},
+        "city": {"color": c("point-edge"), "weight": 1.5, "fill": True, "fillColor": c("city"), "fillOpacity": 1.0},
+        "capital": {"color": c("point-edge"), "weight": 2, "fill": True, "fillColor": c("capital"), "fillOpacity": 1.0},
+        "ceasefire": {"color": c("ceasefire"), "weight": 2.5, "dashArray": "1 6", "lineCap": "round"},
+        "highlight": {
+            "color": c("highlight-edge"),
+            "weight": 5,
+            "fill": True,
+            "fillColor": c("highlight-fill"),
+            "fillOpacity": 0.35,
+            "opacity": 1,
+        },
+        "highlight-route": {"color": c("highlight-route"), "weight": 8, "opacity": 0.9, "fill": False},
+    }
+
+
+def _element_template(name: str) -> Template:
+    """A map element's script, kept as a file beside the other templates."""
+    return Template((TEMPLATE_DIR / "map" / name).read_text(encoding="utf-8"))
 
 
 def style_key(place: Place) -> str:
@@ -110,7 +121,7 @@ def tooltip_text(text: str) -> str:
 
 
 def _style(key: str):
-    style = {k: v for k, v in STYLES[key].items() if k != "radius"}
+    style = styles()[key]
     return lambda _feature: style
 
 
@@ -123,7 +134,7 @@ PERMANENT_LABEL = JsCode(
 
 
 def _feature_style(feature: dict) -> dict[str, Any]:
-    return STYLES[feature["properties"]["style"]]
+    return styles()[feature["properties"]["style"]]
 
 
 def _group_layer(places: list[tuple[Place, BaseGeometry]]) -> folium.GeoJson:
@@ -154,29 +165,6 @@ def _group_layer(places: list[tuple[Place, BaseGeometry]]) -> folium.GeoJson:
     )
 
 
-def legend_html() -> str:
-    """The legend as an HTML fragment; every label is a fixed string of this module."""
-    rows = []
-    for key, label in LEGEND:
-        s = STYLES[key]
-        if key in ("city", "capital"):
-            swatch = (
-                f'<span style="display:inline-block;width:12px;height:12px;border-radius:50%;'
-                f'background:{s["fillColor"]};border:2px solid {s["color"]}"></span>'
-            )
-        elif key in ("route", "ceasefire"):
-            dash = "dashed" if key == "route" else "dotted"
-            swatch = f'<span style="display:inline-block;width:26px;border-top:3px {dash} {s["color"]}"></span>'
-        else:
-            fill = s.get("fillColor", "transparent")
-            swatch = (
-                f'<span style="display:inline-block;width:22px;height:12px;background:{fill}40;'
-                f'border:2px {"dashed" if key == "term" else "solid"} {s["color"]}"></span>'
-            )
-        rows.append(f'<div class="atlas-legend-row">{swatch}<span>{html.escape(label)}</span></div>')
-    return '<div class="atlas-legend" role="region" aria-label="Legend"><b>Legend</b>' + "".join(rows) + "</div>"
-
-
 def basemap_feature(atlas: Atlas) -> dict[str, Any]:
     """Every country as parts of one MultiPolygon: one SVG path and one style to work out,
     where a feature per country costs render time on every rerun and a node per country."""
@@ -197,17 +185,7 @@ def basemap_script(atlas: Atlas) -> str:
 class _ScriptBasemap(MacroElement):
     """The country outlines from the basemap script, drawn into the parent layer."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        if (window.ATLAS_BASEMAP) {
-            L.geoJSON(window.ATLAS_BASEMAP, {style: {{ this.style | tojson }}, interactive: false})
-                .addTo({{ this._parent.get_name() }});
-            {{ this._parent._parent.get_name() }}.attributionControl.addAttribution({{ this.credit | tojson }});
-        }
-        {% endmacro %}
-        """
-    )
+    _template = _element_template("basemap.js")
 
     def __init__(self, style: dict[str, Any], credit: str):
         super().__init__()
@@ -218,67 +196,34 @@ class _ScriptBasemap(MacroElement):
 class _Legend(MacroElement):
     """A fixed legend in the map's lower-left corner, as a Leaflet control."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div");
-                div.innerHTML = {{ this.html | tojson }};
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
+    _template = _element_template("legend.js")
 
     def __init__(self, html_text: str):
         super().__init__()
         self.html = html_text
 
 
-MAP_CSS = (
-    """
-<style>
-.folium-map, .leaflet-container { background: SEA_COLOUR; }
-.atlas-legend { background: rgba(255,255,255,.92); padding: 6px 9px; border-radius: 6px;
-  font: 12px/1.5 system-ui, sans-serif; color: #222; box-shadow: 0 1px 4px rgba(0,0,0,.3); }
-.atlas-legend-row { display: flex; align-items: center; gap: 7px; }
-@media (max-width: 420px) { .atlas-legend { font-size: 10px; line-height: 1.25; padding: 3px 6px; } }
-.leaflet-tooltip { font: 14px system-ui, sans-serif; }
-.leaflet-container .leaflet-control-attribution { font-size: 11px; line-height: 1.4; }
-.leaflet-tooltip.atlas-tip table, .leaflet-tooltip.atlas-label table { border: 0; margin: 0; }
-.leaflet-tooltip.atlas-tip td, .leaflet-tooltip.atlas-label td { padding: 0; border: 0; }
-.leaflet-tooltip.atlas-label { background: rgba(255,255,255,.8); border: 0; box-shadow: none; padding: 0 4px;
-  font-weight: 600; color: #222; }
-.leaflet-tooltip.atlas-label::before { display: none; }
-</style>
-""".replace("SEA_COLOUR", SEA)
-)
-
-
 def build_map(
     atlas: Atlas,
     *,
     selected: str | None = None,
-    asset_base: str = STREAMLIT_ASSET_BASE,
+    static_base: str = STREAMLIT_STATIC,
     osm_default: bool = False,
-    basemap_url: str | None = None,
+    basemap_from_script: bool = False,
 ) -> folium.Map:
     """The whole atlas as one map; with `selected`, also highlight that place and fit to it.
 
-    With `basemap_url` (the app's STREAMLIT_BASEMAP_URL), the country outlines come from
-    that script (see basemap_script) rather than inside the map; pages that must stand
-    alone (the static export, downloads) leave it out.
+    Leaflet, the palette and the map's style sheet are linked from `static_base`, the
+    URL of the static/ folder (the app's, or the export's copy). With
+    `basemap_from_script`, the country outlines come from static/atlas/basemap.js (see
+    basemap_script) rather than inside the map, so a browser fetches them once.
     """
     m = folium.Map(
         location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, prefer_canvas=False
     )
-    m.default_js, m.default_css = asset_links(asset_base)
-    m.get_root().header.add_child(Element(MAP_CSS))
+    js, css = asset_links(static_base)
+    m.default_js = js
+    m.default_css = [*css, *((name, f"{static_base}/{name}") for name in MAP_CSS_FILES)]
 
     folium.FeatureGroup(name="No background tiles (offline)", overlay=False, show=not osm_default).add_to(m)
     # The tile URL is given directly: looking "OpenStreetMap" up in xyzservices costs ~90 ms a build.
@@ -287,11 +232,11 @@ def build_map(
     ).add_to(m)
 
     basemap = folium.FeatureGroup(name="Natural Earth outlines", control=False)
-    if basemap_url:
+    if basemap_from_script:
         # The outlines never change: the browser fetches them once, as a cached script,
         # instead of receiving them inside the map on every rerun.
-        m.default_js = [*m.default_js, ("atlas_basemap", basemap_url)]
-        _ScriptBasemap(STYLES["basemap"], CREDIT).add_to(basemap)
+        m.default_js = [*m.default_js, ("atlas_basemap", f"{static_base}/{BASEMAP_SCRIPT}")]
+        _ScriptBasemap(styles()["basemap"], CREDIT).add_to(basemap)
     else:
         folium.GeoJson(
             basemap_feature(atlas),
@@ -320,7 +265,7 @@ def build_map(
             _group_layer(members[name]).add_to(group)
         group.add_to(m)
 
-    _Legend(legend_html()).add_to(m)
+    _Legend(render("map/legend.html", rows=LEGEND)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
 
     if selected and selected in atlas.by_slug:
@@ -337,9 +282,8 @@ def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
     shape = atlas.shape(place)
     if shape is None:
         return group
-    style = dict(STYLES["highlight"])
-    if shape.geom.geom_type in ("LineString", "MultiLineString"):
-        style.update(color="#ffb703", weight=8, opacity=0.9, fill=False)
+    line = shape.geom.geom_type in ("LineString", "MultiLineString")
+    style = styles()["highlight-route" if line else "highlight"]
     folium.GeoJson(
         map_feature(place, shape.geom),
         style_function=lambda _f: style,

@@ -8,7 +8,6 @@ the order the article introduces them. Step numbers in links are 1-based (`?step
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ from geo.datafile import read_yaml, reject_unknown_keys
 from geo.errors import DataError
 from geo.gazetteer import Place
 from geo.links import page_link
-from geo.panel import passage_sentence_html
 
 TOUR_FILE_NAME = "tour.yaml"
 TOUR_FIELDS = ("title", "steps")
@@ -167,34 +165,3 @@ def read_step_param(raw: str | list[str] | None, n_steps: int) -> tuple[int, str
 def step_link(base_url: str, number: int) -> str:
     """The page URL with `?step=<number>` (1-based), dropping any other query or fragment."""
     return page_link(base_url, {"step": str(int(number))})
-
-
-def counter_text(index: int, n_steps: int) -> str:
-    return f"{index + 1} / {n_steps}"
-
-
-def passage_html(step: Step) -> str:
-    """The step's passage with the place's mention marked, escaped."""
-    if step.passage is None:
-        return f"<em>The article does not name {escape(step.place.name)} directly.</em>"
-    return passage_sentence_html(step.passage)
-
-
-def note_html(step: Step) -> str:
-    """The teacher's note as an escaped HTML fragment ('' when the step has none)."""
-    if not step.note:
-        return ""
-    return f'<div class="tour-note"><b>Teacher note:</b> {escape(step.note)}</div>'
-
-
-def names_text(place: Place) -> str:
-    """The place's other names on one line, plain text (escape before putting into HTML)."""
-    return " · ".join(o.name for o in place.other_names)
-
-
-def names_html(place: Place) -> str:
-    """The place's other names with their usage, as one escaped line ('' when it has none)."""
-    if not place.other_names:
-        return ""
-    items = " · ".join(f"<span>{escape(o.name)} <small>({escape(o.usage)})</small></span>" for o in place.other_names)
-    return f'<p class="tour-names">Also: {items}</p>'

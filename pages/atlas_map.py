@@ -21,7 +21,6 @@ from typing import Any
 import folium
 import streamlit as st
 import streamlit_folium
-from branca.element import Element
 from streamlit_folium import (
     _get_feature_group_string,
     _get_header,
@@ -31,8 +30,9 @@ from streamlit_folium import (
     get_full_id,
 )
 
+from geo.assets import STREAMLIT_STATIC
 from geo.atlas import Atlas
-from geo.maps import STREAMLIT_BASEMAP_URL, build_map, highlight_group
+from geo.maps import build_map, highlight_group
 from pages import loaders
 
 # streamlit-folium's component (the same front end `st_folium` drives); pinned in requirements.txt.
@@ -138,11 +138,13 @@ def show_map(
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def page_map(key: str, frame_css: str = "") -> RenderedMap:
-    """The atlas map, rendered once per process for each page that shows it."""
-    fmap = build_map(loaders.atlas(), basemap_url=STREAMLIT_BASEMAP_URL)
-    if frame_css:
-        fmap.get_root().header.add_child(Element(frame_css))
+def page_map(key: str, extra_css: tuple[str, ...] = ()) -> RenderedMap:
+    """The atlas map, rendered once per process for each page that shows it.
+
+    `extra_css` names further style sheets under static/ for inside this page's map frame.
+    """
+    fmap = build_map(loaders.atlas(), basemap_from_script=True)
+    fmap.default_css = [*fmap.default_css, *((name, f"{STREAMLIT_STATIC}/{name}") for name in extra_css)]
     return render_map(fmap, key)
 
 

@@ -7,6 +7,7 @@ import streamlit as st
 from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
 from geo.tour import Tour, load_tour
+from geo.views import AtlasView, StepView, atlas_view, step_views
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,6 +18,17 @@ def atlas() -> Atlas:
 @st.cache_resource(show_spinner=False)
 def tour() -> Tour:
     return load_tour(atlas())
+
+
+@st.cache_resource(show_spinner=False)
+def view() -> AtlasView:
+    """Every place's view, made once per process: a run only picks one."""
+    return atlas_view(atlas())
+
+
+@st.cache_resource(show_spinner=False)
+def steps() -> tuple[StepView, ...]:
+    return step_views(view(), tour())
 
 
 def open_atlas(what: str) -> Atlas:

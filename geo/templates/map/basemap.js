@@ -1,0 +1,7 @@
+{% macro script(this, kwargs) %}
+if (window.ATLAS_BASEMAP) {
+    L.geoJSON(window.ATLAS_BASEMAP, {style: {{ this.style | tojson }}, interactive: false})
+        .addTo({{ this._parent.get_name() }});
+    {{ this._parent._parent.get_name() }}.attributionControl.addAttribution({{ this.credit | tojson }});
+}
+{% endmacro %}

@@ -1,0 +1,171 @@
+"""Explore: the map of every place the article names, with the passages beside it."""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.export import places_csv, places_geojson, single_map_html
+from geo.links import place_link, read_place_param, search_places
+from geo.maps import build_map, place_bounds, view_for
+from geo.templating import render
+from geo.views import AtlasView
+from pages import atlas_map, loaders
+from pages.style import use_css
+
+MAP_HEIGHT = 640
+# The server cannot know the map's width; this is its width on a 1280-pixel projector, so
+# the place fits there and on anything wider (phones get the same view, a little cropped).
+MAP_WIDTH_GUESS = 480
+# "rebuild" redraws the whole map for each selection instead of moving it (bench/bench_explore.py compares both).
+MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
+
+
+@st.cache_data(show_spinner=False)
+def map_download(slug: str | None) -> str:
+    return single_map_html(loaders.atlas(), slug)
+
+
+@st.cache_data(show_spinner=False)
+def data_downloads() -> tuple[str, str]:
+    return places_geojson(loaders.atlas()), places_csv(loaders.atlas())
+
+
+def html(template: str, **context) -> None:
+    """A template's HTML in the page (autoescaped, so safe to show)."""
+    st.markdown(render(template, **context), unsafe_allow_html=True)
+
+
+def downloads(selected: str | None) -> None:
+    """Everything on screen, to take away: the map as one offline HTML file, and the data."""
+    # Passed as callables, so each file is made and sent when its button is clicked, not with every page load.
+    name = selected or "all-places"
+    buttons = (
+        (
+            "Download this map (HTML)",
+            lambda: map_download(selected),
+            f"karabakh-atlas-{name}.html",
+            "text/html",
+            "One file that opens in any browser, offline, on the current place.",
+        ),
+        (
+            "Download the data (GeoJSON)",
+            lambda: data_downloads()[0],
+            "karabakh-atlas-places.geojson",
+            "application/geo+json",
+            "Every place with its names, sources, figures and passages.",
+        ),
+        (
+            "Download the data (CSV)",
+            lambda: data_downloads()[1],
+            "karabakh-atlas-places.csv",
+            "text/csv",
+            "One row per place, for a spreadsheet.",
+        ),
+    )
+    for col, (label, make, file_name, mime, tip) in zip(st.columns(len(buttons)), buttons, strict=True):
+        col.download_button(label, data=make, file_name=file_name, mime=mime, help=tip, use_container_width=True)
+
+
+def select(slug: str | None) -> None:
+    if slug:
+        st.query_params["place"] = slug
+    else:
+        st.query_params.pop("place", None)
+
+
+def place_list(view: AtlasView, selected: str | None) -> None:
+    st.sidebar.markdown("### Places in the article")
+    query = st.sidebar.text_input("Search names and aliases", placeholder="e.g. Khankendi, Zangezur, Shushi")
+    found = {p.slug for p in search_places(loaders.atlas().places, query)}
+    if not found:
+        st.sidebar.info("No place has that name. Try another spelling.")
+    for group in view.groups:
+        members = [p for p in group.places if p.slug in found]
+        if not members:
+            continue
+        st.sidebar.markdown(f"**{group.label}**")
+        for place in members:
+            st.sidebar.button(
+                place.list_label,
+                key=f"pick-{place.slug}",
+                on_click=select,
+                args=(place.slug,),
+                type="primary" if place.slug == selected else "secondary",
+                use_container_width=True,
+            )
+
+
+def place_panel(view: AtlasView, slug: str | None) -> None:
+    if slug is None:
+        html("explore_intro.html", view=view)
+        return
+    place = view.place(slug)
+    html("place_head.html", place=place, heading="h2")
+    st.markdown("**Link to this place** (copy button on the right)")
+    st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None)
+    html("place_passages.html", place=place, heading="h3")
+
+
+def explore() -> None:
+    use_css("explore.css")
+    data = loaders.open_atlas("The atlas")
+    view = loaders.view()
+    request = read_place_param(st.query_params.get_all("place") or None, data.places)
+    selected = request.slug
+
+    st.title("Karabakh Atlas")
+    html("explore_caption.html", view=view)
+    if request.notice:
+        st.warning(request.notice)
+        if request.suggestions:
+            st.markdown("Did you mean:")
+            cols = st.columns(len(request.suggestions))
+            for col, slug in zip(cols, request.suggestions, strict=True):
+                col.button(view.place(slug).name, key=f"suggest-{slug}", on_click=select, args=(slug,))
+
+    map_col, panel_col = st.columns([3, 2], gap="medium")
+    # The panel first: the map's HTML takes longest to build and send, so the passage shows before it.
+    # The sidebar list comes last: the list already on screen stays usable while the map is sent.
+    with panel_col:
+        place_panel(view, selected)
+    with map_col:
+        bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
+        returned = ["last_active_drawing", "last_object_clicked_count"]
+        if MAP_MODE == "rebuild":
+            result = st_folium(
+                build_map(data, selected=selected),
+                key="atlas-map",
+                height=MAP_HEIGHT,
+                use_container_width=True,
+                returned_objects=returned,
+            )
+        else:
+            result = atlas_map.show_map(
+                atlas_map.page_map("atlas-map"),
+                height=MAP_HEIGHT,
+                center=center,
+                zoom=zoom,
+                highlight=atlas_map.highlight(selected),
+                returned_objects=returned,
+            )
+        # The component keeps returning the last drawing clicked; its click count tells a new click
+        # (even on the same place, after picking another one in the list) from a rerun.
+        result = result or {}
+        clicked = (result.get("last_active_drawing") or {}).get("properties", {}).get("slug")
+        clicks = result.get("last_object_clicked_count")
+        if clicked and clicks != st.session_state.get("map-click") and clicked in data.by_slug:
+            st.session_state["map-click"] = clicks
+            if clicked != selected:
+                select(clicked)
+                st.rerun()
+    place_list(view, selected)
+    st.divider()
+    downloads(selected)
+    html("credits.html", view=view, osm=True)
+
+
+explore()

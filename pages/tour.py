@@ -1,0 +1,142 @@
+"""Classroom tour: one place at a time, in large type, for presenting to a class.
+
+The storyline lives in data/tour.yaml. The step is kept in the link (`?step=3`), so
+every step can be shared or opened from a QR code. Keyboard and presenter clickers:
+Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
+first and last (static/atlas/tour-keys.js).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+
+from geo.handout import handout_html
+from geo.maps import place_bounds, view_for
+from geo.qr import qr_data_uri
+from geo.templating import render
+from geo.tour import read_step_param, step_link
+from pages import atlas_map, loaders
+from pages.registry import TOUR_PATH
+from pages.style import use_css, use_script
+
+FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
+MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
+VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def handout(base_url: str, tour_key: tuple) -> str:
+    # tour_key is part of the cache key only: the handout changes when the storyline does.
+    return handout_html(loaders.atlas(), loaders.tour(), base_url=base_url)
+
+
+def html(template: str, **context) -> None:
+    """A template's HTML in the page (autoescaped, so safe to show)."""
+    st.markdown(render(template, **context), unsafe_allow_html=True)
+
+
+def page_url() -> str:
+    """This page's own address, whichever page the browser first opened."""
+    parts = urlsplit(st.context.url or FALLBACK_URL)
+    path = parts.path if parts.path.rstrip("/").endswith(TOUR_PATH) else parts.path.rstrip("/") + "/" + TOUR_PATH
+    return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, "", ""))
+
+
+def go(index: int) -> None:
+    st.query_params["step"] = str(index + 1)
+
+
+def controls(index: int, n_steps: int) -> None:
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            "First",
+            key="tour-first",
+            on_click=go,
+            args=(0,),
+            disabled=index == 0,
+            help="Home",
+            icon=":material/first_page:",
+        )
+        st.button(
+            "Previous",
+            key="tour-prev",
+            on_click=go,
+            args=(index - 1,),
+            disabled=index == 0,
+            help="Left arrow, Page Up",
+            icon=":material/chevron_left:",
+        )
+        st.button(
+            "Next",
+            key="tour-next",
+            on_click=go,
+            args=(index + 1,),
+            disabled=index >= n_steps - 1,
+            type="primary",
+            help="Right arrow, Page Down, Space",
+            icon=":material/chevron_right:",
+            icon_position="right",
+        )
+        st.button("Last", key="tour-last", on_click=go, args=(n_steps - 1,), disabled=index >= n_steps - 1, help="End")
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
+    )
+    use_css("tour.css")
+    data = loaders.open_atlas("The tour")
+    story = loaders.open_tour()
+    steps = loaders.steps()
+    index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
+    if notice or st.query_params.get("step") != str(index + 1):
+        st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
+    step = steps[index]
+
+    if st.session_state.get("tour-contrast"):
+        use_css("tour-contrast.css")
+
+    map_col, text_col = st.columns([11, 9], gap="medium")
+    with text_col:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            html("tour_header.html", title=story.title, explore_url=page_url().removesuffix(TOUR_PATH))
+        if notice:
+            st.warning(notice)
+        html("tour_counter.html", step=step)
+        controls(index, len(steps))
+        html("tour_step.html", step=step, notes=st.session_state.get("tour-notes", False))
+        with st.container(horizontal=True, gap="medium"):
+            st.toggle("Show teacher notes", key="tour-notes")
+            st.toggle("High contrast", key="tour-contrast")
+            st.toggle("Show QR code", key="tour-qr")
+        link = step_link(page_url(), step.number)
+        html("tour_link.html", step=step, link=link, qr=qr_data_uri(link) if st.session_state.get("tour-qr") else None)
+
+    with map_col:
+        center, zoom = view_for(place_bounds(data, data.by_slug[step.place.slug]), *VIEW_SIZE)
+        atlas_map.show_map(
+            atlas_map.page_map("tour-map", ("atlas/tour-map.css",)),
+            height=MAP_HEIGHT,
+            center=center,
+            zoom=zoom,
+            highlight=atlas_map.highlight(step.place.slug),
+        )
+
+    with text_col:
+        # Last, so that building the handout the first time never delays the step itself.
+        st.download_button(
+            "Printable handout (HTML, print to PDF)",
+            data=handout(page_url(), story.key()),
+            file_name="karabakh-tour-handout.html",
+            mime="text/html",
+            key="tour-handout",
+            on_click="ignore",
+            icon=":material/print:",
+        )
+    html("credits.html", view=loaders.view(), osm=True)
+    use_script("tour-keys.js")
+
+
+main()

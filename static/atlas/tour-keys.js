@@ -1,0 +1,44 @@
+/* Presenter keys for the classroom tour, run in the app's own document (installed once).
+   Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
+   first and last. A click on the map moves focus into its frame, so the keys are
+   listened for there too. */
+(function () {
+  if (window.__atlasTourKeys) { return; }
+  window.__atlasTourKeys = true;
+  var ACTIONS = {ArrowRight: "next", PageDown: "next", " ": "next", ArrowLeft: "prev", PageUp: "prev",
+                 Home: "first", End: "last"};
+  var TEXT_INPUT = /^(text|search|email|number|password|tel|url|date|time|datetime-local|month|week)$/i;
+
+  function onKey(event) {
+    if (event.defaultPrevented || event.ctrlKey || event.altKey || event.metaKey) { return; }
+    var action = ACTIONS[event.key];
+    if (event.key === " " && event.shiftKey) { action = "prev"; }
+    if (!action) { return; }
+    var el = event.target;
+    if (el && el.closest) {
+      if (el.isContentEditable || el.closest("textarea, select, [contenteditable='true']")) { return; }
+      if (el.tagName === "INPUT" && TEXT_INPUT.test(el.type || "text")) { return; }
+      /* Space on a focused button or switch keeps its own meaning. */
+      if (event.key === " " && el.closest("button, input, [role='switch'], [role='checkbox'], a")) { return; }
+    }
+    var button = document.querySelector(".st-key-tour-" + action + " button");
+    if (!button) { return; }
+    event.preventDefault();
+    if (!button.disabled) { button.click(); }
+  }
+
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("blur", function () {
+    setTimeout(function () {
+      var frame = document.activeElement;
+      if (!frame || frame.tagName !== "IFRAME" || !/folium/.test(frame.title || "")) { return; }
+      try {
+        var inner = frame.contentDocument;
+        if (inner && !inner.__atlasTourKeys) {
+          inner.__atlasTourKeys = true;
+          inner.addEventListener("keydown", onKey, true);
+        }
+      } catch (err) { /* another origin: leave it alone */ }
+    }, 0);
+  });
+})();
