@@ -7,9 +7,10 @@ import os
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.export import places_csv, places_geojson, single_map_html
+from geo.export import single_map_html
 from geo.links import place_link, read_place_param, search_places
 from geo.maps import build_map, place_bounds, view_for
+from geo.serialize import places_csv_text, places_geojson_text
 from geo.templating import render
 from geo.views import AtlasView
 from pages import atlas_map, loaders
@@ -30,7 +31,7 @@ def map_download(slug: str | None) -> str:
 
 @st.cache_data(show_spinner=False)
 def data_downloads() -> tuple[str, str]:
-    return places_geojson(loaders.atlas()), places_csv(loaders.atlas())
+    return places_geojson_text(loaders.atlas()), places_csv_text(loaders.atlas())
 
 
 def html(template: str, **context) -> None:
