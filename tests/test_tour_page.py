@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.tour import load_tour, note_html, passage_html
+from geo.templating import marked
+from geo.tour import load_tour
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -70,7 +71,7 @@ def test_step_link_round_trip(tour):
     assert shown_step(at) == 3 and counter_of(at) == f"3 / {len(tour)}"
     assert not at.warning
     step = tour.steps[2]
-    assert passage_html(step) in html_of(at, "tour-passage")
+    assert marked(step.passage.sentence, step.passage.sentence_spans) in html_of(at, "tour-passage")
     link = next(m.value for m in at.markdown if "Link to this step" in m.value)
     assert "Classroom_tour?step=3" in link
     again = run_page(at.query_params["step"])
@@ -95,12 +96,12 @@ def test_teacher_notes_and_qr_are_shown_on_demand(tour):
     assert not any('class="tour-note"' in m.value for m in at.markdown)
     assert not any('class="tour-qr"' in m.value for m in at.markdown)
     at.toggle(key="tour-notes").set_value(True).run()
-    assert note_html(tour.steps[2]) in [m.value for m in at.markdown]
+    assert tour.steps[2].note in html_of(at, "tour-note")
     at.toggle(key="tour-qr").set_value(True).run()
     qr = html_of(at, "tour-qr")
     assert "data:image/svg+xml;base64," in qr and "Classroom_tour?step=3" in qr
     at.toggle(key="tour-contrast").set_value(True).run()
-    assert any("#ffe14d" in m.value for m in at.markdown)
+    assert any("tour-contrast.css" in h.proto.body or "--contrast-mark" in h.proto.body for h in at.get("html"))
     # the toggles survive moving on
     at.button(key="tour-next").click().run()
     assert shown_step(at) == 4 and at.toggle(key="tour-notes").value
