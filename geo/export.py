@@ -202,7 +202,7 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     shared = shared_map(atlas)
     files: dict[Path, bytes] = {}
     top = Links("index.html", {p.slug: f"place/{p.slug}.html" for p in atlas.places}, "data")
-    nested = Links("../index.html", {p.slug: f"{p.slug}.html" for p in atlas.places}, "../data")
+    nested = Links("../index.html", {p.slug: f"../place/{p.slug}.html" for p in atlas.places}, "../data")
 
     def page(slug: str | None, links: Links, up: str) -> bytes:
         return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/")).encode("utf-8")

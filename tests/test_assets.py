@@ -24,8 +24,9 @@ def test_asset_links_are_local():
     js, css = asset_links()
     for _, url in js + css:
         assert served_file(url).is_file(), url
-    js, css = asset_links("assets/leaflet")
-    assert js == [("leaflet", "assets/leaflet/leaflet.js")]
+    js, css = asset_links("../assets")
+    assert js == [("leaflet", "../assets/leaflet/leaflet.js")]
+    assert css == [("leaflet_css", "../assets/leaflet/leaflet.css")]
 
 
 def test_streamlit_config_serves_static_files_and_sends_no_statistics():
@@ -38,20 +39,23 @@ def test_streamlit_config_serves_static_files_and_sends_no_statistics():
 
 def test_basemap_script_is_in_step_with_the_data():
     from geo.atlas import load_atlas
-    from geo.maps import STREAMLIT_BASEMAP_URL, basemap_script
+    from geo.maps import BASEMAP_SCRIPT, basemap_script
 
-    served = served_file(STREAMLIT_BASEMAP_URL)
+    served = served_file(f"{SERVED_PREFIX}{BASEMAP_SCRIPT}")
     assert served.read_text(encoding="utf-8") == basemap_script(load_atlas()), "rerun scripts/build_geometry.py"
 
 
 def test_a_map_with_the_basemap_script_leaves_the_outlines_out_of_the_map():
     from geo.atlas import load_atlas
-    from geo.maps import STREAMLIT_BASEMAP_URL, build_map
+    from geo.maps import BASEMAP_SCRIPT, build_map
 
     atlas = load_atlas()
     inline = build_map(atlas).get_root().render()
-    scripted = build_map(atlas, basemap_url=STREAMLIT_BASEMAP_URL).get_root().render()
+    scripted = build_map(atlas, basemap_from_script=True).get_root().render()
     assert "window.ATLAS_BASEMAP" in scripted and "window.ATLAS_BASEMAP" not in inline
-    sources = [tag["src"] for tag in BeautifulSoup(scripted, "html.parser").find_all("script", src=True)]
-    assert STREAMLIT_BASEMAP_URL in sources and all(served_file(src).is_file() for src in sources)
+    tree = BeautifulSoup(scripted, "html.parser")
+    sources = [tag["src"] for tag in tree.find_all("script", src=True)]
+    assert f"{SERVED_PREFIX}{BASEMAP_SCRIPT}" in sources and all(served_file(src).is_file() for src in sources)
+    sheets = [tag["href"] for tag in tree.find_all("link", rel="stylesheet")]
+    assert f"{SERVED_PREFIX}atlas/palette.css" in sheets and all(served_file(h).is_file() for h in sheets)
     assert len(scripted) < len(inline) - 50_000
