@@ -21,6 +21,7 @@ from typing import Any
 import folium
 import streamlit as st
 import streamlit_folium
+from branca.element import Element
 from streamlit_folium import (
     _get_feature_group_string,
     _get_header,
@@ -30,9 +31,9 @@ from streamlit_folium import (
     get_full_id,
 )
 
-from geo.assets import STREAMLIT_STATIC
 from geo.atlas import Atlas
 from geo.maps import build_map, highlight_group
+from geo.templating import static_text
 from pages import loaders
 
 # streamlit-folium's component (the same front end `st_folium` drives); pinned in requirements.txt.
@@ -138,13 +139,16 @@ def show_map(
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def page_map(key: str, extra_css: tuple[str, ...] = ()) -> RenderedMap:
+def page_map(key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
     """The atlas map, rendered once per process for each page that shows it.
 
-    `extra_css` names further style sheets under static/ for inside this page's map frame.
+    `frame_css` names style sheets under static/ for inside this page's map frame. They
+    go into the frame's header rather than a link: a rule that sizes the map must hold
+    before Leaflet measures it.
     """
     fmap = build_map(loaders.atlas(), basemap_from_script=True)
-    fmap.default_css = [*fmap.default_css, *((name, f"{STREAMLIT_STATIC}/{name}") for name in extra_css)]
+    for name in frame_css:
+        fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
     return render_map(fmap, key)
 
 

@@ -83,7 +83,7 @@ def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):
         sent.append(map_args(at))
     assert len({args["script"] for args in sent}) == 1
     assert len({args["feature_group"] for args in sent}) == 3
-    assert "/app/static/atlas/tour-map.css" in sent[0]["css_links"]
+    assert "#map_div { height: 100vh !important; }" in sent[0]["header"]
 
 
 def test_highlights_rendered_at_once_from_many_threads_stay_their_own(atlas):
