@@ -136,22 +136,25 @@ def temp_folder() -> Path:
 # Processes ------------------------------------------------------------------------------------
 
 
-def descendants(pid: int) -> list[int]:
-    """pid and every process below it, so memory and CPU count helpers a server starts."""
-    found, todo = [], [pid]
+def descendants(*pids: int) -> set[int]:
+    """The pids and every process below them, so memory and CPU count helpers a server starts (each once)."""
+    found: set[int] = set()
+    todo = list(pids)
     while todo:
         p = todo.pop()
-        found.append(p)
+        if p in found:
+            continue
+        found.add(p)
         for task in Path(f"/proc/{p}/task").glob("*/children"):
             with suppress(OSError, ValueError):
                 todo.extend(int(c) for c in task.read_text().split())
     return found
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its children, in MB (VmRSS from /proc)."""
+def rss_mb(*pids: int) -> float:
+    """Resident memory of processes and all their children, in MB (VmRSS from /proc)."""
     total_kb = 0
-    for p in descendants(pid):
+    for p in descendants(*pids):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
@@ -161,10 +164,10 @@ def rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) used so far by a process and its living children, from /proc/<pid>/stat."""
+def cpu_seconds(*pids: int) -> float:
+    """CPU time (user + system) used so far by processes and their living children, from /proc/<pid>/stat."""
     ticks = 0
-    for p in descendants(pid):
+    for p in descendants(*pids):
         try:
             stat = Path(f"/proc/{p}/stat").read_text()
         except OSError:
