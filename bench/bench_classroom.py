@@ -277,8 +277,11 @@ async def come_back(session: StreamlitSession, query: str, log: SessionLog, time
 
 async def student(
     target: Target, plan: Plan, walk: Walk, rng: random.Random, start: float, end: float, reconnect: bool
-) -> SessionLog:
-    """One session: join at `start`, then change place or step every think-time until `end`."""
+) -> tuple[StreamlitSession, SessionLog]:
+    """One session: join at `start`, then change place or step every think-time until `end`.
+
+    The session stays open afterwards, as a student stays on the page, until the caller closes it.
+    """
     log = SessionLog()
     await sleep_until(start)
     session = target.session(plan.timeout)
@@ -309,9 +312,8 @@ async def student(
                 await come_back(session, query, log, plan.timeout)
     except (SessionClosed, RerunTimeout) as exc:
         log.dropped = f"{exc.__class__.__name__}: {exc}"
-    finally:
         await session.close()
-    return log
+    return session, log
 
 
 async def join_only(
@@ -418,11 +420,13 @@ async def classroom(target: Target, plan: Plan, walk: Walk, result: TargetResult
             student(target, plan, walk, session_rng(plan, i), t0 + i * plan.arrival / plan.sessions, end, reconnect)
             for i in range(plan.sessions)
         ]
-        logs = await asyncio.gather(*tasks)
+        opened = await asyncio.gather(*tasks)
         result.rss_end_mb = rss.sample()
         result.rss_peak_mb = rss.peak
+        await asyncio.gather(*(session.close() for session, _ in opened))
         if killer:
             result.kill = await killer
+    logs = [log for _, log in opened]
     result.add(logs)
     if result.kill:
         lost = [log for log in logs if log.lost_at is not None and log.lost_at >= t0 + result.kill.at_s]
@@ -587,7 +591,10 @@ def own_servers(plan: Plan) -> Iterator[list[Target]]:
         base = start_server("baseline", baseline_folder(tmp) / "baseline_app.py", log=tmp / "baseline.log")
         stack.callback(stop, base)
         for server in (app, base):
-            wait_healthy(server)
+            try:
+                wait_healthy(server)
+            except RuntimeError as exc:
+                raise BenchError(str(exc)) from exc
         page_path = TOUR_PATH if plan.page == "tour" else ""
         yield [
             Target("app", app.url, page_path, lambda: [app.pid], app),
