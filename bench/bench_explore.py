@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 import zlib
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,9 +32,20 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.support import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Server,
+    baseline_folder,
+    block_outside,
+    rss_mb,
+    start_server,
+    stop,
+    temp_folder,
+    wait_healthy,
+)
 from geo.atlas import Atlas, load_atlas  # noqa: E402
 from geo.maps import place_bounds, view_for  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, block_outside, free_port  # noqa: E402
 
 MAP_SIZE = (480, 640)  # the size app.py assumes when choosing a zoom (MAP_WIDTH_GUESS, MAP_HEIGHT)
 TOUR_VIEW = (760, 640)  # pages/1_Classroom_tour.py VIEW_SIZE
@@ -136,73 +143,6 @@ TOUR_JS = (
   return {passage: passage && passage - t0, settled: map && map - t0};
 }"""
 )
-
-
-# Servers --------------------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    name: str
-    proc: subprocess.Popen
-    url: str
-
-
-def start_server(name: str, script: Path, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Server:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-        + ["--server.headless", "true"],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return Server(name, proc, f"http://localhost:{port}")
-
-
-def wait_healthy(server: Server, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{server.name}: streamlit did not start within {timeout} s")
-
-
-def stop(server: Server) -> None:
-    server.proc.terminate()
-    try:
-        server.proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.proc.kill()
-
-
-def descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        found.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            with suppress(OSError):
-                todo.extend(int(c) for c in task.read_text().split())
-    return found
-
-
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its children, in MB (VmRSS from /proc)."""
-    total_kb = 0
-    for p in descendants(pid):
-        try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
-        except OSError:
-            pass
-    return total_kb / 1024
 
 
 # Browser measurements -------------------------------------------------------------------------
@@ -411,12 +351,8 @@ def main() -> None:
     export_module = (ROOT / "geo" / "export.py").exists()
     lines: list[str] = []
 
-    tmp = Path(tempfile.mkdtemp(prefix="atlas-bench-"))
-    # The baseline runs from a folder whose static/ is the repository's, so it serves the same Leaflet.
-    base_dir = tmp / "baseline"
-    base_dir.mkdir()
-    shutil.copy(ROOT / "bench" / "baseline_app.py", base_dir / "baseline_app.py")
-    (base_dir / "static").symlink_to(ROOT / "static")
+    tmp = temp_folder()
+    base_dir = baseline_folder(tmp)
 
     export = None
     if export_module:

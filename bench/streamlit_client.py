@@ -1,0 +1,296 @@
+"""A Streamlit client without a browser: one session over Streamlit's own WebSocket protocol.
+
+It does what the Streamlit front end does for the parts that load the server: it fetches
+the health check (which sets the XSRF cookie), opens `/_stcore/stream` with the
+subprotocols the front end sends (`streamlit`, the XSRF token, the last session id), asks
+for runs with `BackMsg.rerun_script` carrying the URL's query string and page, keeps the
+front end's cache of large messages (so the server sends references to what it already
+sent, as it would to a browser) and reads `ForwardMsg`s until `script_finished`.
+
+It does not run the page's JavaScript: components (the map) are not drawn and send no
+values back, and the front end's assets are not downloaded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import urllib.request
+from contextlib import suppress
+from dataclasses import dataclass, field
+from http.client import HTTPException
+from http.cookies import SimpleCookie
+from urllib.parse import urlsplit, urlunsplit
+
+from streamlit.proto.Alert_pb2 import Alert
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, WebSocketException
+
+XSRF_COOKIE = "_streamlit_xsrf"
+NO_TOKEN = "PLACEHOLDER_AUTH_TOKEN"  # what the front end sends when it has no XSRF cookie
+MAX_MESSAGE = 256 * 1024 * 1024  # Streamlit allows 200 MB messages; never refuse one
+# Failures that mean "this session's connection is gone or could not be made".
+CONNECTION_ERRORS = (OSError, HTTPException, WebSocketException, TimeoutError, EOFError)
+
+
+class SessionClosed(Exception):
+    """The WebSocket closed or failed: the browser would show "Connecting"."""
+
+
+class RerunTimeout(Exception):
+    """A run did not finish in time: the browser would keep showing "Running"."""
+
+
+@dataclass
+class Run:
+    """One script run as the client saw it."""
+
+    seconds: float  # from sending the rerun to script_finished
+    payload_bytes: int  # size of the ForwardMsgs received (as Streamlit serialised them)
+    wire_bytes: int  # bytes read from the socket (deflated frames, with headers)
+    problems: list[str] = field(default_factory=list)  # exceptions and errors the page showed
+
+
+class CountingConnection(ClientConnection):
+    """A WebSocket connection that counts the bytes it reads from the network, before inflating."""
+
+    wire_bytes = 0
+
+    def data_received(self, data: bytes) -> None:
+        self.wire_bytes += len(data)
+        super().data_received(data)
+
+
+class MessageCache:
+    """The front end's cache of large messages (ForwardMessageCache in Streamlit's front end).
+
+    A cacheable message is kept with the run count at which it was last used; after each
+    finished run, messages unused for more than `max_age` runs are dropped. Every rerun
+    lists the hashes it keeps, and the server replaces those messages by references.
+    """
+
+    def __init__(self, max_age: int = 2) -> None:
+        self.max_age = max_age
+        self.runs = 0
+        self.used: dict[str, int] = {}
+
+    def receive(self, msg: ForwardMsg) -> bool:
+        """Note a message; False if it refers to one this cache never had (the front end would fail)."""
+        if msg.WhichOneof("type") == "ref_hash":
+            if msg.ref_hash not in self.used:
+                return False
+            self.used[msg.ref_hash] = self.runs
+        elif msg.metadata.cacheable and msg.hash:
+            self.used[msg.hash] = self.runs
+        return True
+
+    def run_finished(self) -> None:
+        self.runs += 1
+        self.used = {h: run for h, run in self.used.items() if self.runs - run <= self.max_age}
+
+    def hashes(self) -> list[str]:
+        return list(self.used)
+
+
+def stream_url(base_url: str) -> str:
+    """ws(s)://host/prefix/_stcore/stream for an http(s)://host/prefix base URL."""
+    parts = urlsplit(base_url)
+    scheme = "wss" if parts.scheme == "https" else "ws"
+    return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/") + "/_stcore/stream", "", ""))
+
+
+def origin_of(base_url: str) -> str:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def fetch_xsrf_cookie(base_url: str, timeout: float) -> str | None:
+    """GET the health check as the front end does first; Streamlit sets its XSRF cookie there (when enabled)."""
+    with urllib.request.urlopen(f"{base_url.rstrip('/')}/_stcore/health", timeout=timeout) as response:
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            if XSRF_COOKIE in cookie:
+                return cookie[XSRF_COOKIE].value
+    return None
+
+
+def problems_in(msg: ForwardMsg) -> list[str]:
+    """What a user would see as a failure: an exception box, an st.error alert, or "page not found"."""
+    kind = msg.WhichOneof("type")
+    if kind == "page_not_found":
+        return [f"page not found: {msg.page_not_found.page_name!r}"]
+    if kind != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return []
+    element = msg.delta.new_element
+    shown = element.WhichOneof("type")
+    if shown == "exception":
+        return [f"{element.exception.type}: {element.exception.message}"[:300]]
+    if shown == "alert" and element.alert.format == Alert.ERROR:
+        return [f"st.error: {element.alert.body}"[:300]]
+    return []
+
+
+class StreamlitSession:
+    """One browser tab's worth of Streamlit session, over one WebSocket at a time.
+
+    base_url is the app's root (http://host:port or http://host/prefix); page is the
+    page's URL path below it ("" for the main page, "Classroom_tour" for the tour).
+    """
+
+    def __init__(self, base_url: str, page: str = "", timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.page = page
+        self.timeout = timeout
+        self.session_id = ""  # given by the server in new_session; sent back when reconnecting, like the front end
+        self.page_hash = ""  # the page the server says is showing; "" until the first run names it
+        self.cache = MessageCache()
+        self.closed_at: float | None = None  # monotonic time the connection ended, if it did
+        self._ws: CountingConnection | None = None
+        self._inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self._reader: asyncio.Task | None = None
+        self._closed = asyncio.Event()
+
+    @property
+    def is_open(self) -> bool:
+        return self._ws is not None and not self._closed.is_set()
+
+    async def open(self) -> None:
+        """Connect as the front end does (health check, XSRF cookie, subprotocols); raise SessionClosed if it cannot."""
+        await self.close()  # a reconnection replaces the old socket, as the front end's does
+        try:
+            token = await asyncio.wait_for(
+                asyncio.to_thread(fetch_xsrf_cookie, self.base_url, self.timeout), self.timeout
+            )
+            headers = {"Cookie": f"{XSRF_COOKIE}={token}"} if token else {}
+            protocols = ["streamlit", token or NO_TOKEN] + ([self.session_id] if self.session_id else [])
+            self._ws = await connect(
+                stream_url(self.base_url),
+                subprotocols=protocols,
+                origin=origin_of(self.base_url),
+                additional_headers=headers,
+                create_connection=CountingConnection,
+                open_timeout=self.timeout,
+                close_timeout=5,
+                ping_interval=None,  # browsers answer the server's pings but send none
+                max_size=MAX_MESSAGE,
+                max_queue=None,
+                proxy=None,
+            )
+        except CONNECTION_ERRORS as exc:
+            raise SessionClosed(f"cannot connect: {describe(exc)}") from exc
+        self._inbox = asyncio.Queue()
+        self._closed = asyncio.Event()
+        self.closed_at = None
+        self._reader = asyncio.create_task(self._read(self._ws))
+
+    async def _read(self, ws: CountingConnection) -> None:
+        try:
+            async for data in ws:
+                self._inbox.put_nowait(data if isinstance(data, bytes) else data.encode())
+        except ConnectionClosed:
+            pass
+        finally:
+            self.closed_at = time.monotonic()
+            self._closed.set()
+            self._inbox.put_nowait(None)
+
+    async def wait_closed(self, timeout: float) -> bool:
+        """Sleep up to timeout seconds, waking early if the connection ends; True if it did."""
+        try:
+            await asyncio.wait_for(self._closed.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def _client_state(self, query: str) -> BackMsg:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = query
+        # The front end names the page by its URL path until the server has told it the page's hash.
+        state.page_script_hash = self.page_hash
+        state.page_name = "" if self.page_hash else self.page
+        state.cached_message_hashes.extend(self.cache.hashes())
+        state.widget_states.SetInParent()
+        info = state.context_info
+        info.url = f"{self.base_url}/{self.page}" + (f"?{query}" if query else "")
+        info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-GB"
+        info.is_embedded, info.color_scheme = False, "light"
+        return msg
+
+    async def rerun(self, query: str) -> Run:
+        """Ask for a run with this query string (without "?") and wait for it to finish."""
+        if not self.is_open:
+            raise SessionClosed("not connected")
+        assert self._ws is not None
+        start_wire, payload, problems = self._ws.wire_bytes, 0, []
+        started = time.perf_counter()
+        deadline = time.monotonic() + self.timeout
+        try:
+            await asyncio.wait_for(self._ws.send(self._client_state(query).SerializeToString()), self.timeout)
+        except CONNECTION_ERRORS as exc:
+            raise SessionClosed(f"send failed: {describe(exc)}") from exc
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                data = await asyncio.wait_for(self._inbox.get(), max(remaining, 0.001))
+            except TimeoutError:
+                raise RerunTimeout(f"no script_finished within {self.timeout:.0f} s") from None
+            if data is None:
+                raise SessionClosed(f"closed during a run: {self.closed_reason()}")
+            payload += len(data)
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            problems += self._note(msg)
+            if msg.WhichOneof("type") == "script_finished" and self._run_over(msg.script_finished):
+                return Run(time.perf_counter() - started, payload, self._ws.wire_bytes - start_wire, problems)
+
+    def _note(self, msg: ForwardMsg) -> list[str]:
+        """Keep what the front end keeps from a message (session, page, cache); return what it shows as failures."""
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            new = msg.new_session
+            if new.HasField("initialize") and new.initialize.session_id:
+                self.session_id = new.initialize.session_id
+            if new.config.max_cached_message_age:
+                self.cache.max_age = new.config.max_cached_message_age
+        elif kind == "navigation" and msg.navigation.page_script_hash:
+            self.page_hash = msg.navigation.page_script_hash
+        found = problems_in(msg)
+        if not self.cache.receive(msg):
+            found.append(f"server referred to a message this client never kept ({msg.ref_hash[:8]})")
+        return found
+
+    def _run_over(self, status: int) -> bool:
+        """A run is over unless it stopped early for another rerun (then the next run's finish counts)."""
+        if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            return False
+        self.cache.run_finished()
+        return True
+
+    def closed_reason(self) -> str:
+        """The close code the server sent, for the report of a dropped session."""
+        ws = self._ws
+        if ws is None or ws.close_code is None:
+            return "connection lost"
+        return f"code {ws.close_code} {ws.close_reason or ''}".strip()
+
+    async def close(self) -> None:
+        """Close the socket (as a tab closing does) and stop reading; never raises."""
+        ws, reader = self._ws, self._reader
+        # Closing a broken connection can fail in many ways; it is gone either way.
+        if ws is not None:
+            with suppress(Exception):
+                await asyncio.wait_for(ws.close(), 5)
+        if reader is not None:
+            reader.cancel()
+            with suppress(asyncio.CancelledError, Exception):
+                await reader
+
+
+def describe(exc: BaseException) -> str:
+    """A short, readable cause for a failed connection."""
+    name, text = exc.__class__.__name__, str(exc)
+    return f"{name}: {text}"[:200] if text else name

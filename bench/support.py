@@ -1,0 +1,201 @@
+"""What the benchmarks share: starting and stopping `streamlit run` servers, and reading a process's memory and CPU.
+
+The benchmarks keep their own copy of these helpers instead of importing the test
+fixtures, so that a benchmark runs without the test suite and the tests can change
+without breaking a benchmark.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "file://", "data:", "blob:", "about:")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, so several servers can run side by side."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# Servers --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    """A `streamlit run` process started by a benchmark, and where to reach it."""
+
+    name: str
+    proc: subprocess.Popen
+    url: str
+    log: Path | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The end of the server's output, to explain why it failed."""
+        if self.log is None or not self.log.exists():
+            return "(no log)"
+        text = self.log.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:]) or "(empty log)"
+
+
+def start_server(
+    name: str,
+    script: Path,
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    log: Path | None = None,
+) -> Server:
+    """Start `streamlit run script` on a free port, as the README says, in its own process group.
+
+    cwd is the repository root by default, so the server reads the repository's
+    .streamlit/config.toml; its own group lets `stop` end it together with anything it started.
+    """
+    port = free_port()
+    out = log.open("wb") if log else subprocess.DEVNULL
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+            + ["--server.headless", "true"],
+            cwd=cwd,
+            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    finally:
+        if log:
+            out.close()
+    return Server(name, proc, f"http://localhost:{port}", log)
+
+
+def wait_healthy(server: Server, timeout: float = 90) -> None:
+    """Wait until the server answers its health check; fail early, with its output, if it exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(
+                f"{server.name}: streamlit exited with code {server.proc.returncode} before answering.\n"
+                f"Its last output:\n{server.log_tail()}"
+            )
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{server.name}: streamlit did not answer within {timeout:.0f} s.\n{server.log_tail()}")
+
+
+def stop(server: Server) -> None:
+    """End the server's process group: politely first, then for good."""
+    if server.proc.poll() is not None:
+        return
+    with suppress(ProcessLookupError):
+        os.killpg(server.proc.pid, signal.SIGTERM)
+    try:
+        server.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(timeout=10)
+
+
+def baseline_folder(tmp: Path) -> Path:
+    """A folder holding baseline_app.py whose static/ is the repository's, so the baseline serves the same Leaflet."""
+    folder = tmp / "baseline"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "bench" / "baseline_app.py", folder / "baseline_app.py")
+    (folder / "static").symlink_to(ROOT / "static")
+    return folder
+
+
+def temp_folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+
+
+# Processes ------------------------------------------------------------------------------------
+
+
+def descendants(*pids: int) -> set[int]:
+    """The pids and every process below them, so memory and CPU count helpers a server starts (each once)."""
+    found: set[int] = set()
+    todo = list(pids)
+    while todo:
+        p = todo.pop()
+        if p in found:
+            continue
+        found.add(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            with suppress(OSError, ValueError):
+                todo.extend(int(c) for c in task.read_text().split())
+    return found
+
+
+def rss_mb(*pids: int) -> float:
+    """Resident memory of processes and all their children, in MB (VmRSS from /proc)."""
+    total_kb = 0
+    for p in descendants(*pids):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+        except OSError:
+            pass
+    return total_kb / 1024
+
+
+def cpu_seconds(*pids: int) -> float:
+    """CPU time (user + system) used so far by processes and their living children, from /proc/<pid>/stat."""
+    ticks = 0
+    for p in descendants(*pids):
+        try:
+            stat = Path(f"/proc/{p}/stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may hold spaces: split after its closing one.
+        fields = stat[stat.rindex(")") + 2 :].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return ticks / CLOCK_TICKS
+
+
+def alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+# Browsers -------------------------------------------------------------------------------------
+
+
+def block_outside(page) -> list[str]:
+    """Abort every request of a Playwright page that leaves the machine; return the list they are recorded in."""
+    outside: list[str] = []
+
+    def handle(route):
+        url = route.request.url
+        if url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return outside
