@@ -49,7 +49,7 @@ from bench.support import (  # noqa: E402
     wait_healthy,
 )
 
-TOUR_PATH = "Classroom_tour"  # the tour's URL path (pages/1_Classroom_tour.py)
+TOUR_PATH = "Classroom_tour"  # pages/registry.py TOUR_PATH
 GOALS = {
     "join_p95_s": 3.0,
     "change_p95_s": 0.5,
