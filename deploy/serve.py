@@ -120,7 +120,7 @@ def announce(args: argparse.Namespace, pool: WorkerPool | None, run_dir: Path) -
         lines.append(f"  {len(pool.workers)} local worker(s) on ports {', '.join(str(w.port) for w in pool.workers)}")
     if args.upstream:
         lines.append(f"  remote workers: {', '.join(args.upstream)}")
-    lines.append(f"  logs and workers.json in {run_dir}; Ctrl-C stops")
+    lines.append(f"  logs{' and workers.json' if pool else ''} in {run_dir}; Ctrl-C stops")
     print("\n".join(lines), flush=True)
 
 

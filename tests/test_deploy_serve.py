@@ -112,7 +112,7 @@ def test_a_browser_keeps_its_worker_and_browsers_spread_over_both(deployment):
         assert "set-cookie" not in headers or COOKIE not in headers["set-cookie"]
     spread = Counter(worker_of(deployment, f"{n:032x}") for n in range(40))
     assert set(spread) == {f"127.0.0.1:{port}" for port in deployment.worker_ports}
-    assert min(spread.values()) >= 5, spread
+    assert min(spread.values()) >= 4, spread
     assert all(worker_of(deployment, f"{n:032x}") == worker_of(deployment, f"{n:032x}") for n in range(10))
 
 
