@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import os
 import re
 import signal
@@ -43,6 +44,7 @@ from deploy.workers import WorkerPool, is_healthy, log_tail, port_is_free, spawn
 DEFAULT_RUN_ROOT = ROOT / "deploy" / "run"
 UPSTREAM = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
 CHECK_EVERY = 1.0
+ANY = "0.0.0.0"
 
 
 class Stop(Exception):
@@ -62,10 +64,17 @@ def upstream(value: str) -> str:
     return value
 
 
+def ipv4(value: str) -> str:
+    try:
+        return str(ipaddress.IPv4Address(value))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"expected an IPv4 address, got {value!r}") from error
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8080, help="port the class opens (default 8080)")
-    parser.add_argument("--address", default="0.0.0.0", help="address nginx listens on (default: all)")
+    parser.add_argument("--address", type=ipv4, default=ANY, help="address nginx listens on (default: all)")
     parser.add_argument("--workers", type=int, default=core_count(), help="local workers (default: one per core)")
     parser.add_argument("--first-worker-port", type=int, default=8601, help="port of the first local worker")
     parser.add_argument("--run-dir", type=Path, help="configuration, logs and workers.json (default deploy/run/PORT)")
@@ -112,9 +121,9 @@ def wait_for_proxy(url: str, nginx: subprocess.Popen, log: Path, timeout: float 
 
 
 def announce(args: argparse.Namespace, pool: WorkerPool | None, run_dir: Path) -> None:
-    local = "localhost" if args.address in ("0.0.0.0", "::") else args.address
+    local = "localhost" if args.address == ANY else args.address
     lines = [f"Karabakh Atlas is served at http://{local}:{args.port}/"]
-    if args.address in ("0.0.0.0", "::") and (lan := lan_address()):
+    if args.address == ANY and (lan := lan_address()):
         lines.append(f"  for the class: http://{lan}:{args.port}/")
     if pool:
         lines.append(f"  {len(pool.workers)} local worker(s) on ports {', '.join(str(w.port) for w in pool.workers)}")
@@ -128,7 +137,7 @@ def serve(args: argparse.Namespace) -> None:
     nginx_path = find_nginx()
     run_dir = (args.run_dir or DEFAULT_RUN_ROOT / str(args.port)).resolve()
     run_dir.mkdir(parents=True, exist_ok=True)
-    if not port_is_free(args.port, "" if args.address in ("0.0.0.0", "::") else args.address):
+    if not port_is_free(args.port, "" if args.address == ANY else args.address):
         raise RuntimeError(f"port {args.port} is already in use; choose another with --port")
 
     pool = None
@@ -147,7 +156,7 @@ def serve(args: argparse.Namespace) -> None:
         config = ProxyConfig(
             run_dir=run_dir,
             servers=tuple((pool.addresses if pool else []) + args.upstream),
-            listen=f"{args.address}:{args.port}" if ":" not in args.address else f"[{args.address}]:{args.port}",
+            listen=f"{args.address}:{args.port}",
             streamlit_static=streamlit_static_dir(),
             app_static=ROOT / "static",
             user=worker_user(),
@@ -156,7 +165,8 @@ def serve(args: argparse.Namespace) -> None:
         check_config(nginx_path, run_dir)
         nginx_log = run_dir / "logs" / "nginx.out"
         nginx = spawn(nginx_command(nginx_path, run_dir), nginx_log, cwd=run_dir)
-        wait_for_proxy(f"http://127.0.0.1:{args.port}", nginx, run_dir / "logs" / "error.log")
+        probe = "127.0.0.1" if args.address == ANY else args.address
+        wait_for_proxy(f"http://{probe}:{args.port}", nginx, run_dir / "logs" / "error.log")
         announce(args, pool, run_dir)
 
         while True:

@@ -161,7 +161,7 @@ def test_the_websocket_is_upgraded_and_kept_open(conf):
     assert stream.one("proxy_http_version").args == ["1.1"]
     assert stream.one("proxy_read_timeout").args == ["1d"]
     upgrade = next(m for m in conf.one("http").all("map") if m.args == ["$http_upgrade", "$atlas_connection"])
-    assert {c.name: c.args for c in upgrade.children} == {"default": ["upgrade"], "": [""]}
+    assert {c.name: c.args for c in upgrade.children} == {"default": ["upgrade"], "": ["close"]}
 
 
 def test_streamlit_front_end_is_compressed_except_what_is_compressed_already(conf):

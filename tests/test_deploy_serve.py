@@ -193,4 +193,8 @@ def test_options_for_several_machines():
         parse_args(["--no-local-workers"])
     with pytest.raises(SystemExit):
         parse_args(["--upstream", "10.0.0.7"])
-    assert parse_args([]).workers >= 1
+    with pytest.raises(SystemExit):
+        parse_args(["--address", "::"])
+    defaults = parse_args([])
+    assert (defaults.port, defaults.address, defaults.first_worker_port) == (8080, "0.0.0.0", 8601)
+    assert defaults.workers >= 1
