@@ -113,6 +113,7 @@ def headers(location: Block) -> dict[str, str]:
 def test_the_upstream_lists_every_worker_with_a_passive_health_check(conf):
     upstream = conf.one("http").one("upstream")
     assert upstream.args == ["atlas_workers"]
+    assert upstream.one("zone").args[0] == "atlas_workers"  # failures seen by every nginx process
     servers = upstream.values("server")
     assert [s[0] for s in servers] == list(SERVERS)
     for server in servers:
