@@ -1,0 +1,42 @@
+"""Driving the Explore page in a browser: open it and wait for the map, find a place in the list.
+
+Shared by the browser tests that open Explore directly and through the deployment's proxy.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import map_frame
+
+LOAD = 60_000  # first load of a cold Streamlit server can take several seconds
+WAIT = 20_000
+
+
+def drawn_count(atlas) -> int:
+    return sum(1 for p in atlas.places if p.geometry_ref)
+
+
+def open_page(page, url: str, atlas, selected: bool = False):
+    """Open a URL and wait until the map inside streamlit-folium has drawn every place."""
+    page.goto(url, timeout=LOAD)
+    frame = map_frame(page, timeout=LOAD)
+    expected = drawn_count(atlas) + (1 if selected else 0)
+    frame.wait_for_function(
+        "n => document.querySelectorAll('.leaflet-interactive').length >= n", arg=expected, timeout=LOAD
+    )
+    return frame
+
+
+def wait_for_heading(page, name: str):
+    page.locator("h2", has_text=re.compile(rf"^{re.escape(name)}$")).first.wait_for(timeout=WAIT)
+
+
+def passages(page):
+    return page.locator(".atlas-passage")
+
+
+def place_button(page, atlas, slug: str):
+    count = len(atlas.passages[slug])
+    label = f"{atlas.by_slug[slug].name} · {count} passage{'s' if count != 1 else ''}"
+    return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=label, exact=True)
