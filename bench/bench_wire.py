@@ -1,0 +1,117 @@
+"""First load of Explore, on the wire: bytes and time to map, for running servers side by side.
+
+Run from the repository root against one or more running servers, for example the README's
+`streamlit run app.py` and the deployment `python deploy/serve.py`:
+
+    python bench/bench_wire.py http://localhost:8501 http://localhost:8080
+    python bench/bench_wire.py --deploy          # starts both itself, measures, stops them
+
+Each load opens a fresh browser context (empty cache), so every file is fetched again, as
+on a student's phone the first time. Bytes are counted as bench_explore.py counts them:
+HTTP responses as they travel (compressed when the server compresses), plus the WebSocket
+frames. The loads of all targets are interleaved, so they see the same machine noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager, suppress
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.bench_explore import cold_load, drawn_count, med  # noqa: E402
+from bench.support import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop, wait_healthy  # noqa: E402
+from geo.atlas import load_atlas  # noqa: E402
+
+
+@contextmanager
+def deployment(workers: int = 2):
+    """`python deploy/serve.py` on a free port, stopped afterwards."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "deploy/serve.py",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--first-worker-port",
+            str(free_port()),
+            "--address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with suppress(OSError), urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+            time.sleep(0.5)
+        else:
+            raise RuntimeError("the deployment did not answer /healthz within 120 s")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def direct():
+    server = start_server("app", ROOT / "app.py")
+    try:
+        wait_healthy(server)
+        yield server.url
+    finally:
+        stop(server)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("urls", nargs="*", help="servers to measure (Explore at their root)")
+    parser.add_argument("--deploy", action="store_true", help="start the README's app and the deployment itself")
+    parser.add_argument("--loads", type=int, default=3, help="cold loads per target (3)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    expected = drawn_count(load_atlas())
+    with ExitStack() as stack:
+        targets = {url: url for url in args.urls}
+        if args.deploy:
+            targets["streamlit run app.py"] = stack.enter_context(direct())
+            targets["deploy/serve.py (nginx)"] = stack.enter_context(deployment())
+        if not targets:
+            parser.error("give a URL, or --deploy")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for url in targets.values():
+                cold_load(browser, url, expected)  # warm the servers' caches
+            results: dict[str, list] = {name: [] for name in targets}
+            for _ in range(args.loads):
+                for name, url in targets.items():
+                    results[name].append(cold_load(browser, url, expected))
+            browser.close()
+
+    for name, loads in results.items():
+        kb = med(traffic.total for _, traffic in loads) / 1024
+        print(f"{name}: first load {kb:,.0f} KB on the wire, map drawn in {med(t for t, _ in loads):,.0f} ms")
+        for part, size in sorted(loads[-1][1].parts.items(), key=lambda kv: -kv[1]):
+            print(f"    {size / 1024:8,.0f} KB  {part}")
+        ws = loads[-1][1]
+        print(f"    {ws.ws / 1024:8,.0f} KB  WebSocket (inflated; deflated ~{ws.ws_deflated / 1024:,.0f})")
+
+
+if __name__ == "__main__":
+    main()
