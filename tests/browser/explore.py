@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import map_frame
+from tests.browser.support import map_frame
 
 LOAD = 60_000  # first load of a cold Streamlit server can take several seconds
 WAIT = 20_000

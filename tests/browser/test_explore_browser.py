@@ -10,8 +10,8 @@ import pytest
 
 from geo.atlas import load_atlas
 from geo.maps import place_bounds, view_for
-from tests.browser.conftest import map_frame
 from tests.browser.explore import LOAD, WAIT, drawn_count, open_page, passages, place_button, wait_for_heading
+from tests.browser.support import map_frame
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import pytest
 
 from geo.atlas import load_atlas
 from geo.export import export_site, single_map_html
-from tests.browser.conftest import block_outside
+from tests.browser.support import block_outside
 
 pytestmark = pytest.mark.browser
 

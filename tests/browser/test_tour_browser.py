@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import map_frame
+from tests.browser.support import map_frame
 
 pytestmark = pytest.mark.browser
 
@@ -141,7 +141,7 @@ def test_qr_code_decodes_to_the_step_link(page, app_url):
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720), (375, 812)])
 def test_presentation_sizes(browser, app_url, tmp_path, width, height):
-    from tests.browser.conftest import block_outside
+    from tests.browser.support import block_outside
 
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
