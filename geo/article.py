@@ -107,20 +107,43 @@ def mention_pattern(places: list[Place]) -> tuple[re.Pattern[str], dict[str, str
     return re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])"), owner
 
 
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a place: the block it is in and its (start, end) offsets in that block's text."""
+
+    slug: str
+    block: int
+    start: int
+    end: int
+
+
+def find_mentions(blocks: list[Block], places: list[Place]) -> list[Mention]:
+    """Every mention of every place, in reading order: the one mention finder of the atlas.
+
+    Passages, the article reader's links and the links inside passages all come from here.
+    """
+    pattern, owner = mention_pattern(places)
+    return [
+        Mention(owner[match.group("form")], block.index, *match.span("form"))
+        for block in blocks
+        if block.kind in SEARCHED_KINDS
+        for match in pattern.finditer(block.text)
+    ]
+
+
 def find_passages(blocks: list[Block], places: list[Place]) -> dict[str, list[Passage]]:
     """Every sentence that mentions each place, in article order, keyed by slug."""
-    pattern, owner = mention_pattern(places)
     found: dict[str, list[Passage]] = {p.slug: [] for p in places}
-    for block in blocks:
-        if block.kind not in SEARCHED_KINDS:
-            continue
+    by_block: dict[int, list[Mention]] = {}
+    for mention in find_mentions(blocks, places):
+        by_block.setdefault(mention.block, []).append(mention)
+    for index, mentions in by_block.items():
+        block = blocks[index]
         bounds = sentence_bounds(block.text)
         hits: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        for match in pattern.finditer(block.text):
-            slug = owner[match.group("form")]
-            start, end = match.span("form")
-            sentence = next(i for i, (s, e) in enumerate(bounds) if s <= start < e)
-            hits.setdefault((slug, sentence), []).append((start, end))
+        for m in mentions:
+            sentence = next(i for i, (s, e) in enumerate(bounds) if s <= m.start < e)
+            hits.setdefault((m.slug, sentence), []).append((m.start, m.end))
         for (slug, sentence), spans in sorted(hits.items(), key=lambda kv: (kv[0][1], kv[1][0])):
             s, e = bounds[sentence]
             found[slug].append(Passage(slug, block.index, block.text, block.text[s:e], s, tuple(spans)))

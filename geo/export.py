@@ -30,7 +30,7 @@ from markupsafe import Markup
 
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
-from geo.maps import basemap_script, build_map, place_bounds, styles
+from geo.maps import basemap_script, build_map
 from geo.serialize import places_csv_text, places_geojson_text
 from geo.templating import STATIC_DIR, render
 from geo.views import AtlasView, PlaceView, atlas_view
@@ -154,14 +154,7 @@ def render_page(
     else:
         title = f"{place.name} — {SITE_NAME}"
         description = place_summary(place)
-    highlight = styles()
-    config: dict[str, Any] = {
-        "selected": slug,
-        "bounds": place_bounds(atlas, atlas.by_slug[slug]) if slug else None,
-        "links": links.places,
-        "style": highlight["highlight"],
-        "routeStyle": highlight["highlight-route"],
-    }
+    config: dict[str, Any] = {"selected": slug, "links": links.places}
     css, js = assets
     return render(
         "export/page.html",

@@ -203,6 +203,18 @@ class _Legend(MacroElement):
         self.html = html_text
 
 
+class _Focus(MacroElement):
+    """`window.atlasFocus(slug)`: the map moves to a place and highlights it, from a page's script."""
+
+    _template = _element_template("focus.js")
+
+    def __init__(self, bounds: dict[str, list[list[float]]], style: dict[str, Any], route_style: dict[str, Any]):
+        super().__init__()
+        self.bounds = bounds
+        self.style = style
+        self.route_style = route_style
+
+
 def build_map(
     atlas: Atlas,
     *,
@@ -266,6 +278,8 @@ def build_map(
         group.add_to(m)
 
     _Legend(render("map/legend.html", rows=LEGEND)).add_to(m)
+    focus_bounds = {p.slug: b for p in atlas.places if (b := place_bounds(atlas, p))}
+    _Focus(focus_bounds, styles()["highlight"], styles()["highlight-route"]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
 
     if selected and selected in atlas.by_slug:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.article import Passage
+from geo.article import Mention, Passage
 from geo.atlas import Atlas, Figure
 from geo.gazetteer import OtherName, Place
 from geo.tour import Tour
@@ -26,6 +26,14 @@ GROUPS = {
     "capital": "Cities",
 }
 GROUP_ORDER = ("Countries", "Regions", "Azerbaijani official terms", "Routes (indicative)", "Cities")
+# A short key per group, for CSS classes (the colour of a mention, a swatch of the key).
+GROUP_KEYS = {
+    "Countries": "country",
+    "Regions": "region",
+    "Azerbaijani official terms": "term",
+    "Routes (indicative)": "route",
+    "Cities": "city",
+}
 
 
 def plural(n: int, word: str) -> str:
@@ -45,18 +53,61 @@ def figure_sentence(figure: Figure) -> str:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A run of text: plain, the place's own mention (`marked`), or a mention of another place (`slug`)."""
+
+    text: str
+    slug: str | None = None
+    marked: bool = False
+
+
+def split_text(text: str, offset: int, mentions: tuple[Mention, ...], own: str | None = None) -> tuple[Part, ...]:
+    """Cut `text` (which starts at `offset` in its block) at the mentions inside it.
+
+    Mentions of `own` become marked parts; every other mention becomes a link part.
+    """
+    parts, pos = [], 0
+    for m in mentions:
+        start, end = m.start - offset, m.end - offset
+        if start < 0 or end > len(text):
+            continue
+        if start > pos:
+            parts.append(Part(text[pos:start]))
+        parts.append(Part(text[start:end], None if m.slug == own else m.slug, m.slug == own))
+        pos = end
+    if pos < len(text):
+        parts.append(Part(text[pos:]))
+    return tuple(parts)
+
+
+@dataclass(frozen=True)
 class PassageView:
-    """A sentence naming the place, within its paragraph; spans mark the mention."""
+    """A sentence naming the place, within its paragraph; spans mark the mention.
+
+    The parts cut the same texts at every mention: the place's own are marked, the other
+    places the passage names are links to them.
+    """
 
     number: int
     sentence: str
     sentence_spans: tuple[tuple[int, int], ...]
     paragraph: str
     paragraph_spans: tuple[tuple[int, int], ...]
+    sentence_parts: tuple[Part, ...] = ()
+    paragraph_parts: tuple[Part, ...] = ()
 
 
-def passage_view(passage: Passage, number: int) -> PassageView:
-    return PassageView(number, passage.sentence, passage.sentence_spans, passage.paragraph, passage.spans)
+def passage_view(passage: Passage, number: int, mentions: tuple[Mention, ...] = ()) -> PassageView:
+    """`mentions` are those of the passage's block (Atlas.mentions), to link the other places it names."""
+    return PassageView(
+        number,
+        passage.sentence,
+        passage.sentence_spans,
+        passage.paragraph,
+        passage.spans,
+        split_text(passage.sentence, passage.sentence_start, mentions, passage.slug),
+        split_text(passage.paragraph, 0, mentions, passage.slug),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +122,7 @@ class PlaceView:
     name: str
     kind_line: str
     group: str
+    group_key: str  # CSS class suffix of the group: country, region, term, route, city
     other_names: tuple[OtherName, ...]
     description: str
     figures: tuple[str, ...]
@@ -108,11 +160,12 @@ def place_view(atlas: Atlas, place: Place) -> PlaceView:
         name=place.name,
         kind_line=place.kind.capitalize() + (" · indicative route" if place.indicative else ""),
         group=GROUPS[place.kind],
+        group_key=GROUP_KEYS[GROUPS[place.kind]],
         other_names=place.other_names,
         description=place.description,
         figures=place_figures(atlas, place),
         geometry_note=place.geometry_note,
-        passages=tuple(passage_view(p, n) for n, p in enumerate(passages, 1)),
+        passages=tuple(passage_view(p, n, atlas.mentions.get(p.block, ())) for n, p in enumerate(passages, 1)),
         passage_count=plural(len(passages), "passage"),
         no_passage=place.no_passage,
         previous=PlaceLink(before.slug, before.name) if before else None,
@@ -203,4 +256,41 @@ def step_views(view: AtlasView, tour: Tour) -> tuple[StepView, ...]:
             note=step.note,
         )
         for n, step in enumerate(tour.steps, 1)
+    )
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One block of the article (title, standfirst, heading, pullquote, paragraph), cut at its mentions."""
+
+    index: int
+    kind: str
+    parts: tuple[Part, ...]
+
+    @property
+    def anchor(self) -> str:
+        return f"block-{self.index}"
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    """The whole article, every mention the atlas counts a link to its place."""
+
+    blocks: tuple[BlockView, ...]
+    mention_count: int
+    attribution: str
+    keys: tuple[tuple[str, str], ...]  # (group key, group label) of the kinds of place it links
+
+
+def article_view(atlas: Atlas) -> ArticleView:
+    blocks = tuple(
+        BlockView(block.index, block.kind, split_text(block.text, 0, atlas.mentions.get(block.index, ())))
+        for block in atlas.blocks
+    )
+    linked = {GROUPS[atlas.by_slug[m.slug].kind] for found in atlas.mentions.values() for m in found}
+    return ArticleView(
+        blocks=blocks,
+        mention_count=sum(len(found) for found in atlas.mentions.values()),
+        attribution=atlas.meta.attribution,
+        keys=tuple((GROUP_KEYS[label], label) for label in GROUP_ORDER if label in linked),
     )

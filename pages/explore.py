@@ -14,7 +14,7 @@ from geo.serialize import places_csv_text, places_geojson_text
 from geo.templating import render
 from geo.views import AtlasView
 from pages import atlas_map, loaders
-from pages.style import use_css
+from pages.style import use_css, use_script
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -107,7 +107,7 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
     html("place_head.html", place=place, heading="h2")
     st.markdown("**Link to this place** (copy button on the right)")
     st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None)
-    html("place_passages.html", place=place, heading="h3")
+    html("place_passages.html", place=place, heading="h3", view=view, hrefs=loaders.place_hrefs())
 
 
 def explore() -> None:
@@ -167,6 +167,7 @@ def explore() -> None:
     st.divider()
     downloads(selected)
     html("credits.html", view=view, osm=True)
+    use_script("mentions.js")
 
 
 explore()

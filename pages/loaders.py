@@ -7,7 +7,7 @@ import streamlit as st
 from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
 from geo.tour import Tour, load_tour
-from geo.views import AtlasView, StepView, atlas_view, step_views
+from geo.views import ArticleView, AtlasView, StepView, article_view, atlas_view, step_views
 
 
 @st.cache_resource(show_spinner=False)
@@ -24,6 +24,17 @@ def tour() -> Tour:
 def view() -> AtlasView:
     """Every place's view, made once per process: a run only picks one."""
     return atlas_view(atlas())
+
+
+@st.cache_resource(show_spinner=False)
+def article() -> ArticleView:
+    return article_view(atlas())
+
+
+@st.cache_resource(show_spinner=False)
+def place_hrefs() -> dict[str, str]:
+    """Each place's link on the current page (`?place=<slug>`), for the mentions in passages."""
+    return {p.slug: f"?place={p.slug}" for p in atlas().places}
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,6 +10,7 @@ HERE = Path(__file__).resolve().parent
 # URL paths are part of shared links and printed handouts: never rename one.
 EXPLORE_PATH = ""
 TOUR_PATH = "Classroom_tour"
+ARTICLE_PATH = "Article"
 
 
 def navigation() -> st.navigation:
@@ -17,6 +18,7 @@ def navigation() -> st.navigation:
     return st.navigation(
         [
             st.Page(HERE / "explore.py", title="Explore the map", icon=":material/map:", default=True),
+            st.Page(HERE / "article.py", title="Read the article", icon=":material/article:", url_path=ARTICLE_PATH),
             st.Page(HERE / "tour.py", title="Classroom tour", icon=":material/school:", url_path=TOUR_PATH),
         ]
     )

@@ -44,8 +44,9 @@ def test_plural():
 
 def test_passages_quote_each_sentence_with_its_paragraph_one_click_away(atlas, view):
     passages = atlas.passages["baku"]
-    tree = soup(render("place_passages.html", place=view.place("baku"), heading="h3"))
+    tree = soup(render("place_passages.html", place=view.place("baku"), heading="h3", view=view, hrefs={}))
     assert tree.h3.get_text() == f"{len(passages)} passages in the article"
+    assert tree.find("a", class_="atlas-mention") is None  # no links where the page gives none
     quotes, details = tree.select("blockquote.atlas-passage"), tree.select("details.paragraph")
     assert len(quotes) == len(details) == len(passages)
     for quote, detail, passage in zip(quotes, details, passages, strict=True):
@@ -57,7 +58,7 @@ def test_passages_quote_each_sentence_with_its_paragraph_one_click_away(atlas, v
 
 def test_a_place_the_article_does_not_name_says_so(atlas, view):
     unnamed = next(p for p in view.places if not p.named)
-    tree = soup(render("place_passages.html", place=unnamed, heading="h2"))
+    tree = soup(render("place_passages.html", place=unnamed, heading="h2", view=view, hrefs={}))
     assert tree.h2.get_text() == "Not named in the article"
     assert unnamed.list_label.endswith("· not named")
 
@@ -80,7 +81,7 @@ def test_hostile_place_text_stays_text(atlas):
     )
     hostile = place_view(replace(atlas, places=[place if p.slug == "baku" else p for p in atlas.places]), place)
     for template in ("place_head.html", "place_passages.html"):
-        tree = soup(render(template, place=hostile, heading="h2"))
+        tree = soup(render(template, place=hostile, heading="h2", view=atlas_view(atlas), hrefs={}))
         assert tree.find("script") is None
     assert soup(render("place_head.html", place=hostile, heading="h2")).h2.get_text() == HOSTILE
 
@@ -152,3 +153,56 @@ def test_a_hostile_tour_step_is_escaped(atlas, view):
     assert tree.select_one(".tour-passage mark").get_text() == HOSTILE
     assert tree.select_one(".tour-note").get_text() == "Teacher note: " + HOSTILE
     assert soup(render("tour_step.html", step=step, notes=False)).select_one(".tour-note") is None
+
+
+def hrefs_for(atlas) -> dict[str, str]:
+    return {p.slug: f"?place={p.slug}" for p in atlas.places}
+
+
+def test_the_other_places_a_passage_names_are_links(atlas, view):
+    tree = soup(
+        render("place_passages.html", place=view.place("stepanakert"), heading="h3", view=view, hrefs=hrefs_for(atlas))
+    )
+    first = tree.select("blockquote.atlas-passage")[0]
+    assert first.get_text() == atlas.passages["stepanakert"][0].sentence  # links change no word
+    linked = {a["data-slug"]: a for a in first.select("a.atlas-mention")}
+    others = {m.slug for m in atlas.mentions[atlas.passages["stepanakert"][0].block]} - {"stepanakert"}
+    sentence_others = {
+        m.slug
+        for m in atlas.mentions[atlas.passages["stepanakert"][0].block]
+        if m.slug != "stepanakert"
+        and atlas.passages["stepanakert"][0].sentence_start <= m.start
+        and m.end <= atlas.passages["stepanakert"][0].sentence_start + len(atlas.passages["stepanakert"][0].sentence)
+    }
+    assert set(linked) == sentence_others and sentence_others <= others
+    for slug, a in linked.items():
+        assert a["href"] == f"?place={slug}" and a["target"] == "_self"
+        assert a["aria-label"].startswith(a.get_text() + ": ")
+    assert [m.get_text() for m in first.find_all("mark")] == ["Stepanakert"]
+
+
+def test_every_passage_of_every_place_links_each_other_place_it_names(atlas, view):
+    hrefs = hrefs_for(atlas)
+    for place in view.places:
+        for passage in place.passages:
+            assert "".join(p.text for p in passage.sentence_parts) == passage.sentence
+            assert "".join(p.text for p in passage.paragraph_parts) == passage.paragraph
+            links = [p.slug for p in passage.paragraph_parts if p.slug]
+            assert place.slug not in links and all(slug in hrefs for slug in links)
+
+
+def test_a_hostile_place_name_in_a_link_stays_text(atlas):
+    hostile = [
+        replace(p, name=HOSTILE, other_names=(OtherName(HOSTILE, HOSTILE),)) if p.slug == "baku" else p
+        for p in atlas.places
+    ]
+    hostile_atlas = replace(atlas, places=hostile)
+    view = atlas_view(hostile_atlas)
+    passage = next(
+        p for p in view.place("stepanakert").passages if any(part.slug == "baku" for part in p.paragraph_parts)
+    )
+    stepanakert = replace(view.place("stepanakert"), passages=(passage,))
+    tree = soup(render("place_passages.html", place=stepanakert, heading="h3", view=view, hrefs=hrefs_for(atlas)))
+    assert tree.find("script") is None
+    link = tree.find("a", attrs={"data-slug": "baku"})
+    assert HOSTILE in link["aria-label"] and HOSTILE in link["data-tip"]
