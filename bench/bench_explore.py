@@ -48,7 +48,7 @@ from geo.atlas import Atlas, load_atlas  # noqa: E402
 from geo.maps import place_bounds, view_for  # noqa: E402
 
 MAP_SIZE = (480, 640)  # the size app.py assumes when choosing a zoom (MAP_WIDTH_GUESS, MAP_HEIGHT)
-TOUR_VIEW = (760, 640)  # pages/tour.py VIEW_SIZE
+TOUR_VIEW = (760, 640)  # pages/1_Classroom_tour.py VIEW_SIZE
 TILE_HOSTS = ("tile.openstreetmap.org",)
 CLICK_PLACES = (
     "stepanakert",
@@ -347,7 +347,7 @@ def main() -> None:
     started = time.monotonic()
     atlas = load_atlas()
     expected = drawn_count(atlas)
-    tour_page = (ROOT / "pages" / "tour.py").exists()
+    tour_page = (ROOT / "pages" / "1_Classroom_tour.py").exists()
     export_module = (ROOT / "geo" / "export.py").exists()
     lines: list[str] = []
 

@@ -15,7 +15,7 @@ from pages.atlas_map import render_highlight, render_map
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-TOUR = str(ROOT / "pages" / "tour.py")
+TOUR = str(ROOT / "pages" / "1_Classroom_tour.py")
 
 
 def map_args(at: AppTest) -> dict:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo.templating import marked
 from geo.tour import load_tour
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tour.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import map_frame
+from tests.browser.support import map_frame, start_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -180,3 +180,18 @@ def test_hostile_step_link_shows_a_notice_not_a_script(page, app_url):
     assert page.dialogs == []
     assert page.url.endswith("?step=1")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_first_visitor_of_a_fresh_server_lands_on_the_tour(page):
+    # A QR code is often the first request a server gets: it must open the tour, not "page not found".
+    proc, url = start_streamlit()
+    try:
+        page.goto(f"{url}/Classroom_tour?step=2")
+        page.wait_for_selector(PASSAGE, timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.url.endswith("/Classroom_tour?step=2")
+        assert page.locator(PASSAGE).get_attribute("data-step") == "2"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
