@@ -1,7 +1,7 @@
 /* Mentions of places in the text, as links that show the place without leaving the page.
 
    In the article reader (and the static article.html) a click on a mention moves the map to
-   the place and marks every mention of it; the address becomes ?place=<slug> so the view can
+   the place and marks every mention of it; the address names the place (?place=...) so the view can
    be shared; j and k (or the arrow keys on a mention) jump between that place's mentions. In
    Explore's passages a click selects the place through its button in the place list. Without
    this script every mention is still an ordinary link to its place. Installed once. */
@@ -75,7 +75,7 @@
     next.scrollIntoView({block: "center"});
   });
 
-  /* A link to ?place=<slug> opens the reader on that place: its first mention in view. */
+  /* A link that names a place (?place=...) opens the reader on it: its first mention in view. */
   function openFromAddress(tries) {
     var slug = window.ATLAS_PAGE ? window.ATLAS_PAGE.selected : new URL(window.location.href).searchParams.get("place");
     if (!slug || !/^[a-z0-9-]+$/.test(slug)) { return; }
