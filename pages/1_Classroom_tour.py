@@ -18,7 +18,7 @@ from geo.qr import qr_data_uri
 from geo.templating import render
 from geo.tour import read_step_param, step_link
 from pages import atlas_map, loaders
-from pages.registry import TOUR_PATH
+from pages.registry import TOUR_PATH, page_may_draw
 from pages.style import use_css, use_script
 
 FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
@@ -139,4 +139,5 @@ def main() -> None:
     use_script("tour-keys.js")
 
 
-main()
+if page_may_draw():
+    main()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 HERE = Path(__file__).resolve().parent
 # URL paths are part of shared links and printed handouts: never rename one.
@@ -38,6 +39,26 @@ def file_path_name(file: str) -> str:
     visitor is greeted with "page not found".
     """
     return re.sub(r"^[0-9]+[_ -]*", "", Path(file).stem)
+
+
+def configure() -> None:
+    """The settings every page shares."""
+    st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
+
+
+def page_may_draw() -> bool:
+    """Whether a page run should draw the page; False when it handed over to the app's navigation.
+
+    A fresh server runs the first visit to a page such as /Classroom_tour straight from the
+    file in pages/ (Streamlit's older folder-based pages), without app.py. The page then
+    hands over to this registry, so that visitor gets the app's navigation and the page
+    drawn once, not a list of every file in pages/.
+    """
+    if not PagesManager.uses_pages_directory:
+        return True
+    configure()
+    navigation().run()
+    return False
 
 
 def navigation() -> st.navigation:

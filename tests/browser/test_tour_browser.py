@@ -192,6 +192,9 @@ def test_the_first_visitor_of_a_fresh_server_lands_on_the_tour(page):
         assert page.get_by_text("Page not found").count() == 0
         assert page.url.endswith("/Classroom_tour?step=2")
         assert page.locator(PASSAGE).get_attribute("data-step") == "2"
+        # the app's own pages in the navigation, not every file of pages/
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Explore the map" in nav and "loaders" not in nav
     finally:
         proc.terminate()
         proc.wait(timeout=10)
