@@ -3,7 +3,8 @@
 - `export_site(atlas, out_dir)` writes a folder that works opened straight from disk
   (`file://`) or from any static host: `index.html` (the full map, the place list and
   every place's passages), `place/<slug>.html` (one page per place, opening on it),
-  `assets/` and `data/places.geojson`, `data/places.csv`.
+  `article.html` (the whole article, every mention a link that shows its place on the
+  map), `assets/` and `data/places.geojson`, `data/places.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file of the map and the
   selected place's panel: the "Download this map" button of the app.
 
@@ -33,7 +34,7 @@ from geo.atlas import Atlas
 from geo.maps import basemap_script, build_map
 from geo.serialize import places_csv_text, places_geojson_text
 from geo.templating import STATIC_DIR, render
-from geo.views import AtlasView, PlaceView, atlas_view
+from geo.views import ArticleView, AtlasView, PlaceView, article_view, atlas_view
 
 SITE_NAME = "Karabakh Atlas"
 DESCRIPTION_CHARS = 300
@@ -43,7 +44,16 @@ _SPLIT = "\n/* ATLAS-SPLIT */\n"
 # The site's shared files, under assets/, in the order a page loads them.
 CSS_FILES = ("leaflet/leaflet.css", "atlas/palette.css", "atlas/map.css", "atlas/site.css")
 JS_FILES = ("leaflet/leaflet.js", "atlas/basemap.js", "atlas/map.js", "atlas/site.js")
-COPIED_FILES = ("atlas/palette.css", "atlas/map.css", "atlas/site.css", "atlas/site.js")
+COPIED_FILES = (
+    "atlas/palette.css",
+    "atlas/map.css",
+    "atlas/site.css",
+    "atlas/site.js",
+    "atlas/article.css",
+    "atlas/mentions.js",
+)
+# The article page's own files, after the shared ones: the mentions' colours and their script.
+ARTICLE_FILES = ("atlas/article.css", "atlas/mentions.js")
 
 
 def stable_ids(text: str) -> str:
@@ -95,15 +105,18 @@ class Asset:
 
 @dataclass(frozen=True)
 class Links:
-    """Where a page's links point: the index, each place's page, the data folder."""
+    """Where a page's links point: the index, each place's page, the data folder, the article."""
 
     index: str | None
     places: dict[str, str]
     data: str | None
+    article: str | None = None
 
 
-def _linked(prefix: str) -> tuple[list[Asset], list[Asset]]:
-    return [Asset(href=f"{prefix}{name}") for name in CSS_FILES], [Asset(href=f"{prefix}{name}") for name in JS_FILES]
+def _linked(prefix: str, extra: tuple[str, ...] = ()) -> tuple[list[Asset], list[Asset]]:
+    css = [Asset(href=f"{prefix}{name}") for name in (*CSS_FILES, *(n for n in extra if n.endswith(".css")))]
+    js = [Asset(href=f"{prefix}{name}") for name in (*JS_FILES, *(n for n in extra if n.endswith(".js")))]
+    return css, js
 
 
 def _data_uri(path: Path) -> str:
@@ -142,10 +155,17 @@ def render_page(
     slug: str | None,
     links: Links,
     assets: tuple[list[Asset], list[Asset]],
+    article: ArticleView | None = None,
 ) -> str:
-    """One page: the index (slug None) or a place's page, as deterministic HTML."""
+    """One page: the index (slug None), a place's page, or the article, as deterministic HTML."""
     place = view.place(slug) if slug else None
-    if place is None:
+    if article is not None:
+        title = f"{view.title} — {SITE_NAME}"
+        description = _shorten(
+            f"The article by {view.author} ({view.publisher}, {view.published}), every place it names "
+            "a link that shows it on the map."
+        )
+    elif place is None:
         title = f"{SITE_NAME}: the places in “{view.title}”"
         description = _shorten(
             f"A map of every place named in “{view.title}” by {view.author} ({view.publisher}), "
@@ -163,6 +183,7 @@ def render_page(
         description=description,
         view=view,
         place=place,
+        article=article,
         links=links,
         map_id=shared.element_id,
         config=config,
@@ -194,8 +215,10 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     view = atlas_view(atlas)
     shared = shared_map(atlas)
     files: dict[Path, bytes] = {}
-    top = Links("index.html", {p.slug: f"place/{p.slug}.html" for p in atlas.places}, "data")
-    nested = Links("../index.html", {p.slug: f"../place/{p.slug}.html" for p in atlas.places}, "../data")
+    top = Links("index.html", {p.slug: f"place/{p.slug}.html" for p in atlas.places}, "data", "article.html")
+    nested = Links(
+        "../index.html", {p.slug: f"../place/{p.slug}.html" for p in atlas.places}, "../data", "../article.html"
+    )
 
     def page(slug: str | None, links: Links, up: str) -> bytes:
         return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/")).encode("utf-8")
@@ -203,6 +226,9 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     files[out_dir / "index.html"] = page(None, top, "")
     for place in atlas.places:
         files[out_dir / "place" / f"{place.slug}.html"] = page(place.slug, nested, "../")
+    files[out_dir / "article.html"] = render_page(
+        atlas, view, shared, None, top, _linked("assets/", ARTICLE_FILES), article_view(atlas)
+    ).encode("utf-8")
     files[out_dir / "data" / "places.geojson"] = places_geojson_text(atlas).encode("utf-8")
     files[out_dir / "data" / "places.csv"] = places_csv_text(atlas).encode("utf-8")
     for name, content in site_files(atlas, shared).items():

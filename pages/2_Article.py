@@ -13,6 +13,7 @@ from geo.links import read_place_param
 from geo.maps import place_bounds, view_for
 from geo.templating import render
 from pages import atlas_map, loaders
+from pages.registry import page_may_draw
 from pages.style import use_css, use_script
 
 MAP_HEIGHT = 560
@@ -45,10 +46,11 @@ def reader() -> None:
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         atlas_map.show_map(
-            atlas_map.page_map("article-map"), height=MAP_HEIGHT, center=center, zoom=zoom, highlight=None
+            atlas_map.page_map("article-map", ("atlas/map-fill.css",)), height=MAP_HEIGHT, center=center, zoom=zoom, highlight=None
         )
     st.markdown(render("credits.html", view=view, osm=True), unsafe_allow_html=True)
     use_script("mentions.js")
 
 
-reader()
+if page_may_draw():
+    reader()

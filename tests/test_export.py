@@ -174,3 +174,33 @@ def test_hostile_names_are_escaped_everywhere(hostile_atlas, tmp_path):
     assert any(f["properties"]["name"] == f"{HOSTILE} & Co" for f in geo["features"])
     rows = list(csv.DictReader(io.StringIO(outputs["data/places.csv"])))
     assert any(r["name"] == f"{HOSTILE} & Co" for r in rows)
+
+
+def test_the_article_page_links_every_mention_to_its_place_page(atlas, site):
+    out, _written = site
+    soup = page_soup(out / "article.html")
+    links = soup.select(".atlas-article a.atlas-mention")
+    assert len(links) == sum(len(found) for found in atlas.mentions.values())
+    assert all(a["href"] == f"place/{a['data-slug']}.html" for a in links)
+    assert all((out / a["href"]).is_file() for a in links)
+    scripts = [s["src"] for s in soup.find_all("script", src=True)]
+    assert scripts[-1] == "assets/atlas/mentions.js" and "assets/atlas/map.js" in scripts
+    assert soup.select_one(".article-pullquote") is not None
+    assert page_soup(out / "index.html").select_one("a.read")["href"] == "article.html"
+
+
+def test_hostile_article_text_is_escaped_on_the_article_page(data_copy, tmp_path):
+    path = data_copy / "article.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("On 19 September, Azerbaijan", f"On 19 September, {HOSTILE} Azerbaijan", 1), encoding="utf-8"
+    )
+    atlas = load_atlas(data_copy)
+    out = tmp_path / "site"
+    export_site(atlas, out)
+    page = (out / "article.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    assert "<script>alert(1)" not in page
+    paragraph = next(p for p in soup.select(".article-paragraph") if HOSTILE in p.get_text())
+    assert paragraph.find("script") is None
+    assert [a.get_text() for a in paragraph.select("a.atlas-mention")][:1] == ["Azerbaijan"]

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from geo.gazetteer import OtherName
 from geo.templating import marked, render
 from geo.tour import Step, Tour
-from geo.views import atlas_view, figure_sentence, place_figures, place_view, plural, step_views
+from geo.views import article_view, atlas_view, figure_sentence, place_figures, place_view, plural, step_views
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -177,7 +177,7 @@ def test_the_other_places_a_passage_names_are_links(atlas, view):
     assert set(linked) == sentence_others and sentence_others <= others
     for slug, a in linked.items():
         assert a["href"] == f"?place={slug}" and a["target"] == "_self"
-        assert a["aria-label"].startswith(a.get_text() + ": ")
+        assert "aria-label" not in a.attrs  # in passages the link's text is its name
     assert [m.get_text() for m in first.find_all("mark")] == ["Stepanakert"]
 
 
@@ -204,5 +204,22 @@ def test_a_hostile_place_name_in_a_link_stays_text(atlas):
     stepanakert = replace(view.place("stepanakert"), passages=(passage,))
     tree = soup(render("place_passages.html", place=stepanakert, heading="h3", view=view, hrefs=hrefs_for(atlas)))
     assert tree.find("script") is None
-    link = tree.find("a", attrs={"data-slug": "baku"})
-    assert HOSTILE in link["aria-label"] and HOSTILE in link["data-tip"]
+    assert tree.find("a", attrs={"data-slug": "baku"}).get_text() == "Baku"
+    article = soup(render("article_text.html", article=article_view(hostile_atlas), view=view, hrefs=hrefs_for(atlas)))
+    assert article.find("script") is None
+    assert HOSTILE in article.find("a", attrs={"data-slug": "baku"})["aria-label"]
+
+
+def test_the_article_view_keeps_every_word_and_links_every_counted_mention(atlas):
+    article = article_view(atlas)
+    assert [b.kind for b in article.blocks] == [b.kind for b in atlas.blocks]
+    for block, source in zip(article.blocks, atlas.blocks, strict=True):
+        assert "".join(p.text for p in block.parts) == source.text
+    linked = [p.slug for b in article.blocks for p in b.parts if p.slug]
+    assert len(linked) == article.mention_count == sum(len(v) for v in atlas.mentions.values())
+    assert not any(p.slug for b in article.blocks if b.kind == "pullquote" for p in b.parts)
+    tree = soup(render("article_text.html", article=article, view=atlas_view(atlas), hrefs=hrefs_for(atlas)))
+    links = tree.select("article a.atlas-mention")
+    assert len(links) == article.mention_count
+    assert all(a["aria-label"].startswith(a.get_text() + ": ") for a in links)
+    assert {k.get_text() for k in tree.select(".atlas-key-item")} == {label for _, label in article.keys}
