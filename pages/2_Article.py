@@ -46,7 +46,11 @@ def reader() -> None:
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         atlas_map.show_map(
-            atlas_map.page_map("article-map", ("atlas/map-fill.css",)), height=MAP_HEIGHT, center=center, zoom=zoom, highlight=None
+            atlas_map.page_map("article-map", ("atlas/map-fill.css",)),
+            height=MAP_HEIGHT,
+            center=center,
+            zoom=zoom,
+            highlight=None,
         )
     st.markdown(render("credits.html", view=view, osm=True), unsafe_allow_html=True)
     use_script("mentions.js")
