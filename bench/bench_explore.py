@@ -104,7 +104,7 @@ const waitFor = (test, timeout) => new Promise((resolve) => {
 """
 
 DRAWN_JS = (
-    "n => { const f = document.querySelector('iframe[title*=\"st_folium\"], iframe[title*=\"streamlit_folium\"]');"
+    'n => { const f = document.querySelector(\'iframe[title*="st_folium"], iframe[title*="streamlit_folium"]\');'
     " const d = f && f.contentWindow && f.contentWindow.document;"
     " return d && d.querySelectorAll('.leaflet-interactive').length >= n ? performance.now() : false; }"
 )
@@ -141,6 +141,23 @@ TOUR_JS = (
   const passage = await waitFor(shown, 15000);
   const map = await waitFor(() => shown() && settled(exp), 15000);
   return {passage: passage && passage - t0, settled: map && map - t0};
+}"""
+)
+
+MENTION_JS = (
+    "async ([slug, exp]) => {"
+    + FRAME_JS
+    + """
+  const link = document.querySelector(".atlas-article a.atlas-mention[data-slug='" + slug + "']");
+  if (!link) return {error: 'no mention of ' + slug};
+  const t0 = performance.now();
+  link.click();
+  const moved = () => {
+    const s = mapState();
+    return !!s && !s.anim && Math.abs(s.lat - exp.lat) < exp.tol && Math.abs(s.lng - exp.lng) < exp.tol;
+  };
+  const done = await waitFor(moved, 15000);
+  return {moved: done && done - t0};
 }"""
 )
 
@@ -290,6 +307,26 @@ def tour_next(browser, url: str, atlas: Atlas, steps: int = 10) -> list[dict]:
     return results
 
 
+def mention_clicks(browser, url: str, atlas: Atlas, places=CLICK_PLACES) -> list[float]:
+    """In the article reader, click a mention of each place in turn: ms until the map has moved to it."""
+    results = []
+    with new_page(browser) as page:
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(DRAWN_JS, arg=drawn_count(atlas), timeout=TIMEOUT_MS, polling=20)
+        page.wait_for_function("() => window.__atlasMentions === true", timeout=TIMEOUT_MS)
+        page.wait_for_timeout(800)
+        for slug in places:
+            if not atlas.passages[slug]:
+                continue
+            result = page.evaluate(MENTION_JS, [slug, expected_view(atlas, slug)])
+            if "error" in result:
+                raise RuntimeError(result["error"])
+            results.append(result["moved"])
+            page.wait_for_timeout(300)
+        assert not page.outside_requests, page.outside_requests
+    return results
+
+
 def sessions_memory(browser, server: Server, url: str, expected: int, n: int = 10) -> tuple[float, float, float]:
     """Server RSS (MB) with no session, with 1 open session and with n open sessions."""
     idle = rss_mb(server.proc.pid)
@@ -348,6 +385,7 @@ def main() -> None:
     atlas = load_atlas()
     expected = drawn_count(atlas)
     tour_page = (ROOT / "pages" / "1_Classroom_tour.py").exists()
+    reader_page = (ROOT / "pages" / "2_Article.py").exists()
     export_module = (ROOT / "geo" / "export.py").exists()
     lines: list[str] = []
 
@@ -403,6 +441,7 @@ def main() -> None:
                 move_clicks, move_ws = clicks(browser, app.url, atlas, places)
                 rebuild_clicks, rebuild_ws = clicks(browser, rebuild.url, atlas, places)
                 tour = tour_next(browser, f"{app.url}/Classroom_tour", atlas, n_clicks) if tour_page else None
+                reader = mention_clicks(browser, f"{app.url}/Article", atlas, places) if reader_page else None
             finally:
                 browser.close()
     finally:
@@ -482,6 +521,18 @@ def main() -> None:
         lines.append(row(f"  Next -> passage / -> map settled (median of {len(tour)})", tour_text))
         lines.append(row("  Explore list click in the same run, for comparison", move_text))
         lines.append(row("  tour Next passage time vs 300 ms", fmt_ms(t_passage), "< 300 ms", (t_passage or 1e9) < 300))
+    if reader is not None:
+        lines.append("-" * 140)
+        lines.append("Article reader (/Article): click a mention in the text")
+        moved = med(reader)
+        lines.append(
+            row(
+                f"  click -> map moved to the place (median of {len(reader)})",
+                fmt_ms(moved),
+                "< 300 ms",
+                (moved or 1e9) < 300,
+            )
+        )
     if export:
         lines.append("-" * 140)
         lines.append("Static export (geo.export.export_site, opened from file://)")
@@ -502,6 +553,8 @@ def main() -> None:
     lines.append(f"  rebuild clicks  {[(_r(r['passage']), _r(r['settled'])) for r in rebuild_clicks]}")
     if tour is not None:
         lines.append(f"  tour Next       {[(_r(r['passage']), _r(r['settled'])) for r in tour]}")
+    if reader is not None:
+        lines.append(f"  mention clicks  {[_r(r) for r in reader]}")
     lines.append(f"Finished in {time.monotonic() - started:.0f} s")
     print("\n".join(lines))
 
