@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,15 @@ CONTEXT_SCRIPT = "atlas/context.js"
 # Names are placed in this frame (west, south, east, north): beyond it the map is only seen from afar.
 LABEL_FRAME = (36.0, 34.0, 56.0, 46.0)
 GRID_STEP = 1.0  # degrees between candidate points of a country or sea
-SMALL_GRID_STEP = 0.5  # the same for an area smaller than SMALL_AREA square degrees (Armenia, Georgia)
+SMALL_GRID_STEP = 0.25  # the same for an area smaller than SMALL_AREA square degrees (Armenia, Georgia)
 SMALL_AREA = 12.0
 INSET = 0.25  # candidates stay this far (degrees, about 25 km) inside the outline
+SMALL_INSET = 0.12  # or this far inside a small one
 RIVER_STEP = 0.6  # degrees along a river between candidate points
 COORDS = 3  # decimals of the candidate points and the drawn water (about 100 m)
-# Lower draws first and wins a collision; the map's own place labels always win.
-PRIORITY = {"country": 1, "sea": 2, "lake": 3, "river": 4, "capital": 5, "town": 6}
+# Lower is placed first and wins a collision (a lake has one spot, a country many); the
+# labels of the article's places always win.
+PRIORITY = {"lake": 1, "country": 2, "sea": 3, "river": 4, "capital": 5, "town": 6}
 # The smallest zoom at which a kind of name is written: the map thins out as it zooms out.
 MIN_ZOOM = {"country": 3, "sea": 3, "capital": 5, "river": 5, "lake": 6, "town": 6}
 
@@ -84,8 +85,9 @@ def area_candidates(geom: BaseGeometry) -> list[list[float]]:
         return []
     largest = max(parts, key=lambda p: p.area)
     points = [polylabel(largest, tolerance=0.01)]
-    inset = inside.buffer(-INSET)
-    step = SMALL_GRID_STEP if inside.area < SMALL_AREA else GRID_STEP
+    small = inside.area < SMALL_AREA
+    inset = inside.buffer(-(SMALL_INSET if small else INSET))
+    step = SMALL_GRID_STEP if small else GRID_STEP
     west, south, east, north = LABEL_FRAME
     lon = west + step / 2
     while lon < east:
@@ -185,12 +187,6 @@ def context_script(atlas: Atlas) -> str:
         "// Water: GSHHG and WDBII (LGPL). Towns: GeoNames (CC BY 4.0). Country names: Natural Earth.\n"
         f"window.ATLAS_CONTEXT = {data};\n"
     )
-
-
-@cache
-def context_script_for(data_dir: Path) -> str:
-    """context_script for a data folder, made once per process (the export and the downloads inline it)."""
-    return context_script(load_atlas(data_dir))
 
 
 def write_context_script(data_dir: Path | None = None) -> Path:
