@@ -34,10 +34,12 @@ CONTEXT_SCRIPT = "atlas/context.js"
 # Names are placed in this frame (west, south, east, north): beyond it the map is only seen from afar.
 LABEL_FRAME = (36.0, 34.0, 56.0, 46.0)
 GRID_STEP = 1.0  # degrees between candidate points of a country or sea
-SMALL_GRID_STEP = 0.25  # the same for an area smaller than SMALL_AREA square degrees (Armenia, Georgia)
-SMALL_AREA = 12.0
 INSET = 0.25  # candidates stay this far (degrees, about 25 km) inside the outline
-SMALL_INSET = 0.12  # or this far inside a small one
+# Where the map is seen close up (the Karabakh conflict's region), candidates are closer, so a
+# country that shows only as a strip still has one in view.
+FINE_FRAME = (43.5, 38.25, 50.0, 42.0)
+FINE_STEP = 0.125
+FINE_INSET = 0.06
 RIVER_STEP = 0.6  # degrees along a river between candidate points
 COORDS = 3  # decimals of the candidate points and the drawn water (about 100 m)
 # Lower is placed first and wins a collision (a lake has one spot, a country many); the
@@ -85,20 +87,17 @@ def area_candidates(geom: BaseGeometry) -> list[list[float]]:
         return []
     largest = max(parts, key=lambda p: p.area)
     points = [polylabel(largest, tolerance=0.01)]
-    small = inside.area < SMALL_AREA
-    inset = inside.buffer(-(SMALL_INSET if small else INSET))
-    step = SMALL_GRID_STEP if small else GRID_STEP
-    west, south, east, north = LABEL_FRAME
-    lon = west + step / 2
-    while lon < east:
-        lat = south + step / 2
-        while lat < north:
-            point = Point(lon, lat)
-            if inset.contains(point):
-                points.append(point)
-            lat += step
-        lon += step
+    points += _grid(inside.buffer(-INSET), LABEL_FRAME, GRID_STEP)
+    points += _grid(inside.buffer(-FINE_INSET), FINE_FRAME, FINE_STEP)
     return [_latlon(p) for p in points]
+
+
+def _grid(area: BaseGeometry, frame: tuple[float, float, float, float], step: float) -> list[Point]:
+    """The points of a grid over the frame that lie inside the area, column by column."""
+    west, south, east, north = frame
+    columns, rows = round((east - west) / step), round((north - south) / step)
+    points = (Point(west + (i + 0.5) * step, south + (j + 0.5) * step) for i in range(columns) for j in range(rows))
+    return [p for p in points if area.contains(p)]
 
 
 def line_candidates(line: BaseGeometry) -> list[list[float]]:
