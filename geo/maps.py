@@ -50,6 +50,8 @@ OSM_LAYER = "Street map (needs internet)"
 WATER_LAYER = "Rivers and lakes"
 TOWNS_LAYER = "Other towns, not in the article"
 CEASEFIRE_LAYER = "1994 ceasefire line"
+# What a screen reader announces for the map.
+MAP_NAME = "Map of the places the article names, with the region around them"
 # Drawing order: large areas first so that routes and towns stay clickable on top.
 KIND_ORDER = ("wider region", "country", "region", "exclave", "official term", "route", "city", "capital")
 # The legend's rows: a swatch class (static/atlas/map.css) and what it stands for.
@@ -261,6 +263,16 @@ class _Names(MacroElement):
         self.towns = towns.get_name()
 
 
+class _MapName(MacroElement):
+    """The map's accessible name, given to its element and to the frame a page draws it in."""
+
+    _template = _element_template("map_name.js")
+
+    def __init__(self, label: str):
+        super().__init__()
+        self.label = label
+
+
 class _Overview(MacroElement):
     """The overview of the region in a corner, drawn by static/atlas/overview.js."""
 
@@ -354,6 +366,7 @@ def build_map(
         }
     ).add_to(m)
     _Names(water, towns).add_to(m)
+    _MapName(MAP_NAME).add_to(m)
 
     if selected and selected in atlas.by_slug:
         highlight_group(atlas, atlas.by_slug[selected]).add_to(m)

@@ -96,6 +96,19 @@
     this.items.forEach(function (item) { item.el.hidden = wanted.indexOf(item) < 0; });
     /* Sizes are read in one go, every time: a style sheet or a font that arrives late changes them. */
     var sizes = wanted.map(function (item) { return {w: item.el.offsetWidth, h: item.el.offsetHeight}; });
+    /* Where each town's name would go: an area's name (a country, the sea, a river) has many
+       spots to choose from, so it keeps clear of these when it can and leaves the towns room. */
+    var reserved = [];
+    wanted.forEach(function (item, n) {
+      if (!item.label.beside) { return; }
+      var p = map.latLngToContainerPoint(item.at[0]);
+      var half = sizes[n].h / 2;
+      reserved.push({left: p.x - BESIDE, top: p.y - half, right: p.x + BESIDE + sizes[n].w, bottom: p.y + half});
+    });
+    var free = function (box, boxes) {
+      for (var j = 0; j < boxes.length; j++) { if (overlaps(box, boxes[j])) { return false; } }
+      return true;
+    };
     wanted.forEach(function (item, n) {
       var w = sizes[n].w, h = sizes[n].h, beside = item.label.beside;
       var boxes = [];
@@ -119,11 +132,14 @@
       boxes.sort(function (a, b) {
         return Math.hypot(a.p.x - cx, a.p.y - cy) - Math.hypot(b.p.x - cx, b.p.y - cy);
       });
-      var chosen = null;
-      for (var i = 0; i < boxes.length && !chosen; i++) {
-        var free = true;
-        for (var j = 0; j < taken.length && free; j++) { free = !overlaps(boxes[i], taken[j]); }
-        if (free) { chosen = boxes[i]; }
+      var chosen = null, i;
+      if (!beside) {
+        for (i = 0; i < boxes.length && !chosen; i++) {
+          if (free(boxes[i], taken) && free(boxes[i], reserved)) { chosen = boxes[i]; }
+        }
+      }
+      for (i = 0; i < boxes.length && !chosen; i++) {
+        if (free(boxes[i], taken)) { chosen = boxes[i]; }
       }
       if (!chosen) { item.el.hidden = true; return; }
       taken.push(chosen);

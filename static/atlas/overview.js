@@ -1,4 +1,4 @@
-/* An overview of the whole region in a corner of the map, with a box for the part in view.
+/* An overview of the whole region under the layers button, with a box for the part in view.
 
    It works offline: a second, tiny Leaflet map draws the country outlines the page has
    already loaded (window.ATLAS_BASEMAP, basemap.js) and no tiles. The box follows every
@@ -9,7 +9,7 @@
 
   var Overview = L.Control.extend({
     options: {
-      position: "bottomright",
+      position: "topright",
       region: [[36.5, 41.0], [43.5, 51.5]],
       land: {},
       water: {},
