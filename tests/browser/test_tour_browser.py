@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import map_frame
+from tests.browser.support import axe_violations, map_frame, names_shown
 
 pytestmark = pytest.mark.browser
 
@@ -162,6 +162,9 @@ def test_presentation_sizes(browser, app_url, tmp_path, width, height):
         # Streamlit's own toolbar and menu are hidden in this view.
         assert page.locator("[data-testid='stToolbar']").is_hidden()
         assert page.locator("#MainMenu").count() == 0 or page.locator("#MainMenu").is_hidden()
+        key = map_frame(page).locator("details.atlas-legend")
+        # The map key starts folded on a phone and open beside a projected passage.
+        assert key.evaluate("el => el.open") is (width > 520)
         if width >= 1280:
             # The map fills the window's height, beside the passage.
             frame_box = page.locator("iframe[title*='folium']").bounding_box()
@@ -180,3 +183,25 @@ def test_hostile_step_link_shows_a_notice_not_a_script(page, app_url):
     assert page.dialogs == []
     assert page.url.endswith("?step=1")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_tour_has_no_serious_accessibility_violation(page, app_url):
+    open_tour(page, app_url, 3)
+    frame = map_frame(page)
+    names_shown(frame, ("Azerbaijan",))
+    assert axe_violations(page) == []
+    # Nor with every option switched on: notes, high contrast for a projector, the QR code.
+    for label in ("Show teacher notes", "High contrast", "Show QR code"):
+        page.get_by_text(label).click()
+    page.locator(".tour-qr img").wait_for(timeout=15_000)
+    page.locator(".tour-note").wait_for(timeout=15_000)
+    assert axe_violations(page) == []
+    assert page.outside_requests == []
+
+
+def test_the_tour_map_has_its_overview_and_names(page, app_url):
+    open_tour(page, app_url, 1)
+    frame = map_frame(page)
+    frame.wait_for_function("() => map_div.atlasOverview && map_div.atlasOverview.box", timeout=15_000)
+    assert frame.locator(".atlas-overview").is_visible()
+    assert names_shown(frame, ("Armenia",))
