@@ -37,13 +37,15 @@ BASEMAP_SCRIPT = "atlas/basemap.js"
 # The orientation layers: their data (generated, geo/context_layers.py), then the code that draws
 # them and the overview. Static files, so a browser fetches them once however often a page reruns.
 CONTEXT_SCRIPTS = ("atlas/context.js", "atlas/context-map.js", "atlas/overview.js")
-# A map at most this wide (pixels) opens with its key folded away.
-NARROW_MAP = 520
+# A map at most this wide (pixels) opens with its key folded away: every phone, and a map
+# beside a passage on a laptop, where the open key would hide a third of the places.
+NARROW_MAP = 760
 # The overview shows the region between the Black Sea and the Caspian, with room around the opening view.
 OVERVIEW_REGION = [[34.5, 38.0], [46.0, 55.0]]
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-CREDIT = "Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0) · Water: GSHHG, WDBII (LGPL)"
+# Short enough for one line on a laptop's map; the page's credits say more.
+CREDIT = "Natural Earth · GeoNames (CC BY 4.0) · GSHHG, WDBII (LGPL)"
 # The layer control's names, as a reader would say them.
 PLAIN_LAYER = "Plain map (works offline)"
 OSM_LAYER = "Street map (needs internet)"

@@ -207,7 +207,7 @@ def test_the_key_folds_away_and_starts_folded(map_html):
     rows = [row.get_text(" ", strip=True) for row in key.find_all("div", class_="atlas-legend-row")]
     assert rows == [label for _key, label in LEGEND]
     assert "Town not named in the article" in rows and "River, lake or sea" in rows
-    assert f"max-width: {NARROW_MAP}px" in map_html
+    assert f"map.getSize().x <= {NARROW_MAP}" in map_html
 
 
 def test_context_styles_are_quieter_than_the_places():

@@ -247,8 +247,8 @@ def test_the_overview_follows_the_view(page, app_url, atlas):
     assert page.outside_requests == []
 
 
-@pytest.mark.parametrize(("width", "height", "folded"), [(375, 812, True), (1440, 900, False)])
-def test_the_key_is_folded_on_a_phone_and_opens_on_demand(sized, app_url, atlas, width, height, folded):
+@pytest.mark.parametrize(("width", "height", "folded"), [(375, 812, True), (1440, 900, True), (1920, 1080, False)])
+def test_the_key_is_folded_on_a_narrow_map_and_opens_on_demand(sized, app_url, atlas, width, height, folded):
     page = sized(width, height)
     frame = open_page(page, app_url, atlas)
     key = frame.locator("details.atlas-legend")

@@ -150,7 +150,7 @@ def test_static_pages_name_the_region_and_pass_the_audit_offline(browser, export
             " return m.atlasOverview && m.atlasOverview.box; }"
         )
         assert page.locator(".atlas-overview").is_visible()
-        assert page.locator("details.atlas-legend").evaluate("el => el.open") is (width > 520)
+        assert page.locator("details.atlas-legend").evaluate("el => el.open") is (width > 1000)
         assert axe_violations(page) == []
         opened.assert_stayed_inside()
     finally:

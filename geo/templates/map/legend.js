@@ -4,9 +4,9 @@
     legend.onAdd = function (map) {
         var div = L.DomUtil.create("div");
         div.innerHTML = {{ this.html | tojson }};
-        /* Open where the map has room for it; folded on a phone-sized map. */
+        /* Open where the map has room for it; folded on a narrow map (and so on every phone). */
         var key = div.querySelector("details");
-        var narrow = map.getSize().x <= {{ this.narrow }} || (window.matchMedia && window.matchMedia("(max-width: {{ this.narrow }}px)").matches);
+        var narrow = map.getSize().x <= {{ this.narrow }};
         if (key && !narrow) { key.open = true; }
         L.DomEvent.disableClickPropagation(div);
         L.DomEvent.disableScrollPropagation(div);
