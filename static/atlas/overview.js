@@ -36,7 +36,7 @@
       var mini = L.map(this.frame, {
         attributionControl: false, zoomControl: false, dragging: false, scrollWheelZoom: false,
         doubleClickZoom: false, boxZoom: false, keyboard: false, touchZoom: false, tap: false,
-        zoomSnap: 0, fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false,
+        zoomSnap: 0, minZoom: -2, fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false,
         renderer: L.canvas({padding: 0})
       });
       this.mini = mini;
