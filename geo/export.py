@@ -31,6 +31,7 @@ from markupsafe import Markup
 
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
+from geo.context_layers import context_script
 from geo.maps import basemap_script, build_map
 from geo.serialize import places_csv_text, places_geojson_text
 from geo.templating import STATIC_DIR, render
@@ -43,12 +44,22 @@ _FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 _SPLIT = "\n/* ATLAS-SPLIT */\n"
 # The site's shared files, under assets/, in the order a page loads them.
 CSS_FILES = ("leaflet/leaflet.css", "atlas/palette.css", "atlas/map.css", "atlas/site.css")
-JS_FILES = ("leaflet/leaflet.js", "atlas/basemap.js", "atlas/map.js", "atlas/site.js")
+JS_FILES = (
+    "leaflet/leaflet.js",
+    "atlas/basemap.js",
+    "atlas/context.js",
+    "atlas/context-map.js",
+    "atlas/overview.js",
+    "atlas/map.js",
+    "atlas/site.js",
+)
 COPIED_FILES = (
     "atlas/palette.css",
     "atlas/map.css",
     "atlas/site.css",
     "atlas/site.js",
+    "atlas/context-map.js",
+    "atlas/overview.js",
     "atlas/article.css",
     "atlas/mentions.js",
 )
@@ -91,6 +102,7 @@ def site_files(atlas: Atlas, shared: SharedMap) -> dict[str, bytes]:
     files = {f"leaflet/{name}": (leaflet_source_dir() / name).read_bytes() for name in LEAFLET_FILES}
     files.update({name: (STATIC_DIR / name).read_bytes() for name in COPIED_FILES})
     files["atlas/basemap.js"] = basemap_script(atlas).encode("utf-8")
+    files["atlas/context.js"] = context_script(atlas).encode("utf-8")
     files["atlas/map.js"] = shared.script.encode("utf-8")
     return files
 

@@ -106,7 +106,8 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
     place = view.place(slug)
     html("place_head.html", place=place, heading="h2")
     st.markdown("**Link to this place** (copy button on the right)")
-    st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None)
+    # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
+    st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None, wrap_lines=True)
     html("place_passages.html", place=place, heading="h3", view=view, hrefs=loaders.place_hrefs())
 
 

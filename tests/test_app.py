@@ -45,7 +45,7 @@ def heading(at: AppTest) -> str | None:
 
 def picking(at: AppTest) -> bool:
     """Whether the panel asks the reader to pick a place."""
-    return any(BeautifulSoup(v, "html.parser").select_one("h3.atlas-pick") for v in markdown_values(at, True))
+    return any(BeautifulSoup(v, "html.parser").select_one("h2.atlas-pick") for v in markdown_values(at, True))
 
 
 def place_buttons(at: AppTest) -> list[str]:

@@ -20,7 +20,8 @@ def reports_by_file(reports: list[FileReport]) -> dict[str, str]:
 def test_every_file_is_reported_once(atlas):
     reports = reports_by_file(check_data())
     assert set(reports) == {
-        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml"
+        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "context.yaml",
+        "water.geojson", "events.yaml",
     }  # fmt: skip
     assert reports["geometry.geojson"] == f"{len(atlas.shapes)} features"
     passages = sum(len(v) for v in atlas.passages.values())
@@ -80,3 +81,23 @@ def test_a_broken_events_file_fails_the_check(data_copy, events_loader, assert_d
     with pytest.raises(DataError) as info:
         check_data(data_copy)
     assert_data_error(info.value, "events.yaml", "#1", "date")
+
+
+def test_context_is_reported_apart_from_the_places(atlas):
+    reports = reports_by_file(check_data())
+    assert reports["context.yaml"].startswith("14 towns, 4 named waters, 2 rivers")
+    named = sum(1 for p in atlas.places if atlas.passages[p.slug])
+    assert reports["places.yaml"] == f"{len(atlas.places)} places: {named} named in the article, 3 shown for context"
+
+
+def test_a_broken_context_file_fails_the_check(data_copy, edit_yaml, assert_data_error):
+    edit_yaml("context.yaml", lambda data: data["towns"][0].update(nmae="Yerevan"))
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    assert_data_error(info.value, "context.yaml", "Yerevan", "nmae")
+
+
+def test_a_missing_water_file_fails_the_check(data_copy):
+    (data_copy / "water.geojson").unlink()
+    with pytest.raises(DataError, match=r"^water.geojson: .*build_water.py"):
+        check_data(data_copy)

@@ -121,7 +121,9 @@ def test_credits_name_the_article_and_every_source(atlas, view):
         "original": meta.url,
         "GeoNames": "https://www.geonames.org/",
         "Natural Earth": "https://www.naturalearthdata.com/",
+        "GSHHG and WDBII": "https://www.soest.hawaii.edu/pwessel/gshhg/",
     }
+    assert "Rivers, lakes and coasts: GSHHG and WDBII, LGPL." in text
     assert "OpenStreetMap" in text
     assert "OpenStreetMap" not in soup(render("credits.html", view=view, osm=False)).get_text()
 

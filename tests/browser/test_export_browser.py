@@ -8,7 +8,7 @@ import pytest
 
 from geo.atlas import load_atlas
 from geo.export import export_site, single_map_html
-from tests.browser.support import block_outside
+from tests.browser.support import axe_violations, block_outside, names_shown, overlapping_names
 
 pytestmark = pytest.mark.browser
 
@@ -130,6 +130,28 @@ def test_single_file_map_opens_offline(browser, export):
         assert page.locator(".atlas-credits").is_visible()
         # Nothing but the file itself is loaded (Leaflet's images are data: URIs).
         assert {u for u in opened.requests if not u.startswith("data:")} == {page.url}
+        opened.assert_stayed_inside()
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize(
+    ("page_path", "width", "height"), [("place/stepanakert.html", 1440, 900), ("index.html", 375, 812)]
+)
+def test_static_pages_name_the_region_and_pass_the_audit_offline(browser, export, page_path, width, height):
+    _, site, _ = export
+    opened = Opened(browser, (site / page_path).as_uri(), site, width=width, height=height)
+    try:
+        page = opened.page
+        assert {"Armenia", "Azerbaijan", "Iran", "Araks / Aras"} <= set(names_shown(page, ("Armenia",)))
+        assert overlapping_names(page) == []
+        page.wait_for_function(
+            "() => { const m = window[document.querySelector('.folium-map').id];"
+            " return m.atlasOverview && m.atlasOverview.box; }"
+        )
+        assert page.locator(".atlas-overview").is_visible()
+        assert page.locator("details.atlas-legend").evaluate("el => el.open") is (width > 1000)
+        assert axe_violations(page) == []
         opened.assert_stayed_inside()
     finally:
         opened.close()

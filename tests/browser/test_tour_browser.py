@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import map_frame, start_streamlit
+from geo.maps import NARROW_MAP
+from tests.browser.support import axe_violations, map_frame, names_shown, start_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -162,6 +163,12 @@ def test_presentation_sizes(browser, app_url, tmp_path, width, height):
         # Streamlit's own toolbar and menu are hidden in this view.
         assert page.locator("[data-testid='stToolbar']").is_hidden()
         assert page.locator("#MainMenu").count() == 0 or page.locator("#MainMenu").is_hidden()
+        frame = map_frame(page)
+        key = frame.locator("details.atlas-legend")
+        # The map key starts folded on a phone (and any narrow map), open on a projector's wide map.
+        assert key.evaluate("el => el.open") is (frame.evaluate("map_div.getSize().x") > NARROW_MAP)
+        if width >= 1920:
+            assert key.evaluate("el => el.open")
         if width >= 1280:
             # The map fills the window's height, beside the passage.
             frame_box = page.locator("iframe[title*='folium']").bounding_box()
@@ -198,3 +205,25 @@ def test_the_first_visitor_of_a_fresh_server_lands_on_the_tour(page):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_tour_has_no_serious_accessibility_violation(page, app_url):
+    open_tour(page, app_url, 3)
+    frame = map_frame(page)
+    names_shown(frame, ("Azerbaijan",))
+    assert axe_violations(page) == []
+    # Nor with every option switched on: notes, high contrast for a projector, the QR code.
+    for label in ("Show teacher notes", "High contrast", "Show QR code"):
+        page.get_by_text(label).click()
+    page.locator(".tour-qr img").wait_for(timeout=15_000)
+    page.locator(".tour-note").wait_for(timeout=15_000)
+    assert axe_violations(page) == []
+    assert page.outside_requests == []
+
+
+def test_the_tour_map_has_its_overview_and_names(page, app_url):
+    open_tour(page, app_url, 1)
+    frame = map_frame(page)
+    frame.wait_for_function("() => map_div.atlasOverview && map_div.atlasOverview.box", timeout=15_000)
+    assert frame.locator(".atlas-overview").is_visible()
+    assert names_shown(frame, ("Armenia",))
