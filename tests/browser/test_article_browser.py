@@ -8,7 +8,7 @@ import pytest
 
 from geo.export import export_site
 from tests.browser.explore import LOAD, WAIT, open_page, passages, wait_for_heading
-from tests.browser.support import block_outside
+from tests.browser.support import axe_violations, block_outside
 
 pytestmark = pytest.mark.browser
 
@@ -118,5 +118,26 @@ def test_the_static_article_page_works_from_disk_offline(browser, atlas, tmp_pat
         page.wait_for_function(FOCUS_JS, arg="baku", timeout=WAIT)
         assert page.url.endswith("article.html")  # the map moved; the page stayed
         assert outside == [] and errors == []
+    finally:
+        context.close()
+
+
+def test_the_reader_has_no_serious_accessibility_violation(page, app_url, atlas):
+    open_reader(page, app_url, atlas, "?place=baku")
+    assert axe_violations(page) == []
+    # Mentions are links reached in reading order with the keyboard.
+    order = page.locator(MENTION).evaluate_all("els => els.map(e => e.tabIndex)")
+    assert set(order) == {0}
+
+
+def test_the_static_article_page_passes_the_audit(browser, atlas, tmp_path):
+    site = tmp_path / "site"
+    export_site(atlas, site)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto((site / "article.html").as_uri())
+        page.wait_for_selector(".folium-map[data-places-drawn]", state="attached", timeout=15_000)
+        assert axe_violations(page) == []
     finally:
         context.close()
