@@ -17,6 +17,6 @@
       layer.on("click", function () { window.location.href = links[p.slug]; });
     }
   });
-  if (page.selected && window.atlasFocus) { window.atlasFocus(page.selected); }
+  if (page.selected && window.atlasFocus) { window.atlasFocus(page.selected, false); }
   element.setAttribute("data-places-drawn", String(Object.keys(drawn).length));
 })();
