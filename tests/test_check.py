@@ -41,7 +41,21 @@ def test_a_broken_tour_fails_the_check(data_copy, assert_data_error):
 
 
 def test_events_are_skipped_without_a_file(data_copy):
+    (data_copy / "events.yaml").unlink()
     assert reports_by_file(check_data(data_copy))["events.yaml"] == "not present, skipped"
+
+
+def test_the_shipped_events_are_loaded_and_counted(atlas):
+    from geo.events import load_events
+
+    assert reports_by_file(check_data())["events.yaml"] == f"{len(load_events(atlas))} events"
+
+
+def test_a_broken_shipped_events_file_fails_the_check(edit_yaml, data_copy, assert_data_error):
+    edit_yaml("events.yaml", lambda data: data["events"][0].update(start="1988-13"))
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    assert_data_error(info.value, "events.yaml", "first-karabakh-war", "start")
 
 
 def test_events_file_without_a_loader_is_skipped(data_copy, monkeypatch):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import build_parser, figure_text, places_table
+from geo.events import load_events
 from geo.serialize import places_feature_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,7 +199,7 @@ def test_check_prints_a_summary_of_every_file(atlas):
     assert lines["figures.yaml"] == "4 distances"
     assert lines["article.yaml"].endswith("openDemocracy, 28 September 2023")
     assert lines["tour.yaml"].endswith(" steps")
-    assert lines["events.yaml"] == "not present, skipped"
+    assert lines["events.yaml"] == f"{len(load_events(atlas))} events"
 
 
 def test_check_reads_the_folder_of_atlas_data_dir_including_the_tour(data_copy):
