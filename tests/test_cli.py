@@ -239,3 +239,30 @@ def test_check_names_file_entry_and_field_in_one_line(data_copy, file, old, new,
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith(expected), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_events_table_lists_every_event_in_date_order(atlas):
+    events = load_events(atlas)
+    table = run("events").stdout
+    assert table.splitlines()[0].split() == ["SLUG", "DATE", "TITLE", "PLACES"]
+    rows = parse_table(table)
+    assert list(rows) == [e.slug for e in events]
+    assert rows["exodus"]["DATE"] == "week of 25 Sep 2023"
+    assert rows["first-karabakh-war"]["DATE"] == "1988–94"
+    assert table.rstrip().endswith(f"{len(events)} events, {sum(e.september for e in events)} of them in a September")
+
+
+def test_events_json_and_csv(atlas):
+    events = load_events(atlas)
+    records = json.loads(run("events", "--format", "json").stdout)
+    assert [r["slug"] for r in records] == [e.slug for e in events]
+    for record in records:
+        assert {"slug", "title", "start", "end", "quote", "places"} <= set(record)
+    assert records[0]["end"] == "1994" and records[-1]["end"] is None
+    lines = run("events", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("slug,title,start,end,") and len(lines) == len(events) + 1
+
+
+def test_events_without_a_file_is_an_empty_list(data_copy):
+    (data_copy / "events.yaml").unlink()
+    assert json.loads(run("events", "--format", "json", data_dir=data_copy).stdout) == []
