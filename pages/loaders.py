@@ -6,8 +6,9 @@ import streamlit as st
 
 from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
+from geo.events import Event, load_events
 from geo.tour import Tour, load_tour
-from geo.views import AtlasView, StepView, atlas_view, step_views
+from geo.views import AtlasView, StepView, TimelineView, atlas_view, step_views, timeline_view
 
 
 @st.cache_resource(show_spinner=False)
@@ -31,6 +32,18 @@ def steps() -> tuple[StepView, ...]:
     return step_views(view(), tour())
 
 
+@st.cache_resource(show_spinner=False)
+def events() -> tuple[Event, ...]:
+    """The article's chronology (data/events.yaml), in date order; none without the file."""
+    return load_events(atlas())
+
+
+@st.cache_resource(show_spinner=False)
+def timeline() -> TimelineView:
+    """Every event's view and place on the time axis, made once per process."""
+    return timeline_view(atlas(), events())
+
+
 def open_atlas(what: str) -> Atlas:
     """The atlas, or a message naming the broken file, entry and field, and the page stops."""
     try:
@@ -47,3 +60,12 @@ def open_tour() -> Tour:
     except DataError as exc:
         st.error(f"The tour cannot start because a data file has a problem: {exc}")
         st.stop()
+
+
+def open_events() -> tuple[Event, ...]:
+    """The events, or none with a message naming the broken file, entry and field: the map still opens."""
+    try:
+        return events()
+    except DataError as exc:
+        st.error(f"The timeline cannot open because a data file has a problem: {exc}")
+        return ()
