@@ -176,9 +176,10 @@ class StepView:
 
     number: int  # 1-based
     total: int
-    place: PlaceView
-    passage: PassageView | None
+    place: PlaceView  # for an event, its first place
+    passage: PassageView | None  # for an event, the sentence that dates it
     note: str | None
+    event: EventView | None = None
 
     @property
     def counter(self) -> str:
@@ -192,17 +193,30 @@ class StepView:
     def last(self) -> bool:
         return self.number == self.total
 
+    @property
+    def title(self) -> str:
+        """What the step is about: the event's title, or the place's name."""
+        return self.event.title if self.event else self.place.name
 
-def step_views(view: AtlasView, tour: Tour) -> tuple[StepView, ...]:
-    """Every step of the tour, numbered from 1."""
+    @property
+    def place_slugs(self) -> tuple[str, ...]:
+        """Every place the map shows for the step."""
+        return self.event.place_slugs if self.event else (self.place.slug,)
+
+
+def step_views(view: AtlasView, tour: Tour, timeline: TimelineView | None = None) -> tuple[StepView, ...]:
+    """Every step of the tour, numbered from 1. A tour with event steps needs the timeline's events."""
     total = len(tour.steps)
+    if timeline is None and any(step.event for step in tour.steps):
+        raise ValueError("this tour has event steps: pass the timeline view")
     return tuple(
         StepView(
             number=n,
             total=total,
             place=view.place(step.slug),
-            passage=None if step.passage is None else passage_view(step.passage, step.passage_number),
+            passage=None if step.passage is None else passage_view(step.passage, step.passage_number or 1),
             note=step.note,
+            event=timeline.event(step.event.slug) if step.event and timeline else None,
         )
         for n, step in enumerate(tour.steps, 1)
     )
