@@ -26,6 +26,7 @@ TOUR_FILE_NAME = "tour.yaml"
 # Every storyline a link can name (`?tour=<name>`), with its file; the first is the default.
 TOURS = {"places": TOUR_FILE_NAME, "chronology": "tour-chronology.yaml"}
 DEFAULT_TOUR = "places"
+TOUR_LABELS = {"places": "The places", "chronology": "The chronology"}
 TOUR_FIELDS = ("title", "steps")
 STEP_FIELDS = ("place", "event", "passage", "note")
 DEFAULT_TITLE = "Classroom tour"

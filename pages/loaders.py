@@ -7,7 +7,7 @@ import streamlit as st
 from geo.atlas import Atlas, load_atlas
 from geo.errors import DataError
 from geo.events import Event, load_events
-from geo.tour import Tour, load_tour
+from geo.tour import DEFAULT_TOUR, Tour, load_tour
 from geo.views import AtlasView, StepView, TimelineView, atlas_view, step_views, timeline_view
 
 
@@ -17,8 +17,9 @@ def atlas() -> Atlas:
 
 
 @st.cache_resource(show_spinner=False)
-def tour() -> Tour:
-    return load_tour(atlas())
+def tour(name: str = DEFAULT_TOUR) -> Tour:
+    """A storyline of the classroom tour (geo.tour.TOURS names them)."""
+    return load_tour(atlas(), name=name)
 
 
 @st.cache_resource(show_spinner=False)
@@ -28,8 +29,9 @@ def view() -> AtlasView:
 
 
 @st.cache_resource(show_spinner=False)
-def steps() -> tuple[StepView, ...]:
-    return step_views(view(), tour())
+def steps(name: str = DEFAULT_TOUR) -> tuple[StepView, ...]:
+    story = tour(name)
+    return step_views(view(), story, timeline() if any(step.event for step in story.steps) else None)
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,10 +55,10 @@ def open_atlas(what: str) -> Atlas:
         st.stop()
 
 
-def open_tour() -> Tour:
+def open_tour(name: str = DEFAULT_TOUR) -> Tour:
     """The tour's storyline, through the same gate."""
     try:
-        return tour()
+        return tour(name)
     except DataError as exc:
         st.error(f"The tour cannot start because a data file has a problem: {exc}")
         st.stop()
