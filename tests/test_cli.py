@@ -193,7 +193,8 @@ def test_check_prints_a_summary_of_every_file(atlas):
     assert result.returncode == 0 and result.stderr == ""
     lines = summary_lines(result.stdout)
     assert list(lines) == [
-        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml"
+        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml",
+        "tour-chronology.yaml",
     ]  # fmt: skip
     assert lines["places.yaml"] == f"{len(atlas.places)} places: 16 named in the article, 3 shown for context"
     assert lines["figures.yaml"] == "4 distances"
