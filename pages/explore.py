@@ -156,7 +156,6 @@ def event_panel(slug: str) -> None:
                 on_click=select,
                 args=(place.slug,),
                 type="tertiary",
-                icon=":material/place:",
                 help=f"Open {place.name} on its own",
             )
     st.markdown("**Link to this event** (copy button on the right)")
@@ -176,7 +175,7 @@ def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | N
 
 
 def explore() -> None:
-    use_css("explore.css")
+    use_css("explore.css", "timeline.css")
     data = loaders.open_atlas("The atlas")
     view = loaders.view()
     events = loaders.open_events()

@@ -1,12 +1,15 @@
-"""The article's chronology on the Explore page: the timeline as a component, and its keys.
+"""The article's chronology on the Explore page: the timeline, its buttons and its script.
 
 The timeline is a template (geo/templates/timeline.html) rendered from the one TimelineView;
 its HTML changes only with the selection, so it is rendered once per (place, event) and
-process. It is drawn by a Streamlit component (st.components.v2) whose script
-(static/atlas/timeline.js) turns a click on an event into a selection in the same session:
-a rerun, not a reload of the page. The events stay links (`?event=<slug>`), so they open in
-a new tab, and without the script. Left and Right arrows press the "Earlier event" and
-"Later event" buttons (static/atlas/timeline-keys.js).
+process. Its events are links (`?event=<slug>`), so they work as links; the page's script
+(static/atlas/timeline.js) turns a click into a press of the event's hidden button, so
+the event opens in the same session (a rerun) rather than by loading the page again, and
+Left and Right arrows press the "Earlier event" and "Later event" buttons.
+
+Why buttons and not a custom component: Streamlit's components load some 200 KB of
+front-end code with the first page; buttons and a small script add nothing to it
+(bench/bench_explore.py measures both the click and the first load).
 """
 
 from __future__ import annotations
@@ -15,15 +18,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo.templating import render, static_text
+from geo.templating import render
 from pages import loaders
 from pages.style import use_script
 
-KEY = "atlas-timeline"
-# Registered once per process, when this module is first imported; Streamlit mounts it on each runtime.
-_component = st.components.v2.component(
-    "karabakh_atlas_timeline", js=static_text("atlas/timeline.js"), css=static_text("atlas/timeline.css")
-)
+PICKS = "event-picks"  # the container of the hidden buttons; static/atlas/explore.css hides it
 
 
 def event_links() -> dict[str, str]:
@@ -60,38 +59,33 @@ def step(delta: int, choose: Callable[[str | None], None]) -> None:
 
 
 def show_timeline(place: str | None, event: str | None, choose: Callable[[str | None], None]) -> None:
-    """The timeline, the buttons to the earlier and later event, and the arrow keys that press them."""
+    """The timeline, the buttons to the earlier and later event, and the script that makes its links quick."""
     timeline = loaders.timeline()
     if not timeline.events:
         return
-
-    def clicked() -> None:
-        slug = st.session_state[KEY].get("select")
-        if isinstance(slug, str) and any(e.slug == slug for e in timeline.events):
-            choose(slug)
-
-    _component(key=KEY, data=timeline_html(place, event), on_select_change=clicked)
+    st.markdown(timeline_html(place, event), unsafe_allow_html=True)
+    with st.container(key=PICKS):
+        for e in timeline.events:
+            st.button(e.title, key=f"event-pick-{e.slug}", on_click=choose, args=(e.slug,))
     current = timeline.event(event) if event else None
     with st.container(horizontal=True, gap="small"):
+        # Arrows as text, not icons: an icon would load a whole icon font with the page.
         st.button(
-            "Earlier event",
+            "← Earlier event",
             key="event-prev",
             on_click=step,
             args=(-1, choose),
             disabled=current is None or current.previous is None,
             help="Left arrow",
-            icon=":material/chevron_left:",
         )
         st.button(
-            "Later event" if current else "First event",
+            "Later event →" if current else "First event →",
             key="event-next",
             on_click=step,
             args=(1, choose),
             disabled=current is not None and current.next is None,
             help="Right arrow",
-            icon=":material/chevron_right:",
-            icon_position="right",
         )
         if current:
             st.button("Close the event", key="event-close", on_click=choose, args=(None,), type="tertiary")
-    use_script("timeline-keys.js")
+    use_script("timeline.js")

@@ -178,6 +178,8 @@ def drawn_places(atlas, event) -> int:
 def test_clicking_an_event_shows_its_passage_marks_the_map_and_sets_the_url(page, app_url, atlas, events):
     frame = open_page(page, app_url, atlas)
     event = events["four-day-war"]
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+    page.evaluate("window.__samePage = true")
     timeline_link(page, event.slug).click()
     wait_for_query(page, "?event=four-day-war")
     wait_for_event(page, event.title)
@@ -194,6 +196,8 @@ def test_clicking_an_event_shows_its_passage_marks_the_map_and_sets_the_url(page
         " a = a.shadowRoot.activeElement; return a && a.dataset ? a.dataset.event : null; }"
     )
     assert focused == event.slug
+    # The event opened in the same page: a rerun, not a reload.
+    assert page.evaluate("window.__samePage") is True
     # A bead on the axis opens its event too.
     page.locator("a.tl-bead[data-event='exodus']").click()
     wait_for_query(page, "?event=exodus")
@@ -205,7 +209,7 @@ def test_arrow_keys_move_between_events(page, app_url, atlas, events):
     order = list(events)
     open_page(page, f"{app_url}/?event=four-day-war", atlas, selected=True)
     wait_for_event(page, events["four-day-war"].title)
-    page.wait_for_function("window.__atlasTimelineKeys === true", timeout=WAIT)
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
     i = order.index("four-day-war")
     page.keyboard.press("ArrowRight")
     wait_for_query(page, f"?event={order[i + 1]}")
