@@ -5,9 +5,10 @@ Run from the repository root (needs Debian's Chromium, like the browser tests):
     python bench/bench_explore.py            # about 3-4 minutes
     python bench/bench_explore.py --quick    # fewer repetitions, for trying changes
 
-It starts three `streamlit run` servers on free localhost ports: app.py as shipped
-(ATLAS_MAP_MODE=move), app.py redrawing the map on each selection (ATLAS_MAP_MODE=rebuild)
-and bench/baseline_app.py (one marker, same local Leaflet). Every request to a host other
+It starts four `streamlit run` servers on free localhost ports: app.py as shipped
+(ATLAS_MAP_MODE=move), app.py redrawing the map on each selection (ATLAS_MAP_MODE=rebuild),
+app.py without its timeline (ATLAS_TIMELINE=off, to measure what the timeline adds to the
+first load) and bench/baseline_app.py (one marker, same local Leaflet). Every request to a host other
 than localhost is blocked. bench/README.md explains each figure.
 
 The measuring functions take a URL, so other pages can be measured in the same run:
@@ -476,8 +477,9 @@ def main() -> None:
         start_server("app", ROOT / "app.py", {"ATLAS_MAP_MODE": "move"}),
         start_server("rebuild", ROOT / "app.py", {"ATLAS_MAP_MODE": "rebuild"}),
         start_server("baseline", base_dir / "baseline_app.py"),
+        start_server("no-timeline", ROOT / "app.py", {"ATLAS_MAP_MODE": "move", "ATLAS_TIMELINE": "off"}),
     ]
-    app, rebuild, baseline = servers
+    app, rebuild, baseline, bare = servers
     try:
         for server in servers:
             wait_healthy(server)
@@ -493,10 +495,12 @@ def main() -> None:
                 if export:
                     static_load(browser, export["url"], expected)  # warm the disk cache
 
-                app_loads, base_loads, static_loads = [], [], []
+                cold_load(browser, bare.url, expected)  # warm its caches like the others'
+                app_loads, base_loads, static_loads, bare_loads = [], [], [], []
                 for _ in range(loads):  # interleaved, so both see the same machine noise
                     base_loads.append(cold_load(browser, baseline.url, 1))
                     app_loads.append(cold_load(browser, app.url, expected))
+                    bare_loads.append(cold_load(browser, bare.url, expected))
                     if export:
                         static_loads.append(static_load(browser, export["url"], expected))
 
@@ -616,14 +620,23 @@ def main() -> None:
         reload_ms = med(reloads)
         lines.append(row("  the same link as a full page load (target=_self), median", fmt_ms(reload_ms)))
         kb, kb_wire = (n / 1024 for n in timeline_payload())
-        lines.append(
-            row("  timeline on first load (HTML, style, script), sent / deflated", f"{kb:.1f} / {kb_wire:.1f} KB",
-                "< 50 KB", kb < TARGETS["timeline_kb"])
-        )  # fmt: skip
+        lines.append(row("  the timeline's HTML, style and script, sent / deflated", f"{kb:.1f} / {kb_wire:.1f} KB"))
+        with_kb = med(tr.total for _, tr in app_loads) / 1024
+        without_kb = med(tr.total for _, tr in bare_loads) / 1024
+        added = with_kb - without_kb
+        ok = added < TARGETS["timeline_kb"]
+        lines.append(row("  first load with / without the timeline (median)", f"{with_kb:,.0f} / {without_kb:,.0f} KB"))
+        lines.append(row("  the timeline adds to the first load", f"{added:.1f} KB", "< 50 KB", ok))
+        deflated = (med(tr.ws_deflated for _, tr in app_loads) - med(tr.ws_deflated for _, tr in bare_loads)) / 1024
+        lines.append(row("    of which WebSocket deflated on the wire (estimate)", f"{deflated:.1f} KB"))
+        bare_ms = med(t for t, _ in bare_loads)
+        times = f"{fmt_ms(app_ms)} / {fmt_ms(bare_ms)}"
+        lines.append(row("  time to every place drawn with / without the timeline", times))
     lines.append("=" * 140)
     lines.append("Raw, ms:")
     lines.append(f"  Explore loads   {[round(t) for t, _ in app_loads]}")
     lines.append(f"  baseline loads  {[round(t) for t, _ in base_loads]}")
+    lines.append(f"  no-timeline     {[round(t) for t, _ in bare_loads]}")
     if export:
         lines.append(f"  static loads    {[round(t) for t in static_loads]}")
     lines.append(f"  move clicks     {[(_r(r['passage']), _r(r['settled'])) for r in move_clicks]}")

@@ -24,6 +24,8 @@ MAP_HEIGHT = 640
 MAP_WIDTH_GUESS = 480
 # "rebuild" redraws the whole map for each selection instead of moving it (bench/bench_explore.py compares both).
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
+# "off" leaves the timeline out: bench/bench_explore.py measures what it adds to the first load.
+TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
 
 
 @st.cache_data(show_spinner=False)
@@ -198,9 +200,6 @@ def explore() -> None:
         else:
             place_panel(view, selected)
     with map_col:
-        map_slot = st.container()
-        show_timeline(selected, event, select_event)
-    with map_slot:
         if event_view:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
         else:
@@ -236,6 +235,9 @@ def explore() -> None:
             if clicked != selected:
                 select(clicked)
                 st.rerun()
+        # Under the map, and sent after it: the map is what a first visit waits for.
+        if TIMELINE:
+            show_timeline(selected, event, select_event)
     place_list(view, selected)
     st.divider()
     downloads(selected)
