@@ -150,16 +150,10 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
 def event_panel(slug: str) -> None:
     event = loaders.timeline().event(slug)
     html("event_panel.html", event=event, heading="h2", place_links={})
-    with st.container(horizontal=True, gap="small"):
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.markdown("Open a place with all its passages:")
         for place in event.places:
-            st.button(
-                place.name,
-                key=f"event-place-{place.slug}",
-                on_click=select,
-                args=(place.slug,),
-                type="tertiary",
-                help=f"Open {place.name} on its own",
-            )
+            st.button(place.name, key=f"event-place-{place.slug}", on_click=select, args=(place.slug,))
     st.markdown("**Link to this event** (copy button on the right)")
     st.code(event_link(st.context.url or "http://localhost:8501/", slug), language=None)
 

@@ -10,7 +10,8 @@
    move one event. Keys typed into a field, a menu or the map keep their own meaning.
 
    The page redraws the timeline after each selection: the keyboard focus goes back to the link
-   of the event it was on. */
+   of the event it was on. On a narrow screen, where the passages come below the timeline, the
+   page scrolls to the event's passages once they show. */
 (function () {
   if (window.__atlasTimeline) { return; }
   window.__atlasTimeline = true;
@@ -23,6 +24,7 @@
   var before = null;
   var since = 0;
   var refocus = null;
+  var NARROW = 700; // px: below this the columns stack and the panel is under the timeline
 
   function press(selector) {
     var button = document.querySelector(selector);
@@ -31,6 +33,20 @@
     since = Date.now();
     button.click();
     return true;
+  }
+
+  function showPassages(slug) {
+    if (window.innerWidth >= NARROW) { return; }
+    var started = Date.now();
+    (function look() {
+      var passage = document.querySelector('.atlas-event-passage[data-event="' + CSS.escape(slug) + '"]');
+      if (passage) {
+        var panel = passage.parentElement.querySelector(".atlas-event-title") || passage;
+        panel.scrollIntoView({behavior: "smooth", block: "start"});
+      } else if (Date.now() - started < WAIT_MS) {
+        setTimeout(look, 50);
+      }
+    })();
   }
 
   function keepFocus(slug) {
@@ -55,8 +71,9 @@
     var slug = link.getAttribute("data-event");
     if (!document.querySelector(".st-key-event-pick-" + slug + " button")) { return; } // let the link load the page
     event.preventDefault();
-    if (link.closest(".tl-list")) { keepFocus(slug); }
+    if (link.closest(".tl-list") && window.innerWidth >= NARROW) { keepFocus(slug); }
     press(".st-key-event-pick-" + slug + " button");
+    showPassages(slug);
   });
 
   var pumping = false;

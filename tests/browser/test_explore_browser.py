@@ -265,3 +265,26 @@ def test_a_hostile_event_link_shows_the_notice_and_runs_nothing(page, app_url, a
     assert injected == 0
     assert page.locator(".tl-list li.is-selected").count() == 0
     assert page.outside_requests == []
+
+
+def test_on_a_phone_an_event_scrolls_to_its_passages(browser, app_url, atlas, events):
+    from tests.browser.support import block_outside
+
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    outside = block_outside(page)
+    try:
+        open_page(page, app_url, atlas)
+        page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+        assert page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]") == [375, 375]
+        timeline_link(page, "blockade-2022").tap()
+        wait_for_query(page, "?event=blockade-2022")
+        wait_for_event(page, events["blockade-2022"].title)
+        page.wait_for_function(
+            """() => { const h = document.querySelector('h2.atlas-event-title');
+                       const r = h && h.getBoundingClientRect(); return r && r.top >= -2 && r.top < 200; }""",
+            timeout=WAIT,
+        )
+        assert outside == []
+    finally:
+        context.close()
