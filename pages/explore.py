@@ -151,7 +151,7 @@ def event_panel(slug: str) -> None:
     event = loaders.timeline().event(slug)
     html("event_panel.html", event=event, heading="h2", place_links={})
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
-        st.markdown("Open a place with all its passages:")
+        st.markdown("Open a place:")
         for place in event.places:
             st.button(place.name, key=f"event-place-{place.slug}", on_click=select, args=(place.slug,))
     st.markdown("**Link to this event** (copy button on the right)")

@@ -31,18 +31,19 @@ def event_links() -> dict[str, str]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def timeline_html(place: str | None, event: str | None) -> str:
-    """The timeline with this selection marked: the open event, and the events of the selected place."""
+def timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
+    """The timeline's axis and its list of events, with this selection marked: the open event, and
+    the events of the selected place."""
     timeline = loaders.timeline()
     name = next((p.name for p in loaders.view().places if p.slug == place), None)
-    return render(
-        "timeline.html",
-        timeline=timeline,
-        links=event_links(),
-        selected=event,
-        marked=timeline.involving(place) if name else frozenset(),
-        place_name=name,
-    )
+    context = {
+        "timeline": timeline,
+        "links": event_links(),
+        "selected": event,
+        "marked": timeline.involving(place) if name else frozenset(),
+        "place_name": name,
+    }
+    return render("timeline.html", parts=("axis",), **context), render("timeline.html", parts=("list",), **context)
 
 
 def step(delta: int, choose: Callable[[str | None], None]) -> None:
@@ -59,11 +60,13 @@ def step(delta: int, choose: Callable[[str | None], None]) -> None:
 
 
 def show_timeline(place: str | None, event: str | None, choose: Callable[[str | None], None]) -> None:
-    """The timeline, the buttons to the earlier and later event, and the script that makes its links quick."""
+    """The timeline's axis, the buttons to the earlier and later event, the list of events, and the
+    script that makes their links quick."""
     timeline = loaders.timeline()
     if not timeline.events:
         return
-    st.markdown(timeline_html(place, event), unsafe_allow_html=True)
+    axis, events = timeline_html(place, event)
+    st.markdown(axis, unsafe_allow_html=True)
     with st.container(key=PICKS):
         for e in timeline.events:
             st.button(e.title, key=f"event-pick-{e.slug}", on_click=choose, args=(e.slug,))
@@ -88,4 +91,5 @@ def show_timeline(place: str | None, event: str | None, choose: Callable[[str | 
         )
         if current:
             st.button("Close the event", key="event-close", on_click=choose, args=(None,), type="tertiary")
+    st.markdown(events, unsafe_allow_html=True)
     use_script("timeline.js")

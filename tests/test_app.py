@@ -212,8 +212,9 @@ def run_event(event=None, place=None) -> AppTest:
 
 def timeline_soup(at: AppTest) -> BeautifulSoup:
     """The timeline as the page shows it."""
-    (html,) = [v for v in markdown_values(at, html_only=True) if v.startswith('<nav class="atlas-timeline"')]
-    return BeautifulSoup(html, "html.parser")
+    parts = [v for v in markdown_values(at, html_only=True) if 'class="atlas-timeline' in v.split(">", 1)[0]]
+    assert len(parts) == 2, "the axis, then the list"
+    return BeautifulSoup("".join(parts), "html.parser")
 
 
 def event_heading(at: AppTest) -> str | None:

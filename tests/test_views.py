@@ -242,7 +242,10 @@ def test_every_event_is_a_bead_and_a_link(timeline):
     assert all(a["tabindex"] == "-1" for a in beads) and not any(a.has_attr("tabindex") for a in items)
     first = items[0].get_text(" ", strip=True)
     assert first == "1988–94 The First Karabakh War"
-    assert tree.nav["aria-label"] == "The article's chronology"
+    assert tree.nav["aria-label"] == "The article's events in date order"
+    axis_only = soup(render("timeline.html", timeline=timeline, links=links_for(timeline), selected=None,
+                            marked=(), place_name=None, parts=("axis",)))  # fmt: skip
+    assert axis_only.select("a.tl-bead") and not axis_only.select(".tl-list")
 
 
 def test_the_selection_and_a_place_s_events_are_marked(timeline):
