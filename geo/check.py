@@ -1,10 +1,10 @@
 """Validate every data file in one go (`python -m geo check`), for editors and CI.
 
 Loading the atlas already checks the geometry, the gazetteer, the article and its
-metadata, and the figures; this adds the files pages read on their own (the tour, the
-towns and water drawn for orientation, and the events once they exist) and returns one
-short line per file, so an editor sees what was read. The first problem raises a
-DataError naming file, entry and field.
+metadata, and the figures; this adds the files pages read on their own (the tours, the
+towns and water drawn for orientation, and the events) and returns one short line per
+file, so an editor sees what was read. The first problem raises a DataError naming file,
+entry and field.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from geo.atlas import Atlas, load_atlas
 from geo.context_layers import WATER_FILE_NAME, load_context_layers
-from geo.tour import TOUR_FILE_NAME, load_tour
+from geo.tour import DEFAULT_TOUR, TOUR_FILE_NAME, TOURS, load_tour
 
 EVENTS_FILE_NAME = "events.yaml"
 EVENTS_MODULE = "geo.events"
@@ -79,4 +79,17 @@ def check_data(data_dir: Path | None = None) -> list[FileReport]:
             f"{_plural(len(waters.rivers), 'river')}",
         ),
         check_events(atlas),
+        *check_other_tours(atlas),
     ]
+
+
+def check_other_tours(atlas: Atlas) -> list[FileReport]:
+    """The storylines besides tour.yaml (the chronology), each only when its file is there."""
+    reports = []
+    for name, file in TOURS.items():
+        if name == DEFAULT_TOUR:
+            continue
+        path = atlas.data_dir / file
+        summary = _plural(len(load_tour(atlas, path, name=name)), "step") if path.exists() else "not present, skipped"
+        reports.append(FileReport(file, summary))
+    return reports

@@ -3,6 +3,8 @@
     python -m geo places                   table of every place in the gazetteer
     python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
     python -m geo check                    validate every data file and summarise them
+    python -m geo events                   table of the article's dated events, in date order
+    python -m geo events --format json     the same as a JSON array (or --format csv)
     python -m geo export OUT_DIR           write the static site
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
@@ -26,8 +28,9 @@ from pathlib import Path
 from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
 from geo.check import check_data
 from geo.errors import DataError
+from geo.events import Event, load_events
 from geo.gazetteer import Place
-from geo.serialize import places_feature_collection
+from geo.serialize import events_csv_text, events_records, places_feature_collection
 
 NO_VALUE = "-"
 
@@ -40,6 +43,17 @@ def figure_text(figure: Figure | None) -> str:
 def geometry_type(atlas: Atlas, place: Place) -> str:
     shape = atlas.shape(place)
     return NO_VALUE if shape is None else shape.geom.geom_type
+
+
+def aligned(header: tuple[str, ...], rows: list[tuple[str, ...]], right: frozenset[int] = frozenset()) -> list[str]:
+    """Rows of cells padded into columns (the `right` ones aligned right), with a rule under the header."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = zip(row, widths, strict=True)
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)).rstrip()
+
+    return [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
 
 
 def places_table(atlas: Atlas) -> str:
@@ -56,16 +70,18 @@ def places_table(atlas: Atlas) -> str:
         )
         for place in atlas.places
     ]
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    right = {4, 5}  # numbers line up on the right
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = zip(row, widths, strict=True)
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)).rstrip()
-
     unnamed = sum(1 for p in atlas.places if not atlas.passages[p.slug])
     footer = f"{len(rows)} places, {len(rows) - unnamed} named in the article, {unnamed} shown for context"
-    return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows), "", footer])
+    return "\n".join([*aligned(header, rows, frozenset({4, 5})), "", footer])  # numbers line up on the right
+
+
+def events_table(events: tuple[Event, ...]) -> str:
+    """An aligned plain-text table of the events, in date order, with the date as the article gives it."""
+    header = ("SLUG", "DATE", "TITLE", "PLACES")
+    rows = [(e.slug, e.when_short, e.title, ", ".join(e.places)) for e in events]
+    september = sum(1 for e in events if e.september)
+    footer = f"{len(rows)} events, {september} of them in a September"
+    return "\n".join([*aligned(header, rows), "", footer])
 
 
 def cmd_places(args: argparse.Namespace) -> int:
@@ -74,6 +90,17 @@ def cmd_places(args: argparse.Namespace) -> int:
         print(json.dumps(places_feature_collection(atlas), ensure_ascii=False))
     else:
         print(places_table(atlas))
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    events = load_events(load_atlas(args.data))
+    if args.format == "json":
+        print(json.dumps(events_records(events), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        print(events_csv_text(events), end="")
+    else:
+        print(events_table(events))
     return 0
 
 
@@ -109,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     places = commands.add_parser("places", help="list every place of the gazetteer")
     places.add_argument("--format", choices=("table", "geojson"), default="table", help="output format")
     places.set_defaults(func=cmd_places)
+
+    events = commands.add_parser("events", help="list the events the article dates, in date order")
+    events.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    events.set_defaults(func=cmd_events)
 
     check = commands.add_parser("check", help="validate every data file and print a summary")
     check.set_defaults(func=cmd_check)

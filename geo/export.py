@@ -5,6 +5,9 @@
   every place's passages), `place/<slug>.html` (one page per place, opening on it),
   `article.html` (the whole article, every mention a link that shows its place on the
   map), `assets/` and `data/places.geojson`, `data/places.csv`.
+  `timeline.html` (the article's chronology: every event on the time axis, then each
+  event with its passages and links to its places' pages; no script needed), `assets/`
+  and `data/places.geojson`, `data/places.csv`, `data/events.json`, `data/events.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file of the map and the
   selected place's panel: the "Download this map" button of the app.
 
@@ -32,10 +35,20 @@ from markupsafe import Markup
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
 from geo.context_layers import context_script
+from geo.events import load_events
 from geo.maps import basemap_script, build_map
-from geo.serialize import places_csv_text, places_geojson_text
+from geo.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.templating import STATIC_DIR, render
-from geo.views import ArticleView, AtlasView, PlaceView, article_view, atlas_view
+from geo.views import (
+    ArticleView,
+    AtlasView,
+    EventView,
+    PlaceView,
+    TimelineView,
+    article_view,
+    atlas_view,
+    timeline_view,
+)
 
 SITE_NAME = "Karabakh Atlas"
 DESCRIPTION_CHARS = 300
@@ -62,9 +75,12 @@ COPIED_FILES = (
     "atlas/overview.js",
     "atlas/article.css",
     "atlas/mentions.js",
+    "atlas/timeline.css",
 )
 # The article page's own files, after the shared ones: the mentions' colours and their script.
 ARTICLE_FILES = ("atlas/article.css", "atlas/mentions.js")
+# The chronology page has no map: its style sheets only.
+TIMELINE_CSS_FILES = ("atlas/palette.css", "atlas/site.css", "atlas/timeline.css")
 
 
 def stable_ids(text: str) -> str:
@@ -117,12 +133,13 @@ class Asset:
 
 @dataclass(frozen=True)
 class Links:
-    """Where a page's links point: the index, each place's page, the data folder, the article."""
+    """Where a page's links point: the index, each place's page, the data folder, the article, the chronology."""
 
     index: str | None
     places: dict[str, str]
     data: str | None
     article: str | None = None
+    timeline: str | None = None  # the chronology page, linking each event as `<timeline>#event-<slug>`
 
 
 def _linked(prefix: str, extra: tuple[str, ...] = ()) -> tuple[list[Asset], list[Asset]]:
@@ -168,8 +185,12 @@ def render_page(
     links: Links,
     assets: tuple[list[Asset], list[Asset]],
     article: ArticleView | None = None,
+    events: tuple[EventView, ...] = (),
 ) -> str:
-    """One page: the index (slug None), a place's page, or the article, as deterministic HTML."""
+    """One page: the index (slug None), a place's page, or the article, as deterministic HTML.
+
+    `events` are the chronology's events; a place's page links those that involve it.
+    """
     place = view.place(slug) if slug else None
     if article is not None:
         title = f"{view.title} — {SITE_NAME}"
@@ -201,6 +222,25 @@ def render_page(
         config=config,
         css=css,
         js=js,
+        place_events=tuple(e for e in events if slug in e.place_slugs) if slug else (),
+    )
+
+
+def timeline_page(view: AtlasView, timeline: TimelineView, links: Links, css: list[Asset]) -> str:
+    """The chronology page: the time axis and list, then every event with its passages and its places' pages."""
+    return render(
+        "export/timeline.html",
+        site_name=SITE_NAME,
+        title=f"The chronology of “{view.title}” — {SITE_NAME}",
+        description=_shorten(
+            f"Every event that “{view.title}” by {view.author} ({view.publisher}) dates, on one time axis, "
+            "with the article's words that date it and the places involved."
+        ),
+        view=view,
+        timeline=timeline,
+        links=links,
+        event_links={e.slug: f"#event-{e.slug}" for e in timeline.events},
+        css=css,
     )
 
 
@@ -225,15 +265,28 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     """
     out_dir = Path(out_dir)
     view = atlas_view(atlas)
+    events = load_events(atlas)
+    timeline = timeline_view(atlas, events)
     shared = shared_map(atlas)
     files: dict[Path, bytes] = {}
-    top = Links("index.html", {p.slug: f"place/{p.slug}.html" for p in atlas.places}, "data", "article.html")
+    chronology = "timeline.html" if events else None
+    top = Links(
+        "index.html",
+        {p.slug: f"place/{p.slug}.html" for p in atlas.places},
+        "data",
+        article="article.html",
+        timeline=chronology,
+    )
     nested = Links(
-        "../index.html", {p.slug: f"../place/{p.slug}.html" for p in atlas.places}, "../data", "../article.html"
+        "../index.html",
+        {p.slug: f"../place/{p.slug}.html" for p in atlas.places},
+        "../data",
+        article="../article.html",
+        timeline=f"../{chronology}" if chronology else None,
     )
 
     def page(slug: str | None, links: Links, up: str) -> bytes:
-        return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/")).encode("utf-8")
+        return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/"), timeline.events).encode("utf-8")
 
     files[out_dir / "index.html"] = page(None, top, "")
     for place in atlas.places:
@@ -243,9 +296,17 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     ).encode("utf-8")
     files[out_dir / "data" / "places.geojson"] = places_geojson_text(atlas).encode("utf-8")
     files[out_dir / "data" / "places.csv"] = places_csv_text(atlas).encode("utf-8")
+    if events:
+        css = [Asset(href=f"assets/{name}") for name in TIMELINE_CSS_FILES]
+        files[out_dir / "timeline.html"] = timeline_page(view, timeline, top, css).encode("utf-8")
+        files[out_dir / "data" / "events.json"] = events_json_text(events).encode("utf-8")
+        files[out_dir / "data" / "events.csv"] = events_csv_text(events).encode("utf-8")
     for name, content in site_files(atlas, shared).items():
         files[out_dir / "assets" / name] = content
 
+    for optional in ("timeline.html", "data/events.json", "data/events.csv"):
+        if (out_dir / optional).exists() and out_dir / optional not in files:
+            (out_dir / optional).unlink()
     place_dir = out_dir / "place"
     if place_dir.is_dir():
         for stale in place_dir.glob("*.html"):

@@ -394,10 +394,22 @@ def build_map(
 
 def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
     """The selected place drawn on top in a strong style (empty if it has no geometry)."""
+    return highlight_places_group(atlas, [place])
+
+
+def highlight_places_group(atlas: Atlas, places: list[Place]) -> folium.FeatureGroup:
+    """Several places drawn on top in the highlight style, large areas first so towns stay on top
+    (an event's places); places without geometry are left out."""
     group = folium.FeatureGroup(name="Selected place", control=False)
+    for place in sorted(places, key=lambda p: KIND_ORDER.index(p.kind)):
+        _highlight_layer(atlas, place, group)
+    return group
+
+
+def _highlight_layer(atlas: Atlas, place: Place, group: folium.FeatureGroup) -> None:
     shape = atlas.shape(place)
     if shape is None:
-        return group
+        return
     line = shape.geom.geom_type in ("LineString", "MultiLineString")
     style = styles()["highlight-route" if line else "highlight"]
     folium.GeoJson(
@@ -407,7 +419,6 @@ def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
         tooltip=folium.Tooltip(tooltip_text(place.name)),
         control=False,
     ).add_to(group)
-    return group
 
 
 def place_bounds(atlas: Atlas, place: Place) -> list[list[float]] | None:
@@ -419,6 +430,17 @@ def place_bounds(atlas: Atlas, place: Place) -> list[list[float]] | None:
     # A town alone would fill the screen: show about 150 km around it instead.
     pad = 0.7 if shape.geom.geom_type == "Point" else 0.0
     return [[south - pad, west - pad], [north + pad, east + pad]]
+
+
+def places_bounds(atlas: Atlas, places: list[Place]) -> list[list[float]] | None:
+    """The bounds that hold every place drawn (an event's places); None if none is drawn."""
+    boxes = [b for place in places if (b := place_bounds(atlas, place))]
+    if not boxes:
+        return None
+    return [
+        [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
+        [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
+    ]
 
 
 def view_for(

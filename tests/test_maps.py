@@ -125,6 +125,28 @@ def test_highlight_group_is_empty_for_a_place_without_geometry(atlas):
     assert highlight_group(atlas, atlas.by_slug["baku"])._children
 
 
+def test_several_places_are_highlighted_together_towns_on_top(atlas):
+    from geo.maps import highlight_places_group
+
+    places = [atlas.by_slug[s] for s in ("stepanakert", "nagorno-karabakh", "russian-peacekeepers-zone")]
+    group = highlight_places_group(atlas, places)
+    layers = list(group._children.values())
+    assert [layer.data["features"][0]["properties"]["slug"] for layer in layers] == ["nagorno-karabakh", "stepanakert"]
+    assert not highlight_places_group(atlas, [atlas.by_slug["russian-peacekeepers-zone"]])._children
+
+
+def test_places_bounds_hold_every_place(atlas):
+    from geo.maps import places_bounds
+
+    places = [atlas.by_slug[s] for s in ("baku", "stepanakert", "russian-peacekeepers-zone")]
+    (south, west), (north, east) = places_bounds(atlas, places)
+    for place in places[:2]:
+        (s, w), (n, e) = place_bounds(atlas, place)
+        assert south <= s and west <= w and n <= north and e <= east
+    assert places_bounds(atlas, [atlas.by_slug["russian-peacekeepers-zone"]]) is None
+    assert places_bounds(atlas, [atlas.by_slug["baku"]]) == place_bounds(atlas, atlas.by_slug["baku"])
+
+
 def renamed_atlas(edit_yaml, data_copy, slug: str, name: str):
     def rename(data):
         entry = next(p for p in data["places"] if p["slug"] == slug)

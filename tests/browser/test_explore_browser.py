@@ -10,7 +10,19 @@ import pytest
 
 from geo.atlas import load_atlas
 from geo.maps import place_bounds, view_for
-from tests.browser.explore import LOAD, WAIT, drawn_count, open_page, passages, place_button, wait_for_heading
+from tests.browser.explore import (
+    LOAD,
+    WAIT,
+    drawn_count,
+    open_page,
+    passages,
+    place_button,
+    query,
+    timeline_link,
+    wait_for_event,
+    wait_for_heading,
+    wait_for_query,
+)
 from tests.browser.support import axe_violations, block_outside, map_frame, names_shown, overlapping_names
 
 pytestmark = pytest.mark.browser
@@ -292,3 +304,132 @@ def test_explore_has_no_serious_accessibility_violation(sized, app_url, atlas, p
     if "place=" in path:
         passages(page).first.wait_for(timeout=WAIT)
     assert axe_violations(page) == []
+
+
+# The article's chronology ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def events(atlas):
+    from geo.events import load_events
+
+    return {e.slug: e for e in load_events(atlas)}
+
+
+def drawn_places(atlas, event) -> int:
+    return sum(1 for slug in event.places if atlas.by_slug[slug].geometry_ref)
+
+
+def test_clicking_an_event_shows_its_passage_marks_the_map_and_sets_the_url(page, app_url, atlas, events):
+    frame = open_page(page, app_url, atlas)
+    event = events["four-day-war"]
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+    page.evaluate("window.__samePage = true")
+    timeline_link(page, event.slug).click()
+    wait_for_query(page, "?event=four-day-war")
+    wait_for_event(page, event.title)
+    passage = page.locator("blockquote.atlas-event-passage").first
+    assert passage.locator("mark").inner_text() == event.quote.quote
+    assert passage.inner_text() == event.quote.passage.sentence
+    frame.wait_for_function("n => document.querySelectorAll('path[stroke=\"#111111\"]').length === n",
+                            arg=drawn_places(atlas, event), timeout=WAIT)  # fmt: skip
+    # The clicked event is marked, in the list and on the axis, and the keyboard stays on it.
+    assert page.locator(".tl-list li.is-selected a").get_attribute("data-event") == event.slug
+    assert page.locator("a.tl-bead.is-selected").get_attribute("data-event") == event.slug
+    focused = page.evaluate(
+        "() => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement)"
+        " a = a.shadowRoot.activeElement; return a && a.dataset ? a.dataset.event : null; }"
+    )
+    assert focused == event.slug
+    # The event opened in the same page: a rerun, not a reload.
+    assert page.evaluate("window.__samePage") is True
+    # A bead on the axis opens its event too.
+    page.locator("a.tl-bead[data-event='exodus']").click()
+    wait_for_query(page, "?event=exodus")
+    wait_for_event(page, events["exodus"].title)
+    assert page.outside_requests == [] and page.dialogs == []
+
+
+def test_arrow_keys_move_between_events(page, app_url, atlas, events):
+    order = list(events)
+    open_page(page, f"{app_url}/?event=four-day-war", atlas, selected=True)
+    wait_for_event(page, events["four-day-war"].title)
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+    i = order.index("four-day-war")
+    page.keyboard.press("ArrowRight")
+    wait_for_query(page, f"?event={order[i + 1]}")
+    wait_for_event(page, events[order[i + 1]].title)
+    # Quick presses each move one event, and the link follows the event shown.
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    wait_for_query(page, f"?event={order[i - 1]}")
+    wait_for_event(page, events[order[i - 1]].title)
+    # Keys typed into the search field stay there.
+    field = page.locator("section[data-testid='stSidebar'] input")
+    field.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(800)
+    assert query(page) == f"?event={order[i - 1]}"
+    assert page.outside_requests == []
+
+
+def test_an_event_link_opens_on_the_event(page, app_url, atlas, events):
+    event = events["ibadoglu-imprisoned"]
+    frame = open_page(page, f"{app_url}/?event={event.slug}", atlas)
+    wait_for_event(page, event.title)
+    assert page.locator("blockquote.atlas-event-passage mark").first.inner_text() == event.quote.quote
+    frame.wait_for_function("n => document.querySelectorAll('path[stroke=\"#111111\"]').length === n",
+                            arg=drawn_places(atlas, event), timeout=WAIT)  # fmt: skip
+    assert page.locator(".tl-list li.is-selected a").get_attribute("data-event") == event.slug
+    assert page.get_by_text("From outside the article").first.is_visible()
+    assert page.outside_requests == []
+
+
+def test_the_timeline_is_reachable_by_keyboard(page, app_url, atlas, events):
+    open_page(page, app_url, atlas)
+    first = timeline_link(page, "first-karabakh-war")
+    first.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    second = list(events)[1]
+    wait_for_query(page, f"?event={second}")
+    wait_for_event(page, events[second].title)
+
+
+def test_a_hostile_event_link_shows_the_notice_and_runs_nothing(page, app_url, atlas):
+    page.goto(f"{app_url}/?event={quote(HOSTILE, safe='')}", timeout=LOAD)
+    page.get_by_text("an event in a form this atlas does not use").first.wait_for(timeout=LOAD)
+    map_frame(page, timeout=LOAD)
+    timeline_link(page, "exodus").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    assert page.get_by_text("Pick a place").first.is_visible()
+    injected = page.evaluate(
+        "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length"
+    )
+    assert injected == 0
+    assert page.locator(".tl-list li.is-selected").count() == 0
+    assert page.outside_requests == []
+
+
+def test_on_a_phone_an_event_scrolls_to_its_passages(browser, app_url, atlas, events):
+    from tests.browser.support import block_outside
+
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    outside = block_outside(page)
+    try:
+        open_page(page, app_url, atlas)
+        page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+        assert page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]") == [375, 375]
+        timeline_link(page, "blockade-2022").tap()
+        wait_for_query(page, "?event=blockade-2022")
+        wait_for_event(page, events["blockade-2022"].title)
+        page.wait_for_function(
+            """() => { const h = document.querySelector('h2.atlas-event-title');
+                       const r = h && h.getBoundingClientRect(); return r && r.top >= -2 && r.top < 200; }""",
+            timeout=WAIT,
+        )
+        assert outside == []
+    finally:
+        context.close()

@@ -227,3 +227,24 @@ def test_the_tour_map_has_its_overview_and_names(page, app_url):
     frame.wait_for_function("() => map_div.atlasOverview && map_div.atlasOverview.box", timeout=15_000)
     assert frame.locator(".atlas-overview").is_visible()
     assert names_shown(frame, ("Armenia",))
+
+
+def test_the_chronology_tour_has_the_same_keys_and_qr_code(page, app_url):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    page.goto(f"{app_url}/Classroom_tour?tour=chronology&step=1")
+    page.wait_for_selector(".tour-event", timeout=30_000)
+    map_frame(page)
+    page.wait_for_function("window.__atlasTourKeys === true", timeout=15_000)
+    n = counter(page).split("/")[1].strip()
+    first = page.locator(".tour-event").inner_text()
+    press_and_wait(page, "ArrowRight", f"2 / {n}")
+    assert page.locator(".tour-event").inner_text() != first
+    page.wait_for_function("() => location.search === '?tour=chronology&step=2'", timeout=15_000)
+    page.get_by_text("Show QR code").click()
+    qr = page.locator(".tour-qr img")
+    qr.wait_for(timeout=15_000)
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())).convert("RGB"))
+    assert [r.text for r in results] == [f"{app_url}/Classroom_tour?tour=chronology&step=2"]
+    assert page.outside_requests == [] and page.dialogs == []
