@@ -286,7 +286,9 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     )
 
     def page(slug: str | None, links: Links, up: str) -> bytes:
-        return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/"), timeline.events).encode("utf-8")
+        return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/"), events=timeline.events).encode(
+            "utf-8"
+        )
 
     files[out_dir / "index.html"] = page(None, top, "")
     for place in atlas.places:

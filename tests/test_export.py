@@ -193,7 +193,7 @@ def test_hostile_article_text_is_escaped_on_the_article_page(data_copy, tmp_path
     path = data_copy / "article.md"
     text = path.read_text(encoding="utf-8")
     path.write_text(
-        text.replace("On 19 September, Azerbaijan", f"On 19 September, {HOSTILE} Azerbaijan", 1), encoding="utf-8"
+        text.replace("Meanwhile, Azerbaijan", f"Meanwhile, {HOSTILE} Azerbaijan", 1), encoding="utf-8"
     )
     atlas = load_atlas(data_copy)
     out = tmp_path / "site"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from geo.templating import STATIC_DIR
 
@@ -19,9 +20,15 @@ def test_scripts_run_in_the_page_hold_nothing_shaped_like_a_tag():
         assert not TAG_LIKE.search(path.read_text(encoding="utf-8")), path.name
 
 
-def test_every_style_sheet_uses_the_palette_names_it_defines():
+def test_every_colour_a_style_sheet_names_is_in_the_palette():
     palette = (STATIC_DIR / "atlas" / "palette.css").read_text(encoding="utf-8")
-    defined = set(re.findall(r"--([a-z][a-z0-9-]*)\s*:", palette))
+    colours = set(re.findall(r"--([a-z][a-z0-9-]*)\s*:\s*#", palette))
+    templates = Path(__file__).resolve().parents[1] / "geo" / "templates"
+    # Other custom properties (a bead's position, a mention's colour) are set where they are used.
+    local = set()
+    for path in [*(STATIC_DIR / "atlas").glob("*.css"), *templates.rglob("*.html")]:
+        local |= set(re.findall(r"--([a-z][a-z0-9-]*)\s*:", path.read_text(encoding="utf-8")))
     for path in (STATIC_DIR / "atlas").glob("*.css"):
-        used = set(re.findall(r"var\(--([a-z][a-z0-9-]*)\)", path.read_text(encoding="utf-8")))
-        assert used - defined <= {"mention-colour"}, path.name
+        used = set(re.findall(r"var\(--([a-z][a-z0-9-]*)", path.read_text(encoding="utf-8")))
+        assert used <= colours | (local - colours), path.name
+        assert {name for name in used if "colour" in name or name in colours} <= colours | {"mention-colour"}
