@@ -31,9 +31,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from geo.links import page_link
+
 log = logging.getLogger(__name__)
 
 # Read aloud or typed from a projector: no 0/O/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V look-alikes.
+ROOM_PARAM = "room"  # ?room=CODE: the class's link
+PRESENTER_PARAM = "presenter"  # ?room=CODE&presenter=TOKEN: the presenter's own link, never shown to the class
 CODE_ALPHABET = "ACDEFHJKMNPRTUWXY3479"
 CODE_LENGTH = 5
 CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
@@ -160,6 +164,16 @@ def gone_notice(code: str) -> str:
         f"No class is presenting in room {code}: the presentation has ended or the code is mistyped. "
         "The tour is open for browsing on your own."
     )
+
+
+def class_link(base_url: str, code: str) -> str:
+    """The link the class opens: the room's code and nothing else."""
+    return page_link(base_url, {ROOM_PARAM: code})
+
+
+def presenter_link(base_url: str, code: str, token: str) -> str:
+    """The link that makes a screen the room's presenter again (another device, a closed browser)."""
+    return page_link(base_url, {ROOM_PARAM: code, PRESENTER_PARAM: token})
 
 
 def plausible_token(value: object) -> bool:

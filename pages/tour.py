@@ -3,7 +3,8 @@
 The storyline lives in data/tour.yaml. The step is kept in the link (`?step=3`), so
 every step can be shared or opened from a QR code. Keyboard and presenter clickers:
 Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
-first and last (static/atlas/tour-keys.js).
+first and last (static/atlas/tour-keys.js). "Present to a class" opens a room that the
+class's phones follow (`?room=CODE`, pages/present.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from geo.maps import place_bounds, view_for
 from geo.qr import qr_data_uri
 from geo.templating import render
 from geo.tour import read_step_param, step_link
-from pages import atlas_map, loaders
+from pages import atlas_map, loaders, present
 from pages.registry import TOUR_PATH
 from pages.style import use_css, use_script
 
@@ -46,6 +47,7 @@ def page_url() -> str:
 
 def go(index: int) -> None:
     st.query_params["step"] = str(index + 1)
+    present.moved(index)
 
 
 def controls(index: int, n_steps: int) -> None:
@@ -86,11 +88,14 @@ def main() -> None:
     st.set_page_config(
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
-    use_css("tour.css")
+    use_css("tour.css", "present.css")
     data = loaders.open_atlas("The tour")
     story = loaders.open_tour()
     steps = loaders.steps()
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
+    room = present.enter(len(steps))
+    if room.step is not None:  # the class follows its presenter's step
+        index, notice = room.step, None
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
@@ -104,6 +109,7 @@ def main() -> None:
             html("tour_header.html", title=story.title, explore_url=page_url().removesuffix(TOUR_PATH))
         if notice:
             st.warning(notice)
+        present.status(room)
         html("tour_counter.html", step=step)
         controls(index, len(steps))
         html("tour_step.html", step=step, notes=st.session_state.get("tour-notes", False))
@@ -111,8 +117,10 @@ def main() -> None:
             st.toggle("Show teacher notes", key="tour-notes")
             st.toggle("High contrast", key="tour-contrast")
             st.toggle("Show QR code", key="tour-qr")
-        link = step_link(page_url(), step.number)
-        html("tour_link.html", step=step, link=link, qr=qr_data_uri(link) if st.session_state.get("tour-qr") else None)
+        if not present.panel(room, page_url(), index):
+            link = step_link(page_url(), step.number)
+            qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
+            html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
         center, zoom = view_for(place_bounds(data, data.by_slug[step.place.slug]), *VIEW_SIZE)
@@ -137,6 +145,7 @@ def main() -> None:
         )
     html("credits.html", view=loaders.view(), osm=True)
     use_script("tour-keys.js")
+    present.watch(room)
 
 
 main()
