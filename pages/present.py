@@ -64,6 +64,7 @@ ROOMS_PER_SESSION = RateLimit(count=3, window=600.0)
 CODE = "room-code"  # the room this session is in
 TOKEN = "room-token"  # the presenter token, in the presenter's session only
 VERSION = "room-version"  # the room's version this session last showed
+STEP = "room-step"  # the room's step this session last showed
 MADE = "room-made"  # when this session made its rooms (the rate limit)
 NOTICE = "room-notice"  # a message for the next run, from a callback
 KEEP = "room-keep"  # (code, token) of the presenter cookie to set, or (code, "") to forget, on the next run
@@ -88,20 +89,22 @@ class Presence:
         return self.room.step if self.room is not None and self.following else None
 
 
-@st.cache_resource(show_spinner=False)
+@lru_cache(maxsize=8)
 def _store(settings: StoreSettings) -> RoomStore:
+    # functools rather than st.cache_resource: every poll of every follower asks for the store,
+    # and Streamlit's cache would hash the settings each time.
     store = open_store(settings)
     log.info("rooms: %s", settings.describe())
     return store
 
 
 def store() -> RoomStore:
-    """The process's store for the current settings (ATLAS_REDIS_URL, ATLAS_ROOMS_DIR)."""
+    """The process's store for the current settings (ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES)."""
     return _store(settings_from_env(os.environ))
 
 
 def _leave() -> None:
-    for key in (CODE, TOKEN, VERSION):
+    for key in (CODE, TOKEN, VERSION, STEP):
         st.session_state.pop(key, None)
 
 
@@ -150,13 +153,8 @@ def enter(n_steps: int) -> Presence:
                 room = _claim(code, cookie) or room
     except StoreUnavailable:
         log.warning("room %s: the store is out of reach", code)
-        return Presence(
-            code,
-            None,
-            TOKEN in state,
-            True,
-            "The class's room cannot be reached just now; this page keeps trying.",
-        )
+        away = "The class's room cannot be reached just now; this page keeps trying."
+        return Presence(code, None, TOKEN in state, True, notice or away)
     if room is None:
         _leave()
         _drop_params()
@@ -164,7 +162,7 @@ def enter(n_steps: int) -> Presence:
     presenter = TOKEN in state
     state.setdefault(FOLLOW, True)
     following = presenter or bool(state[FOLLOW])
-    state[VERSION] = room.version
+    state[VERSION], state[STEP] = room.version, room.step
     if room.step >= n_steps:  # a storyline changed under a running room: show its last step
         room = Room(room.code, n_steps - 1, room.version)
     return Presence(code, room, presenter, following, notice)
@@ -191,6 +189,8 @@ def moved(index: int) -> None:
         state[NOTICE] = gone_notice(code)
     except StoreUnavailable:
         state[NOTICE] = "The class's room cannot be reached just now, so the class did not move. Try again."
+        if STEP in state:  # keep showing the class's step, not one the class never saw
+            st.query_params["step"] = str(state[STEP] + 1)
 
 
 def _start(index: int) -> None:

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.rooms import Room, RoomStore, open_store, settings_from_env
+from tests.redis_server import running_redis
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tour.py")
 HOSTILE = "<script>alert(1)</script>"
@@ -243,3 +244,21 @@ def test_no_room_code_in_the_step_link_or_the_handout():
     assert "room=" not in link
     handout = student.get("download_button")[0]
     assert code not in str(handout.proto)
+
+
+def test_the_presenter_keeps_the_class_step_while_the_store_is_away(monkeypatch, tmp_path):
+    """On Redis, stopped and started again: the room is still there and the class moves again."""
+    with running_redis(tmp_path / "redis") as server:
+        monkeypatch.setenv("ATLAS_REDIS_URL", server.url)
+        teacher, code, token = present("3")
+        student = run_page(room=code)
+        server.stop()
+        teacher.button(key="tour-next").click().run()
+        assert "did not move" in notices(teacher)
+        assert shown_step(teacher) == 3 and query(teacher, "step") == "3"
+        student.run()
+        assert "cannot be reached just now" in notices(student) and shown_step(student) == 3
+        server.start()
+        teacher.button(key="tour-next").click().run()
+        student.run()
+        assert shown_step(teacher) == 4 == shown_step(student)
