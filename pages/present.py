@@ -35,6 +35,7 @@ from geo.rooms import (
     StoreUnavailable,
     class_link,
     gone_notice,
+    normalize_code,
     open_store,
     presenter_link,
     read_room_param,
@@ -70,7 +71,7 @@ NOTICE = "room-notice"  # a message for the next run, from a callback
 KEEP = "room-keep"  # (code, token) of the presenter cookie to set, or (code, "") to forget, on the next run
 FOLLOW = "room-follow"  # the follower's switch
 REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
-WIDGETS = ("room-follow", "room-reveal")
+JOIN = "room-join"  # the field a student types a room code into
 
 
 @dataclass(frozen=True)
@@ -231,6 +232,18 @@ def _stop() -> None:
     _drop_params()
 
 
+def _join() -> None:
+    """A room code typed by a student (as the teacher read it out): follow that room."""
+    typed = st.session_state.get(JOIN, "")
+    st.session_state[JOIN] = ""
+    code = normalize_code(typed) if isinstance(typed, str) else None
+    if code is None:
+        st.session_state[NOTICE] = "That is not a room code: room codes are 5 letters and digits, as the teacher shows."
+        return
+    st.session_state[FOLLOW] = True
+    st.query_params[ROOM_PARAM] = code
+
+
 @cache
 def _keep_script() -> str:
     return f"<script>{static_text('atlas/present-keep.js')}</script>"
@@ -282,14 +295,23 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
     takes the place of the step's own link."""
     if not presence.presenter or presence.code is None:
         if presence.code is None:
-            st.button(
-                "Present to a class",
-                key="room-start",
-                on_click=_start,
-                args=(index,),
-                icon=":material/cast_for_education:",
-                help="A room code and one QR code: every phone that opens it follows your steps.",
-            )
+            with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
+                st.button(
+                    "Present to a class",
+                    key="room-start",
+                    on_click=_start,
+                    args=(index,),
+                    icon=":material/cast_for_education:",
+                    help="A room code and one QR code: every phone that opens it follows your steps.",
+                )
+                st.text_input(
+                    "Join a class: room code",
+                    key=JOIN,
+                    max_chars=16,
+                    placeholder="e.g. TJ7DF",
+                    on_change=_join,
+                    width=200,
+                )
         return False
     link = class_link(page_url, presence.code)
     qr = _qr(link) if st.session_state.get("tour-qr") else None

@@ -262,3 +262,15 @@ def test_the_presenter_keeps_the_class_step_while_the_store_is_away(monkeypatch,
         teacher.button(key="tour-next").click().run()
         student.run()
         assert shown_step(teacher) == 4 == shown_step(student)
+
+
+def test_a_student_joins_by_typing_the_code_the_teacher_reads_out(store):
+    teacher, code, _ = present("6")
+    student = run_page()
+    student.text_input(key="room-join").input(f" {code.lower()[:2]} {code.lower()[2:]} ").run()
+    assert query(student, "room") == code and shown_step(student) == 6
+    assert student.toggle(key="room-follow").value
+    other = run_page()
+    other.text_input(key="room-join").input("<img src=x>").run()
+    assert query(other, "room") is None and "not a room code" in notices(other)
+    assert "<img src=x>" not in page_text(other)

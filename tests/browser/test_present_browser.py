@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import time
 
@@ -69,6 +70,11 @@ def test_the_student_follows_the_teachers_next_and_cannot_move_the_class(two_con
     teacher, student = two_contexts
     code = start_presenting(teacher, app_url)
     assert f"room={code}" in teacher.url and "presenter" not in teacher.url
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    qr = Image.open(io.BytesIO(teacher.locator(".room-qr").screenshot())).convert("RGB")
+    assert [r.text for r in zxingcpp.read_barcodes(qr)] == [f"{app_url}/Classroom_tour?room={code}"]
     open_tour(student, f"{app_url}/Classroom_tour?room={code}")
     assert step_of(student) == 2
     assert student.get_by_text("Following the class").is_visible()
@@ -140,3 +146,16 @@ def test_a_hostile_room_link_shows_a_notice_and_follows_nothing(two_contexts, ap
     assert "room code cannot be read" in notice.inner_text()
     assert "room=" not in student.url and step_of(student) == 2
     assert student.locator(".room-status").count() == 0
+
+
+def test_a_student_types_the_code_the_teacher_reads_out(two_contexts, app_url):
+    teacher, student = two_contexts
+    code = start_presenting(teacher, app_url)
+    open_tour(student, f"{app_url}/Classroom_tour")
+    field = student.get_by_label("Join a class: room code")
+    field.fill(code.lower())
+    field.press("Enter")
+    student.wait_for_url(f"**room={code}**", timeout=15_000)
+    wait_for_step(student, 2)
+    teacher.get_by_role("button", name="Next").click()
+    wait_for_step(student, 3, timeout=FOLLOW_WITHIN_MS)
