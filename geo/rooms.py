@@ -533,6 +533,71 @@ class RedisRoomStore(RoomStore):
         self._redis.close()
 
 
+class RoomWatch:
+    """Pages of one process waiting for their room to move, served by one thread that asks the
+    store every `every` seconds about the rooms someone waits on: a class of 50 in one process
+    costs one read per room and tick instead of one per student, and a move wakes them all at once.
+
+    The thread starts with the first wait and sleeps while nobody waits.
+    """
+
+    def __init__(self, store: RoomStore, every: float = 0.1) -> None:
+        self.store = store
+        self.every = every
+        self._changed = threading.Condition()
+        self._waiting: dict[str, int] = {}  # code -> pages waiting on it
+        self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
+        self._thread: threading.Thread | None = None
+
+    def wait(self, code: str, version: int | None, timeout: float) -> Room | None:
+        """The room once its version differs from `version` (None if it is gone), or at the
+        timeout the room as last seen; raises StoreUnavailable when the store has not answered."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            self._waiting[code] = self._waiting.get(code, 0) + 1
+            self._start()
+            self._changed.notify_all()  # the thread may be asleep for want of anyone waiting
+            try:
+                while True:
+                    if code in self._seen:
+                        room = self._seen[code]
+                        if room is None or room.version != version:
+                            return room
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        if code not in self._seen:
+                            raise StoreUnavailable("the store has not answered")
+                        return self._seen[code]
+                    self._changed.wait(remaining)
+            finally:
+                self._waiting[code] -= 1
+                if not self._waiting[code]:
+                    del self._waiting[code]
+                    self._seen.pop(code, None)
+
+    def _start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="room-watch", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._waiting:
+                    self._changed.wait()
+                codes = list(self._waiting)
+            for code in codes:
+                try:
+                    room = self.store.get(code)
+                except StoreUnavailable:
+                    continue  # nothing new to tell; the waits time out and try again
+                with self._changed:
+                    if code in self._waiting and (code not in self._seen or self._seen[code] != room):
+                        self._seen[code] = room
+                        self._changed.notify_all()
+            time.sleep(self.every)
+
+
 def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) -> RoomStore:
     """The store the settings name: Redis when a URL is given, else SQLite in the rooms folder."""
     if settings.redis_url:

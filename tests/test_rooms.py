@@ -381,3 +381,81 @@ def test_an_unusable_rooms_folder_is_store_unavailable(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(StoreUnavailable):
         open_store(StoreSettings(rooms_dir=blocker / "rooms"))
+
+
+# Waiting for a move: one thread per process asks the store for everyone ------------------------------
+
+
+class CountingStore:
+    """A store that counts the reads the watch makes."""
+
+    def __init__(self, store) -> None:
+        self.store, self.reads = store, 0
+
+    def get(self, code: str):
+        self.reads += 1
+        return self.store.get(code)
+
+
+def test_a_wait_returns_at_once_when_the_room_has_already_moved(store):
+    room, token = store.create()
+    store.move(room.code, token, 3)
+    started = time.monotonic()
+    assert rooms.RoomWatch(store, every=0.05).wait(room.code, 1, timeout=5) == Room(room.code, 3, 2)
+    assert time.monotonic() - started < 1
+
+
+def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
+    room, token = store.create()
+    counting = CountingStore(store)
+    watch = rooms.RoomWatch(counting, every=0.05)
+    woke: list[tuple[Room | None, float]] = []
+
+    def wait() -> None:
+        woke.append((watch.wait(room.code, 1, timeout=10), time.monotonic()))
+
+    threads = [threading.Thread(target=wait) for _ in range(25)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    moved_at = time.monotonic()
+    store.move(room.code, token, 1)
+    for thread in threads:
+        thread.join()
+    assert [found for found, _ in woke] == [Room(room.code, 1, 2)] * 25
+    assert max(at for _, at in woke) - moved_at < 0.5
+    assert counting.reads < 40  # one read per tick for all 25, not one each
+
+
+def test_a_wait_times_out_with_the_room_unchanged_and_sees_a_closed_room(store):
+    room, token = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    assert watch.wait(room.code, 1, timeout=0.3) == room
+    closer = threading.Timer(0.2, store.close, args=(room.code, token))
+    closer.start()
+    assert watch.wait(room.code, 1, timeout=5) is None
+    closer.join()
+
+
+def test_a_wait_on_a_store_out_of_reach_is_store_unavailable(tmp_path, clock):
+    with running_redis(tmp_path / "redis") as server:
+        store = open_store(StoreSettings(redis_url=server.url, idle_seconds=IDLE), clock)
+        room, _ = store.create()
+        server.stop()
+        with pytest.raises(StoreUnavailable):
+            rooms.RoomWatch(store, every=0.05).wait(room.code, 1, timeout=0.5)
+        store.shutdown()
+
+
+def test_the_watch_thread_wakes_again_for_a_later_wait(store):
+    """After everyone stopped waiting the thread sleeps; the next wait must wake it."""
+    room, token = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    assert watch.wait(room.code, 1, timeout=0.2) == room
+    time.sleep(0.2)  # nobody waits: the thread sleeps
+    mover = threading.Timer(0.2, store.move, args=(room.code, token, 2))
+    mover.start()
+    started = time.monotonic()
+    assert watch.wait(room.code, 1, timeout=5) == Room(room.code, 2, 2)
+    assert time.monotonic() - started < 1
+    mover.join()
