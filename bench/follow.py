@@ -578,13 +578,14 @@ def fmt_detail(value: object) -> str:
 
 def report(plan: FollowPlan, result: FollowResult) -> str:
     v = verdicts(result)
-    poll = f"{plan.poll:g} s" if plan.poll else "the app's default"
+    mode = "poll" if os.environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
+    poll = f"{mode}, every {plan.poll:g} s" if plan.poll else f"{mode}, at the app's interval"
     lines = [
         "",
         "Karabakh Atlas, classroom benchmark: follow the presenter",
         f"1 presenter and {plan.followers} followers joining over {plan.arrival:g} s through {result.url}; "
         f"rooms in {result.store}; {plan.quiet:g} s quiet, then Next every {plan.next_every:g} s for "
-        f"{plan.duration:g} s; polling every {poll}"
+        f"{plan.duration:g} s; following: {poll}"
         + (f"; fault: {plan.fault} at {plan.fault_at:g} s" if plan.fault else ""),
     ]
     rows = [
