@@ -599,11 +599,11 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
         ("Dropped followers", str(result.dropped) + mark(v["dropped"]), "0"),
         ("Runs showing an exception or error", str(result.exceptions) + mark(v["exceptions"]), "0"),
         (
-            "Quiet: polls / s, CPU per poll, CPU of all workers",
+            "Quiet: fragment requests / s, CPU per request, CPU of all workers",
             f"{result.quiet_polls_per_s or 0:.0f}, {fmt_s((result.quiet_cpu_ms_per_poll or 0) / 1000)}, "
             f"{(result.quiet_cpu_core_share or 0) * 100:.0f}% of a core"
             if result.quiet_cpu_core_share is not None
-            else f"{result.quiet_polls_per_s or 0:.0f} polls/s (no worker pids)",
+            else f"{result.quiet_polls_per_s or 0:.0f} requests/s (no worker pids)",
             "",
         ),
         (

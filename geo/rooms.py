@@ -549,9 +549,12 @@ class RoomWatch:
         self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
         self._thread: threading.Thread | None = None
 
-    def wait(self, code: str, version: int | None, timeout: float) -> Room | None:
-        """The room once its version differs from `version` (None if it is gone), or at the
-        timeout the room as last seen; raises StoreUnavailable when the store has not answered."""
+    def moved(self, code: str, version: int | None, timeout: float) -> bool:
+        """Wait until the room is newer than `version` (None: any room is news) or gone, and say
+        so; False at the timeout. Raises StoreUnavailable when the store has not answered.
+
+        Only a newer version counts: the thread's last reading may be older than the page's own.
+        """
         deadline = time.monotonic() + timeout
         with self._changed:
             self._waiting[code] = self._waiting.get(code, 0) + 1
@@ -561,13 +564,13 @@ class RoomWatch:
                 while True:
                     if code in self._seen:
                         room = self._seen[code]
-                        if room is None or room.version != version:
-                            return room
+                        if room is None or version is None or room.version > version:
+                            return True
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         if code not in self._seen:
                             raise StoreUnavailable("the store has not answered")
-                        return self._seen[code]
+                        return False
                     self._changed.wait(remaining)
             finally:
                 self._waiting[code] -= 1

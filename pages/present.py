@@ -356,11 +356,14 @@ def _watch(code: str, version: int | None) -> None:
         state[ARMED] = True  # the inline call in the page's own run, which has just read the room
         return
     try:
-        rooms = store()
-        room = _room_watch(rooms).wait(code, version, WAIT_SECONDS) if FOLLOW_MODE == "wait" else rooms.get(code)
+        if FOLLOW_MODE == "wait":
+            moved = _room_watch(store()).moved(code, version, WAIT_SECONDS)
+        else:
+            room = store().get(code)
+            moved = room is None or room.version != version
     except StoreUnavailable:
         return  # keep showing this step; the next run tries again
-    if room is None or room.version != version:
+    if moved:
         st.rerun()
 
 

@@ -401,7 +401,7 @@ def test_a_wait_returns_at_once_when_the_room_has_already_moved(store):
     room, token = store.create()
     store.move(room.code, token, 3)
     started = time.monotonic()
-    assert rooms.RoomWatch(store, every=0.05).wait(room.code, 1, timeout=5) == Room(room.code, 3, 2)
+    assert rooms.RoomWatch(store, every=0.05).moved(room.code, 1, timeout=5)
     assert time.monotonic() - started < 1
 
 
@@ -409,10 +409,10 @@ def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
     room, token = store.create()
     counting = CountingStore(store)
     watch = rooms.RoomWatch(counting, every=0.05)
-    woke: list[tuple[Room | None, float]] = []
+    woke: list[tuple[bool, float]] = []
 
     def wait() -> None:
-        woke.append((watch.wait(room.code, 1, timeout=10), time.monotonic()))
+        woke.append((watch.moved(room.code, 1, timeout=10), time.monotonic()))
 
     threads = [threading.Thread(target=wait) for _ in range(25)]
     for thread in threads:
@@ -422,7 +422,7 @@ def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
     store.move(room.code, token, 1)
     for thread in threads:
         thread.join()
-    assert [found for found, _ in woke] == [Room(room.code, 1, 2)] * 25
+    assert [moved for moved, _ in woke] == [True] * 25
     assert max(at for _, at in woke) - moved_at < 0.5
     assert counting.reads < 40  # one read per tick for all 25, not one each
 
@@ -430,10 +430,11 @@ def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
 def test_a_wait_times_out_with_the_room_unchanged_and_sees_a_closed_room(store):
     room, token = store.create()
     watch = rooms.RoomWatch(store, every=0.05)
-    assert watch.wait(room.code, 1, timeout=0.3) == room
+    assert watch.moved(room.code, 1, timeout=0.3) is False
+    assert watch.moved(room.code, None, timeout=5)  # a page that saw no room: any room is news
     closer = threading.Timer(0.2, store.close, args=(room.code, token))
     closer.start()
-    assert watch.wait(room.code, 1, timeout=5) is None
+    assert watch.moved(room.code, 1, timeout=5)
     closer.join()
 
 
@@ -443,7 +444,7 @@ def test_a_wait_on_a_store_out_of_reach_is_store_unavailable(tmp_path, clock):
         room, _ = store.create()
         server.stop()
         with pytest.raises(StoreUnavailable):
-            rooms.RoomWatch(store, every=0.05).wait(room.code, 1, timeout=0.5)
+            rooms.RoomWatch(store, every=0.05).moved(room.code, 1, timeout=0.5)
         store.shutdown()
 
 
@@ -451,11 +452,20 @@ def test_the_watch_thread_wakes_again_for_a_later_wait(store):
     """After everyone stopped waiting the thread sleeps; the next wait must wake it."""
     room, token = store.create()
     watch = rooms.RoomWatch(store, every=0.05)
-    assert watch.wait(room.code, 1, timeout=0.2) == room
+    assert not watch.moved(room.code, 1, timeout=0.2)
     time.sleep(0.2)  # nobody waits: the thread sleeps
     mover = threading.Timer(0.2, store.move, args=(room.code, token, 2))
     mover.start()
     started = time.monotonic()
-    assert watch.wait(room.code, 1, timeout=5) == Room(room.code, 2, 2)
+    assert watch.moved(room.code, 1, timeout=5)
     assert time.monotonic() - started < 1
     mover.join()
+
+
+def test_an_older_reading_than_the_pages_own_is_no_move(store):
+    """The page read version 2 itself; the thread still holds version 1: that is not news."""
+    room, token = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    assert not watch.moved(room.code, 1, timeout=0.2)
+    store.move(room.code, token, 1)
+    assert not watch.moved(room.code, 2, timeout=0.3)
