@@ -8,9 +8,11 @@ Run from the repository root:
     python bench/bench_classroom.py --churn 5       # 50 sessions join and leave 5 times: memory per round
     python bench/bench_classroom.py --url http://host:8080 --server-pid 1234
     python bench/bench_classroom.py --url http://host:8080 --workers-file workers.json --kill-worker-at 30
+    python bench/bench_classroom.py --scenario follow   # a presenter and 50 followers through deploy/serve.py
 
 Without --url it starts `streamlit run app.py` and the one-marker baseline (bench/baseline_app.py)
 side by side on free ports, loads one and then the other, and stops both at the end.
+The follow scenario (one presenter, a class following the room) lives in bench/follow.py.
 bench/README.md explains every option and figure.
 """
 
@@ -19,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import random
 import shutil
@@ -36,12 +37,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import follow  # noqa: E402
+from bench.follow import FAULTS  # noqa: E402
 from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession  # noqa: E402
 from bench.support import (  # noqa: E402
     Server,
     alive,
     baseline_folder,
     cpu_seconds,
+    fmt_s,
+    fmt_spread,
+    percentile,
     rss_mb,
     start_server,
     stop,
@@ -614,29 +620,6 @@ def run(plan: Plan) -> list[TargetResult]:
 # Report ---------------------------------------------------------------------------------------
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile, interpolated between samples (as numpy's default)."""
-    xs = sorted(values)
-    if not xs:
-        return None
-    k = (len(xs) - 1) * q / 100
-    low = math.floor(k)
-    high = min(low + 1, len(xs) - 1)
-    return xs[low] + (xs[high] - xs[low]) * (k - low)
-
-
-def fmt_s(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
-
-
-def fmt_spread(values: list[float]) -> str:
-    if not values:
-        return "-"
-    return " / ".join(fmt_s(v) for v in (statistics.median(values), percentile(values, 95), max(values)))
-
-
 def fmt_kb(payload: list[int], wire: list[int]) -> str:
     if not payload:
         return "-"
@@ -846,7 +829,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--arrival", type=float, help="seconds over which sessions join (default 10; 5 with --quick)")
     parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"), help="seconds between changes (3 8)")
     parser.add_argument("--duration", type=float, help="seconds of changes after the arrival window (60; 20 quick)")
-    parser.add_argument("--page", choices=tuple(PAGE_PATHS), default="explore", help="page to load (explore)")
+    parser.add_argument(
+        "--page", choices=(*PAGE_PATHS, "follow"), default="explore", help="page to load (follow: the scenario)"
+    )
+    parser.add_argument(
+        "--scenario", choices=("load", "follow"), default="load", help="follow: a presenter and followers in a room"
+    )
+    follow = parser.add_argument_group("follow scenario (bench/follow.py)")
+    follow.add_argument("--next-every", type=float, default=4.0, help="seconds between the presenter's Nexts (4)")
+    follow.add_argument("--quiet", type=float, default=10.0, help="seconds in the room before the first Next (10)")
+    follow.add_argument("--workers", type=int, default=2, help="workers of the deployment it starts (2)")
+    follow.add_argument("--store", choices=("sqlite", "redis"), default="sqlite", help="where rooms live (sqlite)")
+    follow.add_argument("--poll", type=float, help="the followers' polling interval, s (the app's default)")
+    follow.add_argument("--fault", choices=FAULTS, help="a fault during the presses (see bench/README.md)")
+    follow.add_argument("--fault-at", type=float, default=20.0, help="seconds after the first Next (20)")
+    follow.add_argument("--offline", type=float, default=30.0, help="presenter-offline: seconds away (30)")
+    follow.add_argument("--store-down", type=float, default=5.0, help="restart-store, Redis: seconds down (5)")
     parser.add_argument("--url", help="load this running deployment instead of starting app.py and the baseline")
     parser.add_argument("--server-pid", type=int, help="with --url: server pid to read memory and CPU from")
     parser.add_argument("--quick", action="store_true", help="10 sessions, 20 s of changes: a rough check")
@@ -922,6 +920,12 @@ def interrupt(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupt)
     args = parse_args(argv)
+    if args.scenario == "follow" or args.page == "follow":
+        try:
+            return follow.run(args)
+        except KeyboardInterrupt:
+            print("bench_classroom: interrupted; the servers it started are stopped", file=sys.stderr)
+            return 130
     try:
         plan = make_plan(args)
         results = run(plan)

@@ -1,11 +1,16 @@
 """A Streamlit client without a browser: one session over Streamlit's own WebSocket protocol.
 
 It does what the Streamlit front end does for the parts that load the server: it fetches
-the health check (which sets the XSRF cookie), opens `/_stcore/stream` with the
-subprotocols the front end sends (`streamlit`, the XSRF token, the last session id), asks
-for runs with `BackMsg.rerun_script` carrying the URL's query string and page, keeps the
-front end's cache of large messages (so the server sends references to what it already
-sent, as it would to a browser) and reads `ForwardMsg`s until `script_finished`.
+the health check (which sets the XSRF cookie, and behind the proxy its sticky-session
+cookie), opens `/_stcore/stream` with the subprotocols the front end sends (`streamlit`, the
+XSRF token, the last session id) and the cookies a browser would send, asks for runs with
+`BackMsg.rerun_script` carrying the URL's query string and page, keeps the front end's cache
+of large messages (so the server sends references to what it already sent, as it would to
+a browser) and reads `ForwardMsg`s until `script_finished`. It can press a button (a widget
+trigger, as a click sends) and stay on a page as an open tab does (`listen`): every fragment
+with `run_every` is rerun at its interval, as the front end's timer does, and every message
+the server pushes, such as the full run a fragment starts with `st.rerun()`, is handed to
+the caller.
 
 It does not run the page's JavaScript: components (the map) are not drawn and send no
 values back, and the front end's assets are not downloaded.
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from http.client import HTTPException
@@ -25,6 +31,7 @@ from urllib.parse import urlsplit, urlunsplit
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
@@ -33,6 +40,9 @@ NO_TOKEN = "PLACEHOLDER_AUTH_TOKEN"  # what the front end sends when it has no X
 MAX_MESSAGE = 256 * 1024 * 1024  # Streamlit allows 200 MB messages; never refuse one
 # Failures that mean "this session's connection is gone or could not be made".
 CONNECTION_ERRORS = (OSError, HTTPException, WebSocketException, TimeoutError, EOFError)
+# A full run is over with one of these; a fragment's run ends with FINISHED_FRAGMENT_RUN_SUCCESSFULLY.
+FULL_RUN_OVER = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
+WIDGETS = ("button", "checkbox", "download_button")  # widget elements whose id a click needs (a toggle is a checkbox)
 
 
 class SessionClosed(Exception):
@@ -106,15 +116,28 @@ def origin_of(base_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def fetch_xsrf_cookie(base_url: str, timeout: float) -> str | None:
-    """GET the health check as the front end does first; Streamlit sets its XSRF cookie there (when enabled)."""
-    with urllib.request.urlopen(f"{base_url.rstrip('/')}/_stcore/health", timeout=timeout) as response:
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            if XSRF_COOKIE in cookie:
-                return cookie[XSRF_COOKIE].value
-    return None
+def cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items())} if cookies else {}
+
+
+def set_cookies(headers: list[str], cookies: dict[str, str]) -> None:
+    """Keep what Set-Cookie headers set, as a browser's cookie jar does (an empty value forgets)."""
+    for header in headers:
+        jar = SimpleCookie()
+        jar.load(header)
+        for name, morsel in jar.items():
+            if morsel.value:
+                cookies[name] = morsel.value
+            else:
+                cookies.pop(name, None)
+
+
+def fetch_health(base_url: str, cookies: dict[str, str], timeout: float) -> None:
+    """GET the health check as the front end does first, with the session's cookies; keep what it sets
+    (Streamlit's XSRF cookie, when enabled; the proxy's sticky-session cookie)."""
+    request = urllib.request.Request(f"{base_url.rstrip('/')}/_stcore/health", headers=cookie_header(cookies))
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        set_cookies(response.headers.get_all("Set-Cookie") or [], cookies)
 
 
 def problems_in(msg: ForwardMsg) -> list[str]:
@@ -148,6 +171,13 @@ class StreamlitSession:
         self.page_hash = ""  # the page the server says is showing; "" until the first run names it
         self.cache = MessageCache()
         self.closed_at: float | None = None  # monotonic time the connection ended, if it did
+        self.cookies: dict[str, str] = {}  # the browser's cookies for this site (XSRF, the proxy's, the app's)
+        self.query = ""  # the address bar's query string: the last asked for, or what the page set
+        self.widget_ids: dict[str, str] = {}  # a widget's key -> the id a click or a value is sent with
+        self.fragments: dict[str, float] = {}  # fragment id -> its run_every interval, from auto_rerun
+        self._due: dict[str, float] = {}  # fragment id -> when its timer next fires (kept between listens)
+        self.fragment_runs = 0  # fragment reruns this client asked for (listen)
+        self.upstream = ""  # the worker that answered the WebSocket, when a proxy says (X-Upstream)
         self._ws: CountingConnection | None = None
         self._inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
         self._reader: asyncio.Task | None = None
@@ -161,16 +191,16 @@ class StreamlitSession:
         """Connect as the front end does (health check, XSRF cookie, subprotocols); raise SessionClosed if it cannot."""
         await self.close()  # a reconnection replaces the old socket, as the front end's does
         try:
-            token = await asyncio.wait_for(
-                asyncio.to_thread(fetch_xsrf_cookie, self.base_url, self.timeout), self.timeout
+            await asyncio.wait_for(
+                asyncio.to_thread(fetch_health, self.base_url, self.cookies, self.timeout), self.timeout
             )
-            headers = {"Cookie": f"{XSRF_COOKIE}={token}"} if token else {}
+            token = self.cookies.get(XSRF_COOKIE)
             protocols = ["streamlit", token or NO_TOKEN] + ([self.session_id] if self.session_id else [])
             self._ws = await connect(
                 stream_url(self.base_url),
                 subprotocols=protocols,
                 origin=origin_of(self.base_url),
-                additional_headers=headers,
+                additional_headers=cookie_header(self.cookies),
                 create_connection=CountingConnection,
                 open_timeout=self.timeout,
                 close_timeout=5,
@@ -181,6 +211,10 @@ class StreamlitSession:
             )
         except CONNECTION_ERRORS as exc:
             raise SessionClosed(f"cannot connect: {describe(exc)}") from exc
+        if self._ws.response is not None:
+            set_cookies(self._ws.response.headers.get_all("Set-Cookie"), self.cookies)
+            self.upstream = self._ws.response.headers.get("X-Upstream", "")
+        self.fragments, self._due = {}, {}  # a new connection's runs announce their fragments again
         self._inbox = asyncio.Queue()
         self._closed = asyncio.Event()
         self.closed_at = None
@@ -205,33 +239,53 @@ class StreamlitSession:
             return False
         return True
 
-    def _client_state(self, query: str) -> BackMsg:
+    def _client_state(self, query: str, fragment_id: str = "", trigger: str = "") -> BackMsg:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query
+        state.fragment_id = fragment_id
+        state.is_auto_rerun = bool(fragment_id)
         # The front end names the page by its URL path until the server has told it the page's hash.
         state.page_script_hash = self.page_hash
         state.page_name = "" if self.page_hash else self.page
         state.cached_message_hashes.extend(self.cache.hashes())
         state.widget_states.SetInParent()
+        if trigger:
+            state.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
         info = state.context_info
         info.url = f"{self.base_url}/{self.page}" + (f"?{query}" if query else "")
         info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-GB"
         info.is_embedded, info.color_scheme = False, "light"
         return msg
 
-    async def rerun(self, query: str) -> Run:
+    async def rerun(self, query: str, on_message: Callable[[ForwardMsg, float], None] | None = None) -> Run:
         """Ask for a run with this query string (without "?") and wait for it to finish."""
+        self.query = query
+        return await self._run(self._client_state(query), on_message)
+
+    async def click(self, key: str, on_message: Callable[[ForwardMsg, float], None] | None = None) -> Run:
+        """Press the button with this key (as shown by the last runs) and wait for the run it starts."""
+        if key not in self.widget_ids:
+            raise KeyError(f"no widget with key {key!r} on the page")
+        return await self._run(self._client_state(self.query, trigger=self.widget_ids[key]), on_message)
+
+    async def _send(self, msg: BackMsg) -> None:
+        if not self.is_open:
+            raise SessionClosed("not connected")
+        assert self._ws is not None
+        try:
+            await asyncio.wait_for(self._ws.send(msg.SerializeToString()), self.timeout)
+        except CONNECTION_ERRORS as exc:
+            raise SessionClosed(f"send failed: {describe(exc)}") from exc
+
+    async def _run(self, request: BackMsg, on_message: Callable[[ForwardMsg, float], None] | None) -> Run:
         if not self.is_open:
             raise SessionClosed("not connected")
         assert self._ws is not None
         start_wire, payload, problems = self._ws.wire_bytes, 0, []
         started = time.perf_counter()
         deadline = time.monotonic() + self.timeout
-        try:
-            await asyncio.wait_for(self._ws.send(self._client_state(query).SerializeToString()), self.timeout)
-        except CONNECTION_ERRORS as exc:
-            raise SessionClosed(f"send failed: {describe(exc)}") from exc
+        await self._send(request)
         while True:
             remaining = deadline - time.monotonic()
             try:
@@ -244,8 +298,49 @@ class StreamlitSession:
             msg = ForwardMsg()
             msg.ParseFromString(data)
             problems += self._note(msg)
+            if on_message is not None:
+                on_message(msg, time.monotonic())
             if msg.WhichOneof("type") == "script_finished" and self._run_over(msg.script_finished):
                 return Run(time.perf_counter() - started, payload, self._ws.wire_bytes - start_wire, problems)
+
+    async def listen(self, until: float, on_message: Callable[[ForwardMsg, float], None] | None = None) -> list[str]:
+        """Stay on the page until `until` (time.monotonic()) as an open tab does; return what it showed as failures.
+
+        Each fragment with `run_every` is asked to rerun at its interval (the front end's
+        setInterval, started when the fragment was announced), whether or not a run is in
+        progress; every message the server sends is passed to `on_message` with the
+        monotonic time it was read. Raises SessionClosed if the connection ends.
+        """
+        problems: list[str] = []
+        due = self._due
+        while True:
+            now = time.monotonic()
+            for fragment in list(due):
+                if fragment not in self.fragments:
+                    del due[fragment]
+            for fragment, interval in self.fragments.items():
+                due.setdefault(fragment, now + interval)
+            for fragment, moment in list(due.items()):
+                if moment <= now:
+                    await self._send(self._client_state(self.query, fragment_id=fragment))
+                    self.fragment_runs += 1
+                    due[fragment] = max(moment + self.fragments[fragment], now)
+            if now >= until:
+                return problems
+            wake = min([until, *due.values()])
+            try:
+                data = await asyncio.wait_for(self._inbox.get(), max(wake - now, 0.0))
+            except TimeoutError:
+                continue
+            if data is None:
+                raise SessionClosed(f"closed while on the page: {self.closed_reason()}")
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            problems += self._note(msg)
+            if msg.WhichOneof("type") == "script_finished":
+                self._run_over(msg.script_finished)
+            if on_message is not None:
+                on_message(msg, time.monotonic())
 
     def _note(self, msg: ForwardMsg) -> list[str]:
         """Keep what the front end keeps from a message (session, page, cache); return what it shows as failures."""
@@ -258,14 +353,33 @@ class StreamlitSession:
                 self.cache.max_age = new.config.max_cached_message_age
         elif kind == "navigation" and msg.navigation.page_script_hash:
             self.page_hash = msg.navigation.page_script_hash
+        elif kind == "page_info_changed":
+            self.query = msg.page_info_changed.query_string  # the page set its own link (st.query_params)
+        elif kind == "auto_rerun":
+            self.fragments[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for fragment in msg.stop_auto_rerun.fragment_ids:
+                self.fragments.pop(fragment, None)
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            shown = element.WhichOneof("type")
+            if shown in WIDGETS:
+                widget_id = getattr(element, shown).id
+                # "$$ID-<hash>-<key>" for a widget with a key
+                if widget_id.count("-") >= 2:
+                    self.widget_ids[widget_id.split("-", 2)[2]] = widget_id
         found = problems_in(msg)
         if not self.cache.receive(msg):
             found.append(f"server referred to a message this client never kept ({msg.ref_hash[:8]})")
         return found
 
     def _run_over(self, status: int) -> bool:
-        """A run is over unless it stopped early for another rerun (then the next run's finish counts)."""
-        if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+        """A full run is over unless it stopped early for another rerun (then the next run's finish counts).
+
+        A fragment's run ends with a status of its own and counts neither as the end of a
+        full run nor for the age of cached messages (keeping more hashes is always safe).
+        """
+        if status not in FULL_RUN_OVER:
             return False
         self.cache.run_finished()
         return True

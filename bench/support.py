@@ -7,10 +7,12 @@ without breaking a benchmark.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -131,6 +133,170 @@ def baseline_folder(tmp: Path) -> Path:
 
 def temp_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="atlas-bench-"))
+
+
+# A deployment and a Redis ---------------------------------------------------------------------
+
+
+@dataclass
+class Deployment:
+    """`python deploy/serve.py` started by a benchmark: nginx in front of its workers."""
+
+    proc: subprocess.Popen
+    url: str
+    run_dir: Path
+
+    @property
+    def workers_file(self) -> Path:
+        return self.run_dir / "workers.json"
+
+    def log_tail(self, lines: int = 30) -> str:
+        path = self.run_dir / "serve.out"
+        text = path.read_text(errors="replace").splitlines() if path.exists() else []
+        return "\n".join(text[-lines:]) or "(no output)"
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` consecutive free localhost ports below the ephemeral range (the workers' ports follow each other)."""
+    import random
+
+    for _ in range(200):
+        first = random.randint(20_000, 32_000)
+        ports = list(range(first, first + count))
+        if all(port_free(port) for port in ports):
+            return ports
+    raise RuntimeError("no run of free ports found")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def start_deployment(
+    run_dir: Path, workers: int, env: dict[str, str] | None = None, timeout: float = 120
+) -> Deployment:
+    """deploy/serve.py on free localhost ports with `workers` workers; waits until each worker answers."""
+    import json
+
+    port, first_worker = free_ports(workers + 1)[:2]
+    run_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "deploy/serve.py", "--port", str(port), "--address", "127.0.0.1"]
+    command += ["--workers", str(workers), "--first-worker-port", str(first_worker), "--run-dir", str(run_dir)]
+    with (run_dir / "serve.out").open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    deployment = Deployment(proc, f"http://127.0.0.1:{port}", run_dir)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"deploy/serve.py exited with {proc.returncode}:\n{deployment.log_tail()}")
+        with suppress(OSError, ValueError), urllib.request.urlopen(f"{deployment.url}/healthz", timeout=2) as r:
+            if r.status == 200 and len(json.loads(deployment.workers_file.read_text())) == workers:
+                return deployment
+        time.sleep(0.3)
+    stop_deployment(deployment)
+    raise RuntimeError(f"deploy/serve.py was not serving within {timeout:.0f} s:\n{deployment.log_tail()}")
+
+
+def stop_deployment(deployment: Deployment) -> None:
+    """SIGTERM serve.py (it stops nginx and its workers), then its whole process group if it lingers."""
+    if deployment.proc.poll() is None:
+        deployment.proc.send_signal(signal.SIGTERM)
+        try:
+            deployment.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(deployment.proc.pid, signal.SIGKILL)
+            deployment.proc.wait(timeout=10)
+
+
+@dataclass
+class RedisProcess:
+    """A private redis-server (Debian's), with the append-only file on: its data survives a restart."""
+
+    folder: Path
+    port: int
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 15) -> None:
+        if shutil.which("redis-server") is None:
+            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+            + ["--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no"]
+            + ["--logfile", str(self.folder / "redis.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"redis-server exited:\n{(self.folder / 'redis.log').read_text(errors='replace')}")
+            if self.ping():
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not answer within 15 s")
+
+    def ping(self) -> bool:
+        with suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(64).startswith(b"+PONG")
+        return False
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """SIGTERM, as a service stop: Redis writes its append-only file out first."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+# Figures --------------------------------------------------------------------------------------
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile, interpolated between samples (as numpy's default)."""
+    xs = sorted(values)
+    if not xs:
+        return None
+    k = (len(xs) - 1) * q / 100
+    low = math.floor(k)
+    high = min(low + 1, len(xs) - 1)
+    return xs[low] + (xs[high] - xs[low]) * (k - low)
+
+
+def fmt_s(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def fmt_spread(values: list[float]) -> str:
+    """median / p95 / max."""
+    if not values:
+        return "-"
+    return " / ".join(fmt_s(v) for v in (statistics.median(values), percentile(values, 95), max(values)))
 
 
 # Processes ------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 Starts the workers, waits until each answers, renders deploy/nginx.conf.j2 into the run
 directory, starts nginx there (sticky sessions by cookie, WebSocket, gzip, cache headers,
 passive health checks), writes RUN_DIR/workers.json and prints the address to open. A worker
-that dies is started again. Ctrl-C or SIGTERM stops everything.
+that dies is started again. Ctrl-C or SIGTERM stops everything. The workers share the rooms a
+class follows through the store named by ATLAS_REDIS_URL or ATLAS_ROOMS_DIR (geo/rooms.py),
+which they inherit from this process's environment.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from deploy.nginx import (  # noqa: E402
     write_config,
 )
 from deploy.workers import WorkerPool, is_healthy, log_tail, port_is_free, spawn, stop_process  # noqa: E402
+from geo.rooms import settings_from_env  # noqa: E402
 
 DEFAULT_RUN_ROOT = ROOT / "deploy" / "run"
 UPSTREAM = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")
@@ -129,6 +132,10 @@ def announce(args: argparse.Namespace, pool: WorkerPool | None, run_dir: Path) -
         lines.append(f"  {len(pool.workers)} local worker(s) on ports {', '.join(str(w.port) for w in pool.workers)}")
     if args.upstream:
         lines.append(f"  remote workers: {', '.join(args.upstream)}")
+    rooms = settings_from_env(os.environ)
+    lines.append(f"  rooms a class follows: {rooms.describe()}")
+    if args.upstream and not rooms.redis_url:
+        lines.append("  warning: workers on other machines see these rooms only through Redis: set ATLAS_REDIS_URL")
     lines.append(f"  logs{' and workers.json' if pool else ''} in {run_dir}; Ctrl-C stops")
     print("\n".join(lines), flush=True)
 

@@ -4,7 +4,8 @@ The storyline lives in data/tour.yaml; a second one, through the article's chron
 data/tour-chronology.yaml (`?tour=chronology`). The step is kept in the link (`?step=3`), so
 every step can be shared or opened from a QR code. Keyboard and presenter clickers:
 Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
-first and last (static/atlas/tour-keys.js).
+first and last (static/atlas/tour-keys.js). "Present to a class" opens a room that the
+class's phones follow (`?room=CODE`, pages/present.py).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from geo.maps import places_bounds, view_for
 from geo.qr import qr_data_uri
 from geo.templating import render
 from geo.tour import DEFAULT_TOUR, TOUR_LABELS, TOURS, read_step_param, read_tour_param, step_link
-from pages import atlas_map, loaders
+from pages import atlas_map, loaders, present
 from pages.registry import TOUR_PATH, page_may_draw
 from pages.style import use_css, use_script
 
@@ -52,6 +53,7 @@ def storyline_links() -> dict[str, str]:
 
 def go(index: int) -> None:
     st.query_params["step"] = str(index + 1)
+    present.moved(index)
 
 
 def controls(index: int, n_steps: int) -> None:
@@ -92,7 +94,7 @@ def main() -> None:
     st.set_page_config(
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
-    use_css("tour.css")
+    use_css("tour.css", "present.css")
     data = loaders.open_atlas("The tour")
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None)
     story = loaders.open_tour(name)
@@ -101,6 +103,9 @@ def main() -> None:
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
         st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
+    room = present.enter(len(steps))
+    if room.step is not None:  # the class follows its presenter's step
+        index, notice = room.step, None
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
@@ -115,6 +120,7 @@ def main() -> None:
         html("tour_storylines.html", current=name, links=storyline_links(), labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
+        present.status(room)
         html("tour_counter.html", step=step)
         controls(index, len(steps))
         html("tour_step.html", step=step, notes=st.session_state.get("tour-notes", False))
@@ -122,8 +128,10 @@ def main() -> None:
             st.toggle("Show teacher notes", key="tour-notes")
             st.toggle("High contrast", key="tour-contrast")
             st.toggle("Show QR code", key="tour-qr")
-        link = step_link(page_url(), step.number, name)
-        html("tour_link.html", step=step, link=link, qr=qr_data_uri(link) if st.session_state.get("tour-qr") else None)
+        if not present.panel(room, page_url(), index):
+            link = step_link(page_url(), step.number, name)
+            qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
+            html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
         center, zoom = view_for(places_bounds(data, [data.by_slug[s] for s in step.place_slugs]), *VIEW_SIZE)
@@ -149,6 +157,7 @@ def main() -> None:
         )
     html("credits.html", view=loaders.view(), osm=True)
     use_script("tour-keys.js")
+    present.watch(room)
 
 
 if page_may_draw():

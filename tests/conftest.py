@@ -32,6 +32,17 @@ def _assert_data_error(exc: Exception, file: str, entry: str | None, field: str 
     assert (exc.file, exc.entry, exc.field) == (file, entry, field), message
 
 
+@pytest.fixture(scope="session", autouse=True)
+def rooms_dir(tmp_path_factory) -> Path:
+    """Every room a test opens (in-process or in a server it starts) lives in a private folder."""
+    import os
+
+    folder = tmp_path_factory.mktemp("rooms")
+    os.environ["ATLAS_ROOMS_DIR"] = str(folder)
+    os.environ.pop("ATLAS_REDIS_URL", None)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def assert_data_error() -> Callable[[Exception, str, str | None, str | None], None]:
     """`assert_data_error(exc, file, entry, field)`: the DataError points at exactly that place."""

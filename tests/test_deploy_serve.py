@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from deploy.nginx import COOKIE
-from deploy.serve import parse_args
+from deploy.serve import announce, parse_args
 from tests.deployment import Deployment, alive, running_deployment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,3 +198,18 @@ def test_options_for_several_machines():
     defaults = parse_args([])
     assert (defaults.port, defaults.address, defaults.first_worker_port) == (8080, "0.0.0.0", 8601)
     assert defaults.workers >= 1
+
+
+def test_the_start_up_lines_name_the_rooms_store_and_warn_when_machines_cannot_share_it(
+    capsys, monkeypatch, tmp_path
+):
+    args = parse_args(["--upstream", "10.0.0.7:8501", "--no-local-workers", "--address", "127.0.0.1"])
+    monkeypatch.setenv("ATLAS_ROOMS_DIR", str(tmp_path))
+    monkeypatch.delenv("ATLAS_REDIS_URL", raising=False)
+    announce(args, None, tmp_path)
+    out = capsys.readouterr().out
+    assert f"SQLite in {tmp_path / 'rooms.sqlite3'}" in out and "set ATLAS_REDIS_URL" in out
+    monkeypatch.setenv("ATLAS_REDIS_URL", "redis://:secret@db.lan:6379/0")
+    announce(args, None, tmp_path)
+    out = capsys.readouterr().out
+    assert "Redis at redis://:***@db.lan:6379/0" in out and "secret" not in out and "warning" not in out

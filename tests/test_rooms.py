@@ -1,0 +1,471 @@
+"""The room store (geo/rooms.py): the same tests on SQLite and on a private Redis."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo import rooms
+from geo.rooms import (
+    CODE_ALPHABET,
+    Conflict,
+    NotPresenter,
+    RateLimit,
+    Room,
+    RoomGone,
+    StoreSettings,
+    StoreUnavailable,
+    open_store,
+    read_room_param,
+    settings_from_env,
+    token_hash,
+)
+from tests.redis_server import RedisServer, running_redis
+
+IDLE = 600.0
+HOSTILE = "<script>alert(1)</script>"
+
+
+class Clock:
+    """A clock the test moves by hand, so expiry needs no waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+    with running_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def settings(request, tmp_path) -> StoreSettings:
+    """Where a test's rooms live: a fresh SQLite folder, or the module's Redis emptied first."""
+    if request.param == "sqlite":
+        return StoreSettings(rooms_dir=tmp_path / "rooms", idle_seconds=IDLE)
+    server = request.getfixturevalue("redis_server")
+    import redis
+
+    redis.Redis.from_url(server.url).flushdb()
+    return StoreSettings(redis_url=server.url, idle_seconds=IDLE)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(settings, clock):
+    opened = open_store(settings, clock)
+    yield opened
+    opened.shutdown()
+
+
+def stored_fields(store) -> list[dict]:
+    """Every room exactly as the backend holds it."""
+    if isinstance(store, rooms.SqliteRoomStore):
+        db = sqlite3.connect(store.path)
+        db.row_factory = sqlite3.Row
+        try:
+            return [dict(row) for row in db.execute("SELECT * FROM rooms")]
+        finally:
+            db.close()
+    client = store._redis
+    return [client.hgetall(key) | {"code": key} for key in client.scan_iter(rooms.REDIS_PREFIX + "*")]
+
+
+# Codes, links and settings ------------------------------------------------------------------
+
+
+def test_codes_are_short_and_have_no_look_alikes():
+    for confusing in "0OQ1IL2Z5S8B6GV":
+        assert confusing not in CODE_ALPHABET
+    codes = {rooms.new_code() for _ in range(200)}
+    assert all(rooms.CODE_RE.match(code) for code in codes)
+    assert len(codes) > 190  # drawn at random, not a sequence
+
+
+def test_tokens_are_unguessable_and_only_their_hash_is_kept():
+    tokens = {rooms.new_token() for _ in range(50)}
+    assert len(tokens) == 50 and all(rooms.plausible_token(t) and len(t) >= 32 for t in tokens)
+    token = next(iter(tokens))
+    assert token_hash(token) != token and len(token_hash(token)) == 64
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [("ACDEF", "ACDEF"), ("acdef", "ACDEF"), (" ac-def ", "ACDEF"), (["XXXXX", "HJK34"], "HJK34"), ("ac def", "ACDEF")],
+)
+def test_room_links_are_read_as_typed(raw, code):
+    assert read_room_param(raw) == (code, None)
+
+
+@pytest.mark.parametrize("raw", [None, "", []])
+def test_no_room_is_no_notice(raw):
+    assert read_room_param(raw) == (None, None)
+
+
+@pytest.mark.parametrize("raw", [HOSTILE, "ABCDE", "OOOOO", "ACDE", "ACDEFH", "A" * 5000, "ÀCDEF", "AC%44EF", "1e3"])
+def test_malformed_room_codes_get_a_notice_that_echoes_nothing(raw):
+    code, notice = read_room_param(raw)
+    assert code is None and notice
+    assert "<" not in notice and raw not in notice
+
+
+def test_settings_come_from_the_environment():
+    assert settings_from_env({}) == StoreSettings(None, None, rooms.DEFAULT_IDLE_MINUTES * 60)
+    env = {"ATLAS_REDIS_URL": " redis://:secret@db:6380/2 ", "ATLAS_ROOMS_DIR": "/srv/rooms"}
+    settings = settings_from_env({**env, "ATLAS_ROOM_IDLE_MINUTES": "45"})
+    assert settings == StoreSettings("redis://:secret@db:6380/2", Path("/srv/rooms"), 45 * 60)
+    assert "secret" not in settings.describe() and "db:6380" in settings.describe()
+    for bad in ("-5", "0", "nan", "inf", "soon"):
+        assert settings_from_env({"ATLAS_ROOM_IDLE_MINUTES": bad}).idle_seconds == rooms.DEFAULT_IDLE_MINUTES * 60
+    assert "rooms.sqlite3" in StoreSettings(rooms_dir=Path("/srv/rooms")).describe()
+
+
+def test_rate_limit_per_session():
+    limit = RateLimit(count=3, window=600)
+    history: tuple[float, ...] = ()
+    for t in (0.0, 10.0, 20.0):
+        ok, history = limit.allow(history, t)
+        assert ok
+    ok, kept = limit.allow(history, 30.0)
+    assert not ok and kept == history
+    assert limit.wait(history, 30.0) == pytest.approx(570.0)
+    ok, history = limit.allow(history, 601.0)  # the first has left the window
+    assert ok and history == (10.0, 20.0, 601.0)
+    assert limit.wait((), 0.0) == 0.0
+
+
+# The store, on both backends -------------------------------------------------------------------
+
+
+def test_a_new_room_starts_where_the_presenter_is(store):
+    room, token = store.create(step=4)
+    assert room == Room(room.code, 4, 1)
+    assert rooms.CODE_RE.match(room.code) and rooms.plausible_token(token)
+    assert store.get(room.code) == room
+    assert store.get("HJK34") is None
+
+
+def test_the_store_holds_no_token_and_nothing_about_people(store):
+    room, token = store.create(step=2)
+    store.move(room.code, token, 3)
+    (held,) = stored_fields(store)
+    assert set(held) == {"code", "token_hash", "step", "version", "touched"}
+    assert token not in repr(held) and held["token_hash"] == token_hash(token)
+
+
+def test_the_presenter_moves_the_room_and_every_move_counts(store):
+    room, token = store.create()
+    moved = store.move(room.code, token, 5, expected_version=1)
+    assert moved == Room(room.code, 5, 2)
+    assert store.get(room.code) == moved
+    assert store.move(room.code, token, 6) == Room(room.code, 6, 3)  # no expected version: any
+
+
+def test_a_follower_cannot_move_the_room_and_the_refusal_is_logged(store, caplog):
+    room, token = store.create(step=1)
+    caplog.set_level(logging.WARNING, logger="geo.rooms")
+    for forged in (rooms.new_token(), token[:-1] + ("A" if token[-1] != "A" else "B"), "", HOSTILE, "x" * 10_000):
+        with pytest.raises(NotPresenter):
+            store.move(room.code, forged, 9)
+        with pytest.raises(NotPresenter):
+            store.close(room.code, forged)
+    assert store.get(room.code) == Room(room.code, 1, 1)
+    refusals = [r for r in caplog.records if r.name == "geo.rooms" and "refused" in r.getMessage()]
+    assert len(refusals) == 10
+    assert all(room.code in r.getMessage() for r in refusals)
+    assert not any(token in r.getMessage() for r in caplog.records)
+
+
+def test_a_token_moves_only_its_own_room(store):
+    first, first_token = store.create()
+    second, _ = store.create()
+    with pytest.raises(NotPresenter):
+        store.move(second.code, first_token, 3)
+    assert store.get(second.code).step == 0
+
+
+def test_two_presenter_screens_one_winner(store):
+    room, token = store.create()
+    won = store.move(room.code, token, 1, expected_version=1)
+    with pytest.raises(Conflict) as lost:
+        store.move(room.code, token, 7, expected_version=1)
+    assert lost.value.room == won == store.get(room.code)
+
+
+def test_concurrent_moves_from_two_workers_have_exactly_one_winner(settings, clock):
+    """Two stores (as two worker processes would have) and many threads race from one version."""
+    stores = [open_store(settings, clock) for _ in range(2)]
+    try:
+        room, token = stores[0].create()
+        barrier = threading.Barrier(16)
+        outcomes: list[str] = []
+
+        def press(i: int) -> None:
+            barrier.wait()
+            try:
+                stores[i % 2].move(room.code, token, i + 1, expected_version=1)
+                outcomes.append("won")
+            except Conflict:
+                outcomes.append("lost")
+
+        threads = [threading.Thread(target=press, args=(i,)) for i in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["lost"] * 15 + ["won"]
+        assert stores[1].get(room.code).version == 2
+    finally:
+        for opened in stores:
+            opened.shutdown()
+
+
+def test_concurrent_presses_that_retry_lose_no_move(settings, clock):
+    stores = [open_store(settings, clock) for _ in range(2)]
+    try:
+        room, token = stores[0].create()
+
+        def press_five_times(store) -> None:
+            for _ in range(5):
+                while True:
+                    current = store.get(room.code)
+                    try:
+                        store.move(room.code, token, current.step + 1, expected_version=current.version)
+                        break
+                    except Conflict:
+                        continue
+
+        threads = [threading.Thread(target=press_five_times, args=(stores[i % 2],)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert stores[0].get(room.code) == Room(room.code, 40, 41)
+    finally:
+        for opened in stores:
+            opened.shutdown()
+
+
+def test_a_room_is_shared_by_every_store_on_the_same_settings(settings, clock, store):
+    room, token = store.create(step=3)
+    other = open_store(settings, clock)
+    try:
+        assert other.get(room.code) == room
+        other.move(room.code, token, 4)
+        assert store.get(room.code) == Room(room.code, 4, 2)
+    finally:
+        other.shutdown()
+
+
+def test_the_presenter_token_is_claimed_back_after_a_reload(store):
+    room, token = store.create(step=2)
+    assert store.claim(room.code, token) == room
+    with pytest.raises(NotPresenter):
+        store.claim(room.code, rooms.new_token())
+    with pytest.raises(RoomGone):
+        store.claim("HJK34", token)
+
+
+def test_a_closed_room_is_gone_for_everyone(store):
+    room, token = store.create()
+    store.close(room.code, token)
+    assert store.get(room.code) is None
+    with pytest.raises(RoomGone):
+        store.move(room.code, token, 1)
+
+
+def test_rooms_expire_after_the_idle_time_unless_the_presenter_acts(store, clock):
+    room, token = store.create()
+    clock.now += IDLE - 1
+    store.move(room.code, token, 1)  # a presenter action keeps it alive
+    clock.now += IDLE - 1
+    assert store.get(room.code) == Room(room.code, 1, 2)
+    clock.now += 2
+    assert store.get(room.code) is None
+    for act in (lambda: store.move(room.code, token, 2), lambda: store.claim(room.code, token)):
+        with pytest.raises(RoomGone):
+            act()
+
+
+def test_an_idle_room_frees_its_code(store, clock, monkeypatch):
+    monkeypatch.setattr(rooms, "new_code", lambda: "HJK34")
+    store.create()
+    with pytest.raises(StoreUnavailable):
+        store.create()  # every attempt draws a code in use
+    clock.now += IDLE + 1
+    room, token = store.create(step=6)
+    assert store.get("HJK34") == Room("HJK34", 6, 1)
+    store.move(room.code, token, 7)
+
+
+def test_purge_forgets_idle_rooms(settings, clock):
+    if settings.redis_url:
+        pytest.skip("Redis expires idle rooms itself (EXPIRE)")
+    store = open_store(settings, clock)
+    try:
+        store.create()
+        clock.now += IDLE + 1
+        store.create()
+        assert len(stored_fields(store)) == 1  # creating a room purges idle ones
+        clock.now += IDLE + 1
+        assert store.purge() == 1
+    finally:
+        store.shutdown()
+
+
+def test_redis_forgets_an_idle_room_by_itself(settings, store):
+    if not settings.redis_url:
+        pytest.skip("SQLite has no expiry of its own; purge() does it")
+    room, _ = store.create()
+    ttl = store._redis.ttl(store.key(room.code))
+    assert IDLE < ttl <= store.ttl
+
+
+# Restarts and failures ---------------------------------------------------------------------------
+
+
+def test_sqlite_rooms_survive_a_restart(tmp_path, clock):
+    settings = StoreSettings(rooms_dir=tmp_path / "rooms", idle_seconds=IDLE)
+    store = open_store(settings, clock)
+    room, token = store.create(step=5)
+    store.shutdown()
+    again = open_store(settings, clock)
+    try:
+        assert again.get(room.code) == room
+        assert again.move(room.code, token, 6).version == 2
+        assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        again.shutdown()
+
+
+def test_redis_rooms_survive_a_restart(tmp_path, clock):
+    with running_redis(tmp_path / "redis") as server:
+        store = open_store(StoreSettings(redis_url=server.url, idle_seconds=IDLE), clock)
+        room, token = store.create(step=5)
+        server.restart()
+        assert store.get(room.code) == room  # the client reconnects by itself
+        assert store.move(room.code, token, 6).version == 2
+        store.shutdown()
+
+
+def test_an_unreachable_redis_fails_fast_with_store_unavailable(tmp_path, clock):
+    with running_redis(tmp_path / "redis") as server:
+        store = open_store(StoreSettings(redis_url=server.url, idle_seconds=IDLE), clock)
+        room, token = store.create()
+        server.stop()
+        started = time.monotonic()
+        for act in (lambda: store.get(room.code), lambda: store.move(room.code, token, 1), store.create):
+            with pytest.raises(StoreUnavailable) as failed:
+                act()
+            assert "cannot be reached" in str(failed.value)
+        assert time.monotonic() - started < 6
+        store.shutdown()
+
+
+def test_an_unusable_rooms_folder_is_store_unavailable(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreUnavailable):
+        open_store(StoreSettings(rooms_dir=blocker / "rooms"))
+
+
+# Waiting for a move: one thread per process asks the store for everyone ------------------------------
+
+
+class CountingStore:
+    """A store that counts the reads the watch makes."""
+
+    def __init__(self, store) -> None:
+        self.store, self.reads = store, 0
+
+    def get(self, code: str):
+        self.reads += 1
+        return self.store.get(code)
+
+
+def test_a_wait_returns_at_once_when_the_room_has_already_moved(store):
+    room, token = store.create()
+    store.move(room.code, token, 3)
+    started = time.monotonic()
+    assert rooms.RoomWatch(store, every=0.05).moved(room.code, 1, timeout=5)
+    assert time.monotonic() - started < 1
+
+
+def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
+    room, token = store.create()
+    counting = CountingStore(store)
+    watch = rooms.RoomWatch(counting, every=0.05)
+    woke: list[tuple[bool, float]] = []
+
+    def wait() -> None:
+        woke.append((watch.moved(room.code, 1, timeout=10), time.monotonic()))
+
+    threads = [threading.Thread(target=wait) for _ in range(25)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    moved_at = time.monotonic()
+    store.move(room.code, token, 1)
+    for thread in threads:
+        thread.join()
+    assert [moved for moved, _ in woke] == [True] * 25
+    assert max(at for _, at in woke) - moved_at < 0.5
+    assert counting.reads < 40  # one read per tick for all 25, not one each
+
+
+def test_a_wait_times_out_with_the_room_unchanged_and_sees_a_closed_room(store):
+    room, token = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    assert watch.moved(room.code, 1, timeout=0.3) is False
+    assert watch.moved(room.code, None, timeout=5)  # a page that saw no room: any room is news
+    closer = threading.Timer(0.2, store.close, args=(room.code, token))
+    closer.start()
+    assert watch.moved(room.code, 1, timeout=5)
+    closer.join()
+
+
+def test_a_wait_on_a_store_out_of_reach_is_store_unavailable(tmp_path, clock):
+    with running_redis(tmp_path / "redis") as server:
+        store = open_store(StoreSettings(redis_url=server.url, idle_seconds=IDLE), clock)
+        room, _ = store.create()
+        server.stop()
+        with pytest.raises(StoreUnavailable):
+            rooms.RoomWatch(store, every=0.05).moved(room.code, 1, timeout=0.5)
+        store.shutdown()
+
+
+def test_the_watch_thread_wakes_again_for_a_later_wait(store):
+    """After everyone stopped waiting the thread sleeps; the next wait must wake it."""
+    room, token = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    assert not watch.moved(room.code, 1, timeout=0.2)
+    time.sleep(0.2)  # nobody waits: the thread sleeps
+    mover = threading.Timer(0.2, store.move, args=(room.code, token, 2))
+    mover.start()
+    started = time.monotonic()
+    assert watch.moved(room.code, 1, timeout=5)
+    assert time.monotonic() - started < 1
+    mover.join()
+
+
+def test_an_older_reading_than_the_pages_own_is_no_move(store):
+    """The page read version 2 itself; the thread still holds version 1: that is not news."""
+    room, token = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    assert not watch.moved(room.code, 1, timeout=0.2)
+    store.move(room.code, token, 1)
+    assert not watch.moved(room.code, 2, timeout=0.3)
