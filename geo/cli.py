@@ -4,10 +4,12 @@
     python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
     python -m geo check                    validate every data file and summarise them
     python -m geo export OUT_DIR           write the static site
+    python -m geo geoparse FILE            every place a text (.txt, .md, .html) names, resolved
+    python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
 file is reported as one line naming the file, the entry and the field (exit status 1),
-not a traceback.
+not a traceback; so is a file `geoparse` cannot read (empty, binary, too large, not English).
 
 This module only parses arguments and prints: the work is done in geo/ modules. To add
 a command, write one function `def cmd_name(args) -> int` and register it in
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
 from geo.check import check_data
-from geo.errors import DataError
+from geo.errors import DataError, InputError
 from geo.gazetteer import Place
 from geo.serialize import places_feature_collection
 
@@ -99,6 +101,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def geoparse_table(records: list[dict]) -> str:
+    """One line per place found: name, kind, GeoNames id, mentions, score, and whether to review it."""
+    lines = []
+    for r in records:
+        ident = r["geonameid"] if r["geonameid"] is not None else r["ref"]
+        review = "  review" if r["review"] else ""
+        forms = ", ".join(sorted({m["text"] for m in r["mentions"]}))
+        lines.append(
+            f"{r['name']} ({r['kind']}, {ident}, {r['lat']:.3f} {r['lon']:.3f}): "
+            f"{len(r['mentions'])} × {forms}; score {r['score']:.2f}{review}"
+        )
+    lines.append(f"{len(records)} places")
+    return "\n".join(lines)
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from geo.geoparse import geoparse, place_record
+    from geo.textfile import read_text_file
+
+    records = [place_record(p) for p in geoparse(read_text_file(args.file))]
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        print(geoparse_table(records))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
     parser.add_argument(
@@ -117,6 +146,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
     export.set_defaults(func=cmd_export)
 
+    geoparse = commands.add_parser("geoparse", help="find and resolve every place a text names")
+    geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md or .html")
+    geoparse.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    geoparse.set_defaults(func=cmd_geoparse)
+
     return parser
 
 
@@ -124,6 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DataError as exc:
+    except (DataError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
