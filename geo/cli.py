@@ -6,6 +6,7 @@
     python -m geo export OUT_DIR           write the static site
     python -m geo geoparse FILE            every place a text (.txt, .md, .html) names, resolved
     python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
+    python -m geo new FILE --out DIR       a draft data folder for that text (see geo/draft.py)
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
 file is reported as one line naming the file, the entry and the field (exit status 1),
@@ -21,6 +22,7 @@ It stays light: it imports no map, plotting or app library, so it starts fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -128,6 +130,31 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from geo.draft import ArticleInfo, write_draft
+    from geo.textfile import read_text_file
+
+    info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
+    entries = write_draft(read_text_file(args.file), args.out, info)
+    review = sum(1 for e in entries if "review" in e)
+    print(f"wrote {args.out}: {len(entries)} places, {review} marked for review")
+    print(f"next: ATLAS_DATA_DIR={args.out} python -m geo check, then streamlit run app.py")
+    return 0
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from exc
+
+
+def _url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) link")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
     parser.add_argument(
@@ -150,6 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md or .html")
     geoparse.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     geoparse.set_defaults(func=cmd_geoparse)
+
+    new = commands.add_parser("new", help="write a draft data folder for a text (.txt, .md, .html)")
+    new.add_argument("file", type=Path, metavar="FILE", help="the article")
+    new.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if missing)")
+    new.add_argument("--title", help="the article's title (default: its first line)")
+    new.add_argument("--author")
+    new.add_argument("--publisher")
+    new.add_argument("--published", type=_date, metavar="YYYY-MM-DD")
+    new.add_argument("--url", type=_url, help="the original article, an http(s) link")
+    new.set_defaults(func=cmd_new)
 
     return parser
 

