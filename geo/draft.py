@@ -39,6 +39,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/gazetteer.py KINDS)
     "sea": "region",
     "lake": "region",
     "river": "region",
+    "mountains": "region",
 }
 # Letters that Unicode does not decompose into a Latin letter and a mark (Laçın, Ağdərə, Łódź).
 UNDECOMPOSED = str.maketrans({"ı": "i", "ə": "e", "Ə": "E", "ł": "l", "Ł": "L", "ø": "o", "đ": "d", "ß": "ss"})

@@ -35,6 +35,7 @@ KIND_PRIOR = {
     "sea": 3.5,
     "lake": 3.0,
     "river": 3.0,
+    "mountains": 3.0,
     "city": 3.0,
     "town": 2.0,
     "village": 1.0,
@@ -131,6 +132,8 @@ def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set
         return False
     if headline:
         return True
+    if after and after[0] in toponyms.place_words:
+        return True  # "Vayots Dzor Province", "Meghri Municipality"
     if after and after[0] not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         return False  # "Nikol Pashinyan": a place name followed by another proper name
     return not (before is not None and before not in forms and before not in toponyms.not_places)

@@ -20,10 +20,10 @@ from geo.errors import DataError
 GEOPARSE_DIR = Path(__file__).resolve().parent.parent / "data" / "geoparse"
 GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
-TOP_FIELDS = ("places", "not_places", "organisation_words")
+TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
-ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river")
+ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
 
 
@@ -60,6 +60,7 @@ class Toponyms:
     shapes: dict[str, dict[str, Any]]  # outlines (GeoJSON geometries) of countries and provinces, by ref
     not_places: frozenset[str]
     organisation_words: frozenset[str]
+    place_words: frozenset[str] = frozenset()
     longest_name_words: int = field(default=1)
 
     def candidates(self, name: str) -> list[NameHit]:
@@ -161,6 +162,7 @@ def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FI
         shapes=compact["shapes"],
         not_places=not_places,
         organisation_words=organisation_words,
+        place_words=frozenset(_words(file, "place_words", aliases, "place_words")),
         longest_name_words=max(len(n.split()) for n in names),
     )
 

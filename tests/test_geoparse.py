@@ -103,3 +103,8 @@ def test_the_atlas_article_names_its_curated_places(toponyms):
 
     refs = {p.toponym.ref for p in geoparse((DATA_DIR / "article.md").read_text(encoding="utf-8"), toponyms)}
     assert {"geonames:174982", "geonames:587116", "geonames:587084", "geonames:146970"} <= refs
+
+
+def test_a_place_word_keeps_the_name(toponyms):
+    places = found("It borders the Vayots Dzor Province and the Meghri Municipality.", toponyms)
+    assert {"ne:admin1:AM10", "geonames:174823"} <= set(places)
