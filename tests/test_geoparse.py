@@ -108,3 +108,27 @@ def test_the_atlas_article_names_its_curated_places(toponyms):
 def test_a_place_word_keeps_the_name(toponyms):
     places = found("It borders the Vayots Dzor Province and the Meghri Municipality.", toponyms)
     assert {"ne:admin1:AM10", "geonames:174823"} <= set(places)
+
+
+def test_the_evaluation_set_meets_its_goals(toponyms):
+    """bench/bench_geoparse.py's set, scored the same way: recall ≥ 85 %, precision ≥ 90 %, resolved ≥ 95 %."""
+    import importlib.util
+    import sys
+
+    import yaml
+
+    from geo.atlas import DATA_DIR
+
+    path = DATA_DIR.parent / "bench" / "bench_geoparse.py"
+    spec = importlib.util.spec_from_file_location("bench_geoparse", path)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_geoparse", bench)  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    bench.REPEATS = 1
+    gold = yaml.safe_load((bench.SET / "gold.yaml").read_text(encoding="utf-8"))
+    results = [bench.score_text(entry, gold["places"], toponyms) for entry in gold["texts"]]
+    total = {k: sum(r[k] for r in results) for k in ("gold", "found", "hit", "correct", "right")}
+    assert len(results) >= 6
+    assert total["hit"] / total["gold"] >= 0.85
+    assert total["correct"] / total["found"] >= 0.90
+    assert total["right"] / total["hit"] >= 0.95
