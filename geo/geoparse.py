@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from geo.article import forms_pattern
+from geo.article import forms_pattern, sentence_bounds
 from geo.toponyms import NameHit, Toponym, Toponyms, load_toponyms
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
@@ -43,6 +43,8 @@ KIND_PRIOR = {
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0}
 HOME = ("AM", "AZ", "GE")
 NEAR_KM, AROUND_KM = 100.0, 300.0
+LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
+LOCAL_WINDOW = 40  # characters between the two names
 REVIEW_BELOW = 0.8  # a place whose winning share of the score is lower is marked for review
 
 
@@ -171,13 +173,15 @@ def distance_km(a: Toponym, b: Toponym) -> float:
     return 12742 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym]) -> float:
+def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym], local: str | None = None) -> float:
     t = hit.toponym
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
-    if t.country in countries:
-        score += 1.0 + min(countries[t.country], 3) * 0.5
+    if t.country in countries:  # the more of the text's places lie in that country, the likelier
+        score += 1.0 + 3.0 * countries[t.country] / sum(countries.values())
     elif t.country in HOME:
         score += 0.5
+    if local is not None and t.country == local:
+        score += LOCAL_COUNTRY
     near = [distance_km(t, a) for a in anchors if a.ref != t.ref and a.kind not in ("country", "wider region")]
     if near:
         closest = min(near)
@@ -185,14 +189,46 @@ def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym]) -> f
     return score
 
 
-def _rank(hits: list[NameHit], countries: dict[str, int], anchors: list[Toponym]) -> list[Candidate]:
-    scored = sorted(((_score(h, countries, anchors), h.toponym) for h in hits), key=lambda st: -st[0])
+def _rank(
+    hits: list[NameHit], countries: dict[str, int], anchors: list[Toponym], local: str | None = None
+) -> list[Candidate]:
+    scored = sorted(((_score(h, countries, anchors, local), h.toponym) for h in hits), key=lambda st: -st[0])
     total = sum(math.exp(s) for s, _ in scored)
     return [Candidate(t, round(s, 2), round(math.exp(s) / total, 3)) for s, t in scored]
 
 
-def resolve(found: dict[str, list[Span]], toponyms: Toponyms) -> list[FoundPlace]:
-    """Pick one entry per form written, using the text's other places, then merge forms by place."""
+def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
+    """For each mention, the country named next to it (same sentence, a few words away), if any.
+
+    "Jolfa ... the town of Julfa in the Republic of Azerbaijan": that Julfa is the one in
+    Azerbaijan, whatever the rest of the text is about.
+    """
+    named = [
+        (span.start, hits[form][0].toponym.country)
+        for form, spans in found.items()
+        if hits[form][0].toponym.kind == "country"
+        for span in spans
+    ]
+    local: dict[int, str] = {}
+    for start, end in sentence_bounds(text):
+        inside = [(at, country) for at, country in named if start <= at < end]
+        if not inside:
+            continue
+        for spans in found.values():
+            for span in spans:
+                if start <= span.start < end:
+                    at, country = min(inside, key=lambda ac: abs(ac[0] - span.start))
+                    if abs(at - span.start) <= LOCAL_WINDOW:
+                        local[span.start] = country
+    return local
+
+
+def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") -> list[FoundPlace]:
+    """Pick one entry per mention, using the text's other places, then merge mentions by place.
+
+    Every mention of a form is resolved alike, unless its candidates lie in different
+    countries and one of them is named right beside it (the two Julfas facing each other).
+    """
     hits = {form: toponyms.candidates(form) for form in found}
     countries: dict[str, int] = {}
     anchors: list[Toponym] = []
@@ -206,14 +242,17 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms) -> list[FoundPlace
             anchors.append(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
+    local = _local_countries(text, found, hits) if text else {}
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
-        ranked = _rank(hits[form], countries, anchors)
-        best = ranked[0]
-        if best.toponym.ref in places:
-            places[best.toponym.ref][0].extend(spans)
-        else:
-            places[best.toponym.ref] = (list(spans), best, ranked[1:4])
+        several = len({h.toponym.country for h in hits[form]}) > 1
+        for span in spans:
+            ranked = _rank(hits[form], countries, anchors, local.get(span.start) if several else None)
+            best = ranked[0]
+            if best.toponym.ref in places:
+                places[best.toponym.ref][0].append(span)
+            else:
+                places[best.toponym.ref] = ([span], best, ranked[1:4])
     result = [
         FoundPlace(best.toponym, tuple(sorted(spans, key=lambda s: s.start)), best.share, tuple(others))
         for spans, best, others in places.values()
@@ -224,7 +263,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms) -> list[FoundPlace
 def geoparse(text: str, toponyms: Toponyms | None = None) -> list[FoundPlace]:
     """Every place the text names, in the order it first names them."""
     toponyms = toponyms or load_toponyms()
-    return resolve(find_spans(text, toponyms), toponyms)
+    return resolve(find_spans(text, toponyms), toponyms, text)
 
 
 def place_record(place: FoundPlace) -> dict:

@@ -132,3 +132,13 @@ def test_the_evaluation_set_meets_its_goals(toponyms):
     assert total["hit"] / total["gold"] >= 0.85
     assert total["correct"] / total["found"] >= 0.90
     assert total["right"] / total["hit"] >= 0.95
+
+
+def test_one_form_two_places_by_the_sentence_they_are_in(toponyms):
+    text = (
+        "Jolfa is a city in East Azerbaijan Province, Iran. It faces the town of Julfa in the Republic of "
+        "Azerbaijan across the Araks. Trade through Julfa in Iran grew."
+    )
+    places = found(text, toponyms)
+    assert [m["text"] for m in places["geonames:148251"]["mentions"]] == ["Julfa"]  # Nakhchivan's
+    assert {m["text"] for m in places["geonames:130081"]["mentions"]} == {"Jolfa", "Julfa"}  # Iran's
