@@ -202,6 +202,8 @@ def article_yaml(info: ArticleInfo, title: str, today: dt.date) -> dict[str, Any
 
 def write_draft(text: str, out: Path, info: ArticleInfo, today: dt.date | None = None) -> list[dict]:
     """Write the draft folder; return the places.yaml entries written."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(f"{out} is not an empty folder; give a new one (a draft never overwrites data)")
     toponyms = load_toponyms()
     markdown = article_markdown(text, info.title)
     blocks = parse_article(markdown, "article.md")

@@ -76,7 +76,7 @@ class FoundPlace:
     @property
     def name(self) -> str:
         """The name as the text writes it most often (its own usage first), else the gazetteer's."""
-        forms = [m.text for m in self.mentions]
+        forms = [m.text for m in self.mentions if not (len(m.text) >= 4 and m.text.isupper())]  # not datelines
         return max(dict.fromkeys(forms), key=forms.count) if forms else self.toponym.name
 
     @property
@@ -91,15 +91,25 @@ def _title_case(text: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
 
 
+def gazetteer_name(form: str, toponyms: Toponyms) -> str | None:
+    """The gazetteer name a form written in the text stands for: itself, or a dateline's capitals."""
+    if form in toponyms.names:
+        return form
+    if len(form) >= 4 and form.isupper():  # "YEREVAN, Armenia (AP) —"
+        titled = form.title()
+        return titled if titled in toponyms.names else None
+    return None
+
+
 def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
-    """The gazetteer names that occur in the text as runs of up to n whole words."""
+    """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words."""
     words = list(WORD.finditer(text))
     found: set[str] = set()
     for i in range(len(words)):
         for j in range(i, min(i + toponyms.longest_name_words, len(words))):
             phrase = text[words[i].start() : words[j].end()]
             for form in (phrase, phrase.rstrip("."), POSSESSIVE_END.sub("", phrase)):
-                if form in toponyms.names:
+                if gazetteer_name(form, toponyms):
                     found.add(form)
     return found
 
@@ -229,7 +239,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     Every mention of a form is resolved alike, unless its candidates lie in different
     countries and one of them is named right beside it (the two Julfas facing each other).
     """
-    hits = {form: toponyms.candidates(form) for form in found}
+    hits = {form: toponyms.candidates(gazetteer_name(form, toponyms) or form) for form in found}
     countries: dict[str, int] = {}
     anchors: list[Toponym] = []
     for form, spans in found.items():

@@ -108,3 +108,19 @@ def test_bad_dates_and_links_are_usage_errors(tmp_path):
         main(["new", str(SAMPLE), "--out", str(tmp_path), "--published", "2024-02-30"])
     with pytest.raises(SystemExit):
         main(["new", str(SAMPLE), "--out", str(tmp_path), "--url", "javascript:alert(1)"])
+
+
+def test_a_draft_never_overwrites_a_folder(tmp_path):
+    (tmp_path / "places.yaml").write_text("places: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not an empty folder"):
+        write_draft(SAMPLE.read_text(encoding="utf-8"), tmp_path, ArticleInfo())
+    assert (tmp_path / "places.yaml").read_text(encoding="utf-8") == "places: []\n"
+
+
+def test_bad_input_to_new_is_one_line(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["new", str(empty), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: empty.txt: the file is empty") and err.count("\n") == 1
+    assert not (tmp_path / "out").exists()

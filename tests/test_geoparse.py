@@ -142,3 +142,9 @@ def test_one_form_two_places_by_the_sentence_they_are_in(toponyms):
     places = found(text, toponyms)
     assert [m["text"] for m in places["geonames:148251"]["mentions"]] == ["Julfa"]  # Nakhchivan's
     assert {m["text"] for m in places["geonames:130081"]["mentions"]} == {"Jolfa", "Julfa"}  # Iran's
+
+
+def test_a_dateline_in_capitals_is_a_mention(toponyms):
+    text = "YEREVAN, Armenia (AP) — Talks resumed."
+    places = found(text, toponyms)
+    assert places["geonames:616052"]["mentions"] == [{"text": "YEREVAN", "start": 0, "end": 7}]
