@@ -16,6 +16,7 @@ Matching rules (see data/README.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,14 +98,23 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def forms_pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    """One regex for the given name forms under the mention rules: exact, whole words, longest first.
+
+    A possessive ("Azerbaijan's") matches, with the group `form` covering the name only.
+    The geoparser finds its mentions with this same pattern, so both follow one set of rules.
+    """
+    ordered = sorted(set(forms), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    alternatives = "|".join(re.escape(f) for f in ordered)
+    return re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])")
+
+
 def mention_pattern(places: list[Place]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for every mention form, longest first, and a map from form to slug."""
     owner = {form: p.slug for p in places for form in (*p.mentions, *p.adjectives)}
-    forms = sorted(owner, key=len, reverse=True)
-    if not forms:
-        return re.compile(r"(?!x)x"), owner
-    alternatives = "|".join(re.escape(f) for f in forms)
-    return re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])"), owner
+    return forms_pattern(owner), owner
 
 
 @dataclass(frozen=True)

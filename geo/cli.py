@@ -6,10 +6,13 @@
     python -m geo events                   table of the article's dated events, in date order
     python -m geo events --format json     the same as a JSON array (or --format csv)
     python -m geo export OUT_DIR           write the static site
+    python -m geo geoparse FILE            every place a text (.txt, .md, .html) names, resolved
+    python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
+    python -m geo new FILE --out DIR       a draft data folder for that text (see geo/draft.py)
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
 file is reported as one line naming the file, the entry and the field (exit status 1),
-not a traceback.
+not a traceback; so is a file `geoparse` cannot read (empty, binary, too large, not English).
 
 This module only parses arguments and prints: the work is done in geo/ modules. To add
 a command, write one function `def cmd_name(args) -> int` and register it in
@@ -21,13 +24,14 @@ It stays light: it imports no map, plotting or app library, so it starts fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
 from geo.check import check_data
-from geo.errors import DataError
+from geo.errors import DataError, InputError
 from geo.events import Event, load_events
 from geo.gazetteer import Place
 from geo.serialize import events_csv_text, events_records, places_feature_collection
@@ -126,6 +130,58 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def geoparse_table(records: list[dict]) -> str:
+    """One line per place found: name, kind, GeoNames id, mentions, score, and whether to review it."""
+    lines = []
+    for r in records:
+        ident = r["geonameid"] if r["geonameid"] is not None else r["ref"]
+        review = "  review" if r["review"] else ""
+        forms = ", ".join(sorted({m["text"] for m in r["mentions"]}))
+        lines.append(
+            f"{r['name']} ({r['kind']}, {ident}, {r['lat']:.3f} {r['lon']:.3f}): "
+            f"{len(r['mentions'])} × {forms}; score {r['score']:.2f}{review}"
+        )
+    lines.append(f"{len(records)} places")
+    return "\n".join(lines)
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from geo.geoparse import geoparse, place_record
+    from geo.textfile import read_text_file
+
+    records = [place_record(p) for p in geoparse(read_text_file(args.file))]
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        print(geoparse_table(records))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from geo.draft import ArticleInfo, write_draft
+    from geo.textfile import read_text_file
+
+    info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
+    entries = write_draft(read_text_file(args.file), args.out, info)
+    review = sum(1 for e in entries if "review" in e)
+    print(f"wrote {args.out}: {len(entries)} places, {review} marked for review")
+    print(f"next: ATLAS_DATA_DIR={args.out} python -m geo check, then streamlit run app.py")
+    return 0
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from exc
+
+
+def _url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) link")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
     parser.add_argument(
@@ -148,6 +204,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
     export.set_defaults(func=cmd_export)
 
+    geoparse = commands.add_parser("geoparse", help="find and resolve every place a text names")
+    geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md or .html")
+    geoparse.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    geoparse.set_defaults(func=cmd_geoparse)
+
+    new = commands.add_parser("new", help="write a draft data folder for a text (.txt, .md, .html)")
+    new.add_argument("file", type=Path, metavar="FILE", help="the article")
+    new.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if missing)")
+    new.add_argument("--title", help="the article's title (default: its first line)")
+    new.add_argument("--author")
+    new.add_argument("--publisher")
+    new.add_argument("--published", type=_date, metavar="YYYY-MM-DD")
+    new.add_argument("--url", type=_url, help="the original article, an http(s) link")
+    new.set_defaults(func=cmd_new)
+
     return parser
 
 
@@ -155,6 +226,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DataError as exc:
+    except (DataError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

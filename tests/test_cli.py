@@ -281,3 +281,40 @@ def test_events_json_and_csv(atlas):
 def test_events_without_a_file_is_an_empty_list(data_copy):
     (data_copy / "events.yaml").unlink()
     assert json.loads(run("events", "--format", "json", data_dir=data_copy).stdout) == []
+
+
+def test_geoparse_prints_json_with_offsets_into_the_text(tmp_path):
+    text = "Baku said that Khankendi, which Armenians call Stepanakert, was calm. Yerevan disagreed.\n"
+    path = tmp_path / "note.txt"
+    path.write_text(text, encoding="utf-8")
+    records = json.loads(run("geoparse", str(path), "--format", "json").stdout)
+    by_id = {r["geonameid"]: r for r in records}
+    assert [r["name"] for r in records] == ["Baku", "Khankendi", "Yerevan"]
+    for mention in by_id[146970]["mentions"]:
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+    assert "Baku" in run("geoparse", str(path)).stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty.txt", b""),
+        ("binary.txt", bytes(range(256)) * 4),
+        ("huge.txt", "5 MB"),
+        ("scripts.html", b"<script>document.write('Baku')</script>"),
+        ("armenian.txt", ("\u054d\u057f\u0565\u0583\u0561\u0576\u0561\u056f\u0565\u0580\u057f " * 40).encode()),
+        ("missing.txt", None),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_geoparse_refuses_bad_input_in_one_line(tmp_path, name, data):
+    path = tmp_path / name
+    if data == "5 MB":
+        data = b"The town of Goris and the road. " * 170_000
+    if data is not None:
+        path.write_bytes(data)
+    result = run("geoparse", str(path), check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {name}: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
