@@ -122,8 +122,8 @@ def _other_names(file: str, entry: str, raw: dict) -> tuple[OtherName, ...]:
 
 def _entries(file: str, data: dict, section: str) -> list[dict]:
     value = data.get(section)
-    if not isinstance(value, list) or not value:
-        raise DataError(file, "expected a non-empty list", field=section)
+    if not isinstance(value, list):
+        raise DataError(file, "expected a list (empty where a region needs none)", field=section)
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict):
             raise DataError(file, "each entry must be a mapping", entry=f"{section} #{i}")

@@ -246,4 +246,12 @@ def write_draft(text: str, out: Path, info: ArticleInfo, today: dt.date | None =
         + _dump({"title": f"{title}: a tour of the places"}),
         encoding="utf-8",
     )
+    # The map's orientation layers start empty: towns and water to orient a reader are chosen
+    # by hand for each region (see data/README.md, context.yaml and scripts/build_water.py).
+    (out / "context.yaml").write_text(
+        "# Towns, waters and rivers drawn only to orient a reader (see data/README.md).\n"
+        "towns: []\nwaters: []\nrivers: []\n",
+        encoding="utf-8",
+    )
+    (out / "water.geojson").write_text('{"type": "FeatureCollection", "features": []}\n', encoding="utf-8")
     return entries
