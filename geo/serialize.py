@@ -118,11 +118,15 @@ def places_feature_collection(atlas: Atlas) -> dict[str, Any]:
 
 
 def places_geojson_text(atlas: Atlas) -> str:
-    """The FeatureCollection as a file: indented, UTF-8 text, ending in a newline.
+    """The FeatureCollection as a file: one place per line, compact within it, UTF-8, ending in a newline.
 
-    `<`, `>` and `&` are written as \\u escapes, so the text is also safe inside HTML.
+    A line per place keeps a diff readable; compact lines keep the outlines' thousands of
+    coordinates from filling a page each. `<`, `>` and `&` are written as \\u escapes, so the
+    text is also safe inside HTML.
     """
-    return json_for_html(json.dumps(places_feature_collection(atlas), ensure_ascii=False, indent=1)) + "\n"
+    collection = places_feature_collection(atlas)
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in collection["features"]]
+    return json_for_html('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}") + "\n"
 
 
 def _geonames_id(place: Place) -> int | None:
