@@ -35,12 +35,7 @@ def reader() -> None:
         st.warning(request.notice)
     text_col, map_col = st.columns([3, 2], gap="large")
     with text_col:
-        st.markdown(
-            '<p class="atlas-reader-hint">Click a highlighted name to see it on the map; '
-            "then <kbd>j</kbd> and <kbd>k</kbd> jump between its mentions.</p>",
-            unsafe_allow_html=True,
-        )
-        st.markdown(article_html(), unsafe_allow_html=True)
+        st.markdown(render("reader_hint.html") + article_html(), unsafe_allow_html=True)
     with map_col, st.container(key="article-map"):
         selected = request.slug
         bounds = place_bounds(data, data.by_slug[selected]) if selected else None
