@@ -367,8 +367,8 @@ def parse_events(data: Any, atlas: Atlas, file: str = EVENTS_FILE_NAME) -> tuple
         raise DataError(file, "expected a mapping with an 'events' list")
     reject_unknown_keys(data, ("events",), file)
     items = data.get("events")
-    if not isinstance(items, list) or not items:
-        raise DataError(file, "must be a non-empty list of events", field="events")
+    if not isinstance(items, list):
+        raise DataError(file, "must be a list of events (`events: []` while there are none)", field="events")
     events = [parse_event(raw, n, atlas, file) for n, raw in enumerate(items, 1)]
     seen: set[str] = set()
     for event in events:
