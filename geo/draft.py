@@ -72,7 +72,7 @@ DRAFT_FILES = (
 ACTIONS = ("keep", "reject", "choose")
 MAX_ADDED_NAME_CHARS = 100
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp, so the same draft always zips to the same bytes
-FOLDER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+FOLDER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # matched whole (fullmatch)
 
 
 @dataclass(frozen=True)
@@ -475,7 +475,7 @@ def _member(name: str) -> str:
 
 def zip_files(files: dict[str, bytes], folder: str) -> bytes:
     """A zip of the files, all under `folder/`; the same files always give the same bytes."""
-    if not FOLDER_RE.match(folder) or ".." in folder:
+    if not FOLDER_RE.fullmatch(folder) or ".." in folder:
         raise InputError(f"{folder!r} is not a folder name for a zip (letters, digits, '.', '_' and '-')")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

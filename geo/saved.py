@@ -23,7 +23,7 @@ from geo.draft import DRAFT_FILES, slugify, write_files
 from geo.errors import DataError, InputError
 
 SAVED_DIR_ENV = "ATLAS_SAVED_DIR"
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # matched whole (fullmatch): "$" would let "x\n" through
 SLUG_BASE_CHARS = 50  # room for "-2", "-3"... within the 63 a slug may have
 MAX_SAVED_BYTES = 20_000_000  # one atlas's data files together
 
@@ -36,7 +36,7 @@ def saved_root() -> Path | None:
 
 def check_slug(slug: str) -> str:
     """A saved atlas's slug, as a link gives it, or an InputError: never a path."""
-    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         shown = repr(slug)[:70]
         raise InputError(f"{shown} is not a saved atlas's name (lowercase letters, digits and hyphens, at most 63)")
     return slug
@@ -104,7 +104,7 @@ def list_saved(root: Path) -> list[tuple[str, str]]:
         return []
     saved = []
     for entry in sorted(root.iterdir()):
-        if not SLUG_RE.match(entry.name) or entry.is_symlink() or not entry.is_dir():
+        if not SLUG_RE.fullmatch(entry.name) or entry.is_symlink() or not entry.is_dir():
             continue
         try:
             saved.append((entry.name, load_article_meta(entry / "article.yaml").title))

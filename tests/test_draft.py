@@ -309,7 +309,7 @@ def test_the_data_zip_holds_every_file_under_one_folder_and_is_reproducible(file
         assert {n.split("/", 1)[1]: archive.read(n) for n in archive.namelist()} == files
 
 
-@pytest.mark.parametrize("folder", ["", "..", "../x", "a/b", "/abs", ".hidden", "a b"])
+@pytest.mark.parametrize("folder", ["", "..", "../x", "a/b", "/abs", ".hidden", "a b", "draft\n"])
 def test_a_zip_folder_or_file_name_cannot_leave_the_zip(files, folder):
     with pytest.raises(InputError):
         zip_files(files, folder)
