@@ -37,6 +37,7 @@ MAX_NAME_CHARS = 80  # a file name as messages quote it
 # A .docx unpacks to a few hundred kB of XML; these caps are far above any real document.
 DOCX_MAX_MEMBERS = 1_000
 DOCX_MAX_UNPACKED = 50_000_000  # bytes, all parts together, as the zip declares them
+DOCX_MAX_XML_PART = 10_000_000  # bytes of one XML part: parsed whole by lxml, about ten times that in memory
 DOCX_MAX_RATIO = 100  # unpacked / packed: XML compresses 5-20 times, a bomb thousands of times
 DOCX_RATIO_FROM = 1_000_000  # the ratio is judged only once a package unpacks to more than this
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a password-protected .docx, or an old .doc
@@ -91,6 +92,14 @@ def _docx_package(data: bytes, name: str) -> None:
             raise InputError(
                 f"{name}: it would unpack {unpacked // max(1, packed):,} times larger than it is, "
                 "like a zip bomb, not a Word document; refused unread"
+            )
+        xml = max(
+            (m for m in members if m.filename.endswith((".xml", ".rels"))), key=lambda m: m.file_size, default=None
+        )
+        if xml is not None and xml.file_size > DOCX_MAX_XML_PART:
+            raise InputError(
+                f"{name}: its part {display_name(xml.filename)} would unpack to {_mb(xml.file_size)}, "
+                f"more than any article's text (limit {_mb(DOCX_MAX_XML_PART)}); refused unread"
             )
         names = {m.filename for m in members}
         if any(PurePath(n).name.lower() in MACRO_PARTS for n in names):

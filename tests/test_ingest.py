@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 
 import docx
@@ -292,6 +293,16 @@ def test_a_small_bomb_is_refused_by_its_compression_ratio(monkeypatch):
     monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a zip bomb"))
     with pytest.raises(InputError, match=r"small.docx: it would unpack [\d,]+ times larger .* like a zip bomb"):
         read_upload("small.docx", data)
+
+
+def test_an_xml_part_too_large_to_parse_is_refused_unread(docx_bytes, monkeypatch):
+    words = os.urandom(6_000_000).hex().encode()  # 12 MB that compress about twofold: no bomb, just too big
+    data = repacked(docx_bytes, replace={"word/document.xml": words})
+    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed an oversized part"))
+    with pytest.raises(InputError) as info:
+        docx_text(data, "long.docx")
+    assert str(info.value).startswith("long.docx: its part document.xml would unpack to 1")
+    assert "limit 10.0 MB" in str(info.value)
 
 
 def encrypted_flag(data: bytes) -> bytes:
