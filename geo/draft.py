@@ -503,6 +503,11 @@ def load_draft_atlas(files: dict[str, bytes]) -> DraftAtlas:
     with tempfile.TemporaryDirectory(prefix="atlas-draft-") as tmp:
         data = Path(tmp) / "data"
         write_files(files, data)
-        atlas = load_atlas(data)
-        context, waters = load_context_layers(atlas)
-        return DraftAtlas(atlas, load_tour(atlas), load_events(atlas), context, waters)
+        return open_folder(data)
+
+
+def open_folder(data_dir: Path) -> DraftAtlas:
+    """Every file of a data folder read at once, so the result outlives the folder (a draft's, a saved atlas's)."""
+    atlas = load_atlas(data_dir)
+    context, waters = load_context_layers(atlas)
+    return DraftAtlas(atlas, load_tour(atlas), load_events(atlas), context, waters)

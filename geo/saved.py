@@ -19,7 +19,7 @@ from pathlib import Path
 
 from geo.article_meta import load_article_meta
 from geo.check import check_data
-from geo.draft import DRAFT_FILES, slugify, write_files
+from geo.draft import DRAFT_FILES, DraftAtlas, open_folder, slugify, write_files
 from geo.errors import DataError, InputError
 
 SAVED_DIR_ENV = "ATLAS_SAVED_DIR"
@@ -111,3 +111,11 @@ def list_saved(root: Path) -> list[tuple[str, str]]:
         except DataError:
             continue  # being saved (still empty) or damaged by hand: not offered
     return saved
+
+
+def load_saved(root: Path, slug: str) -> DraftAtlas:
+    """A saved atlas by its slug (from a link: `?atlas=<slug>`), read whole; InputError if there is none."""
+    folder = saved_dir(root, slug)
+    if not (folder / "article.yaml").is_file():
+        raise InputError(f"there is no saved atlas named {slug!r}")
+    return open_folder(folder)

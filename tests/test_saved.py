@@ -10,7 +10,7 @@ import pytest
 from geo.atlas import load_atlas
 from geo.draft import ArticleInfo, draft_files, find_places
 from geo.errors import InputError
-from geo.saved import check_slug, list_saved, save_atlas, saved_dir, saved_root
+from geo.saved import check_slug, list_saved, load_saved, save_atlas, saved_dir, saved_root
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
@@ -88,6 +88,15 @@ def test_save_writes_a_checked_atlas_under_a_new_slug(files, tmp_path):
     assert load_atlas(folder).meta.title == TITLE
     assert [p.name for p in root.iterdir()] == [slug]  # no staging folder left behind
     assert list_saved(root) == [(slug, TITLE)]
+    saved = load_saved(root, slug)
+    assert saved.atlas.meta.title == TITLE and saved.tour.title == f"{TITLE}: a tour of the places"
+
+
+@pytest.mark.parametrize("slug", ["missing", "../saved", "%2e%2e"])
+def test_loading_a_saved_atlas_that_is_not_there_is_one_line(tmp_path, slug):
+    with pytest.raises(InputError) as info:
+        load_saved(tmp_path, slug)
+    assert "\n" not in str(info.value)
 
 
 def test_a_save_never_overwrites(files, tmp_path):
