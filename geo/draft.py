@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -71,6 +72,7 @@ DRAFT_FILES = (
 )
 ACTIONS = ("keep", "reject", "choose")
 MAX_ADDED_NAME_CHARS = 100
+MAX_INFO_CHARS = 300  # a title, an author, a publisher or a link
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp, so the same draft always zips to the same bytes
 FOLDER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # matched whole (fullmatch)
 
@@ -84,6 +86,23 @@ class ArticleInfo:
     publisher: str | None = None
     published: dt.date | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        """Tidy what a form gives (blank is missing, one line each) and refuse what no atlas can hold."""
+        for key in ("title", "author", "publisher", "url"):
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"the {key} must be text")
+            value = " ".join(value.split()) if value else ""
+            if len(value) > MAX_INFO_CHARS:
+                raise InputError(f"the {key} is too long ({len(value):,} characters; at most {MAX_INFO_CHARS})")
+            object.__setattr__(self, key, value or None)
+        if self.url is not None:
+            parts = urlsplit(self.url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise InputError(f"the link must be an http(s) address, not {self.url[:60]!r}")
+        if self.published is not None and not isinstance(self.published, dt.date):
+            raise InputError("the date of publication must be a date")
 
 
 def slugify(name: str, taken: set[str]) -> str:
@@ -107,7 +126,7 @@ def article_markdown(text: str, title: str | None) -> str:
         return text + "\n"
     if title is None:
         if not rest.strip():
-            raise InputError("the text is a single paragraph; give its title with --title")
+            raise InputError("the text is a single paragraph with no title line: give the article's title")
         return f"# {' '.join(first.split())}\n\n{rest.strip()}\n"
     return f"# {' '.join(title.split())}\n\n{text}\n"
 

@@ -293,6 +293,31 @@ def test_a_name_added_for_a_place_already_found_joins_it():
     assert len(merged) == len(places)
 
 
+def test_article_info_is_tidied_and_checked():
+    info = ArticleInfo(title="  Roads\nto  Goris ", author="", publisher="   ", url=" https://example.com/a ")
+    assert (info.title, info.author, info.publisher, info.url) == (
+        "Roads to Goris",
+        None,
+        None,
+        "https://example.com/a",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"url": "javascript:alert(1)"}, r"the link must be an http\(s\) address"),
+        ({"url": "example.com"}, r"the link must be an http\(s\) address"),
+        ({"title": "x" * 301}, "the title is too long"),
+        ({"author": 5}, "the author must be text"),
+        ({"published": "2024-01-01"}, "must be a date"),
+    ],
+)
+def test_article_info_that_no_atlas_can_hold_is_refused(fields, message):
+    with pytest.raises(InputError, match=message):
+        ArticleInfo(**fields)
+
+
 # Zips and the temporary atlas ----------------------------------------------------------------
 
 
