@@ -305,6 +305,18 @@ def test_an_xml_part_too_large_to_parse_is_refused_unread(docx_bytes, monkeypatc
     assert "limit 10.0 MB" in str(info.value)
 
 
+def test_entity_expansion_in_a_part_is_refused_not_expanded(docx_bytes):
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as source:
+        document = source.read("word/document.xml").decode()
+    laughs = '<!ENTITY a "aaaaaaaaaa">' + "".join(
+        f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)
+    )  # &j; would be 10 GB of "a"
+    hostile = document.replace("?>", f"?><!DOCTYPE w:document [{laughs}]>", 1).replace("Buses now", "&j; Buses now")
+    data = repacked(docx_bytes, replace={"word/document.xml": hostile.encode()})
+    with pytest.raises(InputError, match="laughs.docx: cannot be read as a Word document"):
+        read_upload("laughs.docx", data)
+
+
 def encrypted_flag(data: bytes) -> bytes:
     """The package with every part flagged as encrypted (ZIP's traditional encryption)."""
     out = io.BytesIO()
