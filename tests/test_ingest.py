@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import struct
+import tracemalloc
 import zipfile
 
 import docx
@@ -286,6 +288,32 @@ def test_a_zip_bomb_is_refused_quickly_without_inflating_it(big_bomb, monkeypatc
         f"bomb.docx: it would unpack to 300.0 MB, more than a Word document holds "
         f"(limit {DOCX_MAX_UNPACKED / 1e6:.1f} MB); refused unread"
     )
+
+
+def lying_about_its_size(data: bytes, part: str, content: bytes, declared: int) -> bytes:
+    """The package with `part` replaced by `content`, its directory entry declaring only `declared` bytes."""
+    raw = bytearray(repacked(data, replace={part: content}))
+    at = raw.find(b"PK\x01\x02")  # the central directory's first entry
+    while at >= 0:
+        length = struct.unpack_from("<H", raw, at + 28)[0]
+        if raw[at + 46 : at + 46 + length] == part.encode():
+            struct.pack_into("<I", raw, at + 24, declared)  # the uncompressed size it declares
+            return bytes(raw)
+        at = raw.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(f"{part} not in the central directory")
+
+
+def test_a_part_that_lies_about_its_size_is_never_inflated_past_it(docx_bytes):
+    data = lying_about_its_size(docx_bytes, "word/document.xml", b"<w:p>" + b" " * 40_000_000, declared=5_000)
+    assert len(data) < MAX_UPLOAD_BYTES
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="liar.docx: the package is damaged"):
+            read_upload("liar.docx", data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10_000_000  # inflated in full, the part alone would take 40 MB
 
 
 def test_a_small_bomb_is_refused_by_its_compression_ratio(monkeypatch):
