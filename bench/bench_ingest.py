@@ -3,18 +3,19 @@
     python bench/bench_ingest.py
 
 Prints the median time (and the peak memory the step adds, from tracemalloc) of each step the
-app runs for one article, on the atlas's own article (data/article.md, about 1,500 words)
+app runs for one article, on the atlas's own article (data/article.md, about 1,300 words)
 written into a real Word document: reading the .docx, the paste check, finding the places,
 the draft's files, the data zip, the static site zip and opening the draft as an atlas; then
 how fast the hostile inputs of issue 14 are refused (a 5 MB paste, a 300 MB zip bomb, a
-macro-enabled document). Ratios between steps matter more than the absolute numbers: the
-machines are noisy.
+macro-enabled document, a document whose part holds 300 MB but declares 5 kB). Ratios
+between steps matter more than the absolute numbers: the machines are noisy.
 """
 
 from __future__ import annotations
 
 import io
 import statistics
+import struct
 import sys
 import time
 import tracemalloc
@@ -69,6 +70,21 @@ def macros(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def liar(data: bytes, unpacked_mb: int) -> bytes:
+    """The document with word/document.xml holding `unpacked_mb` MB while its directory declares 5 kB."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            big = info.filename == "word/document.xml"
+            target.writestr(info.filename, bytes(unpacked_mb * 1_000_000) if big else source.read(info.filename))
+    raw = bytearray(out.getvalue())
+    at = raw.find(b"PK\x01\x02")
+    while raw[at + 46 : at + 46 + len(b"word/document.xml")] != b"word/document.xml":
+        at = raw.find(b"PK\x01\x02", at + 4)
+    struct.pack_into("<I", raw, at + 24, 5_000)
+    return bytes(raw)
+
+
 def measure(step: Callable[[], object]) -> tuple[float, float, object]:
     """Median seconds over REPEATS runs, and the peak MB of Python memory one run adds."""
     times = []
@@ -120,13 +136,14 @@ def main() -> None:
         print(f"{label:48} {seconds * 1e3:7.1f} ms {peak:6.1f} MB{size}")
 
     print("\nrefused inputs (the paste's memory is the 5 MB string itself)")
-    bomb_bytes, macro_bytes = bomb(300), macros(data)
+    bomb_bytes, macro_bytes, liar_bytes = bomb(300), macros(data), liar(data, 300)
     hostile = [
         ("a 5 MB paste", lambda: read_paste("x" * 5_000_000)),
         ("a 300 MB zip bomb (.docx)", lambda: read_upload("bomb.docx", bomb_bytes)),
         ("a .docx with macros", lambda: read_upload("macros.docx", macro_bytes)),
+        ("a 300 MB part declaring 5 kB (.docx)", lambda: read_upload("liar.docx", liar_bytes)),
     ]
-    print(f"(the bomb is {len(bomb_bytes) / 1e3:.0f} kB packed)")
+    print(f"(the bomb is {len(bomb_bytes) / 1e3:.0f} kB packed, the lying document {len(liar_bytes) / 1e3:.0f} kB)")
     for label, step in hostile:
         seconds, peak, message = measure(refused(step))
         print(f"{label:48} {seconds * 1e3:7.1f} ms {peak:6.1f} MB  {message}")
