@@ -72,7 +72,7 @@ DRAFT_FILES = (
 )
 ACTIONS = ("keep", "reject", "choose")
 MAX_ADDED_NAME_CHARS = 100
-MAX_INFO_CHARS = 300  # a title, an author, a publisher or a link
+MAX_INFO_CHARS = {"title": 300, "author": 300, "publisher": 300, "url": 2000}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp, so the same draft always zips to the same bytes
 FOLDER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # matched whole (fullmatch)
 
@@ -89,13 +89,15 @@ class ArticleInfo:
 
     def __post_init__(self) -> None:
         """Tidy what a form gives (blank is missing, one line each) and refuse what no atlas can hold."""
-        for key in ("title", "author", "publisher", "url"):
-            value = getattr(self, key)
+        for key in MAX_INFO_CHARS:
+            value, label = getattr(self, key), "link" if key == "url" else key
             if value is not None and not isinstance(value, str):
-                raise InputError(f"the {key} must be text")
+                raise InputError(f"the {label} must be text")
             value = " ".join(value.split()) if value else ""
-            if len(value) > MAX_INFO_CHARS:
-                raise InputError(f"the {key} is too long ({len(value):,} characters; at most {MAX_INFO_CHARS})")
+            if len(value) > MAX_INFO_CHARS[key]:
+                raise InputError(
+                    f"the {label} is too long ({len(value):,} characters; at most {MAX_INFO_CHARS[key]:,})"
+                )
             object.__setattr__(self, key, value or None)
         if self.url is not None:
             parts = urlsplit(self.url)

@@ -309,6 +309,7 @@ def test_article_info_is_tidied_and_checked():
         ({"url": "javascript:alert(1)"}, r"the link must be an http\(s\) address"),
         ({"url": "example.com"}, r"the link must be an http\(s\) address"),
         ({"title": "x" * 301}, "the title is too long"),
+        ({"url": "https://example.com/?q=" + "x" * 2000}, "the link is too long"),
         ({"author": 5}, "the author must be text"),
         ({"published": "2024-01-01"}, "must be a date"),
     ],
