@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from geo.article import forms_pattern, sentence_bounds
-from geo.toponyms import NameHit, Toponym, Toponyms, load_toponyms
+from geo.toponyms import HOME, NameHit, Toponym, Toponyms, load_toponyms
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
 POSSESSIVE_END = re.compile(r"['’]s$")
@@ -40,8 +40,9 @@ KIND_PRIOR = {
     "town": 2.0,
     "village": 1.0,
 }
-HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0}
-HOME = ("AM", "AZ", "GE")
+HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5}
+STRONG_KINDS = ("country", "capital", "exclave", "region", "wider region", "route", "sea", "lake", "river", "mountains")
+CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
 NEAR_KM, AROUND_KM = 100.0, 300.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
@@ -101,15 +102,34 @@ def gazetteer_name(form: str, toponyms: Toponyms) -> str | None:
     return None
 
 
+def hits_for(form: str, toponyms: Toponyms) -> list[NameHit]:
+    """The gazetteer entries a form written in the text may stand for: by its name, else by a variant spelling."""
+    if form in toponyms.adjectives:  # found only before a noun of place
+        return toponyms.candidates(form)
+    name = gazetteer_name(form, toponyms)
+    return toponyms.candidates(name) if name else toponyms.variant_hits(form)
+
+
+def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
+    """A capitalised run of letters, no demonym, that folds to a name of the region."""
+    return (
+        form.istitle() and form[-1].isalpha() and form not in toponyms.not_places and bool(toponyms.variant_hits(form))
+    )
+
+
 def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
-    """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words."""
+    """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words.
+
+    A capitalised run of one or two words that is no name may be another transliteration
+    of one (Djulfa for Julfa, Mardakert for Martakert).
+    """
     words = list(WORD.finditer(text))
     found: set[str] = set()
     for i in range(len(words)):
         for j in range(i, min(i + toponyms.longest_name_words, len(words))):
             phrase = text[words[i].start() : words[j].end()]
             for form in (phrase, phrase.rstrip("."), POSSESSIVE_END.sub("", phrase)):
-                if gazetteer_name(form, toponyms):
+                if gazetteer_name(form, toponyms) or (j - i < 2 and _may_be_variant(form, toponyms)):
                     found.add(form)
     return found
 
@@ -134,14 +154,33 @@ def _word_before(text: str, start: int) -> str | None:
     return None if SENTENCE_START.search(before) else match.group(1)
 
 
+def _run_before(text: str, start: int) -> list[str]:
+    """The capitalised words of the proper name a place name ends, if any, with 'of', 'in', 'and'... between them.
+
+    "Organization for Security and Co-operation in Europe": Co-operation, Security, Organization.
+    """
+    run: list[str] = []
+    tokens = re.findall(r"[\w&-]+|[^\w\s]", text[max(0, start - 120) : start])
+    pending = 0  # connectors read since the last capitalised word
+    for token in reversed(tokens):
+        if token[:1].isupper():
+            run.append(token)
+            pending = 0
+        elif CONNECTOR.match(token) and pending < 2:
+            pending += 1
+        else:
+            break
+    return run
+
+
 def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
     """False where a name is part of an organisation's or a person's name."""
     after = _run_after(text, end)
     if any(w in toponyms.organisation_words for w in after):
         return False
-    before = _word_before(text, start)
-    if before in toponyms.organisation_words and text[start - 4 : start] == " of ":
+    if any(w in toponyms.organisation_words for w in _run_before(text, start)):
         return False
+    before = _word_before(text, start)
     if headline:
         return True
     if after and after[0] in toponyms.place_words:
@@ -151,18 +190,57 @@ def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set
     return not (before is not None and before not in forms and before not in toponyms.not_places)
 
 
+def _strong(form: str, toponyms: Toponyms) -> bool:
+    """A name that stands out as a place even in a headline's capitals (a country, a curated name, a local place)."""
+    return any(
+        h.how == "curated" or h.toponym.kind in STRONG_KINDS or h.toponym.country in HOME
+        for h in hits_for(form, toponyms)
+    )
+
+
+def _adjective_spans(line: str, toponyms: Toponyms) -> list[tuple[int, int, str]]:
+    """A country's adjective before a noun of place: "a Hungarian prison" names Hungary."""
+    if not toponyms.adjectives or not toponyms.locative_nouns:
+        return []
+    adjectives = "|".join(re.escape(a) for a in sorted(toponyms.adjectives, key=len, reverse=True))
+    nouns = "|".join(re.escape(n) for n in sorted(toponyms.locative_nouns, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])({adjectives})\s+(?:{nouns})(?![\w-])")
+    return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(line)]
+
+
 def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
-    """Every kept mention, grouped by the form written, in reading order."""
+    """Every kept mention, grouped by the form written, in reading order.
+
+    Three rules look beyond the name itself:
+    - in a headline's capitals, a weak name (a foreign town, "Reading") counts only if the
+      text also names it outside headlines;
+    - a name once read as part of a person's name ("Emin Milli") is that name wherever
+      the same words stand, also where they open a sentence or a headline;
+    - a country's adjective counts where a noun of place follows it ("a Hungarian prison").
+    """
     forms = candidate_forms(text, toponyms)
     pattern = forms_pattern(forms)
-    found: dict[str, list[Span]] = {}
+    kept: list[tuple[str, Span, bool]] = []
+    people: set[str] = set()
     for line_start, line in _lines(text):
         headline = _title_case(line)
         for match in pattern.finditer(line):
             start, end = match.span("form")
+            form = match.group("form")
             if keep_mention(line, start, end, toponyms, forms, headline):
-                form = match.group("form")
-                found.setdefault(form, []).append(Span(form, line_start + start, line_start + end))
+                kept.append((form, Span(form, line_start + start, line_start + end), headline))
+            elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
+                people.add(f"{before} {form}")
+        for start, end, adjective in _adjective_spans(line, toponyms):
+            kept.append((adjective, Span(adjective, line_start + start, line_start + end), False))
+    in_body = {form for form, _, headline in kept if not headline}
+    found: dict[str, list[Span]] = {}
+    for form, span, headline in sorted(kept, key=lambda k: k[1].start):
+        if headline and form not in in_body and not _strong(form, toponyms):
+            continue
+        if any(text.startswith(person, span.end - len(person)) for person in people if person.endswith(" " + form)):
+            continue
+        found.setdefault(form, []).append(span)
     return found
 
 
@@ -239,7 +317,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     Every mention of a form is resolved alike, unless its candidates lie in different
     countries and one of them is named right beside it (the two Julfas facing each other).
     """
-    hits = {form: toponyms.candidates(gazetteer_name(form, toponyms) or form) for form in found}
+    hits = {form: hits_for(form, toponyms) for form in found}
     countries: dict[str, int] = {}
     anchors: list[Toponym] = []
     for form, spans in found.items():
