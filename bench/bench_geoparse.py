@@ -241,7 +241,7 @@ def main() -> int:
     results = [score_text(entry, gold["places"], toponyms) for entry in gold["texts"]]
     header = row("text", "words", "gold", "found", "recall", "precision", "resolved", "ms/1k words")
     print(header)
-    for use in ("development", "held-out"):
+    for use in ("development", "held-out", "late held-out"):
         part = [r for r, e in zip(results, gold["texts"], strict=True) if e.get("use") == use]
         print("-" * len(header) + f"\n{use}:")
         for r in part:

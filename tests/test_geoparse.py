@@ -127,7 +127,7 @@ def test_the_evaluation_set_meets_its_goals(toponyms):
     bench.REPEATS = 1
     gold = yaml.safe_load((bench.SET / "gold.yaml").read_text(encoding="utf-8"))
     assert len([e for e in gold["texts"] if e["file"].startswith(("gv-", "wn-"))]) >= 6  # news texts
-    for use in ("development", "held-out"):
+    for use in ("development", "held-out", "late held-out"):
         entries = [e for e in gold["texts"] if e["use"] == use]
         results = [bench.score_text(entry, gold["places"], toponyms) for entry in entries]
         total = {k: sum(r[k] for r in results) for k in ("gold", "found", "hit", "correct", "right")}
