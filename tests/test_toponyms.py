@@ -97,3 +97,16 @@ def test_an_adjective_must_name_a_known_place(compact, aliases):
     bad["adjectives"]["Atlantean"] = "geonames:1"
     with pytest.raises(DataError, match="adjectives"):
         parse_toponyms(compact, bad)
+
+
+def test_every_admin1_unit_has_a_ref_and_an_outline_of_its_own(compact):
+    """Natural Earth's FIPS codes repeat (AJ55) or cross borders (Sharur carried Vayots Dzor's AM10)."""
+    from shapely.geometry import Point, shape
+
+    refs = [e[0] for e in compact["entries"]]
+    assert len(refs) == len(set(refs))
+    for ref, _gid, name, _kind, _country, lat, lon, *_ in compact["entries"]:
+        if ref.startswith("ne:admin1:"):
+            assert shape(compact["shapes"][ref]).buffer(0.02).contains(Point(lon, lat)), (ref, name)
+    by_ref = {e[0]: e for e in compact["entries"]}
+    assert by_ref["ne:admin1:AM10"][2] == "Vayots Dzor" and by_ref["ne:admin1:AM10"][4] == "AM"
