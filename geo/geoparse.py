@@ -42,6 +42,11 @@ KIND_PRIOR = {
 }
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5}
 STRONG_KINDS = ("country", "capital", "exclave", "region", "wider region", "route", "sea", "lake", "river", "mountains")
+# Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
+QUALIFIERS = frozenset(
+    {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
+    | {"Upper", "Lower", "Greater", "Lesser", "Highland", "Lowland", "Mountainous", "Inner", "Outer"}
+)
 CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
 NEAR_KM, AROUND_KM = 100.0, 300.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
@@ -187,7 +192,7 @@ def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set
         return True  # "Vayots Dzor Province", "Meghri Municipality"
     if after and after[0] not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         return False  # "Nikol Pashinyan": a place name followed by another proper name
-    return not (before is not None and before not in forms and before not in toponyms.not_places)
+    return before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS
 
 
 def _strong(form: str, toponyms: Toponyms) -> bool:

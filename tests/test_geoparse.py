@@ -202,3 +202,10 @@ def test_metonymy_of_capitals_abroad(toponyms):
 def test_a_border_village_missing_from_geonames_cities(toponyms):
     places = found("The border village of Shurnukh was split in two.", toponyms)
     assert places["curated:shurnukh"]["kind"] == "village"
+    places = found("Residents of Aghavno, which Baku calls Zabukh, left.", toponyms)
+    assert [m["text"] for m in places["curated:aghavno"]["mentions"]] == ["Aghavno", "Zabukh"]
+
+
+def test_a_qualifier_before_a_name_keeps_it(toponyms):
+    places = found("Herders crossed Lowland Karabakh. The quake hit Van in Eastern Turkey.", toponyms)
+    assert {"curated:nagorno-karabakh", "geonames:298795", "geonames:298117"} <= set(places)
