@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from geo.article import forms_pattern, sentence_bounds
@@ -130,9 +131,13 @@ def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
     """
     words = list(WORD.finditer(text))
     found: set[str] = set()
+    checked: set[str] = set()  # a phrase met again needs no second look
     for i in range(len(words)):
         for j in range(i, min(i + toponyms.longest_name_words, len(words))):
             phrase = text[words[i].start() : words[j].end()]
+            if phrase in checked:
+                continue
+            checked.add(phrase)
             for form in (phrase, phrase.rstrip("."), POSSESSIVE_END.sub("", phrase)):
                 if gazetteer_name(form, toponyms) or (j - i < 2 and _may_be_variant(form, toponyms)):
                     found.add(form)
@@ -203,14 +208,13 @@ def _strong(form: str, toponyms: Toponyms) -> bool:
     )
 
 
-def _adjective_spans(line: str, toponyms: Toponyms) -> list[tuple[int, int, str]]:
+def _adjective_pattern(toponyms: Toponyms) -> re.Pattern[str]:
     """A country's adjective before a noun of place: "a Hungarian prison" names Hungary."""
     if not toponyms.adjectives or not toponyms.locative_nouns:
-        return []
+        return re.compile(r"(?!x)x")
     adjectives = "|".join(re.escape(a) for a in sorted(toponyms.adjectives, key=len, reverse=True))
     nouns = "|".join(re.escape(n) for n in sorted(toponyms.locative_nouns, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w-])({adjectives})\s+(?:{nouns})(?![\w-])")
-    return [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(line)]
+    return re.compile(rf"(?<![\w-])({adjectives})\s+(?:{nouns})(?![\w-])")
 
 
 def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
@@ -225,6 +229,7 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     """
     forms = candidate_forms(text, toponyms)
     pattern = forms_pattern(forms)
+    adjective_pattern = _adjective_pattern(toponyms)
     kept: list[tuple[str, Span, bool]] = []
     people: set[str] = set()
     for line_start, line in _lines(text):
@@ -236,8 +241,9 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
                 kept.append((form, Span(form, line_start + start, line_start + end), headline))
             elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
                 people.add(f"{before} {form}")
-        for start, end, adjective in _adjective_spans(line, toponyms):
-            kept.append((adjective, Span(adjective, line_start + start, line_start + end), False))
+        for match in adjective_pattern.finditer(line):
+            start, end = match.span(1)
+            kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
     in_body = {form for form, _, headline in kept if not headline}
     found: dict[str, list[Span]] = {}
     for form, span, headline in sorted(kept, key=lambda k: k[1].start):
@@ -302,17 +308,18 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
         if hits[form][0].toponym.kind == "country"
         for span in spans
     ]
+    named.sort()
+    named_at = [at for at, _ in named]
+    starts = sorted(span.start for spans in found.values() for span in spans)
     local: dict[int, str] = {}
     for start, end in sentence_bounds(text):
-        inside = [(at, country) for at, country in named if start <= at < end]
+        inside = named[bisect_left(named_at, start) : bisect_left(named_at, end)]
         if not inside:
             continue
-        for spans in found.values():
-            for span in spans:
-                if start <= span.start < end:
-                    at, country = min(inside, key=lambda ac: abs(ac[0] - span.start))
-                    if abs(at - span.start) <= LOCAL_WINDOW:
-                        local[span.start] = country
+        for span_start in starts[bisect_left(starts, start) : bisect_left(starts, end)]:
+            at, country = min(inside, key=lambda ac: abs(ac[0] - span_start))
+            if abs(at - span_start) <= LOCAL_WINDOW:
+                local[span_start] = country
     return local
 
 
@@ -331,7 +338,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         unambiguous = len(hits[form]) == 1 or (
             first.how == "curated" and all(h.how == "alternate" for h in hits[form][1:])
         )
-        if unambiguous:
+        if unambiguous and first.toponym not in anchors:
             anchors.append(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
@@ -339,8 +346,12 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
+        rankings: dict[str | None, list[Candidate]] = {}  # one ranking per country named beside a mention
         for span in spans:
-            ranked = _rank(hits[form], countries, anchors, local.get(span.start) if several else None)
+            near = local.get(span.start) if several else None
+            if near not in rankings:
+                rankings[near] = _rank(hits[form], countries, anchors, near)
+            ranked = rankings[near]
             best = ranked[0]
             if best.toponym.ref in places:
                 places[best.toponym.ref][0].append(span)
