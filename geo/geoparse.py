@@ -48,6 +48,10 @@ QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
     | {"Upper", "Lower", "Greater", "Lesser", "Highland", "Lowland", "Mountainous", "Inner", "Outer"}
 )
+# Between a place and the country that follows it ("Julfa in the Republic of Azerbaijan", "Julfa, Azerbaijan").
+FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?$")
+# Between a country and the place it qualifies ("Iran's Jolfa").
+PRECEDES = re.compile(r"(?:['’]s)?\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$")
 CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
 NEAR_KM, AROUND_KM = 100.0, 300.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
@@ -300,26 +304,36 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     """For each mention, the country named next to it (same sentence, a few words away), if any.
 
     "Jolfa ... the town of Julfa in the Republic of Azerbaijan": that Julfa is the one in
-    Azerbaijan, whatever the rest of the text is about.
+    Azerbaijan, whatever the rest of the text is about. A country's name qualifies one
+    name: the one it follows ("Julfa in Azerbaijan", "Julfa, Azerbaijan"), else the one it
+    precedes as a possessive or an adjective ("Iran's Jolfa"), else the nearest. So in
+    "Djulfa, across the river from Iran's Jolfa", Iran is Jolfa's, not Djulfa's.
     """
-    named = [
-        (span.start, hits[form][0].toponym.country)
+    countries = sorted(
+        (span.start, span.end, hits[form][0].toponym.country)
         for form, spans in found.items()
         if hits[form][0].toponym.kind == "country"
         for span in spans
-    ]
-    named.sort()
-    named_at = [at for at, _ in named]
-    starts = sorted(span.start for spans in found.values() for span in spans)
+    )
+    at_starts = [start for start, _, _ in countries]
+    shared = [form for form in found if len({h.toponym.country for h in hits[form]}) > 1]
+    mentions = sorted((span.start, span.end) for form in shared for span in found[form])
+    starts = [start for start, _ in mentions]
     local: dict[int, str] = {}
     for start, end in sentence_bounds(text):
-        inside = named[bisect_left(named_at, start) : bisect_left(named_at, end)]
+        inside = mentions[bisect_left(starts, start) : bisect_left(starts, end)]
         if not inside:
             continue
-        for span_start in starts[bisect_left(starts, start) : bisect_left(starts, end)]:
-            at, country = min(inside, key=lambda ac: abs(ac[0] - span_start))
-            if abs(at - span_start) <= LOCAL_WINDOW:
-                local[span_start] = country
+        for c_start, c_end, country in countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]:
+            before = [m for m in inside if m[1] <= c_start and c_start - m[1] <= LOCAL_WINDOW]
+            after = [m for m in inside if m[0] >= c_end and m[0] - c_end <= LOCAL_WINDOW]
+            if before and FOLLOWS.match(text, before[-1][1], c_start):
+                local[before[-1][0]] = country
+            elif after and PRECEDES.match(text, c_end, after[0][0]):
+                local[after[0][0]] = country
+            elif before or after:
+                nearest = min(before[-1:] + after[:1], key=lambda m: min(abs(m[0] - c_end), abs(c_start - m[1])))
+                local.setdefault(nearest[0], country)
     return local
 
 

@@ -211,3 +211,10 @@ def test_a_qualifier_before_a_name_keeps_it(toponyms):
     places = found(text, toponyms)
     assert places["curated:nagorno-karabakh"]["mentions"][0]["text"] == "Karabakh"
     assert places["geonames:298795"]["mentions"][0]["text"] == "Turkey"
+
+
+def test_a_country_qualifies_the_name_it_stands_by(toponyms):
+    text = "Baku reopened the cemetery road in Djulfa, across the Araks from Iran's Jolfa, on Tuesday."
+    places = found(text, toponyms)
+    assert [m["text"] for m in places["geonames:148251"]["mentions"]] == ["Djulfa"]  # Nakhchivan's
+    assert [m["text"] for m in places["geonames:130081"]["mentions"]] == ["Jolfa"]  # Iran's
