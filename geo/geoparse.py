@@ -2,9 +2,14 @@
 
 Finding follows the atlas's mention rules (geo/article.py `forms_pattern`: exact forms,
 whole words, possessives, the longest form wins); the forms tried are the gazetteer names
-that occur in the text. Then:
-- a name that is part of an organisation's name ("Azerbaijan State Highway Agency") or of
-  a longer proper name (a person's) is dropped; demonyms are never places (aliases.yaml);
+that occur in the text, and capitalised words that are another transliteration of a name
+of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
+- a name that is part of an organisation's name ("Azerbaijan State Highway Agency", "the
+  Organization for Security and Co-operation in Europe") or of a longer proper name (a
+  person's) is dropped; a qualifier before it ("Lowland Karabakh") is not such a name;
+- demonyms are never places (aliases.yaml), but a country's adjective before a noun of
+  place is ("a Hungarian prison");
+- in a title-case headline, a weak name (a foreign town: "Reading") needs the body too;
 - a capital used for its government ("Baku said") stays a mention of the city;
 - among same-name candidates the text's context decides: curated names first, then the
   countries the text names, nearness to the places it names without ambiguity, the kind
