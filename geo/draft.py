@@ -152,8 +152,10 @@ def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str |
         if toponym.kind == "country":
             return f"ne:country:{toponym.country}", shape
         return (toponym.ref if toponym.ref.startswith("ne:") else f"ne:{toponym.ref.split(':', 1)[1]}"), shape
-    if toponym.kind in ("capital", "city", "town", "village") and toponym.geonameid is not None:
-        return f"geonames:{toponym.geonameid}", {"type": "Point", "coordinates": [toponym.lon, toponym.lat]}
+    if toponym.kind in ("capital", "city", "town", "village"):
+        # A settlement missing from GeoNames' table is drawn at its curated point (aliases.yaml cites it).
+        ref = f"geonames:{toponym.geonameid}" if toponym.geonameid is not None else toponym.ref
+        return ref, {"type": "Point", "coordinates": [toponym.lon, toponym.lat]}
     return None, None
 
 

@@ -321,7 +321,7 @@ def parse_event(raw: Any, index: int, atlas: Atlas, file: str = EVENTS_FILE_NAME
     if not isinstance(raw, dict):
         raise DataError(file, "each event must be a mapping", entry=entry)
     slug = raw.get("slug")
-    if isinstance(slug, str) and SLUG_RE.match(slug):
+    if isinstance(slug, str) and SLUG_RE.fullmatch(slug):
         entry = slug
     reject_unknown_keys(raw, EVENT_FIELDS, file, entry=entry)
     for key in REQUIRED_FIELDS:

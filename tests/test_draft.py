@@ -396,3 +396,23 @@ def test_pasted_markup_is_escaped_in_every_page_of_the_site(scratch):
             html = archive.read(name).decode()
             assert PAYLOAD not in html and "alert('x')</script>" not in html, name
         assert "&lt;script&gt;alert(" in archive.read("atlas-site/article.html").decode()
+
+
+def test_a_curated_settlement_without_a_geonames_id_is_drawn_at_its_point(tmp_path):
+    """Martakert is not in GeoNames' cities500; aliases.yaml gives its point and source."""
+    text = (
+        "Shelling near Martakert\n\n"
+        "Residents of Martakert left for Stepanakert on Tuesday, and some went on to Goris in Armenia."
+    )
+    markdown, places = find_places(read_paste(text), None)
+    martakert = next(p for p in places if p.toponym.ref == "curated:martakert")
+    files = draft_files(markdown, [martakert, *[p for p in places if p is not martakert]], INFO)
+    entry = next(e for e in yaml.safe_load(files["places.yaml"])["places"] if e["name"] == "Martakert")
+    assert entry["geometry"] == "curated:martakert" and "geometry_note" not in entry
+    feature = next(f for f in json.loads(files["geometry.geojson"])["features"] if f["id"] == "curated:martakert")
+    assert feature["geometry"]["type"] == "Point"
+    lon, lat = feature["geometry"]["coordinates"]
+    assert abs(lat - 40.2153) < 0.01 and abs(lon - 46.8128) < 0.01
+    write_files(files, tmp_path / "data")
+    reports = {r.file: r.summary for r in check_data(tmp_path / "data")}  # raises DataError on a problem
+    assert reports["geometry.geojson"] == f"{len(json.loads(files['geometry.geojson'])['features'])} features"
