@@ -41,6 +41,8 @@ DECIDE = "mapany-decide-"  # + a place's key: its choice in the review
 PASTE, FILE = "Paste the text", "Upload a file"
 UPLOAD_MB = max(1, MAX_UPLOAD_BYTES // 1_000_000)  # the uploader's own cap, in MB (.streamlit/config.toml too)
 FALLBACK_URL = "http://localhost:8501/"
+# The session keeps what was typed and decided while its atlas is explored on other pages.
+KEEP_STATE = "session"
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,14 @@ def say(kind: str, text: str) -> None:
 
 
 def inputs() -> None:
-    mode = st.radio("The article", (PASTE, FILE), key=MODE, horizontal=True)
+    mode = st.radio("The article", (PASTE, FILE), key=MODE, horizontal=True, persist_state=KEEP_STATE)
     if mode == PASTE:
         st.text_area(
             "Paste the article's text",
             key=TEXT,
             height=260,
             placeholder="Paste the whole article: its paragraphs separated by blank lines.",
+            persist_state=KEEP_STATE,
         )
     else:
         st.file_uploader(
@@ -111,13 +114,22 @@ def inputs() -> None:
         )
     st.markdown("**About the article** (shown on every page of its atlas and in its credits)")
     left, right = st.columns(2)
-    left.text_input("Title", key="mapany-title", max_chars=300, help="Leave empty to use the text's first line.")
-    right.text_input("Author", key="mapany-author", max_chars=200)
-    left.text_input("Publisher", key="mapany-publisher", max_chars=200)
-    right.date_input(
-        "Date published", key="mapany-published", value=None, max_value=dt.date.today(), format="YYYY-MM-DD"
+    left.text_input(
+        "Title", key="mapany-title", max_chars=300, help="Empty: the text's first line.", persist_state=KEEP_STATE
     )
-    st.text_input("Link to the original", key="mapany-url", max_chars=2000, placeholder="https://…")
+    right.text_input("Author", key="mapany-author", max_chars=200, persist_state=KEEP_STATE)
+    left.text_input("Publisher", key="mapany-publisher", max_chars=200, persist_state=KEEP_STATE)
+    right.date_input(
+        "Date published",
+        key="mapany-published",
+        value=None,
+        max_value=dt.date.today(),
+        format="YYYY-MM-DD",
+        persist_state=KEEP_STATE,
+    )
+    st.text_input(
+        "Link to the original", key="mapany-url", max_chars=2000, placeholder="https://…", persist_state=KEEP_STATE
+    )
 
 
 def field(name: str) -> str | None:
@@ -198,24 +210,21 @@ def add_clicked() -> None:
 def review(found: Found, chosen: dict[str, Decision]) -> None:
     view = review_view(found.markdown, found.places, chosen, found.added, countries())
     st.subheader(f"2. Check the {len(view.rows)} places found")
-    st.caption(
-        "Hover a marked name to see what it was resolved to. Reject what is not a place, or pick another candidate."
-    )
+    html("mapany_hint.html")
     text_col, list_col = st.columns([1, 1], gap="medium")
     with text_col:
         html("mapany_text.html", segments=view.segments)
     with list_col, st.container(height=560, key="mapany-places"):
         for row in view.rows:
-            info, choice = st.columns([3, 2], vertical_alignment="center")
-            with info:
-                html("mapany_place.html", row=row)
+            html("mapany_place.html", row=row)
             labels = {c.key: c.label for c in row.choices}
-            choice.selectbox(
+            st.selectbox(
                 f"Decision for {row.name}",
                 options=list(labels),
                 format_func=labels.__getitem__,
                 key=DECIDE + row.key,
                 label_visibility="collapsed",
+                persist_state=KEEP_STATE,
             )
     with st.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         st.text_input(

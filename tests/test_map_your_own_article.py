@@ -79,6 +79,11 @@ def test_paste_find_review_reject_and_open_as_an_atlas():
     credits = next(m.value for m in at.markdown if "atlas-credits" in m.value)
     assert "A. Reporter" in credits and "Test News" in credits
 
+    at.switch_page(PAGE).run()  # "Edit this draft": the text, details and decisions are still there
+    assert at.text_area(key="mapany-text").value == SAMPLE
+    assert at.text_input(key="mapany-author").value == "A. Reporter"
+    assert at.selectbox(key="mapany-decide-geonames:174840").value == "reject"
+
 
 def test_picking_another_candidate_resolves_the_place_to_it():
     at = paste_and_find(open_page(), SAMPLE)
@@ -86,7 +91,8 @@ def test_picking_another_candidate_resolves_the_place_to_it():
     village = next(i for i, label in enumerate(box.options) if "village" in label)
     box.select_index(village).run()
     assert not at.exception
-    chosen = next(h.proto.body for h in at.get("html") if 'class="mapany-place ' in h.proto.body and "Syunik" in h.proto.body)
+    rows = [h.proto.body for h in at.get("html") if 'class="mapany-place ' in h.proto.body]
+    chosen = next(row for row in rows if "<b>Syunik</b>" in row)
     assert "village" in chosen.split("mapany-place-facts")[1].split("</p>")[0]
 
 
