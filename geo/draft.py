@@ -24,6 +24,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -71,8 +72,9 @@ DRAFT_FILES = (
 )
 ACTIONS = ("keep", "reject", "choose")
 MAX_ADDED_NAME_CHARS = 100
+MAX_INFO_CHARS = {"title": 300, "author": 300, "publisher": 300, "url": 2000}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp, so the same draft always zips to the same bytes
-FOLDER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+FOLDER_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")  # matched whole (fullmatch)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,25 @@ class ArticleInfo:
     publisher: str | None = None
     published: dt.date | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        """Tidy what a form gives (blank is missing, one line each) and refuse what no atlas can hold."""
+        for key in MAX_INFO_CHARS:
+            value, label = getattr(self, key), "link" if key == "url" else key
+            if value is not None and not isinstance(value, str):
+                raise InputError(f"the {label} must be text")
+            value = " ".join(value.split()) if value else ""
+            if len(value) > MAX_INFO_CHARS[key]:
+                raise InputError(
+                    f"the {label} is too long ({len(value):,} characters; at most {MAX_INFO_CHARS[key]:,})"
+                )
+            object.__setattr__(self, key, value or None)
+        if self.url is not None:
+            parts = urlsplit(self.url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise InputError(f"the link must be an http(s) address, not {self.url[:60]!r}")
+        if self.published is not None and not isinstance(self.published, dt.date):
+            raise InputError("the date of publication must be a date")
 
 
 def slugify(name: str, taken: set[str]) -> str:
@@ -107,7 +128,7 @@ def article_markdown(text: str, title: str | None) -> str:
         return text + "\n"
     if title is None:
         if not rest.strip():
-            raise InputError("the text is a single paragraph; give its title with --title")
+            raise InputError("the text is a single paragraph with no title line: give the article's title")
         return f"# {' '.join(first.split())}\n\n{rest.strip()}\n"
     return f"# {' '.join(title.split())}\n\n{text}\n"
 
@@ -475,7 +496,7 @@ def _member(name: str) -> str:
 
 def zip_files(files: dict[str, bytes], folder: str) -> bytes:
     """A zip of the files, all under `folder/`; the same files always give the same bytes."""
-    if not FOLDER_RE.match(folder) or ".." in folder:
+    if not FOLDER_RE.fullmatch(folder) or ".." in folder:
         raise InputError(f"{folder!r} is not a folder name for a zip (letters, digits, '.', '_' and '-')")
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -503,6 +524,11 @@ def load_draft_atlas(files: dict[str, bytes]) -> DraftAtlas:
     with tempfile.TemporaryDirectory(prefix="atlas-draft-") as tmp:
         data = Path(tmp) / "data"
         write_files(files, data)
-        atlas = load_atlas(data)
-        context, waters = load_context_layers(atlas)
-        return DraftAtlas(atlas, load_tour(atlas), load_events(atlas), context, waters)
+        return open_folder(data)
+
+
+def open_folder(data_dir: Path) -> DraftAtlas:
+    """Every file of a data folder read at once, so the result outlives the folder (a draft's, a saved atlas's)."""
+    atlas = load_atlas(data_dir)
+    context, waters = load_context_layers(atlas)
+    return DraftAtlas(atlas, load_tour(atlas), load_events(atlas), context, waters)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from geo.article_meta import load_article_meta
 from geo.check import check_data
-from geo.draft import DRAFT_FILES, slugify, write_files
+from geo.draft import DRAFT_FILES, DraftAtlas, open_folder, slugify, write_files
 from geo.errors import DataError, InputError
 
 SAVED_DIR_ENV = "ATLAS_SAVED_DIR"
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # matched whole (fullmatch): "$" would let "x\n" through
 SLUG_BASE_CHARS = 50  # room for "-2", "-3"... within the 63 a slug may have
 MAX_SAVED_BYTES = 20_000_000  # one atlas's data files together
 
@@ -36,7 +36,7 @@ def saved_root() -> Path | None:
 
 def check_slug(slug: str) -> str:
     """A saved atlas's slug, as a link gives it, or an InputError: never a path."""
-    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         shown = repr(slug)[:70]
         raise InputError(f"{shown} is not a saved atlas's name (lowercase letters, digits and hyphens, at most 63)")
     return slug
@@ -104,10 +104,18 @@ def list_saved(root: Path) -> list[tuple[str, str]]:
         return []
     saved = []
     for entry in sorted(root.iterdir()):
-        if not SLUG_RE.match(entry.name) or entry.is_symlink() or not entry.is_dir():
+        if not SLUG_RE.fullmatch(entry.name) or entry.is_symlink() or not entry.is_dir():
             continue
         try:
             saved.append((entry.name, load_article_meta(entry / "article.yaml").title))
         except DataError:
             continue  # being saved (still empty) or damaged by hand: not offered
     return saved
+
+
+def load_saved(root: Path, slug: str) -> DraftAtlas:
+    """A saved atlas by its slug (from a link: `?atlas=<slug>`), read whole; InputError if there is none."""
+    folder = saved_dir(root, slug)
+    if not (folder / "article.yaml").is_file():
+        raise InputError(f"there is no saved atlas named {slug!r}")
+    return open_folder(folder)
