@@ -143,7 +143,7 @@ def test_an_oversize_paste_is_refused_and_stays_in_the_box():
 
 def test_a_bad_link_is_refused_with_the_fields_name():
     at = paste_and_find(open_page(), SAMPLE, url="javascript:alert(1)")
-    assert "http://" in at.error[0].value
+    assert "link must be an http(s) address" in at.error[0].value
     assert at.text_area(key="mapany-text").value == SAMPLE
 
 
