@@ -254,9 +254,10 @@ def _saved_source(values: list[str]) -> tuple[Source | None, str | None]:
         return None, "This server keeps no saved atlases, so here is the Karabakh atlas."
     try:
         slug = saved.check_slug(values[0]) if len(values) == 1 else None
+        found = slug is not None and saved.saved_dir(root, slug).is_dir()  # a link leaving the folder is refused
     except InputError:
-        slug = None
-    if slug is None or not saved.saved_dir(root, slug).is_dir():
+        found = False
+    if not found:
         return None, f"There is no saved atlas named “{echo}” here, so here is the Karabakh atlas."
     return Source("saved", slug), None
 

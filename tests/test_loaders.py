@@ -102,6 +102,15 @@ def test_a_hostile_slug_gives_a_notice_and_the_default_atlas(saved_root, value, 
     assert "atlas" not in at.query_params
 
 
+def test_a_saved_atlas_that_links_out_of_the_folder_is_refused(saved_root, tmp_path, sample_files):
+    outside = tmp_path / "outside"
+    (saved_root / "buses-leave-goris").rename(outside)
+    (saved_root / "escape").symlink_to(outside, target_is_directory=True)
+    at = run(atlas="escape")
+    assert "no saved atlas named “escape”" in at.warning[0].value
+    assert banner(at) == "" and at.title[0].value == "Karabakh Atlas"
+
+
 def test_an_unknown_slug_gives_a_notice_and_the_default_atlas(saved_root):
     at = run(atlas="no-such-atlas")
     assert "no saved atlas named “no-such-atlas”" in at.warning[0].value
