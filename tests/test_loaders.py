@@ -183,3 +183,30 @@ def test_links_keep_a_saved_atlas_and_nothing_else():
     )
     assert loaders.keep_source("?place=baku", loaders.DEFAULT) == "?place=baku"
     assert loaders.keep_source("?place=baku", loaders.Source("draft", "abc")) == "?place=baku"
+
+
+def map_args(at: AppTest) -> dict:
+    import json
+
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(sample_files):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    default = map_args(at)
+    draft = loaders.Draft(sample_files, "Buses")
+    at.session_state[loaders.DRAFT] = draft
+    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
+    at.run()
+    first = map_args(at)
+    at.query_params["place"] = "goris"
+    at.run()
+    second = map_args(at)
+    assert first["script"] != default["script"] and first["key"] != default["key"]
+    assert '"slug": "goris"' in first["script"] and '"slug": "nakhchivan"' not in first["script"]
+    assert second["script"] == first["script"] and second["key"] == first["key"]  # the browser keeps it
+    assert '"slug": "goris"' in second["feature_group"]
+    bundle = loaders._draft_bundle(draft.digest, draft.files)
+    assert bundle.get(("page-map", "atlas-map", ()), lambda: None).script == first["script"]
