@@ -34,7 +34,7 @@ from pages.style import use_css
 TEXT, UPLOAD, MODE, NEW_NAME = "mapany-text", "mapany-upload", "mapany-mode", "mapany-new-name"
 FIELDS = ("title", "author", "publisher", "published", "url")
 FOUND = "mapany-found"  # the Found of the last "Find places"
-MESSAGE = "mapany-message"  # a message for the next run, from a callback
+MESSAGE = "mapany-message-"  # + where: a message for the next run, from a callback, shown where it was asked
 SAVED = "mapany-saved"  # {draft digest: slug} of the atlases this session saved
 DECIDE = "mapany-decide-"  # + a place's key: its choice in the review
 PASTE, FILE = "Paste the text", "Upload a file"
@@ -86,9 +86,15 @@ def html(template: str, **context) -> None:
     st.html(render(template, **context))
 
 
-def say(kind: str, text: str) -> None:
-    """A message for the next run (from a callback, which cannot draw)."""
-    st.session_state[MESSAGE] = (kind, text)
+def say(where: str, kind: str, text: str) -> None:
+    """A message for the next run (from a callback, which cannot draw), shown beside the button pressed."""
+    st.session_state[MESSAGE + where] = (kind, text)
+
+
+def show_message(where: str) -> None:
+    message = st.session_state.pop(MESSAGE + where, None)
+    if message:
+        getattr(st, message[0])(message[1])
 
 
 # The text and its details --------------------------------------------------------------------
@@ -160,13 +166,13 @@ def find_clicked() -> None:
         text = read_text()
         markdown, places = find(digest(text), info.title, text)
     except (InputError, DataError) as exc:
-        say("error", f"Cannot map this text: {exc}")
+        say("find", "error", f"Cannot map this text: {exc}")
         return
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(DECIDE)]:
         del st.session_state[key]
     st.session_state[FOUND] = Found(markdown, places)
     if not places:
-        say("warning", "No place found in this text. Add the names it uses below, or try another text.")
+        say("find", "warning", "No place found in this text. Add the names it uses below, or try another text.")
 
 
 # The review ---------------------------------------------------------------------------------
@@ -192,13 +198,13 @@ def add_clicked() -> None:
     try:
         added = add_name(found.markdown, name, list(found.places))
     except (InputError, DataError) as exc:
-        say("error", f"Cannot add that name: {exc}")
+        say("add", "error", f"Cannot add that name: {exc}")
         return
     st.session_state[FOUND] = replace(
         found, places=tuple(with_added(found.places, added)), added=found.added | {added.toponym.ref}
     )
     st.session_state[NEW_NAME] = ""
-    say("success", f"Added {added.name}: {len(added.mentions)} mention(s).")
+    say("add", "success", f"Added {added.name}: {len(added.mentions)} mention(s).")
 
 
 def review(found: Found, chosen: dict[str, Decision]) -> None:
@@ -229,6 +235,7 @@ def review(found: Found, chosen: dict[str, Decision]) -> None:
             width=360,
         )
         st.button("Add", key="mapany-add", on_click=add_clicked, icon=":material/add_location_alt:")
+    show_message("add")
 
 
 # The atlas ------------------------------------------------------------------------------------
@@ -237,7 +244,7 @@ def review(found: Found, chosen: dict[str, Decision]) -> None:
 def open_clicked(draft: loaders.Draft) -> None:
     problem = loaders.check_draft(draft)
     if problem:
-        say("error", f"The atlas cannot open: {problem}")
+        say("atlas", "error", f"The atlas cannot open: {problem}")
         return
     loaders.use_draft(draft)
     st.session_state["mapany-open"] = True
@@ -250,7 +257,7 @@ def save_clicked(draft: loaders.Draft) -> None:
     try:
         slug = saved.save_atlas(root, dict(draft.files), draft.title)
     except (InputError, DataError, OSError) as exc:
-        say("error", f"The atlas cannot be saved: {exc}")
+        say("atlas", "error", f"The atlas cannot be saved: {exc}")
         return
     st.session_state.setdefault(SAVED, {})[draft.digest] = slug
 
@@ -312,6 +319,7 @@ def atlas_actions(found: Found, chosen: dict[str, Decision]) -> None:
                 disabled=draft.digest in st.session_state.get(SAVED, {}),
                 help="Keep this atlas on the server, with a link anyone can open.",
             )
+    show_message("atlas")
     slug = st.session_state.get(SAVED, {}).get(draft.digest)
     if slug:
         base = page_link(st.context.url or FALLBACK_URL, {}).rsplit("/", 1)[0] + "/"
@@ -328,9 +336,7 @@ def main() -> None:
     st.subheader("1. Your article")
     inputs()
     st.button("Find places", key="mapany-find", type="primary", on_click=find_clicked, icon=":material/travel_explore:")
-    message = st.session_state.pop(MESSAGE, None)
-    if message:
-        getattr(st, message[0])(message[1])
+    show_message("find")
     found = st.session_state.get(FOUND)
     if found is None:
         return
