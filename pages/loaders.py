@@ -49,6 +49,7 @@ from geo.views import (
 PARAM = "atlas"  # ?atlas=<slug>: a saved atlas
 SOURCE = "atlas-source"  # session state: the Source this session shows
 DRAFT = "atlas-draft"  # session state: the session's own Draft
+OPENED = "atlas-opened"  # session state: a draft was just opened, so its first page starts at the top
 # Bounds on the atlases other than the default one held in memory at once, and for how long.
 MAX_SAVED, MAX_DRAFTS = int(os.environ.get("ATLAS_MAX_SAVED", "8")), int(os.environ.get("ATLAS_MAX_DRAFTS", "8"))
 KEEP_SECONDS = 3600
@@ -299,6 +300,7 @@ def use_draft(draft: Draft) -> None:
     """Show the session's own draft from the next run on."""
     st.session_state[DRAFT] = draft
     st.session_state[SOURCE] = Source("draft", draft.digest)
+    st.session_state[OPENED] = True
     if PARAM in st.query_params:
         del st.query_params[PARAM]
 

@@ -8,7 +8,7 @@ from geo.atlas import Atlas
 from geo.templating import render
 from pages import loaders
 from pages.registry import MAPANY_FILE
-from pages.style import use_css
+from pages.style import use_css, use_script
 
 
 def show(src: loaders.Source, data: Atlas) -> None:
@@ -30,3 +30,5 @@ def show(src: loaders.Source, data: Atlas) -> None:
         with st.container(horizontal=True, gap="small", key="atlas-source-actions"):
             st.button("Back to the Karabakh atlas", key="atlas-source-back", on_click=loaders.use_default)
             st.page_link(f"pages/{MAPANY_FILE}", label="Edit this draft", icon=":material/edit:")
+        if st.session_state.pop(loaders.OPENED, False):
+            use_script("scroll-top.js")

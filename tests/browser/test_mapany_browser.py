@@ -19,6 +19,7 @@ pytestmark = pytest.mark.browser
 SAMPLE = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
 TITLE = "Buses leave Goris for Stepanakert"
 SLUG = "buses-leave-goris-for-stepanakert"
+TOP_JS = "() => document.querySelector(\"[data-testid='stMain']\").scrollTop === 0"
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,7 @@ def test_paste_review_open_download_and_save(page, browser, saving_url):
     # Open as an atlas: Explore on the draft, its places on the map and their passages.
     page.get_by_role("button", name="Open as an atlas").click()
     page.locator(".atlas-source-banner", has_text=TITLE).wait_for(timeout=LOAD)
+    page.wait_for_function(TOP_JS, timeout=WAIT)  # the atlas starts at its banner, not where the review was
     frame = map_frame(page, timeout=LOAD)
     frame.wait_for_function("() => document.querySelectorAll('.leaflet-interactive').length >= 10", timeout=LOAD)
     assert sidebar_button(page, "Kornidzor").count() == 0
