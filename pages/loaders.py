@@ -133,7 +133,9 @@ def _default_bundle() -> Bundle:
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_SAVED, ttl=KEEP_SECONDS)
 def _saved_bundle(root: str, slug: str) -> Bundle:
-    return Bundle(load_atlas(saved.saved_dir(Path(root), slug)))
+    """A saved atlas, read whole (so one removed from the folder while cached still serves)."""
+    saved_atlas = saved.load_saved(Path(root), slug)
+    return Bundle(saved_atlas.atlas, {DEFAULT_TOUR: saved_atlas.tour}, saved_atlas.events)
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_DRAFTS, ttl=KEEP_SECONDS)
@@ -255,7 +257,8 @@ def _saved_source(values: list[str]) -> tuple[Source | None, str | None]:
         return None, "This server keeps no saved atlases, so here is the Karabakh atlas."
     try:
         slug = saved.check_slug(values[0]) if len(values) == 1 else None
-        found = slug is not None and saved.saved_dir(root, slug).is_dir()  # a link leaving the folder is refused
+        # A link leaving the folder is refused; a folder still being saved has no article.yaml yet.
+        found = slug is not None and (saved.saved_dir(root, slug) / "article.yaml").is_file()
     except InputError:
         found = False
     if not found:

@@ -111,6 +111,13 @@ def test_a_saved_atlas_that_links_out_of_the_folder_is_refused(saved_root, tmp_p
     assert banner(at) == "" and at.title[0].value == "Karabakh Atlas"
 
 
+def test_a_folder_still_being_saved_is_not_an_atlas_yet(saved_root):
+    (saved_root / "half-saved").mkdir()  # what save_atlas reserves before it moves the files in
+    at = run(atlas="half-saved")
+    assert "no saved atlas named “half-saved”" in at.warning[0].value
+    assert not at.error and banner(at) == ""
+
+
 def test_an_unknown_slug_gives_a_notice_and_the_default_atlas(saved_root):
     at = run(atlas="no-such-atlas")
     assert "no saved atlas named “no-such-atlas”" in at.warning[0].value
