@@ -29,8 +29,8 @@ VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def handout(base_url: str, tour_key: tuple, name: str = DEFAULT_TOUR) -> str:
-    # tour_key is part of the cache key only: the handout changes when the storyline does.
+def handout(base_url: str, tour_key: tuple, name: str = DEFAULT_TOUR, source: str = "") -> str:
+    # tour_key and source are part of the cache key only: the handout changes with the storyline and the atlas.
     return handout_html(loaders.atlas(), loaders.tour(name), base_url=base_url)
 
 
@@ -48,7 +48,7 @@ def page_url() -> str:
 
 def storyline_links() -> dict[str, str]:
     """Each storyline's first step, as a link that reloads the page on it."""
-    return {tour: step_link(page_url(), 1, tour) for tour in TOURS}
+    return {tour: loaders.keep_source(step_link(page_url(), 1, tour)) for tour in TOURS}
 
 
 def go(index: int) -> None:
@@ -103,7 +103,9 @@ def main() -> None:
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
         st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
-    room = present.enter(len(steps))
+    # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
+    default = loaders.source().is_default
+    room = present.enter(len(steps)) if default else present.Presence()
     if room.step is not None:  # the class follows its presenter's step
         index, notice = room.step, None
     if notice or st.query_params.get("step") != str(index + 1):
@@ -116,7 +118,11 @@ def main() -> None:
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
-            html("tour_header.html", title=story.title, explore_url=page_url().removesuffix(TOUR_PATH))
+            html(
+                "tour_header.html",
+                title=story.title,
+                explore_url=loaders.keep_source(page_url().removesuffix(TOUR_PATH)),
+            )
         html("tour_storylines.html", current=name, links=storyline_links(), labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
@@ -128,8 +134,8 @@ def main() -> None:
             st.toggle("Show teacher notes", key="tour-notes")
             st.toggle("High contrast", key="tour-contrast")
             st.toggle("Show QR code", key="tour-qr")
-        if not present.panel(room, page_url(), index):
-            link = step_link(page_url(), step.number, name)
+        if not (default and present.panel(room, page_url(), index)):
+            link = loaders.keep_source(step_link(page_url(), step.number, name))
             qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
             html("tour_link.html", step=step, link=link, qr=qr)
 
@@ -148,7 +154,7 @@ def main() -> None:
         # Last, so that building the handout the first time never delays the step itself.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=handout(page_url(), story.key(), name),
+            data=handout(loaders.keep_source(page_url()), story.key(), name, loaders.cache_key()),
             file_name="karabakh-tour-handout.html",
             mime="text/html",
             key="tour-handout",
