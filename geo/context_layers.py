@@ -3,7 +3,7 @@
 None of it ever changes between runs, so it is not part of the map a page sends on every
 run: scripts/build_geometry.py and scripts/build_water.py write it to
 static/atlas/context.js (`window.ATLAS_CONTEXT`), which a browser fetches once, like the
-country outlines. static/atlas/context-layers.js draws it and static/atlas/labels.js places
+country outlines. static/atlas/context-map.js draws it and places
 the names. That file is the default atlas's: a saved atlas or a draft has its own layers
 (`orientation_data`), written into its map, or none at all when its files are empty.
 

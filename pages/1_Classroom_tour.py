@@ -20,7 +20,7 @@ from geo.qr import qr_data_uri
 from geo.templating import render
 from geo.tour import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from pages import atlas_map, loaders, present
-from pages.registry import TOUR_PATH, page_may_draw
+from pages.registry import EXPLORE_FILE, TOUR_PATH, page_may_draw
 from pages.style import use_css, use_script
 
 FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
@@ -124,11 +124,11 @@ def main() -> None:
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
-            html(
-                "tour_header.html",
-                title=story.title,
-                explore_url=loaders.keep_source(page_url().removesuffix(TOUR_PATH)),
-            )
+            # A draft lives in this session only: a link that reloads the page would lose it.
+            explore_url = loaders.keep_source(page_url().removesuffix(TOUR_PATH)) if shareable else None
+            html("tour_header.html", title=story.title, explore_url=explore_url)
+            if not shareable:
+                st.page_link(f"pages/{EXPLORE_FILE}", label="Explore the map", icon=":material/map:")
         if len(names) > 1:
             html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
         if notice:

@@ -270,6 +270,8 @@ def test_a_drafts_tour_tells_only_its_storyline_shares_nothing_and_says_why(samp
     page = shown(at)
     assert STORYLINES not in page and LINK not in page and "Classroom_tour?step=" not in page
     assert "tour-qr" not in {t.key for t in at.toggle}
+    assert 'target="_self"' not in page  # a link that reloads the page would lose the draft
+    assert [link.proto.page for link in at.get("page_link") if link.proto.label == "Explore the map"]
     notice = at.info[0].value
     assert "no link to share" in notice and "static site" in notice
     handout = downloads[f"{STEM}-tour-handout.html"]
