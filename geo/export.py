@@ -34,7 +34,8 @@ from markupsafe import Markup
 
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
-from geo.context_layers import context_script
+from geo.context import Context
+from geo.context_layers import Waters, context_script, has_layers, load_context_layers
 from geo.events import load_events
 from geo.maps import basemap_script, build_map
 from geo.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
@@ -102,9 +103,13 @@ class SharedMap:
     script: str
 
 
-def shared_map(atlas: Atlas) -> SharedMap:
-    """The app's map, rendered once for every page of the site (assets/atlas/map.js)."""
-    fmap = build_map(atlas, basemap_from_script=True)
+Layers = tuple[Context, Waters]
+
+
+def shared_map(atlas: Atlas, layers: Layers) -> SharedMap:
+    """The app's map, rendered once for every page of the site (assets/atlas/map.js); with the
+    site's own context.js, or no orientation layers when the atlas has none (a draft)."""
+    fmap = build_map(atlas, basemap_from_script=True, orientation=has_layers(*layers))
     root = fmap.get_root()
     root.render()
     div, script = stable_ids(root.html.render() + _SPLIT + root.script.render()).split(_SPLIT)
@@ -113,12 +118,12 @@ def shared_map(atlas: Atlas) -> SharedMap:
     return SharedMap(element_id, header + script.strip() + "\n")
 
 
-def site_files(atlas: Atlas, shared: SharedMap) -> dict[str, bytes]:
-    """Every shared file under assets/, by path relative to it."""
+def site_files(atlas: Atlas, shared: SharedMap, layers: Layers) -> dict[str, bytes]:
+    """Every shared file under assets/, by path relative to it: the orientation layers are the atlas's own."""
     files = {f"leaflet/{name}": (leaflet_source_dir() / name).read_bytes() for name in LEAFLET_FILES}
     files.update({name: (STATIC_DIR / name).read_bytes() for name in COPIED_FILES})
     files["atlas/basemap.js"] = basemap_script(atlas).encode("utf-8")
-    files["atlas/context.js"] = context_script(atlas).encode("utf-8")
+    files["atlas/context.js"] = context_script(atlas, layers).encode("utf-8")
     files["atlas/map.js"] = shared.script.encode("utf-8")
     return files
 
@@ -244,17 +249,19 @@ def timeline_page(view: AtlasView, timeline: TimelineView, links: Links, css: li
     )
 
 
-def single_map_html(atlas: Atlas, slug: str | None) -> str:
+def single_map_html(atlas: Atlas, slug: str | None, layers: Layers | None = None) -> str:
     """One self-contained HTML file of the map and the selection's panel, for download.
 
     Every asset is inlined and nothing is fetched, so it opens from disk with no network.
-    An unknown slug gives the full map.
+    An unknown slug gives the full map. `layers` are the orientation layers of an atlas
+    whose data folder is gone (a draft's); by default they are read from its folder.
     """
     slug = slug if slug in atlas.by_slug else None
-    shared = shared_map(atlas)
+    layers = layers or load_context_layers(atlas)
+    shared = shared_map(atlas, layers)
     anchors = {p.slug: f"#place-{p.slug}" for p in atlas.places} if slug is None else {}
     links = Links(index=None, places=anchors, data=None)
-    return render_page(atlas, atlas_view(atlas), shared, slug, links, _inlined(site_files(atlas, shared)))
+    return render_page(atlas, atlas_view(atlas), shared, slug, links, _inlined(site_files(atlas, shared, layers)))
 
 
 def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
@@ -267,7 +274,8 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     view = atlas_view(atlas)
     events = load_events(atlas)
     timeline = timeline_view(atlas, events)
-    shared = shared_map(atlas)
+    layers = load_context_layers(atlas)
+    shared = shared_map(atlas, layers)
     files: dict[Path, bytes] = {}
     chronology = "timeline.html" if events else None
     top = Links(
@@ -303,7 +311,7 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
         files[out_dir / "timeline.html"] = timeline_page(view, timeline, top, css).encode("utf-8")
         files[out_dir / "data" / "events.json"] = events_json_text(events).encode("utf-8")
         files[out_dir / "data" / "events.csv"] = events_csv_text(events).encode("utf-8")
-    for name, content in site_files(atlas, shared).items():
+    for name, content in site_files(atlas, shared, layers).items():
         files[out_dir / "assets" / name] = content
 
     for optional in ("timeline.html", "data/events.json", "data/events.csv"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # The object-oriented API only (no pyplot): no display, and no global state shared
@@ -25,7 +26,7 @@ from geo.events import load_events
 from geo.gazetteer import Place
 from geo.palette import colour
 from geo.templating import render, static_text
-from geo.tour import Tour, step_link
+from geo.tour import Tour
 from geo.views import StepView, atlas_view, step_views, timeline_view
 
 # Every locator shows at least this frame (west, south, east, north): the South Caucasus,
@@ -137,8 +138,13 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def handout_html(atlas: Atlas, tour: Tour, *, base_url: str | None = None, notes: bool = False) -> str:
-    """The whole handout as one HTML document (geo/templates/handout.html)."""
+def handout_html(atlas: Atlas, tour: Tour, *, link: Callable[[int], str] | None = None, notes: bool = False) -> str:
+    """The whole handout as one HTML document (geo/templates/handout.html).
+
+    `link` makes a step's link from its number: the page passes it in, as only the page knows
+    which atlas is shown and how its links keep it (a saved atlas's `atlas=<slug>`); without
+    it (an unsaved draft has no link) the steps have none.
+    """
     view = atlas_view(atlas)
     chronology = any(step.event for step in tour.steps)
     timeline = timeline_view(atlas, load_events(atlas)) if chronology else None
@@ -148,8 +154,7 @@ def handout_html(atlas: Atlas, tour: Tour, *, base_url: str | None = None, notes
         slugs = step.place_slugs
         if slugs not in locators:
             locators[slugs] = data_uri(locator_png(atlas, *(atlas.by_slug[slug] for slug in slugs)))
-        link = step_link(base_url, step.number, tour.name) if base_url else None
-        cards.append(Card(step, locators[slugs], link))
+        cards.append(Card(step, locators[slugs], link(step.number) if link else None))
     css = static_text("atlas/palette.css") + static_text("atlas/handout.css")
     return render(
         "handout.html", title=tour.title, view=view, cards=cards, notes=notes, css=css, osm=False, chronology=chronology

@@ -36,7 +36,10 @@ MAP_CSS_FILES = ("atlas/palette.css", "atlas/map.css")
 BASEMAP_SCRIPT = "atlas/basemap.js"
 # The orientation layers: their data (generated, geo/context_layers.py), then the code that draws
 # them and the overview. Static files, so a browser fetches them once however often a page reruns.
-CONTEXT_SCRIPTS = ("atlas/context.js", "atlas/context-map.js", "atlas/overview.js")
+CONTEXT_DATA_SCRIPT = "atlas/context.js"
+CONTEXT_SCRIPTS = (CONTEXT_DATA_SCRIPT, "atlas/context-map.js", "atlas/overview.js")
+# The legend's rows for the orientation layers, left out of the key of a map without them.
+CONTEXT_LEGEND_ROWS = ("context", "water")
 # A map at most this wide (pixels) opens with its key folded away: every phone, and a map
 # beside a passage on a laptop, where the open key would hide a third of the places.
 NARROW_MAP = 760
@@ -234,6 +237,17 @@ class _Legend(MacroElement):
         self.narrow = narrow
 
 
+class _ContextData(MacroElement):
+    """An atlas's own orientation layers (`window.ATLAS_CONTEXT`), written into its map, or null for none:
+    static/atlas/context.js holds the default atlas's, so another atlas must not link it."""
+
+    _template = _element_template("context_data.js")
+
+    def __init__(self, data: dict[str, Any] | None):
+        super().__init__()
+        self.data = data
+
+
 class _Water(MacroElement):
     """Lakes and rivers from the context script (static/atlas/context.js), drawn into the parent layer."""
 
@@ -304,6 +318,8 @@ def build_map(
     static_base: str = STREAMLIT_STATIC,
     osm_default: bool = False,
     basemap_from_script: bool = False,
+    orientation: bool = True,
+    context: dict[str, Any] | None = None,
 ) -> folium.Map:
     """The whole atlas as one map; with `selected`, also highlight that place and fit to it.
 
@@ -311,6 +327,11 @@ def build_map(
     URL of the static/ folder (the app's, or the export's copy). With
     `basemap_from_script`, the country outlines come from static/atlas/basemap.js (see
     basemap_script) rather than inside the map, so a browser fetches them once.
+
+    The orientation layers (water, towns the article does not name, the names on the map) come
+    from static/atlas/context.js, the default atlas's, fetched once; an atlas of its own passes
+    `context` (geo.context_layers.orientation_data), written into the map instead, or
+    `orientation=False` for none at all.
     """
     m = folium.Map(
         location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, prefer_canvas=False
@@ -341,10 +362,15 @@ def build_map(
         ).add_to(basemap)
     basemap.add_to(m)
     # The orientation layers never change: their data comes in a cached script, like the outlines.
-    m.default_js = [*m.default_js, *((name, f"{static_base}/{name}") for name in CONTEXT_SCRIPTS)]
-    water = folium.FeatureGroup(name=WATER_LAYER)
-    _Water({"lake": styles()["lake"], "river": styles()["river"]}).add_to(water)
-    water.add_to(m)
+    linked = orientation and context is None
+    scripts = CONTEXT_SCRIPTS if linked else tuple(name for name in CONTEXT_SCRIPTS if name != CONTEXT_DATA_SCRIPT)
+    m.default_js = [*m.default_js, *((name, f"{static_base}/{name}") for name in scripts)]
+    if not linked:
+        _ContextData(context if orientation else None).add_to(m)
+    if orientation:
+        water = folium.FeatureGroup(name=WATER_LAYER)
+        _Water({"lake": styles()["lake"], "river": styles()["river"]}).add_to(water)
+        water.add_to(m)
 
     ceasefire = atlas.shapes.get("ne:ceasefire-1994")
     if ceasefire is not None:
@@ -354,10 +380,10 @@ def build_map(
         ).add_to(line)
         line.add_to(m)
 
-    # Under the article's places, so that a place is never hidden by a town it does not name.
-    towns = folium.FeatureGroup(name=TOWNS_LAYER)
-    _Towns(styles()["context-town"]).add_to(towns)
-    towns.add_to(m)
+    if orientation:  # under the article's places, so that a place is never hidden by a town it does not name
+        towns = folium.FeatureGroup(name=TOWNS_LAYER)
+        _Towns(styles()["context-town"]).add_to(towns)
+        towns.add_to(m)
 
     drawing_order = sorted((p for p in atlas.places if p.geometry_ref), key=lambda p: KIND_ORDER.index(p.kind))
     members: dict[str, list[tuple[Place, BaseGeometry]]] = {name: [] for name in GROUP_ORDER}
@@ -369,7 +395,8 @@ def build_map(
             _group_layer(members[name]).add_to(group)
         group.add_to(m)
 
-    _Legend(render("map/legend.html", rows=LEGEND)).add_to(m)
+    rows = LEGEND if orientation else tuple(row for row in LEGEND if row[0] not in CONTEXT_LEGEND_ROWS)
+    _Legend(render("map/legend.html", rows=rows)).add_to(m)
     focus_bounds = {p.slug: b for p in atlas.places if (b := place_bounds(atlas, p))}
     _Focus(focus_bounds, styles()["highlight"], styles()["highlight-route"]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
@@ -381,7 +408,8 @@ def build_map(
             "box": styles()["overview-box"],
         }
     ).add_to(m)
-    _Names(water, towns).add_to(m)
+    if orientation:
+        _Names(water, towns).add_to(m)
     _MapName(MAP_NAME).add_to(m)
 
     if selected and selected in atlas.by_slug:

@@ -10,6 +10,7 @@ the article mentions, in the order the article introduces them. Step numbers in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ TOUR_FILE_NAME = "tour.yaml"
 # Every storyline a link can name (`?tour=<name>`), with its file; the first is the default.
 TOURS = {"places": TOUR_FILE_NAME, "chronology": "tour-chronology.yaml"}
 DEFAULT_TOUR = "places"
+CHRONOLOGY = "chronology"
 TOUR_LABELS = {"places": "The places", "chronology": "The chronology"}
 TOUR_FIELDS = ("title", "steps")
 STEP_FIELDS = ("place", "event", "passage", "note")
@@ -179,9 +181,15 @@ def load_tour(atlas: Atlas, path: Path | None = None, *, name: str = DEFAULT_TOU
     return parse_tour(read_yaml(path), atlas, path.name, name)
 
 
-def read_tour_param(raw: str | list[str] | None) -> tuple[str, str | None]:
-    """A raw `?tour=` value to a storyline's name and a notice for the reader; never raises."""
-    request = read_slug_param(raw, {name: (name,) for name in TOURS}, "tour", "the first tour is shown")
+def storylines(events: Sequence[Event]) -> tuple[str, ...]:
+    """The storylines an atlas can tell: the chronology only when it has events to tell it by
+    (without them it would only repeat the article's order under another name)."""
+    return tuple(name for name in TOURS if name != CHRONOLOGY or events)
+
+
+def read_tour_param(raw: str | list[str] | None, names: Sequence[str] = tuple(TOURS)) -> tuple[str, str | None]:
+    """A raw `?tour=` value to one of the storylines `names` and a notice for the reader; never raises."""
+    request = read_slug_param(raw, {name: (name,) for name in names}, "tour", "the first tour is shown")
     return request.slug or DEFAULT_TOUR, request.notice
 
 

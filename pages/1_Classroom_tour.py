@@ -18,9 +18,9 @@ from geo.handout import handout_html
 from geo.maps import places_bounds, view_for
 from geo.qr import qr_data_uri
 from geo.templating import render
-from geo.tour import DEFAULT_TOUR, TOUR_LABELS, TOURS, read_step_param, read_tour_param, step_link
+from geo.tour import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from pages import atlas_map, loaders, present
-from pages.registry import TOUR_PATH, page_may_draw
+from pages.registry import EXPLORE_FILE, TOUR_PATH, page_may_draw
 from pages.style import use_css, use_script
 
 FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
@@ -29,9 +29,13 @@ VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def handout(base_url: str, tour_key: tuple, name: str = DEFAULT_TOUR, source: str = "") -> str:
-    # tour_key and source are part of the cache key only: the handout changes with the storyline and the atlas.
-    return handout_html(loaders.atlas(), loaders.tour(name), base_url=base_url)
+def handout(base_url: str | None, tour_key: tuple, name: str = DEFAULT_TOUR, source: str = "") -> str:
+    """The printable handout, its step links keeping the atlas shown (none without `base_url`: a draft).
+
+    tour_key and source are part of the cache key only: the handout changes with the storyline and the atlas.
+    """
+    link = (lambda number: loaders.keep_source(step_link(base_url, number, name))) if base_url else None
+    return handout_html(loaders.atlas(), loaders.tour(name), link=link)
 
 
 def html(template: str, **context) -> None:
@@ -46,9 +50,9 @@ def page_url() -> str:
     return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, "", ""))
 
 
-def storyline_links() -> dict[str, str]:
+def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
     """Each storyline's first step, as a link that reloads the page on it."""
-    return {tour: loaders.keep_source(step_link(page_url(), 1, tour)) for tour in TOURS}
+    return {tour: loaders.keep_source(step_link(page_url(), 1, tour)) for tour in names}
 
 
 def go(index: int) -> None:
@@ -96,7 +100,8 @@ def main() -> None:
     )
     use_css("tour.css", "present.css")
     data = loaders.open_atlas("The tour")
-    name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None)
+    names = storylines(loaders.open_events())
+    name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
     story = loaders.open_tour(name)
     steps = loaders.steps(name)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
@@ -105,6 +110,7 @@ def main() -> None:
         st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
     default = loaders.source().is_default
+    shareable = loaders.shareable()
     room = present.enter(len(steps)) if default else present.Presence()
     if room.step is not None:  # the class follows its presenter's step
         index, notice = room.step, None
@@ -118,12 +124,13 @@ def main() -> None:
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
-            html(
-                "tour_header.html",
-                title=story.title,
-                explore_url=loaders.keep_source(page_url().removesuffix(TOUR_PATH)),
-            )
-        html("tour_storylines.html", current=name, links=storyline_links(), labels=TOUR_LABELS)
+            # A draft lives in this session only: a link that reloads the page would lose it.
+            explore_url = loaders.keep_source(page_url().removesuffix(TOUR_PATH)) if shareable else None
+            html("tour_header.html", title=story.title, explore_url=explore_url)
+            if not shareable:
+                st.page_link(f"pages/{EXPLORE_FILE}", label="Explore the map", icon=":material/map:")
+        if len(names) > 1:
+            html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
         present.status(room)
@@ -133,8 +140,11 @@ def main() -> None:
         with st.container(horizontal=True, gap="medium"):
             st.toggle("Show teacher notes", key="tour-notes")
             st.toggle("High contrast", key="tour-contrast")
-            st.toggle("Show QR code", key="tour-qr")
-        if not (default and present.panel(room, page_url(), index)):
+            if shareable:
+                st.toggle("Show QR code", key="tour-qr")
+        if not shareable:
+            st.info(loaders.unshared_notice(), icon=":material/link_off:")
+        elif not (default and present.panel(room, page_url(), index)):
             link = loaders.keep_source(step_link(page_url(), step.number, name))
             qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
             html("tour_link.html", step=step, link=link, qr=qr)
@@ -154,8 +164,8 @@ def main() -> None:
         # Last, so that building the handout the first time never delays the step itself.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=handout(loaders.keep_source(page_url()), story.key(), name, loaders.cache_key()),
-            file_name="karabakh-tour-handout.html",
+            data=handout(page_url() if shareable else None, story.key(), name, loaders.cache_key()),
+            file_name=f"{loaders.file_stem('karabakh')}-tour-handout.html",
             mime="text/html",
             key="tour-handout",
             on_click="ignore",

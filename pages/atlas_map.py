@@ -31,6 +31,8 @@ from streamlit_folium import (
 )
 
 from geo.atlas import Atlas
+from geo.context import Context
+from geo.context_layers import Waters, orientation_data
 from geo.maps import build_map, highlight_group, highlight_places_group
 from geo.templating import static_text
 from pages import loaders
@@ -146,8 +148,16 @@ def show_map(
     )
 
 
-def _render_page_map(atlas: Atlas, key: str, frame_css: tuple[str, ...]) -> RenderedMap:
-    fmap = build_map(atlas, basemap_from_script=True)
+def _render_page_map(
+    atlas: Atlas, key: str, frame_css: tuple[str, ...], layers: tuple[Context, Waters] | None = None
+) -> RenderedMap:
+    """`layers`, an atlas's own orientation layers, are written into its map; without them
+    (the default atlas) the map links the cached static/atlas/context.js."""
+    if layers is None:
+        fmap = build_map(atlas, basemap_from_script=True)
+    else:
+        data = orientation_data(atlas, *layers)
+        fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data)
     for name in frame_css:
         fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
     return render_map(fmap, key)
@@ -160,7 +170,8 @@ def page_map(key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
     go into the frame's header rather than a link: a rule that sizes the map must hold
     before Leaflet measures it.
     """
-    return loaders.memo(("page-map", key, frame_css), lambda: _render_page_map(loaders.atlas(), key, frame_css))
+    b = loaders.bundle()
+    return b.get(("page-map", key, frame_css), lambda: _render_page_map(b.atlas, key, frame_css, b.layers))
 
 
 def highlight(slug: str | None) -> str | None:

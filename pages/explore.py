@@ -29,7 +29,7 @@ TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
 
 
 def map_download(bundle: loaders.Bundle, slug: str | None) -> str:
-    return bundle.get(("map-download", slug), lambda: single_map_html(bundle.atlas, slug))
+    return bundle.get(("map-download", slug), lambda: single_map_html(bundle.atlas, slug, bundle.layers))
 
 
 def data_downloads(bundle: loaders.Bundle) -> tuple[str, str]:
@@ -50,26 +50,26 @@ def downloads(selected: str | None) -> None:
     # Passed as callables, so each file is made and sent when its button is clicked, not with every page load.
     # They hold this run's atlas: a click is served outside the page's run.
     name = selected or "all-places"
-    bundle, events = loaders.bundle(), loaders.events()
+    bundle, events, stem = loaders.bundle(), loaders.events(), loaders.file_stem()
     buttons = (
         (
             "Download this map (HTML)",
             lambda: map_download(bundle, selected),
-            f"karabakh-atlas-{name}.html",
+            f"{stem}-{name}.html",
             "text/html",
             "One file that opens in any browser, offline, on the current place.",
         ),
         (
             "Download the data (GeoJSON)",
             lambda: data_downloads(bundle)[0],
-            "karabakh-atlas-places.geojson",
+            f"{stem}-places.geojson",
             "application/geo+json",
             "Every place with its names, sources, figures and passages.",
         ),
         (
             "Download the data (CSV)",
             lambda: data_downloads(bundle)[1],
-            "karabakh-atlas-places.csv",
+            f"{stem}-places.csv",
             "text/csv",
             "One row per place, for a spreadsheet.",
         ),
@@ -79,14 +79,14 @@ def downloads(selected: str | None) -> None:
             (
                 "Download the events (JSON)",
                 lambda: event_downloads(bundle, events)[0],
-                "karabakh-atlas-events.json",
+                f"{stem}-events.json",
                 "application/json",
                 "Every dated event: its dates, the article's words that date it, its places and sources.",
             ),
             (
                 "Download the events (CSV)",
                 lambda: event_downloads(bundle, events)[1],
-                "karabakh-atlas-events.csv",
+                f"{stem}-events.csv",
                 "text/csv",
                 "One row per event, in date order, for a spreadsheet.",
             ),
@@ -141,10 +141,13 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
         return
     place = view.place(slug)
     html("place_head.html", place=place, heading="h2")
-    st.markdown("**Link to this place** (copy button on the right)")
-    # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
-    link = place_link(st.context.url or "http://localhost:8501/", slug)
-    st.code(loaders.keep_source(link), language=None, wrap_lines=True)
+    if loaders.shareable():
+        st.markdown("**Link to this place** (copy button on the right)")
+        # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
+        link = place_link(st.context.url or "http://localhost:8501/", slug)
+        st.code(loaders.keep_source(link), language=None, wrap_lines=True)
+    else:
+        st.caption(loaders.unshared_notice())
     html("place_passages.html", place=place, heading="h3", view=view, hrefs=loaders.place_hrefs())
 
 
@@ -155,8 +158,9 @@ def event_panel(slug: str) -> None:
         st.markdown("Open a place:")
         for place in event.places:
             st.button(place.name, key=f"event-place-{place.slug}", on_click=select, args=(place.slug,))
-    st.markdown("**Link to this event** (copy button on the right)")
-    st.code(loaders.keep_source(event_link(st.context.url or "http://localhost:8501/", slug)), language=None)
+    if loaders.shareable():
+        st.markdown("**Link to this event** (copy button on the right)")
+        st.code(loaders.keep_source(event_link(st.context.url or "http://localhost:8501/", slug)), language=None)
 
 
 def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | None], None], prefix: str) -> None:

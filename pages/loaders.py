@@ -30,7 +30,9 @@ import streamlit as st
 
 from geo import saved
 from geo.atlas import Atlas, load_atlas
-from geo.draft import load_draft_atlas
+from geo.context import Context
+from geo.context_layers import Waters
+from geo.draft import load_draft_atlas, slugify
 from geo.errors import DataError, InputError
 from geo.events import Event, load_events
 from geo.links import safe_echo
@@ -105,8 +107,16 @@ def files_digest(files: Mapping[str, bytes]) -> str:
 class Bundle:
     """One atlas and everything made from it, each made once, on first use, and kept with it."""
 
-    def __init__(self, atlas: Atlas, tours: Mapping[str, Tour] | None = None, events: tuple[Event, ...] | None = None):
+    def __init__(
+        self,
+        atlas: Atlas,
+        tours: Mapping[str, Tour] | None = None,
+        events: tuple[Event, ...] | None = None,
+        layers: tuple[Context, Waters] | None = None,
+    ):
         self.atlas = atlas
+        # A saved atlas's or a draft's orientation layers; the default atlas's are static/atlas/context.js.
+        self.layers = layers
         self._made: dict[Any, Any] = {}
         self._lock = threading.Lock()
         if tours is not None:
@@ -135,18 +145,23 @@ def _default_bundle() -> Bundle:
 def _saved_bundle(root: str, slug: str) -> Bundle:
     """A saved atlas, read whole (so one removed from the folder while cached still serves)."""
     saved_atlas = saved.load_saved(Path(root), slug)
-    return Bundle(saved_atlas.atlas, {DEFAULT_TOUR: saved_atlas.tour}, saved_atlas.events)
+    return Bundle(
+        saved_atlas.atlas,
+        {DEFAULT_TOUR: saved_atlas.tour},
+        saved_atlas.events,
+        (saved_atlas.context, saved_atlas.waters),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=MAX_DRAFTS, ttl=KEEP_SECONDS)
 def _draft_bundle(digest: str, _files: Mapping[str, bytes]) -> Bundle:
     """A draft's bundle, keyed by its content hash (`_files` is not hashed again).
 
-    Its folder is gone once it is loaded, so the tour and the events come with it; a storyline
-    other than the first is then the article's own order, as for any atlas without its file.
+    Its folder is gone once it is loaded, so the tour, the events and the orientation layers come
+    with it; with no events, the chronology storyline is not offered (geo.tour.storylines).
     """
     draft = load_draft_atlas(dict(_files))
-    return Bundle(draft.atlas, {DEFAULT_TOUR: draft.tour}, draft.events)
+    return Bundle(draft.atlas, {DEFAULT_TOUR: draft.tour}, draft.events, (draft.context, draft.waters))
 
 
 def check_draft(draft: Draft) -> str | None:
@@ -213,10 +228,34 @@ def keep_source(link: str, src: Source | None = None) -> str:
     return urlunsplit(parts._replace(query=urlencode([*query, (PARAM, slug)])))
 
 
+def shareable() -> bool:
+    """Whether this run's atlas has a link to share: a draft has none until it is saved."""
+    return source().kind != "draft"
+
+
+def unshared_notice() -> str:
+    """Why a draft shows no link or QR code, and how to share it."""
+    how = (
+        "save the atlas on the page Map your own article to get its link"
+        if saved.saved_root() is not None
+        else "download its static site from the page Map your own article"
+    )
+    return f"This draft has no link to share yet: it lives only in this browser tab. To share it, {how}."
+
+
 def place_hrefs() -> dict[str, str]:
     """Each place's link on the current page (`?place=<slug>`), for the mentions in passages."""
     b, src = bundle(), source()
     return b.get("place-hrefs", lambda: {p.slug: keep_source(f"?place={p.slug}", src) for p in b.atlas.places})
+
+
+def file_stem(default: str = "karabakh-atlas") -> str:
+    """How a download's file name starts: `default` on the default atlas, else the shown atlas's
+    title as a slug, so a file taken from another article's atlas is not named after Karabakh."""
+    if source().is_default:
+        return default
+    stem = slugify(atlas().meta.title, set())[:60].strip("-")
+    return stem if stem and stem != "place" else "atlas"  # "place": slugify's word for a title with no letters
 
 
 def events() -> tuple[Event, ...]:

@@ -57,6 +57,17 @@ def atlas():
     return load_atlas(DATA_DIR)
 
 
+@pytest.fixture(scope="session")
+def draft_sample_files() -> dict[str, bytes]:
+    """The draft data folder of a short news item (tests/fixtures/geoparse/draft-sample.txt), every place kept:
+    an atlas of another article, with the empty orientation layers and events file a draft starts with."""
+    from geo.draft import ArticleInfo, draft_files, find_places
+
+    text = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
+    markdown, found = find_places(text, None)
+    return draft_files(markdown, found, ArticleInfo(author="A. Reporter", publisher="Test News"))
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of data/ that a test may break without touching the real files."""

@@ -127,3 +127,23 @@ def test_places_highlight_leaves_out_unknown_and_undrawn_places(atlas):
     assert highlighted_slugs(script) == {"baku", "stepanakert"}
     assert render_places_highlight(atlas, ("<script>",)) is None
     assert render_places_highlight(atlas, ()) is None
+
+
+def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, draft_sample_files):
+    """static/atlas/context.js holds the Karabakh atlas's towns and waters; another atlas's map carries
+    its own (a saved atlas with a context.yaml) or none (a draft's are empty)."""
+    from geo.context_layers import load_context_layers
+    from geo.draft import load_draft_atlas
+    from geo.maps import TOWNS_LAYER
+    from pages.atlas_map import _render_page_map
+
+    def links_static(rendered) -> bool:
+        return any(link.endswith("/atlas/context.js") for link in rendered.js_links)
+
+    default = _render_page_map(atlas, "atlas-map", ())
+    assert links_static(default) and "Sisian" not in default.script
+    own = _render_page_map(atlas, "atlas-map", (), load_context_layers(atlas))
+    assert not links_static(own) and "Sisian" in own.script
+    draft = load_draft_atlas(draft_sample_files)
+    bare = _render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters))
+    assert not links_static(bare) and "Sisian" not in bare.script and TOWNS_LAYER not in bare.script

@@ -94,3 +94,20 @@ def test_a_broken_water_file_names_it(data_copy):
     (data_copy / "water.geojson").write_text("{}", encoding="utf-8")
     with pytest.raises(DataError, match=r"^water.geojson: "):
         load_context_layers(load_atlas(data_copy))
+
+
+# An atlas other than the default one ---------------------------------------------------------
+
+
+def test_a_draft_has_no_orientation_layers_and_its_script_is_made_without_its_folder(atlas, draft_sample_files):
+    from geo.context_layers import has_layers, orientation_data
+    from geo.draft import load_draft_atlas
+
+    assert has_layers(*load_context_layers(atlas))
+    assert orientation_data(atlas, *load_context_layers(atlas))["towns"]
+    draft = load_draft_atlas(draft_sample_files)
+    assert not draft.atlas.data_dir.exists()  # the folder is gone: the layers come with the draft
+    assert not has_layers(draft.context, draft.waters)
+    assert orientation_data(draft.atlas, draft.context, draft.waters) is None
+    data = script_data(context_script(draft.atlas, (draft.context, draft.waters)))
+    assert data["towns"] == [] and data["rivers"]["features"] == []

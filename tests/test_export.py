@@ -272,3 +272,22 @@ def test_without_events_there_is_no_timeline_and_a_stale_one_goes(atlas, data_co
     assert not (out / "timeline.html").exists() and not (out / "data" / "events.json").exists()
     assert out / "timeline.html" not in written
     assert page_soup(out / "index.html").select(".site-nav") == []
+
+
+def test_a_drafts_downloads_carry_its_own_orientation_layers_not_the_karabakh_ones(draft_sample_files):
+    """A draft's folder is gone once it is loaded: its one-file map takes the layers it came with."""
+    import zipfile
+
+    from geo.draft import load_draft_atlas, site_zip
+    from geo.maps import TOWNS_LAYER, WATER_LAYER
+
+    draft = load_draft_atlas(draft_sample_files)
+    page = single_map_html(draft.atlas, "goris", (draft.context, draft.waters))
+    assert "Goris" in page
+    for leak in ("Sisian", "Mingachevir", "Lake Urmia", TOWNS_LAYER, WATER_LAYER):
+        assert leak not in page, leak
+    with zipfile.ZipFile(io.BytesIO(site_zip(draft_sample_files))) as archive:
+        shared = archive.read("atlas-site/assets/atlas/map.js").decode("utf-8")
+        context = archive.read("atlas-site/assets/atlas/context.js").decode("utf-8")
+    assert TOWNS_LAYER not in shared and WATER_LAYER not in shared
+    assert '"towns":[]' in context and "Sisian" not in context

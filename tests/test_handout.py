@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from geo.handout import handout_html, locator_png
-from geo.tour import Tour, default_steps
+from geo.tour import Tour, default_steps, step_link
 
 HOSTILE = "<script>alert(1)</script>"
 BASE_URL = "http://localhost:8501/Classroom_tour"
@@ -23,7 +23,7 @@ def test_handout_is_offline_escaped_and_printable(atlas, hostile_step, plain_ste
     # The handout shows each place as the atlas has it, so the hostile name goes into the atlas too.
     hostile_atlas = replace(atlas, places=[hostile_step.place if p.slug == "baku" else p for p in atlas.places])
     tour = Tour(HOSTILE, (hostile_step, *plain_steps))
-    page = handout_html(hostile_atlas, tour, base_url=BASE_URL, notes=True)
+    page = handout_html(hostile_atlas, tour, link=lambda n: step_link(BASE_URL, n), notes=True)
     assert page.startswith("<!doctype html>")
     soup = BeautifulSoup(page, "html.parser")
     assert soup.find("script") is None and soup.find("link") is None  # nothing runs, nothing is fetched
@@ -69,7 +69,7 @@ def test_the_chronology_handout_shows_each_event_with_its_places_and_links(atlas
 
     tour = load_tour(atlas, name="chronology")
     short = Tour(tour.title, tour.steps[:3], tour.name)
-    soup = BeautifulSoup(handout_html(atlas, short, base_url=BASE_URL), "html.parser")
+    soup = BeautifulSoup(handout_html(atlas, short, link=lambda n: step_link(BASE_URL, n, "chronology")), "html.parser")
     steps = soup.select("section.step")
     assert [s.h2.get_text() for s in steps] == [f"{n}.{step.event.title}" for n, step in enumerate(short.steps, 1)]
     assert steps[0].select_one("p.names").get_text().startswith("1988–1994 · Nagorno-Karabakh · Armenia")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -212,8 +213,94 @@ def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(sample_files
     at.run()
     second = map_args(at)
     assert first["script"] != default["script"] and first["key"] != default["key"]
+    # The static orientation script is the Karabakh atlas's: the draft's map neither links it nor has its own.
+    assert any(link.endswith("/atlas/context.js") for link in default["js_links"])
+    assert not any(link.endswith("/atlas/context.js") for link in first["js_links"])
+    assert "AtlasContext.towns(" in default["script"] and "AtlasContext.towns(" not in first["script"]
     assert '"slug": "goris"' in first["script"] and '"slug": "nakhchivan"' not in first["script"]
     assert second["script"] == first["script"] and second["key"] == first["key"]  # the browser keeps it
     assert '"slug": "goris"' in second["feature_group"]
     bundle = loaders._draft_bundle(draft.digest, draft.files)
     assert bundle.get(("page-map", "atlas-map", ()), lambda: None).script == first["script"]
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, object]:
+    """Every download a run offers, by file name, with its data (a callable is made when clicked)."""
+    from streamlit.delta_generator import DeltaGenerator
+
+    offered: dict[str, object] = {}
+    original = DeltaGenerator.download_button
+
+    def record(self, label, data, file_name=None, *args, **kwargs):
+        offered[file_name] = data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", record)
+    monkeypatch.setattr(st, "download_button", lambda *a, **k: record(st._main, *a, **k))
+    return offered
+
+
+def open_draft(files: dict[str, bytes], page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    draft = loaders.Draft(files, "Buses leave Goris for Stepanakert")
+    at.session_state[loaders.DRAFT] = draft
+    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
+    at.run()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest) -> str:
+    texts = [m.value for m in at.markdown] + [c.value for c in at.code]
+    return "\n".join(texts + [h.proto.body for h in at.get("html")])
+
+
+STEM = "buses-leave-goris-for-stepanakert"
+STORYLINES, LINK = 'class="tour-title tour-storylines"', 'class="tour-link'  # the storylines, a step's link
+
+
+def test_a_drafts_tour_tells_only_its_storyline_shares_nothing_and_says_why(sample_files, downloads, monkeypatch):
+    monkeypatch.delenv("ATLAS_SAVED_DIR", raising=False)
+    at = open_draft(sample_files, "pages/1_Classroom_tour.py", tour="chronology")
+    assert "first tour is shown" in at.warning[0].value  # a draft has no events: no chronology to tell
+    page = shown(at)
+    assert STORYLINES not in page and LINK not in page and "Classroom_tour?step=" not in page
+    assert "tour-qr" not in {t.key for t in at.toggle}
+    assert 'target="_self"' not in page  # a link that reloads the page would lose the draft
+    assert [link.proto.page for link in at.get("page_link") if link.proto.label == "Explore the map"]
+    notice = at.info[0].value
+    assert "no link to share" in notice and "static site" in notice
+    handout = downloads[f"{STEM}-tour-handout.html"]
+    assert "Goris" in handout and 'class="link"' not in handout and "step=" not in handout
+
+
+def test_a_drafts_explore_names_downloads_after_it_and_shows_no_link(sample_files, downloads, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_SAVED_DIR", str(tmp_path / "saved"))
+    at = open_draft(sample_files, "pages/explore.py", place="goris")
+    assert not at.code  # no "link to this place": it would open the Karabakh atlas
+    assert any("no link to share" in c.value and "save the atlas" in c.value for c in at.caption)
+    assert {f"{STEM}-goris.html", f"{STEM}-places.geojson", f"{STEM}-places.csv"} <= set(downloads)
+    assert all(name.startswith(f"{STEM}-") for name in downloads)
+    one_file = downloads[f"{STEM}-goris.html"]()  # made when clicked, from the draft's own layers
+    assert "Goris" in one_file and "Sisian" not in one_file
+
+
+def test_a_saved_atlas_handout_links_keep_its_slug(saved_root, downloads):
+    at = run("pages/1_Classroom_tour.py", atlas="buses-leave-goris")
+    assert STORYLINES not in shown(at) and not at.info
+    assert "tour-qr" in {t.key for t in at.toggle}
+    handout = downloads["buses-leave-goris-for-stepanakert-tour-handout.html"]
+    links = re.findall(r'<p class="link">([^<]+)</p>', handout)
+    assert links and all("atlas=buses-leave-goris" in link for link in links)
+
+
+def test_the_default_atlas_keeps_its_storylines_links_and_file_names(downloads):
+    at = run("pages/1_Classroom_tour.py")
+    assert STORYLINES in shown(at) and LINK in shown(at) and not at.info
+    assert "karabakh-tour-handout.html" in downloads
+    at.switch_page("pages/explore.py").run()
+    assert {"karabakh-atlas-all-places.html", "karabakh-atlas-events.json"} <= set(downloads)

@@ -236,3 +236,40 @@ def test_context_styles_are_quieter_than_the_places():
     s = styles()
     assert s["context-town"]["radius"] < 7  # the article's towns are drawn with radius 7
     assert s["context-town"]["fillColor"] not in (s["city"]["fillColor"], s["capital"]["fillColor"])
+
+
+def script_sources(map_html: str) -> list[str]:
+    return [tag["src"] for tag in BeautifulSoup(map_html, "html.parser").find_all("script", src=True)]
+
+
+def layer_names(map_html: str) -> set[str]:
+    return set(re.findall(r'"((?:[^"\\]|\\.)*)"\s*:\s*feature_group_[0-9a-f_]+', map_html))
+
+
+def test_an_atlas_of_its_own_writes_its_orientation_layers_into_its_map_escaped(atlas):
+    """static/atlas/context.js is the default atlas's: another atlas's map must not link it."""
+    from geo.context_layers import load_context_layers, orientation_data
+
+    data = orientation_data(atlas, *load_context_layers(atlas))
+    data["towns"][0]["name"] = HOSTILE
+    html = build_map(atlas, context=data).get_root().render()
+    sources = script_sources(html)
+    assert not any(src.endswith("/atlas/context.js") for src in sources)
+    assert any(src.endswith("/atlas/context-map.js") for src in sources)  # the code that draws it, still cached
+    assert "window.ATLAS_CONTEXT = {" in html and "Sisian" in html
+    assert HOSTILE not in html and "\\u003cscript\\u003ealert(1)" in html
+    assert {WATER_LAYER, TOWNS_LAYER} <= layer_names(html)
+    assert html.index("window.ATLAS_CONTEXT =") < html.index("AtlasContext.water(")
+
+
+def test_an_atlas_without_orientation_layers_draws_none_and_its_key_leaves_them_out(atlas):
+    html = build_map(atlas, orientation=False).get_root().render()
+    assert not any(src.endswith("/atlas/context.js") for src in script_sources(html))
+    assert "window.ATLAS_CONTEXT = null;" in html  # never another atlas's, left in the window
+    for call in ("AtlasContext.water(", "AtlasContext.towns(", "AtlasContext.names("):
+        assert call not in html, call
+    assert "AtlasOverview.add(" in html
+    assert not {WATER_LAYER, TOWNS_LAYER} & layer_names(html)
+    rows = [row.get_text(" ", strip=True) for row in legend_tree(html).find_all("div", class_="atlas-legend-row")]
+    assert "Town not named in the article" not in rows and "River, lake or sea" not in rows
+    assert "Town named in the article" in rows

@@ -21,6 +21,7 @@ from geo.tour import (
     read_step_param,
     read_tour_param,
     step_link,
+    storylines,
 )
 
 HOSTILE = "<script>alert(1)</script>"
@@ -234,3 +235,13 @@ def test_step_link_and_counter():
 
 
 # --- escaping --------------------------------------------------------------------------
+
+
+def test_the_chronology_is_offered_only_to_an_atlas_with_events(atlas):
+    from geo.events import load_events
+
+    assert storylines(load_events(atlas)) == tuple(TOURS)
+    assert storylines(()) == ("places",)
+    name, notice = read_tour_param("chronology", storylines(()))
+    assert name == "places" and notice and "first tour" in notice
+    assert read_tour_param("places", storylines(())) == ("places", None)

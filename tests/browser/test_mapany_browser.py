@@ -95,9 +95,14 @@ def test_paste_review_open_download_and_save(page, browser, saving_url):
     page.wait_for_function(TOP_JS, timeout=WAIT)  # the atlas starts at its banner, not where the review was
     frame = map_frame(page, timeout=LOAD)
     frame.wait_for_function("() => document.querySelectorAll('.leaflet-interactive').length >= 10", timeout=LOAD)
+    # A draft has no orientation layers of its own, and never shows the Karabakh atlas's.
+    assert frame.evaluate("() => window.ATLAS_CONTEXT") is None
+    assert frame.locator(".leaflet-control-layers", has_text="Other towns").count() == 0
+    assert frame.get_by_text("Sisian").count() == 0 and frame.get_by_text("Mingachevir").count() == 0
     assert sidebar_button(page, "Kornidzor").count() == 0
     sidebar_button(page, "Goris").click()
     wait_for_heading(page, "Goris")
+    page.get_by_text("This draft has no link to share yet").wait_for(timeout=WAIT)  # rather than a dead link
     assert passages(page).count() == 2
     assert "Buses now leave Goris" in passages(page).nth(1).inner_text()
     assert page.outside_requests == []

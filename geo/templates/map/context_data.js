@@ -1,0 +1,3 @@
+{% macro script(this, kwargs) %}
+window.ATLAS_CONTEXT = {{ this.data | tojson }};
+{% endmacro %}
