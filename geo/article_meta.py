@@ -16,7 +16,8 @@ from geo.datafile import parse_date, read_yaml, reject_unknown_keys
 from geo.errors import DataError
 
 REQUIRED = ("title", "author", "publisher", "first_published", "url", "attribution", "licence")
-OPTIONAL = ("author_byline", "republished", "text_notes")
+OPTIONAL = ("author_byline", "republished", "text_notes", "site_name")
+DEFAULT_SITE_NAME = "Article atlas"  # what an atlas that names itself nothing is called on its pages
 REPUBLISHED_FIELDS = ("by", "date")
 # English month names, fixed: strftime("%B") follows the process locale.
 MONTHS = (
@@ -52,6 +53,7 @@ class ArticleMeta:
     author_byline: str | None = None  # the author's name as the byline spells it ("Bahrüz Samadov")
     republished: Republication | None = None
     text_notes: str | None = None
+    site_name: str = DEFAULT_SITE_NAME  # the atlas's own name, which its site's pages carry ("Karabakh Atlas")
 
     @property
     def first_published_text(self) -> str:
@@ -94,7 +96,8 @@ def parse_article_meta(raw: Any, file: str = "article.yaml") -> ArticleMeta:
     for key in REQUIRED:
         if key not in raw:
             raise DataError(file, "missing required field", field=key)
-    optional = {key: _text(raw, key, file) for key in ("author_byline", "text_notes") if raw.get(key) is not None}
+    texts = ("author_byline", "text_notes", "site_name")
+    optional = {key: _text(raw, key, file) for key in texts if raw.get(key) is not None}
     return ArticleMeta(
         title=_text(raw, "title", file),
         author=_text(raw, "author", file),

@@ -51,7 +51,6 @@ from geo.views import (
     timeline_view,
 )
 
-SITE_NAME = "Karabakh Atlas"
 DESCRIPTION_CHARS = 300
 # folium names every element `<kind>_<uuid4 hex>`; these are renumbered for stable output.
 _FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
@@ -197,26 +196,27 @@ def render_page(
     `events` are the chronology's events; a place's page links those that involve it.
     """
     place = view.place(slug) if slug else None
+    name = atlas.meta.site_name
     if article is not None:
-        title = f"{view.title} — {SITE_NAME}"
+        title = f"{view.title} — {name}"
         description = _shorten(
             f"The article by {view.author} ({view.publisher}, {view.published}), every place it names "
             "a link that shows it on the map."
         )
     elif place is None:
-        title = f"{SITE_NAME}: the places in “{view.title}”"
+        title = f"{name}: the places in “{view.title}”"
         description = _shorten(
             f"A map of every place named in “{view.title}” by {view.author} ({view.publisher}), "
             "with the passages that mention each."
         )
     else:
-        title = f"{place.name} — {SITE_NAME}"
+        title = f"{place.name} — {name}"
         description = place_summary(place)
     config: dict[str, Any] = {"selected": slug, "links": links.places}
     css, js = assets
     return render(
         "export/page.html",
-        site_name=SITE_NAME,
+        site_name=name,
         title=title,
         description=description,
         view=view,
@@ -231,12 +231,14 @@ def render_page(
     )
 
 
-def timeline_page(view: AtlasView, timeline: TimelineView, links: Links, css: list[Asset]) -> str:
+def timeline_page(
+    view: AtlasView, timeline: TimelineView, links: Links, css: list[Asset], name: str
+) -> str:
     """The chronology page: the time axis and list, then every event with its passages and its places' pages."""
     return render(
         "export/timeline.html",
-        site_name=SITE_NAME,
-        title=f"The chronology of “{view.title}” — {SITE_NAME}",
+        site_name=name,
+        title=f"The chronology of “{view.title}” — {name}",
         description=_shorten(
             f"Every event that “{view.title}” by {view.author} ({view.publisher}) dates, on one time axis, "
             "with the article's words that date it and the places involved."
@@ -308,7 +310,7 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     files[out_dir / "data" / "places.csv"] = places_csv_text(atlas).encode("utf-8")
     if events:
         css = [Asset(href=f"assets/{name}") for name in TIMELINE_CSS_FILES]
-        files[out_dir / "timeline.html"] = timeline_page(view, timeline, top, css).encode("utf-8")
+        files[out_dir / "timeline.html"] = timeline_page(view, timeline, top, css, atlas.meta.site_name).encode("utf-8")
         files[out_dir / "data" / "events.json"] = events_json_text(events).encode("utf-8")
         files[out_dir / "data" / "events.csv"] = events_csv_text(events).encode("utf-8")
     for name, content in site_files(atlas, shared, layers).items():

@@ -291,3 +291,18 @@ def test_a_drafts_downloads_carry_its_own_orientation_layers_not_the_karabakh_on
         context = archive.read("atlas-site/assets/atlas/context.js").decode("utf-8")
     assert TOWNS_LAYER not in shared and WATER_LAYER not in shared
     assert '"towns":[]' in context and "Sisian" not in context
+
+
+def test_a_drafts_site_is_not_named_the_karabakh_atlas(draft_sample_files):
+    import zipfile
+
+    from geo.article_meta import DEFAULT_SITE_NAME
+    from geo.draft import site_zip
+
+    with zipfile.ZipFile(io.BytesIO(site_zip(draft_sample_files))) as archive:
+        pages = {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".html")}
+    assert "atlas-site/index.html" in pages and len(pages) > 2
+    for name, text in pages.items():
+        soup = BeautifulSoup(text, "html.parser")
+        assert SITE not in soup.title.text, name
+        assert soup.select_one(".brand").text == DEFAULT_SITE_NAME, name
