@@ -14,6 +14,14 @@ meanwhile queue behind the waiting run, so 50 students cost about 33 short runs 
 instead of 100. ("poll" reads the store once per run instead.) A run that waits holds no lock
 a click needs: with `runner.fastReruns` a click starts the page's run at once.
 
+The presenter's Next is written to the store last in its run (`watch`), so the teacher's
+page is drawn before the whole class wakes and reruns at once. A run of a student's page
+that a move started stays, at its end, in the following fragment until the browser's next
+request for that fragment has come: the request then queues behind the run. Were the run
+to end with nothing queued, Streamlit would start a new script runner for the request and
+drop whatever the finished run had not yet sent, which under a class's burst of reruns is
+often most of the page: the student would miss that step.
+
 tour.py calls `enter` before choosing the step, `moved` from its buttons, `status` and
 `panel` in its text column, and `watch` last. The rooms themselves are geo/rooms.py.
 """
@@ -72,6 +80,7 @@ POLL_SECONDS = _poll_seconds()
 # queued behind it and the room is never left unwatched between two runs; after the page's own
 # run, the first wait starts within one interval.
 WAIT_SECONDS = 3 * POLL_SECONDS
+SETTLE_SECONDS = POLL_SECONDS + 0.25  # long enough for the browser's next request to arrive
 COOKIE_PREFIX = "atlas_presenter_"
 COOKIE_MAX_AGE = 24 * 3600  # a school day; the room itself ends sooner when idle
 ROOMS_PER_SESSION = RateLimit(count=3, window=600.0)
@@ -82,6 +91,8 @@ CODE = "room-code"  # the room this session is in
 TOKEN = "room-token"  # the presenter token, in the presenter's session only
 VERSION = "room-version"  # the room's version this session last showed
 STEP = "room-step"  # the room's step this session last showed
+PENDING = "room-pending"  # (step, version it was pressed on): the presenter's Next, written at the end of the run
+SETTLE = "room-settle"  # this run was started by a move: settle at its end (see the module's notes)
 MADE = "room-made"  # when this session made its rooms (the rate limit)
 NOTICE = "room-notice"  # a message for the next run, from a callback
 KEEP = "room-keep"  # (code, token) of the presenter cookie to set, or (code, "") to forget, on the next run
@@ -186,23 +197,31 @@ def enter(n_steps: int) -> Presence:
     state.setdefault(FOLLOW, True)
     following = presenter or bool(state[FOLLOW])
     state[VERSION], state[STEP] = room.version, room.step
+    if presenter and state.get(PENDING) is not None:
+        room = Room(room.code, state[PENDING][0], room.version)  # the Next being made: written by `watch`
     if room.step >= n_steps:  # a storyline changed under a running room: show its last step
         room = Room(room.code, n_steps - 1, room.version)
     return Presence(code, room, presenter, following, notice)
 
 
 def moved(index: int) -> None:
-    """A tour button was pressed: the presenter moves the room; a follower goes browsing."""
+    """A tour button was pressed: the presenter moves the room (at the end of this run); a
+    follower goes browsing."""
     state = st.session_state
-    code, token = state.get(CODE), state.get(TOKEN)
-    if code is None:
+    if state.get(CODE) is None:
         return
-    if token is None:
+    if state.get(TOKEN) is None:
         state[FOLLOW] = False
         return
+    state[PENDING] = (index, state.get(VERSION))  # compare-and-set on the step the screen showed
+
+
+def _publish(code: str, index: int, expected: int | None) -> int | None:
+    """Write the presenter's move; the room's new version, or a notice and a rerun that shows the
+    class's actual step (the store refused the token, another screen moved first, ...)."""
+    state = st.session_state
     try:
-        room = store().move(code, token, index, expected_version=state.get(VERSION))
-        state[VERSION] = room.version
+        room = store().move(code, state.get(TOKEN, ""), index, expected_version=expected)
     except Conflict:
         state[NOTICE] = "Another presenter screen moved the class first; this is the class's step now."
     except NotPresenter:
@@ -212,8 +231,12 @@ def moved(index: int) -> None:
         state[NOTICE] = gone_notice(code)
     except StoreUnavailable:
         state[NOTICE] = "The class's room cannot be reached just now, so the class did not move. Try again."
-        if STEP in state:  # keep showing the class's step, not one the class never saw
-            st.query_params["step"] = str(state[STEP] + 1)
+    else:
+        state[VERSION], state[STEP] = room.version, room.step
+        return room.version
+    if STEP in state:  # show the class's step, not one the class never saw
+        st.query_params["step"] = str(state[STEP] + 1)
+    st.rerun()
 
 
 def _start(index: int) -> None:
@@ -352,24 +375,37 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
 def _watch(code: str, version: int | None) -> None:
     """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
     state = st.session_state
+    wait = WAIT_SECONDS
     if not state.get(ARMED):
         state[ARMED] = True  # the inline call in the page's own run, which has just read the room
-        return
+        if not state.pop(SETTLE, False):
+            return
+        wait = SETTLE_SECONDS
     try:
         if FOLLOW_MODE == "wait":
-            moved = _room_watch(store()).moved(code, version, WAIT_SECONDS)
+            moved = _room_watch(store()).moved(code, version, wait)
         else:
+            if wait == SETTLE_SECONDS:
+                time.sleep(wait)
             room = store().get(code)
             moved = room is None or room.version != version
     except StoreUnavailable:
         return  # keep showing this step; the next run tries again
     if moved:
+        state[SETTLE] = True
         st.rerun()
 
 
 def watch(presence: Presence) -> None:
     """Follow the room while this page is in one and follows it (the presenter's too: a second
     presenter screen may move it)."""
+    state = st.session_state
+    version = presence.room.version if presence.room else None
+    pending = state.pop(PENDING, None)
+    if pending is not None and presence.presenter and presence.code is not None:
+        version = _publish(presence.code, *pending)
     if presence.code is not None and presence.following:
-        st.session_state[ARMED] = False
-        _watch(presence.code, presence.room.version if presence.room else None)
+        state[ARMED] = False
+        _watch(presence.code, version)
+    else:
+        state.pop(SETTLE, None)
