@@ -404,6 +404,8 @@ def watch(presence: Presence) -> None:
     pending = state.pop(PENDING, None)
     if pending is not None and presence.presenter and presence.code is not None:
         version = _publish(presence.code, *pending)
+    if presence.presenter:
+        state.pop(SETTLE, None)  # not part of the class's burst; its own Next must stay quick
     if presence.code is not None and presence.following:
         state[ARMED] = False
         _watch(presence.code, version)
