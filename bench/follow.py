@@ -153,6 +153,7 @@ class FaultResult:
     name: str
     at_s: float = 0.0  # seconds after the first press
     detail: dict[str, object] = field(default_factory=dict)
+    window: tuple[float, float] = (0.0, 0.0)  # monotonic start and end of the fault and its presses
 
 
 @dataclass
@@ -396,7 +397,8 @@ def finish_fault(result: FaultResult, presenter: Presenter, logs: list[FollowerL
     if pending:
         sent, step = pending
         up = detail.pop("store_up_at")
-        seen = [log.watcher.first_shown(step, sent, float("inf")) for log in logs if not log.dropped]
+        # Showing the step from `up` on counts, whether a reconnection or the press brought it.
+        seen = [log.watcher.first_shown(step, min(sent, up), float("inf")) for log in logs if not log.dropped]
         reached = [t - up for t in seen if t is not None]
         detail |= {
             "followers_reached_by_first_press": len(reached),
@@ -490,6 +492,8 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
             await presenter.wait(fault_due)
             began = time.monotonic()
             result.fault = await run_fault(plan, presenter, logs, redis, first_press)
+            # The fault's own presses, and the one right after it, are the fault's figures.
+            result.fault.window = (began, time.monotonic() + plan.next_every + 1.0)
             fault_due = None
             # The presses the fault held up still happen, after it: the run grows by its length.
             held = max(0.0, time.monotonic() - began - plan.fault_pause)
@@ -519,7 +523,11 @@ def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], en
     """Lags of every follower for every press, missed steps, drops and errors."""
     result.followers = len(logs)
     result.presses = len(presenter.presses)
-    result.nexts_s = [p.seconds for p in presenter.presses if p.moved]
+    window = result.fault.window if result.fault else (0.0, 0.0)
+    in_fault = [p for p in presenter.presses if window[0] <= p.sent <= window[1]]
+    result.nexts_s = [p.seconds for p in presenter.presses if p.moved and p not in in_fault]
+    if result.fault:
+        result.fault.detail["teachers_next_in_and_right_after_the_fault_s"] = [p.seconds for p in in_fault]
     moved = [p for p in presenter.presses if p.moved]
     for log in logs:
         if log.join_s is not None:
