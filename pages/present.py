@@ -6,7 +6,7 @@ and, for a reload, in a cookie of this site (never in the address bar, which a p
 shows). Only the token moves the room; the store checks it on every move.
 
 The class's pages follow the room's step through a fragment that the browser asks to rerun
-every POLL_SECONDS. By default ("wait") each run waits, for up to three intervals, on the
+every POLL_SECONDS. By default ("wait") each run waits, for two to four intervals, on the
 process's RoomWatch, whose one thread reads the store ten times a second for every page of
 the process, and reruns the page as soon as the room moves: a student sees a Next about a
 tenth of a second after it, plus one run of the page, and the browser's requests that come
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import time
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -78,8 +79,9 @@ def _poll_seconds() -> float:
 POLL_SECONDS = _poll_seconds()
 # A run waits longer than the browser's interval, so that the browser's next request is always
 # queued behind it and the room is never left unwatched between two runs; after the page's own
-# run, the first wait starts within one interval.
-WAIT_SECONDS = 3 * POLL_SECONDS
+# run, the first wait starts within one interval. Each wait is drawn between two and four
+# intervals, so that a class woken together by a move does not also wake together from then on.
+WAIT_SECONDS = (2 * POLL_SECONDS, 4 * POLL_SECONDS)
 SETTLE_SECONDS = POLL_SECONDS + 0.25  # long enough for the browser's next request to arrive
 COOKIE_PREFIX = "atlas_presenter_"
 COOKIE_MAX_AGE = 24 * 3600  # a school day; the room itself ends sooner when idle
@@ -375,7 +377,7 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
 def _watch(code: str, version: int | None) -> None:
     """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
     state = st.session_state
-    wait = WAIT_SECONDS
+    wait = random.uniform(*WAIT_SECONDS)
     if not state.get(ARMED):
         state[ARMED] = True  # the inline call in the page's own run, which has just read the room
         if not state.pop(SETTLE, False):
@@ -386,7 +388,7 @@ def _watch(code: str, version: int | None) -> None:
             moved = _room_watch(store()).moved(code, version, wait)
         else:
             if wait == SETTLE_SECONDS:
-                time.sleep(wait)
+                time.sleep(wait)  # see the module's notes
             room = store().get(code)
             moved = room is None or room.version != version
     except StoreUnavailable:
