@@ -56,6 +56,8 @@ from bench.support import (  # noqa: E402
 )
 
 TOUR_PATH = "Classroom_tour"  # pages/registry.py TOUR_PATH
+ARTICLE_PATH = "Article"  # pages/registry.py ARTICLE_PATH
+PAGE_PATHS = {"explore": "", "tour": TOUR_PATH, "article": ARTICLE_PATH}
 GOALS = {
     "join_p95_s": 3.0,
     "change_p95_s": 0.5,
@@ -582,8 +584,7 @@ def external_target(plan: Plan) -> Target:
         pids = fixed_pid(plan.server_pid)
     elif plan.workers_file is not None:
         pids = worker_pids(plan.workers_file)
-    page_path = TOUR_PATH if plan.page == "tour" else ""
-    return Target("target", plan.url.rstrip("/"), page_path, pids)
+    return Target("target", plan.url.rstrip("/"), PAGE_PATHS[plan.page], pids)
 
 
 @contextmanager
@@ -601,7 +602,7 @@ def own_servers(plan: Plan) -> Iterator[list[Target]]:
                 wait_healthy(server)
             except RuntimeError as exc:
                 raise BenchError(str(exc)) from exc
-        page_path = TOUR_PATH if plan.page == "tour" else ""
+        page_path = PAGE_PATHS[plan.page]
         yield [
             Target("app", app.url, page_path, lambda: [app.pid], app),
             # The baseline has one page: it gets the same query strings on its root.
@@ -663,7 +664,10 @@ def cpu_ratio(results: list[TargetResult]) -> float | None:
 
 
 def header(plan: Plan, results: list[TargetResult]) -> list[str]:
-    page = "Classroom tour (?step=N, next step per change)" if plan.page == "tour" else "Explore (?place=slug)"
+    page = {
+        "tour": "Classroom tour (?step=N, next step per change)",
+        "article": "Article reader (?place=slug links; clicks on mentions never reach the server)",
+    }.get(plan.page, "Explore (?place=slug)")
     lines = ["", f"Karabakh Atlas, classroom benchmark: {page}"]
     if plan.scenario == "churn":
         lines.append(
@@ -826,7 +830,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--think", type=float, nargs=2, metavar=("MIN", "MAX"), help="seconds between changes (3 8)")
     parser.add_argument("--duration", type=float, help="seconds of changes after the arrival window (60; 20 quick)")
     parser.add_argument(
-        "--page", choices=("explore", "tour", "follow"), default="explore", help="page to load (follow: the scenario)"
+        "--page", choices=(*PAGE_PATHS, "follow"), default="explore", help="page to load (follow: the scenario)"
     )
     parser.add_argument(
         "--scenario", choices=("load", "follow"), default="load", help="follow: a presenter and followers in a room"

@@ -5,13 +5,15 @@ Run from the repository root (needs Debian's Chromium, like the browser tests):
     python bench/bench_explore.py            # about 3-4 minutes
     python bench/bench_explore.py --quick    # fewer repetitions, for trying changes
 
-It starts three `streamlit run` servers on free localhost ports: app.py as shipped
-(ATLAS_MAP_MODE=move), app.py redrawing the map on each selection (ATLAS_MAP_MODE=rebuild)
-and bench/baseline_app.py (one marker, same local Leaflet). Every request to a host other
+It starts four `streamlit run` servers on free localhost ports: app.py as shipped
+(ATLAS_MAP_MODE=move), app.py redrawing the map on each selection (ATLAS_MAP_MODE=rebuild),
+app.py without its timeline (ATLAS_TIMELINE=off, to measure what the timeline adds to the
+first load) and bench/baseline_app.py (one marker, same local Leaflet). Every request to a host other
 than localhost is blocked. bench/README.md explains each figure.
 
 The measuring functions take a URL, so other pages can be measured in the same run:
 `cold_load(browser, url, expected)`, `clicks(browser, url, places)`, `tour_next(browser, url, steps)`,
+`event_clicks(browser, url, atlas, events)`, `event_reloads(browser, url, events)`,
 `static_load(browser, file_url, expected)`.
 """
 
@@ -45,10 +47,11 @@ from bench.support import (  # noqa: E402
     wait_healthy,
 )
 from geo.atlas import Atlas, load_atlas  # noqa: E402
-from geo.maps import place_bounds, view_for  # noqa: E402
+from geo.events import Event, load_events  # noqa: E402
+from geo.maps import place_bounds, places_bounds, view_for  # noqa: E402
 
 MAP_SIZE = (480, 640)  # the size app.py assumes when choosing a zoom (MAP_WIDTH_GUESS, MAP_HEIGHT)
-TOUR_VIEW = (760, 640)  # pages/tour.py VIEW_SIZE
+TOUR_VIEW = (760, 640)  # pages/1_Classroom_tour.py VIEW_SIZE
 TILE_HOSTS = ("tile.openstreetmap.org",)
 CLICK_PLACES = (
     "stepanakert",
@@ -70,7 +73,20 @@ HTTP_PARTS = (
     ("/static/", "Streamlit front end (JS, CSS, fonts)"),
     ("/_stcore/", "Streamlit endpoints"),
 )
-TARGETS = {"time_to_map_ratio": 1.3, "click_ms": 300, "download_kb": 600, "mb_per_session": 20}
+TARGETS = {"time_to_map_ratio": 1.3, "click_ms": 300, "download_kb": 600, "mb_per_session": 20, "timeline_kb": 50}
+# Events clicked on the timeline: from one end to the other, periods, September crowds and far-flung places.
+CLICK_EVENTS = (
+    "first-karabakh-war",
+    "four-day-war",
+    "second-karabakh-war",
+    "escalation-2022",
+    "blockade-2022",
+    "ibadoglu-imprisoned",
+    "attack-2023",
+    "exodus",
+    "intelligentsia-visit",
+    "hungarian-prison-rescue",
+)
 
 # JavaScript run in the page. The streamlit-folium frame is same-origin, so the page can read it.
 FRAME_JS = """
@@ -104,7 +120,7 @@ const waitFor = (test, timeout) => new Promise((resolve) => {
 """
 
 DRAWN_JS = (
-    "n => { const f = document.querySelector('iframe[title*=\"st_folium\"], iframe[title*=\"streamlit_folium\"]');"
+    'n => { const f = document.querySelector(\'iframe[title*="st_folium"], iframe[title*="streamlit_folium"]\');'
     " const d = f && f.contentWindow && f.contentWindow.document;"
     " return d && d.querySelectorAll('.leaflet-interactive').length >= n ? performance.now() : false; }"
 )
@@ -129,6 +145,29 @@ CLICK_JS = (
 }"""
 )
 
+EVENT_JS = (
+    "async ([slug, title, passages, exp]) => {"
+    + FRAME_JS
+    + """
+  const link = document.querySelector('.atlas-timeline .tl-list a[data-event="' + slug + '"]');
+  if (!link) return {error: 'no timeline link ' + slug};
+  const t0 = performance.now();
+  link.click();
+  const shown = () => {
+    const h = [...document.querySelectorAll('h2.atlas-event-title')].some(h => h.innerText.trim() === title);
+    return h && document.querySelectorAll('.atlas-event-passage').length === passages;
+  };
+  const passage = await waitFor(shown, 15000);
+  const map = await waitFor(() => shown() && settled(exp), 15000);
+  return {passage: passage && passage - t0, settled: map && map - t0};
+}"""
+)
+
+EVENT_SHOWN_JS = (
+    "title => [...document.querySelectorAll('h2.atlas-event-title')].some(h => h.innerText.trim() === title)"
+    " ? performance.now() : false"
+)
+
 TOUR_JS = (
     "async ([step, exp]) => {"
     + FRAME_JS
@@ -141,6 +180,23 @@ TOUR_JS = (
   const passage = await waitFor(shown, 15000);
   const map = await waitFor(() => shown() && settled(exp), 15000);
   return {passage: passage && passage - t0, settled: map && map - t0};
+}"""
+)
+
+MENTION_JS = (
+    "async ([slug, exp]) => {"
+    + FRAME_JS
+    + """
+  const link = document.querySelector(".atlas-article a.atlas-mention[data-slug='" + slug + "']");
+  if (!link) return {error: 'no mention of ' + slug};
+  const t0 = performance.now();
+  link.click();
+  const moved = () => {
+    const s = mapState();
+    return !!s && !s.anim && Math.abs(s.lat - exp.lat) < exp.tol && Math.abs(s.lng - exp.lng) < exp.tol;
+  };
+  const done = await waitFor(moved, 15000);
+  return {moved: done && done - t0};
 }"""
 )
 
@@ -290,6 +346,89 @@ def tour_next(browser, url: str, atlas: Atlas, steps: int = 10) -> list[dict]:
     return results
 
 
+def mention_clicks(browser, url: str, atlas: Atlas, places=CLICK_PLACES) -> list[float]:
+    """In the article reader, click a mention of each place in turn: ms until the map has moved to it."""
+    results = []
+    with new_page(browser) as page:
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(DRAWN_JS, arg=drawn_count(atlas), timeout=TIMEOUT_MS, polling=20)
+        page.wait_for_function("() => window.__atlasMentions === true", timeout=TIMEOUT_MS)
+        page.wait_for_timeout(800)
+        for slug in places:
+            if not atlas.passages[slug]:
+                continue
+            result = page.evaluate(MENTION_JS, [slug, expected_view(atlas, slug)])
+            if "error" in result:
+                raise RuntimeError(result["error"])
+            results.append(result["moved"])
+            page.wait_for_timeout(300)
+        assert not page.outside_requests, page.outside_requests
+    return results
+
+
+def event_view(atlas: Atlas, event: Event, size=MAP_SIZE) -> dict:
+    places = [atlas.by_slug[slug] for slug in event.places]
+    (lat, lng), _zoom = view_for(places_bounds(atlas, places), *size)
+    return {"lat": lat, "lng": lng, "tol": 0.05, "hl": sum(1 for p in places if p.geometry_ref)}
+
+
+def event_clicks(browser, url: str, atlas: Atlas, events: list[Event]) -> tuple[list[dict], int]:
+    """Click each event's link on Explore's timeline in turn: ms to its passages and to the map settled on its places.
+
+    Returns the timings and the WebSocket bytes received per click.
+    """
+    results = []
+    with new_page(browser, traffic=True) as page:
+        open_and_draw(page, url, drawn_count(atlas))
+        before = page.traffic.ws
+        for event in events:
+            args = [event.slug, event.title, len(event.dating), event_view(atlas, event)]
+            result = page.evaluate(EVENT_JS, args)
+            if "error" in result:
+                raise RuntimeError(result["error"])
+            results.append(result)
+            page.wait_for_timeout(300)
+        per_click = (page.traffic.ws - before) // len(events)
+        assert not page.outside_requests, page.outside_requests
+    return results, per_click
+
+
+def event_reloads(browser, url: str, events: list[Event]) -> list[float]:
+    """The other way an event link could work: a full page load of `?event=<slug>` (target="_self").
+
+    ms from navigation start to the event's heading, in one browser context (its cache warm after the first).
+    """
+    times = []
+    with new_page(browser) as page:
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        page.wait_for_function(DRAWN_JS, arg=1, timeout=TIMEOUT_MS, polling=20)
+        for event in events:
+            page.goto(f"{url}/?event={event.slug}", wait_until="commit", timeout=TIMEOUT_MS)
+            shown = page.wait_for_function(EVENT_SHOWN_JS, arg=event.title, timeout=TIMEOUT_MS, polling=10)
+            times.append(shown.json_value())
+        assert not page.outside_requests, page.outside_requests
+    return times
+
+
+def timeline_payload() -> tuple[int, int]:
+    """Bytes the timeline adds to Explore's first load: its HTML for no selection, its style sheet and its
+    script, as sent and as deflated on the wire (estimate); its buttons add a few hundred bytes more."""
+    import json
+    import zlib
+
+    from geo.templating import render, static_text
+    from geo.views import timeline_view
+
+    atlas = load_atlas()
+    timeline = timeline_view(atlas, load_events(atlas))
+    links = {e.slug: f"?event={e.slug}" for e in timeline.events}
+    html = render("timeline.html", timeline=timeline, links=links, selected=None, marked=frozenset(), place_name=None)
+    script = f"<script>{static_text('atlas/timeline.js')}</script>"
+    parts = [json.dumps(html), static_text("atlas/timeline.css"), script]
+    raw = "".join(parts).encode("utf-8")
+    return len(raw), len(zlib.compress(raw, 6))
+
+
 def sessions_memory(browser, server: Server, url: str, expected: int, n: int = 10) -> tuple[float, float, float]:
     """Server RSS (MB) with no session, with 1 open session and with n open sessions."""
     idle = rss_mb(server.proc.pid)
@@ -347,7 +486,8 @@ def main() -> None:
     started = time.monotonic()
     atlas = load_atlas()
     expected = drawn_count(atlas)
-    tour_page = (ROOT / "pages" / "tour.py").exists()
+    tour_page = (ROOT / "pages" / "1_Classroom_tour.py").exists()
+    reader_page = (ROOT / "pages" / "2_Article.py").exists()
     export_module = (ROOT / "geo" / "export.py").exists()
     lines: list[str] = []
 
@@ -375,8 +515,9 @@ def main() -> None:
         start_server("app", ROOT / "app.py", {"ATLAS_MAP_MODE": "move"}),
         start_server("rebuild", ROOT / "app.py", {"ATLAS_MAP_MODE": "rebuild"}),
         start_server("baseline", base_dir / "baseline_app.py"),
+        start_server("no-timeline", ROOT / "app.py", {"ATLAS_MAP_MODE": "move", "ATLAS_TIMELINE": "off"}),
     ]
-    app, rebuild, baseline = servers
+    app, rebuild, baseline, bare = servers
     try:
         for server in servers:
             wait_healthy(server)
@@ -392,10 +533,12 @@ def main() -> None:
                 if export:
                     static_load(browser, export["url"], expected)  # warm the disk cache
 
-                app_loads, base_loads, static_loads = [], [], []
+                cold_load(browser, bare.url, expected)  # warm its caches like the others'
+                app_loads, base_loads, static_loads, bare_loads = [], [], [], []
                 for _ in range(loads):  # interleaved, so both see the same machine noise
                     base_loads.append(cold_load(browser, baseline.url, 1))
                     app_loads.append(cold_load(browser, app.url, expected))
+                    bare_loads.append(cold_load(browser, bare.url, expected))
                     if export:
                         static_loads.append(static_load(browser, export["url"], expected))
 
@@ -403,6 +546,12 @@ def main() -> None:
                 move_clicks, move_ws = clicks(browser, app.url, atlas, places)
                 rebuild_clicks, rebuild_ws = clicks(browser, rebuild.url, atlas, places)
                 tour = tour_next(browser, f"{app.url}/Classroom_tour", atlas, n_clicks) if tour_page else None
+                reader = mention_clicks(browser, f"{app.url}/Article", atlas, places) if reader_page else None
+                events = load_events(atlas)
+                by_slug = {e.slug: e for e in events}
+                chosen = [by_slug[slug] for slug in CLICK_EVENTS[:n_clicks] if slug in by_slug]
+                event_results, event_ws = event_clicks(browser, app.url, atlas, chosen) if chosen else ([], 0)
+                reloads = event_reloads(browser, app.url, chosen) if chosen else []
             finally:
                 browser.close()
     finally:
@@ -482,6 +631,18 @@ def main() -> None:
         lines.append(row(f"  Next -> passage / -> map settled (median of {len(tour)})", tour_text))
         lines.append(row("  Explore list click in the same run, for comparison", move_text))
         lines.append(row("  tour Next passage time vs 300 ms", fmt_ms(t_passage), "< 300 ms", (t_passage or 1e9) < 300))
+    if reader is not None:
+        lines.append("-" * 140)
+        lines.append("Article reader (/Article): click a mention in the text")
+        moved = med(reader)
+        lines.append(
+            row(
+                f"  click -> map moved to the place (median of {len(reader)})",
+                fmt_ms(moved),
+                "< 300 ms",
+                (moved or 1e9) < 300,
+            )
+        )
     if export:
         lines.append("-" * 140)
         lines.append("Static export (geo.export.export_site, opened from file://)")
@@ -492,16 +653,52 @@ def main() -> None:
         lines.append(row("  static index.html -> every place drawn (median)", fmt_ms(static_ms)))
         lines.append(row("  Streamlit Explore page, same run (median)", fmt_ms(app_ms)))
         lines.append(row("  ratio static / Streamlit", f"{static_ms / app_ms:.2f} x"))
+    if event_results:
+        lines.append("-" * 140)
+        lines.append("The article's chronology: click an event on Explore's timeline")
+        e_passage = med(r["passage"] for r in event_results)
+        e_settled = med(r["settled"] for r in event_results)
+        lines.append(
+            row(
+                f"  click -> passage (median of {len(event_results)})",
+                fmt_ms(e_passage),
+                "< 300 ms",
+                (e_passage or 1e9) < 300,
+            )
+        )
+        lines.append(row("  click -> passage and map settled on its places (median)", fmt_ms(e_settled)))
+        lines.append(row("  WebSocket KB per event click", f"{event_ws / 1024:.1f} KB"))
+        reload_ms = med(reloads)
+        lines.append(row("  the same link as a full page load (target=_self), median", fmt_ms(reload_ms)))
+        kb, kb_wire = (n / 1024 for n in timeline_payload())
+        lines.append(row("  the timeline's HTML, style and script, sent / deflated", f"{kb:.1f} / {kb_wire:.1f} KB"))
+        with_kb = med(tr.total for _, tr in app_loads) / 1024
+        without_kb = med(tr.total for _, tr in bare_loads) / 1024
+        added = with_kb - without_kb
+        ok = added < TARGETS["timeline_kb"]
+        lines.append(row("  first load with / without the timeline (median)", f"{with_kb:,.0f} / {without_kb:,.0f} KB"))
+        lines.append(row("  the timeline adds to the first load", f"{added:.1f} KB", "< 50 KB", ok))
+        deflated = (med(tr.ws_deflated for _, tr in app_loads) - med(tr.ws_deflated for _, tr in bare_loads)) / 1024
+        lines.append(row("    of which WebSocket deflated on the wire (estimate)", f"{deflated:.1f} KB"))
+        bare_ms = med(t for t, _ in bare_loads)
+        times = f"{fmt_ms(app_ms)} / {fmt_ms(bare_ms)}"
+        lines.append(row("  time to every place drawn with / without the timeline", times))
     lines.append("=" * 140)
     lines.append("Raw, ms:")
     lines.append(f"  Explore loads   {[round(t) for t, _ in app_loads]}")
     lines.append(f"  baseline loads  {[round(t) for t, _ in base_loads]}")
+    lines.append(f"  no-timeline     {[round(t) for t, _ in bare_loads]}")
     if export:
         lines.append(f"  static loads    {[round(t) for t in static_loads]}")
     lines.append(f"  move clicks     {[(_r(r['passage']), _r(r['settled'])) for r in move_clicks]}")
     lines.append(f"  rebuild clicks  {[(_r(r['passage']), _r(r['settled'])) for r in rebuild_clicks]}")
     if tour is not None:
         lines.append(f"  tour Next       {[(_r(r['passage']), _r(r['settled'])) for r in tour]}")
+    if reader is not None:
+        lines.append(f"  mention clicks  {[_r(r) for r in reader]}")
+    if event_results:
+        lines.append(f"  event clicks    {[(_r(r['passage']), _r(r['settled'])) for r in event_results]}")
+        lines.append(f"  event reloads   {[round(t) for t in reloads]}")
     lines.append(f"Finished in {time.monotonic() - started:.0f} s")
     print("\n".join(lines))
 

@@ -16,6 +16,7 @@ Matching rules (see data/README.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,30 +98,62 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+def forms_pattern(forms: Iterable[str]) -> re.Pattern[str]:
+    """One regex for the given name forms under the mention rules: exact, whole words, longest first.
+
+    A possessive ("Azerbaijan's") matches, with the group `form` covering the name only.
+    The geoparser finds its mentions with this same pattern, so both follow one set of rules.
+    """
+    ordered = sorted(set(forms), key=len, reverse=True)
+    if not ordered:
+        return re.compile(r"(?!x)x")
+    alternatives = "|".join(re.escape(f) for f in ordered)
+    return re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])")
+
+
 def mention_pattern(places: list[Place]) -> tuple[re.Pattern[str], dict[str, str]]:
     """One regex for every mention form, longest first, and a map from form to slug."""
     owner = {form: p.slug for p in places for form in (*p.mentions, *p.adjectives)}
-    forms = sorted(owner, key=len, reverse=True)
-    if not forms:
-        return re.compile(r"(?!x)x"), owner
-    alternatives = "|".join(re.escape(f) for f in forms)
-    return re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])"), owner
+    return forms_pattern(owner), owner
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention of a place: the block it is in and its (start, end) offsets in that block's text."""
+
+    slug: str
+    block: int
+    start: int
+    end: int
+
+
+def find_mentions(blocks: list[Block], places: list[Place]) -> list[Mention]:
+    """Every mention of every place, in reading order: the one mention finder of the atlas.
+
+    Passages, the article reader's links and the links inside passages all come from here.
+    """
+    pattern, owner = mention_pattern(places)
+    return [
+        Mention(owner[match.group("form")], block.index, *match.span("form"))
+        for block in blocks
+        if block.kind in SEARCHED_KINDS
+        for match in pattern.finditer(block.text)
+    ]
 
 
 def find_passages(blocks: list[Block], places: list[Place]) -> dict[str, list[Passage]]:
     """Every sentence that mentions each place, in article order, keyed by slug."""
-    pattern, owner = mention_pattern(places)
     found: dict[str, list[Passage]] = {p.slug: [] for p in places}
-    for block in blocks:
-        if block.kind not in SEARCHED_KINDS:
-            continue
+    by_block: dict[int, list[Mention]] = {}
+    for mention in find_mentions(blocks, places):
+        by_block.setdefault(mention.block, []).append(mention)
+    for index, mentions in by_block.items():
+        block = blocks[index]
         bounds = sentence_bounds(block.text)
         hits: dict[tuple[str, int], list[tuple[int, int]]] = {}
-        for match in pattern.finditer(block.text):
-            slug = owner[match.group("form")]
-            start, end = match.span("form")
-            sentence = next(i for i, (s, e) in enumerate(bounds) if s <= start < e)
-            hits.setdefault((slug, sentence), []).append((start, end))
+        for m in mentions:
+            sentence = next(i for i, (s, e) in enumerate(bounds) if s <= m.start < e)
+            hits.setdefault((m.slug, sentence), []).append((m.start, m.end))
         for (slug, sentence), spans in sorted(hits.items(), key=lambda kv: (kv[0][1], kv[1][0])):
             s, e = bounds[sentence]
             found[slug].append(Passage(slug, block.index, block.text, block.text[s:e], s, tuple(spans)))

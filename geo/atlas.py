@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.article import Block, Passage, find_passages, first_mention_order, load_article
+from geo.article import Block, Mention, Passage, find_mentions, find_passages, first_mention_order, load_article
 from geo.article_meta import ArticleMeta, load_article_meta
 from geo.datafile import read_yaml, reject_unknown_keys
 from geo.errors import DataError
@@ -54,9 +54,15 @@ class Atlas:
     distances: list[Figure]
     data_dir: Path  # the folder it was loaded from: other files (tour.yaml) are read beside it
     by_slug: dict[str, Place] = field(init=False, repr=False, compare=False)
+    # Every mention of every place, by block: the article reader links them, passages link the others.
+    mentions: dict[int, tuple[Mention, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_slug", {p.slug: p for p in self.places})
+        by_block: dict[int, list[Mention]] = {}
+        for mention in find_mentions(self.blocks, self.places):
+            by_block.setdefault(mention.block, []).append(mention)
+        object.__setattr__(self, "mentions", {block: tuple(found) for block, found in by_block.items()})
 
     def first_passage(self, place: Place) -> Passage | None:
         """The first sentence of the article that names the place, if any."""

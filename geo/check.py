@@ -1,9 +1,10 @@
 """Validate every data file in one go (`python -m geo check`), for editors and CI.
 
 Loading the atlas already checks the geometry, the gazetteer, the article and its
-metadata, and the figures; this adds the files pages read on their own (the tour, and
-the events once they exist) and returns one short line per file, so an editor sees
-what was read. The first problem raises a DataError naming file, entry and field.
+metadata, and the figures; this adds the files pages read on their own (the tours, the
+towns and water drawn for orientation, and the events) and returns one short line per
+file, so an editor sees what was read. The first problem raises a DataError naming file,
+entry and field.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.atlas import Atlas, load_atlas
-from geo.tour import TOUR_FILE_NAME, load_tour
+from geo.context_layers import WATER_FILE_NAME, load_context_layers
+from geo.tour import DEFAULT_TOUR, TOUR_FILE_NAME, TOURS, load_tour
 
 EVENTS_FILE_NAME = "events.yaml"
 EVENTS_MODULE = "geo.events"
@@ -54,6 +56,7 @@ def check_data(data_dir: Path | None = None) -> list[FileReport]:
     if not tour_path.exists():
         tour_summary += " (no file: the article's order)"
     meta = atlas.meta
+    context, waters = load_context_layers(atlas)
     return [
         FileReport("geometry.geojson", _plural(len(atlas.shapes), "feature")),
         FileReport(
@@ -65,5 +68,28 @@ def check_data(data_dir: Path | None = None) -> list[FileReport]:
         FileReport("article.yaml", f"“{meta.title}”, {meta.author}, {meta.publisher}, {meta.first_published_text}"),
         FileReport("figures.yaml", _plural(len(atlas.distances), "distance")),
         FileReport(TOUR_FILE_NAME, tour_summary),
+        FileReport(
+            "context.yaml",
+            f"{_plural(len(context.towns), 'town')}, {_plural(len(context.waters), 'named water')}, "
+            f"{_plural(len(context.rivers), 'river')} drawn for orientation, none a place of the article",
+        ),
+        FileReport(
+            WATER_FILE_NAME,
+            f"{_plural(len(waters.lakes), 'lake')}, {_plural(len(waters.seas), 'sea')}, "
+            f"{_plural(len(waters.rivers), 'river')}",
+        ),
         check_events(atlas),
+        *check_other_tours(atlas),
     ]
+
+
+def check_other_tours(atlas: Atlas) -> list[FileReport]:
+    """The storylines besides tour.yaml (the chronology), each only when its file is there."""
+    reports = []
+    for name, file in TOURS.items():
+        if name == DEFAULT_TOUR:
+            continue
+        path = atlas.data_dir / file
+        summary = _plural(len(load_tour(atlas, path, name=name)), "step") if path.exists() else "not present, skipped"
+        reports.append(FileReport(file, summary))
+    return reports

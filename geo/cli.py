@@ -3,11 +3,16 @@
     python -m geo places                   table of every place in the gazetteer
     python -m geo places --format geojson  the same places as one GeoJSON FeatureCollection
     python -m geo check                    validate every data file and summarise them
+    python -m geo events                   table of the article's dated events, in date order
+    python -m geo events --format json     the same as a JSON array (or --format csv)
     python -m geo export OUT_DIR           write the static site
+    python -m geo geoparse FILE            every place a text (.txt, .md, .html) names, resolved
+    python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
+    python -m geo new FILE --out DIR       a draft data folder for that text (see geo/draft.py)
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
 file is reported as one line naming the file, the entry and the field (exit status 1),
-not a traceback.
+not a traceback; so is a file `geoparse` cannot read (empty, binary, too large, not English).
 
 This module only parses arguments and prints: the work is done in geo/ modules. To add
 a command, write one function `def cmd_name(args) -> int` and register it in
@@ -19,15 +24,17 @@ It stays light: it imports no map, plotting or app library, so it starts fast.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
 from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
 from geo.check import check_data
-from geo.errors import DataError
+from geo.errors import DataError, InputError
+from geo.events import Event, load_events
 from geo.gazetteer import Place
-from geo.serialize import places_feature_collection
+from geo.serialize import events_csv_text, events_records, places_feature_collection
 
 NO_VALUE = "-"
 
@@ -40,6 +47,17 @@ def figure_text(figure: Figure | None) -> str:
 def geometry_type(atlas: Atlas, place: Place) -> str:
     shape = atlas.shape(place)
     return NO_VALUE if shape is None else shape.geom.geom_type
+
+
+def aligned(header: tuple[str, ...], rows: list[tuple[str, ...]], right: frozenset[int] = frozenset()) -> list[str]:
+    """Rows of cells padded into columns (the `right` ones aligned right), with a rule under the header."""
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+
+    def line(row: tuple[str, ...]) -> str:
+        cells = zip(row, widths, strict=True)
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)).rstrip()
+
+    return [line(header), line(tuple("-" * w for w in widths)), *map(line, rows)]
 
 
 def places_table(atlas: Atlas) -> str:
@@ -56,16 +74,18 @@ def places_table(atlas: Atlas) -> str:
         )
         for place in atlas.places
     ]
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    right = {4, 5}  # numbers line up on the right
-
-    def line(row: tuple[str, ...]) -> str:
-        cells = zip(row, widths, strict=True)
-        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(cells)).rstrip()
-
     unnamed = sum(1 for p in atlas.places if not atlas.passages[p.slug])
     footer = f"{len(rows)} places, {len(rows) - unnamed} named in the article, {unnamed} shown for context"
-    return "\n".join([line(header), line(tuple("-" * w for w in widths)), *map(line, rows), "", footer])
+    return "\n".join([*aligned(header, rows, frozenset({4, 5})), "", footer])  # numbers line up on the right
+
+
+def events_table(events: tuple[Event, ...]) -> str:
+    """An aligned plain-text table of the events, in date order, with the date as the article gives it."""
+    header = ("SLUG", "DATE", "TITLE", "PLACES")
+    rows = [(e.slug, e.when_short, e.title, ", ".join(e.places)) for e in events]
+    september = sum(1 for e in events if e.september)
+    footer = f"{len(rows)} events, {september} of them in a September"
+    return "\n".join([*aligned(header, rows), "", footer])
 
 
 def cmd_places(args: argparse.Namespace) -> int:
@@ -74,6 +94,17 @@ def cmd_places(args: argparse.Namespace) -> int:
         print(json.dumps(places_feature_collection(atlas), ensure_ascii=False))
     else:
         print(places_table(atlas))
+    return 0
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    events = load_events(load_atlas(args.data))
+    if args.format == "json":
+        print(json.dumps(events_records(events), ensure_ascii=False, indent=1))
+    elif args.format == "csv":
+        print(events_csv_text(events), end="")
+    else:
+        print(events_table(events))
     return 0
 
 
@@ -99,6 +130,58 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def geoparse_table(records: list[dict]) -> str:
+    """One line per place found: name, kind, GeoNames id, mentions, score, and whether to review it."""
+    lines = []
+    for r in records:
+        ident = r["geonameid"] if r["geonameid"] is not None else r["ref"]
+        review = "  review" if r["review"] else ""
+        forms = ", ".join(sorted({m["text"] for m in r["mentions"]}))
+        lines.append(
+            f"{r['name']} ({r['kind']}, {ident}, {r['lat']:.3f} {r['lon']:.3f}): "
+            f"{len(r['mentions'])} × {forms}; score {r['score']:.2f}{review}"
+        )
+    lines.append(f"{len(records)} places")
+    return "\n".join(lines)
+
+
+def cmd_geoparse(args: argparse.Namespace) -> int:
+    from geo.geoparse import geoparse, place_record
+    from geo.textfile import read_text_file
+
+    records = [place_record(p) for p in geoparse(read_text_file(args.file))]
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+    else:
+        print(geoparse_table(records))
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from geo.draft import ArticleInfo, write_draft
+    from geo.textfile import read_text_file
+
+    info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
+    entries = write_draft(read_text_file(args.file), args.out, info)
+    review = sum(1 for e in entries if "review" in e)
+    print(f"wrote {args.out}: {len(entries)} places, {review} marked for review")
+    print(f"next: ATLAS_DATA_DIR={args.out} python -m geo check, then streamlit run app.py")
+    return 0
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from exc
+
+
+def _url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) link")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m geo", description="Karabakh Atlas data tools.")
     parser.add_argument(
@@ -110,12 +193,31 @@ def build_parser() -> argparse.ArgumentParser:
     places.add_argument("--format", choices=("table", "geojson"), default="table", help="output format")
     places.set_defaults(func=cmd_places)
 
+    events = commands.add_parser("events", help="list the events the article dates, in date order")
+    events.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format")
+    events.set_defaults(func=cmd_events)
+
     check = commands.add_parser("check", help="validate every data file and print a summary")
     check.set_defaults(func=cmd_check)
 
     export = commands.add_parser("export", help="write the static site (pages, Leaflet, data) into OUT_DIR")
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
     export.set_defaults(func=cmd_export)
+
+    geoparse = commands.add_parser("geoparse", help="find and resolve every place a text names")
+    geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md or .html")
+    geoparse.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    geoparse.set_defaults(func=cmd_geoparse)
+
+    new = commands.add_parser("new", help="write a draft data folder for a text (.txt, .md, .html)")
+    new.add_argument("file", type=Path, metavar="FILE", help="the article")
+    new.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if missing)")
+    new.add_argument("--title", help="the article's title (default: its first line)")
+    new.add_argument("--author")
+    new.add_argument("--publisher")
+    new.add_argument("--published", type=_date, metavar="YYYY-MM-DD")
+    new.add_argument("--url", type=_url, help="the original article, an http(s) link")
+    new.set_defaults(func=cmd_new)
 
     return parser
 
@@ -124,6 +226,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except DataError as exc:
+    except (DataError, InputError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

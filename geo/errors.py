@@ -16,3 +16,7 @@ class DataError(ValueError):
         if field is not None:
             where.append(f"field '{field}'")
         super().__init__(f"{': '.join(where)}: {message}")
+
+
+class InputError(ValueError):
+    """A file given to a command cannot be read as an article. The message is one line."""

@@ -3,7 +3,11 @@
 - `export_site(atlas, out_dir)` writes a folder that works opened straight from disk
   (`file://`) or from any static host: `index.html` (the full map, the place list and
   every place's passages), `place/<slug>.html` (one page per place, opening on it),
-  `assets/` and `data/places.geojson`, `data/places.csv`.
+  `article.html` (the whole article, every mention a link that shows its place on the
+  map), `assets/` and `data/places.geojson`, `data/places.csv`.
+  `timeline.html` (the article's chronology: every event on the time axis, then each
+  event with its passages and links to its places' pages; no script needed), `assets/`
+  and `data/places.geojson`, `data/places.csv`, `data/events.json`, `data/events.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file of the map and the
   selected place's panel: the "Download this map" button of the app.
 
@@ -30,10 +34,21 @@ from markupsafe import Markup
 
 from geo.assets import LEAFLET_FILES, leaflet_source_dir
 from geo.atlas import Atlas
-from geo.maps import basemap_script, build_map, place_bounds, styles
-from geo.serialize import places_csv_text, places_geojson_text
+from geo.context_layers import context_script
+from geo.events import load_events
+from geo.maps import basemap_script, build_map
+from geo.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.templating import STATIC_DIR, render
-from geo.views import AtlasView, PlaceView, atlas_view
+from geo.views import (
+    ArticleView,
+    AtlasView,
+    EventView,
+    PlaceView,
+    TimelineView,
+    article_view,
+    atlas_view,
+    timeline_view,
+)
 
 SITE_NAME = "Karabakh Atlas"
 DESCRIPTION_CHARS = 300
@@ -42,8 +57,30 @@ _FOLIUM_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 _SPLIT = "\n/* ATLAS-SPLIT */\n"
 # The site's shared files, under assets/, in the order a page loads them.
 CSS_FILES = ("leaflet/leaflet.css", "atlas/palette.css", "atlas/map.css", "atlas/site.css")
-JS_FILES = ("leaflet/leaflet.js", "atlas/basemap.js", "atlas/map.js", "atlas/site.js")
-COPIED_FILES = ("atlas/palette.css", "atlas/map.css", "atlas/site.css", "atlas/site.js")
+JS_FILES = (
+    "leaflet/leaflet.js",
+    "atlas/basemap.js",
+    "atlas/context.js",
+    "atlas/context-map.js",
+    "atlas/overview.js",
+    "atlas/map.js",
+    "atlas/site.js",
+)
+COPIED_FILES = (
+    "atlas/palette.css",
+    "atlas/map.css",
+    "atlas/site.css",
+    "atlas/site.js",
+    "atlas/context-map.js",
+    "atlas/overview.js",
+    "atlas/article.css",
+    "atlas/mentions.js",
+    "atlas/timeline.css",
+)
+# The article page's own files, after the shared ones: the mentions' colours and their script.
+ARTICLE_FILES = ("atlas/article.css", "atlas/mentions.js")
+# The chronology page has no map: its style sheets only.
+TIMELINE_CSS_FILES = ("atlas/palette.css", "atlas/site.css", "atlas/timeline.css")
 
 
 def stable_ids(text: str) -> str:
@@ -81,6 +118,7 @@ def site_files(atlas: Atlas, shared: SharedMap) -> dict[str, bytes]:
     files = {f"leaflet/{name}": (leaflet_source_dir() / name).read_bytes() for name in LEAFLET_FILES}
     files.update({name: (STATIC_DIR / name).read_bytes() for name in COPIED_FILES})
     files["atlas/basemap.js"] = basemap_script(atlas).encode("utf-8")
+    files["atlas/context.js"] = context_script(atlas).encode("utf-8")
     files["atlas/map.js"] = shared.script.encode("utf-8")
     return files
 
@@ -95,15 +133,19 @@ class Asset:
 
 @dataclass(frozen=True)
 class Links:
-    """Where a page's links point: the index, each place's page, the data folder."""
+    """Where a page's links point: the index, each place's page, the data folder, the article, the chronology."""
 
     index: str | None
     places: dict[str, str]
     data: str | None
+    article: str | None = None
+    timeline: str | None = None  # the chronology page, linking each event as `<timeline>#event-<slug>`
 
 
-def _linked(prefix: str) -> tuple[list[Asset], list[Asset]]:
-    return [Asset(href=f"{prefix}{name}") for name in CSS_FILES], [Asset(href=f"{prefix}{name}") for name in JS_FILES]
+def _linked(prefix: str, extra: tuple[str, ...] = ()) -> tuple[list[Asset], list[Asset]]:
+    css = [Asset(href=f"{prefix}{name}") for name in (*CSS_FILES, *(n for n in extra if n.endswith(".css")))]
+    js = [Asset(href=f"{prefix}{name}") for name in (*JS_FILES, *(n for n in extra if n.endswith(".js")))]
+    return css, js
 
 
 def _data_uri(path: Path) -> str:
@@ -142,10 +184,21 @@ def render_page(
     slug: str | None,
     links: Links,
     assets: tuple[list[Asset], list[Asset]],
+    article: ArticleView | None = None,
+    events: tuple[EventView, ...] = (),
 ) -> str:
-    """One page: the index (slug None) or a place's page, as deterministic HTML."""
+    """One page: the index (slug None), a place's page, or the article, as deterministic HTML.
+
+    `events` are the chronology's events; a place's page links those that involve it.
+    """
     place = view.place(slug) if slug else None
-    if place is None:
+    if article is not None:
+        title = f"{view.title} — {SITE_NAME}"
+        description = _shorten(
+            f"The article by {view.author} ({view.publisher}, {view.published}), every place it names "
+            "a link that shows it on the map."
+        )
+    elif place is None:
         title = f"{SITE_NAME}: the places in “{view.title}”"
         description = _shorten(
             f"A map of every place named in “{view.title}” by {view.author} ({view.publisher}), "
@@ -154,14 +207,7 @@ def render_page(
     else:
         title = f"{place.name} — {SITE_NAME}"
         description = place_summary(place)
-    highlight = styles()
-    config: dict[str, Any] = {
-        "selected": slug,
-        "bounds": place_bounds(atlas, atlas.by_slug[slug]) if slug else None,
-        "links": links.places,
-        "style": highlight["highlight"],
-        "routeStyle": highlight["highlight-route"],
-    }
+    config: dict[str, Any] = {"selected": slug, "links": links.places}
     css, js = assets
     return render(
         "export/page.html",
@@ -170,11 +216,31 @@ def render_page(
         description=description,
         view=view,
         place=place,
+        article=article,
         links=links,
         map_id=shared.element_id,
         config=config,
         css=css,
         js=js,
+        place_events=tuple(e for e in events if slug in e.place_slugs) if slug else (),
+    )
+
+
+def timeline_page(view: AtlasView, timeline: TimelineView, links: Links, css: list[Asset]) -> str:
+    """The chronology page: the time axis and list, then every event with its passages and its places' pages."""
+    return render(
+        "export/timeline.html",
+        site_name=SITE_NAME,
+        title=f"The chronology of “{view.title}” — {SITE_NAME}",
+        description=_shorten(
+            f"Every event that “{view.title}” by {view.author} ({view.publisher}) dates, on one time axis, "
+            "with the article's words that date it and the places involved."
+        ),
+        view=view,
+        timeline=timeline,
+        links=links,
+        event_links={e.slug: f"#event-{e.slug}" for e in timeline.events},
+        css=css,
     )
 
 
@@ -199,22 +265,50 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     """
     out_dir = Path(out_dir)
     view = atlas_view(atlas)
+    events = load_events(atlas)
+    timeline = timeline_view(atlas, events)
     shared = shared_map(atlas)
     files: dict[Path, bytes] = {}
-    top = Links("index.html", {p.slug: f"place/{p.slug}.html" for p in atlas.places}, "data")
-    nested = Links("../index.html", {p.slug: f"../place/{p.slug}.html" for p in atlas.places}, "../data")
+    chronology = "timeline.html" if events else None
+    top = Links(
+        "index.html",
+        {p.slug: f"place/{p.slug}.html" for p in atlas.places},
+        "data",
+        article="article.html",
+        timeline=chronology,
+    )
+    nested = Links(
+        "../index.html",
+        {p.slug: f"../place/{p.slug}.html" for p in atlas.places},
+        "../data",
+        article="../article.html",
+        timeline=f"../{chronology}" if chronology else None,
+    )
 
     def page(slug: str | None, links: Links, up: str) -> bytes:
-        return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/")).encode("utf-8")
+        return render_page(atlas, view, shared, slug, links, _linked(f"{up}assets/"), events=timeline.events).encode(
+            "utf-8"
+        )
 
     files[out_dir / "index.html"] = page(None, top, "")
     for place in atlas.places:
         files[out_dir / "place" / f"{place.slug}.html"] = page(place.slug, nested, "../")
+    files[out_dir / "article.html"] = render_page(
+        atlas, view, shared, None, top, _linked("assets/", ARTICLE_FILES), article_view(atlas)
+    ).encode("utf-8")
     files[out_dir / "data" / "places.geojson"] = places_geojson_text(atlas).encode("utf-8")
     files[out_dir / "data" / "places.csv"] = places_csv_text(atlas).encode("utf-8")
+    if events:
+        css = [Asset(href=f"assets/{name}") for name in TIMELINE_CSS_FILES]
+        files[out_dir / "timeline.html"] = timeline_page(view, timeline, top, css).encode("utf-8")
+        files[out_dir / "data" / "events.json"] = events_json_text(events).encode("utf-8")
+        files[out_dir / "data" / "events.csv"] = events_csv_text(events).encode("utf-8")
     for name, content in site_files(atlas, shared).items():
         files[out_dir / "assets" / name] = content
 
+    for optional in ("timeline.html", "data/events.json", "data/events.csv"):
+        if (out_dir / optional).exists() and out_dir / optional not in files:
+            (out_dir / optional).unlink()
     place_dir = out_dir / "place"
     if place_dir.is_dir():
         for stale in place_dir.glob("*.html"):

@@ -27,6 +27,7 @@ OPTIONAL = (
     "no_passage",
     "route",
     "published_area_km2",
+    "review",
 )
 OTHER_NAME_FIELDS = ("name", "usage")
 ROUTE_STOP_FIELDS = ("geonames", "name")
@@ -72,6 +73,7 @@ class Place:
     no_passage: str | None = None
     route: tuple[RouteStop, ...] = ()
     published_area_km2: PublishedFigure | None = None
+    review: str | None = None  # why a drafted entry needs an editor's eye (python -m geo new)
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -217,6 +219,7 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
         no_passage=_text(file, entry, raw, "no_passage", required=False),
         route=route,
         published_area_km2=published,
+        review=_text(file, entry, raw, "review", required=False),
     )
 
 

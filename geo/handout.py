@@ -1,9 +1,9 @@
 """A printable handout of the tour: one self-contained HTML file, with print CSS.
 
-Each step lists the place, its other names, the passage and a small locator map drawn
-with matplotlib from the same shapes the app uses (data/geometry.geojson), embedded as
-a PNG data URI. Nothing is fetched from the network, so the file prints offline too:
-open it in a browser and choose Print (or "Save as PDF").
+Each step lists the place (or the event, with its date and places), its other names, the
+passage and a small locator map drawn with matplotlib from the same shapes the app uses
+(data/geometry.geojson), embedded as a PNG data URI. Nothing is fetched from the network,
+so the file prints offline too: open it in a browser and choose Print (or "Save as PDF").
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry.base import BaseGeometry
 
 from geo.atlas import Atlas
+from geo.events import load_events
 from geo.gazetteer import Place
 from geo.palette import colour
 from geo.templating import render, static_text
 from geo.tour import Tour, step_link
-from geo.views import StepView, atlas_view, step_views
+from geo.views import StepView, atlas_view, step_views, timeline_view
 
 # Every locator shows at least this frame (west, south, east, north): the South Caucasus,
 # so a reader always sees where a place lies relative to the conflict.
@@ -90,10 +91,16 @@ def locator_extent(bounds: tuple[float, float, float, float] | None) -> tuple[fl
     return west, south, east, north
 
 
-def locator_png(atlas: Atlas, place: Place) -> bytes:
-    """A small PNG map: the countries faint, the place drawn strongly on top."""
-    shape = atlas.shape(place)
-    extent = locator_extent(shape.geom.bounds if shape is not None else None)
+def locator_png(atlas: Atlas, place: Place, *more: Place) -> bytes:
+    """A small PNG map: the countries faint, the place (and any more, an event's) drawn strongly on top."""
+    shapes = [s for p in (place, *more) if (s := atlas.shape(p)) is not None]
+    bounds = [s.geom.bounds for s in shapes]
+    union = (
+        (min(b[0] for b in bounds), min(b[1] for b in bounds), max(b[2] for b in bounds), max(b[3] for b in bounds))
+        if bounds
+        else None
+    )
+    extent = locator_extent(union)
     west, south, east, north = extent
     fig = Figure(figsize=LOCATOR_SIZE_IN, dpi=LOCATOR_DPI)
     ax = fig.add_axes((0, 0, 1, 1))
@@ -101,7 +108,7 @@ def locator_png(atlas: Atlas, place: Place) -> bytes:
     ax.set_facecolor(sea)
     countries = [p for s in atlas.shapes.values() if s.layer == "country" and (p := _geom_path(s.geom))]
     ax.add_collection(PathCollection(countries, facecolor=land, edgecolor=edge, linewidth=0.4))
-    if shape is not None:
+    for shape in shapes:
         geom = shape.geom
         if geom.geom_type in ("Point", "MultiPoint"):
             for pt in getattr(geom, "geoms", [geom]):
@@ -113,7 +120,7 @@ def locator_png(atlas: Atlas, place: Place) -> bytes:
                 ax.add_collection(
                     PathCollection([path], facecolor=highlight + "88", edgecolor=highlight, linewidth=1.4)
                 )
-    else:
+    if not shapes:
         ax.text(0.5, 0.06, "not drawn on the map", transform=ax.transAxes, ha="center", fontsize=7, color="#444")
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
@@ -133,12 +140,17 @@ def data_uri(png: bytes) -> str:
 def handout_html(atlas: Atlas, tour: Tour, *, base_url: str | None = None, notes: bool = False) -> str:
     """The whole handout as one HTML document (geo/templates/handout.html)."""
     view = atlas_view(atlas)
-    locators: dict[str, str] = {}
+    chronology = any(step.event for step in tour.steps)
+    timeline = timeline_view(atlas, load_events(atlas)) if chronology else None
+    locators: dict[tuple[str, ...], str] = {}
     cards = []
-    for step in step_views(view, tour):
-        slug = step.place.slug
-        if slug not in locators:
-            locators[slug] = data_uri(locator_png(atlas, atlas.by_slug[slug]))
-        cards.append(Card(step, locators[slug], step_link(base_url, step.number) if base_url else None))
+    for step in step_views(view, tour, timeline):
+        slugs = step.place_slugs
+        if slugs not in locators:
+            locators[slugs] = data_uri(locator_png(atlas, *(atlas.by_slug[slug] for slug in slugs)))
+        link = step_link(base_url, step.number, tour.name) if base_url else None
+        cards.append(Card(step, locators[slugs], link))
     css = static_text("atlas/palette.css") + static_text("atlas/handout.css")
-    return render("handout.html", title=tour.title, view=view, cards=cards, notes=notes, css=css, osm=False)
+    return render(
+        "handout.html", title=tour.title, view=view, cards=cards, notes=notes, css=css, osm=False, chronology=chronology
+    )

@@ -34,21 +34,40 @@ DEFAULT_ZOOM = 7
 # The map's own files under static/: its style sheets, and the country outlines as a script.
 MAP_CSS_FILES = ("atlas/palette.css", "atlas/map.css")
 BASEMAP_SCRIPT = "atlas/basemap.js"
+# The orientation layers: their data (generated, geo/context_layers.py), then the code that draws
+# them and the overview. Static files, so a browser fetches them once however often a page reruns.
+CONTEXT_SCRIPTS = ("atlas/context.js", "atlas/context-map.js", "atlas/overview.js")
+# A map at most this wide (pixels) opens with its key folded away: every phone, and a map
+# beside a passage on a laptop, where the open key would hide a third of the places.
+NARROW_MAP = 760
+# The overview shows the region between the Black Sea and the Caspian, with room around the opening view.
+OVERVIEW_REGION = [[34.5, 38.0], [46.0, 55.0]]
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-CREDIT = "Boundaries: Natural Earth (public domain) · Places: GeoNames (CC BY 4.0)"
+# Short enough for one line on a laptop's map; the page's credits say more.
+CREDIT = "Natural Earth · GeoNames (CC BY 4.0) · GSHHG, WDBII (LGPL)"
+# The layer control's names, as a reader would say them.
+PLAIN_LAYER = "Plain map (works offline)"
+OSM_LAYER = "Street map (needs internet)"
+WATER_LAYER = "Rivers and lakes"
+TOWNS_LAYER = "Other towns, not in the article"
+CEASEFIRE_LAYER = "1994 ceasefire line"
+# What a screen reader announces for the map.
+MAP_NAME = "Map of the places the article names, with the region around them"
 # Drawing order: large areas first so that routes and towns stay clickable on top.
 KIND_ORDER = ("wider region", "country", "region", "exclave", "official term", "route", "city", "capital")
 # The legend's rows: a swatch class (static/atlas/map.css) and what it stands for.
 LEGEND = (
-    ("region", "Region (outlined area)"),
-    ("term", "Azerbaijani official term"),
-    ("route", "Route, indicative only"),
-    ("city", "City or town"),
-    ("capital", "Capital"),
-    ("country", "Country named in the article"),
+    ("region", "Region named in the article"),
+    ("term", "Area with an Azerbaijani official name"),
+    ("route", "Route (approximate)"),
+    ("city", "Town named in the article"),
+    ("capital", "Capital named in the article"),
+    ("context", "Town not named in the article"),
+    ("country", "Border between countries"),
     ("wider", "South Caucasus"),
-    ("ceasefire", "1994 ceasefire line (layer)"),
+    ("water", "River, lake or sea"),
+    ("ceasefire", "1994 ceasefire line (switch on in the layers)"),
 )
 
 
@@ -72,6 +91,17 @@ def styles() -> dict[str, dict[str, Any]]:
         "city": {"color": c("point-edge"), "weight": 1.5, "fill": True, "fillColor": c("city"), "fillOpacity": 1.0},
         "capital": {"color": c("point-edge"), "weight": 2, "fill": True, "fillColor": c("capital"), "fillOpacity": 1.0},
         "ceasefire": {"color": c("ceasefire"), "weight": 2.5, "dashArray": "1 6", "lineCap": "round"},
+        "lake": {"color": c("water-edge"), "weight": 0.8, "fillColor": c("sea"), "fillOpacity": 1.0},
+        "river": {"color": c("river"), "weight": 1.8, "opacity": 0.9, "lineCap": "round", "lineJoin": "round"},
+        "context-town": {
+            "color": c("context-town"),
+            "weight": 1.5,
+            "fillColor": c("land"),
+            "fillOpacity": 1.0,
+            "radius": 4,
+        },
+        "overview-land": {"color": c("land-edge"), "weight": 0.5, "fillColor": c("land"), "fillOpacity": 1.0},
+        "overview-box": {"color": c("accent"), "weight": 2, "fillColor": c("accent"), "fillOpacity": 0.12},
         "highlight": {
             "color": c("highlight-edge"),
             "weight": 5,
@@ -194,13 +224,77 @@ class _ScriptBasemap(MacroElement):
 
 
 class _Legend(MacroElement):
-    """A fixed legend in the map's lower-left corner, as a Leaflet control."""
+    """The map key in the lower-left corner, as a Leaflet control: open on a wide map, folded on a narrow one."""
 
     _template = _element_template("legend.js")
 
-    def __init__(self, html_text: str):
+    def __init__(self, html_text: str, narrow: int = NARROW_MAP):
         super().__init__()
         self.html = html_text
+        self.narrow = narrow
+
+
+class _Water(MacroElement):
+    """Lakes and rivers from the context script (static/atlas/context.js), drawn into the parent layer."""
+
+    _template = _element_template("water.js")
+
+    def __init__(self, styles: dict[str, Any]):
+        super().__init__()
+        self.styles = styles
+
+
+class _Towns(MacroElement):
+    """The towns the article does not name, from the context script, drawn into the parent layer."""
+
+    _template = _element_template("towns.js")
+
+    def __init__(self, style: dict[str, Any]):
+        super().__init__()
+        self.style = style
+
+
+class _Names(MacroElement):
+    """The names on the map (countries, water, towns), placed by static/atlas/context-map.js."""
+
+    _template = _element_template("names.js")
+
+    def __init__(self, water: folium.FeatureGroup, towns: folium.FeatureGroup):
+        super().__init__()
+        self.water = water.get_name()
+        self.towns = towns.get_name()
+
+
+class _MapName(MacroElement):
+    """The map's accessible name, given to its element and to the frame a page draws it in."""
+
+    _template = _element_template("map_name.js")
+
+    def __init__(self, label: str):
+        super().__init__()
+        self.label = label
+
+
+class _Overview(MacroElement):
+    """The overview of the region in a corner, drawn by static/atlas/overview.js."""
+
+    _template = _element_template("overview.js")
+
+    def __init__(self, options: dict[str, Any]):
+        super().__init__()
+        self.options = options
+
+
+class _Focus(MacroElement):
+    """`window.atlasFocus(slug)`: the map moves to a place and highlights it, from a page's script."""
+
+    _template = _element_template("focus.js")
+
+    def __init__(self, bounds: dict[str, list[list[float]]], style: dict[str, Any], route_style: dict[str, Any]):
+        super().__init__()
+        self.bounds = bounds
+        self.style = style
+        self.route_style = route_style
 
 
 def build_map(
@@ -225,10 +319,10 @@ def build_map(
     m.default_js = js
     m.default_css = [*css, *((name, f"{static_base}/{name}") for name in MAP_CSS_FILES)]
 
-    folium.FeatureGroup(name="No background tiles (offline)", overlay=False, show=not osm_default).add_to(m)
+    folium.FeatureGroup(name=PLAIN_LAYER, overlay=False, show=not osm_default).add_to(m)
     # The tile URL is given directly: looking "OpenStreetMap" up in xyzservices costs ~90 ms a build.
     folium.TileLayer(
-        OSM_TILES, name="OpenStreetMap (online)", attr=OSM_ATTRIBUTION, overlay=False, show=osm_default, max_zoom=19
+        OSM_TILES, name=OSM_LAYER, attr=OSM_ATTRIBUTION, overlay=False, show=osm_default, max_zoom=19
     ).add_to(m)
 
     basemap = folium.FeatureGroup(name="Natural Earth outlines", control=False)
@@ -246,14 +340,24 @@ def build_map(
             attr=CREDIT,
         ).add_to(basemap)
     basemap.add_to(m)
+    # The orientation layers never change: their data comes in a cached script, like the outlines.
+    m.default_js = [*m.default_js, *((name, f"{static_base}/{name}") for name in CONTEXT_SCRIPTS)]
+    water = folium.FeatureGroup(name=WATER_LAYER)
+    _Water({"lake": styles()["lake"], "river": styles()["river"]}).add_to(water)
+    water.add_to(m)
 
     ceasefire = atlas.shapes.get("ne:ceasefire-1994")
     if ceasefire is not None:
-        line = folium.FeatureGroup(name="1994 ceasefire line", show=False)
+        line = folium.FeatureGroup(name=CEASEFIRE_LAYER, show=False)
         folium.GeoJson(
             mapping(ceasefire.geom), style_function=_style("ceasefire"), tooltip="1994 ceasefire line (Natural Earth)"
         ).add_to(line)
         line.add_to(m)
+
+    # Under the article's places, so that a place is never hidden by a town it does not name.
+    towns = folium.FeatureGroup(name=TOWNS_LAYER)
+    _Towns(styles()["context-town"]).add_to(towns)
+    towns.add_to(m)
 
     drawing_order = sorted((p for p in atlas.places if p.geometry_ref), key=lambda p: KIND_ORDER.index(p.kind))
     members: dict[str, list[tuple[Place, BaseGeometry]]] = {name: [] for name in GROUP_ORDER}
@@ -266,7 +370,19 @@ def build_map(
         group.add_to(m)
 
     _Legend(render("map/legend.html", rows=LEGEND)).add_to(m)
+    focus_bounds = {p.slug: b for p in atlas.places if (b := place_bounds(atlas, p))}
+    _Focus(focus_bounds, styles()["highlight"], styles()["highlight-route"]).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    _Overview(
+        {
+            "region": OVERVIEW_REGION,
+            "land": styles()["overview-land"],
+            "water": styles()["lake"],
+            "box": styles()["overview-box"],
+        }
+    ).add_to(m)
+    _Names(water, towns).add_to(m)
+    _MapName(MAP_NAME).add_to(m)
 
     if selected and selected in atlas.by_slug:
         highlight_group(atlas, atlas.by_slug[selected]).add_to(m)
@@ -278,10 +394,22 @@ def build_map(
 
 def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
     """The selected place drawn on top in a strong style (empty if it has no geometry)."""
+    return highlight_places_group(atlas, [place])
+
+
+def highlight_places_group(atlas: Atlas, places: list[Place]) -> folium.FeatureGroup:
+    """Several places drawn on top in the highlight style, large areas first so towns stay on top
+    (an event's places); places without geometry are left out."""
     group = folium.FeatureGroup(name="Selected place", control=False)
+    for place in sorted(places, key=lambda p: KIND_ORDER.index(p.kind)):
+        _highlight_layer(atlas, place, group)
+    return group
+
+
+def _highlight_layer(atlas: Atlas, place: Place, group: folium.FeatureGroup) -> None:
     shape = atlas.shape(place)
     if shape is None:
-        return group
+        return
     line = shape.geom.geom_type in ("LineString", "MultiLineString")
     style = styles()["highlight-route" if line else "highlight"]
     folium.GeoJson(
@@ -291,7 +419,6 @@ def highlight_group(atlas: Atlas, place: Place) -> folium.FeatureGroup:
         tooltip=folium.Tooltip(tooltip_text(place.name)),
         control=False,
     ).add_to(group)
-    return group
 
 
 def place_bounds(atlas: Atlas, place: Place) -> list[list[float]] | None:
@@ -303,6 +430,17 @@ def place_bounds(atlas: Atlas, place: Place) -> list[list[float]] | None:
     # A town alone would fill the screen: show about 150 km around it instead.
     pad = 0.7 if shape.geom.geom_type == "Point" else 0.0
     return [[south - pad, west - pad], [north + pad, east + pad]]
+
+
+def places_bounds(atlas: Atlas, places: list[Place]) -> list[list[float]] | None:
+    """The bounds that hold every place drawn (an event's places); None if none is drawn."""
+    boxes = [b for place in places if (b := place_bounds(atlas, place))]
+    if not boxes:
+        return None
+    return [
+        [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
+        [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
+    ]
 
 
 def view_for(

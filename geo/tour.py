@@ -1,8 +1,11 @@
-"""The classroom tour: a storyline of steps through the article's places (data/tour.yaml).
+"""The classroom tours: storylines of steps through the article (data/tour.yaml, data/tour-chronology.yaml).
 
-Each step names a place, which of its passages to show, and an optional note for the
-teacher. Without a `steps` list the tour visits every place the article mentions, in
-the order the article introduces them. Step numbers in links are 1-based (`?step=3`).
+Each step names a place and which of its passages to show, or an event of the article's
+chronology (data/events.yaml, shown with the passage that dates it and all its places),
+with an optional note for the teacher. Without a `steps` list a tour visits every place
+the article mentions, in the order the article introduces them. Step numbers in links are
+1-based (`?step=3`); a storyline other than the first is named in the link too
+(`?tour=chronology&step=3`).
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ from geo.article import Passage
 from geo.atlas import Atlas
 from geo.datafile import read_yaml, reject_unknown_keys
 from geo.errors import DataError
+from geo.events import Event, load_events
 from geo.gazetteer import Place
-from geo.links import page_link
+from geo.links import page_link, read_slug_param
 
 TOUR_FILE_NAME = "tour.yaml"
+# Every storyline a link can name (`?tour=<name>`), with its file; the first is the default.
+TOURS = {"places": TOUR_FILE_NAME, "chronology": "tour-chronology.yaml"}
+DEFAULT_TOUR = "places"
+TOUR_LABELS = {"places": "The places", "chronology": "The chronology"}
 TOUR_FIELDS = ("title", "steps")
-STEP_FIELDS = ("place", "passage", "note")
+STEP_FIELDS = ("place", "event", "passage", "note")
 DEFAULT_TITLE = "Classroom tour"
 MAX_NOTE_LENGTH = 600
 MAX_STEP_PARAM_LENGTH = 12
@@ -30,30 +38,37 @@ MAX_STEP_PARAM_LENGTH = 12
 class Step:
     """One stop of the tour: a place, the passage shown for it, and the teacher's note."""
 
-    place: Place
-    passage: Passage | None
-    passage_number: int  # 1-based index into the place's passages (0 when it has none)
+    place: Place  # for an event, its first place
+    passage: Passage | None  # for an event, the sentence that dates it
+    passage_number: int  # 1-based index into the place's passages (0 when it has none, or for an event)
     note: str | None = None
+    event: Event | None = None
 
     @property
     def slug(self) -> str:
         return self.place.slug
 
-    def key(self) -> tuple[str, int, str]:
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Every place the step shows on the map: an event's places, or the one place."""
+        return self.event.places if self.event else (self.place.slug,)
+
+    def key(self) -> tuple[str, int, str, str]:
         """A hashable summary, for caches keyed on the storyline."""
-        return (self.place.slug, self.passage_number, self.note or "")
+        return (self.place.slug, self.passage_number, self.note or "", self.event.slug if self.event else "")
 
 
 @dataclass(frozen=True)
 class Tour:
     title: str
     steps: tuple[Step, ...]
+    name: str = DEFAULT_TOUR  # the storyline's name in links
 
     def __len__(self) -> int:
         return len(self.steps)
 
     def key(self) -> tuple[Any, ...]:
-        return (self.title, *(s.key() for s in self.steps))
+        return (self.name, self.title, *(s.key() for s in self.steps))
 
 
 def default_steps(atlas: Atlas) -> tuple[Step, ...]:
@@ -61,13 +76,42 @@ def default_steps(atlas: Atlas) -> tuple[Step, ...]:
     return tuple(Step(p, atlas.passages[p.slug][0], 1) for p in atlas.places if atlas.passages[p.slug])
 
 
-def _parse_step(file: str, index: int, raw: Any, atlas: Atlas) -> Step:
+def _note(raw: dict, file: str, entry: str) -> str | None:
+    note = raw.get("note")
+    if note is not None:
+        if not isinstance(note, str) or not note.strip():
+            raise DataError(file, "must be a non-empty string (or leave it out)", entry=entry, field="note")
+        note = " ".join(note.split())
+        if len(note) > MAX_NOTE_LENGTH:
+            raise DataError(file, f"keep notes under {MAX_NOTE_LENGTH} characters", entry=entry, field="note")
+    return note
+
+
+def _event_step(file: str, index: int, raw: dict, atlas: Atlas, events: tuple[Event, ...]) -> Step:
+    entry = f"step {index + 1}"
+    slug = raw.get("event")
+    if "place" in raw or "passage" in raw:
+        field = "place" if "place" in raw else "passage"
+        raise DataError(file, "a step shows a place or an event, not both", entry=entry, field=field)
+    if not isinstance(slug, str) or not slug.strip():
+        raise DataError(file, "missing or not an event slug", entry=entry, field="event")
+    slug = slug.strip()
+    entry = f"step {index + 1} ({slug})"
+    event = next((e for e in events if e.slug == slug), None)
+    if event is None:
+        raise DataError(file, f"no event with slug {slug!r} in events.yaml", entry=entry, field="event")
+    return Step(atlas.by_slug[event.places[0]], event.quote.passage, 0, _note(raw, file, entry), event)
+
+
+def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Event, ...] = ()) -> Step:
     entry = f"step {index + 1}"
     if isinstance(raw, str):  # a bare slug is allowed: "- stepanakert"
         raw = {"place": raw}
     if not isinstance(raw, dict):
         raise DataError(file, "each step must be a mapping with a 'place' (or a bare place slug)", entry=entry)
     reject_unknown_keys(raw, STEP_FIELDS, file, entry=entry)
+    if "event" in raw:
+        return _event_step(file, index, raw, atlas, events)
     slug = raw.get("place")
     if not isinstance(slug, str) or not slug.strip():
         raise DataError(file, "missing or not a place slug", entry=entry, field="place")
@@ -95,18 +139,16 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas) -> Step:
         )
     else:
         passage = passages[number - 1]
-    note = raw.get("note")
-    if note is not None:
-        if not isinstance(note, str) or not note.strip():
-            raise DataError(file, "must be a non-empty string (or leave it out)", entry=entry, field="note")
-        note = " ".join(note.split())
-        if len(note) > MAX_NOTE_LENGTH:
-            raise DataError(file, f"keep notes under {MAX_NOTE_LENGTH} characters", entry=entry, field="note")
-    return Step(place, passage, number, note)
+    return Step(place, passage, number, _note(raw, file, entry))
 
 
-def parse_tour(data: Any, atlas: Atlas, file: str = "tour.yaml") -> Tour:
-    """Validate the parsed YAML of a tour; raise DataError naming file, step and field."""
+def parse_tour(
+    data: Any, atlas: Atlas, file: str = "tour.yaml", name: str = DEFAULT_TOUR, events: tuple[Event, ...] | None = None
+) -> Tour:
+    """Validate the parsed YAML of a tour; raise DataError naming file, step and field.
+
+    Event steps are looked up in `events`, by default the events.yaml beside the atlas's data.
+    """
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -117,21 +159,30 @@ def parse_tour(data: Any, atlas: Atlas, file: str = "tour.yaml") -> Tour:
         raise DataError(file, "must be a non-empty string", field="title")
     raw_steps = data.get("steps")
     if raw_steps is None:
-        return Tour(title.strip(), default_steps(atlas))
+        return Tour(title.strip(), default_steps(atlas), name)
     if not isinstance(raw_steps, list) or not raw_steps:
         raise DataError(
             file, "must be a non-empty list of steps (or leave it out for the article's order)", field="steps"
         )
-    return Tour(title.strip(), tuple(_parse_step(file, i, raw, atlas) for i, raw in enumerate(raw_steps)))
+    if events is None and any(isinstance(raw, dict) and "event" in raw for raw in raw_steps):
+        events = load_events(atlas)
+    steps = tuple(_parse_step(file, i, raw, atlas, events or ()) for i, raw in enumerate(raw_steps))
+    return Tour(title.strip(), steps, name)
 
 
-def load_tour(atlas: Atlas, path: Path | None = None) -> Tour:
-    """The storyline in `path`, by default the tour.yaml beside the atlas's data (so
-    ATLAS_DATA_DIR moves it too); the article's own order if the file does not exist."""
-    path = atlas.data_dir / TOUR_FILE_NAME if path is None else path
+def load_tour(atlas: Atlas, path: Path | None = None, *, name: str = DEFAULT_TOUR) -> Tour:
+    """The storyline `name` (its file in TOURS) or the one in `path`, read beside the atlas's data by
+    default (so ATLAS_DATA_DIR moves it too); the article's own order if the file does not exist."""
+    path = atlas.data_dir / TOURS[name] if path is None else path
     if not path.exists():
-        return Tour(DEFAULT_TITLE, default_steps(atlas))
-    return parse_tour(read_yaml(path), atlas, path.name)
+        return Tour(DEFAULT_TITLE, default_steps(atlas), name)
+    return parse_tour(read_yaml(path), atlas, path.name, name)
+
+
+def read_tour_param(raw: str | list[str] | None) -> tuple[str, str | None]:
+    """A raw `?tour=` value to a storyline's name and a notice for the reader; never raises."""
+    request = read_slug_param(raw, {name: (name,) for name in TOURS}, "tour", "the first tour is shown")
+    return request.slug or DEFAULT_TOUR, request.notice
 
 
 def read_step_param(raw: str | list[str] | None, n_steps: int) -> tuple[int, str | None]:
@@ -162,6 +213,7 @@ def read_step_param(raw: str | list[str] | None, n_steps: int) -> tuple[int, str
     return number - 1, None
 
 
-def step_link(base_url: str, number: int) -> str:
-    """The page URL with `?step=<number>` (1-based), dropping any other query or fragment."""
-    return page_link(base_url, {"step": str(int(number))})
+def step_link(base_url: str, number: int, tour: str = DEFAULT_TOUR) -> str:
+    """The page URL with `?step=<number>` (1-based), and `tour=<name>` for a storyline other than the
+    first, dropping any other query or fragment."""
+    return page_link(base_url, {**({"tour": tour} if tour != DEFAULT_TOUR else {}), "step": str(int(number))})

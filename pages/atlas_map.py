@@ -32,7 +32,7 @@ from streamlit_folium import (
 )
 
 from geo.atlas import Atlas
-from geo.maps import build_map, highlight_group
+from geo.maps import build_map, highlight_group, highlight_places_group
 from geo.templating import static_text
 from pages import loaders
 
@@ -97,6 +97,15 @@ def render_highlight(atlas: Atlas, slug: str | None) -> str | None:
     return _get_feature_group_string(highlight_group(atlas, atlas.by_slug[slug]), map=scratch)
 
 
+def render_places_highlight(atlas: Atlas, slugs: tuple[str, ...]) -> str | None:
+    """The script that highlights several places at once (an event's), unknown slugs left out."""
+    places = [atlas.by_slug[slug] for slug in slugs if slug in atlas.by_slug]
+    if not places:
+        return None
+    scratch = folium.Map(tiles=None)
+    return _get_feature_group_string(highlight_places_group(atlas, places), map=scratch)
+
+
 def show_map(
     rendered: RenderedMap,
     *,
@@ -156,3 +165,9 @@ def page_map(key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
 def highlight(slug: str | None) -> str | None:
     """The selected place's highlight script, made once per place and process."""
     return render_highlight(loaders.atlas(), slug)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def highlight_places(slugs: tuple[str, ...]) -> str | None:
+    """An event's places highlighted together, made once per event and process."""
+    return render_places_highlight(loaders.atlas(), slugs)

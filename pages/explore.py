@@ -1,20 +1,22 @@
-"""Explore: the map of every place the article names, with the passages beside it."""
+"""Explore: the map of every place the article names, with the passages beside it and the article's chronology."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.export import single_map_html
-from geo.links import place_link, read_place_param, search_places
-from geo.maps import build_map, place_bounds, view_for
-from geo.serialize import places_csv_text, places_geojson_text
+from geo.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
+from geo.maps import build_map, place_bounds, places_bounds, view_for
+from geo.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.templating import render
 from geo.views import AtlasView
 from pages import atlas_map, loaders
-from pages.style import use_css
+from pages.style import use_css, use_script
+from pages.timeline import show_timeline
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -22,6 +24,8 @@ MAP_HEIGHT = 640
 MAP_WIDTH_GUESS = 480
 # "rebuild" redraws the whole map for each selection instead of moving it (bench/bench_explore.py compares both).
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
+# "off" leaves the timeline out: bench/bench_explore.py measures what it adds to the first load.
+TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
 
 
 @st.cache_data(show_spinner=False)
@@ -32,6 +36,11 @@ def map_download(slug: str | None) -> str:
 @st.cache_data(show_spinner=False)
 def data_downloads() -> tuple[str, str]:
     return places_geojson_text(loaders.atlas()), places_csv_text(loaders.atlas())
+
+
+@st.cache_data(show_spinner=False)
+def event_downloads() -> tuple[str, str]:
+    return events_json_text(loaders.events()), events_csv_text(loaders.events())
 
 
 def html(template: str, **context) -> None:
@@ -66,15 +75,43 @@ def downloads(selected: str | None) -> None:
             "One row per place, for a spreadsheet.",
         ),
     )
+    if loaders.events():
+        buttons += (
+            (
+                "Download the events (JSON)",
+                lambda: event_downloads()[0],
+                "karabakh-atlas-events.json",
+                "application/json",
+                "Every dated event: its dates, the article's words that date it, its places and sources.",
+            ),
+            (
+                "Download the events (CSV)",
+                lambda: event_downloads()[1],
+                "karabakh-atlas-events.csv",
+                "text/csv",
+                "One row per event, in date order, for a spreadsheet.",
+            ),
+        )
     for col, (label, make, file_name, mime, tip) in zip(st.columns(len(buttons)), buttons, strict=True):
         col.download_button(label, data=make, file_name=file_name, mime=mime, help=tip, use_container_width=True)
 
 
 def select(slug: str | None) -> None:
+    """Open a place (closing any event), or nothing."""
+    st.query_params.pop("event", None)
     if slug:
         st.query_params["place"] = slug
     else:
         st.query_params.pop("place", None)
+
+
+def select_event(slug: str | None) -> None:
+    """Open an event (closing any place), or close it."""
+    st.query_params.pop("place", None)
+    if slug:
+        st.query_params["event"] = slug
+    else:
+        st.query_params.pop("event", None)
 
 
 def place_list(view: AtlasView, selected: str | None) -> None:
@@ -106,34 +143,62 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
     place = view.place(slug)
     html("place_head.html", place=place, heading="h2")
     st.markdown("**Link to this place** (copy button on the right)")
-    st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None)
-    html("place_passages.html", place=place, heading="h3")
+    # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
+    st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None, wrap_lines=True)
+    html("place_passages.html", place=place, heading="h3", view=view, hrefs=loaders.place_hrefs())
+
+
+def event_panel(slug: str) -> None:
+    event = loaders.timeline().event(slug)
+    html("event_panel.html", event=event, heading="h2", place_links={})
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        st.markdown("Open a place:")
+        for place in event.places:
+            st.button(place.name, key=f"event-place-{place.slug}", on_click=select, args=(place.slug,))
+    st.markdown("**Link to this event** (copy button on the right)")
+    st.code(event_link(st.context.url or "http://localhost:8501/", slug), language=None)
+
+
+def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | None], None], prefix: str) -> None:
+    """A link that could not be read: the notice, and buttons for the nearest names."""
+    if not request.notice:
+        return
+    st.warning(request.notice)
+    if request.suggestions:
+        st.markdown("Did you mean:")
+        cols = st.columns(len(request.suggestions))
+        for col, slug in zip(cols, request.suggestions, strict=True):
+            col.button(name[slug], key=f"{prefix}{slug}", on_click=choose, args=(slug,))
 
 
 def explore() -> None:
-    use_css("explore.css")
+    use_css("explore.css", "timeline.css")
     data = loaders.open_atlas("The atlas")
     view = loaders.view()
+    events = loaders.open_events()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
-    selected = request.slug
+    event_request = read_event_param(st.query_params.get_all("event") or None, events)
+    selected, event = request.slug, event_request.slug
+    event_view = loaders.timeline().event(event) if event else None
 
     st.title("Karabakh Atlas")
     html("explore_caption.html", view=view)
-    if request.notice:
-        st.warning(request.notice)
-        if request.suggestions:
-            st.markdown("Did you mean:")
-            cols = st.columns(len(request.suggestions))
-            for col, slug in zip(cols, request.suggestions, strict=True):
-                col.button(view.place(slug).name, key=f"suggest-{slug}", on_click=select, args=(slug,))
+    notice(request, {p.slug: p.name for p in view.places}, select, "suggest-")
+    notice(event_request, {e.slug: e.title for e in events}, select_event, "suggest-event-")
 
     map_col, panel_col = st.columns([3, 2], gap="medium")
     # The panel first: the map's HTML takes longest to build and send, so the passage shows before it.
     # The sidebar list comes last: the list already on screen stays usable while the map is sent.
     with panel_col:
-        place_panel(view, selected)
+        if event_view:
+            event_panel(event_view.slug)
+        else:
+            place_panel(view, selected)
     with map_col:
-        bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+        if event_view:
+            bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
+        else:
+            bounds = place_bounds(data, data.by_slug[selected]) if selected else None
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         returned = ["last_active_drawing", "last_object_clicked_count"]
         if MAP_MODE == "rebuild":
@@ -150,7 +215,9 @@ def explore() -> None:
                 height=MAP_HEIGHT,
                 center=center,
                 zoom=zoom,
-                highlight=atlas_map.highlight(selected),
+                highlight=atlas_map.highlight_places(event_view.place_slugs)
+                if event_view
+                else atlas_map.highlight(selected),
                 returned_objects=returned,
             )
         # The component keeps returning the last drawing clicked; its click count tells a new click
@@ -163,10 +230,14 @@ def explore() -> None:
             if clicked != selected:
                 select(clicked)
                 st.rerun()
+        # Under the map, and sent after it: the map is what a first visit waits for.
+        if TIMELINE:
+            show_timeline(selected, event, select_event)
     place_list(view, selected)
     st.divider()
     downloads(selected)
     html("credits.html", view=view, osm=True)
+    use_script("mentions.js")
 
 
 explore()

@@ -1,7 +1,7 @@
 """Rebuild data/geometry.geojson from Natural Earth and GeoNames.
 
 The app never runs this: it reads the committed output. Rerun it when places.yaml
-gains a point or a route, or to change the simplification:
+gains a point or a route, when context.yaml gains a town, or to change the simplification:
 
     apt-get download qgis-common && dpkg -x qgis-common_*.deb /tmp/qgis
     python scripts/build_geometry.py /tmp/qgis/usr/share/qgis/resources/data/world_map.gpkg
@@ -25,9 +25,13 @@ from shapely import set_precision
 from shapely.geometry import LineString, Point, Polygon, box, mapping
 from shapely.ops import unary_union
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from geo.context import context_geonames  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "geometry.geojson"
 PLACES = ROOT / "data" / "places.yaml"
+CONTEXT = ROOT / "data" / "context.yaml"
 BASEMAP_JS = ROOT / "static" / "atlas" / "basemap.js"
 
 # Everything the map needs lies in this frame; countries are clipped to it so that
@@ -172,6 +176,8 @@ def build(gpkg: Path) -> dict:
             point_ids.add(int(ref.split(":")[1]))
         for stop in place.get("route") or []:
             point_ids.add(int(stop["geonames"]))
+    # The towns drawn only for orientation (data/context.yaml) take their points from GeoNames too.
+    point_ids.update(context_geonames(CONTEXT))
     for gid in sorted(point_ids):
         city = cities[str(gid)]
         features.append(
@@ -218,13 +224,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out} ({len(text.encode()) / 1024:.0f} KB, {len(collection['features'])} features)")
     if args.out == OUT:
         # The app serves the country outlines as a cached script; keep it in step with the data.
-        sys.path.insert(0, str(ROOT))
         from geo.atlas import load_atlas
         from geo.maps import basemap_script
 
         BASEMAP_JS.parent.mkdir(parents=True, exist_ok=True)
         BASEMAP_JS.write_text(basemap_script(load_atlas()), encoding="utf-8")
         print(f"wrote {BASEMAP_JS}")
+        # The context towns' points are in the geometry: their script follows it.
+        from geo.context_layers import write_context_script
+
+        print(f"wrote {write_context_script()}")
     return 0
 
 

@@ -45,7 +45,7 @@ def heading(at: AppTest) -> str | None:
 
 def picking(at: AppTest) -> bool:
     """Whether the panel asks the reader to pick a place."""
-    return any(BeautifulSoup(v, "html.parser").select_one("h3.atlas-pick") for v in markdown_values(at, True))
+    return any(BeautifulSoup(v, "html.parser").select_one("h2.atlas-pick") for v in markdown_values(at, True))
 
 
 def place_buttons(at: AppTest) -> list[str]:
@@ -194,3 +194,141 @@ def test_a_broken_data_file_gives_a_clear_error_not_a_traceback(tmp_path, monkey
         assert "places.yaml" in message and "'baku'" in message and "'geometry'" in message
     finally:
         st.cache_resource.clear()
+
+
+# The article's chronology ------------------------------------------------------------------
+
+
+def run_event(event=None, place=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if event is not None:
+        at.query_params["event"] = event
+    if place is not None:
+        at.query_params["place"] = place
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def timeline_soup(at: AppTest) -> BeautifulSoup:
+    """The timeline as the page shows it."""
+    parts = [v for v in markdown_values(at, html_only=True) if 'class="atlas-timeline' in v.split(">", 1)[0]]
+    assert len(parts) == 2, "the axis, then the list"
+    return BeautifulSoup("".join(parts), "html.parser")
+
+
+def event_heading(at: AppTest) -> str | None:
+    for value in markdown_values(at, html_only=True):
+        found = BeautifulSoup(value, "html.parser").select_one("h2.atlas-event-title")
+        if found is not None:
+            return found.get_text()
+    return None
+
+
+def click_event(at: AppTest, slug: str) -> AppTest:
+    """What a click on an event's link does: the timeline's script presses the event's hidden button."""
+    at.button(key=f"event-pick-{slug}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def events(atlas):
+    from geo.events import load_events
+
+    return load_events(atlas)
+
+
+def test_the_timeline_lists_every_event_under_the_map(plain, events):
+    tree = timeline_soup(plain)
+    assert [a["data-event"] for a in tree.select("ol.tl-list a")] == [e.slug for e in events]
+    assert [a["href"] for a in tree.select("a.tl-bead")] == [f"?event={e.slug}" for e in events]
+    assert tree.select(".is-selected, .is-marked") == []
+    assert plain.button(key="event-prev").disabled and not plain.button(key="event-next").disabled
+    assert plain.button(key="event-next").label == "First event →"
+
+
+def test_an_event_link_opens_its_panel_and_marks_it(events):
+    at = run_event("escalation-2022")
+    assert event_heading(at) == "Another huge escalation between Azerbaijan and Armenia"
+    quote = next(v for v in markdown_values(at, html_only=True) if 'class="atlas-passage atlas-event-passage"' in v)
+    assert "<mark>last September saw another huge escalation between Azerbaijan and Armenia</mark>" in quote
+    assert any(c.value.endswith("?event=escalation-2022") for c in at.code)
+    tree = timeline_soup(at)
+    assert [a["data-event"] for a in tree.select("a.is-selected, li.is-selected a")] == ["escalation-2022"] * 2
+    assert heading(at) is None and not at.warning
+    assert {b.key for b in at.button if b.key.startswith("event-place-")} == {
+        "event-place-azerbaijan",
+        "event-place-armenia",
+    }
+
+
+def test_clicking_an_event_on_the_timeline_selects_it_and_sets_the_link():
+    at = click_event(run_app(), "four-day-war")
+    assert at.query_params["event"] == "four-day-war"
+    assert event_heading(at) == "The four-day war"
+    assert timeline_soup(at).select_one("li.is-selected a")["data-event"] == "four-day-war"
+    click_event(at, "exodus")
+    assert at.query_params["event"] == "exodus" and event_heading(at) == "The exodus of Armenians from Nagorno-Karabakh"
+
+
+def test_every_event_has_its_hidden_button(plain, events):
+    picks = [b.key for b in plain.button if b.key.startswith("event-pick-")]
+    assert picks == [f"event-pick-{e.slug}" for e in events]
+
+
+def test_earlier_and_later_buttons_move_through_the_events(events):
+    slugs = [e.slug for e in events]
+    at = run_app()
+    at.button(key="event-next").click().run()
+    assert at.query_params["event"] == slugs[0] and at.button(key="event-prev").disabled
+    at.button(key="event-next").click().run()
+    assert at.query_params["event"] == slugs[1]
+    at.button(key="event-prev").click().run()
+    assert at.query_params["event"] == slugs[0]
+    last = run_event(slugs[-1])
+    assert last.button(key="event-next").disabled and not last.button(key="event-prev").disabled
+    last.button(key="event-prev").click().run()
+    assert last.query_params["event"] == slugs[-2]
+    last.button(key="event-close").click().run()
+    assert "event" not in last.query_params and event_heading(last) is None and picking(last)
+
+
+def test_opening_an_event_closes_the_place_and_the_other_way_round():
+    at = run_app("baku")
+    click_event(at, "attack-2023")
+    assert "place" not in at.query_params and at.query_params["event"] == "attack-2023"
+    at.button(key="event-place-nagorno-karabakh").click().run()
+    assert at.query_params["place"] == "nagorno-karabakh" and "event" not in at.query_params
+    assert heading(at) == "## Nagorno-Karabakh" and event_heading(at) is None
+
+
+def test_a_selected_place_marks_the_events_that_involve_it(events):
+    at = run_app("london")
+    tree = timeline_soup(at)
+    marked = [a["data-event"] for a in tree.select("a.tl-bead.is-marked")]
+    assert marked == [e.slug for e in events if "london" in e.places] == ["ibadoglu-imprisoned"]
+    assert "Involves London" in tree.select_one(".tl-legend").get_text()
+
+
+def test_an_unknown_event_suggests_the_nearest():
+    at = run_event("exodos")
+    assert len(at.warning) == 1 and "exodos" in at.warning[0].value
+    at.button(key="suggest-event-exodus").click().run()
+    assert at.query_params["event"] == "exodus" and not at.warning
+
+
+@pytest.mark.parametrize("raw", [HOSTILE, '"><img src=x onerror=alert(1)>', "x" * 500, "exodus<script>"])
+def test_hostile_event_values_show_a_notice_and_nothing_runs(raw):
+    at = run_event(raw)
+    assert len(at.warning) == 1
+    notice = at.warning[0].value
+    assert "event" in notice and "<" not in notice and raw not in notice
+    assert picking(at) and event_heading(at) is None
+    for value in markdown_values(at, html_only=True):
+        assert raw not in value and "<script" not in value.lower() and "onerror" not in value.lower()
+
+
+def test_the_events_can_be_downloaded():
+    labels = [b.proto.label for b in run_app().get("download_button")]
+    assert "Download the events (JSON)" in labels and "Download the events (CSV)" in labels

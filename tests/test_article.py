@@ -54,9 +54,7 @@ def place(slug: str, mentions: list[str], adjectives: list[str] = ()) -> Place:
 
 def all_spans(passages) -> list[tuple[str, int, int, int, str]]:
     """(slug, block, start, end, text) of every mention found."""
-    return [
-        (slug, p.block, s, e, p.paragraph[s:e]) for slug, ps in passages.items() for p in ps for s, e in p.spans
-    ]
+    return [(slug, p.block, s, e, p.paragraph[s:e]) for slug, ps in passages.items() for p in ps for s, e in p.spans]
 
 
 # The text ---------------------------------------------------------------------------------
@@ -144,7 +142,7 @@ def test_demonyms_never_count_as_the_country(atlas):
 
 def test_possessive_counts_and_span_covers_the_name_only(atlas):
     passage = next(p for p in atlas.passages["azerbaijan"] if p.block == 3)
-    assert passage.sentence.startswith("Azerbaijan's \"anti-terrorist operation\"")
+    assert passage.sentence.startswith('Azerbaijan\'s "anti-terrorist operation"')
     assert passage.spans[0] == (0, len("Azerbaijan"))
     possessives = [p for p in atlas.passages["azerbaijan"] for s, e in p.spans if p.paragraph[e : e + 2] == "'s"]
     assert len(possessives) >= 10
@@ -262,3 +260,14 @@ def test_longest_form_wins_when_forms_share_a_start():
     found = find_passages(parse_article("Camelot Castle stands over Camelot."), places)
     assert [p.spans for p in found["camelot-castle"]] == [((0, 14),)]
     assert [p.spans for p in found["camelot"]] == [((27, 34),)]
+
+
+def test_passages_are_cut_from_the_one_mention_finder(atlas):
+    from geo.article import find_mentions
+
+    mentions = find_mentions(atlas.blocks, atlas.places)
+    spans = {(m.slug, m.block, m.start, m.end) for m in mentions}
+    from_passages = {(p.slug, p.block, s, e) for found in atlas.passages.values() for p in found for s, e in p.spans}
+    assert spans == from_passages
+    assert {m.block for m in mentions} <= {b.index for b in atlas.blocks if b.kind != "pullquote"}
+    assert sum(len(v) for v in atlas.mentions.values()) == len(mentions)

@@ -11,11 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.maps import build_map, place_bounds, view_for
-from pages.atlas_map import render_highlight, render_map
+from pages.atlas_map import render_highlight, render_map, render_places_highlight
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
-TOUR = str(ROOT / "pages" / "tour.py")
+TOUR = str(ROOT / "pages" / "1_Classroom_tour.py")
 
 
 def map_args(at: AppTest) -> dict:
@@ -105,3 +105,25 @@ def test_rendering_is_repeatable_so_every_worker_sends_the_same_map(atlas):
     b = render_map(build_map(atlas), "atlas-map")
     assert a == b
     assert render_map(build_map(atlas), "tour-map").component_key != a.component_key
+
+
+def test_an_event_highlights_all_its_places_and_fits_them(atlas):
+    from geo.events import load_events
+    from geo.maps import places_bounds
+
+    event = next(e for e in load_events(atlas) if e.slug == "ibadoglu-imprisoned")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["event"] = event.slug
+    at.run()
+    assert not at.exception
+    args = map_args(at)
+    assert highlighted_slugs(args["feature_group"]) == set(event.places) == {"azerbaijan", "london"}
+    center, zoom = view_for(places_bounds(atlas, [atlas.by_slug[s] for s in event.places]), 480, 640)
+    assert args["center"] == list(center) and args["zoom"] == zoom
+
+
+def test_places_highlight_leaves_out_unknown_and_undrawn_places(atlas):
+    script = render_places_highlight(atlas, ("baku", "stepanakert", "<script>", "russian-peacekeepers-zone"))
+    assert highlighted_slugs(script) == {"baku", "stepanakert"}
+    assert render_places_highlight(atlas, ("<script>",)) is None
+    assert render_places_highlight(atlas, ()) is None

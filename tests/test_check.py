@@ -20,7 +20,8 @@ def reports_by_file(reports: list[FileReport]) -> dict[str, str]:
 def test_every_file_is_reported_once(atlas):
     reports = reports_by_file(check_data())
     assert set(reports) == {
-        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml"
+        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "context.yaml",
+        "water.geojson", "events.yaml", "tour-chronology.yaml",
     }  # fmt: skip
     assert reports["geometry.geojson"] == f"{len(atlas.shapes)} features"
     passages = sum(len(v) for v in atlas.passages.values())
@@ -41,11 +42,27 @@ def test_a_broken_tour_fails_the_check(data_copy, assert_data_error):
 
 
 def test_events_are_skipped_without_a_file(data_copy):
+    (data_copy / "tour-chronology.yaml").unlink()  # it needs the events
+    (data_copy / "events.yaml").unlink()
     assert reports_by_file(check_data(data_copy))["events.yaml"] == "not present, skipped"
+
+
+def test_the_shipped_events_are_loaded_and_counted(atlas):
+    from geo.events import load_events
+
+    assert reports_by_file(check_data())["events.yaml"] == f"{len(load_events(atlas))} events"
+
+
+def test_a_broken_shipped_events_file_fails_the_check(edit_yaml, data_copy, assert_data_error):
+    edit_yaml("events.yaml", lambda data: data["events"][0].update(start="1988-13"))
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    assert_data_error(info.value, "events.yaml", "first-karabakh-war", "start")
 
 
 def test_events_file_without_a_loader_is_skipped(data_copy, monkeypatch):
     monkeypatch.setattr(check, "EVENTS_MODULE", "geo.no_such_loader")
+    (data_copy / "tour-chronology.yaml").unlink()  # it needs the real events
     (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")
     assert "no geo.no_such_loader loader yet" in reports_by_file(check_data(data_copy))["events.yaml"]
 
@@ -70,6 +87,7 @@ def events_loader(monkeypatch):
 
 
 def test_events_file_with_a_loader_is_loaded(data_copy, events_loader):
+    (data_copy / "tour-chronology.yaml").unlink()  # it needs the real events
     (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")
     assert reports_by_file(check_data(data_copy))["events.yaml"] == "2 events"
     assert events_loader == [(data_copy, data_copy / "events.yaml")]
@@ -80,3 +98,34 @@ def test_a_broken_events_file_fails_the_check(data_copy, events_loader, assert_d
     with pytest.raises(DataError) as info:
         check_data(data_copy)
     assert_data_error(info.value, "events.yaml", "#1", "date")
+
+
+def test_context_is_reported_apart_from_the_places(atlas):
+    reports = reports_by_file(check_data())
+    assert reports["context.yaml"].startswith("14 towns, 4 named waters, 2 rivers")
+    named = sum(1 for p in atlas.places if atlas.passages[p.slug])
+    assert reports["places.yaml"] == f"{len(atlas.places)} places: {named} named in the article, 3 shown for context"
+
+
+def test_a_broken_context_file_fails_the_check(data_copy, edit_yaml, assert_data_error):
+    edit_yaml("context.yaml", lambda data: data["towns"][0].update(nmae="Yerevan"))
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    assert_data_error(info.value, "context.yaml", "Yerevan", "nmae")
+
+
+def test_a_missing_water_file_fails_the_check(data_copy):
+    (data_copy / "water.geojson").unlink()
+    with pytest.raises(DataError, match=r"^water.geojson: .*build_water.py"):
+        check_data(data_copy)
+
+
+def test_the_chronology_tour_is_checked_against_the_events(data_copy, edit_yaml, assert_data_error):
+    assert reports_by_file(check_data(data_copy))["tour-chronology.yaml"].endswith(" steps")
+    edit_yaml("tour-chronology.yaml", lambda data: data["steps"].append({"event": "moon-landing"}))
+    with pytest.raises(DataError) as info:
+        check_data(data_copy)
+    steps = len(__import__("yaml").safe_load((data_copy / "tour-chronology.yaml").read_text())["steps"])
+    assert_data_error(info.value, "tour-chronology.yaml", f"step {steps} (moon-landing)", "event")
+    (data_copy / "tour-chronology.yaml").unlink()
+    assert reports_by_file(check_data(data_copy))["tour-chronology.yaml"] == "not present, skipped"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import build_parser, figure_text, places_table
+from geo.events import load_events
 from geo.serialize import places_feature_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,8 +24,14 @@ def run(*args: str, check: bool = True, data_dir: Path | None = None) -> subproc
     if data_dir is not None:
         env["ATLAS_DATA_DIR"] = str(data_dir)
     return subprocess.run(
-        [sys.executable, "-m", "geo", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-        encoding="utf-8", check=check, timeout=60,
+        [sys.executable, "-m", "geo", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=check,
+        timeout=60,
     )
 
 
@@ -94,7 +101,15 @@ def test_geojson_is_one_collection_of_every_place(collection, atlas):
         place = atlas.by_slug[props["slug"]]
         assert feature["type"] == "Feature"
         assert set(props) >= {
-            "slug", "name", "kind", "description", "other_names", "sources", "indicative", "figure", "passages",
+            "slug",
+            "name",
+            "kind",
+            "description",
+            "other_names",
+            "sources",
+            "indicative",
+            "figure",
+            "passages",
         }
         assert props["other_names"] == [{"name": o.name, "usage": o.usage} for o in place.other_names]
         assert props["sources"] == place.sources
@@ -192,13 +207,14 @@ def test_check_prints_a_summary_of_every_file(atlas):
     assert result.returncode == 0 and result.stderr == ""
     lines = summary_lines(result.stdout)
     assert list(lines) == [
-        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "events.yaml"
+        "geometry.geojson", "places.yaml", "article.md", "article.yaml", "figures.yaml", "tour.yaml", "context.yaml",
+        "water.geojson", "events.yaml", "tour-chronology.yaml",
     ]  # fmt: skip
     assert lines["places.yaml"] == f"{len(atlas.places)} places: 16 named in the article, 3 shown for context"
     assert lines["figures.yaml"] == "4 distances"
     assert lines["article.yaml"].endswith("openDemocracy, 28 September 2023")
     assert lines["tour.yaml"].endswith(" steps")
-    assert lines["events.yaml"] == "not present, skipped"
+    assert lines["events.yaml"] == f"{len(load_events(atlas))} events"
 
 
 def test_check_reads_the_folder_of_atlas_data_dir_including_the_tour(data_copy):
@@ -238,3 +254,67 @@ def test_check_names_file_entry_and_field_in_one_line(data_copy, file, old, new,
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith(expected), result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_events_table_lists_every_event_in_date_order(atlas):
+    events = load_events(atlas)
+    table = run("events").stdout
+    assert table.splitlines()[0].split() == ["SLUG", "DATE", "TITLE", "PLACES"]
+    rows = parse_table(table)
+    assert list(rows) == [e.slug for e in events]
+    assert rows["exodus"]["DATE"] == "week of 25 Sep 2023"
+    assert rows["first-karabakh-war"]["DATE"] == "1988–94"
+    assert table.rstrip().endswith(f"{len(events)} events, {sum(e.september for e in events)} of them in a September")
+
+
+def test_events_json_and_csv(atlas):
+    events = load_events(atlas)
+    records = json.loads(run("events", "--format", "json").stdout)
+    assert [r["slug"] for r in records] == [e.slug for e in events]
+    for record in records:
+        assert {"slug", "title", "start", "end", "quote", "places"} <= set(record)
+    assert records[0]["end"] == "1994" and records[-1]["end"] is None
+    lines = run("events", "--format", "csv").stdout.splitlines()
+    assert lines[0].startswith("slug,title,start,end,") and len(lines) == len(events) + 1
+
+
+def test_events_without_a_file_is_an_empty_list(data_copy):
+    (data_copy / "events.yaml").unlink()
+    assert json.loads(run("events", "--format", "json", data_dir=data_copy).stdout) == []
+
+
+def test_geoparse_prints_json_with_offsets_into_the_text(tmp_path):
+    text = "Baku said that Khankendi, which Armenians call Stepanakert, was calm. Yerevan disagreed.\n"
+    path = tmp_path / "note.txt"
+    path.write_text(text, encoding="utf-8")
+    records = json.loads(run("geoparse", str(path), "--format", "json").stdout)
+    by_id = {r["geonameid"]: r for r in records}
+    assert [r["name"] for r in records] == ["Baku", "Khankendi", "Yerevan"]
+    for mention in by_id[146970]["mentions"]:
+        assert text[mention["start"] : mention["end"]] == mention["text"]
+    assert "Baku" in run("geoparse", str(path)).stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("empty.txt", b""),
+        ("binary.txt", bytes(range(256)) * 4),
+        ("huge.txt", "5 MB"),
+        ("scripts.html", b"<script>document.write('Baku')</script>"),
+        ("armenian.txt", ("\u054d\u057f\u0565\u0583\u0561\u0576\u0561\u056f\u0565\u0580\u057f " * 40).encode()),
+        ("missing.txt", None),
+    ],
+    ids=lambda value: value if isinstance(value, str) else None,
+)
+def test_geoparse_refuses_bad_input_in_one_line(tmp_path, name, data):
+    path = tmp_path / name
+    if data == "5 MB":
+        data = b"The town of Goris and the road. " * 170_000
+    if data is not None:
+        path.write_bytes(data)
+    result = run("geoparse", str(path), check=False)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {name}: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr

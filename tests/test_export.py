@@ -108,7 +108,7 @@ def test_index_lists_every_place_and_passage(atlas, site):
     assert {h["id"] for h in soup.select("h3[id]")} == {f"place-{p.slug}" for p in atlas.places}
     assert len(soup.select("blockquote.atlas-passage")) == sum(len(v) for v in atlas.passages.values())
     downloads = [a["href"] for a in soup.select("p.downloads a[download]")]
-    assert downloads == ["data/places.geojson", "data/places.csv"]
+    assert downloads == ["data/places.geojson", "data/places.csv", "data/events.json", "data/events.csv"]
 
 
 def test_the_data_files_are_the_published_schema(atlas, site):
@@ -174,3 +174,101 @@ def test_hostile_names_are_escaped_everywhere(hostile_atlas, tmp_path):
     assert any(f["properties"]["name"] == f"{HOSTILE} & Co" for f in geo["features"])
     rows = list(csv.DictReader(io.StringIO(outputs["data/places.csv"])))
     assert any(r["name"] == f"{HOSTILE} & Co" for r in rows)
+
+
+def test_the_article_page_links_every_mention_to_its_place_page(atlas, site):
+    out, _written = site
+    soup = page_soup(out / "article.html")
+    links = soup.select(".atlas-article a.atlas-mention")
+    assert len(links) == sum(len(found) for found in atlas.mentions.values())
+    assert all(a["href"] == f"place/{a['data-slug']}.html" for a in links)
+    assert all((out / a["href"]).is_file() for a in links)
+    scripts = [s["src"] for s in soup.find_all("script", src=True)]
+    assert scripts[-1] == "assets/atlas/mentions.js" and "assets/atlas/map.js" in scripts
+    assert soup.select_one(".article-pullquote") is not None
+    assert page_soup(out / "index.html").select_one("a.read")["href"] == "article.html"
+
+
+def test_hostile_article_text_is_escaped_on_the_article_page(data_copy, tmp_path):
+    path = data_copy / "article.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("Meanwhile, Azerbaijan", f"Meanwhile, {HOSTILE} Azerbaijan", 1), encoding="utf-8"
+    )
+    atlas = load_atlas(data_copy)
+    out = tmp_path / "site"
+    export_site(atlas, out)
+    page = (out / "article.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    assert "<script>alert(1)" not in page
+    paragraph = next(p for p in soup.select(".article-paragraph") if HOSTILE in p.get_text())
+    assert paragraph.find("script") is None
+    assert [a.get_text() for a in paragraph.select("a.atlas-mention")][:1] == ["Azerbaijan"]
+
+
+# The chronology ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def events(atlas):
+    from geo.events import load_events
+
+    return load_events(atlas)
+
+
+def test_the_timeline_page_links_each_event_to_its_places(atlas, site, events):
+    out, written = site
+    assert out / "timeline.html" in written
+    soup = page_soup(out / "timeline.html")
+    assert soup.title.get_text().startswith("The chronology of “") and soup.h1.get_text() == "The article's chronology"
+    assert [a["href"] for a in soup.select("ol.tl-list a")] == [f"#event-{e.slug}" for e in events]
+    assert [a["href"] for a in soup.select("a.tl-bead")] == [f"#event-{e.slug}" for e in events]
+    cards = soup.select("section.event-card")
+    assert [c["id"] for c in cards] == [f"event-{e.slug}" for e in events]
+    for card, event in zip(cards, events, strict=True):
+        assert [a["href"] for a in card.select(".atlas-event-places a")] == [f"place/{s}.html" for s in event.places]
+        assert [m.get_text() for m in card.select("blockquote.atlas-event-passage mark")] == [
+            d.quote for d in event.dating
+        ]
+        sources = card.select(".atlas-outside .atlas-source a")
+        assert [a["href"] for a in sources] == [f.url for f in event.outside if f.url]
+    nav = cards[1].select("nav.event-nav a")
+    assert [a["href"] for a in nav] == [f"#event-{events[0].slug}", f"#event-{events[2].slug}"]
+    # No script, nothing from outside: it opens from disk.
+    text = (out / "timeline.html").read_text(encoding="utf-8")
+    assert soup.find("script") is None and not OUTSIDE_ASSET.search(text)
+    for ref in re.findall(r'href="([^"#]+\.css)"', text):
+        assert (out / ref).is_file(), ref
+    assert soup.select_one(".site-nav a")["href"] == "index.html"
+
+
+def test_every_map_page_links_the_chronology_and_places_list_their_events(site, events):
+    out, _ = site
+    assert page_soup(out / "index.html").select_one(".site-nav a")["href"] == "timeline.html"
+    assert page_soup(out / "index.html").select_one("p.chronology a")["href"] == "timeline.html"
+    page = page_soup(out / "place" / "london.html")
+    assert page.select_one(".site-nav a")["href"] == "../timeline.html"
+    linked = [a["href"] for a in page.select("ul.place-events a")]
+    assert linked == [f"../timeline.html#event-{e.slug}" for e in events if "london" in e.places]
+    assert page_soup(out / "place" / "south-caucasus.html").select("ul.place-events") == []
+
+
+def test_the_event_files_are_the_published_schema(site, events):
+    from geo.serialize import events_csv_text, events_json_text
+
+    out, _ = site
+    assert (out / "data" / "events.json").read_text(encoding="utf-8") == events_json_text(events)
+    assert (out / "data" / "events.csv").read_text(encoding="utf-8") == events_csv_text(events)
+
+
+def test_without_events_there_is_no_timeline_and_a_stale_one_goes(atlas, data_copy, tmp_path):
+    from dataclasses import replace
+
+    out = tmp_path / "site"
+    export_site(replace(atlas, data_dir=data_copy), out)
+    assert (out / "timeline.html").exists()
+    (data_copy / "events.yaml").unlink()
+    written = export_site(replace(atlas, data_dir=data_copy), out)
+    assert not (out / "timeline.html").exists() and not (out / "data" / "events.json").exists()
+    assert out / "timeline.html" not in written
+    assert page_soup(out / "index.html").select(".site-nav") == []

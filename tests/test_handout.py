@@ -62,3 +62,26 @@ def test_locator_png_is_a_png(atlas):
     for slug in ("stepanakert", "zangezur-corridor", "russian-peacekeepers-zone", "russia"):
         png = locator_png(atlas, atlas.by_slug[slug])
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 2000
+
+
+def test_the_chronology_handout_shows_each_event_with_its_places_and_links(atlas):
+    from geo.tour import load_tour
+
+    tour = load_tour(atlas, name="chronology")
+    short = Tour(tour.title, tour.steps[:3], tour.name)
+    soup = BeautifulSoup(handout_html(atlas, short, base_url=BASE_URL), "html.parser")
+    steps = soup.select("section.step")
+    assert [s.h2.get_text() for s in steps] == [f"{n}.{step.event.title}" for n, step in enumerate(short.steps, 1)]
+    assert steps[0].select_one("p.names").get_text().startswith("1988–1994 · Nagorno-Karabakh · Armenia")
+    assert steps[0].find("mark").get_text() == short.steps[0].event.quote.quote
+    assert [s.select_one("p.link").get_text() for s in steps] == [
+        f"{BASE_URL}?tour=chronology&step={n}" for n in (1, 2, 3)
+    ]
+    assert "the marked words date the event" in soup.select_one("p.sub").get_text()
+    assert "Locator map of Nagorno-Karabakh, Armenia" in steps[0].img["alt"]
+
+
+def test_a_locator_can_draw_several_places(atlas):
+    one = locator_png(atlas, atlas.by_slug["azerbaijan"])
+    two = locator_png(atlas, atlas.by_slug["azerbaijan"], atlas.by_slug["london"])
+    assert two[:8] == b"\x89PNG\r\n\x1a\n" and two != one

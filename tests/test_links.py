@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.links import page_link, place_link, read_place_param, search_places
+from geo.links import event_link, page_link, place_link, read_event_param, read_place_param, search_places
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -88,6 +88,44 @@ def test_read_place_param_never_raises_on_odd_input(atlas):
     for raw in ["\x00", "ü" * 90, "-", "--", "a-", " ", "\u202e", "😀", ["", ""], [None]]:
         request = read_place_param(raw, atlas.places)
         assert request.slug is None or request.slug in atlas.by_slug
+
+
+# read_event_param: the same reader, for events ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def events(atlas):
+    from geo.events import load_events
+
+    return load_events(atlas)
+
+
+def test_a_valid_event_opens(events):
+    assert read_event_param(" Exodus ", events).slug == "exodus"
+    assert read_event_param(["four-day-war"], events).slug == "four-day-war"
+    assert read_event_param(None, events) == read_event_param("", events) == read_event_param([], events)
+    assert read_event_param(None, events).notice is None
+
+
+def test_an_unknown_event_gives_a_notice_and_suggestions(events):
+    request = read_event_param("exodos", events)
+    assert request.slug is None
+    assert request.notice == "This atlas has no event called “exodos”, so no event is open."
+    assert request.suggestions[0] == "exodus"
+    assert "four-day-war" in read_event_param("four-day", events).suggestions
+
+
+@pytest.mark.parametrize("raw", [HOSTILE, '"><img src=x onerror=alert(1)>', "x" * 500, [123], "../../etc/passwd"])
+def test_a_hostile_event_value_gives_a_harmless_notice(events, raw):
+    request = read_event_param(raw, events)
+    assert request.slug is None and request.notice
+    assert not set('<>"`') & set(request.notice)
+    assert "an event in a form this atlas does not use" in request.notice or "could not be read" in request.notice
+    assert all(s in {e.slug for e in events} for s in request.suggestions)
+
+
+def test_event_link():
+    assert event_link("http://localhost:8501/?place=baku#x", "exodus") == "http://localhost:8501/?event=exodus"
 
 
 # search_places -----------------------------------------------------------------------------

@@ -9,7 +9,22 @@ import pytest
 from bs4 import BeautifulSoup
 
 from geo.atlas import load_atlas
-from geo.maps import OSM_TILES, build_map, highlight_group, map_feature, place_bounds, view_for
+from geo.maps import (
+    CONTEXT_SCRIPTS,
+    LEGEND,
+    NARROW_MAP,
+    OSM_LAYER,
+    OSM_TILES,
+    PLAIN_LAYER,
+    TOWNS_LAYER,
+    WATER_LAYER,
+    build_map,
+    highlight_group,
+    map_feature,
+    place_bounds,
+    styles,
+    view_for,
+)
 
 HOSTILE = "<script>alert(1)</script>"
 OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
@@ -110,6 +125,28 @@ def test_highlight_group_is_empty_for_a_place_without_geometry(atlas):
     assert highlight_group(atlas, atlas.by_slug["baku"])._children
 
 
+def test_several_places_are_highlighted_together_towns_on_top(atlas):
+    from geo.maps import highlight_places_group
+
+    places = [atlas.by_slug[s] for s in ("stepanakert", "nagorno-karabakh", "russian-peacekeepers-zone")]
+    group = highlight_places_group(atlas, places)
+    layers = list(group._children.values())
+    assert [layer.data["features"][0]["properties"]["slug"] for layer in layers] == ["nagorno-karabakh", "stepanakert"]
+    assert not highlight_places_group(atlas, [atlas.by_slug["russian-peacekeepers-zone"]])._children
+
+
+def test_places_bounds_hold_every_place(atlas):
+    from geo.maps import places_bounds
+
+    places = [atlas.by_slug[s] for s in ("baku", "stepanakert", "russian-peacekeepers-zone")]
+    (south, west), (north, east) = places_bounds(atlas, places)
+    for place in places[:2]:
+        (s, w), (n, e) = place_bounds(atlas, place)
+        assert south <= s and west <= w and n <= north and e <= east
+    assert places_bounds(atlas, [atlas.by_slug["russian-peacekeepers-zone"]]) is None
+    assert places_bounds(atlas, [atlas.by_slug["baku"]]) == place_bounds(atlas, atlas.by_slug["baku"])
+
+
 def renamed_atlas(edit_yaml, data_copy, slug: str, name: str):
     def rename(data):
         entry = next(p for p in data["places"] if p["slug"] == slug)
@@ -156,3 +193,46 @@ def test_map_feature_carries_the_slug_and_escaped_labels(atlas):
     corridor = atlas.by_slug["zangezur-corridor"]
     assert map_feature(corridor, atlas.shape(corridor).geom)["properties"]["label"].endswith(" (indicative)")
     assert "style" not in map_feature(corridor, atlas.shape(corridor).geom)["properties"]
+
+
+# Orientation: water, context towns, names, overview, the key -------------------------------
+
+
+def test_the_orientation_layers_come_from_cached_scripts_not_the_map(map_html):
+    tree = BeautifulSoup(map_html, "html.parser")
+    sources = [tag["src"] for tag in tree.find_all("script", src=True)]
+    for name in CONTEXT_SCRIPTS:
+        assert f"/app/static/{name}" in sources, name
+    # The map itself carries only the calls, never the data: it is resent on every run.
+    assert "window.ATLAS_CONTEXT =" not in map_html
+    for call in ("AtlasContext.water(", "AtlasContext.towns(", "AtlasContext.names(", "AtlasOverview.add("):
+        assert call in map_html, call
+    assert "Yerevan" not in map_html
+
+
+def test_layer_names_say_what_a_reader_would(map_html):
+    names = set(re.findall(r'"((?:[^"\\]|\\.)*)"\s*:\s*feature_group_[0-9a-f_]+', map_html))
+    names |= set(re.findall(r'"((?:[^"\\]|\\.)*)"\s*:\s*tile_layer_[0-9a-f_]+', map_html))
+    assert {PLAIN_LAYER, OSM_LAYER, WATER_LAYER, TOWNS_LAYER} <= names, names
+    assert not any("No background tiles" in n for n in names)
+
+
+def legend_tree(map_html: str) -> BeautifulSoup:
+    fragment = re.search(r'div\.innerHTML = ("(?:[^"\\]|\\.)*");', map_html).group(1)
+    return BeautifulSoup(json.loads(fragment), "html.parser")
+
+
+def test_the_key_folds_away_and_starts_folded(map_html):
+    key = legend_tree(map_html).find("details", class_="atlas-legend")
+    assert key is not None and not key.has_attr("open")  # opened by its script only on a wide map
+    assert key.find("summary").get_text(strip=True) == "Map key"
+    rows = [row.get_text(" ", strip=True) for row in key.find_all("div", class_="atlas-legend-row")]
+    assert rows == [label for _key, label in LEGEND]
+    assert "Town not named in the article" in rows and "River, lake or sea" in rows
+    assert f"map.getSize().x <= {NARROW_MAP}" in map_html
+
+
+def test_context_styles_are_quieter_than_the_places():
+    s = styles()
+    assert s["context-town"]["radius"] < 7  # the article's towns are drawn with radius 7
+    assert s["context-town"]["fillColor"] not in (s["city"]["fillColor"], s["capital"]["fillColor"])

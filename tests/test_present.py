@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from geo.rooms import Room, RoomStore, open_store, settings_from_env
 from tests.redis_server import running_redis
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tour.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 

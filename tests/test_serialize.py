@@ -81,11 +81,13 @@ def test_passages_slice_each_mention_out_of_the_sentence(atlas, collection):
     assert hungary["properties"]["passages"][0]["mentions"] == ["Hungarian"]
 
 
-def test_geojson_text_is_the_collection_indented_and_stable(atlas, collection):
+def test_geojson_text_is_the_collection_one_place_a_line_and_stable(atlas, collection):
     text = places_geojson_text(atlas)
-    assert text == places_geojson_text(atlas) and text.endswith("}\n")
+    assert text == places_geojson_text(atlas) and text.endswith("]}\n")
     assert json.loads(text) == json.loads(json.dumps(collection))
-    assert text.startswith('{\n "type": "FeatureCollection"')
+    lines = text.splitlines()
+    assert lines[0] == '{"type":"FeatureCollection","features":['
+    assert [json.loads(line.rstrip(","))["id"] for line in lines[1:-1]] == [p.slug for p in atlas.places]
     assert "Xankəndi" in text  # UTF-8, not \u escapes
 
 
@@ -136,3 +138,53 @@ def test_csv_keeps_a_hostile_name_as_plain_data(atlas):
     hostile = replace(atlas, places=[replace(atlas.places[0], name=f'{HOSTILE}, "quoted" & Co')])
     [row] = csv.DictReader(io.StringIO(places_csv_text(hostile)))
     assert row["name"] == f'{HOSTILE}, "quoted" & Co'
+
+
+# Events ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def events(atlas):
+    from geo.events import load_events
+
+    return load_events(atlas)
+
+
+def test_event_records_keep_the_text_s_precision_and_the_quote(events):
+    from geo.serialize import events_records
+
+    records = events_records(events)
+    assert [r["slug"] for r in records] == [e.slug for e in events]
+    first = records[0]
+    assert set(first) >= {"slug", "title", "start", "end", "quote", "places", "passage", "outside", "also"}
+    assert (first["start"], first["end"]) == ("1988", "1994")
+    exodus = next(r for r in records if r["slug"] == "exodus")
+    assert exodus["start"] == "2023-W39" and exodus["end"] is None and exodus["precision"] == "week"
+    for record in records:
+        sentence, ((s, e),) = record["passage"]["sentence"], record["passage"]["spans"]
+        assert sentence[s:e] == record["quote"]
+        for other in record["also"]:
+            assert other["sentence"][other["spans"][0][0] : other["spans"][0][1]] == other["quote"]
+    war = next(r for r in records if r["slug"] == "four-day-war")
+    assert war["outside"][0]["start"] == "2016-04-02" and war["outside"][0]["source"]
+
+
+def test_events_json_text_is_the_records_and_inert_in_html(events):
+    from geo.serialize import events_json_text, events_records
+
+    text = events_json_text(events)
+    assert json.loads(text) == events_records(events)
+    assert "<" not in text and text.endswith("\n")
+
+
+def test_events_csv(events):
+    from geo.serialize import EVENT_CSV_COLUMNS, events_csv_text
+
+    rows = list(csv.DictReader(io.StringIO(events_csv_text(events))))
+    assert tuple(rows[0]) == EVENT_CSV_COLUMNS
+    assert [r["slug"] for r in rows] == [e.slug for e in events]
+    blockade = next(r for r in rows if r["slug"] == "blockade-2022")
+    assert (blockade["start"], blockade["end"]) == ("2022-12", "2023-09")
+    assert blockade["places"] == "nagorno-karabakh; lachin-corridor"
+    assert "ACAPS" in blockade["outside_sources"] and blockade["september"] == "no"
+    assert next(r for r in rows if r["slug"] == "attack-2023")["september"] == "yes"

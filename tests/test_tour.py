@@ -14,10 +14,12 @@ from geo.atlas import load_atlas
 from geo.errors import DataError
 from geo.tour import (
     TOUR_FILE_NAME,
+    TOURS,
     default_steps,
     load_tour,
     parse_tour,
     read_step_param,
+    read_tour_param,
     step_link,
 )
 
@@ -118,6 +120,70 @@ def test_broken_yaml_file_is_a_data_error(atlas, tmp_path):
         load_tour(atlas, path)
 
 
+# --- the chronology ----------------------------------------------------------------------
+
+
+def test_the_chronology_steps_through_the_events_in_date_order(atlas):
+    from geo.events import load_events
+
+    tour = load_tour(atlas, name="chronology")
+    assert tour.name == "chronology" and "September" in tour.title
+    events = [e.slug for e in load_events(atlas)]
+    slugs = [s.event.slug for s in tour.steps]
+    assert slugs == sorted(slugs, key=events.index), "the shipped chronology keeps the date order"
+    assert len(slugs) == len(events)
+    first = tour.steps[0]
+    assert first.passage == first.event.quote.passage and first.place.slug == first.event.places[0]
+    assert first.places == first.event.places and first.passage_number == 0
+    assert len({s.key() for s in tour.steps}) == len(tour)
+
+
+def test_a_tour_may_mix_places_and_events(atlas):
+    tour = parse_tour({"steps": ["baku", {"event": "exodus", "note": "End here."}]}, atlas)
+    assert [s.slug for s in tour.steps] == ["baku", "nagorno-karabakh"]
+    assert tour.steps[0].event is None and tour.steps[1].event.slug == "exodus"
+    assert tour.steps[1].note == "End here." and tour.steps[0].places == ("baku",)
+
+
+@pytest.mark.parametrize(
+    ("steps", "entry", "field"),
+    [
+        ([{"event": "moon-landing"}], "step 1 (moon-landing)", "event"),
+        ([{"event": ""}], "step 1", "event"),
+        ([{"event": "exodus", "place": "baku"}], "step 1", "place"),
+        ([{"event": "exodus", "passage": 2}], "step 1", "passage"),
+        ([{"event": "exodus", "note": ""}], "step 1 (exodus)", "note"),
+        ([{"event": "exodus", "evnt": "x"}], "step 1", "evnt"),
+    ],
+)
+def test_bad_event_steps_name_file_entry_and_field(atlas, assert_data_error, steps, entry, field):
+    with pytest.raises(DataError) as err:
+        parse_tour({"steps": steps}, atlas, "tour-chronology.yaml", "chronology")
+    assert_data_error(err.value, "tour-chronology.yaml", entry, field)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name", "has_notice"),
+    [
+        (None, "places", False),
+        ("", "places", False),
+        ("chronology", "chronology", False),
+        (" Chronology ", "chronology", False),
+        (["places", "chronology"], "chronology", False),
+        ("places", "places", False),
+        ("chronologie", "places", True),
+        (HOSTILE, "places", True),
+        ("x" * 500, "places", True),
+    ],
+)
+def test_read_tour_param_never_raises(raw, name, has_notice):
+    got, notice = read_tour_param(raw)
+    assert got == name and got in TOURS
+    assert (notice is not None) == has_notice
+    if notice:
+        assert "<" not in notice and "script" not in notice and "the first tour is shown" in notice
+
+
 # --- step links ------------------------------------------------------------------------
 
 
@@ -161,6 +227,10 @@ def test_step_link_and_counter():
         "http://localhost:8501/Classroom_tour?step=3"
     )
     assert step_link("https://example.org", 1) == "https://example.org/?step=1"
+    assert step_link("https://example.org/Classroom_tour?step=9", 3, "chronology") == (
+        "https://example.org/Classroom_tour?tour=chronology&step=3"
+    )
+    assert step_link("https://example.org/Classroom_tour", 3, "places") == "https://example.org/Classroom_tour?step=3"
 
 
 # --- escaping --------------------------------------------------------------------------

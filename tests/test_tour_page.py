@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.templating import marked
 from geo.tour import load_tour
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "tour.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
@@ -112,3 +113,67 @@ def test_handout_download_is_offered():
     buttons = at.get("download_button")
     assert buttons, "a download button for the handout"
     assert "handout" in buttons[0].proto.label.lower()
+
+
+# The chronology ---------------------------------------------------------------------------
+
+
+def run_tour(tour=None, step=None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    if tour is not None:
+        at.query_params["tour"] = tour
+    if step is not None:
+        at.query_params["step"] = step
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def chronology(atlas):
+    return load_tour(atlas, name="chronology")
+
+
+def test_the_chronology_opens_on_its_first_event(chronology):
+    at = run_tour("chronology")
+    assert shown_step(at) == 1 and counter_of(at) == f"1 / {len(chronology)}"
+    first = chronology.steps[0].event
+    assert first.title in html_of(at, "tour-place tour-event")
+    assert f"<mark>{first.quote.quote}</mark>" in html_of(at, "tour-passage")
+    assert at.query_params["tour"] == "chronology" and not at.warning
+    storylines = html_of(at, "tour-title tour-storylines")
+    assert '<b aria-current="page">The chronology</b>' in storylines and "Classroom_tour?step=1" in storylines
+
+
+def test_the_chronology_keeps_its_name_in_links_and_buttons(chronology):
+    at = run_tour("chronology", "3")
+    at.button(key="tour-next").click().run()
+    assert shown_step(at) == 4 and at.query_params["tour"] == "chronology"
+    assert chronology.steps[3].event.title in html_of(at, "tour-place tour-event")
+    link = next(m.value for m in at.markdown if "Link to this step" in m.value)
+    assert "Classroom_tour?tour=chronology&amp;step=4" in link
+    at.toggle(key="tour-qr").set_value(True).run()
+    assert "Classroom_tour?tour=chronology&amp;step=4" in html_of(at, "tour-qr")
+
+
+def test_an_event_step_highlights_every_place_of_the_event(chronology):
+    number = next(n for n, s in enumerate(chronology.steps, 1) if s.event.slug == "ibadoglu-imprisoned")
+    at = run_tour("chronology", str(number))
+    (component,) = at.get("component_instance")
+    script = json.loads(component.proto.json_args)["feature_group"]
+    assert set(re.findall(r'"slug": "([a-z0-9-]+)"', script)) == {"azerbaijan", "london"}
+
+
+@pytest.mark.parametrize("value", ["chronologie", HOSTILE, "x" * 300])
+def test_an_unknown_or_hostile_tour_gives_a_notice_and_the_first_tour(value):
+    at = run_tour(value, "2")
+    assert at.warning and "tour" in at.warning[0].value and "<" not in at.warning[0].value
+    assert "tour" not in at.query_params and at.query_params["step"] == "2"
+    assert "tour-event" not in " ".join(m.value for m in at.markdown)
+    for m in at.markdown:
+        assert "<script" not in m.value.lower()
+
+
+def test_the_first_tour_drops_a_tour_parameter_that_names_it():
+    at = run_tour("places", "2")
+    assert "tour" not in at.query_params and not at.warning and shown_step(at) == 2

@@ -40,3 +40,21 @@ def place_button(page, atlas, slug: str):
     count = len(atlas.passages[slug])
     label = f"{atlas.by_slug[slug].name} · {count} passage{'s' if count != 1 else ''}"
     return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=label, exact=True)
+
+
+def timeline_link(page, slug: str):
+    """An event's link in the timeline's list (the timeline lives in its component's shadow root)."""
+    return page.locator(f".tl-list a[data-event='{slug}']")
+
+
+def wait_for_event(page, title: str) -> None:
+    page.locator("h2.atlas-event-title", has_text=re.compile(rf"^{re.escape(title)}$")).first.wait_for(timeout=WAIT)
+
+
+def query(page) -> str:
+    """The address bar's query as the document has it (Playwright's page.url can lag behind history.pushState)."""
+    return page.evaluate("location.search")
+
+
+def wait_for_query(page, expected: str) -> None:
+    page.wait_for_function("q => location.search === q", arg=expected, timeout=WAIT)

@@ -15,6 +15,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / "fixtures" / "axe" / "axe.min.js"
+# The impacts an audit fails on.
+AXE_FAILING = ("serious", "critical")
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "file://", "data:", "blob:", "about:")
@@ -69,6 +72,58 @@ def map_frame(page, timeout: float = 30_000):
     page.wait_for_selector("iframe[title*='st_folium'], iframe[title*='streamlit_folium']", timeout=timeout)
     for frame in page.frames:
         if "streamlit_folium" in frame.url or "st_folium" in frame.url:
-            frame.wait_for_selector(".leaflet-container", timeout=timeout)
+            frame.wait_for_selector("#map_div.leaflet-container", timeout=timeout)
             return frame
     raise AssertionError("no streamlit-folium frame found")
+
+
+def axe_violations(page, impacts: tuple[str, ...] = AXE_FAILING) -> list[dict]:
+    """Run axe-core (tests/fixtures/axe) on the page and every frame in it; the violations of these impacts.
+
+    axe audits a frame only where it is loaded, so it is injected into each frame first.
+    Each violation keeps its id, impact, help and the elements it names, for the message.
+    """
+    for frame in page.frames:
+        if frame.url.startswith(("http", "file")):
+            frame.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], iframes: true})")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [(n["target"], n.get("failureSummary", "")) for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]
+
+
+# The map's orientation: names, overview and key (static/atlas/context-map.js, overview.js) -----
+
+NAMES_SHOWN_JS = """() => [...document.querySelectorAll('.atlas-name')]
+    .filter(el => !el.hidden && el.offsetWidth).map(el => el.textContent)"""
+NAME_BOXES_JS = """() => [...document.querySelectorAll('.atlas-name, .leaflet-tooltip.atlas-label')]
+    .filter(el => !el.hidden && el.offsetWidth)
+    .map(el => { const r = el.getBoundingClientRect(); return [el.textContent, r.left, r.top, r.right, r.bottom]; })"""
+
+
+def names_shown(frame, wanted: tuple[str, ...] = (), timeout: float = 20_000) -> list[str]:
+    """The names written on the map (as text in the page), once every wanted one is there."""
+    frame.wait_for_function(
+        f"wanted => {{ const shown = ({NAMES_SHOWN_JS})(); return wanted.every(w => shown.includes(w)); }}",
+        arg=list(wanted),
+        timeout=timeout,
+    )
+    return frame.evaluate(NAMES_SHOWN_JS)
+
+
+def overlapping_names(frame) -> list[tuple[str, str]]:
+    """Pairs of names (and place labels) whose boxes overlap on screen: there should be none."""
+    boxes = frame.evaluate(NAME_BOXES_JS)
+    pairs = []
+    for i, (a, *ra) in enumerate(boxes):
+        for b, *rb in boxes[i + 1 :]:
+            if ra[0] < rb[2] and rb[0] < ra[2] and ra[1] < rb[3] and rb[1] < ra[3]:
+                pairs.append((a, b))
+    return pairs

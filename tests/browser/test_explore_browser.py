@@ -10,12 +10,27 @@ import pytest
 
 from geo.atlas import load_atlas
 from geo.maps import place_bounds, view_for
-from tests.browser.explore import LOAD, WAIT, drawn_count, open_page, passages, place_button, wait_for_heading
-from tests.browser.support import map_frame
+from tests.browser.explore import (
+    LOAD,
+    WAIT,
+    drawn_count,
+    open_page,
+    passages,
+    place_button,
+    query,
+    timeline_link,
+    wait_for_event,
+    wait_for_heading,
+    wait_for_query,
+)
+from tests.browser.support import axe_violations, block_outside, map_frame, names_shown, overlapping_names
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = "<script>alert(1)</script>"
+# What the default map must name for a reader who does not know the region (issue 10).
+COUNTRIES = ("Armenia", "Azerbaijan", "Iran", "Turkey", "Georgia", "Russia")
+WATERS = ("Caspian Sea", "Lake Sevan", "Araks / Aras", "Kura / Mtkvari")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +74,7 @@ def click_on_map(page, frame, lat: float, lon: float) -> None:
     x, y = frame.evaluate(
         "([lat, lon]) => { const p = map_div.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }", [lat, lon]
     )
-    frame.locator(".leaflet-container").click(position={"x": x, "y": y})
+    frame.locator("#map_div").click(position={"x": x, "y": y})
 
 
 def test_clicking_a_place_on_the_map_selects_it(page, app_url, atlas):
@@ -147,3 +162,274 @@ def test_downloads_give_the_current_map_and_the_data(page, app_url, atlas):
     assert csv_text.splitlines()[0].startswith("slug,name,kind")
     assert all(f"\n{p.slug}," in csv_text for p in atlas.places)
     assert not page.outside_requests
+
+
+@pytest.fixture
+def sized(browser):
+    """Open a page at a given window size, with the internet blocked."""
+    contexts = []
+
+    def open_at(width: int, height: int):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        pg = context.new_page()
+        pg.outside_requests = block_outside(pg)
+        return pg
+
+    yield open_at
+    for context in contexts:
+        context.close()
+
+
+def test_the_default_map_names_the_region_as_text_that_never_overlaps(sized, app_url, atlas):
+    page = sized(1920, 1080)
+    frame = open_page(page, app_url, atlas)
+    names_shown(frame, COUNTRIES + WATERS + ("Yerevan", "Tbilisi"))
+    assert overlapping_names(frame) == []
+    # Names are text in the page, in a list a screen reader can read.
+    assert frame.get_by_role("list", name="Names on the map").get_by_text("Lake Sevan", exact=True).count() == 1
+    selected = frame.evaluate(
+        """() => { const el = [...document.querySelectorAll('.atlas-name')].find(e => e.textContent === 'Lake Sevan');
+           const range = document.createRange(); range.selectNodeContents(el);
+           const selection = window.getSelection(); selection.removeAllRanges(); selection.addRange(range);
+           return [getComputedStyle(el).userSelect, selection.toString()]; }"""
+    )
+    assert selected[0] != "none" and selected[1] == "Lake Sevan"
+    # Zoomed out, the names thin out: towns go first, countries stay.
+    frame.evaluate("map_div.setZoom(5, {animate: false})")
+    frame.wait_for_function("() => !document.querySelector('.atlas-name-town:not([hidden])')", timeout=WAIT)
+    assert {"Armenia", "Azerbaijan", "Iran"} <= set(names_shown(frame))
+    assert overlapping_names(frame) == []
+    assert page.outside_requests == []
+
+
+def test_names_fit_a_phone_without_overlapping(sized, app_url, atlas):
+    page = sized(375, 812)
+    frame = open_page(page, app_url, atlas)
+    names_shown(frame, ("Armenia", "Azerbaijan", "Iran", "Lake Sevan", "Araks / Aras"))
+    assert overlapping_names(frame) == []
+    width = frame.evaluate("map_div.getSize().x")
+    for left, right in frame.evaluate(
+        "() => [...document.querySelectorAll('.atlas-name:not([hidden])')]"
+        ".map(el => [el.getBoundingClientRect().left, el.getBoundingClientRect().right])"
+    ):
+        assert left >= 0 and right <= width
+
+
+def test_context_towns_stay_out_of_the_place_list_and_say_so_on_the_map(page, app_url, atlas):
+    frame = open_page(page, app_url, atlas)
+    sidebar = page.locator("section[data-testid='stSidebar']")
+    assert sidebar.get_by_role("button", name=re.compile("Yerevan")).count() == 0
+    named = sum(1 for p in atlas.places if atlas.passages[p.slug])
+    assert f"The article names {named} places" in page.locator("p", has_text="The article names").first.inner_text()
+    tip = frame.evaluate(
+        """() => { let text = null; map_div.eachLayer(l => { if (l.atlasContext === 'Yerevan') {
+             l.openTooltip(); text = l.getTooltip().getElement().textContent; } }); return text; }"""
+    )
+    assert tip.startswith("Yerevan") and tip.endswith("Not named in the article.")
+
+
+def overview_box(frame) -> tuple[list[float], list[float]]:
+    """The overview's box and the map's view, each as [west, south, east, north]."""
+    return frame.evaluate(
+        """() => { const o = map_div.atlasOverview, b = o.box.getBounds(), v = map_div.getBounds();
+           return [[b.getWest(), b.getSouth(), b.getEast(), b.getNorth()],
+                   [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()]]; }"""
+    )
+
+
+def test_the_overview_follows_the_view(page, app_url, atlas):
+    frame = open_page(page, app_url, atlas)
+    frame.wait_for_function("() => map_div.atlasOverview && map_div.atlasOverview.box", timeout=WAIT)
+    assert frame.locator(".atlas-overview[role='img']").get_attribute("aria-label").startswith("Overview")
+    box, view = overview_box(frame)
+    assert box == pytest.approx(view)
+    before = frame.locator(".atlas-overview path").first.bounding_box()
+    frame.evaluate("map_div.setView([40.4, 49.9], 9, {animate: false})")  # Baku, close up
+    frame.wait_for_function(
+        "() => Math.abs(map_div.atlasOverview.box.getBounds().getCenter().lng - 49.9) < 0.05", timeout=WAIT
+    )
+    box, view = overview_box(frame)
+    assert box == pytest.approx(view)
+    after = frame.locator(".atlas-overview path").first.bounding_box()
+    assert after["width"] < before["width"] / 2 and after["x"] > before["x"]
+    # Zoomed far out, the overview zooms out with it and keeps the whole box in sight.
+    frame.evaluate("map_div.setView([40, 46], 4, {animate: false})")
+    frame.wait_for_function("() => map_div.atlasOverview.mini.getBounds().contains(map_div.getBounds())")
+    assert page.outside_requests == []
+
+
+@pytest.mark.parametrize(("width", "height", "folded"), [(375, 812, True), (1440, 900, True), (1920, 1080, False)])
+def test_the_key_is_folded_on_a_narrow_map_and_opens_on_demand(sized, app_url, atlas, width, height, folded):
+    page = sized(width, height)
+    frame = open_page(page, app_url, atlas)
+    key = frame.locator("details.atlas-legend")
+    assert key.evaluate("el => el.open") is (not folded)
+    assert key.locator(".atlas-legend-row").first.is_visible() is (not folded)
+    key.locator("summary").click()
+    assert key.evaluate("el => el.open") is folded
+
+
+def test_the_map_frame_has_a_name(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    label = page.locator("iframe[title*='st_folium']").get_attribute("aria-label")
+    assert label and label.startswith("Map of the places")
+
+
+def test_every_place_on_the_map_can_be_reached_by_keyboard_through_the_list(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    page.get_by_placeholder("e.g. Khankendi").focus()
+    wanted = {p.name for p in atlas.places if p.geometry_ref}
+    reached = set()
+    for _ in range(len(atlas.places) + 10):
+        page.keyboard.press("Tab")
+        label = page.evaluate("document.activeElement && document.activeElement.innerText")
+        if label:
+            reached.add(label.split(" · ")[0].strip())
+        if wanted <= reached:
+            break
+    assert wanted <= reached, wanted - reached
+    page.keyboard.press("Enter")  # the last place reached opens with Enter
+    page.wait_for_url(re.compile(r"[?&]place="), timeout=WAIT)
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "height"),
+    [("/", 1440, 900), ("/?place=stepanakert", 1440, 900), ("/", 375, 812), ("/?place=zangezur-corridor", 375, 812)],
+)
+def test_explore_has_no_serious_accessibility_violation(sized, app_url, atlas, path, width, height):
+    page = sized(width, height)
+    frame = open_page(page, app_url + path, atlas, selected="place=" in path)
+    names_shown(frame)
+    if "place=" in path:
+        passages(page).first.wait_for(timeout=WAIT)
+    assert axe_violations(page) == []
+
+
+# The article's chronology ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def events(atlas):
+    from geo.events import load_events
+
+    return {e.slug: e for e in load_events(atlas)}
+
+
+def drawn_places(atlas, event) -> int:
+    return sum(1 for slug in event.places if atlas.by_slug[slug].geometry_ref)
+
+
+def test_clicking_an_event_shows_its_passage_marks_the_map_and_sets_the_url(page, app_url, atlas, events):
+    frame = open_page(page, app_url, atlas)
+    event = events["four-day-war"]
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+    page.evaluate("window.__samePage = true")
+    timeline_link(page, event.slug).click()
+    wait_for_query(page, "?event=four-day-war")
+    wait_for_event(page, event.title)
+    passage = page.locator("blockquote.atlas-event-passage").first
+    assert passage.locator("mark").inner_text() == event.quote.quote
+    assert passage.inner_text() == event.quote.passage.sentence
+    frame.wait_for_function("n => document.querySelectorAll('path[stroke=\"#111111\"]').length === n",
+                            arg=drawn_places(atlas, event), timeout=WAIT)  # fmt: skip
+    # The clicked event is marked, in the list and on the axis, and the keyboard stays on it.
+    assert page.locator(".tl-list li.is-selected a").get_attribute("data-event") == event.slug
+    assert page.locator("a.tl-bead.is-selected").get_attribute("data-event") == event.slug
+    focused = page.evaluate(
+        "() => { let a = document.activeElement; while (a && a.shadowRoot && a.shadowRoot.activeElement)"
+        " a = a.shadowRoot.activeElement; return a && a.dataset ? a.dataset.event : null; }"
+    )
+    assert focused == event.slug
+    # The event opened in the same page: a rerun, not a reload.
+    assert page.evaluate("window.__samePage") is True
+    # A bead on the axis opens its event too.
+    page.locator("a.tl-bead[data-event='exodus']").click()
+    wait_for_query(page, "?event=exodus")
+    wait_for_event(page, events["exodus"].title)
+    assert page.outside_requests == [] and page.dialogs == []
+
+
+def test_arrow_keys_move_between_events(page, app_url, atlas, events):
+    order = list(events)
+    open_page(page, f"{app_url}/?event=four-day-war", atlas, selected=True)
+    wait_for_event(page, events["four-day-war"].title)
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+    i = order.index("four-day-war")
+    page.keyboard.press("ArrowRight")
+    wait_for_query(page, f"?event={order[i + 1]}")
+    wait_for_event(page, events[order[i + 1]].title)
+    # Quick presses each move one event, and the link follows the event shown.
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    wait_for_query(page, f"?event={order[i - 1]}")
+    wait_for_event(page, events[order[i - 1]].title)
+    # Keys typed into the search field stay there.
+    field = page.locator("section[data-testid='stSidebar'] input")
+    field.click()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(800)
+    assert query(page) == f"?event={order[i - 1]}"
+    assert page.outside_requests == []
+
+
+def test_an_event_link_opens_on_the_event(page, app_url, atlas, events):
+    event = events["ibadoglu-imprisoned"]
+    frame = open_page(page, f"{app_url}/?event={event.slug}", atlas)
+    wait_for_event(page, event.title)
+    assert page.locator("blockquote.atlas-event-passage mark").first.inner_text() == event.quote.quote
+    frame.wait_for_function("n => document.querySelectorAll('path[stroke=\"#111111\"]').length === n",
+                            arg=drawn_places(atlas, event), timeout=WAIT)  # fmt: skip
+    assert page.locator(".tl-list li.is-selected a").get_attribute("data-event") == event.slug
+    assert page.get_by_text("From outside the article").first.is_visible()
+    assert page.outside_requests == []
+
+
+def test_the_timeline_is_reachable_by_keyboard(page, app_url, atlas, events):
+    open_page(page, app_url, atlas)
+    first = timeline_link(page, "first-karabakh-war")
+    first.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    second = list(events)[1]
+    wait_for_query(page, f"?event={second}")
+    wait_for_event(page, events[second].title)
+
+
+def test_a_hostile_event_link_shows_the_notice_and_runs_nothing(page, app_url, atlas):
+    page.goto(f"{app_url}/?event={quote(HOSTILE, safe='')}", timeout=LOAD)
+    page.get_by_text("an event in a form this atlas does not use").first.wait_for(timeout=LOAD)
+    map_frame(page, timeout=LOAD)
+    timeline_link(page, "exodus").wait_for(timeout=WAIT)
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    assert page.get_by_text("Pick a place").first.is_visible()
+    injected = page.evaluate(
+        "() => [...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(1)')).length"
+    )
+    assert injected == 0
+    assert page.locator(".tl-list li.is-selected").count() == 0
+    assert page.outside_requests == []
+
+
+def test_on_a_phone_an_event_scrolls_to_its_passages(browser, app_url, atlas, events):
+    from tests.browser.support import block_outside
+
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    outside = block_outside(page)
+    try:
+        open_page(page, app_url, atlas)
+        page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+        assert page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]") == [375, 375]
+        timeline_link(page, "blockade-2022").tap()
+        wait_for_query(page, "?event=blockade-2022")
+        wait_for_event(page, events["blockade-2022"].title)
+        page.wait_for_function(
+            """() => { const h = document.querySelector('h2.atlas-event-title');
+                       const r = h && h.getBoundingClientRect(); return r && r.top >= -2 && r.top < 200; }""",
+            timeout=WAIT,
+        )
+        assert outside == []
+    finally:
+        context.close()

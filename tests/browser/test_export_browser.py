@@ -8,7 +8,7 @@ import pytest
 
 from geo.atlas import load_atlas
 from geo.export import export_site, single_map_html
-from tests.browser.support import block_outside
+from tests.browser.support import axe_violations, block_outside, names_shown, overlapping_names
 
 pytestmark = pytest.mark.browser
 
@@ -133,3 +133,80 @@ def test_single_file_map_opens_offline(browser, export):
         opened.assert_stayed_inside()
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize(
+    ("page_path", "width", "height"), [("place/stepanakert.html", 1440, 900), ("index.html", 375, 812)]
+)
+def test_static_pages_name_the_region_and_pass_the_audit_offline(browser, export, page_path, width, height):
+    _, site, _ = export
+    opened = Opened(browser, (site / page_path).as_uri(), site, width=width, height=height)
+    try:
+        page = opened.page
+        assert {"Armenia", "Azerbaijan", "Iran", "Araks / Aras"} <= set(names_shown(page, ("Armenia",)))
+        assert overlapping_names(page) == []
+        page.wait_for_function(
+            "() => { const m = window[document.querySelector('.folium-map').id];"
+            " return m.atlasOverview && m.atlasOverview.box; }"
+        )
+        assert page.locator(".atlas-overview").is_visible()
+        assert page.locator("details.atlas-legend").evaluate("el => el.open") is (width > 1000)
+        assert axe_violations(page) == []
+        opened.assert_stayed_inside()
+    finally:
+        opened.close()
+
+
+def test_the_timeline_page_works_from_disk_offline(browser, export):
+    from geo.events import load_events
+
+    atlas, site, _ = export
+    events = load_events(atlas)
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    outside = block_outside(page)
+    try:
+        page.goto((site / "timeline.html").as_uri())
+        assert page.locator(".tl-list a").count() == len(events)
+        assert page.locator("a.tl-bead").count() == len(events)
+        # The axis is laid out by its style sheet: beads sit left to right in date order.
+        xs = [box["x"] for box in (b.bounding_box() for b in page.locator("a.tl-bead").all())]
+        assert xs[0] < xs[len(xs) // 2] < xs[-1]
+        assert page.locator("a.tl-bead.tl-sep").first.evaluate("e => getComputedStyle(e).backgroundColor") != (
+            page.locator("a.tl-bead:not(.tl-sep)").first.evaluate("e => getComputedStyle(e).backgroundColor")
+        )
+        # An event's link goes to its card; the card links the pages of its places.
+        page.locator(".tl-list a[data-event='attack-2023']").click()
+        page.wait_for_function("() => location.hash === '#event-attack-2023'")
+        card = page.locator("#event-attack-2023")
+        assert card.locator("mark").first.inner_text() == "On 19 September, Azerbaijan launched a long-expected attack"
+        card.get_by_role("link", name="Nagorno-Karabakh", exact=True).click()
+        page.wait_for_url("**/place/nagorno-karabakh.html")
+        page.wait_for_selector(".folium-map[data-places-drawn]", state="attached", timeout=15_000)
+        assert page.locator("h1").inner_text() == "Nagorno-Karabakh"
+        # And the place's page leads back to the chronology.
+        page.locator("ul.place-events a", has_text="Azerbaijan attacks Nagorno-Karabakh").click()
+        page.wait_for_url("**/timeline.html#event-attack-2023")
+        assert outside == [] and errors == []
+        prefix = site.resolve().as_uri() + "/"
+        assert [u for u in requests if not (u.startswith(prefix) or u.startswith("data:"))] == []
+    finally:
+        context.close()
+
+
+def test_the_timeline_page_fits_a_phone(browser, export):
+    _, site, _ = export
+    context = browser.new_context(viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    block_outside(page)
+    try:
+        page.goto((site / "timeline.html").as_uri())
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+        axis = page.locator(".tl-axis").bounding_box()
+        assert axis["width"] > 300 and axis["x"] >= 0 and axis["x"] + axis["width"] <= 375
+    finally:
+        context.close()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.support import map_frame
+from geo.maps import NARROW_MAP
+from tests.browser.support import axe_violations, map_frame, names_shown, start_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -162,6 +163,12 @@ def test_presentation_sizes(browser, app_url, tmp_path, width, height):
         # Streamlit's own toolbar and menu are hidden in this view.
         assert page.locator("[data-testid='stToolbar']").is_hidden()
         assert page.locator("#MainMenu").count() == 0 or page.locator("#MainMenu").is_hidden()
+        frame = map_frame(page)
+        key = frame.locator("details.atlas-legend")
+        # The map key starts folded on a phone (and any narrow map), open on a projector's wide map.
+        assert key.evaluate("el => el.open") is (frame.evaluate("map_div.getSize().x") > NARROW_MAP)
+        if width >= 1920:
+            assert key.evaluate("el => el.open")
         if width >= 1280:
             # The map fills the window's height, beside the passage.
             frame_box = page.locator("iframe[title*='folium']").bounding_box()
@@ -180,3 +187,64 @@ def test_hostile_step_link_shows_a_notice_not_a_script(page, app_url):
     assert page.dialogs == []
     assert page.url.endswith("?step=1")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_first_visitor_of_a_fresh_server_lands_on_the_tour(page):
+    # A QR code is often the first request a server gets: it must open the tour, not "page not found".
+    proc, url = start_streamlit()
+    try:
+        page.goto(f"{url}/Classroom_tour?step=2")
+        page.wait_for_selector(PASSAGE, timeout=30_000)
+        page.wait_for_timeout(500)
+        assert page.get_by_text("Page not found").count() == 0
+        assert page.url.endswith("/Classroom_tour?step=2")
+        assert page.locator(PASSAGE).get_attribute("data-step") == "2"
+        # the app's own pages in the navigation, not every file of pages/
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Explore the map" in nav and "loaders" not in nav
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_tour_has_no_serious_accessibility_violation(page, app_url):
+    open_tour(page, app_url, 3)
+    frame = map_frame(page)
+    names_shown(frame, ("Azerbaijan",))
+    assert axe_violations(page) == []
+    # Nor with every option switched on: notes, high contrast for a projector, the QR code.
+    for label in ("Show teacher notes", "High contrast", "Show QR code"):
+        page.get_by_text(label).click()
+    page.locator(".tour-qr img").wait_for(timeout=15_000)
+    page.locator(".tour-note").wait_for(timeout=15_000)
+    assert axe_violations(page) == []
+    assert page.outside_requests == []
+
+
+def test_the_tour_map_has_its_overview_and_names(page, app_url):
+    open_tour(page, app_url, 1)
+    frame = map_frame(page)
+    frame.wait_for_function("() => map_div.atlasOverview && map_div.atlasOverview.box", timeout=15_000)
+    assert frame.locator(".atlas-overview").is_visible()
+    assert names_shown(frame, ("Armenia",))
+
+
+def test_the_chronology_tour_has_the_same_keys_and_qr_code(page, app_url):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    page.goto(f"{app_url}/Classroom_tour?tour=chronology&step=1")
+    page.wait_for_selector(".tour-event", timeout=30_000)
+    map_frame(page)
+    page.wait_for_function("window.__atlasTourKeys === true", timeout=15_000)
+    n = counter(page).split("/")[1].strip()
+    first = page.locator(".tour-event").inner_text()
+    press_and_wait(page, "ArrowRight", f"2 / {n}")
+    assert page.locator(".tour-event").inner_text() != first
+    page.wait_for_function("() => location.search === '?tour=chronology&step=2'", timeout=15_000)
+    page.get_by_text("Show QR code").click()
+    qr = page.locator(".tour-qr img")
+    qr.wait_for(timeout=15_000)
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())).convert("RGB"))
+    assert [r.text for r in results] == [f"{app_url}/Classroom_tour?tour=chronology&step=2"]
+    assert page.outside_requests == [] and page.dialogs == []

@@ -1,6 +1,7 @@
 """Classroom tour: one place at a time, in large type, for presenting to a class.
 
-The storyline lives in data/tour.yaml. The step is kept in the link (`?step=3`), so
+The storyline lives in data/tour.yaml; a second one, through the article's chronology, in
+data/tour-chronology.yaml (`?tour=chronology`). The step is kept in the link (`?step=3`), so
 every step can be shared or opened from a QR code. Keyboard and presenter clickers:
 Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
 first and last (static/atlas/tour-keys.js). "Present to a class" opens a room that the
@@ -14,12 +15,12 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from geo.handout import handout_html
-from geo.maps import place_bounds, view_for
+from geo.maps import places_bounds, view_for
 from geo.qr import qr_data_uri
 from geo.templating import render
-from geo.tour import read_step_param, step_link
+from geo.tour import DEFAULT_TOUR, TOUR_LABELS, TOURS, read_step_param, read_tour_param, step_link
 from pages import atlas_map, loaders, present
-from pages.registry import TOUR_PATH
+from pages.registry import TOUR_PATH, page_may_draw
 from pages.style import use_css, use_script
 
 FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
@@ -28,9 +29,9 @@ VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def handout(base_url: str, tour_key: tuple) -> str:
+def handout(base_url: str, tour_key: tuple, name: str = DEFAULT_TOUR) -> str:
     # tour_key is part of the cache key only: the handout changes when the storyline does.
-    return handout_html(loaders.atlas(), loaders.tour(), base_url=base_url)
+    return handout_html(loaders.atlas(), loaders.tour(name), base_url=base_url)
 
 
 def html(template: str, **context) -> None:
@@ -43,6 +44,11 @@ def page_url() -> str:
     parts = urlsplit(st.context.url or FALLBACK_URL)
     path = parts.path if parts.path.rstrip("/").endswith(TOUR_PATH) else parts.path.rstrip("/") + "/" + TOUR_PATH
     return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, "", ""))
+
+
+def storyline_links() -> dict[str, str]:
+    """Each storyline's first step, as a link that reloads the page on it."""
+    return {tour: step_link(page_url(), 1, tour) for tour in TOURS}
 
 
 def go(index: int) -> None:
@@ -90,9 +96,13 @@ def main() -> None:
     )
     use_css("tour.css", "present.css")
     data = loaders.open_atlas("The tour")
-    story = loaders.open_tour()
-    steps = loaders.steps()
+    name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None)
+    story = loaders.open_tour(name)
+    steps = loaders.steps(name)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
+    notice = " ".join(n for n in (tour_notice, notice) if n) or None
+    if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
+        st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
     room = present.enter(len(steps))
     if room.step is not None:  # the class follows its presenter's step
         index, notice = room.step, None
@@ -107,6 +117,7 @@ def main() -> None:
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
             html("tour_header.html", title=story.title, explore_url=page_url().removesuffix(TOUR_PATH))
+        html("tour_storylines.html", current=name, links=storyline_links(), labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
         present.status(room)
@@ -118,25 +129,26 @@ def main() -> None:
             st.toggle("High contrast", key="tour-contrast")
             st.toggle("Show QR code", key="tour-qr")
         if not present.panel(room, page_url(), index):
-            link = step_link(page_url(), step.number)
+            link = step_link(page_url(), step.number, name)
             qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
             html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
-        center, zoom = view_for(place_bounds(data, data.by_slug[step.place.slug]), *VIEW_SIZE)
+        center, zoom = view_for(places_bounds(data, [data.by_slug[s] for s in step.place_slugs]), *VIEW_SIZE)
+        highlight = atlas_map.highlight_places(step.place_slugs) if step.event else atlas_map.highlight(step.place.slug)
         atlas_map.show_map(
             atlas_map.page_map("tour-map", ("atlas/tour-map.css",)),
             height=MAP_HEIGHT,
             center=center,
             zoom=zoom,
-            highlight=atlas_map.highlight(step.place.slug),
+            highlight=highlight,
         )
 
     with text_col:
         # Last, so that building the handout the first time never delays the step itself.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=handout(page_url(), story.key()),
+            data=handout(page_url(), story.key(), name),
             file_name="karabakh-tour-handout.html",
             mime="text/html",
             key="tour-handout",
@@ -148,4 +160,5 @@ def main() -> None:
     present.watch(room)
 
 
-main()
+if page_may_draw():
+    main()

@@ -1,0 +1,55 @@
+"""The article reader: the whole text beside the map, every mention of a place a link to it.
+
+A click on a mention moves the map without a rerun (static/atlas/mentions.js calls the
+map's own atlasFocus), so a class reading along costs the server nothing per click; the
+server only draws the page when it opens, on `?place=` when a link names one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.links import read_place_param
+from geo.maps import place_bounds, view_for
+from geo.templating import render
+from pages import atlas_map, loaders
+from pages.registry import page_may_draw
+from pages.style import use_css, use_script
+
+MAP_HEIGHT = 560
+MAP_WIDTH_GUESS = 520
+
+
+@st.cache_resource(show_spinner=False)
+def article_html() -> str:
+    """The article with every mention linked: the same for every reader, so made once per process."""
+    return render("article_text.html", article=loaders.article(), view=loaders.view(), hrefs=loaders.place_hrefs())
+
+
+def reader() -> None:
+    use_css("article.css")
+    data = loaders.open_atlas("The article reader")
+    view = loaders.view()
+    request = read_place_param(st.query_params.get_all("place") or None, data.places)
+    if request.notice:
+        st.warning(request.notice)
+    text_col, map_col = st.columns([3, 2], gap="large")
+    with text_col:
+        st.markdown(render("reader_hint.html") + article_html(), unsafe_allow_html=True)
+    with map_col, st.container(key="article-map"):
+        selected = request.slug
+        bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
+        atlas_map.show_map(
+            atlas_map.page_map("article-map", ("atlas/map-fill.css",)),
+            height=MAP_HEIGHT,
+            center=center,
+            zoom=zoom,
+            highlight=None,
+        )
+    st.markdown(render("credits.html", view=view, osm=True), unsafe_allow_html=True)
+    use_script("mentions.js")
+
+
+if page_may_draw():
+    reader()

@@ -1,0 +1,34 @@
+"""Page styles and scripts (pages/style.py): what a page adds from static/atlas/."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from geo.templating import STATIC_DIR
+
+# Streamlit's HTML sanitiser drops a whole script that holds anything shaped like a tag.
+TAG_LIKE = re.compile(r"<[A-Za-z/!]")
+
+
+def test_scripts_run_in_the_page_hold_nothing_shaped_like_a_tag():
+    scripts = sorted((STATIC_DIR / "atlas").glob("*.js"))
+    assert {p.name for p in scripts} >= {"mentions.js", "tour-keys.js"}
+    for path in scripts:
+        if path.name == "basemap.js":
+            continue  # a data file, loaded with <script src>
+        assert not TAG_LIKE.search(path.read_text(encoding="utf-8")), path.name
+
+
+def test_every_colour_a_style_sheet_names_is_in_the_palette():
+    palette = (STATIC_DIR / "atlas" / "palette.css").read_text(encoding="utf-8")
+    colours = set(re.findall(r"--([a-z][a-z0-9-]*)\s*:\s*#", palette))
+    templates = Path(__file__).resolve().parents[1] / "geo" / "templates"
+    # Other custom properties (a bead's position, a mention's colour) are set where they are used.
+    local = set()
+    for path in [*(STATIC_DIR / "atlas").glob("*.css"), *templates.rglob("*.html")]:
+        local |= set(re.findall(r"--([a-z][a-z0-9-]*)\s*:", path.read_text(encoding="utf-8")))
+    for path in (STATIC_DIR / "atlas").glob("*.css"):
+        used = set(re.findall(r"var\(--([a-z][a-z0-9-]*)", path.read_text(encoding="utf-8")))
+        assert used <= colours | (local - colours), path.name
+        assert {name for name in used if "colour" in name or name in colours} <= colours | {"mention-colour"}

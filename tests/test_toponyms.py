@@ -1,0 +1,76 @@
+"""The geoparser's gazetteer: compact file plus curated aliases, read strictly and once."""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import time
+
+import pytest
+
+from geo.datafile import read_yaml
+from geo.toponyms import ALIASES_FILE, GAZETTEER_FILE, GEOPARSE_DIR, load_toponyms, parse_toponyms
+
+
+@pytest.fixture(scope="module")
+def compact() -> dict:
+    return json.loads(gzip.decompress((GEOPARSE_DIR / GAZETTEER_FILE).read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def aliases() -> dict:
+    return read_yaml(GEOPARSE_DIR / ALIASES_FILE)
+
+
+def test_loaded_once_per_process():
+    assert load_toponyms() is load_toponyms()
+
+
+def test_compact_gazetteer_is_small_and_quick(compact):
+    assert (GEOPARSE_DIR / GAZETTEER_FILE).stat().st_size < 400_000
+    start = time.perf_counter()
+    parse_toponyms(compact, read_yaml(GEOPARSE_DIR / ALIASES_FILE))
+    assert time.perf_counter() - start < 3
+
+
+def test_sources_and_coverage(compact):
+    refs = {e[0] for e in compact["entries"]}
+    assert {"geonames:146970", "geonames:587084", "ne:admin1:AM08", "geonames:174982"} <= refs
+    assert "geonames:174982" in compact["shapes"] and "ne:admin1:AM08" in compact["shapes"]
+
+
+def test_curated_names_come_first(compact, aliases):
+    toponyms = parse_toponyms(compact, aliases)
+    assert toponyms.candidates("Zangezur")[0].toponym.ref == "ne:admin1:AM08"
+    assert toponyms.candidates("Khankendi")[0].toponym.kind == "city"
+    assert toponyms.candidates("Armenians") == []
+
+
+@pytest.mark.parametrize(
+    ("change", "entry", "field"),
+    [
+        (lambda a: a["places"][0].update(nmes=["x"]), "ne:admin1:AM08", "nmes"),
+        (lambda a: a["places"][0].update(ref="geonames:1"), "geonames:1", "ref"),
+        (lambda a: a["places"][0].pop("source"), "ne:admin1:AM08", "source"),
+        (lambda a: a["places"][0].update(kind="hamlet"), "ne:admin1:AM08", "kind"),
+        (lambda a: next(p for p in a["places"] if p.get("id") == "lake-sevan").update(lat=120), "lake-sevan", "lat"),
+        (
+            lambda a: next(p for p in a["places"] if p.get("id") == "lake-sevan").update(kind="pond"),
+            "lake-sevan",
+            "kind",
+        ),
+        (
+            lambda a: next(p for p in a["places"] if p.get("id") == "lachin-corridor").pop("route"),
+            "lachin-corridor",
+            "route",
+        ),
+        (lambda a: a.update(not_place=["x"]), None, "not_place"),
+    ],
+)
+def test_aliases_are_read_strictly(compact, aliases, change, entry, field, assert_data_error):
+    broken = copy.deepcopy(aliases)
+    change(broken)
+    with pytest.raises(Exception) as info:
+        parse_toponyms(compact, broken)
+    assert_data_error(info.value, ALIASES_FILE, entry, field)
