@@ -10,6 +10,7 @@ class's phones follow (`?room=CODE`, pages/present.py).
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -97,15 +98,19 @@ def main() -> None:
     use_css("tour.css", "present.css")
     data = loaders.open_atlas("The tour")
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None)
+    room = present.enter()
+    if room.storyline in TOURS:  # the class follows its presenter's storyline
+        name, tour_notice = room.storyline, None
     story = loaders.open_tour(name)
     steps = loaders.steps(name)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
         st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
-    room = present.enter(len(steps))
-    if room.step is not None:  # the class follows its presenter's step
-        index, notice = room.step, None
+    elif name != DEFAULT_TOUR and st.query_params.get("tour") != name:
+        st.query_params["tour"] = name
+    if room.step is not None:  # the class follows its presenter's step (the last, if the storyline shrank)
+        index, notice = min(room.step, len(steps) - 1), None
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
@@ -128,7 +133,7 @@ def main() -> None:
             st.toggle("Show teacher notes", key="tour-notes")
             st.toggle("High contrast", key="tour-contrast")
             st.toggle("Show QR code", key="tour-qr")
-        if not present.panel(room, page_url(), index):
+        if not present.panel(room, page_url(), index, name):
             link = step_link(page_url(), step.number, name)
             qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
             html("tour_link.html", step=step, link=link, qr=qr)
@@ -145,10 +150,10 @@ def main() -> None:
         )
 
     with text_col:
-        # Last, so that building the handout the first time never delays the step itself.
+        # Made when asked for (deferred): a run, a follower's too, never builds or copies it.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=handout(page_url(), story.key(), name),
+            data=partial(handout, page_url(), story.key(), name),
             file_name="karabakh-tour-handout.html",
             mime="text/html",
             key="tour-handout",

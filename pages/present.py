@@ -22,8 +22,12 @@ to end with nothing queued, Streamlit would start a new script runner for the re
 drop whatever the finished run had not yet sent, which under a class's burst of reruns is
 often most of the page: the student would miss that step.
 
-tour.py calls `enter` before choosing the step, `moved` from its buttons, `status` and
-`panel` in its text column, and `watch` last. The rooms themselves are geo/rooms.py.
+The room carries the storyline it was opened on (`?tour=`), and the class follows it with the
+step: a class link names the storyline too, for a page that cannot reach the store.
+
+1_Classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
+buttons, `status` and `panel` in its text column, and `watch` last. The rooms themselves are
+geo/rooms.py.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import logging
 import os
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 import streamlit as st
@@ -119,6 +123,11 @@ class Presence:
         """The step the room decides, when this page follows it (the presenter's too)."""
         return self.room.step if self.room is not None and self.following else None
 
+    @property
+    def storyline(self) -> str | None:
+        """The storyline the room decides, when this page follows it (the presenter's too)."""
+        return self.room.tour if self.room is not None and self.following else None
+
 
 @lru_cache(maxsize=8)
 def _store(settings: StoreSettings) -> RoomStore:
@@ -160,8 +169,9 @@ def _claim(code: str, token: str) -> Room | None:
     return room
 
 
-def enter(n_steps: int) -> Presence:
-    """Read `?room=` (and a presenter link or cookie) and ask the store where the room is."""
+def enter() -> Presence:
+    """Read `?room=` (and a presenter link or cookie) and ask the store where the room is: its
+    storyline and step (the page keeps a step within its storyline's steps)."""
     state = st.session_state
     notice = state.pop(NOTICE, None)
     code, bad = read_room_param(st.query_params.get_all(ROOM_PARAM) or None)
@@ -200,9 +210,7 @@ def enter(n_steps: int) -> Presence:
     following = presenter or bool(state[FOLLOW])
     state[VERSION], state[STEP] = room.version, room.step
     if presenter and state.get(PENDING) is not None:
-        room = Room(room.code, state[PENDING][0], room.version)  # the Next being made: written by `watch`
-    if room.step >= n_steps:  # a storyline changed under a running room: show its last step
-        room = Room(room.code, n_steps - 1, room.version)
+        room = replace(room, step=state[PENDING][0])  # the Next being made: written by `watch`
     return Presence(code, room, presenter, following, notice)
 
 
@@ -241,8 +249,8 @@ def _publish(code: str, index: int, expected: int | None) -> int | None:
     st.rerun()
 
 
-def _start(index: int) -> None:
-    """"Present to a class": a new room at this step, within the session's rate limit."""
+def _start(index: int, storyline: str) -> None:
+    """ "Present to a class": a new room at this step of this storyline, within the session's rate limit."""
     state = st.session_state
     now = time.time()
     allowed, made = ROOMS_PER_SESSION.allow(tuple(state.get(MADE, ())), now)
@@ -252,7 +260,7 @@ def _start(index: int) -> None:
         state[NOTICE] = f"This page has opened {len(made)} rooms in the last minutes; open another in {minutes} min."
         return
     try:
-        room, token = store().create(step=index)
+        room, token = store().create(step=index, tour=storyline)
     except StoreUnavailable:
         state[NOTICE] = "The rooms cannot be reached just now, so no room was opened. Try again in a moment."
         return
@@ -262,7 +270,7 @@ def _start(index: int) -> None:
 
 
 def _stop() -> None:
-    """"Stop presenting": the room ends for everyone; this page browses on its own again."""
+    """ "Stop presenting": the room ends for everyone; this page browses on its own again."""
     state = st.session_state
     code, token = state.get(CODE), state.get(TOKEN)
     if code and token:
@@ -337,9 +345,9 @@ def _qr(link: str) -> str:
     return qr_data_uri(link)
 
 
-def panel(presence: Presence, page_url: str, index: int) -> bool:
-    """The presenter's room (code, class link, QR) or the button that opens one; True when it
-    takes the place of the step's own link."""
+def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool:
+    """The presenter's room (code, class link, QR) or the button that opens one on this step of
+    this storyline; True when it takes the place of the step's own link."""
     if not presence.presenter or presence.code is None:
         if presence.code is None:
             with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
@@ -347,7 +355,7 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
                     "Present to a class",
                     key="room-start",
                     on_click=_start,
-                    args=(index,),
+                    args=(index, storyline),
                     icon=":material/cast_for_education:",
                     help="A room code and one QR code: every phone that opens it follows your steps.",
                 )
@@ -360,7 +368,8 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
                     width=200,
                 )
         return False
-    link = class_link(page_url, presence.code)
+    tour = presence.room.tour if presence.room else storyline
+    link = class_link(page_url, presence.code, tour)
     qr = _qr(link) if st.session_state.get("tour-qr") else None
     st.markdown(render("present_room.html", code=presence.code, link=link, qr=qr), unsafe_allow_html=True)
     with st.container(horizontal=True, gap="medium"):
@@ -368,7 +377,7 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
         st.toggle("Show my presenter link", key=REVEAL, help="To present from another device. Never project it.")
     token = st.session_state.get(TOKEN)
     if st.session_state.get(REVEAL) and token:
-        secret = presenter_link(page_url, presence.code, token)
+        secret = presenter_link(page_url, presence.code, token, tour)
         st.markdown(render("present_secret.html", code=presence.code, link=secret), unsafe_allow_html=True)
     return True
 
