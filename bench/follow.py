@@ -48,7 +48,7 @@ from bench.support import (
 
 TOUR_PATH = "Classroom_tour"  # pages/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")
-GOALS = {"lag_p95_s": 1.0, "next_p95_s": 0.3, "dropped": 0, "missed": 0, "exceptions": 0}
+GOALS = {"lag_p95_s": 1.0, "next_p95_s": 0.3, "dropped": 0, "missed": 0, "not_on_last_step": 0, "exceptions": 0}
 STEP = re.compile(r'class="tour-passage" data-step="(\d+)"')
 ROOM = re.compile(r"(?:^|&)room=([A-Z0-9]+)")
 KEEP = re.compile(r'data-name="(atlas_presenter_[A-Z0-9]+)" data-value="([A-Za-z0-9_-]*)"')
@@ -165,7 +165,9 @@ class FollowResult:
     lags_s: list[float] = field(default_factory=list)
     nexts_s: list[float] = field(default_factory=list)
     presses: int = 0
-    missed: int = 0
+    missed: int = 0  # a step a follower never showed although the room stayed on it long enough
+    skipped: int = 0  # a step superseded by the next Next before the follower was due to show it
+    not_on_last_step: int = 0  # connected followers not showing the room's last step at the end
     dropped: int = 0
     drop_reasons: dict[str, int] = field(default_factory=dict)
     exceptions: int = 0
@@ -381,6 +383,39 @@ async def run_fault(
     return result
 
 
+def recovery_line(result: FaultResult) -> str:
+    """The fault's outcome in one line, with the time it took to recover."""
+    d = result.detail
+
+    def worst(key: str) -> str:
+        times = d.get(key) or []
+        return f"median {fmt_s(percentile(times, 50))}, max {fmt_s(max(times))}" if times else "none measured"
+
+    if result.name == "presenter-reload":
+        ok = "presents the room again" if d.get("presenting") else "does NOT present the room again"
+        return f"Recovery: after a reload the teacher's page {ok} {fmt_s(d['presenting_again_after_s'])} later"
+    if result.name == "presenter-offline":
+        ok = "presents it again" if d.get("presenting") else "does NOT present it again"
+        session = "same session" if d.get("same_session") else "a new session"
+        return (
+            f"Recovery: the room outlived {d['offline_s']:g} s with the teacher offline; the teacher {ok} "
+            f"{fmt_s(d['presenting_again_after_s'])} after reconnecting ({session}); "
+            f"rooms lost: {d.get('rooms_lost', 0)}"
+        )
+    if result.name == "kill-worker":
+        return (
+            f"Recovery: {d['followers_lost_socket']} followers lost their worker; "
+            f"{d['followers_back_on_current_step']} back on the current step through the proxy, "
+            f"{worst('back_on_current_step_s')} after losing it"
+        )
+    lost, store = d.get("rooms_lost", 0), d.get("store", "")
+    reached = d.get("followers_reached_by_first_press", 0)
+    return (
+        f"Recovery: store restarted ({store}); rooms lost: {lost}; {reached} followers on the first step moved "
+        f"after it, {worst('store_up_to_followers_on_it_s')} after the store was back"
+    )
+
+
 def finish_fault(result: FaultResult, presenter: Presenter, logs: list[FollowerLog]) -> None:
     """Read what the followers went through once the run is over."""
     detail = result.detail
@@ -403,10 +438,10 @@ def finish_fault(result: FaultResult, presenter: Presenter, logs: list[FollowerL
         detail |= {
             "followers_reached_by_first_press": len(reached),
             "store_up_to_followers_on_it_s": reached,
-            "rooms_lost": sum(log.watcher.gone for log in logs),
         }
     else:
         detail.pop("store_up_at", None)
+    detail["rooms_lost"] = sum(log.watcher.gone for log in logs)  # followers told the room is gone
 
 
 # The run -------------------------------------------------------------------------------------
@@ -545,15 +580,22 @@ def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], en
                 result.exception_samples.append(text)
         away = list(zip(log.lost, log.back + [end] * (len(log.lost) - len(log.back)), strict=True))
         for i, press in enumerate(moved):
-            until = moved[i + 1].sent if i + 1 < len(moved) else end
             if any(lost - 1.0 <= press.sent <= back for lost, back in away):
                 continue  # the follower was reconnecting: counted by the fault's figures
+            # The room stays on this step until the next move is written, at the end of that press's run.
+            until = moved[i + 1].sent + moved[i + 1].seconds if i + 1 < len(moved) else end
             seen = log.watcher.first_shown(press.step, press.sent, until)
-            if seen is None:
-                if not log.dropped:
-                    result.missed += 1
-            else:
+            if seen is not None:
                 result.lags_s.append(seen - press.sent)
+            elif log.dropped:
+                pass
+            elif until - press.sent < GOALS["lag_p95_s"]:
+                result.skipped += 1  # fast clicking: the follower goes straight to a later step
+            else:
+                result.missed += 1
+        last = presenter.step_at(end)
+        if not log.dropped and last is not None and log.watcher.current != last:
+            result.not_on_last_step += 1
     result.exceptions += len(presenter.watcher.problems)
 
 
@@ -568,6 +610,7 @@ def verdicts(result: FollowResult) -> dict[str, bool | None]:
         "next_p95_s": None if nxt is None else nxt < GOALS["next_p95_s"],
         "dropped": result.dropped <= GOALS["dropped"],
         "missed": result.missed <= GOALS["missed"],
+        "not_on_last_step": result.not_on_last_step <= GOALS["not_on_last_step"],
         "exceptions": result.exceptions <= GOALS["exceptions"],
     }
 
@@ -603,7 +646,13 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
         ("Follower lag: median / p95 / max", fmt_spread(result.lags_s) + mark(v["lag_p95_s"]), "p95 < 1 s"),
         ("  lag samples (followers x presses)", str(len(result.lags_s)), ""),
         ("Teacher's Next: median / p95 / max", fmt_spread(result.nexts_s) + mark(v["next_p95_s"]), "p95 < 300 ms"),
-        ("Steps a follower missed", str(result.missed) + mark(v["missed"]), "0"),
+        ("Steps a follower missed (room on it >= 1 s)", str(result.missed) + mark(v["missed"]), "0"),
+        ("  steps skipped (next Next within 1 s)", str(result.skipped), ""),
+        (
+            "Followers not on the room's last step at the end",
+            str(result.not_on_last_step) + mark(v["not_on_last_step"]),
+            "0",
+        ),
         ("Dropped followers", str(result.dropped) + mark(v["dropped"]), "0"),
         ("Runs showing an exception or error", str(result.exceptions) + mark(v["exceptions"]), "0"),
         (
@@ -636,6 +685,7 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
     lines.append("-" * len(rule))
     if result.fault:
         lines.append(f"Fault: {result.fault.name} at {result.fault.at_s:.1f} s after the first press")
+        lines.append(recovery_line(result.fault))
         for key, value in result.fault.detail.items():
             lines.append(f"  {key.replace('_', ' ')}: {fmt_detail(value)}")
     for reason, count in result.drop_reasons.items():
