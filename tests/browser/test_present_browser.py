@@ -167,3 +167,21 @@ def test_a_student_types_the_code_the_teacher_reads_out(two_contexts, app_url):
     wait_for_step(student, 2)
     teacher.get_by_role("button", name="Next").click()
     wait_for_step(student, 3, timeout=FOLLOW_WITHIN_MS)
+
+
+def test_the_class_follows_the_teachers_storyline(two_contexts, app_url):
+    teacher, student = two_contexts
+    open_tour(teacher, f"{app_url}/Classroom_tour?tour=chronology&step=2")
+    teacher.get_by_role("button", name="Present to a class").click()
+    teacher.locator(".room-code").wait_for(timeout=15_000)
+    code = teacher.locator(".room-code").get_attribute("data-room")
+    class_link = f"{app_url}/Classroom_tour?tour=chronology&room={code}"
+    assert teacher.locator(".room-link a").get_attribute("href") == class_link
+
+    open_tour(student, f"{app_url}/Classroom_tour?room={code}")  # a link without the storyline
+    current = student.locator(".tour-storylines [aria-current='page']")
+    assert current.inner_text() == "The chronology" and step_of(student) == 2
+    assert "tour=chronology" in student.url
+    pressed = press_next(teacher)
+    assert wait_for_step(student, 3, timeout=FOLLOW_WITHIN_MS + 1_000) - pressed < FOLLOW_WITHIN_MS
+    assert current.inner_text() == "The chronology"
