@@ -498,6 +498,29 @@ def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
     assert counting.reads < 40  # one read per tick for all 25, not one each
 
 
+def test_a_page_that_starts_waiting_wakes_no_other_waiting_page(store):
+    room, _ = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    woken = 0
+    waits = watch._changed.wait
+
+    def counted(timeout=None):
+        nonlocal woken
+        woken += 1
+        return waits(timeout)
+
+    watch._changed.wait = counted  # every return of a page's wait, timeouts included, is one more call
+    threads = [threading.Thread(target=watch.moved, args=(room.code, 1, 1.0)) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    # Each page waits once, is woken once by the thread's first reading of the room, and times out:
+    # about 40 waits. Were every new page to wake the others, 20 pages would make about 210.
+    assert woken <= 3 * len(threads)
+
+
 def test_a_wait_times_out_with_the_room_unchanged_and_sees_a_closed_room(store):
     room, token = store.create()
     watch = rooms.RoomWatch(store, every=0.05)
