@@ -177,6 +177,7 @@ class FollowResult:
     quiet_cpu_ms_per_poll: float | None = None
     quiet_cpu_core_share: float | None = None
     busy_cpu_core_share: float | None = None
+    busy_seconds: float = 0.0  # how long the presses went on
     fault: FaultResult | None = None
     client_cpu_s: float = 0.0
     elapsed_s: float = 0.0
@@ -538,7 +539,8 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
         await presenter.wait(next_at)
         await presenter.press()
         next_at += plan.next_every
-    result.busy_cpu_core_share = cpu_share(cpu_busy0, worker_cpu(plan), time.monotonic() - first_press)
+    result.busy_seconds = time.monotonic() - first_press
+    result.busy_cpu_core_share = cpu_share(cpu_busy0, worker_cpu(plan), result.busy_seconds)
     await presenter.wait(end.at)
     await asyncio.gather(*tasks)
     for log in logs:
@@ -600,6 +602,15 @@ def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], en
 
 
 # Report --------------------------------------------------------------------------------------
+
+
+def wake_cpu_s(result: FollowResult) -> float | None:
+    """CPU seconds of one follower's run after a Next: the presses' CPU above the quiet spell's,
+    shared over every follower shown a step. It does not depend on the machine's load as the
+    times do, so runs on a busy machine compare."""
+    if result.busy_cpu_core_share is None or result.quiet_cpu_core_share is None or not result.lags_s:
+        return None
+    return (result.busy_cpu_core_share - result.quiet_cpu_core_share) * result.busy_seconds / len(result.lags_s)
 
 
 def verdicts(result: FollowResult) -> dict[str, bool | None]:
@@ -668,6 +679,11 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
             "- (a worker was replaced)"
             if result.busy_cpu_core_share is None
             else f"{result.busy_cpu_core_share * 100:.0f}% of a core",
+            "",
+        ),
+        (
+            "CPU of a follower's run after a Next (estimate)",
+            "-" if (wake := wake_cpu_s(result)) is None else fmt_s(wake),
             "",
         ),
         ("Benchmark client CPU / elapsed", f"{result.client_cpu_s:.1f} / {result.elapsed_s:.0f} s", ""),
