@@ -6,7 +6,7 @@
     python -m geo events                   table of the article's dated events, in date order
     python -m geo events --format json     the same as a JSON array (or --format csv)
     python -m geo export OUT_DIR           write the static site
-    python -m geo geoparse FILE            every place a text (.txt, .md, .html) names, resolved
+    python -m geo geoparse FILE            every place a text (.txt, .md, .html, .docx) names, resolved
     python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
     python -m geo new FILE --out DIR       a draft data folder for that text (see geo/draft.py)
 
@@ -147,7 +147,7 @@ def geoparse_table(records: list[dict]) -> str:
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
     from geo.geoparse import geoparse, place_record
-    from geo.textfile import read_text_file
+    from geo.ingest import read_text_file
 
     records = [place_record(p) for p in geoparse(read_text_file(args.file))]
     if args.format == "json":
@@ -159,7 +159,7 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from geo.draft import ArticleInfo, write_draft
-    from geo.textfile import read_text_file
+    from geo.ingest import read_text_file
 
     info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
     entries = write_draft(read_text_file(args.file), args.out, info)
@@ -205,11 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     geoparse = commands.add_parser("geoparse", help="find and resolve every place a text names")
-    geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md or .html")
+    geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md, .html or .docx")
     geoparse.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     geoparse.set_defaults(func=cmd_geoparse)
 
-    new = commands.add_parser("new", help="write a draft data folder for a text (.txt, .md, .html)")
+    new = commands.add_parser("new", help="write a draft data folder for a text (.txt, .md, .html, .docx)")
     new.add_argument("file", type=Path, metavar="FILE", help="the article")
     new.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write (created if missing)")
     new.add_argument("--title", help="the article's title (default: its first line)")

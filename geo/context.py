@@ -132,7 +132,7 @@ def _entries(file: str, data: dict, section: str) -> list[dict]:
 
 def _slug(file: str, entry: str, raw: dict, seen: set[str]) -> str:
     slug = _text(file, entry, raw, "slug")
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.fullmatch(slug):
         raise DataError(file, "lowercase letters, digits and single hyphens only", entry=entry, field="slug")
     if slug in seen:
         raise DataError(file, "duplicate slug", entry=entry, field="slug")

@@ -321,7 +321,7 @@ def parse_event(raw: Any, index: int, atlas: Atlas, file: str = EVENTS_FILE_NAME
     if not isinstance(raw, dict):
         raise DataError(file, "each event must be a mapping", entry=entry)
     slug = raw.get("slug")
-    if isinstance(slug, str) and SLUG_RE.match(slug):
+    if isinstance(slug, str) and SLUG_RE.fullmatch(slug):
         entry = slug
     reject_unknown_keys(raw, EVENT_FIELDS, file, entry=entry)
     for key in REQUIRED_FIELDS:
@@ -367,8 +367,8 @@ def parse_events(data: Any, atlas: Atlas, file: str = EVENTS_FILE_NAME) -> tuple
         raise DataError(file, "expected a mapping with an 'events' list")
     reject_unknown_keys(data, ("events",), file)
     items = data.get("events")
-    if not isinstance(items, list) or not items:
-        raise DataError(file, "must be a non-empty list of events", field="events")
+    if not isinstance(items, list):
+        raise DataError(file, "must be a list of events (`events: []` while there are none)", field="events")
     events = [parse_event(raw, n, atlas, file) for n, raw in enumerate(items, 1)]
     seen: set[str] = set()
     for event in events:

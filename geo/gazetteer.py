@@ -185,7 +185,7 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
         if key not in raw:
             raise DataError(file, "missing required field", entry=entry, field=key)
     slug = raw["slug"]
-    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         raise DataError(
             file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug"
         )

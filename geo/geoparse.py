@@ -2,9 +2,14 @@
 
 Finding follows the atlas's mention rules (geo/article.py `forms_pattern`: exact forms,
 whole words, possessives, the longest form wins); the forms tried are the gazetteer names
-that occur in the text. Then:
-- a name that is part of an organisation's name ("Azerbaijan State Highway Agency") or of
-  a longer proper name (a person's) is dropped; demonyms are never places (aliases.yaml);
+that occur in the text, and capitalised words that are another transliteration of a name
+of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
+- a name that is part of an organisation's name ("Azerbaijan State Highway Agency", "the
+  Organization for Security and Co-operation in Europe") or of a longer proper name (a
+  person's) is dropped; a qualifier before it ("Lowland Karabakh") is not such a name;
+- demonyms are never places (aliases.yaml), but a country's adjective before a noun of
+  place is ("a Hungarian prison");
+- in a title-case headline, a weak name (a foreign town: "Reading") needs the body too;
 - a capital used for its government ("Baku said") stays a mention of the city;
 - among same-name candidates the text's context decides: curated names first, then the
   countries the text names, nearness to the places it names without ambiguity, the kind
@@ -16,10 +21,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from geo.article import forms_pattern, sentence_bounds
-from geo.toponyms import NameHit, Toponym, Toponyms, load_toponyms
+from geo.toponyms import HOME, NameHit, Toponym, Toponyms, load_toponyms
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
 POSSESSIVE_END = re.compile(r"['’]s$")
@@ -40,8 +46,18 @@ KIND_PRIOR = {
     "town": 2.0,
     "village": 1.0,
 }
-HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0}
-HOME = ("AM", "AZ", "GE")
+HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5}
+STRONG_KINDS = ("country", "capital", "exclave", "region", "wider region", "route", "sea", "lake", "river", "mountains")
+# Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
+QUALIFIERS = frozenset(
+    {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
+    | {"Upper", "Lower", "Greater", "Lesser", "Highland", "Lowland", "Mountainous", "Inner", "Outer"}
+)
+# Between a place and the country that follows it ("Julfa in the Republic of Azerbaijan", "Julfa, Azerbaijan").
+FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?$")
+# Between a country and the place it qualifies ("Iran's Jolfa").
+PRECEDES = re.compile(r"(?:['’]s)?\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$")
+CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
 NEAR_KM, AROUND_KM = 100.0, 300.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
@@ -101,15 +117,38 @@ def gazetteer_name(form: str, toponyms: Toponyms) -> str | None:
     return None
 
 
+def hits_for(form: str, toponyms: Toponyms) -> list[NameHit]:
+    """The gazetteer entries a form written in the text may stand for: by its name, else by a variant spelling."""
+    if form in toponyms.adjectives:  # found only before a noun of place
+        return toponyms.candidates(form)
+    name = gazetteer_name(form, toponyms)
+    return toponyms.candidates(name) if name else toponyms.variant_hits(form)
+
+
+def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
+    """A capitalised run of letters, no demonym, that folds to a name of the region."""
+    return (
+        form.istitle() and form[-1].isalpha() and form not in toponyms.not_places and bool(toponyms.variant_hits(form))
+    )
+
+
 def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
-    """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words."""
+    """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words.
+
+    A capitalised run of one or two words that is no name may be another transliteration
+    of one (Djulfa for Julfa, Mardakert for Martakert).
+    """
     words = list(WORD.finditer(text))
     found: set[str] = set()
+    checked: set[str] = set()  # a phrase met again needs no second look
     for i in range(len(words)):
         for j in range(i, min(i + toponyms.longest_name_words, len(words))):
             phrase = text[words[i].start() : words[j].end()]
+            if phrase in checked:
+                continue
+            checked.add(phrase)
             for form in (phrase, phrase.rstrip("."), POSSESSIVE_END.sub("", phrase)):
-                if gazetteer_name(form, toponyms):
+                if gazetteer_name(form, toponyms) or (j - i < 2 and _may_be_variant(form, toponyms)):
                     found.add(form)
     return found
 
@@ -134,35 +173,94 @@ def _word_before(text: str, start: int) -> str | None:
     return None if SENTENCE_START.search(before) else match.group(1)
 
 
+def _run_before(text: str, start: int) -> list[str]:
+    """The capitalised words of the proper name a place name ends, if any, with 'of', 'in', 'and'... between them.
+
+    "Organization for Security and Co-operation in Europe": Co-operation, Security, Organization.
+    """
+    run: list[str] = []
+    tokens = re.findall(r"[\w&-]+|[^\w\s]", text[max(0, start - 120) : start])
+    pending = 0  # connectors read since the last capitalised word
+    for token in reversed(tokens):
+        if token[:1].isupper():
+            run.append(token)
+            pending = 0
+        elif CONNECTOR.match(token) and pending < 2:
+            pending += 1
+        else:
+            break
+    return run
+
+
 def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
     """False where a name is part of an organisation's or a person's name."""
     after = _run_after(text, end)
     if any(w in toponyms.organisation_words for w in after):
         return False
-    before = _word_before(text, start)
-    if before in toponyms.organisation_words and text[start - 4 : start] == " of ":
+    if any(w in toponyms.organisation_words for w in _run_before(text, start)):
         return False
+    before = _word_before(text, start)
     if headline:
         return True
     if after and after[0] in toponyms.place_words:
         return True  # "Vayots Dzor Province", "Meghri Municipality"
     if after and after[0] not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         return False  # "Nikol Pashinyan": a place name followed by another proper name
-    return not (before is not None and before not in forms and before not in toponyms.not_places)
+    return before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS
+
+
+def _strong(form: str, toponyms: Toponyms) -> bool:
+    """A name that stands out as a place even in a headline's capitals (a country, a curated name, a local place)."""
+    return any(
+        h.how == "curated" or h.toponym.kind in STRONG_KINDS or h.toponym.country in HOME
+        for h in hits_for(form, toponyms)
+    )
+
+
+def _adjective_pattern(toponyms: Toponyms) -> re.Pattern[str]:
+    """A country's adjective before a noun of place: "a Hungarian prison" names Hungary."""
+    if not toponyms.adjectives or not toponyms.locative_nouns:
+        return re.compile(r"(?!x)x")
+    adjectives = "|".join(re.escape(a) for a in sorted(toponyms.adjectives, key=len, reverse=True))
+    nouns = "|".join(re.escape(n) for n in sorted(toponyms.locative_nouns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({adjectives})\s+(?:{nouns})(?![\w-])")
 
 
 def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
-    """Every kept mention, grouped by the form written, in reading order."""
+    """Every kept mention, grouped by the form written, in reading order.
+
+    Three rules look beyond the name itself:
+    - in a headline's capitals, a weak name (a foreign town, "Reading") counts only if the
+      text also names it outside headlines;
+    - a name once read as part of a person's name ("Emin Milli") is that name wherever
+      the same words stand, also where they open a sentence or a headline;
+    - a country's adjective counts where a noun of place follows it ("a Hungarian prison").
+    """
     forms = candidate_forms(text, toponyms)
     pattern = forms_pattern(forms)
-    found: dict[str, list[Span]] = {}
+    adjective_pattern = _adjective_pattern(toponyms)
+    kept: list[tuple[str, Span, bool]] = []
+    people: set[str] = set()
     for line_start, line in _lines(text):
         headline = _title_case(line)
         for match in pattern.finditer(line):
             start, end = match.span("form")
+            form = match.group("form")
             if keep_mention(line, start, end, toponyms, forms, headline):
-                form = match.group("form")
-                found.setdefault(form, []).append(Span(form, line_start + start, line_start + end))
+                kept.append((form, Span(form, line_start + start, line_start + end), headline))
+            elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
+                people.add(f"{before} {form}")
+        for match in adjective_pattern.finditer(line):
+            start, end = match.span(1)
+            kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
+    in_body = {form for form, _, headline in kept if not headline}
+    found: dict[str, list[Span]] = {}
+    for form, span, headline in sorted(kept, key=lambda k: k[1].start):
+        if headline and form not in in_body and not _strong(form, toponyms):
+            continue
+        if any(text.startswith(person, span.end - len(person)) for person in people if person.endswith(" " + form)):
+            continue
+        found.setdefault(form, []).append(span)
     return found
 
 
@@ -211,25 +309,36 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     """For each mention, the country named next to it (same sentence, a few words away), if any.
 
     "Jolfa ... the town of Julfa in the Republic of Azerbaijan": that Julfa is the one in
-    Azerbaijan, whatever the rest of the text is about.
+    Azerbaijan, whatever the rest of the text is about. A country's name qualifies one
+    name: the one it follows ("Julfa in Azerbaijan", "Julfa, Azerbaijan"), else the one it
+    precedes as a possessive or an adjective ("Iran's Jolfa"), else the nearest. So in
+    "Djulfa, across the river from Iran's Jolfa", Iran is Jolfa's, not Djulfa's.
     """
-    named = [
-        (span.start, hits[form][0].toponym.country)
+    countries = sorted(
+        (span.start, span.end, hits[form][0].toponym.country)
         for form, spans in found.items()
         if hits[form][0].toponym.kind == "country"
         for span in spans
-    ]
+    )
+    at_starts = [start for start, _, _ in countries]
+    shared = [form for form in found if len({h.toponym.country for h in hits[form]}) > 1]
+    mentions = sorted((span.start, span.end) for form in shared for span in found[form])
+    starts = [start for start, _ in mentions]
     local: dict[int, str] = {}
     for start, end in sentence_bounds(text):
-        inside = [(at, country) for at, country in named if start <= at < end]
+        inside = mentions[bisect_left(starts, start) : bisect_left(starts, end)]
         if not inside:
             continue
-        for spans in found.values():
-            for span in spans:
-                if start <= span.start < end:
-                    at, country = min(inside, key=lambda ac: abs(ac[0] - span.start))
-                    if abs(at - span.start) <= LOCAL_WINDOW:
-                        local[span.start] = country
+        for c_start, c_end, country in countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]:
+            before = [m for m in inside if m[1] <= c_start and c_start - m[1] <= LOCAL_WINDOW]
+            after = [m for m in inside if m[0] >= c_end and m[0] - c_end <= LOCAL_WINDOW]
+            if before and FOLLOWS.match(text, before[-1][1], c_start):
+                local[before[-1][0]] = country
+            elif after and PRECEDES.match(text, c_end, after[0][0]):
+                local[after[0][0]] = country
+            elif before or after:
+                nearest = min(before[-1:] + after[:1], key=lambda m: min(abs(m[0] - c_end), abs(c_start - m[1])))
+                local.setdefault(nearest[0], country)
     return local
 
 
@@ -239,7 +348,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     Every mention of a form is resolved alike, unless its candidates lie in different
     countries and one of them is named right beside it (the two Julfas facing each other).
     """
-    hits = {form: toponyms.candidates(gazetteer_name(form, toponyms) or form) for form in found}
+    hits = {form: hits_for(form, toponyms) for form in found}
     countries: dict[str, int] = {}
     anchors: list[Toponym] = []
     for form, spans in found.items():
@@ -248,7 +357,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         unambiguous = len(hits[form]) == 1 or (
             first.how == "curated" and all(h.how == "alternate" for h in hits[form][1:])
         )
-        if unambiguous:
+        if unambiguous and first.toponym not in anchors:
             anchors.append(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
@@ -256,8 +365,12 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
+        rankings: dict[str | None, list[Candidate]] = {}  # one ranking per country named beside a mention
         for span in spans:
-            ranked = _rank(hits[form], countries, anchors, local.get(span.start) if several else None)
+            near = local.get(span.start) if several else None
+            if near not in rankings:
+                rankings[near] = _rank(hits[form], countries, anchors, near)
+            ranked = rankings[near]
             best = ranked[0]
             if best.toponym.ref in places:
                 places[best.toponym.ref][0].append(span)

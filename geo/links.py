@@ -77,7 +77,7 @@ def read_slug_param(
     if candidate in names:
         return LinkRequest(candidate)
     suggestions = closest(names, value[:MAX_PARAM_LENGTH])
-    if len(value) > MAX_PARAM_LENGTH or not SLUG_RE.match(candidate):
+    if len(value) > MAX_PARAM_LENGTH or not SLUG_RE.fullmatch(candidate):
         article = "an" if noun[0] in "aeiou" else "a"
         notice = f"The link asks for {article} {noun} in a form this atlas does not use, so {fallback}."
     else:

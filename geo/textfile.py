@@ -1,22 +1,20 @@
-"""Read an article file (.txt, .md, .html) into the plain text the geoparser searches.
+"""Plain text out of bytes and HTML, and the check that it is an English text the geoparser reads.
 
 Offsets the geoparser reports are into this text: for .txt and .md it is the file as
 read (UTF-8, line endings normalised to "\\n"); for .html it is the visible text, with
 scripts, styles and the head left out and each block (paragraph, heading, list item,
-table cell) separated by a blank line. Anything that is not a readable English text in
-one of these forms is refused with an InputError whose message is one line.
+table cell) separated by a blank line. Every refusal is an InputError whose message is
+one line. geo/ingest.py decides which of these a file or a paste goes through.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from html.parser import HTMLParser
-from pathlib import Path
 
 from geo.errors import InputError
 
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
-MAX_BYTES = 1_000_000  # about 150,000 words: far more than any article
 MIN_LETTERS = 20
 MIN_LATIN_SHARE = 0.6
 MIN_ENGLISH_SHARE = 0.03
@@ -49,6 +47,23 @@ ENGLISH_WORDS = frozenset(
         "which",
     ]
 )
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Frequent words of other languages written in the Latin alphabet, none of them an English word:
+# a text with more of one of these sets than of English words is in that language.
+OTHER_LANGUAGES = {
+    "French": _words("le la les des est une dans pour pas qui sur avec sont mais aux ces leur nous ont été"),
+    "German": _words("der die das und ist nicht ein eine mit den dem sich auf auch wird sind zu von des haben"),
+    "Spanish": _words("el los las del que es por una con para como pero más sus fue han entre sobre"),
+    "Italian": _words("il di che è una sono con del della gli alla nel anche più sulla hanno"),
+    "Portuguese": _words("os da que em um uma para com não mais por dos das foi são pelo também"),
+    "Dutch": _words("de het een en dat te niet met zijn voor ook aan bij werd wordt"),
+    "Azerbaijani or Turkish": _words("və bu bir ilə üçün da də ki olan olaraq daha çox ve ile için olarak"),
+}
 SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe", "object"})
 BLOCK_TAGS = frozenset(
     [
@@ -125,18 +140,21 @@ def check_language(text: str, name: str) -> None:
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < MIN_LETTERS:
         raise InputError(f"{name}: no text to read (fewer than {MIN_LETTERS} letters)")
-    latin = sum(1 for ch in letters if ch < "\u0250")
+    latin = sum(1 for ch in letters if ch < "\u0250" or unicodedata.name(ch, "").startswith("LATIN"))
     if latin / len(letters) < MIN_LATIN_SHARE:
         raise InputError(f"{name}: the text is not in the Latin alphabet; the geoparser reads English texts only")
-    words = re.findall(r"[a-z]+", text.lower())
-    if sum(1 for w in words if w in ENGLISH_WORDS) / max(1, len(words)) < MIN_ENGLISH_SHARE:
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(1 for w in words if w in ENGLISH_WORDS)
+    counts = {language: sum(1 for w in words if w in frequent) for language, frequent in OTHER_LANGUAGES.items()}
+    language = max(counts, key=counts.__getitem__)
+    if counts[language] > english:
+        raise InputError(f"{name}: the text looks like {language}, not English; the geoparser reads English texts only")
+    if english / max(1, len(words)) < MIN_ENGLISH_SHARE:
         raise InputError(f"{name}: the text does not look like English; the geoparser reads English texts only")
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """UTF-8 text from bytes, refusing binary files, over-long files and empty ones."""
-    if len(data) > MAX_BYTES:
-        raise InputError(f"{name}: too large ({len(data) / 1e6:.1f} MB); the limit is {MAX_BYTES / 1e6:.0f} MB")
+    """UTF-8 text from bytes, refusing binary files and empty ones (geo/ingest.py caps the size first)."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty")
     if b"\x00" in data[:8192]:
@@ -146,22 +164,3 @@ def decode_text(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         raise InputError(f"{name}: not a UTF-8 text file (byte {exc.start} cannot be read)") from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_text_file(path: Path) -> str:
-    """The plain text of an article file, checked; raise InputError (one line) on bad input."""
-    name = path.name
-    suffix = path.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(f"{name}: unsupported file type {suffix or '(none)'}; use .txt, .md or .html")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{name}: cannot read the file ({exc.strerror or exc})") from exc
-    text = decode_text(data, name)
-    if suffix in (".html", ".htm"):
-        text = html_text(text)
-        if not text.strip():
-            raise InputError(f"{name}: the page has no visible text")
-    check_language(text, name)
-    return text

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -20,11 +22,27 @@ from geo.errors import DataError
 GEOPARSE_DIR = Path(__file__).resolve().parent.parent / "data" / "geoparse"
 GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
-TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words")
+TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
-ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
+ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
+HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
+# Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
+VARIANT_FOLDS = (
+    ("dzh", "j"),
+    ("dj", "j"),
+    ("zh", "j"),
+    ("kh", "h"),
+    ("x", "h"),
+    ("gh", "g"),
+    ("sh", "s"),
+    ("ch", "c"),
+    ("y", "i"),
+    ("ou", "u"),
+    ("w", "v"),
+)
+VARIANT_MIN = 5  # shorter names have too many look-alikes
 
 
 @dataclass(frozen=True)
@@ -48,7 +66,7 @@ class NameHit:
     """A gazetteer entry a name can stand for, and how: curated, main name or an alternate."""
 
     toponym: Toponym
-    how: str  # "curated", "name" or "alternate"
+    how: str  # "curated", "name", "alternate" or "variant" (another transliteration, see variant_key)
 
 
 @dataclass
@@ -62,9 +80,46 @@ class Toponyms:
     organisation_words: frozenset[str]
     place_words: frozenset[str] = frozenset()
     longest_name_words: int = field(default=1)
+    adjectives: dict[str, str] = field(default_factory=dict)  # "Hungarian" -> the country's ref
+    locative_nouns: frozenset[str] = frozenset()
+    variants: dict[str, list[str]] = field(default_factory=dict)  # variant_key -> gazetteer names
 
     def candidates(self, name: str) -> list[NameHit]:
+        if name in self.adjectives:  # only ever asked for before a noun of place ("a Hungarian prison")
+            return [NameHit(self.by_ref[self.adjectives[name]], "curated")]
         return self.names.get(name, [])
+
+    def variant_hits(self, form: str) -> list[NameHit]:
+        """The places a differently transliterated form may stand for (Djulfa: the Julfas)."""
+        if len(form) < VARIANT_MIN:
+            return []
+        hits: dict[str, NameHit] = {}
+        for name in self.variants.get(variant_key(form), []):
+            for hit in self.names.get(name, []):
+                hits.setdefault(hit.toponym.ref, NameHit(hit.toponym, "variant"))
+        return list(hits.values())
+
+
+def variant_key(name: str) -> str:
+    """A name folded so that its common English transliterations meet: Djulfa and Julfa, Xankəndi and Khankendi."""
+    text = unicodedata.normalize("NFKD", name.replace("ə", "a").replace("ı", "i").lower())
+    text = "".join(c for c in text if c.isalpha() or c == " ")
+    for old, new in VARIANT_FOLDS:
+        text = text.replace(old, new)
+    return re.sub(r"(.)\1", r"\1", text)
+
+
+def _variants(names: dict[str, list[NameHit]]) -> dict[str, list[str]]:
+    """Variant keys of the names of places in the South Caucasus, and of curated names.
+
+    Only there: elsewhere English spelling is settled enough, and folding every name of
+    the world would make ordinary words meet place names.
+    """
+    out: dict[str, list[str]] = {}
+    for name, hits in names.items():
+        if len(name) >= VARIANT_MIN and any(h.how == "curated" or h.toponym.country in HOME for h in hits):
+            out.setdefault(variant_key(name), []).append(name)
+    return out
 
 
 def _add(names: dict[str, list[NameHit]], name: str, hit: NameHit) -> None:
@@ -156,6 +211,9 @@ def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FI
     organisation_words = frozenset(_words(file, "organisation_words", aliases, "organisation_words"))
     for word in not_places:
         names.pop(word, None)
+    adjectives = aliases.get("adjectives") or {}
+    if not isinstance(adjectives, dict) or not all(ref in by_ref for ref in adjectives.values()):
+        raise DataError(file, "must map adjectives to refs of the gazetteer", field="adjectives")
     return Toponyms(
         by_ref=by_ref,
         names=names,
@@ -164,6 +222,9 @@ def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FI
         organisation_words=organisation_words,
         place_words=frozenset(_words(file, "place_words", aliases, "place_words")),
         longest_name_words=max(len(n.split()) for n in names),
+        adjectives={str(k): str(v) for k, v in adjectives.items()},
+        locative_nouns=frozenset(_words(file, "locative_nouns", aliases, "locative_nouns")),
+        variants=_variants(names),
     )
 
 

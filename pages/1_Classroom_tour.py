@@ -29,12 +29,6 @@ MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
 VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def handout(base_url: str, tour_key: tuple, name: str = DEFAULT_TOUR) -> str:
-    # tour_key is part of the cache key only: the handout changes when the storyline does.
-    return handout_html(loaders.atlas(), loaders.tour(name), base_url=base_url)
-
-
 def html(template: str, **context) -> None:
     """A template's HTML in the page (autoescaped, so safe to show)."""
     st.markdown(render(template, **context), unsafe_allow_html=True)
@@ -49,7 +43,7 @@ def page_url() -> str:
 
 def storyline_links() -> dict[str, str]:
     """Each storyline's first step, as a link that reloads the page on it."""
-    return {tour: step_link(page_url(), 1, tour) for tour in TOURS}
+    return {tour: loaders.keep_source(step_link(page_url(), 1, tour)) for tour in TOURS}
 
 
 def go(index: int) -> None:
@@ -98,7 +92,9 @@ def main() -> None:
     use_css("tour.css", "present.css")
     data = loaders.open_atlas("The tour")
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None)
-    room = present.enter()
+    # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
+    default = loaders.source().is_default
+    room = present.enter() if default else present.Presence()
     if room.storyline in TOURS:  # the class follows its presenter's storyline
         name, tour_notice = room.storyline, None
     story = loaders.open_tour(name)
@@ -121,7 +117,11 @@ def main() -> None:
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
-            html("tour_header.html", title=story.title, explore_url=page_url().removesuffix(TOUR_PATH))
+            html(
+                "tour_header.html",
+                title=story.title,
+                explore_url=loaders.keep_source(page_url().removesuffix(TOUR_PATH)),
+            )
         html("tour_storylines.html", current=name, links=storyline_links(), labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
@@ -133,8 +133,8 @@ def main() -> None:
             st.toggle("Show teacher notes", key="tour-notes")
             st.toggle("High contrast", key="tour-contrast")
             st.toggle("Show QR code", key="tour-qr")
-        if not present.panel(room, page_url(), index, name):
-            link = step_link(page_url(), step.number, name)
+        if not (default and present.panel(room, page_url(), index, name)):
+            link = loaders.keep_source(step_link(page_url(), step.number, name))
             qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
             html("tour_link.html", step=step, link=link, qr=qr)
 
@@ -150,10 +150,11 @@ def main() -> None:
         )
 
     with text_col:
-        # Made when asked for (deferred): a run, a follower's too, never builds or copies it.
+        # Made when asked for (deferred, off the script's thread, so from this run's atlas and
+        # storyline): a run, a follower's too, never builds, copies or hashes it.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=partial(handout, page_url(), story.key(), name),
+            data=partial(handout_html, loaders.atlas(), story, base_url=loaders.keep_source(page_url())),
             file_name="karabakh-tour-handout.html",
             mime="text/html",
             key="tour-handout",

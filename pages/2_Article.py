@@ -20,10 +20,14 @@ MAP_HEIGHT = 560
 MAP_WIDTH_GUESS = 520
 
 
-@st.cache_resource(show_spinner=False)
 def article_html() -> str:
-    """The article with every mention linked: the same for every reader, so made once per process."""
-    return render("article_text.html", article=loaders.article(), view=loaders.view(), hrefs=loaders.place_hrefs())
+    """The article with every mention linked: the same for every reader, so made once per atlas and process."""
+    return loaders.memo(
+        "article-html",
+        lambda: render(
+            "article_text.html", article=loaders.article(), view=loaders.view(), hrefs=loaders.place_hrefs()
+        ),
+    )
 
 
 def reader() -> None:

@@ -1,4 +1,4 @@
-"""The atlas map in a Streamlit page, rendered once per process and reused by every run.
+"""The atlas map in a Streamlit page, rendered once per atlas and process and reused by every run.
 
 `st_folium` renders its folium map again on every run: for this atlas about 50 ms of
 template work and an 80 KB script, although the map never changes between runs; only
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-import streamlit as st
 import streamlit_folium
 from branca.element import Element
 from streamlit_folium import (
@@ -147,27 +146,33 @@ def show_map(
     )
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def page_map(key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
-    """The atlas map, rendered once per process for each page that shows it.
-
-    `frame_css` names style sheets under static/ for inside this page's map frame. They
-    go into the frame's header rather than a link: a rule that sizes the map must hold
-    before Leaflet measures it.
-    """
-    fmap = build_map(loaders.atlas(), basemap_from_script=True)
+def _render_page_map(atlas: Atlas, key: str, frame_css: tuple[str, ...]) -> RenderedMap:
+    fmap = build_map(atlas, basemap_from_script=True)
     for name in frame_css:
         fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
     return render_map(fmap, key)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+def page_map(key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
+    """The run's atlas map, rendered once per atlas and process for each page that shows it.
+
+    `frame_css` names style sheets under static/ for inside this page's map frame. They
+    go into the frame's header rather than a link: a rule that sizes the map must hold
+    before Leaflet measures it.
+    """
+    return loaders.memo(("page-map", key, frame_css), lambda: _render_page_map(loaders.atlas(), key, frame_css))
+
+
 def highlight(slug: str | None) -> str | None:
-    """The selected place's highlight script, made once per place and process."""
-    return render_highlight(loaders.atlas(), slug)
+    """The selected place's highlight script, made once per place, atlas and process."""
+    data = loaders.atlas()
+    if slug is None or slug not in data.by_slug:  # nothing kept for names that are no place
+        return None
+    return loaders.memo(("highlight", slug), lambda: render_highlight(data, slug))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def highlight_places(slugs: tuple[str, ...]) -> str | None:
-    """An event's places highlighted together, made once per event and process."""
-    return render_places_highlight(loaders.atlas(), slugs)
+    """An event's places highlighted together, made once per event, atlas and process."""
+    data = loaders.atlas()
+    known = tuple(slug for slug in slugs if slug in data.by_slug)
+    return loaders.memo(("highlight-places", known), lambda: render_places_highlight(data, known)) if known else None

@@ -28,19 +28,16 @@ MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
 
 
-@st.cache_data(show_spinner=False)
-def map_download(slug: str | None) -> str:
-    return single_map_html(loaders.atlas(), slug)
+def map_download(bundle: loaders.Bundle, slug: str | None) -> str:
+    return bundle.get(("map-download", slug), lambda: single_map_html(bundle.atlas, slug))
 
 
-@st.cache_data(show_spinner=False)
-def data_downloads() -> tuple[str, str]:
-    return places_geojson_text(loaders.atlas()), places_csv_text(loaders.atlas())
+def data_downloads(bundle: loaders.Bundle) -> tuple[str, str]:
+    return bundle.get("data-downloads", lambda: (places_geojson_text(bundle.atlas), places_csv_text(bundle.atlas)))
 
 
-@st.cache_data(show_spinner=False)
-def event_downloads() -> tuple[str, str]:
-    return events_json_text(loaders.events()), events_csv_text(loaders.events())
+def event_downloads(bundle: loaders.Bundle, events: tuple) -> tuple[str, str]:
+    return bundle.get("event-downloads", lambda: (events_json_text(events), events_csv_text(events)))
 
 
 def html(template: str, **context) -> None:
@@ -51,42 +48,44 @@ def html(template: str, **context) -> None:
 def downloads(selected: str | None) -> None:
     """Everything on screen, to take away: the map as one offline HTML file, and the data."""
     # Passed as callables, so each file is made and sent when its button is clicked, not with every page load.
+    # They hold this run's atlas: a click is served outside the page's run.
     name = selected or "all-places"
+    bundle, events = loaders.bundle(), loaders.events()
     buttons = (
         (
             "Download this map (HTML)",
-            lambda: map_download(selected),
+            lambda: map_download(bundle, selected),
             f"karabakh-atlas-{name}.html",
             "text/html",
             "One file that opens in any browser, offline, on the current place.",
         ),
         (
             "Download the data (GeoJSON)",
-            lambda: data_downloads()[0],
+            lambda: data_downloads(bundle)[0],
             "karabakh-atlas-places.geojson",
             "application/geo+json",
             "Every place with its names, sources, figures and passages.",
         ),
         (
             "Download the data (CSV)",
-            lambda: data_downloads()[1],
+            lambda: data_downloads(bundle)[1],
             "karabakh-atlas-places.csv",
             "text/csv",
             "One row per place, for a spreadsheet.",
         ),
     )
-    if loaders.events():
+    if events:
         buttons += (
             (
                 "Download the events (JSON)",
-                lambda: event_downloads()[0],
+                lambda: event_downloads(bundle, events)[0],
                 "karabakh-atlas-events.json",
                 "application/json",
                 "Every dated event: its dates, the article's words that date it, its places and sources.",
             ),
             (
                 "Download the events (CSV)",
-                lambda: event_downloads()[1],
+                lambda: event_downloads(bundle, events)[1],
                 "karabakh-atlas-events.csv",
                 "text/csv",
                 "One row per event, in date order, for a spreadsheet.",
@@ -144,7 +143,8 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
     html("place_head.html", place=place, heading="h2")
     st.markdown("**Link to this place** (copy button on the right)")
     # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
-    st.code(place_link(st.context.url or "http://localhost:8501/", slug), language=None, wrap_lines=True)
+    link = place_link(st.context.url or "http://localhost:8501/", slug)
+    st.code(loaders.keep_source(link), language=None, wrap_lines=True)
     html("place_passages.html", place=place, heading="h3", view=view, hrefs=loaders.place_hrefs())
 
 
@@ -156,7 +156,7 @@ def event_panel(slug: str) -> None:
         for place in event.places:
             st.button(place.name, key=f"event-place-{place.slug}", on_click=select, args=(place.slug,))
     st.markdown("**Link to this event** (copy button on the right)")
-    st.code(event_link(st.context.url or "http://localhost:8501/", slug), language=None)
+    st.code(loaders.keep_source(event_link(st.context.url or "http://localhost:8501/", slug)), language=None)
 
 
 def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | None], None], prefix: str) -> None:
@@ -181,7 +181,7 @@ def explore() -> None:
     selected, event = request.slug, event_request.slug
     event_view = loaders.timeline().event(event) if event else None
 
-    st.title("Karabakh Atlas")
+    st.title("Karabakh Atlas" if loaders.source().is_default else "Atlas of an article")
     html("explore_caption.html", view=view)
     notice(request, {p.slug: p.name for p in view.places}, select, "suggest-")
     notice(event_request, {e.slug: e.title for e in events}, select_event, "suggest-event-")

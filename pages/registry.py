@@ -14,6 +14,9 @@ HERE = Path(__file__).resolve().parent
 EXPLORE_PATH = ""
 TOUR_PATH = "Classroom_tour"
 ARTICLE_PATH = "Article"
+MAPANY_PATH = "Map_your_own_article"
+MAPANY_FILE = "3_Map_your_own_article.py"
+EXPLORE_FILE = "explore.py"
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,10 @@ class PageSpec:
 
 
 PAGES = (
-    PageSpec("explore.py", "Explore the map", ":material/map:", EXPLORE_PATH),
+    PageSpec(EXPLORE_FILE, "Explore the map", ":material/map:", EXPLORE_PATH),
     PageSpec("2_Article.py", "Read the article", ":material/article:", ARTICLE_PATH),
     PageSpec("1_Classroom_tour.py", "Classroom tour", ":material/school:", TOUR_PATH),
+    PageSpec(MAPANY_FILE, "Map your own article", ":material/edit_location_alt:", MAPANY_PATH),
 )
 
 

@@ -1,8 +1,8 @@
 """The article's chronology on the Explore page: the timeline, its buttons and its script.
 
 The timeline is a template (geo/templates/timeline.html) rendered from the one TimelineView;
-its HTML changes only with the selection, so it is rendered once per (place, event) and
-process. Its events are links (`?event=<slug>`), so they work as links; the page's script
+its HTML changes only with the selection, so it is rendered once per (place, event), atlas
+and process. Its events are links (`?event=<slug>`), so they work as links; the page's script
 (static/atlas/timeline.js) turns a click into a press of the event's hidden button, so
 the event opens in the same session (a rerun) rather than by loading the page again, and
 Left and Right arrows press the "Earlier event" and "Later event" buttons.
@@ -27,13 +27,16 @@ PICKS = "event-picks"  # the container of the hidden buttons; static/atlas/explo
 
 def event_links() -> dict[str, str]:
     """Where each event links: the page itself with `?event=<slug>`."""
-    return {e.slug: f"?event={e.slug}" for e in loaders.timeline().events}
+    return {e.slug: loaders.keep_source(f"?event={e.slug}") for e in loaders.timeline().events}
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
 def timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
     """The timeline's axis and its list of events, with this selection marked: the open event, and
-    the events of the selected place."""
+    the events of the selected place (made once per selection and atlas)."""
+    return loaders.memo(("timeline-html", place, event), lambda: _timeline_html(place, event))
+
+
+def _timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
     timeline = loaders.timeline()
     name = next((p.name for p in loaders.view().places if p.slug == place), None)
     context = {

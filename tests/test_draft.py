@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import tempfile
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,8 +18,26 @@ from streamlit.testing.v1 import AppTest
 from geo.atlas import load_atlas
 from geo.check import check_data
 from geo.cli import main
-from geo.draft import ArticleInfo, article_markdown, slugify, write_draft
-from geo.errors import InputError
+from geo.draft import (
+    DRAFT_FILES,
+    ArticleInfo,
+    Decision,
+    add_name,
+    apply_decisions,
+    article_markdown,
+    draft_files,
+    find_places,
+    load_draft_atlas,
+    place_key,
+    site_zip,
+    slugify,
+    write_draft,
+    write_files,
+    zip_files,
+)
+from geo.errors import DataError, InputError
+from geo.geoparse import FoundPlace
+from geo.ingest import read_paste
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
@@ -124,3 +147,272 @@ def test_bad_input_to_new_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: empty.txt: the file is empty") and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+# The draft in memory: the steps the app puts a person between -------------------------------
+
+INFO = ArticleInfo(
+    author="A. Reporter", publisher="A Paper", published=dt.date(2024, 5, 1), url="https://example.com/s"
+)
+
+
+@pytest.fixture(scope="module")
+def found() -> tuple[str, list[FoundPlace]]:
+    return find_places(SAMPLE.read_text(encoding="utf-8"), None)
+
+
+def by_key(places: list[FoundPlace]) -> dict[str, FoundPlace]:
+    return {place_key(p): p for p in places}
+
+
+def test_find_places_gives_the_markdown_and_offsets_into_it(found):
+    markdown, places = found
+    assert markdown.startswith("# Buses leave Goris for Stepanakert\n\n")
+    assert {"geonames:146970", "ne:admin1:AM08", "curated:lachin-corridor"} <= set(by_key(places))
+    for place in places:
+        for span in place.mentions:
+            assert markdown[span.start : span.end] == span.text
+
+
+def test_draft_files_are_every_file_of_a_folder_geo_check_accepts(found, tmp_path):
+    markdown, places = found
+    files = draft_files(markdown, places, INFO, today=dt.date(2024, 6, 1))
+    assert tuple(files) == DRAFT_FILES and all(isinstance(v, bytes) for v in files.values())
+    write_files(files, tmp_path / "data")
+    reports = {r.file: r.summary for r in check_data(tmp_path / "data")}
+    assert reports["events.yaml"] == "0 events"
+    assert reports["places.yaml"].startswith(f"{len(places)} places: {len(places)} named in the article")
+    assert yaml.safe_load(files["events.yaml"]) == {"events": []}
+
+
+def test_write_draft_writes_what_draft_files_makes(found, tmp_path):
+    markdown, places = found
+    write_draft(SAMPLE.read_text(encoding="utf-8"), tmp_path / "out", INFO, today=dt.date(2024, 6, 1))
+    files = draft_files(markdown, places, INFO, today=dt.date(2024, 6, 1))
+    assert {p.name: p.read_bytes() for p in (tmp_path / "out").iterdir()} == files
+
+
+def test_reject_drops_a_place(found):
+    markdown, places = found
+    kept = apply_decisions(places, {"geonames:174840": Decision("reject"), "geonames:174895": Decision("keep")})
+    assert "geonames:174840" not in by_key(kept) and len(kept) == len(places) - 1
+    entries = yaml.safe_load(draft_files(markdown, kept, INFO)["places.yaml"])["places"]
+    assert "kornidzor" not in {e["slug"] for e in entries}
+
+
+def test_choose_picks_the_runner_up_and_its_coordinates(found):
+    markdown, places = found
+    syunik = by_key(places)["ne:admin1:AM08"]
+    village = next(c for c in syunik.runners_up if c.toponym.kind == "village")
+    for choice in (village.toponym.ref, village.toponym.geonameid, str(village.toponym.geonameid)):
+        chosen = by_key(apply_decisions(places, {"ne:admin1:AM08": Decision("choose", choice)}))
+        assert "ne:admin1:AM08" not in chosen
+        place = chosen[village.toponym.ref]
+        assert (place.toponym.lat, place.toponym.lon) == (village.toponym.lat, village.toponym.lon)
+        assert place.mentions == syunik.mentions and place.score == village.share
+        assert place.runners_up[0].toponym.ref == "ne:admin1:AM08"  # the geoparser's choice, now second
+    files = draft_files(markdown, list(chosen.values()), INFO)
+    entry = next(e for e in yaml.safe_load(files["places.yaml"])["places"] if e["slug"] == "syunik")
+    assert entry["sources"]["geonames"] == village.toponym.geonameid and entry["geometry"] == village.toponym.ref
+    feature = next(f for f in json.loads(files["geometry.geojson"])["features"] if f["id"] == village.toponym.ref)
+    assert feature["geometry"]["coordinates"] == [village.toponym.lon, village.toponym.lat]
+
+
+@pytest.mark.parametrize(
+    ("decisions", "message"),
+    [
+        ({"geonames:1": Decision("reject")}, "no found place has the key geonames:1"),
+        ({"ne:admin1:AM08": Decision("choose", "geonames:587084")}, "not a candidate for “Syunik”"),
+    ],
+)
+def test_decisions_that_cannot_apply_are_refused(found, decisions, message):
+    with pytest.raises(InputError, match=message):
+        apply_decisions(found[1], decisions)
+
+
+@pytest.mark.parametrize(("action", "choice"), [("delete", None), ("choose", None), ("reject", "geonames:1")])
+def test_a_decision_is_one_of_three(action, choice):
+    with pytest.raises(InputError):
+        Decision(action, choice)
+
+
+MISSED = (
+    "Mines near Kapan\n\n"
+    "The Kapan Mining Company said on Monday that trucks from Goris and Stepanakert were stopped. "
+    "Workers in Narnia Street waited, and the company's office in Yerevan said nothing."
+)
+
+
+def test_add_name_finds_a_missed_name_and_its_best_candidate():
+    markdown, places = find_places(MISSED, None)
+    assert "geonames:174875" in by_key(places)  # the title's Kapan; the company's is not a mention
+    kapan = by_key(places)["geonames:174875"]
+    assert [s.start for s in kapan.mentions] == [markdown.index("Kapan")]
+    with pytest.raises(InputError, match="already on the list"):
+        add_name(markdown, "Stepanakert", places)
+    without = [p for p in places if place_key(p) != "geonames:174875"]
+    added = add_name(markdown, " Kapan ", without)
+    assert place_key(added) == "geonames:174875" and added.toponym.country == "AM"
+    assert [(s.text, s.start) for s in added.mentions] == [
+        ("Kapan", markdown.index("Kapan")),
+        ("Kapan", markdown.index("Kapan Mining")),
+    ]
+    files = draft_files(markdown, [*without, added], INFO)
+    entry = next(e for e in yaml.safe_load(files["places.yaml"])["places"] if e["slug"] == "kapan")
+    assert entry["sources"]["geonames"] == 174875
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("Lisbon", "“Lisbon” is not in the text"),
+        ("kapan", "“kapan” is not in the text"),
+        ("Narnia", "“Narnia” is not in the gazetteer"),
+        ("   ", "type the place name"),
+        ("x" * 101, "at most 100 characters"),
+    ],
+)
+def test_add_name_refuses_what_it_cannot_map(name, message):
+    markdown, places = find_places(MISSED, None)
+    with pytest.raises(InputError, match=message):
+        add_name(markdown, name, places)
+
+
+def test_a_name_added_for_a_place_already_found_joins_it():
+    text = "Roads\n\nBuses leave Stepanakert for Goris. In Khankendi, as Azerbaijan calls it, the market is open."
+    markdown, places = find_places(text, None)
+    stepanakert = by_key(places)["geonames:146970"]
+    assert {m.text for m in stepanakert.mentions} == {"Stepanakert", "Khankendi"}
+    # As if the geoparser had missed the other name: the editor adds it, and it joins the same place.
+    missed = replace(stepanakert, mentions=tuple(m for m in stepanakert.mentions if m.text == "Stepanakert"))
+    others = [missed if p is stepanakert else p for p in places]
+    added = add_name(markdown, "Khankendi", others)
+    assert place_key(added) == "geonames:146970"
+    merged = by_key(apply_decisions([*others, added], {}))
+    assert merged["geonames:146970"].mentions == stepanakert.mentions
+    assert len(merged) == len(places)
+
+
+def test_article_info_is_tidied_and_checked():
+    info = ArticleInfo(title="  Roads\nto  Goris ", author="", publisher="   ", url=" https://example.com/a ")
+    assert (info.title, info.author, info.publisher, info.url) == (
+        "Roads to Goris",
+        None,
+        None,
+        "https://example.com/a",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"url": "javascript:alert(1)"}, r"the link must be an http\(s\) address"),
+        ({"url": "example.com"}, r"the link must be an http\(s\) address"),
+        ({"title": "x" * 301}, "the title is too long"),
+        ({"url": "https://example.com/?q=" + "x" * 2000}, "the link is too long"),
+        ({"author": 5}, "the author must be text"),
+        ({"published": "2024-01-01"}, "must be a date"),
+    ],
+)
+def test_article_info_that_no_atlas_can_hold_is_refused(fields, message):
+    with pytest.raises(InputError, match=message):
+        ArticleInfo(**fields)
+
+
+# Zips and the temporary atlas ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def files(found) -> dict[str, bytes]:
+    return draft_files(*found, INFO, today=dt.date(2024, 6, 1))
+
+
+def test_the_data_zip_holds_every_file_under_one_folder_and_is_reproducible(files):
+    data = zip_files(files, "buses-leave-goris")
+    assert zip_files(files, "buses-leave-goris") == data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.namelist() == sorted(f"buses-leave-goris/{name}" for name in files)
+        assert {n.split("/", 1)[1]: archive.read(n) for n in archive.namelist()} == files
+
+
+@pytest.mark.parametrize("folder", ["", "..", "../x", "a/b", "/abs", ".hidden", "a b", "draft\n"])
+def test_a_zip_folder_or_file_name_cannot_leave_the_zip(files, folder):
+    with pytest.raises(InputError):
+        zip_files(files, folder)
+
+
+@pytest.mark.parametrize("name", ["../evil", "/etc/passwd", "a//b", "a\\b", ""])
+def test_a_file_name_that_could_land_outside_is_refused(name):
+    with pytest.raises(InputError):
+        zip_files({name: b"x"}, "draft")
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch) -> Path:
+    """The temporary folder that site_zip and load_draft_atlas work in, to see that they leave it empty."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_the_site_zip_holds_the_index_and_every_place_page(files, scratch):
+    slugs = [p["slug"] for p in yaml.safe_load(files["places.yaml"])["places"]]
+    with zipfile.ZipFile(io.BytesIO(site_zip(files))) as archive:
+        names = set(archive.namelist())
+        assert {"atlas-site/index.html", "atlas-site/article.html", "atlas-site/assets/leaflet/leaflet.js"} <= names
+        assert {f"atlas-site/place/{slug}.html" for slug in slugs} <= names
+        assert "Stepanakert" in archive.read("atlas-site/place/stepanakert.html").decode()
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_draft_opens_as_an_atlas_and_leaves_nothing_on_disk(files, scratch):
+    draft = load_draft_atlas(files)
+    assert [p.slug for p in draft.atlas.places][:2] == ["goris", "stepanakert"]
+    assert draft.tour.title == "Buses leave Goris for Stepanakert: a tour of the places"
+    assert len(draft.tour.steps) == len(draft.atlas.places)
+    assert draft.events == () and draft.context.towns == () and draft.waters.rivers == ()
+    assert list(scratch.iterdir()) == [] and not draft.atlas.data_dir.exists()
+
+
+def test_a_broken_draft_is_a_data_error_and_leaves_nothing_on_disk(files, scratch):
+    broken = {**files, "places.yaml": b"places: [{slug: x}]\n"}
+    with pytest.raises(DataError):
+        load_draft_atlas(broken)
+    assert list(scratch.iterdir()) == []
+
+
+PAYLOAD = "<script>alert('x')</script>"
+
+
+def test_pasted_markup_is_escaped_in_every_page_of_the_site(scratch):
+    text = read_paste(f"Buses leave Goris {PAYLOAD}\n\nBuses now leave Goris for Stepanakert. {PAYLOAD} Baku said no.")
+    markdown, places = find_places(text, f"Roads {PAYLOAD}")
+    info = ArticleInfo(author=PAYLOAD, publisher=PAYLOAD)
+    with zipfile.ZipFile(io.BytesIO(site_zip(draft_files(markdown, places, info)))) as archive:
+        pages = [n for n in archive.namelist() if n.endswith(".html")]
+        assert len(pages) >= 4
+        for name in pages:
+            html = archive.read(name).decode()
+            assert PAYLOAD not in html and "alert('x')</script>" not in html, name
+        assert "&lt;script&gt;alert(" in archive.read("atlas-site/article.html").decode()
+
+
+def test_a_curated_settlement_without_a_geonames_id_is_drawn_at_its_point(tmp_path):
+    """Martakert is not in GeoNames' cities500; aliases.yaml gives its point and source."""
+    text = (
+        "Shelling near Martakert\n\n"
+        "Residents of Martakert left for Stepanakert on Tuesday, and some went on to Goris in Armenia."
+    )
+    markdown, places = find_places(read_paste(text), None)
+    martakert = next(p for p in places if p.toponym.ref == "curated:martakert")
+    files = draft_files(markdown, [martakert, *[p for p in places if p is not martakert]], INFO)
+    entry = next(e for e in yaml.safe_load(files["places.yaml"])["places"] if e["name"] == "Martakert")
+    assert entry["geometry"] == "curated:martakert" and "geometry_note" not in entry
+    feature = next(f for f in json.loads(files["geometry.geojson"])["features"] if f["id"] == "curated:martakert")
+    assert feature["geometry"]["type"] == "Point"
+    lon, lat = feature["geometry"]["coordinates"]
+    assert abs(lat - 40.2153) < 0.01 and abs(lon - 46.8128) < 0.01
+    write_files(files, tmp_path / "data")
+    reports = {r.file: r.summary for r in check_data(tmp_path / "data")}  # raises DataError on a problem
+    assert reports["geometry.geojson"] == f"{len(json.loads(files['geometry.geojson'])['features'])} features"

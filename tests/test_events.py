@@ -317,3 +317,11 @@ def test_broken_yaml_names_the_line(atlas, tmp_path):
 def test_the_shipped_file_round_trips_through_yaml(atlas):
     data = yaml.safe_load((atlas.data_dir / "events.yaml").read_text(encoding="utf-8"))
     assert len(data["events"]) == len(load_events(atlas))
+
+
+def test_an_empty_list_is_no_events_yet_but_a_missing_one_is_an_error(atlas, assert_data_error):
+    assert parse_events({"events": []}, atlas) == ()  # a drafted atlas (python -m geo new) starts so
+    for data in ({}, {"events": None}, {"events": "baku"}):
+        with pytest.raises(DataError) as info:
+            parse_events(data, atlas)
+        assert_data_error(info.value, "events.yaml", None, "events")

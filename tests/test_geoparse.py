@@ -126,12 +126,15 @@ def test_the_evaluation_set_meets_its_goals(toponyms):
     spec.loader.exec_module(bench)
     bench.REPEATS = 1
     gold = yaml.safe_load((bench.SET / "gold.yaml").read_text(encoding="utf-8"))
-    results = [bench.score_text(entry, gold["places"], toponyms) for entry in gold["texts"]]
-    total = {k: sum(r[k] for r in results) for k in ("gold", "found", "hit", "correct", "right")}
-    assert len(results) >= 6
-    assert total["hit"] / total["gold"] >= 0.85
-    assert total["correct"] / total["found"] >= 0.90
-    assert total["right"] / total["hit"] >= 0.95
+    assert len([e for e in gold["texts"] if e["file"].startswith(("gv-", "wn-"))]) >= 6  # news texts
+    for use in ("development", "held-out", "late held-out"):
+        entries = [e for e in gold["texts"] if e["use"] == use]
+        results = [bench.score_text(entry, gold["places"], toponyms) for entry in entries]
+        total = {k: sum(r[k] for r in results) for k in ("gold", "found", "hit", "correct", "right")}
+        assert entries, use
+        assert total["hit"] / total["gold"] >= 0.85, use
+        assert total["correct"] / total["found"] >= 0.90, use
+        assert total["right"] / total["hit"] >= 0.95, use
 
 
 def test_one_form_two_places_by_the_sentence_they_are_in(toponyms):
@@ -148,3 +151,70 @@ def test_a_dateline_in_capitals_is_a_mention(toponyms):
     text = "YEREVAN, Armenia (AP) — Talks resumed."
     places = found(text, toponyms)
     assert places["geonames:616052"]["mentions"] == [{"text": "YEREVAN", "start": 0, "end": 7}]
+
+
+def test_other_transliterations_of_the_regions_names(toponyms):
+    places = found("The cemetery of Djulfa, in the exclave of Nakhichevan, was razed.", toponyms)
+    assert places["geonames:148251"]["mentions"][0]["text"] == "Djulfa"  # Julfa in Nakhchivan, not in Iran
+    assert "geonames:130081" not in places
+    assert "curated:martakert" in found("Shells fell near Mardakert.", toponyms)
+    assert "geonames:611403" in found("Troops entered Tskhinvali.", toponyms)  # GeoNames spells it Ts'khinvali
+
+
+def test_a_name_before_a_sentence_full_stop_is_still_a_name(toponyms):
+    text = "Its capital is the town of Kapan. The Statistical Committee of Armenia reported it."
+    places = found(text, toponyms)
+    assert places["geonames:174875"]["mentions"][0]["text"] == "Kapan"
+    assert "geonames:174982" not in places  # inside the committee's name
+
+
+def test_an_organisation_name_that_ends_in_a_place(toponyms):
+    text = "It chaired the Organization for Security and Co-operation in Europe, said the President of Azerbaijan."
+    places = found(text, toponyms)
+    assert "curated:europe" not in places
+    assert "geonames:587116" in places  # a title is no organisation
+
+
+def test_weak_names_in_a_headline_need_the_body(toponyms):
+    text = (
+        "Azerbaijan: Emin Milli's Reading list\n\n"
+        "Freed activist Emin Milli lists the books he read in jail.\n\n"
+        "Armenia: Earthquake in Turkey felt in Yerevan\n"
+        "The earthquake struck Van, a city in eastern Turkey."
+    )
+    places = found(text, toponyms)
+    assert "geonames:2639577" not in places  # Reading, England: a common word in a title's capitals
+    assert "geonames:304349" not in places  # "Milli", a Turkish town's other name, is a person's
+    assert {"geonames:587116", "geonames:174982", "geonames:616052", "geonames:298117"} <= set(places)
+
+
+def test_a_countrys_adjective_names_it_only_before_a_noun_of_place(toponyms):
+    places = found("He was freed from a Hungarian prison.", toponyms)
+    assert places["geonames:719819"]["mentions"] == [{"text": "Hungarian", "start": 20, "end": 29}]
+    assert found("Hungarian officials and Kazakh yurts arrived.", toponyms) == {}  # demonyms, not Gazakh
+
+
+def test_metonymy_of_capitals_abroad(toponyms):
+    places = found("Perceiving this as support of Kyiv, Moscow is reacting.", toponyms)
+    assert {"geonames:703448", "geonames:524901"} <= set(places)
+
+
+def test_a_border_village_missing_from_geonames_cities(toponyms):
+    places = found("The border village of Shurnukh was split in two.", toponyms)
+    assert places["curated:shurnukh"]["kind"] == "village"
+    places = found("Residents of Aghavno, which Baku calls Zabukh, left.", toponyms)
+    assert [m["text"] for m in places["curated:aghavno"]["mentions"]] == ["Aghavno", "Zabukh"]
+
+
+def test_a_qualifier_before_a_name_keeps_it(toponyms):
+    text = "Herders crossed the plains of Lowland Karabakh in spring, and the earthquake was felt in Eastern Turkey."
+    places = found(text, toponyms)
+    assert places["curated:nagorno-karabakh"]["mentions"][0]["text"] == "Karabakh"
+    assert places["geonames:298795"]["mentions"][0]["text"] == "Turkey"
+
+
+def test_a_country_qualifies_the_name_it_stands_by(toponyms):
+    text = "Baku reopened the cemetery road in Djulfa, across the Araks from Iran's Jolfa, on Tuesday."
+    places = found(text, toponyms)
+    assert [m["text"] for m in places["geonames:148251"]["mentions"]] == ["Djulfa"]  # Nakhchivan's
+    assert [m["text"] for m in places["geonames:130081"]["mentions"]] == ["Jolfa"]  # Iran's

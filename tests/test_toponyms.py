@@ -10,7 +10,8 @@ import time
 import pytest
 
 from geo.datafile import read_yaml
-from geo.toponyms import ALIASES_FILE, GAZETTEER_FILE, GEOPARSE_DIR, load_toponyms, parse_toponyms
+from geo.errors import DataError
+from geo.toponyms import ALIASES_FILE, GAZETTEER_FILE, GEOPARSE_DIR, load_toponyms, parse_toponyms, variant_key
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +75,38 @@ def test_aliases_are_read_strictly(compact, aliases, change, entry, field, asser
     with pytest.raises(Exception) as info:
         parse_toponyms(compact, broken)
     assert_data_error(info.value, ALIASES_FILE, entry, field)
+
+
+def test_variant_keys_fold_transliterations():
+    assert variant_key("Djulfa") == variant_key("Julfa") == variant_key("Dzhul’fa")
+    assert variant_key("Ts’khinvali") == variant_key("Tskhinvali")
+    assert variant_key("Şuşa") == variant_key("Shusha")
+    assert variant_key("Kapan") != variant_key("Ghapan")
+
+
+def test_variants_only_for_the_regions_places():
+    toponyms = load_toponyms()
+    assert {h.toponym.ref for h in toponyms.variant_hits("Djulfa")} == {"geonames:148251", "geonames:130081"}
+    assert all(h.how == "variant" for h in toponyms.variant_hits("Djulfa"))
+    assert toponyms.variant_hits("Londres") == []  # abroad, spelling is left alone
+    assert toponyms.variant_hits("Gori") == []  # too short to fold safely
+
+
+def test_an_adjective_must_name_a_known_place(compact, aliases):
+    bad = copy.deepcopy(aliases)
+    bad["adjectives"]["Atlantean"] = "geonames:1"
+    with pytest.raises(DataError, match="adjectives"):
+        parse_toponyms(compact, bad)
+
+
+def test_every_admin1_unit_has_a_ref_and_an_outline_of_its_own(compact):
+    """Natural Earth's FIPS codes repeat (AJ55) or cross borders (Sharur carried Vayots Dzor's AM10)."""
+    from shapely.geometry import Point, shape
+
+    refs = [e[0] for e in compact["entries"]]
+    assert len(refs) == len(set(refs))
+    for ref, _gid, name, _kind, _country, lat, lon, *_ in compact["entries"]:
+        if ref.startswith("ne:admin1:"):
+            assert shape(compact["shapes"][ref]).buffer(0.02).contains(Point(lon, lat)), (ref, name)
+    by_ref = {e[0]: e for e in compact["entries"]}
+    assert by_ref["ne:admin1:AM10"][2] == "Vayots Dzor" and by_ref["ne:admin1:AM10"][4] == "AM"

@@ -1,0 +1,34 @@
+"""The banner on every page of an atlas other than the Karabakh one: which atlas it is, and the way back."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.atlas import Atlas
+from geo.templating import render
+from pages import loaders
+from pages.registry import MAPANY_FILE
+from pages.style import use_css, use_script
+
+
+def show(src: loaders.Source, data: Atlas) -> None:
+    """Nothing for the default atlas; else the banner (a saved atlas's links keep its slug; a draft can
+    go back to its review)."""
+    if src.is_default:
+        return
+    use_css("source.css")
+    meta = data.meta
+    banner = render(
+        "source_banner.html",
+        kind=src.kind,
+        title=meta.title,
+        author=meta.author,
+        back_url="./" if src.kind == "saved" else None,
+    )
+    st.markdown(banner, unsafe_allow_html=True)
+    if src.kind == "draft":
+        with st.container(horizontal=True, gap="small", key="atlas-source-actions"):
+            st.button("Back to the Karabakh atlas", key="atlas-source-back", on_click=loaders.use_default)
+            st.page_link(f"pages/{MAPANY_FILE}", label="Edit this draft", icon=":material/edit:")
+        if st.session_state.pop(loaders.OPENED, False):
+            use_script("scroll-top.js")

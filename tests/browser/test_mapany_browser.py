@@ -1,0 +1,142 @@
+"""Map your own article in Chromium: paste a news item, review its places, open it as an atlas, download it, save it."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.browser.explore import LOAD, WAIT, passages, wait_for_heading
+from tests.browser.support import ROOT, axe_violations, block_outside, map_frame, start_streamlit
+
+pytestmark = pytest.mark.browser
+
+SAMPLE = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
+TITLE = "Buses leave Goris for Stepanakert"
+SLUG = "buses-leave-goris-for-stepanakert"
+TOP_JS = "() => document.querySelector(\"[data-testid='stMain']\").scrollTop === 0"
+
+
+@pytest.fixture(scope="module")
+def saving_url(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """A server of its own, with a folder for saved atlases."""
+    root = tmp_path_factory.mktemp("saved")
+    before = os.environ.get("ATLAS_SAVED_DIR")
+    os.environ["ATLAS_SAVED_DIR"] = str(root)
+    try:
+        proc, url = start_streamlit()
+    finally:
+        if before is None:
+            del os.environ["ATLAS_SAVED_DIR"]
+        else:
+            os.environ["ATLAS_SAVED_DIR"] = before
+    yield url, root
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def sidebar_button(page, name: str):
+    return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=re.compile(rf"^{name} · "))
+
+
+def choose(page, label: str, typed: str) -> None:
+    """Pick an option of a select box by typing it, as a keyboard user does."""
+    page.get_by_label(label).click()
+    page.keyboard.type(typed)
+    page.keyboard.press("Enter")
+
+
+def downloaded_zip(page, label: str) -> zipfile.ZipFile:
+    with page.expect_download(timeout=LOAD) as info:
+        page.get_by_role("button", name=label).click()
+    return zipfile.ZipFile(io.BytesIO(Path(info.value.path()).read_bytes()))
+
+
+def test_paste_review_open_download_and_save(page, browser, saving_url):
+    url, root = saving_url
+    page.goto(f"{url}/Map_your_own_article", timeout=LOAD)
+    box = page.get_by_label("Paste the article's text")
+    box.wait_for(timeout=LOAD)
+    box.fill(SAMPLE)
+    page.get_by_label("Author").fill("A. Reporter")
+    page.get_by_role("button", name="Find places").click()
+
+    # The review: every mention marked in the text, one decision per place.
+    marks = page.locator(".mapany-text mark.mapany-mention")
+    marks.first.wait_for(timeout=LOAD)
+    assert marks.filter(has_text="Goris").count() == 2
+    assert marks.filter(has_text="Kornidzor").count() == 1
+    assert "Goris (town, Armenia" in marks.filter(has_text="Goris").first.get_attribute("title")
+
+    choose(page, "Decision for Kornidzor", "Reject")
+    page.locator(".mapany-text mark.is-rejected", has_text="Kornidzor").wait_for(timeout=WAIT)
+    assert axe_violations(page) == []
+
+    # Both downloads, opened and checked.
+    data = downloaded_zip(page, "Download the data folder (zip)")
+    names = set(data.namelist())
+    assert {f"{SLUG}/places.yaml", f"{SLUG}/article.md", f"{SLUG}/geometry.geojson"} <= names
+    places = data.read(f"{SLUG}/places.yaml").decode()
+    assert "slug: goris" in places and "kornidzor" not in places
+    assert "A. Reporter" in data.read(f"{SLUG}/article.yaml").decode()
+    site = downloaded_zip(page, "Download the static site (zip)")
+    site_names = set(site.namelist())
+    assert f"{SLUG}-site/index.html" in site_names and f"{SLUG}-site/article.html" in site_names
+    assert any(n.endswith("goris.html") for n in site_names)
+
+    # Open as an atlas: Explore on the draft, its places on the map and their passages.
+    page.get_by_role("button", name="Open as an atlas").click()
+    page.locator(".atlas-source-banner", has_text=TITLE).wait_for(timeout=LOAD)
+    page.wait_for_function(TOP_JS, timeout=WAIT)  # the atlas starts at its banner, not where the review was
+    frame = map_frame(page, timeout=LOAD)
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-interactive').length >= 10", timeout=LOAD)
+    assert sidebar_button(page, "Kornidzor").count() == 0
+    sidebar_button(page, "Goris").click()
+    wait_for_heading(page, "Goris")
+    assert passages(page).count() == 2
+    assert "Buses now leave Goris" in passages(page).nth(1).inner_text()
+    assert page.outside_requests == []
+
+    # Back to the review (the session keeps it), save, and open the link in a new browser.
+    page.get_by_role("link", name="Edit this draft").click()
+    page.get_by_role("button", name="Save").click()
+    link = page.locator(".mapany-saved a")
+    link.wait_for(timeout=WAIT)
+    href = link.get_attribute("href")
+    assert href.endswith(f"?atlas={SLUG}")
+    assert (root / SLUG / "places.yaml").is_file()
+
+    other = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        visitor = other.new_page()
+        outside = block_outside(visitor)
+        visitor.goto(href, timeout=LOAD)
+        visitor.locator(".atlas-source-banner", has_text="A saved atlas").wait_for(timeout=LOAD)
+        sidebar_button(visitor, "Stepanakert").click()
+        wait_for_heading(visitor, "Stepanakert")
+        assert re.search(rf"atlas={SLUG}", visitor.evaluate("location.search"))
+        assert sidebar_button(visitor, "Kornidzor").count() == 0
+        assert outside == []
+    finally:
+        other.close()
+
+
+def test_a_script_in_the_pasted_text_never_runs(page, app_url):
+    page.goto(f"{app_url}/Map_your_own_article", timeout=LOAD)
+    box = page.get_by_label("Paste the article's text")
+    box.wait_for(timeout=LOAD)
+    box.fill('<script>alert("pasted")</script><img src=x onerror="alert(1)">\n\n' + SAMPLE)
+    page.get_by_role("textbox", name="Title").fill('<img src=y onerror="alert(2)"> Buses')
+    page.get_by_role("button", name="Find places").click()
+    page.locator(".mapany-text mark.mapany-mention").first.wait_for(timeout=LOAD)
+    assert '<script>alert("pasted")</script>' in page.locator(".mapany-text").inner_text()
+    page.get_by_role("button", name="Open as an atlas").click()
+    page.locator(".atlas-source-banner").wait_for(timeout=LOAD)
+    page.wait_for_timeout(500)
+    assert page.dialogs == []
+    assert page.locator("img[src='x'], img[src='y']").count() == 0

@@ -1,0 +1,219 @@
+"""The atlas a run shows (pages/loaders.py): the default one, a saved one (`?atlas=<slug>`), or the session's draft."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from geo.draft import ArticleInfo, draft_files, find_places
+from geo.saved import save_atlas
+from pages import loaders
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
+
+
+@pytest.fixture(scope="module")
+def sample_files() -> dict[str, bytes]:
+    """The draft data folder of the sample news item, every place kept."""
+    markdown, found = find_places(SAMPLE.read_text(encoding="utf-8"), None)
+    return draft_files(markdown, found, ArticleInfo(author="A. Reporter", publisher="Test News"))
+
+
+@pytest.fixture
+def saved_root(tmp_path, monkeypatch, sample_files) -> Path:
+    root = tmp_path / "saved"
+    monkeypatch.setenv("ATLAS_SAVED_DIR", str(root))
+    save_atlas(root, sample_files, "Buses leave Goris")
+    return root
+
+
+def run(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def banner(at: AppTest) -> str:
+    return next((m.value for m in at.markdown if "atlas-source-banner" in m.value), "")
+
+
+def places(at: AppTest) -> set[str]:
+    return {b.key.removeprefix("pick-") for b in at.sidebar.button if b.key and b.key.startswith("pick-")}
+
+
+def test_the_default_atlas_has_no_banner_and_its_own_places(atlas):
+    at = run()
+    assert banner(at) == ""
+    assert at.title[0].value == "Karabakh Atlas"
+    assert places(at) == {p.slug for p in atlas.places}
+    assert at.session_state[loaders.SOURCE] == loaders.DEFAULT
+
+
+def test_a_saved_atlas_opens_from_its_link_with_a_banner_and_keeps_its_slug_in_links(saved_root):
+    at = run(atlas="buses-leave-goris", place="goris")
+    assert "A saved atlas" in banner(at) and "Buses leave Goris for Stepanakert" in banner(at)
+    assert 'href="./"' in banner(at)  # back to the Karabakh atlas
+    assert {"goris", "stepanakert", "kornidzor"} <= places(at) and "nakhchivan" not in places(at)
+    assert at.session_state[loaders.SOURCE] == loaders.Source("saved", "buses-leave-goris")
+    link = at.code[0].value
+    assert "place=goris" in link and "atlas=buses-leave-goris" in link
+    passages = next(m.value for m in at.markdown if "atlas-passage" in m.value)
+    assert "?place=stepanakert&amp;atlas=buses-leave-goris" in passages
+
+
+def test_a_saved_atlas_survives_a_page_switch(saved_root):
+    at = run(atlas="buses-leave-goris")
+    del at.query_params["atlas"]  # as the app's navigation drops a link's parameters
+    at.switch_page("pages/2_Article.py").run()
+    assert not at.exception
+    assert "A saved atlas" in banner(at)
+    assert at.query_params["atlas"] == "buses-leave-goris"  # put back in the address bar
+    article = next(m.value for m in at.markdown if "atlas-article" in m.value)
+    assert "Kornidzor" in article and "atlas=buses-leave-goris" in article
+
+
+def test_the_tour_of_a_saved_atlas_offers_no_presenting_and_keeps_the_slug(saved_root):
+    at = run("pages/1_Classroom_tour.py", atlas="buses-leave-goris")
+    assert "A saved atlas" in banner(at)
+    keys = {b.key for b in at.button}
+    assert "tour-next" in keys and "room-start" not in keys
+    link = next(m.value for m in at.markdown if "tour-link" in m.value)
+    assert "atlas=buses-leave-goris" in link
+
+
+@pytest.mark.parametrize("value", ["../x", "..", "/etc", "UPPER", "a/b", "x" * 100, "<script>alert(1)</script>"])
+def test_a_hostile_slug_gives_a_notice_and_the_default_atlas(saved_root, value, atlas):
+    at = run(atlas=value)
+    assert banner(at) == ""
+    assert places(at) == {p.slug for p in atlas.places}
+    notice = at.warning[0].value
+    assert "no saved atlas" in notice and "Karabakh atlas" in notice
+    assert "<script>" not in notice and "../" not in notice and "/" not in notice.split("“")[1].split("”")[0]
+    assert "atlas" not in at.query_params
+
+
+def test_a_saved_atlas_that_links_out_of_the_folder_is_refused(saved_root, tmp_path, sample_files):
+    outside = tmp_path / "outside"
+    (saved_root / "buses-leave-goris").rename(outside)
+    (saved_root / "escape").symlink_to(outside, target_is_directory=True)
+    at = run(atlas="escape")
+    assert "no saved atlas named “escape”" in at.warning[0].value
+    assert banner(at) == "" and at.title[0].value == "Karabakh Atlas"
+
+
+def test_a_folder_still_being_saved_is_not_an_atlas_yet(saved_root):
+    (saved_root / "half-saved").mkdir()  # what save_atlas reserves before it moves the files in
+    at = run(atlas="half-saved")
+    assert "no saved atlas named “half-saved”" in at.warning[0].value
+    assert not at.error and banner(at) == ""
+
+
+def test_an_unknown_slug_gives_a_notice_and_the_default_atlas(saved_root):
+    at = run(atlas="no-such-atlas")
+    assert "no saved atlas named “no-such-atlas”" in at.warning[0].value
+    assert at.title[0].value == "Karabakh Atlas" and banner(at) == ""
+
+
+def test_without_a_folder_of_saved_atlases_a_link_opens_the_default_atlas(monkeypatch):
+    monkeypatch.delenv("ATLAS_SAVED_DIR", raising=False)
+    at = run(atlas="buses-leave-goris")
+    assert "keeps no saved atlases" in at.warning[0].value
+    assert banner(at) == ""
+
+
+def test_the_sessions_draft_opens_on_every_page_and_the_default_is_one_click_away(sample_files, atlas):
+    at = AppTest.from_file(APP, default_timeout=60)
+    draft = loaders.Draft(sample_files, "Buses leave Goris for Stepanakert")
+    at.session_state[loaders.DRAFT] = draft
+    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
+    at.run()
+    assert not at.exception
+    assert "Your own atlas" in banner(at) and "Buses leave Goris" in banner(at)
+    assert "goris" in places(at) and "nakhchivan" not in places(at)
+    for page in ("pages/1_Classroom_tour.py", "pages/2_Article.py"):
+        at.switch_page(page).run()
+        assert not at.exception and "Your own atlas" in banner(at)
+    at.switch_page("pages/explore.py").run()
+    at.button(key="atlas-source-back").click().run()
+    assert at.session_state[loaders.SOURCE] == loaders.DEFAULT
+    at.run()
+    assert banner(at) == "" and places(at) == {p.slug for p in atlas.places}
+
+
+def test_a_draft_no_longer_in_the_session_falls_back_to_the_default_with_a_notice():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[loaders.SOURCE] = loaders.Source("draft", "0" * 32)
+    at.run()
+    assert "no longer in this session" in at.warning[0].value
+    assert at.title[0].value == "Karabakh Atlas"
+
+
+def test_a_draft_is_cached_by_its_content_so_the_same_files_load_once(sample_files):
+    a = loaders.Draft(dict(sample_files), "A")
+    b = loaders.Draft(dict(sample_files), "B")
+    assert a.digest == b.digest
+    changed = {**sample_files, "article.yaml": sample_files["article.yaml"].replace(b"A. Reporter", b"B. Reporter")}
+    assert loaders.Draft(changed, "A").digest != a.digest
+    st.cache_resource.clear()
+    assert loaders.check_draft(a) is None
+    first = loaders._draft_bundle(a.digest, a.files)
+    assert loaders._draft_bundle(b.digest, b.files) is first
+    assert not first.atlas.data_dir.exists()  # loaded from a folder removed at once
+
+
+def test_drafts_held_in_memory_are_bounded():
+    assert loaders._draft_bundle._info.max_entries == loaders.MAX_DRAFTS
+    assert loaders._draft_bundle._info.ttl == loaders.KEEP_SECONDS
+    assert loaders._saved_bundle._info.max_entries == loaders.MAX_SAVED
+
+
+def test_a_broken_draft_says_why_it_cannot_open(sample_files):
+    broken = loaders.Draft({**sample_files, "places.yaml": b"places: [{slug: x}]\n"}, "Broken")
+    assert "places.yaml" in loaders.check_draft(broken)
+
+
+def test_links_keep_a_saved_atlas_and_nothing_else():
+    saved = loaders.Source("saved", "my-atlas")
+    assert loaders.keep_source("?place=baku", saved) == "?place=baku&atlas=my-atlas"
+    assert loaders.keep_source("http://h/Classroom_tour?step=2&atlas=old", saved) == (
+        "http://h/Classroom_tour?step=2&atlas=my-atlas"
+    )
+    assert loaders.keep_source("?place=baku", loaders.DEFAULT) == "?place=baku"
+    assert loaders.keep_source("?place=baku", loaders.Source("draft", "abc")) == "?place=baku"
+
+
+def map_args(at: AppTest) -> dict:
+    import json
+
+    (component,) = at.get("component_instance")
+    return json.loads(component.proto.json_args)
+
+
+def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(sample_files):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    default = map_args(at)
+    draft = loaders.Draft(sample_files, "Buses")
+    at.session_state[loaders.DRAFT] = draft
+    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
+    at.run()
+    first = map_args(at)
+    at.query_params["place"] = "goris"
+    at.run()
+    second = map_args(at)
+    assert first["script"] != default["script"] and first["key"] != default["key"]
+    assert '"slug": "goris"' in first["script"] and '"slug": "nakhchivan"' not in first["script"]
+    assert second["script"] == first["script"] and second["key"] == first["key"]  # the browser keeps it
+    assert '"slug": "goris"' in second["feature_group"]
+    bundle = loaders._draft_bundle(draft.digest, draft.files)
+    assert bundle.get(("page-map", "atlas-map", ()), lambda: None).script == first["script"]

@@ -1,0 +1,85 @@
+"""The review of a draft's places (geo/review.py): the marked text and one row per place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.draft import Decision, add_name, find_places
+from geo.review import KEEP, REJECT, decision_for, review_view, with_added
+from geo.templating import render
+
+SAMPLE = Path(__file__).resolve().parent / "fixtures" / "geoparse" / "draft-sample.txt"
+COUNTRIES = {"AM": "Armenia", "AZ": "Azerbaijan", "IR": "Iran", "GE": "Georgia"}
+
+
+@pytest.fixture(scope="module")
+def found():
+    return find_places(SAMPLE.read_text(encoding="utf-8"), None)
+
+
+def test_the_segments_rebuild_the_text_and_mark_every_mention(found):
+    markdown, places = found
+    view = review_view(markdown, places, {}, countries=COUNTRIES)
+    assert "".join(s.text for s in view.segments) == markdown
+    marked = [s for s in view.segments if s.place is not None]
+    assert len(marked) == sum(len(p.mentions) for p in places)
+    for seg in marked:
+        row = view.rows[seg.place - 1]
+        assert seg.state == row.state and seg.label == row.resolved
+
+
+def test_each_row_says_what_the_place_was_resolved_to_and_how_sure(found):
+    markdown, places = found
+    view = review_view(markdown, places, {}, countries=COUNTRIES)
+    goris = next(r for r in view.rows if r.name == "Goris")
+    assert goris.resolved == "Goris (town, Armenia, GeoNames 174895)"
+    assert goris.country == "Armenia" and goris.mentions == 2 and 0 < goris.confidence <= 100
+    assert [c.key for c in goris.choices[:2]] == [KEEP, REJECT]
+    syunik = next(r for r in view.rows if r.name == "Syunik")
+    assert any("village" in c.label for c in syunik.alternatives)  # Syunik the village, the runner-up
+
+
+def test_decisions_show_in_the_rows_and_the_marks(found):
+    markdown, places = found
+    goris, syunik = (next(p for p in places if p.name == n) for n in ("Goris", "Syunik"))
+    village = next(c.toponym.ref for c in syunik.runners_up if c.toponym.kind == "village")
+    decisions = {goris.toponym.ref: decision_for(REJECT), syunik.toponym.ref: decision_for(village)}
+    view = review_view(markdown, places, decisions, countries=COUNTRIES)
+    rows = {r.name: r for r in view.rows}
+    assert rows["Goris"].state == "rejected" and view.kept == len(places) - 1
+    assert "village" in rows["Syunik"].resolved and rows["Syunik"].state == "kept"
+    assert {s.state for s in view.segments if s.text == "Goris"} == {"rejected"}
+
+
+def test_choices_become_the_librarys_decisions():
+    assert decision_for(KEEP) == Decision()
+    assert decision_for(REJECT) == Decision("reject")
+    assert decision_for("geonames:174895") == Decision("choose", "geonames:174895")
+
+
+def test_an_added_name_is_a_new_row_in_text_order_or_more_mentions_of_a_known_place(found):
+    markdown, places = found
+    extra = markdown + "\nLater, Kornidzor again, then Gori.\n"
+    added = add_name(extra, "Gori", list(places))
+    merged = with_added(places, added)
+    assert len(merged) == len(places) + 1 and merged[-1].name == "Gori"
+    kornidzor = next(p for p in places if p.name == "Kornidzor")
+    more = with_added(places, kornidzor.__class__(kornidzor.toponym, kornidzor.mentions[:1], 1.0, ()))
+    assert len(more) == len(places)
+    view = review_view(extra, merged, {}, added={added.toponym.ref}, countries=COUNTRIES)
+    assert view.rows[-1].added and view.rows[-1].state == "added"
+
+
+def test_the_marked_text_is_escaped(found):
+    markdown, places = found
+    text = "<script>alert(1)</script> " + markdown
+    shifted = [
+        p.__class__(p.toponym, tuple(m.__class__(m.text, m.start + 26, m.end + 26) for m in p.mentions), p.score, ())
+        for p in places
+    ]
+    view = review_view(text, shifted, {}, countries=COUNTRIES)
+    html = render("mapany_text.html", segments=view.segments)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<mark class="mapany-mention is-kept" title="' in html
