@@ -94,8 +94,10 @@ def test_the_student_follows_the_teachers_next_and_cannot_move_the_class(two_con
         followed = wait_for_step(student, expected, timeout=FOLLOW_WITHIN_MS + 1_000)
         assert followed - pressed < FOLLOW_WITHIN_MS
 
-    # The student zooms their own map; polling does not reset it while the step stays.
+    # The student zooms their own map; polling does not reset it while the step stays. The step's
+    # passage is drawn before its map view arrives: let the map settle on the step first.
     frame = map_frame(student)
+    student.wait_for_timeout(1_000)
     zoom = frame.evaluate("window.map.getZoom()")
     frame.evaluate("window.map.setZoom(window.map.getZoom() + 2, {animate: false})")
     student.wait_for_timeout(1_500)
