@@ -48,7 +48,7 @@ from bench.support import (
 
 TOUR_PATH = "Classroom_tour"  # pages/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")
-GOALS = {"lag_p95_s": 1.0, "next_p95_s": 0.3, "dropped": 0, "missed": 0, "exceptions": 0}
+GOALS = {"lag_p95_s": 1.0, "next_p95_s": 0.3, "dropped": 0, "missed": 0, "not_on_last_step": 0, "exceptions": 0}
 STEP = re.compile(r'class="tour-passage" data-step="(\d+)"')
 ROOM = re.compile(r"(?:^|&)room=([A-Z0-9]+)")
 KEEP = re.compile(r'data-name="(atlas_presenter_[A-Z0-9]+)" data-value="([A-Za-z0-9_-]*)"')
@@ -153,6 +153,7 @@ class FaultResult:
     name: str
     at_s: float = 0.0  # seconds after the first press
     detail: dict[str, object] = field(default_factory=dict)
+    window: tuple[float, float] = (0.0, 0.0)  # monotonic start and end of the fault and its presses
 
 
 @dataclass
@@ -164,7 +165,9 @@ class FollowResult:
     lags_s: list[float] = field(default_factory=list)
     nexts_s: list[float] = field(default_factory=list)
     presses: int = 0
-    missed: int = 0
+    missed: int = 0  # a step a follower never showed although the room stayed on it long enough
+    skipped: int = 0  # a step superseded by the next Next before the follower was due to show it
+    not_on_last_step: int = 0  # connected followers not showing the room's last step at the end
     dropped: int = 0
     drop_reasons: dict[str, int] = field(default_factory=dict)
     exceptions: int = 0
@@ -174,6 +177,7 @@ class FollowResult:
     quiet_cpu_ms_per_poll: float | None = None
     quiet_cpu_core_share: float | None = None
     busy_cpu_core_share: float | None = None
+    busy_seconds: float = 0.0  # how long the presses went on
     fault: FaultResult | None = None
     client_cpu_s: float = 0.0
     elapsed_s: float = 0.0
@@ -380,6 +384,39 @@ async def run_fault(
     return result
 
 
+def recovery_line(result: FaultResult) -> str:
+    """The fault's outcome in one line, with the time it took to recover."""
+    d = result.detail
+
+    def worst(key: str) -> str:
+        times = d.get(key) or []
+        return f"median {fmt_s(percentile(times, 50))}, max {fmt_s(max(times))}" if times else "none measured"
+
+    if result.name == "presenter-reload":
+        ok = "presents the room again" if d.get("presenting") else "does NOT present the room again"
+        return f"Recovery: after a reload the teacher's page {ok} {fmt_s(d['presenting_again_after_s'])} later"
+    if result.name == "presenter-offline":
+        ok = "presents it again" if d.get("presenting") else "does NOT present it again"
+        session = "same session" if d.get("same_session") else "a new session"
+        return (
+            f"Recovery: the room outlived {d['offline_s']:g} s with the teacher offline; the teacher {ok} "
+            f"{fmt_s(d['presenting_again_after_s'])} after reconnecting ({session}); "
+            f"rooms lost: {d.get('rooms_lost', 0)}"
+        )
+    if result.name == "kill-worker":
+        return (
+            f"Recovery: {d['followers_lost_socket']} followers lost their worker; "
+            f"{d['followers_back_on_current_step']} back on the current step through the proxy, "
+            f"{worst('back_on_current_step_s')} after losing it"
+        )
+    lost, store = d.get("rooms_lost", 0), d.get("store", "")
+    reached = d.get("followers_reached_by_first_press", 0)
+    return (
+        f"Recovery: store restarted ({store}); rooms lost: {lost}; {reached} followers on the first step moved "
+        f"after it, {worst('store_up_to_followers_on_it_s')} after the store was back"
+    )
+
+
 def finish_fault(result: FaultResult, presenter: Presenter, logs: list[FollowerLog]) -> None:
     """Read what the followers went through once the run is over."""
     detail = result.detail
@@ -396,15 +433,16 @@ def finish_fault(result: FaultResult, presenter: Presenter, logs: list[FollowerL
     if pending:
         sent, step = pending
         up = detail.pop("store_up_at")
-        seen = [log.watcher.first_shown(step, sent, float("inf")) for log in logs if not log.dropped]
+        # Showing the step from `up` on counts, whether a reconnection or the press brought it.
+        seen = [log.watcher.first_shown(step, min(sent, up), float("inf")) for log in logs if not log.dropped]
         reached = [t - up for t in seen if t is not None]
         detail |= {
             "followers_reached_by_first_press": len(reached),
             "store_up_to_followers_on_it_s": reached,
-            "rooms_lost": sum(log.watcher.gone for log in logs),
         }
     else:
         detail.pop("store_up_at", None)
+    detail["rooms_lost"] = sum(log.watcher.gone for log in logs)  # followers told the room is gone
 
 
 # The run -------------------------------------------------------------------------------------
@@ -490,6 +528,8 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
             await presenter.wait(fault_due)
             began = time.monotonic()
             result.fault = await run_fault(plan, presenter, logs, redis, first_press)
+            # The fault's own presses, and the one right after it, are the fault's figures.
+            result.fault.window = (began, time.monotonic() + plan.next_every + 1.0)
             fault_due = None
             # The presses the fault held up still happen, after it: the run grows by its length.
             held = max(0.0, time.monotonic() - began - plan.fault_pause)
@@ -499,7 +539,8 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
         await presenter.wait(next_at)
         await presenter.press()
         next_at += plan.next_every
-    result.busy_cpu_core_share = cpu_share(cpu_busy0, worker_cpu(plan), time.monotonic() - first_press)
+    result.busy_seconds = time.monotonic() - first_press
+    result.busy_cpu_core_share = cpu_share(cpu_busy0, worker_cpu(plan), result.busy_seconds)
     await presenter.wait(end.at)
     await asyncio.gather(*tasks)
     for log in logs:
@@ -519,7 +560,11 @@ def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], en
     """Lags of every follower for every press, missed steps, drops and errors."""
     result.followers = len(logs)
     result.presses = len(presenter.presses)
-    result.nexts_s = [p.seconds for p in presenter.presses if p.moved]
+    window = result.fault.window if result.fault else (0.0, 0.0)
+    in_fault = [p for p in presenter.presses if window[0] <= p.sent <= window[1]]
+    result.nexts_s = [p.seconds for p in presenter.presses if p.moved and p not in in_fault]
+    if result.fault:
+        result.fault.detail["teachers_next_in_and_right_after_the_fault_s"] = [p.seconds for p in in_fault]
     moved = [p for p in presenter.presses if p.moved]
     for log in logs:
         if log.join_s is not None:
@@ -537,19 +582,35 @@ def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], en
                 result.exception_samples.append(text)
         away = list(zip(log.lost, log.back + [end] * (len(log.lost) - len(log.back)), strict=True))
         for i, press in enumerate(moved):
-            until = moved[i + 1].sent if i + 1 < len(moved) else end
             if any(lost - 1.0 <= press.sent <= back for lost, back in away):
                 continue  # the follower was reconnecting: counted by the fault's figures
+            # The room stays on this step until the next move is written, at the end of that press's run.
+            until = moved[i + 1].sent + moved[i + 1].seconds if i + 1 < len(moved) else end
             seen = log.watcher.first_shown(press.step, press.sent, until)
-            if seen is None:
-                if not log.dropped:
-                    result.missed += 1
-            else:
+            if seen is not None:
                 result.lags_s.append(seen - press.sent)
+            elif log.dropped:
+                pass
+            elif until - press.sent < GOALS["lag_p95_s"]:
+                result.skipped += 1  # fast clicking: the follower goes straight to a later step
+            else:
+                result.missed += 1
+        last = presenter.step_at(end)
+        if not log.dropped and last is not None and log.watcher.current != last:
+            result.not_on_last_step += 1
     result.exceptions += len(presenter.watcher.problems)
 
 
 # Report --------------------------------------------------------------------------------------
+
+
+def wake_cpu_s(result: FollowResult) -> float | None:
+    """CPU seconds of one follower's run after a Next: the presses' CPU above the quiet spell's,
+    shared over every follower shown a step. It does not depend on the machine's load as the
+    times do, so runs on a busy machine compare."""
+    if result.busy_cpu_core_share is None or result.quiet_cpu_core_share is None or not result.lags_s:
+        return None
+    return (result.busy_cpu_core_share - result.quiet_cpu_core_share) * result.busy_seconds / len(result.lags_s)
 
 
 def verdicts(result: FollowResult) -> dict[str, bool | None]:
@@ -560,6 +621,7 @@ def verdicts(result: FollowResult) -> dict[str, bool | None]:
         "next_p95_s": None if nxt is None else nxt < GOALS["next_p95_s"],
         "dropped": result.dropped <= GOALS["dropped"],
         "missed": result.missed <= GOALS["missed"],
+        "not_on_last_step": result.not_on_last_step <= GOALS["not_on_last_step"],
         "exceptions": result.exceptions <= GOALS["exceptions"],
     }
 
@@ -595,7 +657,13 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
         ("Follower lag: median / p95 / max", fmt_spread(result.lags_s) + mark(v["lag_p95_s"]), "p95 < 1 s"),
         ("  lag samples (followers x presses)", str(len(result.lags_s)), ""),
         ("Teacher's Next: median / p95 / max", fmt_spread(result.nexts_s) + mark(v["next_p95_s"]), "p95 < 300 ms"),
-        ("Steps a follower missed", str(result.missed) + mark(v["missed"]), "0"),
+        ("Steps a follower missed (room on it >= 1 s)", str(result.missed) + mark(v["missed"]), "0"),
+        ("  steps skipped (next Next within 1 s)", str(result.skipped), ""),
+        (
+            "Followers not on the room's last step at the end",
+            str(result.not_on_last_step) + mark(v["not_on_last_step"]),
+            "0",
+        ),
         ("Dropped followers", str(result.dropped) + mark(v["dropped"]), "0"),
         ("Runs showing an exception or error", str(result.exceptions) + mark(v["exceptions"]), "0"),
         (
@@ -613,6 +681,11 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
             else f"{result.busy_cpu_core_share * 100:.0f}% of a core",
             "",
         ),
+        (
+            "CPU of a follower's run after a Next (estimate)",
+            "-" if (wake := wake_cpu_s(result)) is None else fmt_s(wake),
+            "",
+        ),
         ("Benchmark client CPU / elapsed", f"{result.client_cpu_s:.1f} / {result.elapsed_s:.0f} s", ""),
         (
             "Machine load average (1 min), start / end",
@@ -628,6 +701,7 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
     lines.append("-" * len(rule))
     if result.fault:
         lines.append(f"Fault: {result.fault.name} at {result.fault.at_s:.1f} s after the first press")
+        lines.append(recovery_line(result.fault))
         for key, value in result.fault.detail.items():
             lines.append(f"  {key.replace('_', ' ')}: {fmt_detail(value)}")
     for reason, count in result.drop_reasons.items():

@@ -179,7 +179,8 @@ class StreamlitSession:
         self.fragment_runs = 0  # fragment reruns this client asked for (listen)
         self.upstream = ""  # the worker that answered the WebSocket, when a proxy says (X-Upstream)
         self._ws: CountingConnection | None = None
-        self._inbox: asyncio.Queue[bytes | None] = asyncio.Queue()
+        # (time.monotonic() the frame was read, its bytes); None once the connection has ended
+        self._inbox: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
         self._reader: asyncio.Task | None = None
         self._closed = asyncio.Event()
 
@@ -223,7 +224,7 @@ class StreamlitSession:
     async def _read(self, ws: CountingConnection) -> None:
         try:
             async for data in ws:
-                self._inbox.put_nowait(data if isinstance(data, bytes) else data.encode())
+                self._inbox.put_nowait((time.monotonic(), data if isinstance(data, bytes) else data.encode()))
         except ConnectionClosed:
             pass
         finally:
@@ -289,17 +290,18 @@ class StreamlitSession:
         while True:
             remaining = deadline - time.monotonic()
             try:
-                data = await asyncio.wait_for(self._inbox.get(), max(remaining, 0.001))
+                item = await asyncio.wait_for(self._inbox.get(), max(remaining, 0.001))
             except TimeoutError:
                 raise RerunTimeout(f"no script_finished within {self.timeout:.0f} s") from None
-            if data is None:
+            if item is None:
                 raise SessionClosed(f"closed during a run: {self.closed_reason()}")
+            arrived, data = item
             payload += len(data)
             msg = ForwardMsg()
             msg.ParseFromString(data)
             problems += self._note(msg)
             if on_message is not None:
-                on_message(msg, time.monotonic())
+                on_message(msg, arrived)
             if msg.WhichOneof("type") == "script_finished" and self._run_over(msg.script_finished):
                 return Run(time.perf_counter() - started, payload, self._ws.wire_bytes - start_wire, problems)
 
@@ -309,7 +311,9 @@ class StreamlitSession:
         Each fragment with `run_every` is asked to rerun at its interval (the front end's
         setInterval, started when the fragment was announced), whether or not a run is in
         progress; every message the server sends is passed to `on_message` with the
-        monotonic time it was read. Raises SessionClosed if the connection ends.
+        monotonic time its frame was read from the socket (before this client parsed it,
+        so that a burst of messages to many sessions does not count the client's own work).
+        Raises SessionClosed if the connection ends.
         """
         problems: list[str] = []
         due = self._due
@@ -329,18 +333,19 @@ class StreamlitSession:
                 return problems
             wake = min([until, *due.values()])
             try:
-                data = await asyncio.wait_for(self._inbox.get(), max(wake - now, 0.0))
+                item = await asyncio.wait_for(self._inbox.get(), max(wake - now, 0.0))
             except TimeoutError:
                 continue
-            if data is None:
+            if item is None:
                 raise SessionClosed(f"closed while on the page: {self.closed_reason()}")
+            arrived, data = item
             msg = ForwardMsg()
             msg.ParseFromString(data)
             problems += self._note(msg)
             if msg.WhichOneof("type") == "script_finished":
                 self._run_over(msg.script_finished)
             if on_message is not None:
-                on_message(msg, time.monotonic())
+                on_message(msg, arrived)
 
     def _note(self, msg: ForwardMsg) -> list[str]:
         """Keep what the front end keeps from a message (session, page, cache); return what it shows as failures."""

@@ -1,7 +1,7 @@
 """Rooms: a class follows its presenter's step through a store every worker shares.
 
-A room is a short code the class reads, types or scans, the tour step it shows, and a
-version that goes up with every move. Only the presenter token given when the room was
+A room is a short code the class reads, types or scans, the storyline and step of the tour
+it shows, and a version that goes up with every move. Only the presenter token given when the room was
 made can move or close it, and a move names the version it starts from
 (compare-and-set), so of two presenter screens pressing Next at once exactly one wins.
 
@@ -9,7 +9,8 @@ The store is real and shared, never a Python dict, because a class is spread ove
 worker processes and possibly machines: SQLite in WAL mode (one file in a folder,
 `ATLAS_ROOMS_DIR`) by default, Redis when `ATLAS_REDIS_URL` names one. A room is gone
 after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. Nothing about people is
-stored: a room holds its code, a hash of the token, the step, the version and two times.
+stored: a room holds its code, a hash of the token, the storyline, the step, the version and
+the time of the presenter's last action.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from geo.links import page_link
+from geo.tour import DEFAULT_TOUR
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,8 @@ CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
 MAX_ROOM_PARAM_LENGTH = 16
 TOKEN_BYTES = 24  # 192 bits: secrets.token_urlsafe gives 32 characters
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+TOUR_PARAM = "tour"  # the storyline, in the class's link when it is not the first one
+STORYLINE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")  # a storyline's name as geo.tour.TOURS spells them
 DEFAULT_IDLE_MINUTES = 180.0
 CREATE_ATTEMPTS = 20
 REDIS_PREFIX = "atlas:room:"
@@ -79,8 +83,9 @@ class Room:
     """What a page needs of a room: where the class is, and how often it has moved."""
 
     code: str
-    step: int  # 0-based index into the tour's steps
+    step: int  # 0-based index into the storyline's steps
     version: int  # 1 when made, one more with every move
+    tour: str = DEFAULT_TOUR  # the storyline (geo.tour.TOURS): the class follows it as well as the step
 
 
 @dataclass(frozen=True)
@@ -166,14 +171,27 @@ def gone_notice(code: str) -> str:
     )
 
 
-def class_link(base_url: str, code: str) -> str:
-    """The link the class opens: the room's code and nothing else."""
-    return page_link(base_url, {ROOM_PARAM: code})
+def _storyline(tour: str) -> dict[str, str]:
+    return {TOUR_PARAM: tour} if tour != DEFAULT_TOUR else {}
 
 
-def presenter_link(base_url: str, code: str, token: str) -> str:
+def class_link(base_url: str, code: str, tour: str = DEFAULT_TOUR) -> str:
+    """The link the class opens: the room's code, and its storyline unless it is the first one
+    (the room is the truth; the link's storyline is what a page shows while the store is away)."""
+    return page_link(base_url, {**_storyline(tour), ROOM_PARAM: code})
+
+
+def presenter_link(base_url: str, code: str, token: str, tour: str = DEFAULT_TOUR) -> str:
     """The link that makes a screen the room's presenter again (another device, a closed browser)."""
-    return page_link(base_url, {ROOM_PARAM: code, PRESENTER_PARAM: token})
+    return page_link(base_url, {**_storyline(tour), ROOM_PARAM: code, PRESENTER_PARAM: token})
+
+
+def checked_storyline(tour: str) -> str:
+    """A storyline's name as the store keeps it; ValueError for anything else (a store never holds
+    text a page did not make)."""
+    if not isinstance(tour, str) or not STORYLINE_RE.match(tour):
+        raise ValueError(f"not a storyline name: {tour!r}")
+    return tour
 
 
 def plausible_token(value: object) -> bool:
@@ -230,13 +248,14 @@ class RoomStore(ABC):
         self.idle_seconds = idle_seconds
         self.clock = clock
 
-    def create(self, step: int = 0) -> tuple[Room, str]:
-        """A new room at `step`, and the presenter token that alone moves it (shown to nobody else)."""
-        token = new_token()
+    def create(self, step: int = 0, tour: str = DEFAULT_TOUR) -> tuple[Room, str]:
+        """A new room at `step` of the storyline `tour`, and the presenter token that alone moves it
+        (shown to nobody else)."""
+        token, tour = new_token(), checked_storyline(tour)
         for _ in range(CREATE_ATTEMPTS):
             code = new_code()
-            if self._insert(code, token_hash(token), step, self.clock()):
-                return Room(code, step, 1), token
+            if self._insert(code, token_hash(token), step, tour, self.clock()):
+                return Room(code, step, 1, tour), token
         raise StoreUnavailable("no free room code was found; try again")
 
     def get(self, code: str) -> Room | None:
@@ -247,11 +266,15 @@ class RoomStore(ABC):
         """Check a presenter token (a presenter link, a reload) and keep the room alive."""
         return self._act(code, token, "claim", lambda now: self._touch(code, token_hash(token), now))
 
-    def move(self, code: str, token: str, step: int, expected_version: int | None = None) -> Room:
-        """Move the class to `step` if the token is the presenter's and, when given, the room
-        is still at `expected_version`; raise Conflict with the current room otherwise."""
+    def move(
+        self, code: str, token: str, step: int, expected_version: int | None = None, tour: str | None = None
+    ) -> Room:
+        """Move the class to `step` (of the storyline `tour`, when given; else the room's own) if the
+        token is the presenter's and, when given, the room is still at `expected_version`; raise
+        Conflict with the current room otherwise."""
+        tour = None if tour is None else checked_storyline(tour)
         return self._act(
-            code, token, "move", lambda now: self._move(code, token_hash(token), step, expected_version, now)
+            code, token, "move", lambda now: self._move(code, token_hash(token), step, expected_version, tour, now)
         )
 
     def close(self, code: str, token: str) -> None:
@@ -272,7 +295,7 @@ class RoomStore(ABC):
         return now - touched > self.idle_seconds
 
     @abstractmethod
-    def _insert(self, code: str, hashed: str, step: int, now: float) -> bool:
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
         """Add the room unless a live one has this code; True if added."""
 
     @abstractmethod
@@ -282,7 +305,7 @@ class RoomStore(ABC):
     def _touch(self, code: str, hashed: str, now: float) -> Room: ...
 
     @abstractmethod
-    def _move(self, code: str, hashed: str, step: int, expected: int | None, now: float) -> Room: ...
+    def _move(self, code: str, hashed: str, step: int, expected: int | None, tour: str | None, now: float) -> Room: ...
 
     @abstractmethod
     def _delete(self, code: str, hashed: str, now: float) -> None: ...
@@ -305,13 +328,14 @@ class SqliteRoomStore(RoomStore):
     workers of one machine. One connection per store, used under a lock: a call takes
     microseconds, and Streamlit's script threads come and go too fast for one each."""
 
-    SCHEMA = """
+    SCHEMA = f"""
         CREATE TABLE IF NOT EXISTS rooms (
             code TEXT PRIMARY KEY,
             token_hash TEXT NOT NULL,
             step INTEGER NOT NULL,
             version INTEGER NOT NULL,
-            touched REAL NOT NULL
+            touched REAL NOT NULL,
+            tour TEXT NOT NULL DEFAULT '{DEFAULT_TOUR}'
         ) WITHOUT ROWID
     """
 
@@ -328,8 +352,15 @@ class SqliteRoomStore(RoomStore):
             # WAL with NORMAL survives a killed process; only a crash of the machine may lose the last move.
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(self.SCHEMA)
+            self._add_tour_column()
         except (OSError, sqlite3.Error) as error:
             raise StoreUnavailable(f"the rooms file {self.path} cannot be opened: {error}") from error
+
+    def _add_tour_column(self) -> None:
+        """A rooms file from before rooms carried their storyline: its rooms are on the first one."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(rooms)")}
+        if "tour" not in columns:
+            self._db.execute(f"ALTER TABLE rooms ADD COLUMN tour TEXT NOT NULL DEFAULT '{DEFAULT_TOUR}'")
 
     def _run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         with self._lock:
@@ -340,20 +371,23 @@ class SqliteRoomStore(RoomStore):
                     self._db.rollback()
                 raise StoreUnavailable(f"the rooms file cannot be used: {error}") from error
 
-    def _row(self, db: sqlite3.Connection, code: str, now: float) -> tuple[str, int, int] | None:
-        row = db.execute("SELECT token_hash, step, version, touched FROM rooms WHERE code = ?", (code,)).fetchone()
+    def _row(self, db: sqlite3.Connection, code: str, now: float) -> tuple[str, int, int, str] | None:
+        row = db.execute(
+            "SELECT token_hash, step, version, touched, tour FROM rooms WHERE code = ?", (code,)
+        ).fetchone()
         if row is None or self._expired(row[3], now):
             return None
-        return row[0], row[1], row[2]
+        return row[0], row[1], row[2], row[4]
 
-    def _insert(self, code: str, hashed: str, step: int, now: float) -> bool:
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
         def work(db: sqlite3.Connection) -> bool:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("DELETE FROM rooms WHERE touched < ?", (now - self.idle_seconds,))
                 added = db.execute(
-                    "INSERT OR IGNORE INTO rooms (code, token_hash, step, version, touched) VALUES (?, ?, ?, 1, ?)",
-                    (code, hashed, step, now),
+                    "INSERT OR IGNORE INTO rooms (code, token_hash, step, version, touched, tour) "
+                    "VALUES (?, ?, ?, 1, ?, ?)",
+                    (code, hashed, step, now, tour),
                 ).rowcount
                 db.execute("COMMIT")
             except BaseException:
@@ -365,16 +399,16 @@ class SqliteRoomStore(RoomStore):
 
     def _get(self, code: str, now: float) -> Room | None:
         row = self._run(lambda db: self._row(db, code, now))
-        return None if row is None else Room(code, row[1], row[2])
+        return None if row is None else Room(code, row[1], row[2], row[3])
 
-    def _checked(self, db: sqlite3.Connection, code: str, hashed: str, now: float) -> tuple[int, int]:
-        """(step, version) of a live room this token presents, in the caller's transaction."""
+    def _checked(self, db: sqlite3.Connection, code: str, hashed: str, now: float) -> Room:
+        """The live room this token presents, read in the caller's transaction."""
         row = self._row(db, code, now)
         if row is None:
             raise RoomGone("the room has ended")
         if not hmac.compare_digest(row[0], hashed):
             raise NotPresenter("only the presenter's screen can do that")
-        return row[1], row[2]
+        return Room(code, row[1], row[2], row[3])
 
     def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
         """One read-check-write under SQLite's write lock, so no other process slips in between."""
@@ -393,21 +427,23 @@ class SqliteRoomStore(RoomStore):
 
     def _touch(self, code: str, hashed: str, now: float) -> Room:
         def work(db: sqlite3.Connection) -> Room:
-            step, version = self._checked(db, code, hashed, now)
+            room = self._checked(db, code, hashed, now)
             db.execute("UPDATE rooms SET touched = ? WHERE code = ?", (now, code))
-            return Room(code, step, version)
+            return room
 
         return self._write(work)
 
-    def _move(self, code: str, hashed: str, step: int, expected: int | None, now: float) -> Room:
+    def _move(self, code: str, hashed: str, step: int, expected: int | None, tour: str | None, now: float) -> Room:
         def work(db: sqlite3.Connection) -> Room:
-            current_step, version = self._checked(db, code, hashed, now)
-            if expected is not None and version != expected:
-                raise Conflict(Room(code, current_step, version))
+            room = self._checked(db, code, hashed, now)
+            if expected is not None and room.version != expected:
+                raise Conflict(room)
+            moved = Room(code, step, room.version + 1, tour or room.tour)
             db.execute(
-                "UPDATE rooms SET step = ?, version = ?, touched = ? WHERE code = ?", (step, version + 1, now, code)
+                "UPDATE rooms SET step = ?, version = ?, touched = ?, tour = ? WHERE code = ?",
+                (moved.step, moved.version, now, moved.tour, code),
             )
-            return Room(code, step, version + 1)
+            return moved
 
         return self._write(work)
 
@@ -428,29 +464,32 @@ class SqliteRoomStore(RoomStore):
 
 
 # Redis runs each script atomically: no other client's command runs between its steps.
-# KEYS[1] the room; ARGV: token hash, step, expected version ("" for any), now, idle, ttl, action.
-REDIS_ACT = """
-local r = redis.call('HMGET', KEYS[1], 'token_hash', 'step', 'version', 'touched')
-if not r[1] or tonumber(ARGV[4]) - tonumber(r[4]) > tonumber(ARGV[5]) then return {'gone'} end
-if r[1] ~= ARGV[1] then return {'refused'} end
-if ARGV[7] == 'close' then redis.call('DEL', KEYS[1]) return {'closed'} end
+# KEYS[1] the room; ARGV: token hash, step, expected version ("" for any), now, idle, ttl, action,
+# storyline ("" keeps the room's). A room from before rooms carried a storyline is on the default one.
+REDIS_ACT = f"""
+local r = redis.call('HMGET', KEYS[1], 'token_hash', 'step', 'version', 'touched', 'tour')
+if not r[1] or tonumber(ARGV[4]) - tonumber(r[4]) > tonumber(ARGV[5]) then return {{'gone'}} end
+if r[1] ~= ARGV[1] then return {{'refused'}} end
+local tour = r[5] or '{DEFAULT_TOUR}'
+if ARGV[7] == 'close' then redis.call('DEL', KEYS[1]) return {{'closed'}} end
 if ARGV[7] == 'claim' then
   redis.call('HSET', KEYS[1], 'touched', ARGV[4])
   redis.call('EXPIRE', KEYS[1], ARGV[6])
-  return {'ok', r[2], r[3]}
+  return {{'ok', r[2], r[3], tour}}
 end
-if ARGV[3] ~= '' and r[3] ~= ARGV[3] then return {'conflict', r[2], r[3]} end
+if ARGV[3] ~= '' and r[3] ~= ARGV[3] then return {{'conflict', r[2], r[3], tour}} end
+if ARGV[8] ~= '' then tour = ARGV[8] end
 local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
-redis.call('HSET', KEYS[1], 'step', ARGV[2], 'touched', ARGV[4])
+redis.call('HSET', KEYS[1], 'step', ARGV[2], 'touched', ARGV[4], 'tour', tour)
 redis.call('EXPIRE', KEYS[1], ARGV[6])
-return {'ok', ARGV[2], tostring(v)}
+return {{'ok', ARGV[2], tostring(v), tour}}
 """
-# KEYS[1] the room; ARGV: token hash, step, now, idle, ttl. Replaces only a missing or idle room.
+# KEYS[1] the room; ARGV: token hash, step, now, idle, ttl, storyline. Replaces only a missing or idle room.
 REDIS_INSERT = """
 local touched = redis.call('HGET', KEYS[1], 'touched')
 if touched and tonumber(ARGV[3]) - tonumber(touched) <= tonumber(ARGV[4]) then return 0 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'token_hash', ARGV[1], 'step', ARGV[2], 'version', 1, 'touched', ARGV[3])
+redis.call('HSET', KEYS[1], 'token_hash', ARGV[1], 'step', ARGV[2], 'version', 1, 'touched', ARGV[3], 'tour', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 return 1
 """
@@ -493,35 +532,43 @@ class RedisRoomStore(RoomStore):
     def key(code: str) -> str:
         return REDIS_PREFIX + code
 
-    def _insert(self, code: str, hashed: str, step: int, now: float) -> bool:
-        args = [hashed, step, repr(now), repr(self.idle_seconds), self.ttl]
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
+        args = [hashed, step, repr(now), repr(self.idle_seconds), self.ttl, tour]
         return bool(self._call(lambda: self._insert_script(keys=[self.key(code)], args=args)))
 
     def _get(self, code: str, now: float) -> Room | None:
-        step, version, touched = self._call(lambda: self._redis.hmget(self.key(code), "step", "version", "touched"))
+        fields = ("step", "version", "touched", "tour")
+        step, version, touched, tour = self._call(lambda: self._redis.hmget(self.key(code), *fields))
         if touched is None or self._expired(float(touched), now):
             return None
-        return Room(code, int(step), int(version))
+        return Room(code, int(step), int(version), tour or DEFAULT_TOUR)
 
     def _script(
-        self, code: str, hashed: str, action: str, now: float, step: int = 0, expected: int | None = None
+        self,
+        code: str,
+        hashed: str,
+        action: str,
+        now: float,
+        step: int = 0,
+        expected: int | None = None,
+        tour: str | None = None,
     ) -> Room | None:
         version = "" if expected is None else expected
-        args = [hashed, step, version, repr(now), repr(self.idle_seconds), self.ttl, action]
+        args = [hashed, step, version, repr(now), repr(self.idle_seconds), self.ttl, action, tour or ""]
         answer = self._call(lambda: self._act_script(keys=[self.key(code)], args=args))
         if answer[0] == "gone":
             raise RoomGone("the room has ended")
         if answer[0] == "refused":
             raise NotPresenter("only the presenter's screen can do that")
         if answer[0] == "conflict":
-            raise Conflict(Room(code, int(answer[1]), int(answer[2])))
-        return None if answer[0] == "closed" else Room(code, int(answer[1]), int(answer[2]))
+            raise Conflict(Room(code, int(answer[1]), int(answer[2]), answer[3]))
+        return None if answer[0] == "closed" else Room(code, int(answer[1]), int(answer[2]), answer[3])
 
     def _touch(self, code: str, hashed: str, now: float) -> Room:
         return self._script(code, hashed, "claim", now)
 
-    def _move(self, code: str, hashed: str, step: int, expected: int | None, now: float) -> Room:
-        return self._script(code, hashed, "move", now, step, expected)
+    def _move(self, code: str, hashed: str, step: int, expected: int | None, tour: str | None, now: float) -> Room:
+        return self._script(code, hashed, "move", now, step, expected, tour)
 
     def _delete(self, code: str, hashed: str, now: float) -> None:
         self._script(code, hashed, "close", now)
@@ -544,7 +591,13 @@ class RoomWatch:
     def __init__(self, store: RoomStore, every: float = 0.1) -> None:
         self.store = store
         self.every = every
-        self._changed = threading.Condition()
+        # Two conditions on one lock: pages wait on `_changed`, which the thread notifies only when
+        # a room has changed; the thread sleeps on `_wanted` while nobody waits. A page that starts
+        # waiting wakes the thread alone, never the other pages (with 25 pages a poll would
+        # otherwise wake 25 threads, each for nothing).
+        lock = threading.Lock()
+        self._changed = threading.Condition(lock)
+        self._wanted = threading.Condition(lock)
         self._waiting: dict[str, int] = {}  # code -> pages waiting on it
         self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
         self._thread: threading.Thread | None = None
@@ -557,9 +610,10 @@ class RoomWatch:
         """
         deadline = time.monotonic() + timeout
         with self._changed:
+            if not self._waiting:
+                self._wanted.notify()  # the thread may be asleep for want of anyone waiting
             self._waiting[code] = self._waiting.get(code, 0) + 1
             self._start()
-            self._changed.notify_all()  # the thread may be asleep for want of anyone waiting
             try:
                 while True:
                     if code in self._seen:
@@ -587,7 +641,7 @@ class RoomWatch:
         while True:
             with self._changed:
                 while not self._waiting:
-                    self._changed.wait()
+                    self._wanted.wait()
                 codes = list(self._waiting)
             for code in codes:
                 try:

@@ -10,6 +10,8 @@ class's phones follow (`?room=CODE`, pages/present.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -28,16 +30,6 @@ MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
 VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def handout(base_url: str | None, tour_key: tuple, name: str = DEFAULT_TOUR, source: str = "") -> str:
-    """The printable handout, its step links keeping the atlas shown (none without `base_url`: a draft).
-
-    tour_key and source are part of the cache key only: the handout changes with the storyline and the atlas.
-    """
-    link = (lambda number: loaders.keep_source(step_link(base_url, number, name))) if base_url else None
-    return handout_html(loaders.atlas(), loaders.tour(name), link=link)
-
-
 def html(template: str, **context) -> None:
     """A template's HTML in the page (autoescaped, so safe to show)."""
     st.markdown(render(template, **context), unsafe_allow_html=True)
@@ -53,6 +45,13 @@ def page_url() -> str:
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
     """Each storyline's first step, as a link that reloads the page on it."""
     return {tour: loaders.keep_source(step_link(page_url(), 1, tour)) for tour in names}
+
+
+def step_links(name: str) -> Callable[[int], str]:
+    """The handout's step links, made from this run's address and atlas (the handout is made later,
+    off the script's thread, where neither can be read)."""
+    base, src = page_url(), loaders.source()
+    return lambda number: loaders.keep_source(step_link(base, number, name), src)
 
 
 def go(index: int) -> None:
@@ -102,18 +101,22 @@ def main() -> None:
     data = loaders.open_atlas("The tour")
     names = storylines(loaders.open_events())
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
+    # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
+    default = loaders.source().is_default
+    shareable = loaders.shareable()
+    room = present.enter() if default else present.Presence()
+    if room.storyline in names:  # the class follows its presenter's storyline
+        name, tour_notice = room.storyline, None
     story = loaders.open_tour(name)
     steps = loaders.steps(name)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
         st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
-    # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
-    default = loaders.source().is_default
-    shareable = loaders.shareable()
-    room = present.enter(len(steps)) if default else present.Presence()
-    if room.step is not None:  # the class follows its presenter's step
-        index, notice = room.step, None
+    elif name != DEFAULT_TOUR and st.query_params.get("tour") != name:
+        st.query_params["tour"] = name
+    if room.step is not None:  # the class follows its presenter's step (the last, if the storyline shrank)
+        index, notice = min(room.step, len(steps) - 1), None
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
@@ -144,7 +147,7 @@ def main() -> None:
                 st.toggle("Show QR code", key="tour-qr")
         if not shareable:
             st.info(loaders.unshared_notice(), icon=":material/link_off:")
-        elif not (default and present.panel(room, page_url(), index)):
+        elif not (default and present.panel(room, page_url(), index, name)):
             link = loaders.keep_source(step_link(page_url(), step.number, name))
             qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
             html("tour_link.html", step=step, link=link, qr=qr)
@@ -161,10 +164,11 @@ def main() -> None:
         )
 
     with text_col:
-        # Last, so that building the handout the first time never delays the step itself.
+        # Made when asked for (deferred, off the script's thread, so from this run's atlas and
+        # storyline): a run, a follower's too, never builds, copies or hashes it.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=handout(page_url() if shareable else None, story.key(), name, loaders.cache_key()),
+            data=partial(handout_html, loaders.atlas(), story, link=step_links(name) if shareable else None),
             file_name=f"{loaders.file_stem('karabakh')}-tour-handout.html",
             mime="text/html",
             key="tour-handout",

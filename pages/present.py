@@ -6,7 +6,7 @@ and, for a reload, in a cookie of this site (never in the address bar, which a p
 shows). Only the token moves the room; the store checks it on every move.
 
 The class's pages follow the room's step through a fragment that the browser asks to rerun
-every POLL_SECONDS. By default ("wait") each run waits, for up to three intervals, on the
+every POLL_SECONDS. By default ("wait") each run waits, for two to four intervals, on the
 process's RoomWatch, whose one thread reads the store ten times a second for every page of
 the process, and reruns the page as soon as the room moves: a student sees a Next about a
 tenth of a second after it, plus one run of the page, and the browser's requests that come
@@ -14,16 +14,29 @@ meanwhile queue behind the waiting run, so 50 students cost about 33 short runs 
 instead of 100. ("poll" reads the store once per run instead.) A run that waits holds no lock
 a click needs: with `runner.fastReruns` a click starts the page's run at once.
 
-tour.py calls `enter` before choosing the step, `moved` from its buttons, `status` and
-`panel` in its text column, and `watch` last. The rooms themselves are geo/rooms.py.
+The presenter's Next is written to the store last in its run (`watch`), so the teacher's
+page is drawn before the whole class wakes and reruns at once. A run of a student's page
+that a move started stays, at its end, in the following fragment until the browser's next
+request for that fragment has come: the request then queues behind the run. Were the run
+to end with nothing queued, Streamlit would start a new script runner for the request and
+drop whatever the finished run had not yet sent, which under a class's burst of reruns is
+often most of the page: the student would miss that step.
+
+The room carries the storyline it was opened on (`?tour=`), and the class follows it with the
+step: a class link names the storyline too, for a page that cannot reach the store.
+
+1_Classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
+buttons, `status` and `panel` in its text column, and `watch` last. The rooms themselves are
+geo/rooms.py.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 
 import streamlit as st
@@ -70,8 +83,10 @@ def _poll_seconds() -> float:
 POLL_SECONDS = _poll_seconds()
 # A run waits longer than the browser's interval, so that the browser's next request is always
 # queued behind it and the room is never left unwatched between two runs; after the page's own
-# run, the first wait starts within one interval.
-WAIT_SECONDS = 3 * POLL_SECONDS
+# run, the first wait starts within one interval. Each wait is drawn between two and four
+# intervals, so that a class woken together by a move does not also wake together from then on.
+WAIT_SECONDS = (2 * POLL_SECONDS, 4 * POLL_SECONDS)
+SETTLE_SECONDS = POLL_SECONDS + 0.25  # long enough for the browser's next request to arrive
 COOKIE_PREFIX = "atlas_presenter_"
 COOKIE_MAX_AGE = 24 * 3600  # a school day; the room itself ends sooner when idle
 ROOMS_PER_SESSION = RateLimit(count=3, window=600.0)
@@ -82,6 +97,8 @@ CODE = "room-code"  # the room this session is in
 TOKEN = "room-token"  # the presenter token, in the presenter's session only
 VERSION = "room-version"  # the room's version this session last showed
 STEP = "room-step"  # the room's step this session last showed
+PENDING = "room-pending"  # (step, version it was pressed on): the presenter's Next, written at the end of the run
+SETTLE = "room-settle"  # this run was started by a move: settle at its end (see the module's notes)
 MADE = "room-made"  # when this session made its rooms (the rate limit)
 NOTICE = "room-notice"  # a message for the next run, from a callback
 KEEP = "room-keep"  # (code, token) of the presenter cookie to set, or (code, "") to forget, on the next run
@@ -105,6 +122,11 @@ class Presence:
     def step(self) -> int | None:
         """The step the room decides, when this page follows it (the presenter's too)."""
         return self.room.step if self.room is not None and self.following else None
+
+    @property
+    def storyline(self) -> str | None:
+        """The storyline the room decides, when this page follows it (the presenter's too)."""
+        return self.room.tour if self.room is not None and self.following else None
 
 
 @lru_cache(maxsize=8)
@@ -147,8 +169,9 @@ def _claim(code: str, token: str) -> Room | None:
     return room
 
 
-def enter(n_steps: int) -> Presence:
-    """Read `?room=` (and a presenter link or cookie) and ask the store where the room is."""
+def enter() -> Presence:
+    """Read `?room=` (and a presenter link or cookie) and ask the store where the room is: its
+    storyline and step (the page keeps a step within its storyline's steps)."""
     state = st.session_state
     notice = state.pop(NOTICE, None)
     code, bad = read_room_param(st.query_params.get_all(ROOM_PARAM) or None)
@@ -186,23 +209,29 @@ def enter(n_steps: int) -> Presence:
     state.setdefault(FOLLOW, True)
     following = presenter or bool(state[FOLLOW])
     state[VERSION], state[STEP] = room.version, room.step
-    if room.step >= n_steps:  # a storyline changed under a running room: show its last step
-        room = Room(room.code, n_steps - 1, room.version)
+    if presenter and state.get(PENDING) is not None:
+        room = replace(room, step=state[PENDING][0])  # the Next being made: written by `watch`
     return Presence(code, room, presenter, following, notice)
 
 
 def moved(index: int) -> None:
-    """A tour button was pressed: the presenter moves the room; a follower goes browsing."""
+    """A tour button was pressed: the presenter moves the room (at the end of this run); a
+    follower goes browsing."""
     state = st.session_state
-    code, token = state.get(CODE), state.get(TOKEN)
-    if code is None:
+    if state.get(CODE) is None:
         return
-    if token is None:
+    if state.get(TOKEN) is None:
         state[FOLLOW] = False
         return
+    state[PENDING] = (index, state.get(VERSION))  # compare-and-set on the step the screen showed
+
+
+def _publish(code: str, index: int, expected: int | None) -> int | None:
+    """Write the presenter's move; the room's new version, or a notice and a rerun that shows the
+    class's actual step (the store refused the token, another screen moved first, ...)."""
+    state = st.session_state
     try:
-        room = store().move(code, token, index, expected_version=state.get(VERSION))
-        state[VERSION] = room.version
+        room = store().move(code, state.get(TOKEN, ""), index, expected_version=expected)
     except Conflict:
         state[NOTICE] = "Another presenter screen moved the class first; this is the class's step now."
     except NotPresenter:
@@ -212,12 +241,16 @@ def moved(index: int) -> None:
         state[NOTICE] = gone_notice(code)
     except StoreUnavailable:
         state[NOTICE] = "The class's room cannot be reached just now, so the class did not move. Try again."
-        if STEP in state:  # keep showing the class's step, not one the class never saw
-            st.query_params["step"] = str(state[STEP] + 1)
+    else:
+        state[VERSION], state[STEP] = room.version, room.step
+        return room.version
+    if STEP in state:  # show the class's step, not one the class never saw
+        st.query_params["step"] = str(state[STEP] + 1)
+    st.rerun()
 
 
-def _start(index: int) -> None:
-    """"Present to a class": a new room at this step, within the session's rate limit."""
+def _start(index: int, storyline: str) -> None:
+    """ "Present to a class": a new room at this step of this storyline, within the session's rate limit."""
     state = st.session_state
     now = time.time()
     allowed, made = ROOMS_PER_SESSION.allow(tuple(state.get(MADE, ())), now)
@@ -227,7 +260,7 @@ def _start(index: int) -> None:
         state[NOTICE] = f"This page has opened {len(made)} rooms in the last minutes; open another in {minutes} min."
         return
     try:
-        room, token = store().create(step=index)
+        room, token = store().create(step=index, tour=storyline)
     except StoreUnavailable:
         state[NOTICE] = "The rooms cannot be reached just now, so no room was opened. Try again in a moment."
         return
@@ -237,7 +270,7 @@ def _start(index: int) -> None:
 
 
 def _stop() -> None:
-    """"Stop presenting": the room ends for everyone; this page browses on its own again."""
+    """ "Stop presenting": the room ends for everyone; this page browses on its own again."""
     state = st.session_state
     code, token = state.get(CODE), state.get(TOKEN)
     if code and token:
@@ -312,9 +345,9 @@ def _qr(link: str) -> str:
     return qr_data_uri(link)
 
 
-def panel(presence: Presence, page_url: str, index: int) -> bool:
-    """The presenter's room (code, class link, QR) or the button that opens one; True when it
-    takes the place of the step's own link."""
+def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool:
+    """The presenter's room (code, class link, QR) or the button that opens one on this step of
+    this storyline; True when it takes the place of the step's own link."""
     if not presence.presenter or presence.code is None:
         if presence.code is None:
             with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
@@ -322,7 +355,7 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
                     "Present to a class",
                     key="room-start",
                     on_click=_start,
-                    args=(index,),
+                    args=(index, storyline),
                     icon=":material/cast_for_education:",
                     help="A room code and one QR code: every phone that opens it follows your steps.",
                 )
@@ -335,7 +368,8 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
                     width=200,
                 )
         return False
-    link = class_link(page_url, presence.code)
+    tour = presence.room.tour if presence.room else storyline
+    link = class_link(page_url, presence.code, tour)
     qr = _qr(link) if st.session_state.get("tour-qr") else None
     st.markdown(render("present_room.html", code=presence.code, link=link, qr=qr), unsafe_allow_html=True)
     with st.container(horizontal=True, gap="medium"):
@@ -343,7 +377,7 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
         st.toggle("Show my presenter link", key=REVEAL, help="To present from another device. Never project it.")
     token = st.session_state.get(TOKEN)
     if st.session_state.get(REVEAL) and token:
-        secret = presenter_link(page_url, presence.code, token)
+        secret = presenter_link(page_url, presence.code, token, tour)
         st.markdown(render("present_secret.html", code=presence.code, link=secret), unsafe_allow_html=True)
     return True
 
@@ -352,24 +386,39 @@ def panel(presence: Presence, page_url: str, index: int) -> bool:
 def _watch(code: str, version: int | None) -> None:
     """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
     state = st.session_state
+    wait = random.uniform(*WAIT_SECONDS)
     if not state.get(ARMED):
         state[ARMED] = True  # the inline call in the page's own run, which has just read the room
-        return
+        if not state.pop(SETTLE, False):
+            return
+        wait = SETTLE_SECONDS
     try:
         if FOLLOW_MODE == "wait":
-            moved = _room_watch(store()).moved(code, version, WAIT_SECONDS)
+            moved = _room_watch(store()).moved(code, version, wait)
         else:
+            if wait == SETTLE_SECONDS:
+                time.sleep(wait)  # see the module's notes
             room = store().get(code)
             moved = room is None or room.version != version
     except StoreUnavailable:
         return  # keep showing this step; the next run tries again
     if moved:
+        state[SETTLE] = True
         st.rerun()
 
 
 def watch(presence: Presence) -> None:
     """Follow the room while this page is in one and follows it (the presenter's too: a second
     presenter screen may move it)."""
+    state = st.session_state
+    version = presence.room.version if presence.room else None
+    pending = state.pop(PENDING, None)
+    if pending is not None and presence.presenter and presence.code is not None:
+        version = _publish(presence.code, *pending)
+    if presence.presenter:
+        state.pop(SETTLE, None)  # not part of the class's burst; its own Next must stay quick
     if presence.code is not None and presence.following:
-        st.session_state[ARMED] = False
-        _watch(presence.code, presence.room.version if presence.room else None)
+        state[ARMED] = False
+        _watch(presence.code, version)
+    else:
+        state.pop(SETTLE, None)

@@ -106,3 +106,29 @@ def hostile_step(atlas):
     sentence = HOSTILE + " " + passage.sentence
     passage = replace(passage, sentence=sentence, sentence_start=0, paragraph=sentence, spans=((0, len(HOSTILE)),))
     return Step(place, passage, 1, note=HOSTILE)
+
+
+class Offered(dict):
+    """Downloads by file name; a deferred one (a callable, made when clicked) is made when read."""
+
+    def __getitem__(self, name: str) -> object:
+        data = super().__getitem__(name)
+        return data() if callable(data) else data
+
+
+@pytest.fixture
+def downloads(monkeypatch) -> dict[str, object]:
+    """Every download a run offers, by file name, with its data."""
+    import streamlit as st
+    from streamlit.delta_generator import DeltaGenerator
+
+    offered = Offered()
+    original = DeltaGenerator.download_button
+
+    def record(self, label, data, file_name=None, *args, **kwargs):
+        offered[file_name] = data
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", record)
+    monkeypatch.setattr(st, "download_button", lambda *a, **k: record(st._main, *a, **k))
+    return offered

@@ -224,23 +224,6 @@ def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(sample_files
     assert bundle.get(("page-map", "atlas-map", ()), lambda: None).script == first["script"]
 
 
-@pytest.fixture
-def downloads(monkeypatch) -> dict[str, object]:
-    """Every download a run offers, by file name, with its data (a callable is made when clicked)."""
-    from streamlit.delta_generator import DeltaGenerator
-
-    offered: dict[str, object] = {}
-    original = DeltaGenerator.download_button
-
-    def record(self, label, data, file_name=None, *args, **kwargs):
-        offered[file_name] = data
-        return original(self, label, data, file_name, *args, **kwargs)
-
-    monkeypatch.setattr(DeltaGenerator, "download_button", record)
-    monkeypatch.setattr(st, "download_button", lambda *a, **k: record(st._main, *a, **k))
-    return offered
-
-
 def open_draft(files: dict[str, bytes], page: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     draft = loaders.Draft(files, "Buses leave Goris for Stepanakert")
@@ -285,7 +268,7 @@ def test_a_drafts_explore_names_downloads_after_it_and_shows_no_link(sample_file
     assert any("no link to share" in c.value and "save the atlas" in c.value for c in at.caption)
     assert {f"{STEM}-goris.html", f"{STEM}-places.geojson", f"{STEM}-places.csv"} <= set(downloads)
     assert all(name.startswith(f"{STEM}-") for name in downloads)
-    one_file = downloads[f"{STEM}-goris.html"]()  # made when clicked, from the draft's own layers
+    one_file = downloads[f"{STEM}-goris.html"]  # made when clicked (read), from the draft's own layers
     assert "Goris" in one_file and "Sisian" not in one_file
 
 

@@ -63,9 +63,9 @@ def store() -> Iterator[RoomStore]:
     opened.shutdown()
 
 
-def present(step: str | None = None) -> tuple[AppTest, str, str]:
+def present(step: str | None = None, tour: str | None = None) -> tuple[AppTest, str, str]:
     """A teacher's page that pressed "Present to a class": (page, room code, token)."""
-    at = run_page(**({"step": step} if step else {}))
+    at = run_page(**({"step": step} if step else {}), **({"tour": tour} if tour else {}))
     at.button(key="room-start").click().run()
     assert not at.exception
     code = query(at, "room")
@@ -174,6 +174,39 @@ def test_a_follower_sees_the_presenters_step_and_follows_it(store):
     assert token not in page_text(student) and "room-token" not in student.session_state
 
 
+def storyline(at: AppTest) -> str:
+    """The storyline the page shows: the one its storyline links do not link to."""
+    links = next(m.value for m in at.markdown if "tour-storylines" in m.value)
+    return re.search(r'<b aria-current="page">([^<]+)</b>', links).group(1)
+
+
+def test_the_class_follows_the_presenters_storyline(store):
+    teacher, code, token = present("3", tour="chronology")
+    assert store.get(code) == Room(code, 2, 1, "chronology")
+    panel = next(m.value for m in teacher.markdown if 'class="room-panel"' in m.value)
+    assert f"Classroom_tour?tour=chronology&amp;room={code}" in panel  # the link and its QR code
+    for link in ({"room": code}, {"room": code, "tour": "places"}):  # the room decides, not the link
+        student = run_page(**link)
+        assert storyline(student) == storyline(teacher) == "The chronology"
+        assert shown_step(student) == 3 and query(student, "tour") == "chronology"
+    teacher.button(key="tour-next").click().run()
+    assert store.get(code) == Room(code, 3, 2, "chronology")
+    student.run()
+    assert shown_step(student) == 4 and storyline(student) == "The chronology"
+    teacher.toggle(key="room-reveal").set_value(True).run()
+    secret = next(m.value for m in teacher.markdown if 'class="room-secret"' in m.value)
+    assert f"tour=chronology&amp;room={code}&amp;presenter={token}" in secret
+
+
+def test_a_follower_who_stops_following_browses_the_class_storyline(store):
+    teacher, code, _ = present("2", tour="chronology")
+    student = run_page(room=code)
+    student.toggle(key="room-follow").set_value(False).run()
+    student.button(key="tour-next").click().run()
+    assert storyline(student) == "The chronology" and shown_step(student) == 3
+    assert store.get(code) == Room(code, 1, 1, "chronology")  # the room did not move
+
+
 def test_a_follower_browses_freely_and_rejoins(store):
     teacher, code, _ = present("2")
     student = run_page(room=code)
@@ -237,13 +270,13 @@ def test_a_store_out_of_reach_gives_a_notice_not_an_error(monkeypatch):
     assert query(teacher, "room") is None and "no room was opened" in notices(teacher)
 
 
-def test_no_room_code_in_the_step_link_or_the_handout():
+def test_no_room_code_in_the_step_link_or_the_handout(downloads):
     teacher, code, token = present("2")
     student = run_page(room=code)
     link = next(m.value for m in student.markdown if "Link to this step" in m.value)
     assert "room=" not in link
-    handout = student.get("download_button")[0]
-    assert code not in str(handout.proto)
+    handout = downloads["karabakh-tour-handout.html"]  # made as when clicked
+    assert "Classroom_tour?step=" in handout and code not in handout and token not in handout
 
 
 def test_the_presenter_keeps_the_class_step_while_the_store_is_away(monkeypatch, tmp_path):

@@ -123,6 +123,17 @@ def test_malformed_room_codes_get_a_notice_that_echoes_nothing(raw):
     assert "<" not in notice and raw not in notice
 
 
+def test_the_class_link_names_the_room_and_a_storyline_other_than_the_first():
+    base = "https://atlas.example/Classroom_tour?step=4#top"
+    assert rooms.class_link(base, "HJK34") == "https://atlas.example/Classroom_tour?room=HJK34"
+    assert (
+        rooms.class_link(base, "HJK34", "chronology")
+        == "https://atlas.example/Classroom_tour?tour=chronology&room=HJK34"
+    )
+    secret = rooms.presenter_link(base, "HJK34", "t" * 32, "chronology")
+    assert secret == f"https://atlas.example/Classroom_tour?tour=chronology&room=HJK34&presenter={'t' * 32}"
+
+
 def test_settings_come_from_the_environment():
     assert settings_from_env({}) == StoreSettings(None, None, rooms.DEFAULT_IDLE_MINUTES * 60)
     env = {"ATLAS_REDIS_URL": " redis://:secret@db:6380/2 ", "ATLAS_ROOMS_DIR": "/srv/rooms"}
@@ -163,7 +174,7 @@ def test_the_store_holds_no_token_and_nothing_about_people(store):
     room, token = store.create(step=2)
     store.move(room.code, token, 3)
     (held,) = stored_fields(store)
-    assert set(held) == {"code", "token_hash", "step", "version", "touched"}
+    assert set(held) == {"code", "token_hash", "step", "version", "touched", "tour"}
     assert token not in repr(held) and held["token_hash"] == token_hash(token)
 
 
@@ -173,6 +184,36 @@ def test_the_presenter_moves_the_room_and_every_move_counts(store):
     assert moved == Room(room.code, 5, 2)
     assert store.get(room.code) == moved
     assert store.move(room.code, token, 6) == Room(room.code, 6, 3)  # no expected version: any
+
+
+def test_a_room_carries_its_storyline_and_a_move_keeps_or_changes_it(store):
+    room, token = store.create(step=2, tour="chronology")
+    assert room == Room(room.code, 2, 1, "chronology")
+    assert store.get(room.code) == room
+    assert store.move(room.code, token, 3) == Room(room.code, 3, 2, "chronology")  # a Next keeps it
+    assert store.claim(room.code, token).tour == "chronology"
+    assert store.move(room.code, token, 0, tour="places") == Room(room.code, 0, 3, "places")
+    assert store.get(room.code) == Room(room.code, 0, 3, "places")
+    assert store.create()[0].tour == rooms.DEFAULT_TOUR
+
+
+def test_a_conflict_names_the_storyline_the_room_is_on(store):
+    room, token = store.create(tour="chronology")
+    store.move(room.code, token, 1)
+    with pytest.raises(Conflict) as lost:
+        store.move(room.code, token, 4, expected_version=1, tour="places")
+    assert lost.value.room == Room(room.code, 1, 2, "chronology")
+
+
+@pytest.mark.parametrize("storyline", [HOSTILE, "", "Places", "a" * 40, "places;drop", 7])
+def test_a_storyline_the_page_did_not_name_is_never_stored(store, storyline):
+    with pytest.raises(ValueError):
+        store.create(tour=storyline)
+    room, token = store.create()
+    with pytest.raises(ValueError):
+        store.move(room.code, token, 1, tour=storyline)
+    assert store.get(room.code) == room
+    assert all(held["tour"] == rooms.DEFAULT_TOUR for held in stored_fields(store))
 
 
 def test_a_follower_cannot_move_the_room_and_the_refusal_is_logged(store, caplog):
@@ -352,6 +393,36 @@ def test_sqlite_rooms_survive_a_restart(tmp_path, clock):
         again.shutdown()
 
 
+def test_a_rooms_file_from_before_storylines_is_read_on_the_first_storyline(tmp_path, clock):
+    folder = tmp_path / "rooms"
+    folder.mkdir()
+    old = sqlite3.connect(rooms.sqlite_path(folder))
+    old.execute(
+        "CREATE TABLE rooms (code TEXT PRIMARY KEY, token_hash TEXT NOT NULL, step INTEGER NOT NULL, "
+        "version INTEGER NOT NULL, touched REAL NOT NULL) WITHOUT ROWID"
+    )
+    token = rooms.new_token()
+    old.execute("INSERT INTO rooms VALUES ('HJK34', ?, 3, 7, ?)", (token_hash(token), clock.now))
+    old.commit()
+    old.close()
+    store = open_store(StoreSettings(rooms_dir=folder, idle_seconds=IDLE), clock)
+    try:
+        assert store.get("HJK34") == Room("HJK34", 3, 7, rooms.DEFAULT_TOUR)
+        assert store.move("HJK34", token, 1, tour="chronology") == Room("HJK34", 1, 8, "chronology")
+    finally:
+        store.shutdown()
+
+
+def test_a_redis_room_from_before_storylines_is_on_the_first_storyline(settings, store, clock):
+    if not settings.redis_url:
+        pytest.skip("Redis only")
+    token = rooms.new_token()
+    fields = {"token_hash": token_hash(token), "step": 3, "version": 7, "touched": repr(clock.now)}
+    store._redis.hset(store.key("HJK34"), mapping=fields)
+    assert store.get("HJK34") == Room("HJK34", 3, 7, rooms.DEFAULT_TOUR)
+    assert store.move("HJK34", token, 4) == Room("HJK34", 4, 8, rooms.DEFAULT_TOUR)
+
+
 def test_redis_rooms_survive_a_restart(tmp_path, clock):
     with running_redis(tmp_path / "redis") as server:
         store = open_store(StoreSettings(redis_url=server.url, idle_seconds=IDLE), clock)
@@ -425,6 +496,29 @@ def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
     assert [moved for moved, _ in woke] == [True] * 25
     assert max(at for _, at in woke) - moved_at < 0.5
     assert counting.reads < 40  # one read per tick for all 25, not one each
+
+
+def test_a_page_that_starts_waiting_wakes_no_other_waiting_page(store):
+    room, _ = store.create()
+    watch = rooms.RoomWatch(store, every=0.05)
+    woken = 0
+    waits = watch._changed.wait
+
+    def counted(timeout=None):
+        nonlocal woken
+        woken += 1
+        return waits(timeout)
+
+    watch._changed.wait = counted  # every return of a page's wait, timeouts included, is one more call
+    threads = [threading.Thread(target=watch.moved, args=(room.code, 1, 1.0)) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.01)
+    for thread in threads:
+        thread.join()
+    # Each page waits once, is woken once by the thread's first reading of the room, and times out:
+    # about 40 waits. Were every new page to wake the others, 20 pages would make about 210.
+    assert woken <= 3 * len(threads)
 
 
 def test_a_wait_times_out_with_the_room_unchanged_and_sees_a_closed_room(store):

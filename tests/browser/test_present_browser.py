@@ -94,8 +94,10 @@ def test_the_student_follows_the_teachers_next_and_cannot_move_the_class(two_con
         followed = wait_for_step(student, expected, timeout=FOLLOW_WITHIN_MS + 1_000)
         assert followed - pressed < FOLLOW_WITHIN_MS
 
-    # The student zooms their own map; polling does not reset it while the step stays.
+    # The student zooms their own map; polling does not reset it while the step stays. The step's
+    # passage is drawn before its map view arrives: let the map settle on the step first.
     frame = map_frame(student)
+    student.wait_for_timeout(1_000)
     zoom = frame.evaluate("window.map.getZoom()")
     frame.evaluate("window.map.setZoom(window.map.getZoom() + 2, {animate: false})")
     student.wait_for_timeout(1_500)
@@ -167,3 +169,21 @@ def test_a_student_types_the_code_the_teacher_reads_out(two_contexts, app_url):
     wait_for_step(student, 2)
     teacher.get_by_role("button", name="Next").click()
     wait_for_step(student, 3, timeout=FOLLOW_WITHIN_MS)
+
+
+def test_the_class_follows_the_teachers_storyline(two_contexts, app_url):
+    teacher, student = two_contexts
+    open_tour(teacher, f"{app_url}/Classroom_tour?tour=chronology&step=2")
+    teacher.get_by_role("button", name="Present to a class").click()
+    teacher.locator(".room-code").wait_for(timeout=15_000)
+    code = teacher.locator(".room-code").get_attribute("data-room")
+    class_link = f"{app_url}/Classroom_tour?tour=chronology&room={code}"
+    assert teacher.locator(".room-link a").get_attribute("href") == class_link
+
+    open_tour(student, f"{app_url}/Classroom_tour?room={code}")  # a link without the storyline
+    current = student.locator(".tour-storylines [aria-current='page']")
+    assert current.inner_text() == "The chronology" and step_of(student) == 2
+    assert "tour=chronology" in student.url
+    pressed = press_next(teacher)
+    assert wait_for_step(student, 3, timeout=FOLLOW_WITHIN_MS + 1_000) - pressed < FOLLOW_WITHIN_MS
+    assert current.inner_text() == "The chronology"
