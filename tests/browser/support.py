@@ -14,6 +14,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "fixtures" / "axe" / "axe.min.js"
 # The impacts an audit fails on.
@@ -68,13 +70,26 @@ def block_outside(page) -> list[str]:
 
 
 def map_frame(page, timeout: float = 30_000):
-    """The iframe streamlit-folium draws into, once Leaflet has drawn in it."""
-    page.wait_for_selector("iframe[title*='st_folium'], iframe[title*='streamlit_folium']", timeout=timeout)
-    for frame in page.frames:
-        if "streamlit_folium" in frame.url or "st_folium" in frame.url:
-            frame.wait_for_selector("#map_div.leaflet-container", timeout=timeout)
-            return frame
-    raise AssertionError("no streamlit-folium frame found")
+    """The iframe streamlit-folium draws into, once Leaflet has drawn in it.
+
+    A page switch can replace the iframe while it loads (the old one is then detached):
+    the search starts again on the frame that took its place, within the same timeout.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        left = max(1.0, (deadline - time.monotonic()) * 1000)
+        page.wait_for_selector("iframe[title*='st_folium'], iframe[title*='streamlit_folium']", timeout=left)
+        maps = ("streamlit_folium", "st_folium")
+        frames = [f for f in page.frames if not f.is_detached() and any(m in f.url for m in maps)]
+        try:
+            if not frames:
+                raise AssertionError("no streamlit-folium frame found")
+            frames[-1].wait_for_selector("#map_div.leaflet-container", timeout=left)
+            return frames[-1]
+        except (PlaywrightError, AssertionError):
+            if time.monotonic() >= deadline:
+                raise
+            page.wait_for_timeout(200)
 
 
 def axe_violations(page, impacts: tuple[str, ...] = AXE_FAILING) -> list[dict]:
