@@ -30,5 +30,9 @@ def show(src: loaders.Source, data: Atlas) -> None:
         with st.container(horizontal=True, gap="small", key="atlas-source-actions"):
             st.button("Back to the Karabakh atlas", key="atlas-source-back", on_click=loaders.use_default)
             st.page_link(f"pages/{MAPANY_FILE}", label="Edit this draft", icon=":material/edit:")
+        # One slot on every run, so that the elements after it (the map) keep their place and are
+        # not drawn again when the script shows only on the first run after opening.
+        slot = st.empty()
         if st.session_state.pop(loaders.OPENED, False):
-            use_script("scroll-top.js")
+            with slot:
+                use_script("scroll-top.js")

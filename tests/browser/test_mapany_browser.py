@@ -90,10 +90,14 @@ def test_paste_review_open_download_and_save(page, browser, saving_url):
     assert any(n.endswith("goris.html") for n in site_names)
 
     # Open as an atlas: Explore on the draft, its places on the map and their passages.
+    redrawn: list[str] = []  # a map frame thrown away after it was made: the map drawn twice
+    page.on("framedetached", lambda f: redrawn.append(f.url) if "folium" in f.url else None)
     page.get_by_role("button", name="Open as an atlas").click()
     page.locator(".atlas-source-banner", has_text=TITLE).wait_for(timeout=LOAD)
     page.wait_for_function(TOP_JS, timeout=WAIT)  # the atlas starts at its banner, not where the review was
     frame = map_frame(page, timeout=LOAD)
+    page.wait_for_timeout(1500)  # the run the map's first report starts
+    assert redrawn == [], "the map was drawn twice on opening the atlas"
     frame.wait_for_function("() => document.querySelectorAll('.leaflet-interactive').length >= 10", timeout=LOAD)
     # A draft has no orientation layers of its own, and never shows the Karabakh atlas's.
     assert frame.evaluate("() => window.ATLAS_CONTEXT") is None
