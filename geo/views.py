@@ -200,6 +200,11 @@ class AtlasView:
     def place(self, slug: str) -> PlaceView:
         return next(p for p in self.places if p.slug == slug)
 
+    @property
+    def context_count(self) -> int:
+        """Places drawn that the article refers to without naming them (none in a draft)."""
+        return len(self.places) - self.named_count
+
 
 def atlas_view(atlas: Atlas) -> AtlasView:
     places = tuple(place_view(atlas, p) for p in atlas.places)

@@ -384,3 +384,14 @@ def test_event_steps_of_a_tour_show_the_event(atlas, view, timeline, events):
     assert tree.select_one(".tour-september") is not None
     with pytest.raises(ValueError, match="event steps"):
         step_views(view, tour)
+
+
+def test_only_an_atlas_with_unnamed_places_says_it_shows_some(view, draft_sample_files):
+    from geo.draft import load_draft_atlas
+    from geo.templating import render
+
+    default = view
+    draft = atlas_view(load_draft_atlas(draft_sample_files).atlas)
+    assert default.context_count > 0 and draft.context_count == 0
+    assert "without naming them" in render("explore_intro.html", view=default)
+    assert "without naming them" not in render("explore_intro.html", view=draft)
