@@ -91,8 +91,12 @@ def downloads(selected: str | None) -> None:
                 "One row per event, in date order, for a spreadsheet.",
             ),
         )
+    # A download changes nothing on the page: no rerun, which also keeps the button (and the file it
+    # is making) in place while the browser fetches it.
     for col, (label, make, file_name, mime, tip) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(label, data=make, file_name=file_name, mime=mime, help=tip, use_container_width=True)
+        col.download_button(
+            label, data=make, file_name=file_name, mime=mime, help=tip, use_container_width=True, on_click="ignore"
+        )
 
 
 def select(slug: str | None) -> None:

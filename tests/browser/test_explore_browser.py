@@ -151,7 +151,6 @@ def test_downloads_give_the_current_map_and_the_data(page, app_url, atlas):
     open_page(page, f"{app_url}/?place=stepanakert", atlas, selected=True)
     got = {}
     for label in ("Download this map (HTML)", "Download the data (CSV)"):
-        page.wait_for_timeout(1000)  # let the rerun a previous download started settle
         with page.expect_download(timeout=WAIT) as info:
             page.get_by_role("button", name=label).click()
         got[info.value.suggested_filename] = Path(info.value.path()).read_text(encoding="utf-8")
