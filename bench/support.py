@@ -229,6 +229,7 @@ class RedisProcess:
     folder: Path
     port: int
     proc: subprocess.Popen | None = None
+    fsync: str = "everysec"  # "always" for tests that check nothing written is ever lost
 
     @property
     def url(self) -> str:
@@ -240,7 +241,7 @@ class RedisProcess:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
-            + ["--appendonly", "yes", "--appendfsync", "everysec", "--save", "", "--daemonize", "no"]
+            + ["--appendonly", "yes", "--appendfsync", self.fsync, "--save", "", "--daemonize", "no"]
             + ["--logfile", str(self.folder / "redis.log")],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
@@ -270,6 +271,11 @@ class RedisProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Stopped and started on the same port and folder: its data comes back."""
+        self.stop()
+        self.start()
 
 
 # Figures --------------------------------------------------------------------------------------

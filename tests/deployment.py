@@ -8,9 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from bench.support import free_ports
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 120.0
@@ -32,25 +32,6 @@ def nginx_or_skip() -> None:
         find_nginx()
     except NginxError:
         pytest.skip("nginx is not installed (apt-get install nginx)")
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` consecutive free localhost ports (the workers' ports follow each other)."""
-    for _ in range(200):
-        first = random.randint(20_000, 32_000)  # below Linux's ephemeral ports
-        ports = list(range(first, first + count))
-        if all(_free(port) for port in ports):
-            return ports
-    raise RuntimeError("no run of free ports found")
-
-
-def _free(port: int) -> bool:
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def descendants(pid: int) -> set[int]:
