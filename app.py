@@ -1,6 +1,6 @@
-"""Karabakh Atlas: the entry point. `streamlit run app.py` serves every page in pages/registry.py."""
+"""Karabakh Atlas: the entry point. `streamlit run app.py` serves every page in geo/app/registry.py."""
 
-from pages.registry import configure, navigation
+from geo.app.registry import configure, navigation
 
 configure()
 navigation().run()

@@ -10,7 +10,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.assets import asset_links
+from geo.render.assets import asset_links
 
 st.set_page_config(page_title="Baseline map", layout="wide")
 st.title("Baseline")

@@ -33,14 +33,10 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench import follow  # noqa: E402
-from bench.follow import FAULTS  # noqa: E402
-from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession  # noqa: E402
-from bench.support import (  # noqa: E402
+from bench import follow
+from bench.follow import FAULTS
+from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession
+from bench.support import (
     Server,
     alive,
     baseline_folder,
@@ -54,9 +50,10 @@ from bench.support import (  # noqa: E402
     temp_folder,
     wait_healthy,
 )
+from geo.paths import ROOT
 
-TOUR_PATH = "Classroom_tour"  # pages/registry.py TOUR_PATH
-ARTICLE_PATH = "Article"  # pages/registry.py ARTICLE_PATH
+TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
+ARTICLE_PATH = "Article"  # geo/app/registry.py ARTICLE_PATH
 PAGE_PATHS = {"explore": "", "tour": TOUR_PATH, "article": ARTICLE_PATH}
 GOALS = {
     "join_p95_s": 3.0,
@@ -111,11 +108,11 @@ class Walk:
     """The query strings sessions ask for: places on Explore, steps on the tour."""
 
     def __init__(self, page: str) -> None:
-        from geo.atlas import load_atlas
+        from geo.atlas.loader import load_atlas
 
         atlas = load_atlas()
         if page == "tour":
-            from geo.tour import load_tour
+            from geo.atlas.tours import load_tour
 
             self.key, self.values = "step", [str(n) for n in range(1, len(load_tour(atlas)) + 1)]
         else:

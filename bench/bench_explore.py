@@ -23,18 +23,12 @@ import argparse
 import base64
 import shutil
 import statistics
-import sys
 import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.support import (  # noqa: E402
+from bench.support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     Server,
@@ -46,9 +40,10 @@ from bench.support import (  # noqa: E402
     temp_folder,
     wait_healthy,
 )
-from geo.atlas import Atlas, load_atlas  # noqa: E402
-from geo.events import Event, load_events  # noqa: E402
-from geo.maps import place_bounds, places_bounds, view_for  # noqa: E402
+from geo.atlas.events import Event, load_events
+from geo.atlas.loader import Atlas, load_atlas
+from geo.paths import ROOT
+from geo.render.maps import place_bounds, places_bounds, view_for
 
 MAP_SIZE = (480, 640)  # the size app.py assumes when choosing a zoom (MAP_WIDTH_GUESS, MAP_HEIGHT)
 TOUR_VIEW = (760, 640)  # pages/1_Classroom_tour.py VIEW_SIZE
@@ -326,7 +321,7 @@ def clicks(browser, url: str, atlas: Atlas, places=CLICK_PLACES) -> tuple[list[d
 
 def tour_next(browser, url: str, atlas: Atlas, steps: int = 10) -> list[dict]:
     """Open the tour at step 1 and press Next `steps` times: ms to the new passage and to the map settled."""
-    from geo.tour import load_tour
+    from geo.atlas.tours import load_tour
 
     story = load_tour(atlas)
     results = []
@@ -416,8 +411,8 @@ def timeline_payload() -> tuple[int, int]:
     import json
     import zlib
 
-    from geo.templating import render, static_text
-    from geo.views import timeline_view
+    from geo.render.templating import render, static_text
+    from geo.render.views import timeline_view
 
     atlas = load_atlas()
     timeline = timeline_view(atlas, load_events(atlas))
@@ -496,7 +491,7 @@ def main() -> None:
 
     export = None
     if export_module:
-        from geo.export import export_site
+        from geo.render.export import export_site
 
         site = tmp / "site"
         t0 = time.perf_counter()

@@ -18,16 +18,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from geo.article import forms_pattern  # noqa: E402
-from geo.geoparse import FoundPlace, distance_km, geoparse  # noqa: E402
-from geo.toponyms import Toponym, Toponyms, load_toponyms  # noqa: E402
+from geo.atlas.article import forms_pattern
+from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
+from geo.geoparser.geoparse import FoundPlace, distance_km, geoparse
+from geo.paths import ROOT
 
 SET = ROOT / "bench" / "geoparse"
 POINT_KM, AREA_KM = 25.0, 100.0
@@ -163,9 +160,9 @@ def rss():
         if line.startswith('VmRSS'):
             return int(line.split()[1]) / 1024
 before = rss(); start = time.perf_counter()
-from geo.toponyms import load_toponyms
+from geo.geoparser.gazetteer import load_toponyms
 load_toponyms()
-from geo.geoparse import geoparse
+from geo.geoparser.geoparse import geoparse
 geoparse('Baku said that Stepanakert and Zangezur are in the region.')
 print(json.dumps({'seconds': time.perf_counter() - start, 'mb': rss() - before}))
 """
@@ -195,7 +192,7 @@ def own_article(toponyms: Toponyms) -> tuple[int, int, int, list[str]]:
     GeoNames id or an outline to compare with (descriptive entries such as "surrounding
     territories" have neither), and the differences.
     """
-    from geo.atlas import load_atlas
+    from geo.atlas.loader import load_atlas
 
     atlas = load_atlas(ROOT / "data")
     found = geoparse((ROOT / "data" / "article.md").read_text(encoding="utf-8"), toponyms)

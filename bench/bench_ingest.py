@@ -16,22 +16,18 @@ from __future__ import annotations
 import io
 import statistics
 import struct
-import sys
 import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
-from pathlib import Path
 
 import docx
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from geo.draft import ArticleInfo, draft_files, find_places, load_draft_atlas, site_zip, zip_files  # noqa: E402
-from geo.errors import InputError  # noqa: E402
-from geo.ingest import read_paste, read_upload  # noqa: E402
-from geo.toponyms import load_toponyms  # noqa: E402
+from geo.errors import InputError
+from geo.geoparser.draft import ArticleInfo, draft_files, find_places, load_draft_atlas, site_zip, zip_files
+from geo.geoparser.gazetteer import load_toponyms
+from geo.geoparser.ingest import read_paste, read_upload
+from geo.paths import ROOT
 
 REPEATS = 7
 

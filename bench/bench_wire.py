@@ -20,15 +20,11 @@ import sys
 import time
 import urllib.request
 from contextlib import ExitStack, contextmanager, suppress
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from bench.bench_explore import cold_load, drawn_count, med  # noqa: E402
-from bench.support import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop, wait_healthy  # noqa: E402
-from geo.atlas import load_atlas  # noqa: E402
+from bench.bench_explore import cold_load, drawn_count, med
+from bench.support import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop, wait_healthy
+from geo.atlas.loader import load_atlas
+from geo.paths import ROOT
 
 
 @contextmanager

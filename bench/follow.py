@@ -46,7 +46,7 @@ from bench.support import (
     temp_folder,
 )
 
-TOUR_PATH = "Classroom_tour"  # pages/registry.py TOUR_PATH
+TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")
 GOALS = {"lag_p95_s": 1.0, "next_p95_s": 0.3, "dropped": 0, "missed": 0, "not_on_last_step": 0, "exceptions": 0}
 STEP = re.compile(r'class="tour-passage" data-step="(\d+)"')
@@ -449,8 +449,8 @@ def finish_fault(result: FaultResult, presenter: Presenter, logs: list[FollowerL
 
 
 def n_steps() -> int:
-    from geo.atlas import load_atlas
-    from geo.tour import load_tour
+    from geo.atlas.loader import load_atlas
+    from geo.atlas.tours import load_tour
 
     return len(load_tour(load_atlas()))
 

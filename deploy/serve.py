@@ -7,7 +7,7 @@ Starts the workers, waits until each answers, renders deploy/nginx.conf.j2 into 
 directory, starts nginx there (sticky sessions by cookie, WebSocket, gzip, cache headers,
 passive health checks), writes RUN_DIR/workers.json and prints the address to open. A worker
 that dies is started again. Ctrl-C or SIGTERM stops everything. The workers share the rooms a
-class follows through the store named by ATLAS_REDIS_URL or ATLAS_ROOMS_DIR (geo/rooms.py),
+class follows through the store named by ATLAS_REDIS_URL or ATLAS_ROOMS_DIR (geo/rooms/),
 which they inherit from this process's environment.
 """
 
@@ -27,11 +27,7 @@ import urllib.request
 from pathlib import Path
 from types import FrameType
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from deploy.nginx import (  # noqa: E402
+from deploy.nginx import (
     NginxError,
     ProxyConfig,
     check_config,
@@ -41,8 +37,9 @@ from deploy.nginx import (  # noqa: E402
     worker_user,
     write_config,
 )
-from deploy.workers import WorkerPool, is_healthy, log_tail, port_is_free, spawn, stop_process  # noqa: E402
-from geo.rooms import settings_from_env  # noqa: E402
+from deploy.workers import WorkerPool, is_healthy, log_tail, port_is_free, spawn, stop_process
+from geo.paths import ROOT
+from geo.rooms.store import settings_from_env
 
 DEFAULT_RUN_ROOT = ROOT / "deploy" / "run"
 UPSTREAM = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$")

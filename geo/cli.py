@@ -8,7 +8,7 @@
     python -m geo export OUT_DIR           write the static site
     python -m geo geoparse FILE            every place a text (.txt, .md, .html, .docx) names, resolved
     python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
-    python -m geo new FILE --out DIR       a draft data folder for that text (see geo/draft.py)
+    python -m geo new FILE --out DIR       a draft data folder for that text (see geo/geoparser/draft.py)
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
 file is reported as one line naming the file, the entry and the field (exit status 1),
@@ -29,12 +29,12 @@ import json
 import sys
 from pathlib import Path
 
-from geo.atlas import Atlas, Figure, load_atlas, resolve_data_dir
-from geo.check import check_data
+from geo.atlas.check import check_data
+from geo.atlas.events import Event, load_events
+from geo.atlas.loader import Atlas, Figure, load_atlas, resolve_data_dir
+from geo.atlas.places import Place
 from geo.errors import DataError, InputError
-from geo.events import Event, load_events
-from geo.gazetteer import Place
-from geo.serialize import events_csv_text, events_records, places_feature_collection
+from geo.render.serialize import events_csv_text, events_records, places_feature_collection
 
 NO_VALUE = "-"
 
@@ -120,7 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     import time
 
-    from geo import export  # imported here: it pulls in folium, which `places` does not need
+    from geo.render import export  # imported here: it pulls in folium, which `places` does not need
 
     atlas = load_atlas(args.data)
     start = time.perf_counter()
@@ -146,8 +146,8 @@ def geoparse_table(records: list[dict]) -> str:
 
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
-    from geo.geoparse import geoparse, place_record
-    from geo.ingest import read_text_file
+    from geo.geoparser.geoparse import geoparse, place_record
+    from geo.geoparser.ingest import read_text_file
 
     records = [place_record(p) for p in geoparse(read_text_file(args.file))]
     if args.format == "json":
@@ -158,8 +158,8 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from geo.draft import ArticleInfo, write_draft
-    from geo.ingest import read_text_file
+    from geo.geoparser.draft import ArticleInfo, write_draft
+    from geo.geoparser.ingest import read_text_file
 
     info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
     entries = write_draft(read_text_file(args.file), args.out, info)

@@ -5,7 +5,7 @@ data/tour-chronology.yaml (`?tour=chronology`). The step is kept in the link (`?
 every step can be shared or opened from a QR code. Keyboard and presenter clickers:
 Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
 first and last (static/atlas/tour-keys.js). "Present to a class" opens a room that the
-class's phones follow (`?room=CODE`, pages/present.py).
+class's phones follow (`?room=CODE`, geo/app/present.py).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from geo.handout import handout_html
-from geo.maps import places_bounds, view_for
-from geo.qr import qr_data_uri
-from geo.templating import render
-from geo.tour import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
-from pages import atlas_map, loaders, present
-from pages.registry import EXPLORE_FILE, TOUR_PATH, page_may_draw
-from pages.style import use_css, use_script
+from geo.app import atlas_map, gate, loaders, present
+from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_may_draw
+from geo.app.style import use_css, use_script
+from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
+from geo.render.handout import handout_html
+from geo.render.maps import places_bounds, view_for
+from geo.render.qr import qr_data_uri
+from geo.render.templating import render
 
 FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
 MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
@@ -98,8 +98,8 @@ def main() -> None:
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
     use_css("tour.css", "present.css")
-    data = loaders.open_atlas("The tour")
-    names = storylines(loaders.open_events())
+    data = gate.open_atlas("The tour")
+    names = storylines(gate.open_events())
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
     default = loaders.source().is_default
@@ -107,7 +107,7 @@ def main() -> None:
     room = present.enter() if default else present.Presence()
     if room.storyline in names:  # the class follows its presenter's storyline
         name, tour_notice = room.storyline, None
-    story = loaders.open_tour(name)
+    story = gate.open_tour(name)
     steps = loaders.steps(name)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.links import read_place_param
-from geo.maps import place_bounds, view_for
-from geo.templating import render
-from pages import atlas_map, loaders
-from pages.registry import page_may_draw
-from pages.style import use_css, use_script
+from geo.app import atlas_map, gate, loaders
+from geo.app.registry import page_may_draw
+from geo.app.style import use_css, use_script
+from geo.atlas.links import read_place_param
+from geo.render.maps import place_bounds, view_for
+from geo.render.templating import render
 
 MAP_HEIGHT = 560
 MAP_WIDTH_GUESS = 520
@@ -32,7 +32,7 @@ def article_html() -> str:
 
 def reader() -> None:
     use_css("article.css")
-    data = loaders.open_atlas("The article reader")
+    data = gate.open_atlas("The article reader")
     view = loaders.view()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
     if request.notice:

@@ -1,10 +1,10 @@
 """Map your own article: paste or upload a text, check the places the geoparser finds, open it as an atlas.
 
-The steps are geo's (geo/ingest.py reads the text, geo/draft.py finds the places, applies
-the person's decisions and makes the data folder's files, geo/review.py shows the review);
+The steps are geo's (geo/geoparser/ingest.py reads the text, geo/geoparser/draft.py finds the places, applies
+the person's decisions and makes the data folder's files, geo/geoparser/review.py shows the review);
 this page only holds the session's work and lays it out. Nothing is written on the server:
 the text, the review and the draft's files live in the session state, and the draft opens
-as the session's own atlas (pages/loaders.py). Only when the operator sets ATLAS_SAVED_DIR
+as the session's own atlas (geo/app/loaders.py). Only when the operator sets ATLAS_SAVED_DIR
 does a "Save" button keep a copy there, under a slug with its own link (`?atlas=<slug>`).
 """
 
@@ -17,19 +17,28 @@ from dataclasses import dataclass, replace
 
 import streamlit as st
 
-from geo import saved
-from geo.draft import ArticleInfo, Decision, add_name, apply_decisions, draft_files, find_places, site_zip, slugify
-from geo.draft import zip_files as folder_zip
+from geo.app import loaders
+from geo.app.registry import EXPLORE_FILE, page_may_draw
+from geo.app.style import use_css
+from geo.atlas.links import page_link
 from geo.errors import DataError, InputError
-from geo.geoparse import FoundPlace
-from geo.ingest import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, SUFFIXES, read_paste, read_upload
-from geo.links import page_link
-from geo.review import KEEP, decision_for, review_view, with_added
-from geo.templating import render
-from geo.toponyms import load_toponyms
-from pages import loaders
-from pages.registry import EXPLORE_FILE, page_may_draw
-from pages.style import use_css
+from geo.geoparser import saved
+from geo.geoparser.draft import (
+    ArticleInfo,
+    Decision,
+    add_name,
+    apply_decisions,
+    draft_files,
+    find_places,
+    site_zip,
+    slugify,
+)
+from geo.geoparser.draft import zip_files as folder_zip
+from geo.geoparser.gazetteer import load_toponyms
+from geo.geoparser.geoparse import FoundPlace
+from geo.geoparser.ingest import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, SUFFIXES, read_paste, read_upload
+from geo.geoparser.review import KEEP, decision_for, review_view, with_added
+from geo.render.templating import render
 
 TEXT, UPLOAD, MODE, NEW_NAME = "mapany-text", "mapany-upload", "mapany-mode", "mapany-new-name"
 FIELDS = ("title", "author", "publisher", "published", "url")

@@ -8,15 +8,15 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.export import single_map_html
-from geo.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
-from geo.maps import build_map, place_bounds, places_bounds, view_for
-from geo.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
-from geo.templating import render
-from geo.views import AtlasView
-from pages import atlas_map, loaders
-from pages.style import use_css, use_script
-from pages.timeline import show_timeline
+from geo.app import atlas_map, gate, loaders
+from geo.app.style import use_css, use_script
+from geo.app.timeline import show_timeline
+from geo.atlas.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
+from geo.render.export import single_map_html
+from geo.render.maps import build_map, place_bounds, places_bounds, view_for
+from geo.render.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
+from geo.render.templating import render
+from geo.render.views import AtlasView
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -181,9 +181,9 @@ def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | N
 
 def explore() -> None:
     use_css("explore.css", "timeline.css")
-    data = loaders.open_atlas("The atlas")
+    data = gate.open_atlas("The atlas")
     view = loaders.view()
-    events = loaders.open_events()
+    events = gate.open_events()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
     event_request = read_event_param(st.query_params.get_all("event") or None, events)
     selected, event = request.slug, event_request.slug

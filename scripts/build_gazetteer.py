@@ -43,10 +43,9 @@ from shapely import set_precision
 from shapely.geometry import box, mapping
 from shapely.ops import unary_union
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_geometry import KARABAKH_ECONOMIC_UNITS, NAKHCHIVAN_UNITS, chain_ring  # noqa: E402
+from geo.paths import ROOT
+from scripts.build_geometry import KARABAKH_ECONOMIC_UNITS, NAKHCHIVAN_UNITS, chain_ring
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "geoparse" / "gazetteer.json.gz"
 FRAME = box(38.0, 36.0, 52.0, 44.5)  # the South Caucasus and its neighbours' border provinces
 OUTLINE_FRAME = box(15.0, 24.0, 64.0, 58.0)  # the atlas map's frame (scripts/build_geometry.py)

@@ -25,10 +25,9 @@ from shapely import set_precision
 from shapely.geometry import LineString, Point, Polygon, box, mapping
 from shapely.ops import unary_union
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.context import context_geonames  # noqa: E402
+from geo.atlas.context import context_geonames
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "data" / "geometry.geojson"
 PLACES = ROOT / "data" / "places.yaml"
 CONTEXT = ROOT / "data" / "context.yaml"
@@ -224,14 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out} ({len(text.encode()) / 1024:.0f} KB, {len(collection['features'])} features)")
     if args.out == OUT:
         # The app serves the country outlines as a cached script; keep it in step with the data.
-        from geo.atlas import load_atlas
-        from geo.maps import basemap_script
+        from geo.atlas.loader import load_atlas
+        from geo.render.maps import basemap_script
 
         BASEMAP_JS.parent.mkdir(parents=True, exist_ok=True)
         BASEMAP_JS.write_text(basemap_script(load_atlas()), encoding="utf-8")
         print(f"wrote {BASEMAP_JS}")
         # The context towns' points are in the geometry: their script follows it.
-        from geo.context_layers import write_context_script
+        from geo.render.orientation import write_context_script
 
         print(f"wrote {write_context_script()}")
     return 0

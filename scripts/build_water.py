@@ -31,10 +31,9 @@ from shapely import set_precision
 from shapely.geometry import LineString, Point, Polygon, box, mapping
 from shapely.ops import polygonize, unary_union
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from geo.context import River, Water, read_waters_and_rivers  # noqa: E402
-from geo.context_layers import write_context_script  # noqa: E402
+from geo.atlas.context import River, Water, read_waters_and_rivers
+from geo.paths import ROOT
+from geo.render.orientation import write_context_script
 
 OUT = ROOT / "data" / "water.geojson"
 CONTEXT = ROOT / "data" / "context.yaml"

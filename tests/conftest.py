@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from geo.paths import ROOT
+
 DATA_DIR = ROOT / "data"
-# Plain `pytest` (not `python -m pytest`) does not put the repository root on the path.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def _assert_data_error(exc: Exception, file: str, entry: str | None, field: str | None) -> None:
@@ -52,7 +49,7 @@ def assert_data_error() -> Callable[[Exception, str, str | None, str | None], No
 @pytest.fixture(scope="session")
 def atlas():
     """The real atlas, loaded once for the whole run."""
-    from geo.atlas import load_atlas
+    from geo.atlas.loader import load_atlas
 
     return load_atlas(DATA_DIR)
 
@@ -61,7 +58,7 @@ def atlas():
 def draft_sample_files() -> dict[str, bytes]:
     """The draft data folder of a short news item (tests/fixtures/geoparse/draft-sample.txt), every place kept:
     an atlas of another article, with the empty orientation layers and events file a draft starts with."""
-    from geo.draft import ArticleInfo, draft_files, find_places
+    from geo.geoparser.draft import ArticleInfo, draft_files, find_places
 
     text = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
     markdown, found = find_places(text, None)
@@ -99,7 +96,7 @@ def hostile_step(atlas):
     """A tour step whose place name, passage and note are all a script tag."""
     from dataclasses import replace
 
-    from geo.tour import Step
+    from geo.atlas.tours import Step
 
     place = replace(atlas.by_slug["baku"], name=HOSTILE)
     passage = atlas.passages["baku"][0]

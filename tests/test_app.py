@@ -234,7 +234,7 @@ def click_event(at: AppTest, slug: str) -> AppTest:
 
 @pytest.fixture(scope="module")
 def events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     return load_events(atlas)
 

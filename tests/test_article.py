@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.article import find_passages, first_mention_order, parse_article, sentence_bounds
-from geo.gazetteer import Place
+from geo.atlas.article import find_passages, first_mention_order, parse_article, sentence_bounds
+from geo.atlas.places import Place
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data" / "article.md"
@@ -263,7 +263,7 @@ def test_longest_form_wins_when_forms_share_a_start():
 
 
 def test_passages_are_cut_from_the_one_mention_finder(atlas):
-    from geo.article import find_mentions
+    from geo.atlas.article import find_mentions
 
     mentions = find_mentions(atlas.blocks, atlas.places)
     spans = {(m.slug, m.block, m.start, m.end) for m in mentions}

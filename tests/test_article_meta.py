@@ -1,4 +1,4 @@
-"""The article's metadata (geo/article_meta.py): typed, checked, and one way to print the date."""
+"""The article's metadata (geo/atlas/article_meta.py): typed, checked, and one way to print the date."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from geo.article_meta import ArticleMeta, Republication, date_text, load_article_meta, parse_article_meta
-from geo.atlas import load_atlas
+from geo.atlas.article_meta import ArticleMeta, Republication, date_text, load_article_meta, parse_article_meta
+from geo.atlas.loader import load_atlas
 from geo.errors import DataError
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from geo.assets import LEAFLET_FILES, STATIC_DIR, asset_links, leaflet_source_dir
+from geo.paths import STATIC_DIR
+from geo.render.assets import LEAFLET_FILES, asset_links, leaflet_source_dir
 
 SERVED_PREFIX = "/app/static/"  # where Streamlit serves static/ (server.enableStaticServing)
 
@@ -38,16 +39,16 @@ def test_streamlit_config_serves_static_files_and_sends_no_statistics():
 
 
 def test_basemap_script_is_in_step_with_the_data():
-    from geo.atlas import load_atlas
-    from geo.maps import BASEMAP_SCRIPT, basemap_script
+    from geo.atlas.loader import load_atlas
+    from geo.render.maps import BASEMAP_SCRIPT, basemap_script
 
     served = served_file(f"{SERVED_PREFIX}{BASEMAP_SCRIPT}")
     assert served.read_text(encoding="utf-8") == basemap_script(load_atlas()), "rerun scripts/build_geometry.py"
 
 
 def test_a_map_with_the_basemap_script_leaves_the_outlines_out_of_the_map():
-    from geo.atlas import load_atlas
-    from geo.maps import BASEMAP_SCRIPT, build_map
+    from geo.atlas.loader import load_atlas
+    from geo.render.maps import BASEMAP_SCRIPT, build_map
 
     atlas = load_atlas()
     inline = build_map(atlas).get_root().render()

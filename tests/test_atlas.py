@@ -1,4 +1,4 @@
-"""Loading the atlas (geo/atlas.py): the data folder, the slug index, and figures.yaml."""
+"""Loading the atlas (geo/atlas/loader.py): the data folder, the slug index, and figures.yaml."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.atlas import DATA_DIR, load_atlas, resolve_data_dir
+from geo.atlas.loader import load_atlas, resolve_data_dir
 from geo.errors import DataError
+from geo.paths import DATA_DIR
 
 
 def test_by_slug_is_built_once_and_indexes_every_place(atlas):

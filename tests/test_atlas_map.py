@@ -1,4 +1,4 @@
-"""The map rendered once per process (pages/atlas_map.py): the same map on every run, a highlight per selection."""
+"""The map rendered once per process (geo/app/atlas_map.py): the same map on every run, a highlight per selection."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.maps import build_map, place_bounds, view_for
-from pages.atlas_map import render_highlight, render_map, render_places_highlight
+from geo.app.atlas_map import render_highlight, render_map, render_places_highlight
+from geo.render.maps import build_map, place_bounds, view_for
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -108,8 +108,8 @@ def test_rendering_is_repeatable_so_every_worker_sends_the_same_map(atlas):
 
 
 def test_an_event_highlights_all_its_places_and_fits_them(atlas):
-    from geo.events import load_events
-    from geo.maps import places_bounds
+    from geo.atlas.events import load_events
+    from geo.render.maps import places_bounds
 
     event = next(e for e in load_events(atlas) if e.slug == "ibadoglu-imprisoned")
     at = AppTest.from_file(APP, default_timeout=60)
@@ -132,10 +132,10 @@ def test_places_highlight_leaves_out_unknown_and_undrawn_places(atlas):
 def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, draft_sample_files):
     """static/atlas/context.js holds the Karabakh atlas's towns and waters; another atlas's map carries
     its own (a saved atlas with a context.yaml) or none (a draft's are empty)."""
-    from geo.context_layers import load_context_layers
-    from geo.draft import load_draft_atlas
-    from geo.maps import TOWNS_LAYER
-    from pages.atlas_map import _render_page_map
+    from geo.app.atlas_map import _render_page_map
+    from geo.atlas.water import load_context_layers
+    from geo.geoparser.draft import load_draft_atlas
+    from geo.render.maps import TOWNS_LAYER
 
     def links_static(rendered) -> bool:
         return any(link.endswith("/atlas/context.js") for link in rendered.js_links)

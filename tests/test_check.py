@@ -1,4 +1,4 @@
-"""Checking every data file (geo/check.py); the command line around it is tested in test_cli.py."""
+"""Checking every data file (geo/atlas/check.py); the command line around it is tested in test_cli.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import types
 
 import pytest
 
-from geo import check
-from geo.check import FileReport, check_data
+from geo.atlas import check
+from geo.atlas.check import FileReport, check_data
 from geo.errors import DataError
 
 
@@ -48,7 +48,7 @@ def test_events_are_skipped_without_a_file(data_copy):
 
 
 def test_the_shipped_events_are_loaded_and_counted(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     assert reports_by_file(check_data())["events.yaml"] == f"{len(load_events(atlas))} events"
 

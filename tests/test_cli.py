@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from geo.atlas.events import load_events
 from geo.cli import build_parser, figure_text, places_table
-from geo.events import load_events
-from geo.serialize import places_feature_collection
+from geo.render.serialize import places_feature_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("geopandas", "matplotlib", "streamlit", "folium")

@@ -1,10 +1,10 @@
-"""The towns, seas, lakes and rivers drawn only to orient a reader (geo/context.py, data/context.yaml)."""
+"""The towns, seas, lakes and rivers drawn only to orient a reader (geo/atlas/context.py, data/context.yaml)."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo.context import load_context, read_waters_and_rivers
+from geo.atlas.context import load_context, read_waters_and_rivers
 from geo.errors import DataError
 
 REQUIRED_TOWNS = {"Yerevan", "Tbilisi", "Ganja", "Goris", "Kapan", "Meghri", "Lachin", "Shusha"}

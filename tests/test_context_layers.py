@@ -1,4 +1,4 @@
-"""The orientation layers' cached script (geo/context_layers.py, static/atlas/context.js)."""
+"""The orientation layers' cached script (geo/render/orientation.py, static/atlas/context.js)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import json
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geo.context_layers import (
-    CONTEXT_SCRIPT,
-    area_candidates,
-    context_script,
-    line_candidates,
-    load_context_layers,
-)
+from geo.atlas.water import load_context_layers
 from geo.errors import DataError
-from geo.templating import STATIC_DIR
+from geo.paths import STATIC_DIR
+from geo.render.orientation import CONTEXT_SCRIPT, area_candidates, context_script, line_candidates
 
 COUNTRIES = ("Armenia", "Azerbaijan", "Iran", "Turkey", "Georgia", "Russia")
 WATERS = ("Caspian Sea", "Lake Sevan", "Araks / Aras", "Kura / Mtkvari")
@@ -89,7 +84,7 @@ def test_the_script_is_light(atlas):
 
 
 def test_a_broken_water_file_names_it(data_copy):
-    from geo.atlas import load_atlas
+    from geo.atlas.loader import load_atlas
 
     (data_copy / "water.geojson").write_text("{}", encoding="utf-8")
     with pytest.raises(DataError, match=r"^water.geojson: "):
@@ -100,8 +95,9 @@ def test_a_broken_water_file_names_it(data_copy):
 
 
 def test_a_draft_has_no_orientation_layers_and_its_script_is_made_without_its_folder(atlas, draft_sample_files):
-    from geo.context_layers import has_layers, orientation_data
-    from geo.draft import load_draft_atlas
+    from geo.atlas.water import has_layers
+    from geo.geoparser.draft import load_draft_atlas
+    from geo.render.orientation import orientation_data
 
     assert has_layers(*load_context_layers(atlas))
     assert orientation_data(atlas, *load_context_layers(atlas))["towns"]

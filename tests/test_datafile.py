@@ -1,4 +1,4 @@
-"""The strict reading every loader shares (geo/datafile.py): YAML errors, unknown keys, dates."""
+"""The strict reading every loader shares (geo/atlas/datafile.py): YAML errors, unknown keys, dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.datafile import parse_date, read_yaml, reject_unknown_keys
+from geo.atlas.datafile import parse_date, read_yaml, reject_unknown_keys
 from geo.errors import DataError
 
 

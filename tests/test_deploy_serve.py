@@ -200,9 +200,7 @@ def test_options_for_several_machines():
     assert defaults.workers >= 1
 
 
-def test_the_start_up_lines_name_the_rooms_store_and_warn_when_machines_cannot_share_it(
-    capsys, monkeypatch, tmp_path
-):
+def test_the_start_up_lines_name_the_rooms_store_and_warn_when_machines_cannot_share_it(capsys, monkeypatch, tmp_path):
     args = parse_args(["--upstream", "10.0.0.7:8501", "--no-local-workers", "--address", "127.0.0.1"])
     monkeypatch.setenv("ATLAS_ROOMS_DIR", str(tmp_path))
     monkeypatch.delenv("ATLAS_REDIS_URL", raising=False)

@@ -15,10 +15,11 @@ import streamlit as st
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from geo.atlas import load_atlas
-from geo.check import check_data
+from geo.atlas.check import check_data
+from geo.atlas.loader import load_atlas
 from geo.cli import main
-from geo.draft import (
+from geo.errors import DataError, InputError
+from geo.geoparser.draft import (
     DRAFT_FILES,
     ArticleInfo,
     Decision,
@@ -35,9 +36,8 @@ from geo.draft import (
     write_files,
     zip_files,
 )
-from geo.errors import DataError, InputError
-from geo.geoparse import FoundPlace
-from geo.ingest import read_paste
+from geo.geoparser.geoparse import FoundPlace
+from geo.geoparser.ingest import read_paste
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
@@ -103,7 +103,7 @@ def test_the_app_serves_the_draft(draft, monkeypatch):
 
 
 def test_export_works_on_the_draft(draft, tmp_path):
-    from geo.export import export_site
+    from geo.render.export import export_site
 
     export_site(load_atlas(draft), tmp_path / "site")
     assert (tmp_path / "site" / "index.html").exists()

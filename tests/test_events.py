@@ -1,4 +1,5 @@
-"""The article's chronology (geo/events.py): dates at the text's precision, quotes tied to passages, strict loading."""
+"""The article's chronology (geo/atlas/events.py): dates at the text's precision, quotes tied to
+passages, strict loading."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from geo.atlas.events import events_involving, load_events, parse_events, parse_when, span_short, span_text
 from geo.errors import DataError
-from geo.events import events_involving, load_events, parse_events, parse_when, span_short, span_text
 
 
 @pytest.fixture(scope="module")

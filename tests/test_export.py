@@ -12,9 +12,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from geo import cli
-from geo.atlas import load_atlas
-from geo.export import export_site, single_map_html, stable_ids
-from geo.serialize import places_csv_text, places_geojson_text
+from geo.atlas.loader import load_atlas
+from geo.render.export import export_site, single_map_html, stable_ids
+from geo.render.serialize import places_csv_text, places_geojson_text
 
 HOSTILE = "<script>alert(1)</script>"
 SITE = "Karabakh Atlas"
@@ -192,9 +192,7 @@ def test_the_article_page_links_every_mention_to_its_place_page(atlas, site):
 def test_hostile_article_text_is_escaped_on_the_article_page(data_copy, tmp_path):
     path = data_copy / "article.md"
     text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("Meanwhile, Azerbaijan", f"Meanwhile, {HOSTILE} Azerbaijan", 1), encoding="utf-8"
-    )
+    path.write_text(text.replace("Meanwhile, Azerbaijan", f"Meanwhile, {HOSTILE} Azerbaijan", 1), encoding="utf-8")
     atlas = load_atlas(data_copy)
     out = tmp_path / "site"
     export_site(atlas, out)
@@ -211,7 +209,7 @@ def test_hostile_article_text_is_escaped_on_the_article_page(data_copy, tmp_path
 
 @pytest.fixture(scope="module")
 def events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     return load_events(atlas)
 
@@ -254,7 +252,7 @@ def test_every_map_page_links_the_chronology_and_places_list_their_events(site, 
 
 
 def test_the_event_files_are_the_published_schema(site, events):
-    from geo.serialize import events_csv_text, events_json_text
+    from geo.render.serialize import events_csv_text, events_json_text
 
     out, _ = site
     assert (out / "data" / "events.json").read_text(encoding="utf-8") == events_json_text(events)
@@ -278,8 +276,8 @@ def test_a_drafts_downloads_carry_its_own_orientation_layers_not_the_karabakh_on
     """A draft's folder is gone once it is loaded: its one-file map takes the layers it came with."""
     import zipfile
 
-    from geo.draft import load_draft_atlas, site_zip
-    from geo.maps import TOWNS_LAYER, WATER_LAYER
+    from geo.geoparser.draft import load_draft_atlas, site_zip
+    from geo.render.maps import TOWNS_LAYER, WATER_LAYER
 
     draft = load_draft_atlas(draft_sample_files)
     page = single_map_html(draft.atlas, "goris", (draft.context, draft.waters))
@@ -296,8 +294,8 @@ def test_a_drafts_downloads_carry_its_own_orientation_layers_not_the_karabakh_on
 def test_a_drafts_site_is_not_named_the_karabakh_atlas(draft_sample_files):
     import zipfile
 
-    from geo.article_meta import DEFAULT_SITE_NAME
-    from geo.draft import site_zip
+    from geo.atlas.article_meta import DEFAULT_SITE_NAME
+    from geo.geoparser.draft import site_zip
 
     with zipfile.ZipFile(io.BytesIO(site_zip(draft_sample_files))) as archive:
         pages = {n: archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".html")}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from geo.atlas import load_atlas
+from geo.atlas.geometry import load_geometry
+from geo.atlas.loader import load_atlas
+from geo.atlas.places import KINDS, REQUIRED, SLUG_RE, load_places
 from geo.errors import DataError
-from geo.gazetteer import KINDS, REQUIRED, SLUG_RE, load_places
-from geo.geometry import load_geometry
 
 
 def entry(data: dict, slug: str) -> dict:

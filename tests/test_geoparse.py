@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.geoparse import find_spans, geoparse, place_record
-from geo.toponyms import load_toponyms
+from geo.geoparser.gazetteer import load_toponyms
+from geo.geoparser.geoparse import find_spans, geoparse, place_record
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_name_is_the_texts_own_usage(toponyms):
 
 
 def test_the_atlas_article_names_its_curated_places(toponyms):
-    from geo.atlas import DATA_DIR
+    from geo.paths import DATA_DIR
 
     refs = {p.toponym.ref for p in geoparse((DATA_DIR / "article.md").read_text(encoding="utf-8"), toponyms)}
     assert {"geonames:174982", "geonames:587116", "geonames:587084", "geonames:146970"} <= refs
@@ -117,7 +117,7 @@ def test_the_evaluation_set_meets_its_goals(toponyms):
 
     import yaml
 
-    from geo.atlas import DATA_DIR
+    from geo.paths import DATA_DIR
 
     path = DATA_DIR.parent / "bench" / "bench_geoparse.py"
     spec = importlib.util.spec_from_file_location("bench_geoparse", path)

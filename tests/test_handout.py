@@ -1,4 +1,4 @@
-"""The printable handout (geo/handout.py): one offline file, escaped, with a locator per place."""
+"""The printable handout (geo/render/handout.py): one offline file, escaped, with a locator per place."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-from geo.handout import handout_html, locator_png
-from geo.tour import Tour, default_steps, step_link
+from geo.atlas.tours import Tour, default_steps, step_link
+from geo.render.handout import handout_html, locator_png
 
 HOSTILE = "<script>alert(1)</script>"
 BASE_URL = "http://localhost:8501/Classroom_tour"
@@ -65,7 +65,7 @@ def test_locator_png_is_a_png(atlas):
 
 
 def test_the_chronology_handout_shows_each_event_with_its_places_and_links(atlas):
-    from geo.tour import load_tour
+    from geo.atlas.tours import load_tour
 
     tour = load_tour(atlas, name="chronology")
     short = Tour(tour.title, tour.steps[:3], tour.name)

@@ -1,4 +1,10 @@
-"""The shape of geo/: every module imports on its own, no import cycles, no Streamlit."""
+"""The shape of the code: every module imports on its own, no import cycles, and the layers hold.
+
+The layers, from the bottom: `geo.errors` and `geo.paths` (imported by all); the atlas's data
+(`geo.atlas`); the geoparser (`geo.geoparser`) and rendering (`geo.render`); rooms (`geo.rooms`);
+the app's glue (`geo.app`), the only code that imports Streamlit besides `app.py` and the page
+scripts in `pages/`. The graph is read from the source, so a lazy import inside a function counts.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,26 @@ from pathlib import Path
 
 import pytest
 
-GEO = Path(__file__).resolve().parents[1] / "geo"
-MODULES = sorted(f"geo.{p.stem}" for p in GEO.glob("*.py") if p.stem != "__init__")
+ROOT = Path(__file__).resolve().parents[1]
+# Every folder of Python code in the repository, each walked whole.
+TREES = ("geo", "pages", "bench", "scripts", "deploy", "tests")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def source_files() -> dict[str, Path]:
+    files = {module_name(p): p for tree in TREES for p in sorted((ROOT / tree).rglob("*.py"))}
+    files["app"] = ROOT / "app.py"
+    return files
+
+
+FILES = source_files()
+GEO_MODULES = sorted(m for m in FILES if m == "geo" or m.startswith("geo."))
 
 
 def imported_names(path: Path) -> set[str]:
@@ -20,17 +44,18 @@ def imported_names(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
-            # `from geo import cli` imports the module geo.cli
+            # `from geo.render import export` imports the module geo.render.export
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def geo_graph() -> dict[str, set[str]]:
-    modules = set(MODULES)
-    return {m: {n for n in imported_names(GEO / f"{m.split('.')[1]}.py") if n in modules} for m in MODULES}
+def graph() -> dict[str, set[str]]:
+    """Which of the repository's modules each module imports (a package counts as its __init__)."""
+    modules = set(FILES)
+    return {m: {n for n in imported_names(path) if n in modules and n != m} for m, path in FILES.items()}
 
 
-def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+def find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
     """One import cycle as a path that returns to its start, or None."""
     state: dict[str, str] = {}
     stack: list[str] = []
@@ -38,7 +63,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     def visit(node: str) -> list[str] | None:
         state[node] = "open"
         stack.append(node)
-        for target in sorted(graph[node]):
+        for target in sorted(edges.get(node, ())):
             if state.get(target) == "open":
                 return stack[stack.index(target) :] + [target]
             if target not in state and (cycle := visit(target)):
@@ -47,13 +72,35 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.pop()
         return None
 
-    for node in sorted(graph):
+    for node in sorted(edges):
         if node not in state and (cycle := visit(node)):
             return cycle
     return None
 
 
-@pytest.mark.parametrize("module", MODULES)
+def layer(module: str) -> str:
+    """The layer a module belongs to, by its package."""
+    parts = module.split(".")
+    if parts[0] == "geo" and len(parts) > 1 and parts[1] in ("atlas", "geoparser", "render", "rooms", "app"):
+        return parts[1]
+    if parts[0] == "geo":
+        return "base" if module in ("geo", "geo.errors", "geo.paths") else "tools"  # geo.cli, geo.__main__
+    return parts[0]  # pages, bench, scripts, deploy, tests, app
+
+
+# What each layer of geo/ may import of geo/ (besides itself and the base).
+MAY_IMPORT = {
+    "base": set(),
+    "atlas": set(),
+    "render": {"atlas"},
+    "geoparser": {"atlas", "render"},
+    "rooms": {"atlas"},
+    "app": {"atlas", "render", "geoparser", "rooms"},
+    "tools": {"atlas", "render", "geoparser", "rooms"},
+}
+
+
+@pytest.mark.parametrize("module", GEO_MODULES)
 def test_every_module_imports(module):
     importlib.import_module(module)
 
@@ -64,17 +111,41 @@ def test_the_cycle_finder_finds_a_cycle():
 
 
 def test_the_graph_sees_lazy_and_from_package_imports():
-    graph = geo_graph()
-    assert "geo.export" in graph["geo.cli"]  # imported inside cmd_export, as `from geo import export`
-    assert "geo.serialize" in graph["geo.export"]
+    edges = graph()
+    assert "geo.render.export" in edges["geo.cli"]  # imported inside cmd_export, as `from geo.render import export`
+    assert "geo.render.serialize" in edges["geo.render.export"]
+    assert "geo.app.registry" in edges["app"]
 
 
-def test_no_import_cycles_in_geo():
-    cycle = find_cycle(geo_graph())
+def test_no_import_cycles_anywhere():
+    cycle = find_cycle(graph())
     assert cycle is None, " -> ".join(cycle)
 
 
-def test_geo_never_imports_streamlit():
-    for module in MODULES:
-        names = imported_names(GEO / f"{module.split('.')[1]}.py")
-        assert not any(n == "streamlit" or n.startswith("streamlit.") for n in names), module
+def test_layers_import_only_what_is_below_them():
+    wrong = []
+    for module, targets in graph().items():
+        source = layer(module)
+        if source not in MAY_IMPORT:
+            continue
+        allowed = MAY_IMPORT[source] | {source, "base"}
+        wrong += [f"{module} -> {t}" for t in sorted(targets) if layer(t) not in allowed]
+    assert not wrong, wrong
+
+
+def test_only_the_app_package_and_the_pages_import_streamlit():
+    allowed = {"app", "pages"}
+    importers = {
+        m
+        for m, path in FILES.items()
+        if any(n == "streamlit" or n.startswith("streamlit.") for n in imported_names(path))
+        and layer(m) not in allowed
+        and not m.startswith(("tests.", "bench."))  # AppTest, and the load client's protocol
+    }
+    assert not importers, sorted(importers)
+
+
+def test_pages_holds_only_the_page_scripts():
+    from geo.app.registry import PAGES
+
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == sorted(p.file for p in PAGES)

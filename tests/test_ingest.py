@@ -12,10 +12,10 @@ import zipfile
 import docx
 import pytest
 
-from geo import ingest
 from geo.cli import main
 from geo.errors import InputError
-from geo.ingest import (
+from geo.geoparser import ingest
+from geo.geoparser.ingest import (
     DOCX_MAX_UNPACKED,
     MAX_PASTE_CHARS,
     MAX_UPLOAD_BYTES,

@@ -1,10 +1,10 @@
-"""Shared links (geo/links.py): reading `?place=` safely, searching names, building links."""
+"""Shared links (geo/atlas/links.py): reading `?place=` safely, searching names, building links."""
 
 from __future__ import annotations
 
 import pytest
 
-from geo.links import event_link, page_link, place_link, read_event_param, read_place_param, search_places
+from geo.atlas.links import event_link, page_link, place_link, read_event_param, read_place_param, search_places
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -95,7 +95,7 @@ def test_read_place_param_never_raises_on_odd_input(atlas):
 
 @pytest.fixture(scope="module")
 def events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     return load_events(atlas)
 

@@ -1,4 +1,5 @@
-"""The atlas a run shows (pages/loaders.py): the default one, a saved one (`?atlas=<slug>`), or the session's draft."""
+"""The atlas a run shows (geo/app/loaders.py): the default one, a saved one (`?atlas=<slug>`), or the
+session's draft."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo.draft import ArticleInfo, draft_files, find_places
-from geo.saved import save_atlas
-from pages import loaders
+from geo.app import loaders
+from geo.geoparser.draft import ArticleInfo, draft_files, find_places
+from geo.geoparser.saved import save_atlas
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

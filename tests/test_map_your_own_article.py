@@ -9,9 +9,9 @@ from pathlib import Path
 import docx
 from streamlit.testing.v1 import AppTest
 
-from geo.ingest import MAX_PASTE_CHARS
-from pages import loaders
-from pages.registry import MAPANY_FILE
+from geo.app import loaders
+from geo.app.registry import MAPANY_FILE
+from geo.geoparser.ingest import MAX_PASTE_CHARS
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

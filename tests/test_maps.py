@@ -1,4 +1,4 @@
-"""The folium map (geo/maps.py): every place drawn, nothing fetched from outside, names escaped."""
+"""The folium map (geo/render/maps.py): every place drawn, nothing fetched from outside, names escaped."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from geo.atlas import load_atlas
-from geo.maps import (
+from geo.atlas.loader import load_atlas
+from geo.render.maps import (
     CONTEXT_SCRIPTS,
     LEGEND,
     NARROW_MAP,
@@ -126,7 +126,7 @@ def test_highlight_group_is_empty_for_a_place_without_geometry(atlas):
 
 
 def test_several_places_are_highlighted_together_towns_on_top(atlas):
-    from geo.maps import highlight_places_group
+    from geo.render.maps import highlight_places_group
 
     places = [atlas.by_slug[s] for s in ("stepanakert", "nagorno-karabakh", "russian-peacekeepers-zone")]
     group = highlight_places_group(atlas, places)
@@ -136,7 +136,7 @@ def test_several_places_are_highlighted_together_towns_on_top(atlas):
 
 
 def test_places_bounds_hold_every_place(atlas):
-    from geo.maps import places_bounds
+    from geo.render.maps import places_bounds
 
     places = [atlas.by_slug[s] for s in ("baku", "stepanakert", "russian-peacekeepers-zone")]
     (south, west), (north, east) = places_bounds(atlas, places)
@@ -248,7 +248,8 @@ def layer_names(map_html: str) -> set[str]:
 
 def test_an_atlas_of_its_own_writes_its_orientation_layers_into_its_map_escaped(atlas):
     """static/atlas/context.js is the default atlas's: another atlas's map must not link it."""
-    from geo.context_layers import load_context_layers, orientation_data
+    from geo.atlas.water import load_context_layers
+    from geo.render.orientation import orientation_data
 
     data = orientation_data(atlas, *load_context_layers(atlas))
     data["towns"][0]["name"] = HOSTILE

@@ -15,7 +15,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from geo.measure import GEOD, area_km2, distance_km, length_km, nearest_pair
+from geo.atlas.measure import GEOD, area_km2, distance_km, length_km, nearest_pair
 
 ROOT = Path(__file__).resolve().parents[1]
 GEOMETRY = ROOT / "data" / "geometry.geojson"

@@ -1,4 +1,4 @@
-"""Presenting to a class (pages/present.py): the presenter's and the followers' tour pages in AppTest."""
+"""Presenting to a class (geo/app/present.py): the presenter's and the followers' tour pages in AppTest."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.rooms import Room, RoomStore, open_store, settings_from_env
+from geo.rooms.backends import open_store
+from geo.rooms.store import Room, RoomStore, settings_from_env
 from tests.redis_server import running_redis
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
@@ -225,7 +226,7 @@ def test_a_follower_browses_freely_and_rejoins(store):
 def test_a_follower_forging_a_presenter_action_is_refused_and_logged(store, caplog):
     teacher, code, token = present("2")
     student = run_page(room=code)
-    caplog.set_level(logging.WARNING, logger="geo.rooms")
+    caplog.set_level(logging.WARNING, logger="geo.rooms.store")
     # A forged token in the follower's session (it could only come from a bug or a guess).
     student.session_state["room-token"] = "A" * 43
     student.button(key="tour-next").click().run()
@@ -237,7 +238,7 @@ def test_a_follower_forging_a_presenter_action_is_refused_and_logged(store, capl
     assert "does not present room" in notices(forged) and "room-token" not in forged.session_state
     forged.button(key="tour-last").click().run()
     assert store.get(code) == Room(code, 1, 1)
-    refusals = [r.getMessage() for r in caplog.records if r.name == "geo.rooms"]
+    refusals = [r.getMessage() for r in caplog.records if r.name == "geo.rooms.store"]
     assert len(refusals) == 2 and all(code in m and "refused" in m for m in refusals)
     assert not any(token in m for m in refusals)
 

@@ -1,4 +1,4 @@
-"""QR codes (geo/qr.py): made locally, large enough to scan from a classroom seat."""
+"""QR codes (geo/render/qr.py): made locally, large enough to scan from a classroom seat."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import base64
 
 from bs4 import BeautifulSoup
 
-from geo.qr import MODULE_PX, qr_data_uri, qr_svg
+from geo.render.qr import MODULE_PX, qr_data_uri, qr_svg
 
 HOSTILE = "<script>alert(1)</script>"
 LINK = "http://localhost:8501/Classroom_tour?step=3"

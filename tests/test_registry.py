@@ -1,12 +1,13 @@
-"""The page registry (pages/registry.py): every page exists and is served at its own path from the first visit."""
+"""The page registry (geo/app/registry.py): every page exists and is served at its own path from the first visit."""
 
 from __future__ import annotations
 
-from pages.registry import HERE, PAGES, TOUR_PATH, file_path_name
+from geo.app.registry import PAGES, TOUR_PATH, file_path_name
+from geo.paths import PAGES_DIR
 
 
 def test_every_page_file_exists_and_the_root_is_first():
-    assert all((HERE / p.file).is_file() for p in PAGES)
+    assert all((PAGES_DIR / p.file).is_file() for p in PAGES)
     assert PAGES[0].url_path == "" and all(p.url_path for p in PAGES[1:])
 
 

@@ -1,4 +1,4 @@
-"""The review of a draft's places (geo/review.py): the marked text and one row per place."""
+"""The review of a draft's places (geo/geoparser/review.py): the marked text and one row per place."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.draft import Decision, add_name, find_places
-from geo.review import KEEP, REJECT, decision_for, review_view, with_added
-from geo.templating import render
+from geo.geoparser.draft import Decision, add_name, find_places
+from geo.geoparser.review import KEEP, REJECT, decision_for, review_view, with_added
+from geo.render.templating import render
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "geoparse" / "draft-sample.txt"
 COUNTRIES = {"AM": "Armenia", "AZ": "Azerbaijan", "IR": "Iran", "GE": "Georgia"}

@@ -1,4 +1,4 @@
-"""The room store (geo/rooms.py): the same tests on SQLite and on a private Redis."""
+"""The room store (geo/rooms/): the same tests on SQLite and on a private Redis."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import rooms
-from geo.rooms import (
+from geo.rooms import store as rooms
+from geo.rooms.backends import open_store
+from geo.rooms.sqlite_store import SqliteRoomStore
+from geo.rooms.store import (
     CODE_ALPHABET,
     Conflict,
     NotPresenter,
@@ -21,11 +23,12 @@ from geo.rooms import (
     RoomGone,
     StoreSettings,
     StoreUnavailable,
-    open_store,
     read_room_param,
     settings_from_env,
+    sqlite_path,
     token_hash,
 )
+from geo.rooms.watch import RoomWatch
 from tests.redis_server import RedisServer, running_redis
 
 IDLE = 600.0
@@ -74,7 +77,7 @@ def store(settings, clock):
 
 def stored_fields(store) -> list[dict]:
     """Every room exactly as the backend holds it."""
-    if isinstance(store, rooms.SqliteRoomStore):
+    if isinstance(store, SqliteRoomStore):
         db = sqlite3.connect(store.path)
         db.row_factory = sqlite3.Row
         try:
@@ -218,14 +221,14 @@ def test_a_storyline_the_page_did_not_name_is_never_stored(store, storyline):
 
 def test_a_follower_cannot_move_the_room_and_the_refusal_is_logged(store, caplog):
     room, token = store.create(step=1)
-    caplog.set_level(logging.WARNING, logger="geo.rooms")
+    caplog.set_level(logging.WARNING, logger="geo.rooms.store")
     for forged in (rooms.new_token(), token[:-1] + ("A" if token[-1] != "A" else "B"), "", HOSTILE, "x" * 10_000):
         with pytest.raises(NotPresenter):
             store.move(room.code, forged, 9)
         with pytest.raises(NotPresenter):
             store.close(room.code, forged)
     assert store.get(room.code) == Room(room.code, 1, 1)
-    refusals = [r for r in caplog.records if r.name == "geo.rooms" and "refused" in r.getMessage()]
+    refusals = [r for r in caplog.records if r.name == "geo.rooms.store" and "refused" in r.getMessage()]
     assert len(refusals) == 10
     assert all(room.code in r.getMessage() for r in refusals)
     assert not any(token in r.getMessage() for r in caplog.records)
@@ -396,7 +399,7 @@ def test_sqlite_rooms_survive_a_restart(tmp_path, clock):
 def test_a_rooms_file_from_before_storylines_is_read_on_the_first_storyline(tmp_path, clock):
     folder = tmp_path / "rooms"
     folder.mkdir()
-    old = sqlite3.connect(rooms.sqlite_path(folder))
+    old = sqlite3.connect(sqlite_path(folder))
     old.execute(
         "CREATE TABLE rooms (code TEXT PRIMARY KEY, token_hash TEXT NOT NULL, step INTEGER NOT NULL, "
         "version INTEGER NOT NULL, touched REAL NOT NULL) WITHOUT ROWID"
@@ -472,14 +475,14 @@ def test_a_wait_returns_at_once_when_the_room_has_already_moved(store):
     room, token = store.create()
     store.move(room.code, token, 3)
     started = time.monotonic()
-    assert rooms.RoomWatch(store, every=0.05).moved(room.code, 1, timeout=5)
+    assert RoomWatch(store, every=0.05).moved(room.code, 1, timeout=5)
     assert time.monotonic() - started < 1
 
 
 def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
     room, token = store.create()
     counting = CountingStore(store)
-    watch = rooms.RoomWatch(counting, every=0.05)
+    watch = RoomWatch(counting, every=0.05)
     woke: list[tuple[bool, float]] = []
 
     def wait() -> None:
@@ -500,7 +503,7 @@ def test_a_move_wakes_every_page_waiting_on_the_room_with_few_reads(store):
 
 def test_a_page_that_starts_waiting_wakes_no_other_waiting_page(store):
     room, _ = store.create()
-    watch = rooms.RoomWatch(store, every=0.05)
+    watch = RoomWatch(store, every=0.05)
     woken = 0
     waits = watch._changed.wait
 
@@ -523,7 +526,7 @@ def test_a_page_that_starts_waiting_wakes_no_other_waiting_page(store):
 
 def test_a_wait_times_out_with_the_room_unchanged_and_sees_a_closed_room(store):
     room, token = store.create()
-    watch = rooms.RoomWatch(store, every=0.05)
+    watch = RoomWatch(store, every=0.05)
     assert watch.moved(room.code, 1, timeout=0.3) is False
     assert watch.moved(room.code, None, timeout=5)  # a page that saw no room: any room is news
     closer = threading.Timer(0.2, store.close, args=(room.code, token))
@@ -538,14 +541,14 @@ def test_a_wait_on_a_store_out_of_reach_is_store_unavailable(tmp_path, clock):
         room, _ = store.create()
         server.stop()
         with pytest.raises(StoreUnavailable):
-            rooms.RoomWatch(store, every=0.05).moved(room.code, 1, timeout=0.5)
+            RoomWatch(store, every=0.05).moved(room.code, 1, timeout=0.5)
         store.shutdown()
 
 
 def test_the_watch_thread_wakes_again_for_a_later_wait(store):
     """After everyone stopped waiting the thread sleeps; the next wait must wake it."""
     room, token = store.create()
-    watch = rooms.RoomWatch(store, every=0.05)
+    watch = RoomWatch(store, every=0.05)
     assert not watch.moved(room.code, 1, timeout=0.2)
     time.sleep(0.2)  # nobody waits: the thread sleeps
     mover = threading.Timer(0.2, store.move, args=(room.code, token, 2))
@@ -559,7 +562,7 @@ def test_the_watch_thread_wakes_again_for_a_later_wait(store):
 def test_an_older_reading_than_the_pages_own_is_no_move(store):
     """The page read version 2 itself; the thread still holds version 1: that is not news."""
     room, token = store.create()
-    watch = rooms.RoomWatch(store, every=0.05)
+    watch = RoomWatch(store, every=0.05)
     assert not watch.moved(room.code, 1, timeout=0.2)
     store.move(room.code, token, 1)
     assert not watch.moved(room.code, 2, timeout=0.3)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.atlas import load_atlas
-from geo.draft import ArticleInfo, draft_files, find_places
+from geo.atlas.loader import load_atlas
 from geo.errors import InputError
-from geo.saved import check_slug, list_saved, load_saved, save_atlas, saved_dir, saved_root
+from geo.geoparser.draft import ArticleInfo, draft_files, find_places
+from geo.geoparser.saved import check_slug, list_saved, load_saved, save_atlas, saved_dir, saved_root
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"

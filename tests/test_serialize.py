@@ -1,4 +1,4 @@
-"""The published schema of the places (geo/serialize.py): GeoJSON as a dict and as text, and CSV."""
+"""The published schema of the places (geo/render/serialize.py): GeoJSON as a dict and as text, and CSV."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import pytest
 
-from geo.serialize import (
+from geo.render.serialize import (
     CSV_COLUMNS,
     json_for_html,
     place_feature,
@@ -145,13 +145,13 @@ def test_csv_keeps_a_hostile_name_as_plain_data(atlas):
 
 @pytest.fixture(scope="module")
 def events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     return load_events(atlas)
 
 
 def test_event_records_keep_the_text_s_precision_and_the_quote(events):
-    from geo.serialize import events_records
+    from geo.render.serialize import events_records
 
     records = events_records(events)
     assert [r["slug"] for r in records] == [e.slug for e in events]
@@ -170,7 +170,7 @@ def test_event_records_keep_the_text_s_precision_and_the_quote(events):
 
 
 def test_events_json_text_is_the_records_and_inert_in_html(events):
-    from geo.serialize import events_json_text, events_records
+    from geo.render.serialize import events_json_text, events_records
 
     text = events_json_text(events)
     assert json.loads(text) == events_records(events)
@@ -178,7 +178,7 @@ def test_events_json_text_is_the_records_and_inert_in_html(events):
 
 
 def test_events_csv(events):
-    from geo.serialize import EVENT_CSV_COLUMNS, events_csv_text
+    from geo.render.serialize import EVENT_CSV_COLUMNS, events_csv_text
 
     rows = list(csv.DictReader(io.StringIO(events_csv_text(events))))
     assert tuple(rows[0]) == EVENT_CSV_COLUMNS

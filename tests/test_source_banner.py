@@ -1,4 +1,4 @@
-"""The banner on every page of an atlas other than the Karabakh one (pages/source_banner.py)."""
+"""The banner on every page of an atlas other than the Karabakh one (geo/app/banner.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from geo.templating import render
+from geo.render.templating import render
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOAD = "<script>alert(1)</script>"

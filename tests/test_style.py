@@ -1,11 +1,11 @@
-"""Page styles and scripts (pages/style.py): what a page adds from static/atlas/."""
+"""Page styles and scripts (geo/app/style.py): what a page adds from static/atlas/."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from geo.templating import STATIC_DIR
+from geo.paths import STATIC_DIR
+from geo.render.templating import TEMPLATE_DIR
 
 # Streamlit's HTML sanitiser drops a whole script that holds anything shaped like a tag.
 TAG_LIKE = re.compile(r"<[A-Za-z/!]")
@@ -23,7 +23,7 @@ def test_scripts_run_in_the_page_hold_nothing_shaped_like_a_tag():
 def test_every_colour_a_style_sheet_names_is_in_the_palette():
     palette = (STATIC_DIR / "atlas" / "palette.css").read_text(encoding="utf-8")
     colours = set(re.findall(r"--([a-z][a-z0-9-]*)\s*:\s*#", palette))
-    templates = Path(__file__).resolve().parents[1] / "geo" / "templates"
+    templates = TEMPLATE_DIR
     # Other custom properties (a bead's position, a mention's colour) are set where they are used.
     local = set()
     for path in [*(STATIC_DIR / "atlas").glob("*.css"), *templates.rglob("*.html")]:

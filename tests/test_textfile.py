@@ -1,11 +1,12 @@
-"""Plain text out of bytes and HTML, and the language check: the pieces geo/ingest.py reads every input with."""
+"""Plain text out of bytes and HTML, and the language check: the pieces geo/geoparser/ingest.py reads
+every input with."""
 
 from __future__ import annotations
 
 import pytest
 
 from geo.errors import InputError
-from geo.textfile import check_language, decode_text, html_text
+from geo.geoparser.textfile import check_language, decode_text, html_text
 
 ENGLISH = "The road from Goris to Stepanakert was closed, and the people of the town waited in the cold.\n"
 

@@ -9,9 +9,16 @@ import time
 
 import pytest
 
-from geo.datafile import read_yaml
+from geo.atlas.datafile import read_yaml
 from geo.errors import DataError
-from geo.toponyms import ALIASES_FILE, GAZETTEER_FILE, GEOPARSE_DIR, load_toponyms, parse_toponyms, variant_key
+from geo.geoparser.gazetteer import (
+    ALIASES_FILE,
+    GAZETTEER_FILE,
+    GEOPARSE_DIR,
+    load_toponyms,
+    parse_toponyms,
+    variant_key,
+)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The classroom tour (geo/tour.py): its data file, step links and the fragments a step shows.
+"""The classroom tour (geo/atlas/tours.py): its data file, step links and the fragments a step shows.
 
 The page itself is tested in test_tour_page.py, the handout in test_handout.py.
 """
@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from geo.atlas import load_atlas
-from geo.errors import DataError
-from geo.tour import (
+from geo.atlas.loader import load_atlas
+from geo.atlas.tours import (
     TOUR_FILE_NAME,
     TOURS,
     default_steps,
@@ -23,6 +22,7 @@ from geo.tour import (
     step_link,
     storylines,
 )
+from geo.errors import DataError
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -125,7 +125,7 @@ def test_broken_yaml_file_is_a_data_error(atlas, tmp_path):
 
 
 def test_the_chronology_steps_through_the_events_in_date_order(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     tour = load_tour(atlas, name="chronology")
     assert tour.name == "chronology" and "September" in tour.title
@@ -238,7 +238,7 @@ def test_step_link_and_counter():
 
 
 def test_the_chronology_is_offered_only_to_an_atlas_with_events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     assert storylines(load_events(atlas)) == tuple(TOURS)
     assert storylines(()) == ("places",)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.templating import marked
-from geo.tour import load_tour
+from geo.atlas.tours import load_tour
+from geo.render.templating import marked
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"

@@ -1,4 +1,5 @@
-"""The presentation layer: views (geo/views.py) drawn by the templates (geo/templates/), escaping included."""
+"""The presentation layer: views (geo/render/views.py) drawn by the templates (geo/render/templates/),
+escaping included."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from dataclasses import replace
 import pytest
 from bs4 import BeautifulSoup
 
-from geo.gazetteer import OtherName
-from geo.templating import marked, render
-from geo.tour import Step, Tour
-from geo.views import article_view, atlas_view, figure_sentence, place_figures, place_view, plural, step_views
+from geo.atlas.places import OtherName
+from geo.atlas.tours import Step, Tour
+from geo.render.templating import marked, render
+from geo.render.views import article_view, atlas_view, figure_sentence, place_figures, place_view, plural, step_views
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -232,14 +233,14 @@ def test_the_article_view_keeps_every_word_and_links_every_counted_mention(atlas
 
 @pytest.fixture(scope="module")
 def events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     return load_events(atlas)
 
 
 @pytest.fixture(scope="module")
 def timeline(atlas, events):
-    from geo.views import timeline_view
+    from geo.render.views import timeline_view
 
     return timeline_view(atlas, events)
 
@@ -281,7 +282,7 @@ def test_periods_have_a_length_and_moments_none(timeline):
 
 
 def test_beads_in_one_lane_never_touch(timeline):
-    from geo.views import BEAD_PERCENT
+    from geo.render.views import BEAD_PERCENT
 
     lanes: dict[int, list] = {}
     for e in timeline.events:
@@ -370,7 +371,7 @@ def test_hostile_event_text_stays_text(timeline):
 
 
 def test_event_steps_of_a_tour_show_the_event(atlas, view, timeline, events):
-    from geo.tour import Step
+    from geo.atlas.tours import Step
 
     event = next(e for e in events if e.slug == "attack-2023")
     tour = Tour("T", (Step(atlas.by_slug["azerbaijan"], event.quote.passage, 0, "A note", event),), "chronology")
@@ -387,8 +388,8 @@ def test_event_steps_of_a_tour_show_the_event(atlas, view, timeline, events):
 
 
 def test_only_an_atlas_with_unnamed_places_says_it_shows_some(view, draft_sample_files):
-    from geo.draft import load_draft_atlas
-    from geo.templating import render
+    from geo.geoparser.draft import load_draft_atlas
+    from geo.render.templating import render
 
     default = view
     draft = atlas_view(load_draft_atlas(draft_sample_files).atlas)

@@ -4,7 +4,7 @@
    Names are text in the page (spans in a pane of their own), so they can be read by a
    screen reader, found by a search and tested. After every pan and zoom they are placed
    again: each at the candidate point nearest the middle of what is in view, in the order
-   geo/context_layers.py gives (lakes, which have one spot, then countries, the sea, rivers,
+   geo/render/orientation.py gives (lakes, which have one spot, then countries, the sea, rivers,
    capitals, towns), and a name that would overlap one already written, a label of the
    article's places or a control of the map is left out. So names thin out as the map zooms
    out and never collide. */

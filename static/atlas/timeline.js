@@ -1,4 +1,4 @@
-/* The timeline on the Explore page (pages/timeline.py), run in the app's own document (installed once).
+/* The timeline on the Explore page (geo/app/timeline.py), run in the app's own document (installed once).
 
    A click on an event's link selects it in the same session instead of reloading the page: the
    script presses the event's hidden button, so the page reruns with the event open (a full load

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from geo.export import export_site
+from geo.render.export import export_site
 from tests.browser.explore import LOAD, WAIT, open_page, passages, wait_for_heading
 from tests.browser.support import axe_violations, block_outside
 

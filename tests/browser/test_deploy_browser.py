@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deploy.nginx import COOKIE
-from geo.atlas import load_atlas
+from geo.atlas.loader import load_atlas
 from tests.browser.explore import WAIT, open_page, passages, place_button, wait_for_heading
 from tests.browser.support import block_outside
 from tests.deployment import running_deployment

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import pytest
 
-from geo.atlas import load_atlas
-from geo.maps import place_bounds, view_for
+from geo.atlas.loader import load_atlas
+from geo.render.maps import place_bounds, view_for
 from tests.browser.explore import (
     LOAD,
     WAIT,
@@ -310,7 +310,7 @@ def test_explore_has_no_serious_accessibility_violation(sized, app_url, atlas, p
 
 @pytest.fixture(scope="module")
 def events(atlas):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     return {e.slug: e for e in load_events(atlas)}
 

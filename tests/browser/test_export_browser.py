@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.atlas import load_atlas
-from geo.export import export_site, single_map_html
+from geo.atlas.loader import load_atlas
+from geo.render.export import export_site, single_map_html
 from tests.browser.support import axe_violations, block_outside, names_shown, overlapping_names
 
 pytestmark = pytest.mark.browser
@@ -158,7 +158,7 @@ def test_static_pages_name_the_region_and_pass_the_audit_offline(browser, export
 
 
 def test_the_timeline_page_works_from_disk_offline(browser, export):
-    from geo.events import load_events
+    from geo.atlas.events import load_events
 
     atlas, site, _ = export
     events = load_events(atlas)

@@ -7,7 +7,8 @@ import os
 
 import pytest
 
-from geo.rooms import Room, open_store, settings_from_env
+from geo.rooms.backends import open_store
+from geo.rooms.store import Room, settings_from_env
 from tests.browser.support import block_outside, map_frame
 
 pytestmark = pytest.mark.browser

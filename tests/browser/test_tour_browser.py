@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.maps import NARROW_MAP
+from geo.render.maps import NARROW_MAP
 from tests.browser.support import axe_violations, map_frame, names_shown, start_streamlit
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,1 @@
+"""Benchmarks: one reader, a class, a hall, the geoparser (see bench/README.md)."""

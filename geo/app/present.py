@@ -1,0 +1,424 @@
+"""Presenting the tour to a class: the presenter's room, and the phones that follow it.
+
+The teacher presses "Present to a class" and gets a room: a short code to read aloud, one
+link and QR code for the class (`?room=CODE`), and a presenter token kept in this session
+and, for a reload, in a cookie of this site (never in the address bar, which a projector
+shows). Only the token moves the room; the store checks it on every move.
+
+The class's pages follow the room's step through a fragment that the browser asks to rerun
+every POLL_SECONDS. By default ("wait") each run waits, for two to four intervals, on the
+process's RoomWatch, whose one thread reads the store ten times a second for every page of
+the process, and reruns the page as soon as the room moves: a student sees a Next about a
+tenth of a second after it, plus one run of the page, and the browser's requests that come
+meanwhile queue behind the waiting run, so 50 students cost about 33 short runs a second
+instead of 100. ("poll" reads the store once per run instead.) A run that waits holds no lock
+a click needs: with `runner.fastReruns` a click starts the page's run at once.
+
+The presenter's Next is written to the store last in its run (`watch`), so the teacher's
+page is drawn before the whole class wakes and reruns at once. A run of a student's page
+that a move started stays, at its end, in the following fragment until the browser's next
+request for that fragment has come: the request then queues behind the run. Were the run
+to end with nothing queued, Streamlit would start a new script runner for the request and
+drop whatever the finished run had not yet sent, which under a class's burst of reruns is
+often most of the page: the student would miss that step.
+
+The room carries the storyline it was opened on (`?tour=`), and the class follows it with the
+step: a class link names the storyline too, for a page that cannot reach the store.
+
+1_Classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
+buttons, `status` and `panel` in its text column, and `watch` last. The rooms themselves are
+geo/rooms/.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+
+import streamlit as st
+
+from geo.render.qr import qr_data_uri
+from geo.render.templating import render, static_text
+from geo.rooms.backends import open_store
+from geo.rooms.store import (
+    PRESENTER_PARAM,
+    ROOM_PARAM,
+    Conflict,
+    NotPresenter,
+    RateLimit,
+    Room,
+    RoomGone,
+    RoomStore,
+    StoreSettings,
+    StoreUnavailable,
+    class_link,
+    gone_notice,
+    normalize_code,
+    presenter_link,
+    read_room_param,
+    settings_from_env,
+)
+from geo.rooms.watch import RoomWatch
+
+log = logging.getLogger(__name__)
+
+
+FOLLOW_MODE = "poll" if os.environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
+
+
+def _poll_seconds() -> float:
+    """ATLAS_FOLLOW_POLL_SECONDS (0.2 to 10), read once per process: it is fixed in the fragment."""
+    default = 0.5
+    try:
+        value = float(os.environ.get("ATLAS_FOLLOW_POLL_SECONDS", default))
+    except ValueError:
+        value = default
+    return min(10.0, max(0.2, value)) if value == value else default
+
+
+POLL_SECONDS = _poll_seconds()
+# A run waits longer than the browser's interval, so that the browser's next request is always
+# queued behind it and the room is never left unwatched between two runs; after the page's own
+# run, the first wait starts within one interval. Each wait is drawn between two and four
+# intervals, so that a class woken together by a move does not also wake together from then on.
+WAIT_SECONDS = (2 * POLL_SECONDS, 4 * POLL_SECONDS)
+SETTLE_SECONDS = POLL_SECONDS + 0.25  # long enough for the browser's next request to arrive
+COOKIE_PREFIX = "atlas_presenter_"
+COOKIE_MAX_AGE = 24 * 3600  # a school day; the room itself ends sooner when idle
+ROOMS_PER_SESSION = RateLimit(count=3, window=600.0)
+
+# Session state. None of these is a widget's key except FOLLOW and REVEAL, so a browser can
+# set none of the others.
+CODE = "room-code"  # the room this session is in
+TOKEN = "room-token"  # the presenter token, in the presenter's session only
+VERSION = "room-version"  # the room's version this session last showed
+STEP = "room-step"  # the room's step this session last showed
+PENDING = "room-pending"  # (step, version it was pressed on): the presenter's Next, written at the end of the run
+SETTLE = "room-settle"  # this run was started by a move: settle at its end (see the module's notes)
+MADE = "room-made"  # when this session made its rooms (the rate limit)
+NOTICE = "room-notice"  # a message for the next run, from a callback
+KEEP = "room-keep"  # (code, token) of the presenter cookie to set, or (code, "") to forget, on the next run
+FOLLOW = "room-follow"  # the follower's switch
+REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
+JOIN = "room-join"  # the field a student types a room code into
+ARMED = "room-armed"  # False during the page's own run, whose inline call of the fragment must not wait
+
+
+@dataclass(frozen=True)
+class Presence:
+    """This page's place in a room for one run."""
+
+    code: str | None = None  # the room's code, when the page is in one
+    room: Room | None = None  # the room as the store has it (None when the store is out of reach)
+    presenter: bool = False
+    following: bool = False
+    notice: str | None = None  # for the reader, shown once
+
+    @property
+    def step(self) -> int | None:
+        """The step the room decides, when this page follows it (the presenter's too)."""
+        return self.room.step if self.room is not None and self.following else None
+
+    @property
+    def storyline(self) -> str | None:
+        """The storyline the room decides, when this page follows it (the presenter's too)."""
+        return self.room.tour if self.room is not None and self.following else None
+
+
+@lru_cache(maxsize=8)
+def _store(settings: StoreSettings) -> RoomStore:
+    # functools rather than st.cache_resource: every poll of every follower asks for the store,
+    # and Streamlit's cache would hash the settings each time.
+    store = open_store(settings)
+    log.info("rooms: %s", settings.describe())
+    return store
+
+
+def store() -> RoomStore:
+    """The process's store for the current settings (ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES)."""
+    return _store(settings_from_env(os.environ))
+
+
+@lru_cache(maxsize=8)
+def _room_watch(of: RoomStore) -> RoomWatch:
+    return RoomWatch(of)
+
+
+def _leave() -> None:
+    for key in (CODE, TOKEN, VERSION, STEP):
+        st.session_state.pop(key, None)
+
+
+def _drop_params() -> None:
+    for key in (ROOM_PARAM, PRESENTER_PARAM):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def _claim(code: str, token: str) -> Room | None:
+    """The room if this token presents it (the token is then this session's), else None."""
+    try:
+        room = store().claim(code, token)
+    except (NotPresenter, RoomGone):
+        return None
+    st.session_state[TOKEN] = token
+    return room
+
+
+def enter() -> Presence:
+    """Read `?room=` (and a presenter link or cookie) and ask the store where the room is: its
+    storyline and step (the page keeps a step within its storyline's steps)."""
+    state = st.session_state
+    notice = state.pop(NOTICE, None)
+    code, bad = read_room_param(st.query_params.get_all(ROOM_PARAM) or None)
+    if code is None:
+        _leave()
+        _drop_params()
+        return Presence(notice=bad or notice)
+    if state.get(CODE) != code:
+        _leave()
+        state[CODE] = code
+    offered = st.query_params.get(PRESENTER_PARAM)
+    if offered is not None:
+        del st.query_params[PRESENTER_PARAM]  # out of the address bar at once
+    try:
+        room = store().get(code)
+        if room is not None and TOKEN not in state:
+            cookie = st.context.cookies.get(COOKIE_PREFIX + code)
+            if offered is not None:
+                claimed = _claim(code, offered)
+                if claimed is None:
+                    notice = f"This presenter link does not present room {code}, so this page follows the class."
+                else:
+                    room, state[KEEP] = claimed, (code, offered)
+            elif isinstance(cookie, str) and cookie:
+                room = _claim(code, cookie) or room
+    except StoreUnavailable:
+        log.warning("room %s: the store is out of reach", code)
+        away = "The class's room cannot be reached just now; this page keeps trying."
+        return Presence(code, None, TOKEN in state, True, notice or away)
+    if room is None:
+        _leave()
+        _drop_params()
+        return Presence(notice=gone_notice(code))
+    presenter = TOKEN in state
+    state.setdefault(FOLLOW, True)
+    following = presenter or bool(state[FOLLOW])
+    state[VERSION], state[STEP] = room.version, room.step
+    if presenter and state.get(PENDING) is not None:
+        room = replace(room, step=state[PENDING][0])  # the Next being made: written by `watch`
+    return Presence(code, room, presenter, following, notice)
+
+
+def moved(index: int) -> None:
+    """A tour button was pressed: the presenter moves the room (at the end of this run); a
+    follower goes browsing."""
+    state = st.session_state
+    if state.get(CODE) is None:
+        return
+    if state.get(TOKEN) is None:
+        state[FOLLOW] = False
+        return
+    state[PENDING] = (index, state.get(VERSION))  # compare-and-set on the step the screen showed
+
+
+def _publish(code: str, index: int, expected: int | None) -> int | None:
+    """Write the presenter's move; the room's new version, or a notice and a rerun that shows the
+    class's actual step (the store refused the token, another screen moved first, ...)."""
+    state = st.session_state
+    try:
+        room = store().move(code, state.get(TOKEN, ""), index, expected_version=expected)
+    except Conflict:
+        state[NOTICE] = "Another presenter screen moved the class first; this is the class's step now."
+    except NotPresenter:
+        state.pop(TOKEN, None)
+        state[NOTICE] = "Only the presenter's screen moves the class; this page follows it."
+    except RoomGone:
+        state[NOTICE] = gone_notice(code)
+    except StoreUnavailable:
+        state[NOTICE] = "The class's room cannot be reached just now, so the class did not move. Try again."
+    else:
+        state[VERSION], state[STEP] = room.version, room.step
+        return room.version
+    if STEP in state:  # show the class's step, not one the class never saw
+        st.query_params["step"] = str(state[STEP] + 1)
+    st.rerun()
+
+
+def _start(index: int, storyline: str) -> None:
+    """ "Present to a class": a new room at this step of this storyline, within the session's rate limit."""
+    state = st.session_state
+    now = time.time()
+    allowed, made = ROOMS_PER_SESSION.allow(tuple(state.get(MADE, ())), now)
+    state[MADE] = made
+    if not allowed:
+        minutes = max(1, round(ROOMS_PER_SESSION.wait(made, now) / 60))
+        state[NOTICE] = f"This page has opened {len(made)} rooms in the last minutes; open another in {minutes} min."
+        return
+    try:
+        room, token = store().create(step=index, tour=storyline)
+    except StoreUnavailable:
+        state[NOTICE] = "The rooms cannot be reached just now, so no room was opened. Try again in a moment."
+        return
+    _leave()
+    state.update({CODE: room.code, TOKEN: token, VERSION: room.version, KEEP: (room.code, token), "tour-qr": True})
+    st.query_params[ROOM_PARAM] = room.code
+
+
+def _stop() -> None:
+    """ "Stop presenting": the room ends for everyone; this page browses on its own again."""
+    state = st.session_state
+    code, token = state.get(CODE), state.get(TOKEN)
+    if code and token:
+        try:
+            store().close(code, token)
+        except (RoomGone, NotPresenter):
+            pass
+        except StoreUnavailable:
+            state[NOTICE] = "The class's room cannot be reached just now, so it is still open. Try again."
+            return
+        state[KEEP] = (code, "")
+        state[NOTICE] = f"Room {code} is closed: the class's pages now browse on their own."
+    _leave()
+    _drop_params()
+
+
+def _join() -> None:
+    """A room code typed by a student (as the teacher read it out): follow that room."""
+    typed = st.session_state.get(JOIN, "")
+    st.session_state[JOIN] = ""
+    code = normalize_code(typed) if isinstance(typed, str) else None
+    if code is None:
+        st.session_state[NOTICE] = "That is not a room code: room codes are 5 letters and digits, as the teacher shows."
+        return
+    st.session_state[FOLLOW] = True
+    st.query_params[ROOM_PARAM] = code
+
+
+@cache
+def _keep_script() -> str:
+    return f"<script>{static_text('atlas/present-keep.js')}</script>"
+
+
+def _keep_cookie() -> None:
+    """Store or forget the presenter cookie, once, in the presenter's own page."""
+    kept = st.session_state.pop(KEEP, None)
+    if kept is None:
+        return
+    code, value = kept
+    keep = render("present_keep.html", name=COOKIE_PREFIX + code, value=value, max_age=COOKIE_MAX_AGE)
+    st.html(keep + _keep_script(), unsafe_allow_javascript=True)
+
+
+def status(presence: Presence) -> None:
+    """The room's line at the top of the page, and the follower's switch."""
+    if presence.notice:
+        st.info(presence.notice)
+    _keep_cookie()
+    if presence.code is None:
+        return
+    class_step = presence.room.step + 1 if presence.room else None
+    st.markdown(
+        render(
+            "present_status.html",
+            code=presence.code,
+            presenter=presence.presenter,
+            following=presence.following,
+            class_step=class_step,
+        ),
+        unsafe_allow_html=True,
+    )
+    if not presence.presenter:
+        st.toggle(
+            "Follow the teacher",
+            key=FOLLOW,
+            help="Off: move through the tour on your own. On: back to the class's step.",
+        )
+
+
+@lru_cache(maxsize=16)
+def _qr(link: str) -> str:
+    return qr_data_uri(link)
+
+
+def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool:
+    """The presenter's room (code, class link, QR) or the button that opens one on this step of
+    this storyline; True when it takes the place of the step's own link."""
+    if not presence.presenter or presence.code is None:
+        if presence.code is None:
+            with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
+                st.button(
+                    "Present to a class",
+                    key="room-start",
+                    on_click=_start,
+                    args=(index, storyline),
+                    icon=":material/cast_for_education:",
+                    help="A room code and one QR code: every phone that opens it follows your steps.",
+                )
+                st.text_input(
+                    "Join a class: room code",
+                    key=JOIN,
+                    max_chars=16,
+                    placeholder="e.g. TJ7DF",
+                    on_change=_join,
+                    width=200,
+                )
+        return False
+    tour = presence.room.tour if presence.room else storyline
+    link = class_link(page_url, presence.code, tour)
+    qr = _qr(link) if st.session_state.get("tour-qr") else None
+    st.markdown(render("present_room.html", code=presence.code, link=link, qr=qr), unsafe_allow_html=True)
+    with st.container(horizontal=True, gap="medium"):
+        st.button("Stop presenting", key="room-stop", on_click=_stop, icon=":material/stop_circle:")
+        st.toggle("Show my presenter link", key=REVEAL, help="To present from another device. Never project it.")
+    token = st.session_state.get(TOKEN)
+    if st.session_state.get(REVEAL) and token:
+        secret = presenter_link(page_url, presence.code, token, tour)
+        st.markdown(render("present_secret.html", code=presence.code, link=secret), unsafe_allow_html=True)
+    return True
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def _watch(code: str, version: int | None) -> None:
+    """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
+    state = st.session_state
+    wait = random.uniform(*WAIT_SECONDS)
+    if not state.get(ARMED):
+        state[ARMED] = True  # the inline call in the page's own run, which has just read the room
+        if not state.pop(SETTLE, False):
+            return
+        wait = SETTLE_SECONDS
+    try:
+        if FOLLOW_MODE == "wait":
+            moved = _room_watch(store()).moved(code, version, wait)
+        else:
+            if wait == SETTLE_SECONDS:
+                time.sleep(wait)  # see the module's notes
+            room = store().get(code)
+            moved = room is None or room.version != version
+    except StoreUnavailable:
+        return  # keep showing this step; the next run tries again
+    if moved:
+        state[SETTLE] = True
+        st.rerun()
+
+
+def watch(presence: Presence) -> None:
+    """Follow the room while this page is in one and follows it (the presenter's too: a second
+    presenter screen may move it)."""
+    state = st.session_state
+    version = presence.room.version if presence.room else None
+    pending = state.pop(PENDING, None)
+    if pending is not None and presence.presenter and presence.code is not None:
+        version = _publish(presence.code, *pending)
+    if presence.presenter:
+        state.pop(SETTLE, None)  # not part of the class's burst; its own Next must stay quick
+    if presence.code is not None and presence.following:
+        state[ARMED] = False
+        _watch(presence.code, version)
+    else:
+        state.pop(SETTLE, None)

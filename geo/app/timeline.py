@@ -1,0 +1,98 @@
+"""The article's chronology on the Explore page: the timeline, its buttons and its script.
+
+The timeline is a template (geo/templates/timeline.html) rendered from the one TimelineView;
+its HTML changes only with the selection, so it is rendered once per (place, event), atlas
+and process. Its events are links (`?event=<slug>`), so they work as links; the page's script
+(static/atlas/timeline.js) turns a click into a press of the event's hidden button, so
+the event opens in the same session (a rerun) rather than by loading the page again, and
+Left and Right arrows press the "Earlier event" and "Later event" buttons.
+
+Why buttons and not a custom component: Streamlit's components load some 200 KB of
+front-end code with the first page; buttons and a small script add nothing to it
+(bench/bench_explore.py measures both the click and the first load).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from geo.app import loaders
+from geo.app.style import use_script
+from geo.render.templating import render
+
+PICKS = "event-picks"  # the container of the hidden buttons; static/atlas/explore.css hides it
+
+
+def event_links() -> dict[str, str]:
+    """Where each event links: the page itself with `?event=<slug>`."""
+    return {e.slug: loaders.keep_source(f"?event={e.slug}") for e in loaders.timeline().events}
+
+
+def timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
+    """The timeline's axis and its list of events, with this selection marked: the open event, and
+    the events of the selected place (made once per selection and atlas)."""
+    return loaders.memo(("timeline-html", place, event), lambda: _timeline_html(place, event))
+
+
+def _timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
+    timeline = loaders.timeline()
+    name = next((p.name for p in loaders.view().places if p.slug == place), None)
+    context = {
+        "timeline": timeline,
+        "links": event_links(),
+        "selected": event,
+        "marked": timeline.involving(place) if name else frozenset(),
+        "place_name": name,
+    }
+    return render("timeline.html", parts=("axis",), **context), render("timeline.html", parts=("list",), **context)
+
+
+def step(delta: int, choose: Callable[[str | None], None]) -> None:
+    """Move from the open event by `delta` in date order (from none, forward opens the first).
+
+    The event is read from the link when the button is pressed, not when it was drawn, so
+    presses that come faster than the page redraws each move one event on.
+    """
+    slugs = [e.slug for e in loaders.timeline().events]
+    current = st.query_params.get("event")
+    index = slugs.index(current) + delta if current in slugs else (0 if delta > 0 else -1)
+    if 0 <= index < len(slugs):
+        choose(slugs[index])
+
+
+def show_timeline(place: str | None, event: str | None, choose: Callable[[str | None], None]) -> None:
+    """The timeline's axis, the buttons to the earlier and later event, the list of events, and the
+    script that makes their links quick."""
+    timeline = loaders.timeline()
+    if not timeline.events:
+        return
+    axis, events = timeline_html(place, event)
+    st.markdown(axis, unsafe_allow_html=True)
+    with st.container(key=PICKS):
+        for e in timeline.events:
+            st.button(e.title, key=f"event-pick-{e.slug}", on_click=choose, args=(e.slug,))
+    current = timeline.event(event) if event else None
+    with st.container(horizontal=True, gap="small"):
+        # Arrows as text, not icons: an icon would load a whole icon font with the page.
+        st.button(
+            "← Earlier event",
+            key="event-prev",
+            on_click=step,
+            args=(-1, choose),
+            disabled=current is None or current.previous is None,
+            help="Left arrow",
+        )
+        st.button(
+            "Later event →" if current else "First event →",
+            key="event-next",
+            on_click=step,
+            args=(1, choose),
+            disabled=current is not None and current.next is None,
+            help="Right arrow",
+        )
+        if current:
+            st.button("Close the event", key="event-close", on_click=choose, args=(None,), type="tertiary")
+    st.markdown(events, unsafe_allow_html=True)
+    use_script("timeline.js")

@@ -1,0 +1,227 @@
+"""The classroom tours: storylines of steps through the article (data/tour.yaml, data/tour-chronology.yaml).
+
+Each step names a place and which of its passages to show, or an event of the article's
+chronology (data/events.yaml, shown with the passage that dates it and all its places),
+with an optional note for the teacher. Without a `steps` list a tour visits every place
+the article mentions, in the order the article introduces them. Step numbers in links are
+1-based (`?step=3`); a storyline other than the first is named in the link too
+(`?tour=chronology&step=3`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.atlas.article import Passage
+from geo.atlas.datafile import read_yaml, reject_unknown_keys
+from geo.atlas.events import Event, load_events
+from geo.atlas.links import page_link, read_slug_param
+from geo.atlas.loader import Atlas
+from geo.atlas.places import Place
+from geo.errors import DataError
+
+TOUR_FILE_NAME = "tour.yaml"
+# Every storyline a link can name (`?tour=<name>`), with its file; the first is the default.
+TOURS = {"places": TOUR_FILE_NAME, "chronology": "tour-chronology.yaml"}
+DEFAULT_TOUR = "places"
+CHRONOLOGY = "chronology"
+TOUR_LABELS = {"places": "The places", "chronology": "The chronology"}
+TOUR_FIELDS = ("title", "steps")
+STEP_FIELDS = ("place", "event", "passage", "note")
+DEFAULT_TITLE = "Classroom tour"
+MAX_NOTE_LENGTH = 600
+MAX_STEP_PARAM_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stop of the tour: a place, the passage shown for it, and the teacher's note."""
+
+    place: Place  # for an event, its first place
+    passage: Passage | None  # for an event, the sentence that dates it
+    passage_number: int  # 1-based index into the place's passages (0 when it has none, or for an event)
+    note: str | None = None
+    event: Event | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.place.slug
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Every place the step shows on the map: an event's places, or the one place."""
+        return self.event.places if self.event else (self.place.slug,)
+
+    def key(self) -> tuple[str, int, str, str]:
+        """A hashable summary, for caches keyed on the storyline."""
+        return (self.place.slug, self.passage_number, self.note or "", self.event.slug if self.event else "")
+
+
+@dataclass(frozen=True)
+class Tour:
+    title: str
+    steps: tuple[Step, ...]
+    name: str = DEFAULT_TOUR  # the storyline's name in links
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.name, self.title, *(s.key() for s in self.steps))
+
+
+def default_steps(atlas: Atlas) -> tuple[Step, ...]:
+    """Every place the article mentions, in article order, each with its first passage."""
+    return tuple(Step(p, atlas.passages[p.slug][0], 1) for p in atlas.places if atlas.passages[p.slug])
+
+
+def _note(raw: dict, file: str, entry: str) -> str | None:
+    note = raw.get("note")
+    if note is not None:
+        if not isinstance(note, str) or not note.strip():
+            raise DataError(file, "must be a non-empty string (or leave it out)", entry=entry, field="note")
+        note = " ".join(note.split())
+        if len(note) > MAX_NOTE_LENGTH:
+            raise DataError(file, f"keep notes under {MAX_NOTE_LENGTH} characters", entry=entry, field="note")
+    return note
+
+
+def _event_step(file: str, index: int, raw: dict, atlas: Atlas, events: tuple[Event, ...]) -> Step:
+    entry = f"step {index + 1}"
+    slug = raw.get("event")
+    if "place" in raw or "passage" in raw:
+        field = "place" if "place" in raw else "passage"
+        raise DataError(file, "a step shows a place or an event, not both", entry=entry, field=field)
+    if not isinstance(slug, str) or not slug.strip():
+        raise DataError(file, "missing or not an event slug", entry=entry, field="event")
+    slug = slug.strip()
+    entry = f"step {index + 1} ({slug})"
+    event = next((e for e in events if e.slug == slug), None)
+    if event is None:
+        raise DataError(file, f"no event with slug {slug!r} in events.yaml", entry=entry, field="event")
+    return Step(atlas.by_slug[event.places[0]], event.quote.passage, 0, _note(raw, file, entry), event)
+
+
+def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Event, ...] = ()) -> Step:
+    entry = f"step {index + 1}"
+    if isinstance(raw, str):  # a bare slug is allowed: "- stepanakert"
+        raw = {"place": raw}
+    if not isinstance(raw, dict):
+        raise DataError(file, "each step must be a mapping with a 'place' (or a bare place slug)", entry=entry)
+    reject_unknown_keys(raw, STEP_FIELDS, file, entry=entry)
+    if "event" in raw:
+        return _event_step(file, index, raw, atlas, events)
+    slug = raw.get("place")
+    if not isinstance(slug, str) or not slug.strip():
+        raise DataError(file, "missing or not a place slug", entry=entry, field="place")
+    slug = slug.strip()
+    entry = f"step {index + 1} ({slug})"
+    place = atlas.by_slug.get(slug)
+    if place is None:
+        raise DataError(file, f"no place with slug {slug!r} in places.yaml", entry=entry, field="place")
+    passages = atlas.passages[slug]
+    number = raw.get("passage", 1)
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise DataError(file, "must be a whole number counting from 1", entry=entry, field="passage")
+    if not passages:
+        if "passage" in raw:
+            raise DataError(
+                file, "the article never names this place, so it has no passage", entry=entry, field="passage"
+            )
+        passage, number = None, 0
+    elif not 1 <= number <= len(passages):
+        raise DataError(
+            file,
+            f"the article has {len(passages)} passage(s) for this place; choose 1 to {len(passages)}",
+            entry=entry,
+            field="passage",
+        )
+    else:
+        passage = passages[number - 1]
+    return Step(place, passage, number, _note(raw, file, entry))
+
+
+def parse_tour(
+    data: Any, atlas: Atlas, file: str = "tour.yaml", name: str = DEFAULT_TOUR, events: tuple[Event, ...] | None = None
+) -> Tour:
+    """Validate the parsed YAML of a tour; raise DataError naming file, step and field.
+
+    Event steps are looked up in `events`, by default the events.yaml beside the atlas's data.
+    """
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise DataError(file, "expected a mapping with 'title' and 'steps'")
+    reject_unknown_keys(data, TOUR_FIELDS, file)
+    title = data.get("title", DEFAULT_TITLE)
+    if not isinstance(title, str) or not title.strip():
+        raise DataError(file, "must be a non-empty string", field="title")
+    raw_steps = data.get("steps")
+    if raw_steps is None:
+        return Tour(title.strip(), default_steps(atlas), name)
+    if not isinstance(raw_steps, list) or not raw_steps:
+        raise DataError(
+            file, "must be a non-empty list of steps (or leave it out for the article's order)", field="steps"
+        )
+    if events is None and any(isinstance(raw, dict) and "event" in raw for raw in raw_steps):
+        events = load_events(atlas)
+    steps = tuple(_parse_step(file, i, raw, atlas, events or ()) for i, raw in enumerate(raw_steps))
+    return Tour(title.strip(), steps, name)
+
+
+def load_tour(atlas: Atlas, path: Path | None = None, *, name: str = DEFAULT_TOUR) -> Tour:
+    """The storyline `name` (its file in TOURS) or the one in `path`, read beside the atlas's data by
+    default (so ATLAS_DATA_DIR moves it too); the article's own order if the file does not exist."""
+    path = atlas.data_dir / TOURS[name] if path is None else path
+    if not path.exists():
+        return Tour(DEFAULT_TITLE, default_steps(atlas), name)
+    return parse_tour(read_yaml(path), atlas, path.name, name)
+
+
+def storylines(events: Sequence[Event]) -> tuple[str, ...]:
+    """The storylines an atlas can tell: the chronology only when it has events to tell it by
+    (without them it would only repeat the article's order under another name)."""
+    return tuple(name for name in TOURS if name != CHRONOLOGY or events)
+
+
+def read_tour_param(raw: str | list[str] | None, names: Sequence[str] = tuple(TOURS)) -> tuple[str, str | None]:
+    """A raw `?tour=` value to one of the storylines `names` and a notice for the reader; never raises."""
+    request = read_slug_param(raw, {name: (name,) for name in names}, "tour", "the first tour is shown")
+    return request.slug or DEFAULT_TOUR, request.notice
+
+
+def read_step_param(raw: str | list[str] | None, n_steps: int) -> tuple[int, str | None]:
+    """A raw `?step=` value to a 0-based index and a notice for the reader; never raises.
+
+    Missing means the first step, silently; anything unreadable or out of range also
+    opens the first step (or the last, when the number is too large), with a notice.
+    """
+    if n_steps < 1:
+        return 0, "This tour has no steps."
+    if raw is None or raw == "" or raw == []:
+        return 0, None
+    value = raw[-1] if isinstance(raw, list) else raw
+    if not isinstance(value, str):
+        return 0, "The link's step could not be read, so the tour starts at step 1."
+    text = value.strip()
+    if len(text) > MAX_STEP_PARAM_LENGTH or not text.isascii() or not text.isdigit():
+        return (
+            0,
+            f"The link asks for a step this tour cannot read; steps are numbers from 1 to {n_steps}. "
+            "Starting at step 1.",
+        )
+    number = int(text)
+    if number < 1:
+        return 0, f"Steps count from 1 to {n_steps}, so the tour starts at step 1."
+    if number > n_steps:
+        return n_steps - 1, f"This tour has {n_steps} steps, so it opens at the last one."
+    return number - 1, None
+
+
+def step_link(base_url: str, number: int, tour: str = DEFAULT_TOUR) -> str:
+    """The page URL with `?step=<number>` (1-based), and `tour=<name>` for a storyline other than the
+    first, dropping any other query or fragment."""
+    return page_link(base_url, {**({"tour": tour} if tour != DEFAULT_TOUR else {}), "step": str(int(number))})

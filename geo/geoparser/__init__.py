@@ -1,0 +1,1 @@
+"""The geoparser: its world gazetteer, finding and resolving names, reading input, drafts, saved atlases."""

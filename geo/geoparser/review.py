@@ -1,0 +1,181 @@
+"""The review of a draft's places, as the page "Map your own article" shows it (data only, no Streamlit).
+
+Between the geoparser and the atlas a person checks every place: the text with each
+mention marked, and per place its name, what it was resolved to, its confidence, its
+mentions and the other candidates. `review_view` turns the found places and the
+decisions taken so far into that view, so the page only lays it out (the template
+geo/templates/mapany_text.html escapes every piece of the text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from geo.geoparser.draft import Decision, place_key
+from geo.geoparser.geoparse import FoundPlace
+
+KEEP, REJECT = "keep", "reject"  # the two choices every place has; the others are candidates' keys
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of the text: plain, or a mention of the place numbered `place` (1-based), in its state."""
+
+    text: str
+    place: int | None = None
+    state: str = ""  # "kept", "unsure", "rejected" or "added"
+    label: str = ""  # what the mention was resolved to, shown on hover
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a place's decision: keep it, reject it, or one of its other candidates."""
+
+    key: str  # KEEP, REJECT, or a candidate's key (geonames:<id>, ne:..., curated:...)
+    label: str
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """One found place, as its row of the review shows it."""
+
+    number: int
+    key: str  # the place's key, which decisions are keyed by
+    name: str  # as the text writes it
+    resolved: str  # the gazetteer's entry chosen: "Julfa (town, Azerbaijan, GeoNames 147288)"
+    kind: str
+    country: str
+    confidence: int  # percent: the chosen candidate's share of the evidence
+    unsure: bool
+    mentions: int
+    added: bool  # typed in by the person, not found by the geoparser
+    state: str
+    choices: tuple[Choice, ...]  # KEEP first, then REJECT, then the other candidates
+
+    @property
+    def alternatives(self) -> tuple[Choice, ...]:
+        return self.choices[2:]
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    segments: tuple[Segment, ...]
+    rows: tuple[ReviewRow, ...]
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for row in self.rows if row.state != "rejected")
+
+
+def _where(kind: str, country: str | None, countries: Mapping[str, str]) -> str:
+    if kind == "country" or not country:
+        return ""
+    return countries.get(country, country)
+
+
+def describe(toponym, countries: Mapping[str, str]) -> str:
+    """A candidate in a few words: "Julfa (town, Iran, GeoNames 130614)"."""
+    parts = [toponym.kind]
+    where = _where(toponym.kind, toponym.country, countries)
+    if where:
+        parts.append(where)
+    parts.append(f"GeoNames {toponym.geonameid}" if toponym.geonameid else toponym.ref)
+    return f"{toponym.name} ({', '.join(parts)})"
+
+
+def _state(place: FoundPlace, decision: Decision | None, added: bool) -> str:
+    if decision is not None and decision.action == REJECT:
+        return "rejected"
+    if added:
+        return "added"
+    return "unsure" if place.review and (decision is None or decision.action == KEEP) else "kept"
+
+
+def review_row(
+    number: int, place: FoundPlace, decision: Decision | None, added: bool, countries: Mapping[str, str]
+) -> ReviewRow:
+    t = place.toponym
+    others = tuple(Choice(c.toponym.ref, f"{describe(c.toponym, countries)}, {c.share:.0%}") for c in place.runners_up)
+    chosen = next(
+        (
+            c.toponym
+            for c in place.runners_up
+            if decision and decision.action == "choose" and c.toponym.ref == decision.choice
+        ),
+        t,
+    )
+    return ReviewRow(
+        number=number,
+        key=place_key(place),
+        name=place.name,
+        resolved=describe(chosen, countries),
+        kind=t.kind,
+        country=countries.get(t.country, t.country or "") if t.country else "",
+        confidence=round(place.score * 100),
+        unsure=place.review,
+        mentions=len(place.mentions),
+        added=added,
+        state=_state(place, decision, added),
+        choices=(Choice(KEEP, f"Keep: {describe(t, countries)}"), Choice(REJECT, "Reject: not a place"), *others),
+    )
+
+
+def segments(text: str, rows: Sequence[ReviewRow], places: Sequence[FoundPlace]) -> tuple[Segment, ...]:
+    """The text cut at every mention; overlapping mentions (none expected) keep the first."""
+    spans = sorted(
+        ((m.start, m.end, row) for row, place in zip(rows, places, strict=True) for m in place.mentions),
+        key=lambda s: (s[0], -s[1]),
+    )
+    out: list[Segment] = []
+    pos = 0
+    for start, end, row in spans:
+        if start < pos or end > len(text):
+            continue
+        if start > pos:
+            out.append(Segment(text[pos:start]))
+        out.append(Segment(text[start:end], row.number, row.state, row.resolved))
+        pos = end
+    if pos < len(text):
+        out.append(Segment(text[pos:]))
+    return tuple(out)
+
+
+def review_view(
+    text: str,
+    places: Sequence[FoundPlace],
+    decisions: Mapping[str, Decision],
+    added: frozenset[str] | set[str] = frozenset(),
+    countries: Mapping[str, str] | None = None,
+) -> ReviewView:
+    """The review of `places` found in `text` (mention offsets into it), with the decisions so far.
+
+    `added` holds the keys of the places the person typed in; `countries` names ISO codes.
+    """
+    countries = countries or {}
+    rows = tuple(
+        review_row(n, place, decisions.get(place_key(place)), place_key(place) in added, countries)
+        for n, place in enumerate(places, start=1)
+    )
+    return ReviewView(segments(text, rows, places), rows)
+
+
+def with_added(found: Sequence[FoundPlace], added: FoundPlace) -> list[FoundPlace]:
+    """The places with one the person typed in: a new row, or more mentions of a place already on the list."""
+    key = place_key(added)
+    places = list(found)
+    for i, place in enumerate(places):
+        if place_key(place) == key:
+            mentions = tuple(sorted({*place.mentions, *added.mentions}, key=lambda m: m.start))
+            places[i] = FoundPlace(place.toponym, mentions, place.score, place.runners_up)
+            return places
+    return sorted([*places, added], key=lambda p: p.mentions[0].start)
+
+
+def decision_for(choice: str) -> Decision:
+    """The decision a choice of the review stands for."""
+    if choice == KEEP:
+        return Decision()
+    if choice == REJECT:
+        return Decision(REJECT)
+    return Decision("choose", choice)

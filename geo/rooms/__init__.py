@@ -1,0 +1,1 @@
+"""Rooms: a class follows its presenter through a store every worker shares (SQLite or Redis)."""

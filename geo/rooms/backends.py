@@ -1,0 +1,20 @@
+"""Opening the store the settings name."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from geo.rooms.redis_store import RedisRoomStore
+from geo.rooms.sqlite_store import SqliteRoomStore
+from geo.rooms.store import RoomStore, StoreSettings, default_rooms_dir
+
+log = logging.getLogger(__name__)
+
+
+def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) -> RoomStore:
+    """The store the settings name: Redis when a URL is given, else SQLite in the rooms folder."""
+    if settings.redis_url:
+        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock)
+    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock)

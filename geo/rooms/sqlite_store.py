@@ -1,0 +1,171 @@
+"""The room store on SQLite in WAL mode: one file in a folder every worker on one machine shares."""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from geo.atlas.tours import DEFAULT_TOUR
+from geo.rooms.store import (
+    STORE_TIMEOUT,
+    Conflict,
+    NotPresenter,
+    Room,
+    RoomGone,
+    RoomStore,
+    StoreUnavailable,
+    sqlite_path,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SqliteRoomStore(RoomStore):
+    """Rooms in one SQLite file (WAL: followers read while the presenter writes), shared by the
+    workers of one machine. One connection per store, used under a lock: a call takes
+    microseconds, and Streamlit's script threads come and go too fast for one each."""
+
+    SCHEMA = f"""
+        CREATE TABLE IF NOT EXISTS rooms (
+            code TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL,
+            step INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            touched REAL NOT NULL,
+            tour TEXT NOT NULL DEFAULT '{DEFAULT_TOUR}'
+        ) WITHOUT ROWID
+    """
+
+    def __init__(self, rooms_dir: Path, idle_seconds: float, clock: Callable[[], float] = time.time) -> None:
+        super().__init__(idle_seconds, clock)
+        self.path = sqlite_path(rooms_dir)
+        self._lock = threading.Lock()
+        try:
+            rooms_dir.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                self.path, timeout=STORE_TIMEOUT * 5, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # WAL with NORMAL survives a killed process; only a crash of the machine may lose the last move.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(self.SCHEMA)
+            self._add_tour_column()
+        except (OSError, sqlite3.Error) as error:
+            raise StoreUnavailable(f"the rooms file {self.path} cannot be opened: {error}") from error
+
+    def _add_tour_column(self) -> None:
+        """A rooms file from before rooms carried their storyline: its rooms are on the first one."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(rooms)")}
+        if "tour" not in columns:
+            self._db.execute(f"ALTER TABLE rooms ADD COLUMN tour TEXT NOT NULL DEFAULT '{DEFAULT_TOUR}'")
+
+    def _run(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        with self._lock:
+            try:
+                return work(self._db)
+            except sqlite3.Error as error:
+                if self._db.in_transaction:
+                    self._db.rollback()
+                raise StoreUnavailable(f"the rooms file cannot be used: {error}") from error
+
+    def _row(self, db: sqlite3.Connection, code: str, now: float) -> tuple[str, int, int, str] | None:
+        row = db.execute(
+            "SELECT token_hash, step, version, touched, tour FROM rooms WHERE code = ?", (code,)
+        ).fetchone()
+        if row is None or self._expired(row[3], now):
+            return None
+        return row[0], row[1], row[2], row[4]
+
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("DELETE FROM rooms WHERE touched < ?", (now - self.idle_seconds,))
+                added = db.execute(
+                    "INSERT OR IGNORE INTO rooms (code, token_hash, step, version, touched, tour) "
+                    "VALUES (?, ?, ?, 1, ?, ?)",
+                    (code, hashed, step, now, tour),
+                ).rowcount
+                db.execute("COMMIT")
+            except BaseException:
+                db.rollback()
+                raise
+            return added == 1
+
+        return self._run(work)
+
+    def _get(self, code: str, now: float) -> Room | None:
+        row = self._run(lambda db: self._row(db, code, now))
+        return None if row is None else Room(code, row[1], row[2], row[3])
+
+    def _checked(self, db: sqlite3.Connection, code: str, hashed: str, now: float) -> Room:
+        """The live room this token presents, read in the caller's transaction."""
+        row = self._row(db, code, now)
+        if row is None:
+            raise RoomGone("the room has ended")
+        if not hmac.compare_digest(row[0], hashed):
+            raise NotPresenter("only the presenter's screen can do that")
+        return Room(code, row[1], row[2], row[3])
+
+    def _write(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        """One read-check-write under SQLite's write lock, so no other process slips in between."""
+
+        def transaction(db: sqlite3.Connection) -> Any:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(db)
+            except BaseException:
+                db.rollback()
+                raise
+            db.execute("COMMIT")
+            return result
+
+        return self._run(transaction)
+
+    def _touch(self, code: str, hashed: str, now: float) -> Room:
+        def work(db: sqlite3.Connection) -> Room:
+            room = self._checked(db, code, hashed, now)
+            db.execute("UPDATE rooms SET touched = ? WHERE code = ?", (now, code))
+            return room
+
+        return self._write(work)
+
+    def _move(self, code: str, hashed: str, step: int, expected: int | None, tour: str | None, now: float) -> Room:
+        def work(db: sqlite3.Connection) -> Room:
+            room = self._checked(db, code, hashed, now)
+            if expected is not None and room.version != expected:
+                raise Conflict(room)
+            moved = Room(code, step, room.version + 1, tour or room.tour)
+            db.execute(
+                "UPDATE rooms SET step = ?, version = ?, touched = ?, tour = ? WHERE code = ?",
+                (moved.step, moved.version, now, moved.tour, code),
+            )
+            return moved
+
+        return self._write(work)
+
+    def _delete(self, code: str, hashed: str, now: float) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            self._checked(db, code, hashed, now)
+            db.execute("DELETE FROM rooms WHERE code = ?", (code,))
+
+        self._write(work)
+
+    def purge(self) -> int:
+        cutoff = self.clock() - self.idle_seconds
+        return self._run(lambda db: db.execute("DELETE FROM rooms WHERE touched < ?", (cutoff,)).rowcount)
+
+    def shutdown(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+# Redis runs each script atomically: no other client's command runs between its steps.
+# KEYS[1] the room; ARGV: token hash, step, expected version ("" for any), now, idle, ttl, action,
+# storyline ("" keeps the room's). A room from before rooms carried a storyline is on the default one.

@@ -1,0 +1,320 @@
+"""Rooms: a class follows its presenter's step through a store every worker shares.
+
+A room is a short code the class reads, types or scans, the storyline and step of the tour
+it shows, and a version that goes up with every move. Only the presenter token given when the room was
+made can move or close it, and a move names the version it starts from
+(compare-and-set), so of two presenter screens pressing Next at once exactly one wins.
+
+The store is real and shared, never a Python dict, because a class is spread over several
+worker processes and possibly machines: SQLite in WAL mode (one file in a folder,
+`ATLAS_ROOMS_DIR`) by default, Redis when `ATLAS_REDIS_URL` names one. A room is gone
+after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. Nothing about people is
+stored: a room holds its code, a hash of the token, the storyline, the step, the version and
+the time of the presenter's last action.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import os
+import re
+import secrets
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from geo.atlas.links import page_link
+from geo.atlas.tours import DEFAULT_TOUR
+
+log = logging.getLogger(__name__)
+
+# Read aloud or typed from a projector: no 0/O/Q, 1/I/L, 2/Z, 5/S, 8/B, 6/G, U/V look-alikes.
+ROOM_PARAM = "room"  # ?room=CODE: the class's link
+PRESENTER_PARAM = "presenter"  # ?room=CODE&presenter=TOKEN: the presenter's own link, never shown to the class
+CODE_ALPHABET = "ACDEFHJKMNPRTUWXY3479"
+CODE_LENGTH = 5
+CODE_RE = re.compile(f"^[{CODE_ALPHABET}]{{{CODE_LENGTH}}}$")
+MAX_ROOM_PARAM_LENGTH = 16
+TOKEN_BYTES = 24  # 192 bits: secrets.token_urlsafe gives 32 characters
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
+TOUR_PARAM = "tour"  # the storyline, in the class's link when it is not the first one
+STORYLINE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")  # a storyline's name as geo.tour.TOURS spells them
+DEFAULT_IDLE_MINUTES = 180.0
+CREATE_ATTEMPTS = 20
+REDIS_PREFIX = "atlas:room:"
+STORE_TIMEOUT = 1.0  # seconds a store call may wait; a poll must never hang a page
+
+
+class RoomError(Exception):
+    """A room action that cannot be done; the message is fit to show."""
+
+
+class RoomGone(RoomError):
+    """No such room: never made, closed, or idle for too long."""
+
+
+class NotPresenter(RoomError):
+    """The token does not move this room (a follower, a forged or stale token)."""
+
+
+class Conflict(RoomError):
+    """Someone moved the room first: `room` is where it is now."""
+
+    def __init__(self, room: Room) -> None:
+        super().__init__("the room moved first")
+        self.room = room
+
+
+class StoreUnavailable(RoomError):
+    """The store cannot be reached or answered with an error (a restart, a full disk)."""
+
+
+@dataclass(frozen=True)
+class Room:
+    """What a page needs of a room: where the class is, and how often it has moved."""
+
+    code: str
+    step: int  # 0-based index into the storyline's steps
+    version: int  # 1 when made, one more with every move
+    tour: str = DEFAULT_TOUR  # the storyline (geo.tour.TOURS): the class follows it as well as the step
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Which store to open; hashable, so a page can cache one store per setting."""
+
+    redis_url: str | None = None
+    rooms_dir: Path | None = None
+    idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
+
+    def describe(self) -> str:
+        """Where rooms live, for a log or a start-up line (a Redis password is left out)."""
+        if self.redis_url:
+            return f"Redis at {redacted(self.redis_url)}"
+        return f"SQLite in {sqlite_path(self.rooms_dir or default_rooms_dir())}"
+
+
+def redacted(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+
+
+def default_rooms_dir() -> Path:
+    """Beside the user's other state (XDG), shared by every worker of this machine."""
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "karabakh-atlas" / "rooms"
+
+
+def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR and ATLAS_ROOM_IDLE_MINUTES, with their defaults."""
+    minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
+    try:
+        minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
+    except ValueError:
+        minutes = DEFAULT_IDLE_MINUTES
+    if not math.isfinite(minutes) or minutes <= 0:
+        minutes = DEFAULT_IDLE_MINUTES
+    rooms_dir = environ.get("ATLAS_ROOMS_DIR", "").strip()
+    return StoreSettings(
+        redis_url=environ.get("ATLAS_REDIS_URL", "").strip() or None,
+        rooms_dir=Path(rooms_dir) if rooms_dir else None,
+        idle_seconds=minutes * 60,
+    )
+
+
+# Reading what a link or a person typed ----------------------------------------------------
+
+
+def normalize_code(value: str) -> str | None:
+    """A room code as typed ("abc d3", "ABC-D3") to its canonical form, or None if it is not one."""
+    if len(value) > MAX_ROOM_PARAM_LENGTH:
+        return None
+    code = re.sub(r"[\s-]", "", value).upper()
+    return code if CODE_RE.match(code) else None
+
+
+def read_room_param(raw: str | list[str] | None) -> tuple[str | None, str | None]:
+    """A raw `?room=` value to a well-formed code, or a notice for the reader; never raises.
+
+    Only the shape is checked here; whether the room exists is the store's answer.
+    """
+    if raw is None or raw == "" or raw == []:
+        return None, None
+    value = raw[-1] if isinstance(raw, list) else raw
+    code = normalize_code(value) if isinstance(value, str) else None
+    if code is None:
+        return None, (
+            f"The link's room code cannot be read: room codes are {CODE_LENGTH} letters and digits. "
+            "The tour is open for browsing on your own."
+        )
+    return code, None
+
+
+def gone_notice(code: str) -> str:
+    """What a follower reads when a room does not exist (the code is safe to echo: checked letters)."""
+    return (
+        f"No class is presenting in room {code}: the presentation has ended or the code is mistyped. "
+        "The tour is open for browsing on your own."
+    )
+
+
+def _storyline(tour: str) -> dict[str, str]:
+    return {TOUR_PARAM: tour} if tour != DEFAULT_TOUR else {}
+
+
+def class_link(base_url: str, code: str, tour: str = DEFAULT_TOUR) -> str:
+    """The link the class opens: the room's code, and its storyline unless it is the first one
+    (the room is the truth; the link's storyline is what a page shows while the store is away)."""
+    return page_link(base_url, {**_storyline(tour), ROOM_PARAM: code})
+
+
+def presenter_link(base_url: str, code: str, token: str, tour: str = DEFAULT_TOUR) -> str:
+    """The link that makes a screen the room's presenter again (another device, a closed browser)."""
+    return page_link(base_url, {**_storyline(tour), ROOM_PARAM: code, PRESENTER_PARAM: token})
+
+
+def checked_storyline(tour: str) -> str:
+    """A storyline's name as the store keeps it; ValueError for anything else (a store never holds
+    text a page did not make)."""
+    if not isinstance(tour, str) or not STORYLINE_RE.match(tour):
+        raise ValueError(f"not a storyline name: {tour!r}")
+    return tour
+
+
+def plausible_token(value: object) -> bool:
+    """Worth asking the store about: the shape of a token this module makes."""
+    return isinstance(value, str) and bool(TOKEN_RE.match(value))
+
+
+def token_hash(token: str) -> str:
+    """What the store keeps instead of the token: a leaked store moves no class."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` rooms per `window` seconds for one session (its history kept by the caller)."""
+
+    count: int = 3
+    window: float = 600.0
+
+    def allow(self, history: tuple[float, ...], now: float) -> tuple[bool, tuple[float, ...]]:
+        """Whether one more is allowed now, and the history to keep (with it, if allowed)."""
+        recent = tuple(t for t in history if now - self.window < t <= now)
+        if len(recent) >= self.count:
+            return False, recent
+        return True, (*recent, now)
+
+    def wait(self, history: tuple[float, ...], now: float) -> float:
+        """Seconds until one more is allowed."""
+        recent = sorted(t for t in history if now - self.window < t <= now)
+        if len(recent) < self.count:
+            return 0.0
+        return recent[-self.count] + self.window - now
+
+
+# The stores -------------------------------------------------------------------------------
+
+
+class RoomStore(ABC):
+    """Rooms shared by every worker; subclasses hold them in SQLite or Redis.
+
+    The checks every backend shares (token shape, logging of refusals) live here; each
+    backend makes its own read-check-write one atomic step.
+    """
+
+    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.time) -> None:
+        self.idle_seconds = idle_seconds
+        self.clock = clock
+
+    def create(self, step: int = 0, tour: str = DEFAULT_TOUR) -> tuple[Room, str]:
+        """A new room at `step` of the storyline `tour`, and the presenter token that alone moves it
+        (shown to nobody else)."""
+        token, tour = new_token(), checked_storyline(tour)
+        for _ in range(CREATE_ATTEMPTS):
+            code = new_code()
+            if self._insert(code, token_hash(token), step, tour, self.clock()):
+                return Room(code, step, 1, tour), token
+        raise StoreUnavailable("no free room code was found; try again")
+
+    def get(self, code: str) -> Room | None:
+        """The room, or None if it does not exist or has been idle too long."""
+        return self._get(code, self.clock())
+
+    def claim(self, code: str, token: str) -> Room:
+        """Check a presenter token (a presenter link, a reload) and keep the room alive."""
+        return self._act(code, token, "claim", lambda now: self._touch(code, token_hash(token), now))
+
+    def move(
+        self, code: str, token: str, step: int, expected_version: int | None = None, tour: str | None = None
+    ) -> Room:
+        """Move the class to `step` (of the storyline `tour`, when given; else the room's own) if the
+        token is the presenter's and, when given, the room is still at `expected_version`; raise
+        Conflict with the current room otherwise."""
+        tour = None if tour is None else checked_storyline(tour)
+        return self._act(
+            code, token, "move", lambda now: self._move(code, token_hash(token), step, expected_version, tour, now)
+        )
+
+    def close(self, code: str, token: str) -> None:
+        """End the room: its followers are told and browse on their own."""
+        self._act(code, token, "close", lambda now: self._delete(code, token_hash(token), now))
+
+    def _act(self, code: str, token: str, action: str, do: Callable[[float], Any]) -> Any:
+        if not plausible_token(token):
+            log.warning("room %s: %s refused: not a presenter token", code, action)
+            raise NotPresenter("only the presenter's screen can do that")
+        try:
+            return do(self.clock())
+        except NotPresenter:
+            log.warning("room %s: %s refused: the token does not present this room", code, action)
+            raise
+
+    def _expired(self, touched: float, now: float) -> bool:
+        return now - touched > self.idle_seconds
+
+    @abstractmethod
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
+        """Add the room unless a live one has this code; True if added."""
+
+    @abstractmethod
+    def _get(self, code: str, now: float) -> Room | None: ...
+
+    @abstractmethod
+    def _touch(self, code: str, hashed: str, now: float) -> Room: ...
+
+    @abstractmethod
+    def _move(self, code: str, hashed: str, step: int, expected: int | None, tour: str | None, now: float) -> Room: ...
+
+    @abstractmethod
+    def _delete(self, code: str, hashed: str, now: float) -> None: ...
+
+    @abstractmethod
+    def purge(self) -> int:
+        """Forget rooms idle for too long; how many went."""
+
+    @abstractmethod
+    def shutdown(self) -> None:
+        """Let go of connections (a test, or a process that is ending)."""
+
+
+def sqlite_path(rooms_dir: Path) -> Path:
+    return rooms_dir / "rooms.sqlite3"

@@ -1,0 +1,86 @@
+"""One thread per process that watches the rooms its pages wait on."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from geo.rooms.store import Room, RoomStore, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+
+class RoomWatch:
+    """Pages of one process waiting for their room to move, served by one thread that asks the
+    store every `every` seconds about the rooms someone waits on: a class of 50 in one process
+    costs one read per room and tick instead of one per student, and a move wakes them all at once.
+
+    The thread starts with the first wait and sleeps while nobody waits.
+    """
+
+    def __init__(self, store: RoomStore, every: float = 0.1) -> None:
+        self.store = store
+        self.every = every
+        # Two conditions on one lock: pages wait on `_changed`, which the thread notifies only when
+        # a room has changed; the thread sleeps on `_wanted` while nobody waits. A page that starts
+        # waiting wakes the thread alone, never the other pages (with 25 pages a poll would
+        # otherwise wake 25 threads, each for nothing).
+        lock = threading.Lock()
+        self._changed = threading.Condition(lock)
+        self._wanted = threading.Condition(lock)
+        self._waiting: dict[str, int] = {}  # code -> pages waiting on it
+        self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
+        self._thread: threading.Thread | None = None
+
+    def moved(self, code: str, version: int | None, timeout: float) -> bool:
+        """Wait until the room is newer than `version` (None: any room is news) or gone, and say
+        so; False at the timeout. Raises StoreUnavailable when the store has not answered.
+
+        Only a newer version counts: the thread's last reading may be older than the page's own.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            if not self._waiting:
+                self._wanted.notify()  # the thread may be asleep for want of anyone waiting
+            self._waiting[code] = self._waiting.get(code, 0) + 1
+            self._start()
+            try:
+                while True:
+                    if code in self._seen:
+                        room = self._seen[code]
+                        if room is None or version is None or room.version > version:
+                            return True
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        if code not in self._seen:
+                            raise StoreUnavailable("the store has not answered")
+                        return False
+                    self._changed.wait(remaining)
+            finally:
+                self._waiting[code] -= 1
+                if not self._waiting[code]:
+                    del self._waiting[code]
+                    self._seen.pop(code, None)
+
+    def _start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="room-watch", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._waiting:
+                    self._wanted.wait()
+                codes = list(self._waiting)
+            for code in codes:
+                try:
+                    room = self.store.get(code)
+                except StoreUnavailable:
+                    continue  # nothing new to tell; the waits time out and try again
+                with self._changed:
+                    if code in self._waiting and (code not in self._seen or self._seen[code] != room):
+                        self._seen[code] = room
+                        self._changed.notify_all()
+            time.sleep(self.every)
