@@ -210,3 +210,18 @@ def test_the_timeline_page_fits_a_phone(browser, export):
         assert axis["width"] > 300 and axis["x"] >= 0 and axis["x"] + axis["width"] <= 375
     finally:
         context.close()
+
+
+def test_every_event_date_of_the_published_json_is_a_date_to_javascript(export, page):
+    """data/events.json's dates (YYYY, YYYY-MM or YYYY-MM-DD) are read by the browser's own Date."""
+    import json
+
+    _, site, _ = export
+    records = json.loads((site / "data" / "events.json").read_text(encoding="utf-8"))
+    dates = [d for r in records for d in (r["start"], r["end"]) if d] + [
+        d for r in records for fact in r["outside"] for d in (fact["start"], fact["end"]) if d
+    ]
+    assert any(r["precision"] == "week" for r in records)
+    read = page.evaluate("(dates) => dates.map((d) => new Date(d).toISOString().slice(0, 10))", dates)
+    padded = [d + {4: "-01-01", 7: "-01", 10: ""}[len(d)] for d in dates]
+    assert read == padded
