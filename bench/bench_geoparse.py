@@ -17,114 +17,28 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
 import yaml
 
-from geo.atlas.article import forms_pattern
+from geo.geoparser import evaluation
+from geo.geoparser.evaluation import AREA_KM, EVALUATION_SET
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
-from geo.geoparser.geoparse import FoundPlace, distance_km, geoparse
+from geo.geoparser.geoparse import distance_km, geoparse
 from geo.paths import ROOT
 
-SET = ROOT / "bench" / "geoparse"
-POINT_KM, AREA_KM = 25.0, 100.0
 REPEATS = 20
 
 
-@dataclass(frozen=True)
-class Gold:
-    key: str
-    spans: tuple[tuple[int, int], ...]
-    place: dict
-
-
-def gold_spans(text: str, mentions: dict[str, list[str]], exclude: list[str]) -> dict[str, list[tuple[int, int]]]:
-    """Each gold place's spans: every occurrence of its forms (longest first), or only the nth ("Julfa#2")."""
-    owner: dict[str, list[tuple[str, int | None]]] = {}
-    for key, forms in mentions.items():
-        for form in forms:
-            name, _, nth = form.partition("#")
-            owner.setdefault(name, []).append((key, int(nth) if nth else None))
-    blocked = [m.span() for phrase in exclude for m in forms_pattern([phrase]).finditer(text)]
-    spans: dict[str, list[tuple[int, int]]] = {key: [] for key in mentions}
-    seen: dict[str, int] = {}
-    for match in forms_pattern(owner).finditer(text):
-        start, end = match.span("form")
-        if any(s <= start and end <= e for s, e in blocked):
-            continue
-        form = match.group("form")
-        seen[form] = seen.get(form, 0) + 1
-        for key, nth in owner[form]:
-            if nth is None or nth == seen[form]:
-                spans[key].append((start, end))
-                break
-    return spans
-
-
-def gold_point(place: dict, toponyms: Toponyms) -> Toponym | None:
-    if "geonames" in place:
-        return toponyms.by_ref[f"geonames:{place['geonames']}"]
-    if "lat" in place:
-        return Toponym("gold", None, "gold", "region", None, place["lat"], place["lon"])
-    return None
-
-
-def resolved_right(found: FoundPlace, place: dict, toponyms: Toponyms) -> bool:
-    t = found.toponym
-    if "ref" in place:
-        return t.ref == f"curated:{place['ref']}"
-    if "geonames" in place and t.geonameid == place["geonames"]:
-        return True
-    point = gold_point(place, toponyms)
-    return distance_km(t, point) <= (AREA_KM if place.get("area") else POINT_KM)
-
-
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def score_text(entry: dict, places: dict, toponyms: Toponyms) -> dict:
-    text = (SET / entry["file"]).read_text(encoding="utf-8")
-    spans = gold_spans(text, entry["mentions"], entry.get("exclude", []))
-    empty = [k for k, v in spans.items() if not v]
-    assert not empty, f"{entry['file']}: gold forms not found in the text for {empty}"
-    found = geoparse(text, toponyms)
+    """The text's scores (geo/geoparser/evaluation.py), with the geoparser's speed on it: the median of REPEATS runs."""
+    result = evaluation.score_text(entry, places, toponyms, EVALUATION_SET)
+    text = (EVALUATION_SET / entry["file"]).read_text(encoding="utf-8")
     timings = []
     for _ in range(REPEATS):
         start = time.perf_counter()
         geoparse(text, toponyms)
         timings.append(time.perf_counter() - start)
-    all_gold = [s for v in spans.values() for s in v]
-    correct = [p for p in found if any(overlaps((m.start, m.end), g) for m in p.mentions for g in all_gold)]
-    errors: list[str] = []
-    hit = right = 0
-    for key, gspans in spans.items():
-        covering = [(sum(overlaps((m.start, m.end), g) for m in p.mentions for g in gspans), p) for p in found]
-        covering = [(n, p) for n, p in covering if n]
-        if not covering:
-            errors.append(f"missed {key} ({', '.join(sorted({text[s:e] for s, e in gspans}))})")
-            continue
-        hit += 1
-        best = max(covering, key=lambda np: np[0])[1]
-        if resolved_right(best, places[key], toponyms):
-            right += 1
-        else:
-            errors.append(f"wrong {key}: resolved to {best.toponym.name} ({best.toponym.ref})")
-    for p in found:
-        if p not in correct:
-            errors.append(f"spurious {p.toponym.name} ({p.toponym.ref}) from {', '.join({m.text for m in p.mentions})}")
-    words = len(text.split())
-    return {
-        "file": entry["file"],
-        "words": words,
-        "gold": len(spans),
-        "found": len(found),
-        "hit": hit,
-        "correct": len(correct),
-        "right": right,
-        "ms_per_1000_words": statistics.median(timings) * 1000 / words * 1000,
-        "errors": errors,
-    }
+    return result | {"ms_per_1000_words": statistics.median(timings) * 1000 / result["words"] * 1000}
 
 
 def row(*cells: object) -> str:
@@ -231,7 +145,7 @@ def own_article(toponyms: Toponyms) -> tuple[int, int, int, list[str]]:
 
 
 def main() -> int:
-    gold = yaml.safe_load((SET / "gold.yaml").read_text(encoding="utf-8"))
+    gold = yaml.safe_load((EVALUATION_SET / "gold.yaml").read_text(encoding="utf-8"))
     start = time.perf_counter()
     toponyms = load_toponyms()
     warm_load = time.perf_counter() - start
@@ -250,7 +164,7 @@ def main() -> int:
     for r in results:
         for e in r["errors"]:
             print(f"  {r['file']}: {e}")
-    article = long_article([(SET / e["file"]).read_text(encoding="utf-8") for e in gold["texts"]])
+    article = long_article([(EVALUATION_SET / e["file"]).read_text(encoding="utf-8") for e in gold["texts"]])
     times = []
     for _ in range(REPEATS):
         t0 = time.perf_counter()

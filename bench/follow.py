@@ -33,18 +33,8 @@ from pathlib import Path
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.streamlit_client import RerunTimeout, SessionClosed, StreamlitSession
-from bench.support import (
-    RedisProcess,
-    alive,
-    cpu_seconds,
-    fmt_s,
-    fmt_spread,
-    free_port,
-    percentile,
-    start_deployment,
-    stop_deployment,
-    temp_folder,
-)
+from bench.support import cpu_seconds, fmt_s, fmt_spread, percentile, temp_folder
+from geo.testing import RedisProcess, alive, free_port, start_deployment, stop_deployment
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")

@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from geo.paths import ROOT
+
 APP = "app.py"
 HEALTH_PATH = "/_stcore/health"
 STOP_TIMEOUT = 10.0

@@ -20,8 +20,8 @@ from deploy.nginx import (
     render_config,
     write_config,
 )
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SERVERS = ("127.0.0.1:8601", "127.0.0.1:8602", "10.0.0.7:8501")
 
 

@@ -12,15 +12,15 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from deploy.nginx import COOKIE
 from deploy.serve import announce, parse_args
-from tests.deployment import Deployment, alive, running_deployment
+from geo.paths import ROOT
+from geo.testing import Deployment, alive
+from tests.deployment import running_deployment
 
-ROOT = Path(__file__).resolve().parents[1]
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 

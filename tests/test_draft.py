@@ -38,8 +38,8 @@ from geo.geoparser.draft import (
 )
 from geo.geoparser.geoparse import FoundPlace
 from geo.geoparser.ingest import read_paste
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
 
 

@@ -112,24 +112,15 @@ def test_a_place_word_keeps_the_name(toponyms):
 
 def test_the_evaluation_set_meets_its_goals(toponyms):
     """bench/bench_geoparse.py's set, scored the same way: recall ≥ 85 %, precision ≥ 90 %, resolved ≥ 95 %."""
-    import importlib.util
-    import sys
-
     import yaml
 
-    from geo.paths import DATA_DIR
+    from geo.geoparser.evaluation import EVALUATION_SET, score_text
 
-    path = DATA_DIR.parent / "bench" / "bench_geoparse.py"
-    spec = importlib.util.spec_from_file_location("bench_geoparse", path)
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_geoparse", bench)  # its dataclasses look their module up
-    spec.loader.exec_module(bench)
-    bench.REPEATS = 1
-    gold = yaml.safe_load((bench.SET / "gold.yaml").read_text(encoding="utf-8"))
+    gold = yaml.safe_load((EVALUATION_SET / "gold.yaml").read_text(encoding="utf-8"))
     assert len([e for e in gold["texts"] if e["file"].startswith(("gv-", "wn-"))]) >= 6  # news texts
     for use in ("development", "held-out", "late held-out"):
         entries = [e for e in gold["texts"] if e["use"] == use]
-        results = [bench.score_text(entry, gold["places"], toponyms) for entry in entries]
+        results = [score_text(entry, gold["places"], toponyms) for entry in entries]
         total = {k: sum(r[k] for r in results) for k in ("gold", "found", "hit", "correct", "right")}
         assert entries, use
         assert total["hit"] / total["gold"] >= 0.85, use

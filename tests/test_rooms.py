@@ -29,7 +29,8 @@ from geo.rooms.store import (
     token_hash,
 )
 from geo.rooms.watch import RoomWatch
-from tests.redis_server import RedisServer, running_redis
+from geo.testing import RedisProcess
+from tests.redis_server import running_redis
 
 IDLE = 600.0
 HOSTILE = "<script>alert(1)</script>"
@@ -46,7 +47,7 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
+def redis_server(tmp_path_factory) -> Iterator[RedisProcess]:
     with running_redis(tmp_path_factory.mktemp("redis")) as server:
         yield server
 

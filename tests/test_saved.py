@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from geo.atlas.loader import load_atlas
 from geo.errors import InputError
 from geo.geoparser.draft import ArticleInfo, draft_files, find_places
 from geo.geoparser.saved import check_slug, list_saved, load_saved, save_atlas, saved_dir, saved_root
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
 TITLE = "Buses leave Goris for Stepanakert"
 

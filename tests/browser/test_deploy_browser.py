@@ -9,11 +9,9 @@ import pytest
 
 from deploy.nginx import COOKIE
 from geo.atlas.loader import load_atlas
+from geo.testing import block_outside
 from tests.browser.explore import WAIT, open_page, passages, place_button, wait_for_heading
-from tests.browser.support import block_outside
 from tests.deployment import running_deployment
-
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")

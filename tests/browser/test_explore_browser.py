@@ -10,6 +10,7 @@ import pytest
 
 from geo.atlas.loader import load_atlas
 from geo.render.maps import place_bounds, view_for
+from geo.testing import block_outside
 from tests.browser.explore import (
     LOAD,
     WAIT,
@@ -23,9 +24,7 @@ from tests.browser.explore import (
     wait_for_heading,
     wait_for_query,
 )
-from tests.browser.support import axe_violations, block_outside, map_frame, names_shown, overlapping_names
-
-pytestmark = pytest.mark.browser
+from tests.browser.support import axe_violations, map_frame, names_shown, overlapping_names
 
 HOSTILE = "<script>alert(1)</script>"
 # What the default map must name for a reader who does not know the region (issue 10).
@@ -412,8 +411,6 @@ def test_a_hostile_event_link_shows_the_notice_and_runs_nothing(page, app_url, a
 
 
 def test_on_a_phone_an_event_scrolls_to_its_passages(browser, app_url, atlas, events):
-    from tests.browser.support import block_outside
-
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     page = context.new_page()
     outside = block_outside(page)

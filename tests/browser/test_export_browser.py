@@ -8,9 +8,8 @@ import pytest
 
 from geo.atlas.loader import load_atlas
 from geo.render.export import export_site, single_map_html
-from tests.browser.support import axe_violations, block_outside, names_shown, overlapping_names
-
-pytestmark = pytest.mark.browser
+from geo.testing import block_outside
+from tests.browser.support import axe_violations, names_shown, overlapping_names
 
 
 @pytest.fixture(scope="module")

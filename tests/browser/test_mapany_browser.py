@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 import zipfile
 from collections.abc import Iterator
@@ -11,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.paths import ROOT
+from geo.testing import block_outside, running_streamlit
 from tests.browser.explore import LOAD, WAIT, passages, wait_for_heading
-from tests.browser.support import ROOT, axe_violations, block_outside, map_frame, start_streamlit
-
-pytestmark = pytest.mark.browser
+from tests.browser.support import axe_violations, map_frame
 
 SAMPLE = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
 TITLE = "Buses leave Goris for Stepanakert"
@@ -26,18 +25,8 @@ TOP_JS = "() => document.querySelector(\"[data-testid='stMain']\").scrollTop ===
 def saving_url(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """A server of its own, with a folder for saved atlases."""
     root = tmp_path_factory.mktemp("saved")
-    before = os.environ.get("ATLAS_SAVED_DIR")
-    os.environ["ATLAS_SAVED_DIR"] = str(root)
-    try:
-        proc, url = start_streamlit()
-    finally:
-        if before is None:
-            del os.environ["ATLAS_SAVED_DIR"]
-        else:
-            os.environ["ATLAS_SAVED_DIR"] = before
-    yield url, root
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_streamlit(env={"ATLAS_SAVED_DIR": str(root)}) as server:
+        yield server.url, root
 
 
 def sidebar_button(page, name: str):

@@ -9,9 +9,8 @@ import pytest
 
 from geo.rooms.backends import open_store
 from geo.rooms.store import Room, settings_from_env
-from tests.browser.support import block_outside, map_frame
-
-pytestmark = pytest.mark.browser
+from geo.testing import block_outside
+from tests.browser.support import map_frame
 
 PASSAGE = ".tour-passage"
 FOLLOW_WITHIN_MS = 2_000

@@ -1,0 +1,385 @@
+"""Running the atlas for real, for the tests and the benchmarks alike: free ports, a `streamlit run`
+server, the deployment (`deploy/serve.py`), a private Redis, the processes they leave, and a
+Chromium that cannot reach the internet.
+
+Both suites start the same servers the same way, so a fix (a port taken, a server that dies
+before answering, a child left behind) is made once. Nothing here imports Streamlit or
+Playwright: the servers run in processes of their own, and a Playwright page or instance is
+handed in by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from deploy.workers import is_healthy, port_is_free
+from geo.paths import ROOT
+
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+# What a page may load: this machine, files and inline data. Anything else is the internet.
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+LOCAL_SCHEMES = ("file", "data", "blob", "about")
+# Where a run of consecutive ports is looked for: below Linux's ephemeral range (32768 and up),
+# so a port picked here is not handed to an outgoing connection meanwhile.
+PORT_RANGE = (20_000, 32_000)
+
+
+# Ports ------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, so several servers can run side by side."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_ports(count: int, tries: int = 200) -> list[int]:
+    """`count` consecutive free localhost ports (a deployment's workers take ports that follow each other).
+
+    Free as deploy/serve.py judges a port before it starts anything on it.
+    """
+    for _ in range(tries):
+        first = random.randint(*PORT_RANGE)
+        ports = list(range(first, first + count))
+        if all(port_is_free(port) for port in ports):
+            return ports
+    raise RuntimeError(f"no run of {count} free ports found in {tries} tries")
+
+
+# Processes --------------------------------------------------------------------------------------
+
+
+def descendants(*pids: int) -> set[int]:
+    """The pids and every process below them (each once), from /proc: what a server started."""
+    found: set[int] = set()
+    todo = list(pids)
+    while todo:
+        pid = todo.pop()
+        if pid in found:
+            continue
+        found.add(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*/children"):
+            with suppress(OSError, ValueError):
+                todo.extend(int(c) for c in task.read_text().split())
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running, not only waiting to be reaped (a killed child stays a zombie until its parent waits)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+def _env(extra: dict[str, str] | None) -> dict[str, str]:
+    """The environment of a server started here: this checkout's code first, whatever is installed."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), **(extra or {})}
+
+
+def _stop_group(proc: subprocess.Popen, timeout: float, *, whole_group: bool) -> None:
+    """SIGTERM a process started in its own session (or its whole group), then SIGKILL the group if it lingers."""
+    if proc.poll() is not None:
+        return
+    with suppress(ProcessLookupError):
+        if whole_group:
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+# A Streamlit server -----------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    """A `streamlit run` process, and where to reach it."""
+
+    name: str
+    proc: subprocess.Popen
+    port: int
+    log: Path | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def log_tail(self, lines: int = 20) -> str:
+        """The end of the server's output, to explain why it failed."""
+        if self.log is None or not self.log.exists():
+            return "(no log)"
+        text = self.log.read_text(errors="replace").splitlines()
+        return "\n".join(text[-lines:]) or "(empty log)"
+
+
+def start_streamlit(
+    script: str | Path = "app.py",
+    *,
+    name: str = "app",
+    env: dict[str, str] | None = None,
+    cwd: Path = ROOT,
+    log: Path | None = None,
+) -> Server:
+    """Start `streamlit run script` on a free port, as the README says, in its own process group.
+
+    cwd is the repository root by default, so the server reads the repository's
+    .streamlit/config.toml; its own group lets `stop_streamlit` end it with anything it started.
+    """
+    port = free_port()
+    out = log.open("wb") if log else subprocess.DEVNULL
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+            + ["--server.headless", "true"],
+            cwd=cwd,
+            env=_env(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    finally:
+        if log:
+            out.close()
+    return Server(name, proc, port, log)
+
+
+def wait_healthy(server: Server, timeout: float = 90) -> None:
+    """Wait until the server answers its health check; fail early, with its output, if it exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(
+                f"{server.name}: streamlit exited with code {server.proc.returncode} before answering.\n"
+                f"Its last output:\n{server.log_tail()}"
+            )
+        if is_healthy(f"localhost:{server.port}"):
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"{server.name}: streamlit did not answer within {timeout:.0f} s.\n{server.log_tail()}")
+
+
+def stop_streamlit(server: Server) -> None:
+    """End the server's process group: politely first, then for good."""
+    _stop_group(server.proc, timeout=10, whole_group=True)
+
+
+@contextmanager
+def running_streamlit(script: str | Path = "app.py", **options: Any) -> Iterator[Server]:
+    """A started server that answers (`start_streamlit`'s options), stopped afterwards whatever happens."""
+    server = start_streamlit(script, **options)
+    try:
+        wait_healthy(server)
+        yield server
+    finally:
+        stop_streamlit(server)
+
+
+# The deployment -------------------------------------------------------------------------------
+
+
+@dataclass
+class Deployment:
+    """`python deploy/serve.py` started here: nginx in front of its workers, on free localhost ports."""
+
+    proc: subprocess.Popen
+    url: str
+    run_dir: Path
+    worker_ports: list[int]
+    seen: set[int] = field(default_factory=set)  # every worker pid workers.json has named
+
+    @property
+    def workers_file(self) -> Path:
+        return self.run_dir / "workers.json"
+
+    @property
+    def output(self) -> Path:
+        return self.run_dir / "serve.out"
+
+    def workers(self) -> list[dict]:
+        """workers.json as serve.py wrote it last."""
+        state = json.loads(self.workers_file.read_text(encoding="utf-8"))
+        self.seen.update(entry["pid"] for entry in state)
+        return state
+
+    def log(self) -> str:
+        return self.output.read_text(errors="replace") if self.output.exists() else ""
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log().splitlines()[-lines:]) or "(no output)"
+
+
+def start_deployment(
+    run_dir: Path, workers: int = 2, env: dict[str, str] | None = None, timeout: float = 120
+) -> Deployment:
+    """deploy/serve.py on free localhost ports with `workers` workers; returns once each worker answers."""
+    port, *worker_ports = free_ports(workers + 1)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "deploy/serve.py", "--port", str(port), "--address", "127.0.0.1"]
+    command += ["--workers", str(workers), "--first-worker-port", str(worker_ports[0]), "--run-dir", str(run_dir)]
+    with (run_dir / "serve.out").open("wb") as out:
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=_env(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    deployment = Deployment(proc, f"http://127.0.0.1:{port}", run_dir, worker_ports)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"deploy/serve.py exited with {proc.returncode}:\n{deployment.log_tail()}")
+        with suppress(OSError, ValueError), urllib.request.urlopen(f"{deployment.url}/healthz", timeout=2) as r:
+            if r.status == 200 and len(deployment.workers()) == workers:
+                return deployment
+        time.sleep(0.3)
+    stop_deployment(deployment)
+    raise RuntimeError(f"deploy/serve.py was not serving within {timeout:.0f} s:\n{deployment.log_tail()}")
+
+
+def stop_deployment(deployment: Deployment) -> list[int]:
+    """SIGTERM serve.py, as a teacher's Ctrl-C would (it stops nginx and its workers); kill and
+    return whatever it started that outlived it."""
+    started = (descendants(deployment.proc.pid) | deployment.seen) - {deployment.proc.pid}
+    _stop_group(deployment.proc, timeout=30, whole_group=False)
+    left = sorted(pid for pid in started if alive(pid))
+    for pid in left:
+        with suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return left
+
+
+@contextmanager
+def running_deployment(run_dir: Path, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[Deployment]:
+    """A serving deployment, stopped afterwards; raises if it left any process running."""
+    deployment = start_deployment(run_dir, workers, env)
+    try:
+        yield deployment
+    finally:
+        left = stop_deployment(deployment)
+        if left:
+            raise AssertionError(f"serve.py left processes running (now killed): {left}\n{deployment.log()}")
+
+
+# A Redis ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class RedisProcess:
+    """A private redis-server (Debian's), with the append-only file on: its data survives a restart."""
+
+    folder: Path
+    port: int
+    proc: subprocess.Popen | None = None
+    fsync: str = "everysec"  # "always" for tests that check nothing written is ever lost
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 15) -> None:
+        if shutil.which("redis-server") is None:
+            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
+            + ["--appendonly", "yes", "--appendfsync", self.fsync, "--save", "", "--daemonize", "no"]
+            + ["--logfile", str(self.folder / "redis.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"redis-server exited:\n{(self.folder / 'redis.log').read_text(errors='replace')}")
+            if self.ping():
+                return
+            time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not answer within {timeout:.0f} s")
+
+    def ping(self) -> bool:
+        with suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(64).startswith(b"+PONG")
+        return False
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """SIGTERM, as a service stop: Redis writes its append-only file out first."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Stopped and started on the same port and folder: its data comes back."""
+        self.stop()
+        self.start()
+
+
+# A browser that stays on this machine ---------------------------------------------------------
+
+
+def chromium_installed() -> bool:
+    return shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists()
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium (or $ATLAS_CHROMIUM) through a started Playwright, headless."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def is_local(url: str) -> bool:
+    """Whether a page may load this address: this machine over http, a file or inline data."""
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS)
+
+
+def block_outside(page: Any) -> list[str]:
+    """Abort every request of a Playwright page that leaves the machine; return the list they are recorded in."""
+    outside: list[str] = []
+
+    def handle(route: Any) -> None:
+        url = route.request.url
+        if is_local(url):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return outside
