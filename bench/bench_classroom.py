@@ -37,6 +37,7 @@ from bench import follow
 from bench.follow import FAULTS
 from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession
 from bench.support import baseline_folder, cpu_seconds, fmt_s, fmt_spread, percentile, rss_mb, temp_folder
+from geo.atlas.datafile import is_http_link
 from geo.paths import ROOT
 from geo.testing import Server, alive, start_streamlit, stop_streamlit, wait_healthy
 
@@ -882,7 +883,7 @@ def check(plan: Plan) -> None:
         raise BenchError("--think MIN MAX needs 0 <= MIN <= MAX")
     if plan.churn < 0:
         raise BenchError("--churn needs a number of rounds")
-    if plan.url and not plan.url.startswith(("http://", "https://")):
+    if plan.url and not is_http_link(plan.url):
         raise BenchError(f"--url needs an http:// or https:// address, not {plan.url!r}")
     if plan.server_pid is not None and not plan.url:
         raise BenchError("--server-pid is for a server given with --url")

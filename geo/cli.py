@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 from geo.atlas.check import check_data
+from geo.atlas.datafile import is_http_link
 from geo.atlas.events import Event, load_events
 from geo.atlas.loader import Atlas, Figure, load_atlas, resolve_data_dir
 from geo.atlas.places import Place
@@ -177,7 +178,7 @@ def _date(value: str) -> dt.date:
 
 
 def _url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
+    if not is_http_link(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) link")
     return value
 

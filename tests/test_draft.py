@@ -131,6 +131,9 @@ def test_bad_dates_and_links_are_usage_errors(tmp_path):
         main(["new", str(SAMPLE), "--out", str(tmp_path), "--published", "2024-02-30"])
     with pytest.raises(SystemExit):
         main(["new", str(SAMPLE), "--out", str(tmp_path), "--url", "javascript:alert(1)"])
+    with pytest.raises(SystemExit):  # a scheme with no host is no link either, as in article.yaml
+        main(["new", str(SAMPLE), "--out", str(tmp_path), "--url", "https://"])
+    assert not (tmp_path / "places.yaml").exists()
 
 
 def test_a_draft_never_overwrites_a_folder(tmp_path):

@@ -7,26 +7,22 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.paths import PAGES_DIR
 from geo.rooms.backends import open_store
 from geo.rooms.store import Room, RoomStore, settings_from_env
+from tests.apptest import run_script
 from tests.redis_server import running_redis
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
+PAGE = str(PAGES_DIR / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
 def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_script(PAGE, **params)
 
 
 def texts(node) -> Iterator[str]:

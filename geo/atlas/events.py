@@ -17,11 +17,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from geo.atlas.article import SEARCHED_KINDS, Block, Passage, sentence_bounds
 from geo.atlas.article_meta import MONTHS
-from geo.atlas.datafile import read_yaml, reject_unknown_keys
+from geo.atlas.datafile import is_http_link, one_line_field, read_yaml, reject_unknown_keys
 from geo.atlas.loader import Atlas
 from geo.atlas.places import SLUG_RE
 from geo.errors import DataError
@@ -253,18 +252,11 @@ def find_quote(blocks: list[Block], quote: str, owner: str, file: str, entry: st
     return Passage(owner, block.index, block.text, block.text[first:last], first, ((start, end),))
 
 
-def _text(raw: dict, key: str, file: str, entry: str, *, field: str | None = None) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise DataError(file, "missing, or not a non-empty string", entry=entry, field=field or key)
-    return " ".join(value.split())
-
-
 def _dating(raw: dict, atlas: Atlas, start: When, file: str, entry: str, owner: str, prefix: str = "") -> Dating:
-    quote = _text(raw, "quote", file, entry, field=f"{prefix}quote")
+    quote = one_line_field(raw, "quote", file, entry=entry, field=f"{prefix}quote")
     resolved = raw.get("resolved")
     if resolved is not None:
-        resolved = _text(raw, "resolved", file, entry, field=f"{prefix}resolved")
+        resolved = one_line_field(raw, "resolved", file, entry=entry, field=f"{prefix}resolved")
     elif not prefix and str(start.first.year) not in quote:
         raise DataError(
             file,
@@ -274,13 +266,6 @@ def _dating(raw: dict, atlas: Atlas, start: When, file: str, entry: str, owner: 
         )
     passage = find_quote(atlas.blocks, quote, owner, file, entry, f"{prefix}quote")
     return Dating(quote, resolved, passage)
-
-
-def _url(value: Any, file: str, entry: str, field: str) -> str:
-    parts = urlsplit(value if isinstance(value, str) else "")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DataError(file, f"must be an http(s) link, not {value!r}", entry=entry, field=field)
-    return value
 
 
 def _outside(
@@ -298,9 +283,11 @@ def _outside(
         if not isinstance(item, dict):
             raise DataError(file, "must be a mapping {fact, source, url, start, end}", entry=entry, field=where)
         reject_unknown_keys(item, OUTSIDE_FIELDS, file, entry=entry, parent=where)
-        fact = _text(item, "fact", file, entry, field=f"{where}.fact")
-        source = _text(item, "source", file, entry, field=f"{where}.source")
-        url = _url(item["url"], file, entry, f"{where}.url") if item.get("url") is not None else None
+        fact = one_line_field(item, "fact", file, entry=entry, field=f"{where}.fact")
+        source = one_line_field(item, "source", file, entry=entry, field=f"{where}.source")
+        url = item.get("url")
+        if url is not None and not is_http_link(url):
+            raise DataError(file, f"must be an http(s) link, not {url!r}", entry=entry, field=f"{where}.url")
         start = parse_when(item["start"], file, entry=entry, field=f"{where}.start") if "start" in item else None
         end = parse_when(item["end"], file, entry=entry, field=f"{where}.end") if "end" in item else None
         # An exact date refines the article's own: it must fall inside it.
@@ -356,7 +343,7 @@ def parse_event(raw: Any, index: int, atlas: Atlas, file: str = EVENTS_FILE_NAME
         raise DataError(
             file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug"
         )
-    title = _text(raw, "title", file, entry)
+    title = one_line_field(raw, "title", file, entry=entry)
     precision = raw.get("precision")
     if precision is not None and precision not in PRECISIONS:
         raise DataError(

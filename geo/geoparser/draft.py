@@ -24,12 +24,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from geo.atlas.article import Block, find_passages, forms_pattern, parse_article
 from geo.atlas.context import Context
+from geo.atlas.datafile import is_http_link
 from geo.atlas.events import Event, load_events
 from geo.atlas.loader import Atlas, load_atlas
 from geo.atlas.places import Place
@@ -99,10 +99,8 @@ class ArticleInfo:
                     f"the {label} is too long ({len(value):,} characters; at most {MAX_INFO_CHARS[key]:,})"
                 )
             object.__setattr__(self, key, value or None)
-        if self.url is not None:
-            parts = urlsplit(self.url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise InputError(f"the link must be an http(s) address, not {self.url[:60]!r}")
+        if self.url is not None and not is_http_link(self.url):
+            raise InputError(f"the link must be an http(s) address, not {self.url[:60]!r}")
         if self.published is not None and not isinstance(self.published, dt.date):
             raise InputError("the date of publication must be a date")
 

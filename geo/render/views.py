@@ -15,6 +15,7 @@ from geo.atlas.events import Event
 from geo.atlas.loader import Atlas, Figure
 from geo.atlas.places import OtherName, Place
 from geo.atlas.tours import Tour
+from geo.atlas.wording import plural
 
 # Which list (and map layer) each kind of place belongs to, in the order the lists are shown.
 GROUPS = {
@@ -36,11 +37,6 @@ GROUP_KEYS = {
     "Routes (indicative)": "route",
     "Cities": "city",
 }
-
-
-def plural(n: int, word: str) -> str:
-    """'1 passage', '3 passages'."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def figure_sentence(figure: Figure) -> str:
