@@ -304,3 +304,20 @@ def test_a_drafts_site_is_not_named_the_karabakh_atlas(draft_sample_files):
         soup = BeautifulSoup(text, "html.parser")
         assert SITE not in soup.title.text, name
         assert soup.select_one(".brand").text == DEFAULT_SITE_NAME, name
+
+
+def test_every_whole_page_is_written_by_one_frame_template(site):
+    """page.html alone writes a document's doctype and head; every page of the site and the handout extend it."""
+    from geo.render.templating import TEMPLATE_DIR
+
+    framing = sorted(
+        str(path.relative_to(TEMPLATE_DIR))
+        for path in TEMPLATE_DIR.rglob("*.html")
+        if re.search(r"<!doctype|<html|<head>", path.read_text(encoding="utf-8"), re.I)
+    )
+    assert framing == ["page.html"]
+    out, _ = site
+    for page in (out / "index.html", out / "timeline.html", out / "place" / "baku.html"):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        assert soup.html["lang"] == "en" and soup.head.meta["charset"] == "utf-8"
+        assert soup.head.find("meta", attrs={"name": "viewport"}) and soup.title.get_text()

@@ -4,7 +4,7 @@ Between the geoparser and the atlas a person checks every place: the text with e
 mention marked, and per place its name, what it was resolved to, its confidence, its
 mentions and the other candidates. `review_view` turns the found places and the
 decisions taken so far into that view, so the page only lays it out (the template
-geo/templates/mapany_text.html escapes every piece of the text).
+geo/render/templates/mapany_text.html escapes every piece of the text).
 """
 
 from __future__ import annotations

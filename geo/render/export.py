@@ -4,8 +4,7 @@
   (`file://`) or from any static host: `index.html` (the full map, the place list and
   every place's passages), `place/<slug>.html` (one page per place, opening on it),
   `article.html` (the whole article, every mention a link that shows its place on the
-  map), `assets/` and `data/places.geojson`, `data/places.csv`.
-  `timeline.html` (the article's chronology: every event on the time axis, then each
+  map), `timeline.html` (the article's chronology: every event on the time axis, then each
   event with its passages and links to its places' pages; no script needed), `assets/`
   and `data/places.geojson`, `data/places.csv`, `data/events.json`, `data/events.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file of the map and the
@@ -16,7 +15,8 @@ the country outlines, Leaflet and the style sheets, as files loaded with `<scrip
 and `<link>` (which `file://` allows, where `fetch` is blocked): a browser fetches them
 once for the whole site, and a place page carries only its own panel and a few lines
 saying which place to highlight (static/atlas/site.js does the rest). The pages are the
-templates in geo/templates/export/.
+templates in geo/render/templates/export/: each extends export/site.html (the site's head,
+header and footer), which extends page.html, the frame of every whole page.
 
 Output is deterministic, so an export can be committed and diffed: folium's random
 element ids are renumbered in order of first appearance, and nothing depends on time.

@@ -139,7 +139,7 @@ def data_uri(png: bytes) -> str:
 
 
 def handout_html(atlas: Atlas, tour: Tour, *, link: Callable[[int], str] | None = None, notes: bool = False) -> str:
-    """The whole handout as one HTML document (geo/templates/handout.html).
+    """The whole handout as one HTML document (geo/render/templates/handout.html).
 
     `link` makes a step's link from its number: the page passes it in, as only the page knows
     which atlas is shown and how its links keep it (a saved atlas's `atlas=<slug>`); without

@@ -4,7 +4,7 @@ The base map carries no selection, so a page can keep it unchanged between click
 (streamlit-folium then only moves the view) and send the highlight separately.
 Every string that reaches Leaflet's HTML (tooltips) is escaped here; the legend is a
 template. Colours come from the palette (static/atlas/palette.css), the map's look
-from static/atlas/map.css, and each map element's script from geo/templates/map/.
+from static/atlas/map.css, and each map element's script from geo/render/templates/map/.
 """
 
 from __future__ import annotations
