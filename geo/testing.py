@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +95,20 @@ def _env(extra: dict[str, str] | None) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), **(extra or {})}
 
 
+def _spawn(command: list[str], log: Path | None, env: dict[str, str] | None, cwd: Path = ROOT) -> subprocess.Popen:
+    """A server in a session of its own (so it can be stopped with all it starts), its output in `log`."""
+    with log.open("wb") if log else nullcontext(subprocess.DEVNULL) as out:
+        return subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=_env(env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
 def _stop_group(proc: subprocess.Popen, timeout: float, *, whole_group: bool) -> None:
     """SIGTERM a process started in its own session (or its whole group), then SIGKILL the group if it lingers."""
     if proc.poll() is not None:
@@ -154,21 +168,8 @@ def start_streamlit(
     .streamlit/config.toml; its own group lets `stop_streamlit` end it with anything it started.
     """
     port = free_port()
-    out = log.open("wb") if log else subprocess.DEVNULL
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
-            + ["--server.headless", "true"],
-            cwd=cwd,
-            env=_env(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    finally:
-        if log:
-            out.close()
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
+    proc = _spawn([*command, "--server.headless", "true"], log, env, cwd)
     return Server(name, proc, port, log)
 
 
@@ -245,16 +246,7 @@ def start_deployment(
     run_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "deploy/serve.py", "--port", str(port), "--address", "127.0.0.1"]
     command += ["--workers", str(workers), "--first-worker-port", str(worker_ports[0]), "--run-dir", str(run_dir)]
-    with (run_dir / "serve.out").open("wb") as out:
-        proc = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=_env(env),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    proc = _spawn(command, run_dir / "serve.out", env)
     deployment = Deployment(proc, f"http://127.0.0.1:{port}", run_dir, worker_ports)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -10,7 +10,7 @@ import pytest
 from deploy.nginx import COOKIE
 from geo.atlas.loader import load_atlas
 from geo.testing import block_outside
-from tests.browser.explore import WAIT, open_page, passages, place_button, wait_for_heading
+from tests.browser.explore import WAIT, open_page, passages, pick_place
 from tests.deployment import running_deployment
 
 
@@ -32,9 +32,7 @@ def test_explore_through_the_proxy_draws_the_map_shows_a_passage_and_downloads(p
         lambda r: compressed.append(r.url) if "/static/js/" in r.url and r.headers.get("content-encoding") else None,
     )
     open_page(page, proxy_url, atlas)
-    place_button(page, atlas, "stepanakert").click()
-    page.wait_for_url(re.compile(r"[?&]place=stepanakert$"), timeout=WAIT)
-    wait_for_heading(page, "Stepanakert")
+    pick_place(page, atlas, "stepanakert")
     passages(page).first.wait_for(timeout=WAIT)
     assert passages(page).count() == len(atlas.passages["stepanakert"])
     assert "Stepanakert" in passages(page).first.locator("mark").first.inner_text()
