@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 import os
@@ -78,6 +79,10 @@ class StoreUnavailable(RoomError):
     """The store cannot be reached or answered with an error (a restart, a full disk)."""
 
 
+class StoreRefused(StoreUnavailable):
+    """The store's settings are unsafe or its credentials wrong: waiting will not help."""
+
+
 @dataclass(frozen=True)
 class Room:
     """What a page needs of a room: where the class is, and how often it has moved."""
@@ -95,6 +100,7 @@ class StoreSettings:
     redis_url: str | None = None
     rooms_dir: Path | None = None
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
+    redis_insecure: bool = False  # ATLAS_REDIS_INSECURE=1: a Redis on another machine without a password
 
     def describe(self) -> str:
         """Where rooms live, for a log or a start-up line (a Redis password is left out)."""
@@ -104,12 +110,41 @@ class StoreSettings:
 
 
 def redacted(url: str) -> str:
+    """The URL with its password (in the address or a ?password= parameter) replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
+    query = re.sub(r"(?i)((?:^|&)[a-z_]*password=)[^&]*", r"\1***", parts.query)
+    if parts.password is None and query == parts.query:
         return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    netloc = parts.netloc
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username or ''}:***@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def unguarded_redis(url: str) -> str | None:
+    """Why a Redis URL must not be used as it is: on another machine and no password, so anyone who
+    reaches it could rewrite a room's token hash; None when it is on this machine or has credentials
+    (a password, an ACL user's, or a TLS client certificate)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return None
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    if parts.password or re.search(r"(?i)(^|&)(password|ssl_certfile)=[^&]", parts.query):
+        return None
+    return (
+        f"refusing the rooms store at {redacted(url)}: it is on another machine and the URL has no password, "
+        "so anyone who reaches it could take over a class's room. Give Redis a password (requirepass, or an "
+        "ACL user) and name it in ATLAS_REDIS_URL: redis://:PASSWORD@HOST:6379/0, redis://USER:PASSWORD@HOST:6379/0, "
+        "or rediss://... for TLS; or set ATLAS_REDIS_INSECURE=1 if only the workers can reach it"
+    )
 
 
 def default_rooms_dir() -> Path:
@@ -119,7 +154,7 @@ def default_rooms_dir() -> Path:
 
 
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
-    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR and ATLAS_ROOM_IDLE_MINUTES, with their defaults."""
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES and ATLAS_REDIS_INSECURE, with their defaults."""
     minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
     try:
         minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
@@ -132,6 +167,7 @@ def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
         redis_url=environ.get("ATLAS_REDIS_URL", "").strip() or None,
         rooms_dir=Path(rooms_dir) if rooms_dir else None,
         idle_seconds=minutes * 60,
+        redis_insecure=environ.get("ATLAS_REDIS_INSECURE", "").strip() == "1",
     )
 
 
@@ -507,6 +543,8 @@ class RedisRoomStore(RoomStore):
         from redis.retry import Retry
 
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        # A wrong or missing password, or an ACL user without the rights: no retry helps.
+        self._refusals: tuple[type[Exception], ...] = (redis.AuthenticationError, redis.exceptions.NoPermissionError)
         self._redis = redis.Redis.from_url(
             url,
             socket_timeout=STORE_TIMEOUT,
@@ -526,7 +564,15 @@ class RedisRoomStore(RoomStore):
         try:
             return work()
         except self._errors as error:
-            raise StoreUnavailable(f"the rooms store at {redacted(self.url)} cannot be reached: {error}") from error
+            said = str(error)
+            if secret := urlsplit(self.url).password:
+                said = said.replace(secret, "***")
+            if isinstance(error, self._refusals):
+                raise StoreRefused(
+                    f"the rooms store at {redacted(self.url)} refused the credentials: {said} "
+                    "(check the user and password in ATLAS_REDIS_URL)"
+                ) from error
+            raise StoreUnavailable(f"the rooms store at {redacted(self.url)} cannot be reached: {said}") from error
 
     @staticmethod
     def key(code: str) -> str:
@@ -658,5 +704,7 @@ class RoomWatch:
 def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) -> RoomStore:
     """The store the settings name: Redis when a URL is given, else SQLite in the rooms folder."""
     if settings.redis_url:
+        if not settings.redis_insecure and (problem := unguarded_redis(settings.redis_url)):
+            raise StoreRefused(problem)
         return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock)
     return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock)
