@@ -7,8 +7,12 @@ only the workers share (ATLAS_REDIS_INSECURE=1), and a password never appears in
 
 from __future__ import annotations
 
+import os
 import secrets
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +27,7 @@ from geo.rooms import (
 )
 from tests.redis_server import RedisServer, running_redis
 
+ROOT = Path(__file__).resolve().parents[1]
 IDLE = 600.0
 PASSWORD = secrets.token_urlsafe(18)
 
@@ -112,3 +117,34 @@ def test_credentials_are_redacted_wherever_the_url_is_shown():
     settings = settings_from_env({"ATLAS_REDIS_URL": "redis://atlas:s3cret@db.lan:6379/0"})
     assert "s3cret" not in settings.describe() and "atlas:***@db.lan" in settings.describe()
     assert not settings.redis_insecure
+
+
+def serve_py(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    """serve.py up to its first check: it stops before starting any worker when the store is refused."""
+    from bench.support import free_ports
+
+    port, worker = free_ports(2)
+    command = [sys.executable, "deploy/serve.py", "--address", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", "1", "--first-worker-port", str(worker), "--run-dir", str(tmp_path / "run")]
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_REDIS")}
+    return subprocess.run(
+        command, cwd=ROOT, env={**environ, **env}, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL
+    )
+
+
+def test_serve_refuses_to_start_on_a_redis_it_may_not_use(guarded, tmp_path):
+    from deploy.nginx import NginxError, find_nginx
+
+    try:
+        find_nginx()
+    except NginxError:
+        pytest.skip("nginx is not installed (apt-get install nginx)")
+    wrong = serve_py({"ATLAS_REDIS_URL": url(guarded, ":not-the-password@")}, tmp_path)
+    assert wrong.returncode == 1
+    assert "refused the credentials" in wrong.stderr and "not-the-password" not in wrong.stderr + wrong.stdout
+    assert "Starting" not in wrong.stdout  # no worker was started
+    missing = serve_py({"ATLAS_REDIS_URL": url(guarded)}, tmp_path)
+    assert missing.returncode == 1 and "refused the credentials" in missing.stderr
+    unguarded = serve_py({"ATLAS_REDIS_URL": "redis://192.0.2.10:6379/0"}, tmp_path)
+    assert unguarded.returncode == 1
+    assert "no password" in unguarded.stderr and "ATLAS_REDIS_INSECURE=1" in unguarded.stderr
