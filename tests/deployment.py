@@ -196,7 +196,8 @@ def _wait_until_serving(deployment: Deployment, workers: int) -> None:
             raise RuntimeError(f"serve.py exited with {deployment.proc.returncode}:\n{deployment.log()}")
         try:
             status, _, _ = get(f"{deployment.url}/healthz", timeout=2)
-            if status == 200 and len(deployment.workers()) == workers:
+            # serve.py's start-up lines come once nginx answers: they end with how to stop it.
+            if status == 200 and len(deployment.workers()) == workers and "Ctrl-C stops" in deployment.log():
                 return
         except (OSError, ValueError):
             pass
