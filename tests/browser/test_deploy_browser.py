@@ -194,6 +194,8 @@ def test_over_https_a_presenter_link_keeps_a_secure_cookie_and_no_log_holds_its_
         store.shutdown()
     page.goto(f"{tls_deployment.url}/Classroom_tour?room={room.code}&presenter={token}", timeout=LOAD)
     page.locator(".room-code").wait_for(timeout=LOAD)
+    # The class's link (and its QR code) is the https address: no phone is sent to plain HTTP.
+    assert page.locator(".room-link a").get_attribute("href").startswith(f"{tls_deployment.url}/Classroom_tour?")
     for _ in range(100):  # the page drops the secret from the address bar (polled: the policy forbids eval)
         if "presenter" not in page.evaluate("location.search"):
             break
