@@ -22,10 +22,10 @@ def redis_or_skip() -> None:
 
 
 @contextlib.contextmanager
-def running_redis(folder: Path) -> Iterator[RedisProcess]:
-    """A started redis-server, stopped afterwards whatever happens."""
+def running_redis(folder: Path, password: str | None = None) -> Iterator[RedisProcess]:
+    """A started redis-server (with `requirepass` when given a password), stopped afterwards whatever happens."""
     redis_or_skip()
-    server = RedisProcess(folder, free_port(), fsync="always")
+    server = RedisProcess(folder, free_port(), fsync="always", password=password)
     try:
         server.start()
         yield server

@@ -19,15 +19,19 @@ import pytest
 from geo import testing
 from geo.testing import (
     Deployment,
+    RedisProcess,
     Server,
     alive,
     block_outside,
     descendants,
     free_port,
     free_ports,
+    get,
     is_local,
+    limit_open_files,
     stop_deployment,
     stop_streamlit,
+    upstreams_in,
     wait_healthy,
 )
 from tests.test_imports import FILES, imported_names
@@ -141,7 +145,7 @@ def test_stopping_the_deployment_kills_and_names_what_outlived_it(spawn, tmp_pat
     assert all_gone({child})
 
 
-# Waiting for a server ---------------------------------------------------------------------------
+# Waiting for a server -----------------------------------------------------------------------------
 
 
 class Healthy(http.server.BaseHTTPRequestHandler):
@@ -177,6 +181,89 @@ def test_a_server_that_exits_before_answering_fails_at_once_with_its_output(spaw
     assert time.monotonic() - start < 10
 
 
+# Requests as a browser sends them -----------------------------------------------------------------
+
+
+class Answers(http.server.BaseHTTPRequestHandler):
+    """A redirect, an error and a page that sets two cookies and says which sticky cookie it was sent."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+        if self.path == "/moved":
+            self.send_response(301)
+            self.send_header("Location", "/elsewhere")
+        elif self.path == "/missing":
+            self.send_response(404)
+        else:
+            self.send_response(200)
+            self.send_header("Set-Cookie", "a=1")
+            self.send_header("Set-Cookie", "b=2")
+        self.end_headers()
+        self.wfile.write(self.headers.get("Cookie", "").encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def answers() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answers)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_get_shows_a_redirect_and_an_error_as_sent(answers):
+    status, headers, _ = get(f"{answers}/moved")
+    assert (status, headers["location"]) == (301, "/elsewhere")
+    assert get(f"{answers}/missing")[0] == 404
+
+
+def test_get_joins_repeated_headers_and_sends_the_sticky_cookie(answers):
+    status, headers, body = get(f"{answers}/", cookie="ab" * 16)
+    assert status == 200 and headers["set-cookie"] == "a=1, b=2"
+    assert body == f"atlas_worker={'ab' * 16}".encode()
+
+
+# Reading the deployment's access log --------------------------------------------------------------
+
+
+def test_the_workers_of_a_request_come_from_its_access_log_line():
+    line = '127.0.0.1 [1/Jan/2025:10:00:00 +0000] "GET /_stcore/health?probe=ab HTTP/1.1" 200 2 upstream=%s time=0.004'
+    assert upstreams_in(line % "127.0.0.1:8601") == ["127.0.0.1:8601"]
+    assert upstreams_in(line % "127.0.0.1:8601, 127.0.0.1:8602") == ["127.0.0.1:8601", "127.0.0.1:8602"]
+    assert upstreams_in(line % "-") == ["-"]  # nginx answered it itself
+    assert upstreams_in("nginx: [warn] something else") == []
+
+
+def test_the_worker_of_a_request_is_found_by_its_marker(tmp_path):
+    deployment = Deployment(None, "https://127.0.0.1:8443", tmp_path, [])  # type: ignore[arg-type]
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "access.log").write_text(
+        '127.0.0.1 [t] "GET /?probe=one HTTP/1.1" 200 9 upstream=127.0.0.1:8601 time=0.1 gzip=-\n'
+        '127.0.0.1 [t] "GET /?probe=two HTTP/1.1" 200 9 upstream=127.0.0.1:8601, 127.0.0.1:8602 time=0.1 gzip=-\n'
+    )
+    assert deployment.port == 8443
+    assert deployment.upstreams_of("two") == ["127.0.0.1:8601", "127.0.0.1:8602"]
+    with pytest.raises(AssertionError, match="no access log line holds three"):
+        deployment.upstreams_of("three", timeout=0.2)
+
+
+# A Redis and a limit set before a command ---------------------------------------------------------
+
+
+def test_a_redis_with_a_password_names_it_in_its_address(tmp_path):
+    assert RedisProcess(tmp_path, 6390).url == "redis://127.0.0.1:6390/0"
+    assert RedisProcess(tmp_path, 6390, password="s3cret").url == "redis://:s3cret@127.0.0.1:6390/0"
+
+
+def test_a_child_can_start_with_a_low_limit_of_open_files(spawn):
+    soft_limit = "import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE)[0])"
+    proc = spawn([sys.executable, "-c", soft_limit], stdout=subprocess.PIPE, preexec_fn=limit_open_files(64))
+    out, _ = proc.communicate(timeout=30)
+    assert int(out) == 64
+
+
 # Blocking the internet ----------------------------------------------------------------------------
 
 
@@ -206,18 +293,20 @@ def test_only_requests_that_stay_on_the_machine_go_through():
         "http://127.0.0.1:9/healthz",
         "file:///tmp/site/index.html",
         "data:image/png;base64,AAAA",
+        "https://127.0.0.1:8443/_stcore/health",
         "https://tile.openstreetmap.org/5/20/12.png",
         "http://localhost.example.com/x",
     ]
     routes = [Route(url) for url in urls]
     for route in routes:
         page.handler(route)
-    assert [r.done for r in routes] == ["continued"] * 4 + ["aborted"] * 2
-    assert outside == urls[4:]
+    assert [r.done for r in routes] == ["continued"] * 5 + ["aborted"] * 2
+    assert outside == urls[5:]
 
 
 def test_what_counts_as_local():
     assert is_local("about:blank") and is_local("blob:http://localhost/1")
+    assert is_local("https://localhost:8443/") and not is_local("ftp://localhost/x")
     assert not is_local("https://unpkg.com/leaflet.js") and not is_local("http://10.0.0.7:8501/")
 
 

@@ -16,6 +16,7 @@ the time of the presenter's last action.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import os
@@ -75,6 +76,10 @@ class StoreUnavailable(RoomError):
     """The store cannot be reached or answered with an error (a restart, a full disk)."""
 
 
+class StoreRefused(StoreUnavailable):
+    """The store's settings are unsafe or its credentials wrong: waiting will not help."""
+
+
 @dataclass(frozen=True)
 class Room:
     """What a page needs of a room: where the class is, and how often it has moved."""
@@ -92,6 +97,7 @@ class StoreSettings:
     redis_url: str | None = None
     rooms_dir: Path | None = None
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
+    redis_insecure: bool = False  # ATLAS_REDIS_INSECURE=1: a Redis on another machine without a password
 
     def describe(self) -> str:
         """Where rooms live, for a log or a start-up line (a Redis password is left out)."""
@@ -101,12 +107,41 @@ class StoreSettings:
 
 
 def redacted(url: str) -> str:
+    """The URL with its password (in the address or a ?password= parameter) replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
+    query = re.sub(r"(?i)((?:^|&)[a-z_]*password=)[^&]*", r"\1***", parts.query)
+    if parts.password is None and query == parts.query:
         return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    netloc = parts.netloc
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username or ''}:***@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def unguarded_redis(url: str) -> str | None:
+    """Why a Redis URL must not be used as it is: on another machine and no password, so anyone who
+    reaches it could rewrite a room's token hash; None when it is on this machine or has credentials
+    (a password, an ACL user's, or a TLS client certificate)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return None
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    if parts.password or re.search(r"(?i)(^|&)(password|ssl_certfile)=[^&]", parts.query):
+        return None
+    return (
+        f"refusing the rooms store at {redacted(url)}: it is on another machine and the URL has no password, "
+        "so anyone who reaches it could take over a class's room. Give Redis a password (requirepass, or an "
+        "ACL user) and name it in ATLAS_REDIS_URL: redis://:PASSWORD@HOST:6379/0, redis://USER:PASSWORD@HOST:6379/0, "
+        "or rediss://... for TLS; or set ATLAS_REDIS_INSECURE=1 if only the workers can reach it"
+    )
 
 
 def default_rooms_dir() -> Path:
@@ -116,7 +151,7 @@ def default_rooms_dir() -> Path:
 
 
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
-    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR and ATLAS_ROOM_IDLE_MINUTES, with their defaults."""
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES and ATLAS_REDIS_INSECURE, with their defaults."""
     minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
     try:
         minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
@@ -129,6 +164,7 @@ def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
         redis_url=environ.get("ATLAS_REDIS_URL", "").strip() or None,
         rooms_dir=Path(rooms_dir) if rooms_dir else None,
         idle_seconds=minutes * 60,
+        redis_insecure=environ.get("ATLAS_REDIS_INSECURE", "").strip() == "1",
     )
 
 

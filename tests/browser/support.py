@@ -1,4 +1,5 @@
-"""Helpers of the browser tests: the map's frame, the accessibility audit and the names on the map.
+"""Helpers of the browser tests: the map's frame, the accessibility audit, the names on the map and the
+Content-Security-Policy violations a page meets.
 
 The server, Chromium and the blocking of every request that leaves the machine are geo/testing.py's
 (`running_streamlit`, `launch_chromium`, `block_outside`), shared with the benchmarks.
@@ -15,6 +16,32 @@ from geo.paths import ROOT
 AXE = ROOT / "tests" / "fixtures" / "axe" / "axe.min.js"
 # The impacts an audit fails on.
 AXE_FAILING = ("serious", "critical")
+
+
+# Reports each Content-Security-Policy violation in a frame to the console, where the test collects it.
+CSP_REPORT_JS = """document.addEventListener('securitypolicyviolation', e => console.warn('csp-violation ' +
+    JSON.stringify({directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+                    line: e.lineNumber, document: e.documentURI})), true);"""
+
+
+def watch_csp(page) -> list[str]:
+    """Every Content-Security-Policy violation in the page and its frames, from the page's start on.
+
+    Two witnesses: Chromium's own console messages and page errors that name the policy, in the
+    page and every frame, and the `securitypolicyviolation` event, reported by a script added to
+    every document (a frame that rewrites its document with document.open loses that listener;
+    Chromium's message still comes).
+    """
+    found: list[str] = []
+    page.context.add_init_script(CSP_REPORT_JS)
+
+    def console(message) -> None:
+        if message.text.startswith("csp-violation ") or "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: found.append(str(error)) if "Content Security Policy" in str(error) else None)
+    return found
 
 
 def map_frame(page, timeout: float = 30_000):
