@@ -16,7 +16,7 @@ from geo.render.export import single_map_html
 from geo.render.maps import build_map, place_bounds, places_bounds, view_for
 from geo.render.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.render.templating import render
-from geo.render.views import AtlasView
+from geo.render.view_models import AtlasView
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so

@@ -37,7 +37,7 @@ from geo.atlas.water import Waters
 from geo.errors import DataError, InputError
 from geo.geoparser import saved
 from geo.geoparser.draft import load_draft_atlas, slugify
-from geo.render.views import (
+from geo.render.view_models import (
     ArticleView,
     AtlasView,
     StepView,
