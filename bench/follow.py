@@ -45,6 +45,7 @@ from bench.support import (
     stop_deployment,
     temp_folder,
 )
+from geo.rooms.presenting import follow_settings
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")
@@ -657,7 +658,7 @@ def fmt_detail(value: object) -> str:
 
 def report(plan: FollowPlan, result: FollowResult) -> str:
     v = verdicts(result)
-    mode = "poll" if os.environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
+    mode = follow_settings(os.environ).mode
     poll = f"{mode}, every {plan.poll:g} s" if plan.poll else f"{mode}, at the app's interval"
     lines = [
         "",
