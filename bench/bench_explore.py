@@ -412,7 +412,7 @@ def timeline_payload() -> tuple[int, int]:
     import zlib
 
     from geo.render.templating import render, static_text
-    from geo.render.views import timeline_view
+    from geo.render.view_models import timeline_view
 
     atlas = load_atlas()
     timeline = timeline_view(atlas, load_events(atlas))

@@ -34,6 +34,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.streamlit_client import RerunTimeout, SessionClosed, StreamlitSession
 from bench.support import cpu_seconds, fmt_s, fmt_spread, percentile, temp_folder
+from geo.rooms.presenting import follow_settings
 from geo.testing import RedisProcess, alive, free_port, start_deployment, stop_deployment, upstreams_in
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
@@ -647,7 +648,7 @@ def fmt_detail(value: object) -> str:
 
 def report(plan: FollowPlan, result: FollowResult) -> str:
     v = verdicts(result)
-    mode = "poll" if os.environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
+    mode = follow_settings(os.environ).mode
     poll = f"{mode}, every {plan.poll:g} s" if plan.poll else f"{mode}, at the app's interval"
     lines = [
         "",

@@ -196,14 +196,6 @@ def read_room_param(raw: str | list[str] | None) -> tuple[str | None, str | None
     return code, None
 
 
-def gone_notice(code: str) -> str:
-    """What a follower reads when a room does not exist (the code is safe to echo: checked letters)."""
-    return (
-        f"No class is presenting in room {code}: the presentation has ended or the code is mistyped. "
-        "The tour is open for browsing on your own."
-    )
-
-
 def _storyline(tour: str) -> dict[str, str]:
     return {TOUR_PARAM: tour} if tour != DEFAULT_TOUR else {}
 
