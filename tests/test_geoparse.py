@@ -218,3 +218,60 @@ def test_a_country_qualifies_the_name_it_stands_by(toponyms):
     places = found(text, toponyms)
     assert [m["text"] for m in places["geonames:148251"]["mentions"]] == ["Djulfa"]  # Nakhchivan's
     assert [m["text"] for m in places["geonames:130081"]["mentions"]] == ["Jolfa"]  # Iran's
+
+
+def test_georgia_the_state_or_the_country_by_the_texts_other_places(toponyms):
+    us = found("Officials in Atlanta and Savannah said Georgia would reopen its schools.", toponyms)
+    assert "ne:admin1:US13" in us and "geonames:614540" not in us
+    caucasus = found("Officials in Tbilisi and Batumi said Georgia would reopen its schools.", toponyms)
+    assert "geonames:614540" in caucasus and "ne:admin1:US13" not in caucasus
+
+
+def test_a_division_after_a_comma_picks_the_town_in_it(toponyms):
+    texas = found("The fair was held in Paris, Texas, last spring.", toponyms)
+    assert texas["geonames:4717560"]["country"] == "US"  # Paris, Texas, not the capital of France
+    alabama = found("Storms hit Birmingham, Alabama, overnight.", toponyms)
+    assert alabama["geonames:4049979"]["country"] == "US"
+
+
+def test_a_generic_word_of_division_names_the_division(toponyms):
+    region = found("Shelling went on across the Donetsk region.", toponyms)
+    assert set(region) == {"ne:admin1:UP05"}  # the oblast, not the city
+    city = found("Shelling went on in Donetsk overnight.", toponyms)
+    assert set(city) == {"geonames:709717"}
+    kherson = found("Residents of Kherson fled as shelling hit the city.", toponyms)
+    assert kherson["geonames:706448"]["kind"] in ("town", "city")  # the city, not its oblast
+
+
+def test_both_ends_of_a_road_between_two_towns(toponyms):
+    places = found("Traffic on the Goris-Kapan highway was stopped.", toponyms)
+    assert {"geonames:174895", "geonames:174875"} <= set(places)
+    assert find_spans("the Armenia-Azerbaijan border", toponyms) == {}  # countries, no road
+
+
+def test_a_river_with_its_generic_word(toponyms):
+    places = found("Villagers fished in the Araz river near the bridge.", toponyms)
+    assert places["curated:aras-river"]["mentions"][0]["text"] == "Araz"
+
+
+def test_places_beyond_the_region(toponyms):
+    text = (
+        "Missiles struck Mykolaiv and Zaporizhzhia on Monday, and fighting went on near Pokrovsk and "
+        "Orikhiv, while aid reached Khan Younis and Rafah in the Gaza Strip and talks opened in Geneva."
+    )
+    places = {r["gazetteer_name"]: r for r in found(text, toponyms).values()}
+    assert {"Mykolayiv", "Zaporizhzhya", "Pokrovsk", "Orikhiv", "Geneva"} <= set(places)
+    assert places["Pokrovsk"]["country"] == "UA" and places["Geneva"]["country"] == "CH"
+    assert {"Khān Yūnis", "Rafaḩ"} <= set(places) and places["Rafaḩ"]["country"] == "PS"
+
+
+def test_a_dateline_abroad(toponyms):
+    places = found("KHERSON, Ukraine — Shelling resumed on Sunday.", toponyms)
+    assert places["geonames:706448"]["mentions"][0]["text"] == "KHERSON"
+
+
+def test_english_words_and_surnames_are_no_places_without_evidence(toponyms):
+    text = "But in March, Sheriff Baker said Police would patrol. Baker lives in Mobile."
+    places = found(text, toponyms)
+    names = {m["text"] for r in places.values() for m in r["mentions"]}
+    assert names == {"Mobile"}  # "in Mobile": a preposition of place
