@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.geoparser.gazetteer import load_toponyms
-from geo.geoparser.geoparse import find_spans, geoparse, place_record
+from geo.geoparser.geoparse import AROUND_KM, NEAR_KM, Anchors, distance_km, find_spans, geoparse, place_record
 
 
 @pytest.fixture(scope="module")
@@ -275,3 +275,19 @@ def test_english_words_and_surnames_are_no_places_without_evidence(toponyms):
     places = found(text, toponyms)
     names = {m["text"] for r in places.values() for m in r["mentions"]}
     assert names == {"Mobile"}  # "in Mobile": a preposition of place
+
+
+def test_the_nearness_index_answers_as_a_look_at_every_anchor_would(toponyms):
+    """Anchors looks only at the cubes around a place; the answer must be the one comparing it with every anchor."""
+    refs = sorted(toponyms.by_ref)  # about 240,000: a sample from every continent, dense and sparse
+    anchors, chosen = Anchors(), [toponyms.by_ref[ref] for ref in refs[::97]]
+    for toponym in chosen:
+        anchors.add(toponym)
+    drawn = [a for a in chosen if a.kind not in ("country", "wider region")]
+    probes = [toponyms.by_ref[ref] for ref in refs[13::211]]
+    for toponym in probes:
+        near = [distance_km(toponym, a) for a in drawn if a.ref != toponym.ref]
+        closest = min(near, default=float("inf"))
+        expected = 2.0 if closest < NEAR_KM else 1.0 if closest < AROUND_KM else 0.0
+        assert anchors.nearness(toponym) == expected, toponym
+    assert {anchors.nearness(t) for t in probes} == {0.0, 1.0, 2.0}  # every answer is met

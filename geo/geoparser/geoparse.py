@@ -19,6 +19,7 @@ of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_left
@@ -92,6 +93,7 @@ TITLES = frozenset(
     | {"President", "Senator", "Governor", "Judge", "Officer", "Minister", "Mayor", "Coach", "Pastor", "Sheriff"}
 )
 NEAR_KM, AROUND_KM = 100.0, 300.0
+EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
 REVIEW_BELOW = 0.8  # a place whose winning share of the score is lower is marked for review
@@ -398,7 +400,49 @@ def distance_km(a: Toponym, b: Toponym) -> float:
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     dp, dl = p2 - p1, math.radians(b.lon - a.lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+class Anchors:
+    """The places a text names without ambiguity, indexed by where they are, so that "is one of them
+    near?" looks only at those around it, not at every one: a text naming thousands of places costs
+    seconds, not minutes.
+
+    Each place goes into a cube of AROUND_KM's side by its point on the sphere; a chord is never
+    longer than its arc, so every anchor within AROUND_KM of a place lies in the 27 cubes around it.
+    """
+
+    def __init__(self) -> None:
+        self._refs: set[str] = set()
+        self._cells: dict[tuple[int, int, int], list[Toponym]] = {}
+
+    def add(self, toponym: Toponym) -> None:
+        if toponym.ref in self._refs:
+            return
+        self._refs.add(toponym.ref)
+        if toponym.kind not in ("country", "wider region"):  # too large for their point to say "near"
+            self._cells.setdefault(_cell(toponym), []).append(toponym)
+
+    def nearness(self, t: Toponym) -> float:
+        """2 with another anchor within NEAR_KM, 1 within AROUND_KM, else 0."""
+        x, y, z = _cell(t)
+        around = False
+        for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
+            for a in self._cells.get(cell, ()):
+                if a.ref != t.ref and (d := distance_km(t, a)) < AROUND_KM:
+                    if d < NEAR_KM:
+                        return 2.0
+                    around = True
+        return 1.0 if around else 0.0
+
+
+def _cell(t: Toponym) -> tuple[int, int, int]:
+    lat, lon = math.radians(t.lat), math.radians(t.lon)
+    x, y, z = (
+        EARTH_RADIUS_KM / AROUND_KM * c
+        for c in (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+    )
+    return math.floor(x), math.floor(y), math.floor(z)
 
 
 @dataclass(frozen=True)
@@ -407,7 +451,7 @@ class Context:
 
     countries: dict[str, int]
     divisions: dict[str, int]
-    anchors: list[Toponym]
+    anchors: Anchors
 
 
 @dataclass(frozen=True)
@@ -438,11 +482,7 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside()) -> float:
         score += 3.0 if t.kind in ("region", "exclave") else 0.0
     elif beside.generic == "water":
         score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
-    near = [distance_km(t, a) for a in context.anchors if a.ref != t.ref and a.kind not in ("country", "wider region")]
-    if near:
-        closest = min(near)
-        score += 2.0 if closest < NEAR_KM else 1.0 if closest < AROUND_KM else 0.0
-    return score
+    return score + context.anchors.nearness(t)
 
 
 def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
@@ -530,15 +570,15 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     hits = {form: hits_for(form, toponyms) for form in found}
     countries: dict[str, int] = {}
     divisions: dict[str, int] = {}
-    anchors: list[Toponym] = []
+    anchors = Anchors()
     for form, spans in found.items():
         first = hits[form][0]
         # A curated name is unambiguous unless another place bears it as its main name (Julfa, Iran).
         unambiguous = len(hits[form]) == 1 or (
             first.how == "curated" and all(h.how == "alternate" for h in hits[form][1:])
         )
-        if unambiguous and first.toponym not in anchors:
-            anchors.append(first.toponym)
+        if unambiguous:
+            anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
         if unambiguous and (division := first.toponym.ref if first.toponym.kind == "region" else first.toponym.admin1):
