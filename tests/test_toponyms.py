@@ -134,3 +134,10 @@ def test_every_admin1_unit_has_a_ref_and_an_outline_of_its_own(compact):
             assert shape(compact["shapes"][ref]).buffer(0.02).contains(Point(lon, lat)), (ref, name)
     by_ref = {e[0]: e for e in compact["entries"]}
     assert by_ref["ne:admin1:AM10"][2] == "Vayots Dzor" and by_ref["ne:admin1:AM10"][4] == "AM"
+
+
+def test_countries_by_code_are_every_country_of_the_file(table, compact, aliases):
+    toponyms = index_toponyms(table, aliases)
+    expected = {e[4]: e[0] for e in compact["entries"] if e[3] == "country"}
+    assert {code: t.ref for code, t in toponyms.countries.items()} == expected
+    assert toponyms.countries["AM"].name == "Armenia" and toponyms.countries["AM"].kind == "country"

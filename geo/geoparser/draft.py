@@ -138,7 +138,7 @@ def _dump(data: Any) -> str:
 
 
 def _country_names(toponyms: Toponyms) -> dict[str, str]:
-    return {t.country: t.name for t in toponyms.by_ref.values() if t.kind == "country" and t.country}
+    return {code: t.name for code, t in toponyms.countries.items()}
 
 
 def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str | None, dict | None]:
