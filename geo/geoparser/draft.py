@@ -49,6 +49,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "region": "region",
     "exclave": "exclave",
     "wider region": "wider region",
+    "continent": "wider region",
     "route": "route",
     "sea": "region",
     "lake": "region",

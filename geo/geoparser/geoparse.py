@@ -33,6 +33,7 @@ POSSESSIVE_END = re.compile(r"['’]s$")
 CAPITALISED_RUN = re.compile(r"\s+(?:of\s+(?:the\s+)?)?([A-Z][\w-]*)")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n)\s*$")
 KIND_PRIOR = {
+    "continent": 5.0,
     "country": 5.0,
     "capital": 4.0,
     "exclave": 4.0,
@@ -47,7 +48,8 @@ KIND_PRIOR = {
     "town": 2.0,
     "village": 1.0,
 }
-HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5}
+HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
+OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "wider region", "route", "sea", "lake", "river", "mountains")
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
@@ -463,18 +465,22 @@ class Beside:
     generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river")
 
 
-def _score(hit: NameHit, context: Context, beside: Beside = Beside()) -> float:
+def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
     t = hit.toponym
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
     countries, divisions = context.countries, context.divisions
-    if t.country in countries:  # the more of the text's places lie in that country, the likelier
+    # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
+    rival = t.kind in SETTLEMENTS if rivals_country else False
+    if rival:
+        pass
+    elif t.country in countries:  # the more of the text's places lie in that country, the likelier
         score += 1.0 + 3.0 * countries[t.country] / sum(countries.values())
     elif t.country in HOME:
         score += 0.5
     division = t.ref if t.kind == "region" else t.admin1
     if division is not None and division in divisions:  # Gainesville in the Georgia a text is about
         score += 1.5 + 2.0 * divisions[division] / sum(divisions.values())
-    if beside.country is not None and t.country == beside.country:
+    if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
     if beside.division is not None and beside.division in (t.admin1, t.ref):
         score += LOCAL_COUNTRY
@@ -485,8 +491,29 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside()) -> float:
     return score + context.anchors.nearness(t)
 
 
+def _prominence(t: Toponym) -> float:
+    """How widely known a place is likely to be: its population, and no limit for a country, a division or a sea."""
+    return float(t.population) if t.kind in SETTLEMENTS else math.inf
+
+
 def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
-    scored = sorted(((_score(h, context, beside), h.toponym) for h in hits), key=lambda st: -st[0])
+    # A name some place bears as its own is rarely another's old or foreign name: "Philadelphia" is
+    # the city in Pennsylvania, not Amman; "Africa" the continent, not Mahdia; "Dublin" the city, not
+    # South Dublin; unless the other is far larger ("Zaporizhzhia", the city, not a village of that name).
+    named = max((_prominence(h.toponym) for h in hits if h.how in ("curated", "name")), default=-1.0)
+    own = [h.toponym.kind for h in hits if h.how != "alternate"]
+    rivals = "country" in own or "continent" in own
+    scored = sorted(
+        (
+            (
+                _score(h, context, beside, rivals)
+                - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
+                h.toponym,
+            )
+            for h in hits
+        ),
+        key=lambda st: -st[0],
+    )
     if beside.generic is None:  # a bare "Kherson" is the city, not its oblast: "the Kherson region" is the oblast
         own_city = {(t.admin1, t.name) for _, t in scored if t.kind in ("capital", "city", "town")}
         scored = sorted(
@@ -501,7 +528,7 @@ def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
     """The candidates and the divisions their settlements lie in: "Donetsk region" names Donetsk's oblast."""
     settlements = sorted((h for h in hits if h.toponym.kind in SETTLEMENTS), key=lambda h: -h.toponym.population)
     refs = [h.toponym.admin1 for h in settlements if h.toponym.admin1 in toponyms.by_ref]
-    extra = [NameHit(toponyms.by_ref[ref], "alternate") for ref in refs if ref is not None]
+    extra = [NameHit(toponyms.by_ref[ref], "division") for ref in refs if ref is not None]
     return hits + list({h.toponym.ref: h for h in extra}.values())
 
 
