@@ -18,7 +18,8 @@ import re
 import sys
 import tempfile
 import unicodedata
-from collections.abc import Iterator, Mapping
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -35,7 +36,7 @@ TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adje
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
-CACHE_VERSION = 1  # bump when the cached tables change shape
+CACHE_VERSION = 2  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
 HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
 # Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
@@ -93,11 +94,13 @@ class Table:
     name: list[str]
     kind: list[str]
     country: list[str | None]
-    lat: list[float]
-    lon: list[float]
-    population: list[int]
+    lat: array  # of doubles: a tenth of the memory of a list of floats
+    lon: array
+    population: array
     admin1: list[str | None]
-    index: dict[str, list[int]]  # every name and alternate name -> the rows that bear it
+    # every name and alternate name -> the row that bears it, or the rows where several do (`rows`):
+    # most names are one place's, and a bare int takes a seventh of a list's memory
+    index: dict[str, int | list[int]]
     shapes: dict[str, dict[str, Any]]
     english_words: frozenset[str]  # names that are also ordinary English words ("Mobile", "Reading")
     longest_name_words: int
@@ -105,24 +108,77 @@ class Table:
 
     @classmethod
     def from_compact(cls, compact: dict[str, Any]) -> Table:
-        entries = compact["entries"]
-        columns: list[list] = [[e[k] for e in entries] for k in range(8)]
-        index: dict[str, list[int]] = {}
+        return cls.from_entries(compact["entries"], compact)
+
+    @classmethod
+    def from_json(cls, text: str) -> Table:
+        """The table of the compact file's JSON, its entries read one by one.
+
+        Parsing the whole file at once holds every entry's list and the table together
+        (about 400 MB at the first start); read one at a time, an entry is dropped as soon
+        as its columns hold it.
+        """
+        decoder = json.JSONDecoder()
+        key = text.find('"entries":[')
+        if key < 0:  # not as scripts/build_gazetteer.py writes it: read it whole
+            return cls.from_compact(json.loads(text))
+        entries_start = key + len('"entries":')
+        end = [0]
+
+        def entries() -> Iterator[list]:
+            pos = entries_start + 1
+            while text[pos] != "]":
+                entry, pos = decoder.raw_decode(text, pos)
+                yield entry
+                if text[pos] == ",":
+                    pos += 1
+            end[0] = pos + 1
+
+        rest: dict[str, Any] = {}
+        table = cls.from_entries(entries(), rest)
+        rest.update(json.loads(text[:entries_start] + "[]" + text[end[0] :]))
+        table.shapes = rest["shapes"]
+        table.english_words = frozenset(rest.get("english_words", ()))
+        return table
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[list], compact: dict[str, Any]) -> Table:
+        columns: list[list] = [[] for _ in range(9)]
+        index: dict[str, Any] = {}
         for i, entry in enumerate(entries):
+            for k in range(8):
+                columns[k].append(entry[k])
+            columns[8].append(entry[9] if len(entry) > 9 else None)
             index.setdefault(entry[2], []).append(i)
             for other in entry[8]:
                 rows = index.setdefault(other, [])
                 if not rows or rows[-1] != i:
                     rows.append(i)
+        for key, rows in index.items():
+            if len(rows) == 1:
+                index[key] = rows[0]
+        ref, geonameid, name, kind, country, lat, lon, population, admin1 = columns
         return cls(
-            *columns,
-            admin1=[e[9] if len(e) > 9 else None for e in entries],
+            ref,
+            geonameid,
+            name,
+            kind,
+            country,
+            array("d", lat),
+            array("d", lon),
+            array("q", population),
+            admin1,
             index=index,
-            shapes=compact["shapes"],
+            shapes=compact.get("shapes", {}),
             english_words=frozenset(compact.get("english_words", ())),
             longest_name_words=max(len(n.split()) for n in index),
             lower_starts=frozenset(n.split()[0] for n in index if n[:1].islower()),
         )
+
+    def rows(self, name: str) -> list[int]:
+        """The rows that bear a name, main or alternate."""
+        rows = self.index.get(name, [])
+        return [rows] if isinstance(rows, int) else rows
 
     def toponym(self, i: int) -> Toponym:
         ref = self.ref[i]
@@ -195,7 +251,7 @@ class Names(Mapping[str, list[NameHit]]):
         if name not in self._made:
             hits = list(self._curated.get(name, []))
             seen = {h.toponym.ref for h in hits}
-            rows = self._table.index.get(name, [])
+            rows = self._table.rows(name)
             main = [i for i in rows if self._table.name[i] == name]
             for i in main + [i for i in rows if self._table.name[i] != name]:
                 if self._table.ref[i] not in seen:
@@ -274,7 +330,7 @@ def _variants(table: Table, curated: dict[str, list[NameHit]], removed: frozense
     """
     home = {i for i, country in enumerate(table.country) if country in HOME}
     names = {table.name[i] for i in home} | set(curated)
-    names |= {n for n, rows in table.index.items() if len(n) >= VARIANT_MIN and any(i in home for i in rows)}
+    names |= {n for n in table.index if len(n) >= VARIANT_MIN and any(i in home for i in table.rows(n))}
     out: dict[str, list[str]] = {}
     for name in sorted(names):
         if len(name) >= VARIANT_MIN and name not in removed:
@@ -417,7 +473,7 @@ def read_table(path: Path) -> Table:
         pass
     print("geoparser: reading the world gazetteer once (a few seconds); later starts use a cache", file=sys.stderr)
     try:
-        table = Table.from_compact(json.loads(gzip.decompress(data)))
+        table = Table.from_json(gzip.decompress(data).decode("utf-8"))
     except (OSError, ValueError, KeyError, IndexError) as exc:
         message = f"cannot read the compact gazetteer ({exc}); rerun scripts/build_gazetteer.py"
         raise DataError(path.name, message) from exc
