@@ -240,7 +240,7 @@ def own_article(toponyms: Toponyms) -> tuple[int, int, int, list[str]]:
 def predictions(text: str, toponyms: Toponyms) -> list[Prediction]:
     """Every mention the geoparser finds, with the point and GeoNames id of the place it resolves it to."""
     return [
-        Prediction(m.start, m.end, p.toponym.lat, p.toponym.lon, p.toponym.geonameid)
+        Prediction(m.start, m.end, p.toponym.lat, p.toponym.lon, p.toponym.geonameid, p.review)
         for p in geoparse(text, toponyms)
         for m in p.mentions
     ]
@@ -251,6 +251,7 @@ def corpus_report(name: str, root: str | None, toponyms: Toponyms) -> None:
     docs = read_corpus(name, root)
     parts = evaluate(docs, lambda text: predictions(text, toponyms), time.perf_counter)
     columns = ("docs", 5), ("gold", 6), ("P", 6), ("R", 6), ("F1", 6), ("<=161km", 8), ("id", 6), ("words/s", 8)
+    columns += ("unflag", 7), ("acc", 6), ("caught", 7)
     header = f"{'corpus':14} " + " ".join(f"{c:>{w}}" for c, w in columns)
     print(header)
     for part, tally in parts.items():
@@ -258,8 +259,13 @@ def corpus_report(name: str, root: str | None, toponyms: Toponyms) -> None:
         n = sum(1 for d in docs if d.split == part)
         print(
             f"{name + ' ' + part:14} {n:>5} {f['gold']:>6} {f['P']:>6.3f} {f['R']:>6.3f} {f['F1']:>6.3f} "
-            f"{f['161km']:>8.3f} {f['id']:>6.3f} {f['words/s']:>8.0f}"
+            f"{f['161km']:>8.3f} {f['id']:>6.3f} {f['words/s']:>8.0f} "
+            f"{f['unflagged']:>7.3f} {f['unflagged_acc']:>6.3f} {f['caught']:>7.3f}"
         )
+    print(
+        "unflag: share of recognised toponyms whose place is not flagged for review; acc: the share of those "
+        "within 161 km; caught: the share of the ones placed farther that the flag marks"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

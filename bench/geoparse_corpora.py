@@ -62,6 +62,7 @@ class Prediction:
     lat: float
     lon: float
     geonameid: int | None
+    review: bool = False  # the geoparser flags the place for review (FoundPlace.review)
 
 
 def split(docid: str) -> str:
@@ -142,6 +143,9 @@ class Tally:
     within: int = 0
     with_id: int = 0
     same_id: int = 0
+    unflagged: int = 0  # recognised toponyms whose place is not flagged for review
+    unflagged_within: int = 0  # ... and placed within 161 km
+    flagged_wrong: int = 0  # recognised toponyms placed farther, and flagged
     words: int = 0
     seconds: float = 0.0
 
@@ -159,6 +163,10 @@ class Tally:
             "F1": 2 * p * r / (p + r) if p + r else 0.0,
             "161km": self.within / self.recognised if self.recognised else 0.0,
             "id": self.same_id / self.with_id if self.with_id else 0.0,
+            # the review flag: the share of answers it leaves unflagged, their accuracy, the wrong answers it catches
+            "unflagged": self.unflagged / self.recognised if self.recognised else 0.0,
+            "unflagged_acc": self.unflagged_within / self.unflagged if self.unflagged else 0.0,
+            "caught": self.flagged_wrong / (self.recognised - self.within) if self.recognised > self.within else 0.0,
             "words/s": self.words / self.seconds if self.seconds else 0.0,
         }
 
@@ -177,7 +185,11 @@ def score_document(doc: Document, predictions: Iterable[Prediction]) -> Tally:
         if match is None:
             continue
         tally.recognised += 1
-        tally.within += km(g.lat, g.lon, match.lat, match.lon) <= RESOLVED_KM
+        within = km(g.lat, g.lon, match.lat, match.lon) <= RESOLVED_KM
+        tally.within += within
+        tally.unflagged += not match.review
+        tally.unflagged_within += within and not match.review
+        tally.flagged_wrong += match.review and not within
         if g.geonameid is not None:
             tally.with_id += 1
             tally.same_id += match.geonameid == g.geonameid
