@@ -52,6 +52,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "region": "region",
     "exclave": "exclave",
     "wider region": "wider region",
+    "continent": "wider region",
     "route": "route",
     "sea": "region",
     "lake": "region",
@@ -151,8 +152,7 @@ def _dump(data: Any) -> str:
 def country_names() -> Mapping[str, str]:
     """Country names by ISO code, from the geoparser's gazetteer (once per process): how a place's
     description and the review name its country."""
-    toponyms = load_toponyms()
-    return MappingProxyType({t.country: t.name for t in toponyms.by_ref.values() if t.kind == "country" and t.country})
+    return MappingProxyType({code: t.name for code, t in load_toponyms().countries.items()})
 
 
 def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str | None, dict | None]:
