@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geo.geoparser.gazetteer import load_toponyms
-from geo.geoparser.geoparse import find_spans, geoparse, place_record
+from geo.geoparser.geoparse import AROUND_KM, NEAR_KM, Anchors, distance_km, find_spans, geoparse, place_record
 
 
 @pytest.fixture(scope="module")
@@ -218,3 +218,18 @@ def test_a_country_qualifies_the_name_it_stands_by(toponyms):
     places = found(text, toponyms)
     assert [m["text"] for m in places["geonames:148251"]["mentions"]] == ["Djulfa"]  # Nakhchivan's
     assert [m["text"] for m in places["geonames:130081"]["mentions"]] == ["Jolfa"]  # Iran's
+
+
+def test_the_nearness_index_answers_as_a_look_at_every_anchor_would(toponyms):
+    """Anchors looks only at the cubes around a place; the answer must be the one comparing it with every anchor."""
+    places = sorted(toponyms.by_ref.values(), key=lambda t: t.ref)
+    anchors, chosen = Anchors(), places[::7]  # every continent, dense (the South Caucasus) and sparse
+    for toponym in chosen:
+        anchors.add(toponym)
+    drawn = [a for a in chosen if a.kind not in ("country", "wider region")]
+    for toponym in places[::3]:
+        near = [distance_km(toponym, a) for a in drawn if a.ref != toponym.ref]
+        closest = min(near, default=float("inf"))
+        expected = 2.0 if closest < NEAR_KM else 1.0 if closest < AROUND_KM else 0.0
+        assert anchors.nearness(toponym) == expected, toponym
+    assert {anchors.nearness(t) for t in places[::3]} == {0.0, 1.0, 2.0}  # every answer is met

@@ -19,6 +19,7 @@ of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_left
@@ -59,6 +60,7 @@ FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?
 PRECEDES = re.compile(r"(?:['’]s)?\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$")
 CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
 NEAR_KM, AROUND_KM = 100.0, 300.0
+EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
 REVIEW_BELOW = 0.8  # a place whose winning share of the score is lower is marked for review
@@ -278,10 +280,52 @@ def distance_km(a: Toponym, b: Toponym) -> float:
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
     dp, dl = p2 - p1, math.radians(b.lon - a.lon)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym], local: str | None = None) -> float:
+class Anchors:
+    """The places a text names without ambiguity, indexed by where they are, so that "is one of them
+    near?" looks only at those around it, not at every one: a text naming thousands of places costs
+    seconds, not minutes.
+
+    Each place goes into a cube of AROUND_KM's side by its point on the sphere; a chord is never
+    longer than its arc, so every anchor within AROUND_KM of a place lies in the 27 cubes around it.
+    """
+
+    def __init__(self) -> None:
+        self._refs: set[str] = set()
+        self._cells: dict[tuple[int, int, int], list[Toponym]] = {}
+
+    def add(self, toponym: Toponym) -> None:
+        if toponym.ref in self._refs:
+            return
+        self._refs.add(toponym.ref)
+        if toponym.kind not in ("country", "wider region"):  # too large for their point to say "near"
+            self._cells.setdefault(_cell(toponym), []).append(toponym)
+
+    def nearness(self, t: Toponym) -> float:
+        """2 with another anchor within NEAR_KM, 1 within AROUND_KM, else 0."""
+        x, y, z = _cell(t)
+        around = False
+        for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
+            for a in self._cells.get(cell, ()):
+                if a.ref != t.ref and (d := distance_km(t, a)) < AROUND_KM:
+                    if d < NEAR_KM:
+                        return 2.0
+                    around = True
+        return 1.0 if around else 0.0
+
+
+def _cell(t: Toponym) -> tuple[int, int, int]:
+    lat, lon = math.radians(t.lat), math.radians(t.lon)
+    x, y, z = (
+        EARTH_RADIUS_KM / AROUND_KM * c
+        for c in (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+    )
+    return math.floor(x), math.floor(y), math.floor(z)
+
+
+def _score(hit: NameHit, countries: dict[str, int], anchors: Anchors, local: str | None = None) -> float:
     t = hit.toponym
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
     if t.country in countries:  # the more of the text's places lie in that country, the likelier
@@ -290,15 +334,11 @@ def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym], loca
         score += 0.5
     if local is not None and t.country == local:
         score += LOCAL_COUNTRY
-    near = [distance_km(t, a) for a in anchors if a.ref != t.ref and a.kind not in ("country", "wider region")]
-    if near:
-        closest = min(near)
-        score += 2.0 if closest < NEAR_KM else 1.0 if closest < AROUND_KM else 0.0
-    return score
+    return score + anchors.nearness(t)
 
 
 def _rank(
-    hits: list[NameHit], countries: dict[str, int], anchors: list[Toponym], local: str | None = None
+    hits: list[NameHit], countries: dict[str, int], anchors: Anchors, local: str | None = None
 ) -> list[Candidate]:
     scored = sorted(((_score(h, countries, anchors, local), h.toponym) for h in hits), key=lambda st: -st[0])
     total = sum(math.exp(s) for s, _ in scored)
@@ -350,15 +390,15 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     """
     hits = {form: hits_for(form, toponyms) for form in found}
     countries: dict[str, int] = {}
-    anchors: list[Toponym] = []
+    anchors = Anchors()
     for form, spans in found.items():
         first = hits[form][0]
         # A curated name is unambiguous unless another place bears it as its main name (Julfa, Iran).
         unambiguous = len(hits[form]) == 1 or (
             first.how == "curated" and all(h.how == "alternate" for h in hits[form][1:])
         )
-        if unambiguous and first.toponym not in anchors:
-            anchors.append(first.toponym)
+        if unambiguous:
+            anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
     local = _local_countries(text, found, hits) if text else {}
