@@ -16,5 +16,5 @@ log = logging.getLogger(__name__)
 def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) -> RoomStore:
     """The store the settings name: Redis when a URL is given, else SQLite in the rooms folder."""
     if settings.redis_url:
-        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock)
-    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock)
+        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock, settings.limits)
+    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock, settings.limits)
