@@ -331,6 +331,16 @@ def test_past_the_limit_a_name_joins_a_place_on_the_list_but_adds_none(crowded):
     assert place_key(joined) == place_key(places[0])
 
 
+def test_geo_new_says_which_places_it_left_out(tmp_path, capsys):
+    source = tmp_path / "crowded.txt"
+    source.write_text(article_naming(gazetteer_names(MAX_DRAFT_PLACES + 40)), encoding="utf-8")
+    assert main(["new", str(source), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'out'}: {MAX_DRAFT_PLACES} places" in printed
+    assert f"a draft holds at most {MAX_DRAFT_PLACES}, so it keeps the first {MAX_DRAFT_PLACES}" in printed
+    assert len(places(tmp_path / "out")) == MAX_DRAFT_PLACES
+
+
 def test_draft_files_refuse_more_places_than_a_draft_holds(crowded):
     every = geoparse(crowded.markdown)
     with pytest.raises(

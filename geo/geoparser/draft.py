@@ -527,13 +527,14 @@ def write_files(files: dict[str, bytes], out: Path) -> None:
         target.write_bytes(content)
 
 
-def write_draft(text: str, out: Path, info: ArticleInfo, today: dt.date | None = None) -> list[dict]:
-    """Write the draft folder of a text, every place the geoparser found kept; return the places.yaml entries."""
+def write_draft(text: str, out: Path, info: ArticleInfo, today: dt.date | None = None) -> tuple[list[dict], str | None]:
+    """Write the draft folder of a text, every place the geoparser found kept (up to MAX_DRAFT_PLACES);
+    return the places.yaml entries, and the notice of the places left out, if any."""
     _check_new_folder(out)  # before the work, not after it
-    markdown, found = find_places(text, info.title)
-    files = draft_files(markdown, found, info, today)
+    found = find_places(text, info.title)
+    files = draft_files(found.markdown, found.places, info, today)
     write_files(files, out)
-    return yaml.safe_load(files["places.yaml"])["places"]
+    return yaml.safe_load(files["places.yaml"])["places"], found.notice
 
 
 def _member(name: str) -> str:
