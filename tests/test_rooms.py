@@ -7,7 +7,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from geo.rooms.store import (
     RoomGone,
     RoomLimit,
     RoomLimits,
+    RoomStore,
     StoreSettings,
     StoreUnavailable,
     read_room_param,
@@ -33,7 +34,7 @@ from geo.rooms.store import (
     token_hash,
 )
 from geo.rooms.watch import RoomWatch
-from tests.redis_server import RedisServer, running_redis
+from tests.redis_server import running_redis
 
 IDLE = 600.0
 HOSTILE = "<script>alert(1)</script>"
@@ -49,22 +50,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
-    with running_redis(tmp_path_factory.mktemp("redis")) as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def settings(request, tmp_path) -> StoreSettings:
-    """Where a test's rooms live: a fresh SQLite folder, or the module's Redis emptied first."""
-    if request.param == "sqlite":
-        return StoreSettings(rooms_dir=tmp_path / "rooms", idle_seconds=IDLE)
-    server = request.getfixturevalue("redis_server")
-    import redis
-
-    redis.Redis.from_url(server.url).flushdb()
-    return StoreSettings(redis_url=server.url, idle_seconds=IDLE)
+@pytest.fixture
+def settings(room_settings) -> StoreSettings:
+    """Where a test's rooms live (conftest.py: SQLite, then Redis), with a short idle time."""
+    return replace(room_settings, idle_seconds=IDLE)
 
 
 @pytest.fixture
@@ -390,7 +379,7 @@ TEACHER, STUDENT = "203.0.113.9", "198.51.100.23"
 
 
 @contextlib.contextmanager
-def limited(settings, clock, **limits) -> Iterator[list]:
+def limited(settings, clock, **limits) -> Iterator[Callable[[], RoomStore]]:
     """Stores (one per worker, opened as needed) on these settings with these limits, all shut at the end."""
     opened: list = []
     limited_settings = replace(settings, limits=RoomLimits(**limits))
