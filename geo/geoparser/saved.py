@@ -235,6 +235,9 @@ def save_atlas(
     limits = limits or saved_limits(os.environ)
     digest, size = files_digest(files), sum(len(content) for content in files.values())
     root.mkdir(parents=True, exist_ok=True)
+    with _index(root) as db:
+        if slug := _saved_as(db, root, digest):
+            return slug  # before writing and checking it all again: "Save" pressed twice costs nothing
     staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=root))  # hidden: list_saved skips it
     try:
         folder = staging / "atlas"
