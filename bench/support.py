@@ -233,10 +233,12 @@ class RedisProcess:
     port: int
     proc: subprocess.Popen | None = None
     fsync: str = "everysec"  # "always" for tests that check nothing written is ever lost
+    password: str | None = None  # requirepass: every client must give it
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
 
     def start(self, timeout: float = 15) -> None:
         if shutil.which("redis-server") is None:
@@ -245,7 +247,8 @@ class RedisProcess:
         self.proc = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder)]
             + ["--appendonly", "yes", "--appendfsync", self.fsync, "--save", "", "--daemonize", "no"]
-            + ["--logfile", str(self.folder / "redis.log")],
+            + ["--logfile", str(self.folder / "redis.log")]
+            + (["--requirepass", self.password] if self.password else []),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -262,7 +265,7 @@ class RedisProcess:
     def ping(self) -> bool:
         with suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
             s.sendall(b"PING\r\n")
-            return s.recv(64).startswith(b"+PONG")
+            return s.recv(64).startswith((b"+PONG", b"-NOAUTH"))  # a server with a password answers too
         return False
 
     def stop(self, sig: int = signal.SIGTERM) -> None:

@@ -31,10 +31,10 @@ def redis_or_skip() -> None:
 
 
 @contextlib.contextmanager
-def running_redis(folder: Path) -> Iterator[RedisServer]:
-    """A started redis-server, stopped afterwards whatever happens."""
+def running_redis(folder: Path, password: str | None = None) -> Iterator[RedisServer]:
+    """A started redis-server (with `requirepass` when given a password), stopped afterwards whatever happens."""
     redis_or_skip()
-    server = RedisServer(folder, free_port(), fsync="always")
+    server = RedisServer(folder, free_port(), fsync="always", password=password)
     try:
         server.start()
         yield server

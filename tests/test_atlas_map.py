@@ -132,7 +132,7 @@ def test_places_highlight_leaves_out_unknown_and_undrawn_places(atlas):
 def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, draft_sample_files):
     """static/atlas/context.js holds the Karabakh atlas's towns and waters; another atlas's map carries
     its own (a saved atlas with a context.yaml) or none (a draft's are empty)."""
-    from geo.app.atlas_map import _render_page_map
+    from geo.app.atlas_map import render_page_map
     from geo.atlas.water import load_context_layers
     from geo.geoparser.draft import load_draft_atlas
     from geo.render.maps import TOWNS_LAYER
@@ -140,10 +140,10 @@ def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, d
     def links_static(rendered) -> bool:
         return any(link.endswith("/atlas/context.js") for link in rendered.js_links)
 
-    default = _render_page_map(atlas, "atlas-map", ())
+    default = render_page_map(atlas, "atlas-map", ())
     assert links_static(default) and "Sisian" not in default.script
-    own = _render_page_map(atlas, "atlas-map", (), load_context_layers(atlas))
+    own = render_page_map(atlas, "atlas-map", (), load_context_layers(atlas))
     assert not links_static(own) and "Sisian" in own.script
     draft = load_draft_atlas(draft_sample_files)
-    bare = _render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters))
+    bare = render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters))
     assert not links_static(bare) and "Sisian" not in bare.script and TOWNS_LAYER not in bare.script

@@ -29,12 +29,14 @@ from geo.geoparser.draft import (
     add_name,
     apply_decisions,
     article_markdown,
+    country_names,
     draft_files,
     find_places,
     load_draft_atlas,
     place_key,
     site_zip,
     slugify,
+    title_slug,
     write_draft,
     write_files,
     zip_files,
@@ -122,6 +124,26 @@ def test_markdown_gets_a_title():
 def test_slugs_are_unique_and_url_safe():
     taken: set[str] = set()
     assert [slugify(n, taken) for n in ("Şuşa", "Şuşa", "Laçın")] == ["susa", "susa-2", "lacin"]
+
+
+@pytest.mark.parametrize(
+    ("title", "limit", "slug"),
+    [
+        ("Buses leave Goris for Stepanakert", 60, "buses-leave-goris-for-stepanakert"),
+        ("Buses leave Goris for Stepanakert", 12, "buses-leave"),  # cut, with no hyphen left at the end
+        ("", 60, "atlas"),
+        ("«»!", 60, "atlas"),  # no letter or digit: slugify says "place", a file says "atlas"
+        ("Ş" * 80, 50, "s" * 50),
+    ],
+)
+def test_a_title_gives_a_file_or_folder_name(title, limit, slug):
+    assert title_slug(title, limit) == slug
+
+
+def test_countries_are_named_by_their_iso_code():
+    names = country_names()
+    assert names["AM"] == "Armenia" and names["AZ"] == "Azerbaijan"
+    assert country_names() is names  # read once per process
 
 
 def test_a_text_without_places_is_refused(tmp_path):

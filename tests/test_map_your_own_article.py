@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 from streamlit.testing.v1 import AppTest
 
-from geo.app import loaders
+from geo.app import source
 from geo.app.registry import MAPANY_FILE
 from geo.geoparser.ingest import MAX_PASTE_CHARS
 
@@ -68,8 +68,8 @@ def test_paste_find_review_reject_and_open_as_an_atlas():
     assert 'is-rejected" title="' in review_text(at) and "Kornidzor" in review_text(at)
     at.button(key="mapany-open-atlas").click().run()
     assert not at.exception and not at.error
-    source = at.session_state[loaders.SOURCE]
-    assert source.kind == "draft" and at.session_state[loaders.DRAFT].digest == source.key
+    shown = at.session_state[source.SOURCE]
+    assert shown.kind == "draft" and at.session_state[source.DRAFT].digest == shown.key
 
     at.switch_page("pages/explore.py").run()  # where the page sent the browser
     assert not at.exception

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.geoparser.draft import Decision, add_name, find_places
-from geo.geoparser.review import KEEP, REJECT, decision_for, review_view, with_added
+from geo.geoparser.draft import ArticleInfo, Decision, add_name, find_places
+from geo.geoparser.review import KEEP, REJECT, Found, decision_for, decisions_for, review_view, with_added
 from geo.render.templating import render
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "geoparse" / "draft-sample.txt"
@@ -85,6 +85,46 @@ def test_the_marked_text_is_escaped(found):
     assert '<mark class="mapany-mention is-kept" title="' in html
 
 
+def test_choices_left_as_kept_are_no_decision():
+    choices = {"geonames:1": KEEP, "geonames:2": REJECT, "geonames:3": "geonames:4"}
+    assert decisions_for(choices) == {"geonames:2": Decision("reject"), "geonames:3": Decision("choose", "geonames:4")}
+
+
+def test_what_was_found_has_its_title_its_review_and_its_added_places(found):
+    markdown, places = found
+    first = Found(markdown, tuple(places))
+    assert first.title == "Buses leave Goris for Stepanakert"
+    review = first.review({})
+    goris = next(r for r in review.rows if r.name == "Goris")
+    assert goris.country == "Armenia"  # named from the gazetteer's countries
+    extra = Found(markdown + "\nThen Gori.\n", tuple(places))
+    gori = add_name(extra.markdown, "Gori", list(places))
+    more = extra.adding(gori)
+    assert more.added == {gori.toponym.ref} and more.places[-1].name == "Gori"
+    assert more.review({}).rows[-1].state == "added"
+
+
+def test_the_draft_key_changes_with_the_text_the_added_places_the_decisions_and_the_details(found):
+    markdown, places = found
+    first = Found(markdown, tuple(places))
+    goris = next(p.toponym.ref for p in places if p.name == "Goris")
+    info = ArticleInfo(author="A. Reporter")
+    key = first.draft_key({goris: Decision("reject")}, info)
+    hash(key)
+    assert key == Found(markdown, tuple(places)).draft_key(
+        {goris: Decision("reject")}, ArticleInfo(author="A. Reporter")
+    )
+    others = [
+        Found(markdown + "\nMore.\n", tuple(places)).draft_key({goris: Decision("reject")}, info),
+        Found(markdown, tuple(places), frozenset({goris})).draft_key({goris: Decision("reject")}, info),
+        first.draft_key({}, info),
+        first.draft_key({goris: Decision("choose", "geonames:1")}, info),
+        first.draft_key({goris: Decision("choose", 1)}, info),
+        first.draft_key({goris: Decision("reject")}, ArticleInfo(author="B. Reporter")),
+    ]
+    assert key not in others and len(set(others)) == len(others) - 1  # a GeoNames id and its key are one choice
+
+
 def test_a_page_of_rows_numbers_them_as_the_text_does_and_counts_every_row(found):
     markdown, places = found
     goris = next(p for p in places if p.name == "Goris")
@@ -106,3 +146,9 @@ def test_a_page_past_either_end_shows_the_nearest(found):
     assert review_view(markdown, places, {}, page=0, per_page=3).rows[0].number == 1
     with pytest.raises(ValueError):
         review_view(markdown, places, {}, per_page=-1)
+
+
+def test_what_was_found_gives_its_review_a_page_at_a_time(found):
+    markdown, places = found
+    second = Found(markdown, tuple(places)).review({}, page=2, per_page=4)
+    assert [row.number for row in second.rows] == [5, 6, 7, 8] and second.total == len(places)

@@ -160,7 +160,7 @@ def test_event_records_keep_the_text_s_precision_and_the_quote(events):
     assert set(first) >= {"slug", "title", "start", "end", "quote", "places", "passage", "outside", "also"}
     assert (first["start"], first["end"]) == ("1988", "1994")
     exodus = next(r for r in records if r["slug"] == "exodus")
-    assert exodus["start"] == "2023-W39" and exodus["end"] is None and exodus["precision"] == "week"
+    assert exodus["start"] == "2023-09-25" and exodus["end"] is None and exodus["precision"] == "week"
     for record in records:
         sentence, ((s, e),) = record["passage"]["sentence"], record["passage"]["spans"]
         assert sentence[s:e] == record["quote"]

@@ -1,7 +1,8 @@
 """The article's chronology: the events it dates (data/events.yaml), each tied to its passage.
 
-An event's date is kept at the precision the article supports (a year, a month, an ISO
-week or a day), so "in 2016" is never shown as 1 January 2016. Its `quote` is the
+An event's date is kept at the precision the article supports (a year, a month, a week or a
+day), so "in 2016" is never shown as 1 January 2016. Dates are written `YYYY`, `YYYY-MM` or
+`YYYY-MM-DD`, forms every program reads; a week is its Monday with `precision: week`. Its `quote` is the
 article's own dating words: found word for word in the text when the file loads, it
 gives the passage (the sentence holding it) and the span to mark, so data and text
 cannot drift apart. Facts from outside the article that make a date exact are kept
@@ -26,7 +27,7 @@ from geo.atlas.places import SLUG_RE
 from geo.errors import DataError
 
 EVENTS_FILE_NAME = "events.yaml"
-EVENT_FIELDS = ("slug", "title", "start", "end", "quote", "resolved", "also", "places", "outside")
+EVENT_FIELDS = ("slug", "title", "start", "end", "precision", "quote", "resolved", "also", "places", "outside")
 REQUIRED_FIELDS = ("slug", "title", "start", "quote", "places")
 ALSO_FIELDS = ("quote", "resolved")
 OUTSIDE_FIELDS = ("fact", "start", "end", "source", "url")
@@ -34,10 +35,13 @@ SEPTEMBER = 9
 _FORMS = (
     ("year", re.compile(r"^(\d{4})$")),
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),
-    ("week", re.compile(r"^(\d{4})-W(\d{2})$")),
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
 )
-DATE_FORMS = "YYYY, YYYY-MM, YYYY-Www or YYYY-MM-DD"
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+# `precision:` of an event: what its day-written dates stand for. Only a week needs saying; a
+# year, a month or a day is read from how the date is written.
+PRECISIONS = ("week",)
 
 
 def _short_month(month: int) -> str:
@@ -48,7 +52,7 @@ def _short_month(month: int) -> str:
 class When:
     """A date at the precision the text supports: every day from `first` to `last` fits it."""
 
-    iso: str  # as written: "2016", "2022-09", "2023-W39", "2023-09-19"
+    iso: str  # as written: "2016", "2022-09", "2023-09-19" (also a week's Monday, with precision "week")
     precision: str  # year, month, week or day
     first: dt.date
     last: dt.date
@@ -81,13 +85,24 @@ class When:
         return self.first <= other.first and other.last <= self.last
 
 
-def parse_when(value: Any, file: str, *, entry: str | None, field: str) -> When:
-    """An ISO 8601 date at year, month, week or day precision; anything else is a DataError."""
+def parse_when(value: Any, file: str, *, entry: str | None, field: str, week: bool = False) -> When:
+    """An ISO 8601 date at year, month or day precision; with `week`, a Monday standing for its
+    week (the timeline still shows the week). Anything else is a DataError."""
     if isinstance(value, (bool, dt.datetime)):
         raise DataError(file, f"must be a date written {DATE_FORMS}, not {value!r}", entry=entry, field=field)
     if isinstance(value, dt.date):
-        return When(value.isoformat(), "day", value, value)
+        value = value.isoformat()
     text = str(value).strip() if isinstance(value, (int, str)) else None
+    if text and ISO_WEEK.match(text):
+        raise DataError(
+            file,
+            f"{text!r} is an ISO week, which few programs read: write its Monday as YYYY-MM-DD "
+            "and add `precision: week` to the event",
+            entry=entry,
+            field=field,
+        )
+    if week:
+        return _week(text, file, entry=entry, field=field)
     for precision, pattern in _FORMS:
         match = pattern.match(text or "")
         if match is None:
@@ -100,15 +115,25 @@ def parse_when(value: Any, file: str, *, entry: str | None, field: str) -> When:
                 first = dt.date(numbers[0], numbers[1], 1)
                 following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
                 last = following - dt.timedelta(days=1)
-            elif precision == "week":
-                first = dt.date.fromisocalendar(numbers[0], numbers[1], 1)
-                last = first + dt.timedelta(days=6)
             else:
                 first = last = dt.date(*numbers)
         except ValueError as exc:
             raise DataError(file, f"{text!r} is not a real date ({exc})", entry=entry, field=field) from exc
         return When(text, precision, first, last)
     raise DataError(file, f"must be a date written {DATE_FORMS}, not {value!r}", entry=entry, field=field)
+
+
+def _week(text: str | None, file: str, *, entry: str | None, field: str) -> When:
+    """A week written as its Monday (`precision: week`)."""
+    day = parse_when(text, file, entry=entry, field=field)
+    if day.precision != "day" or day.first.weekday() != 0:
+        raise DataError(
+            file,
+            f"with `precision: week` a date must be the week's Monday, written YYYY-MM-DD, not {text!r}",
+            entry=entry,
+            field=field,
+        )
+    return When(day.iso, "week", day.first, day.first + dt.timedelta(days=6))
 
 
 def span_text(start: When, end: When | None) -> str:
@@ -332,8 +357,17 @@ def parse_event(raw: Any, index: int, atlas: Atlas, file: str = EVENTS_FILE_NAME
             file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug"
         )
     title = _text(raw, "title", file, entry)
-    start = parse_when(raw["start"], file, entry=entry, field="start")
-    end = parse_when(raw["end"], file, entry=entry, field="end") if raw.get("end") is not None else None
+    precision = raw.get("precision")
+    if precision is not None and precision not in PRECISIONS:
+        raise DataError(
+            file,
+            f"must be {' or '.join(PRECISIONS)} (a year, a month or a day is read from how the date is written)",
+            entry=entry,
+            field="precision",
+        )
+    week = precision == "week"
+    start = parse_when(raw["start"], file, entry=entry, field="start", week=week)
+    end = parse_when(raw["end"], file, entry=entry, field="end", week=week) if raw.get("end") is not None else None
     if end is not None and (end.last < start.first or end.first < start.first):
         raise DataError(file, f"the event ends ({end.iso}) before it starts ({start.iso})", entry=entry, field="end")
     published = atlas.meta.first_published

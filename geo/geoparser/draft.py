@@ -21,9 +21,11 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -124,6 +126,13 @@ def slugify(name: str, taken: set[str]) -> str:
     return slug
 
 
+def title_slug(title: str, max_chars: int = 60) -> str:
+    """A slug made from an article's title, for a folder or a file name: at most `max_chars`
+    characters, and "atlas" for a title with no letter or digit."""
+    slug = slugify(title, set())[:max_chars].strip("-")
+    return slug if slug and slug != "place" else "atlas"  # "place": slugify's word for a name with no letters
+
+
 def article_markdown(text: str, title: str | None) -> str:
     """The article as the atlas reads it: a `#` title, then paragraphs separated by blank lines."""
     text = text.strip()
@@ -143,8 +152,12 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def _country_names(toponyms: Toponyms) -> dict[str, str]:
-    return {t.country: t.name for t in toponyms.by_ref.values() if t.kind == "country" and t.country}
+@cache
+def country_names() -> Mapping[str, str]:
+    """Country names by ISO code, from the geoparser's gazetteer (once per process): how a place's
+    description and the review name its country."""
+    toponyms = load_toponyms()
+    return MappingProxyType({t.country: t.name for t in toponyms.by_ref.values() if t.kind == "country" and t.country})
 
 
 def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str | None, dict | None]:
@@ -179,14 +192,14 @@ def _review(place: FoundPlace, drawn: bool) -> str | None:
     return "; ".join(reasons) or None
 
 
-def _description(t: Toponym, countries: dict[str, str]) -> str:
+def _description(t: Toponym, countries: Mapping[str, str]) -> str:
     where = f" in {countries[t.country]}" if t.country in countries and t.kind != "country" else ""
     what = KIND_WORDS.get(t.kind, t.kind.capitalize())
     ident = f"GeoNames {t.geonameid}" if t.geonameid else t.source
     return f"{what}{where} ({ident}). Drafted by the geoparser: describe it in a sentence or two."
 
 
-def place_entry(place: FoundPlace, slug: str, toponyms: Toponyms, countries: dict[str, str]) -> tuple[dict, dict]:
+def place_entry(place: FoundPlace, slug: str, toponyms: Toponyms, countries: Mapping[str, str]) -> tuple[dict, dict]:
     """One places.yaml entry and the GeoJSON feature it draws (None when it is not drawn)."""
     t = place.toponym
     ref, geometry = _geometry_id(t, slug, toponyms)
@@ -468,7 +481,7 @@ def draft_files(
     places = _in_article(markdown, places)
     if not places:
         raise InputError("the geoparser found no place in the text: there is nothing to map")
-    countries = _country_names(toponyms)
+    countries = country_names()
     taken: set[str] = set()
     entries, features = [], []
     for place in places:

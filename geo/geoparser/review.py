@@ -9,10 +9,11 @@ geo/templates/mapany_text.html escapes every piece of the text).
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from geo.geoparser.draft import Decision, place_key
+from geo.geoparser.draft import ArticleInfo, Decision, country_names, place_key
 from geo.geoparser.geoparse import FoundPlace
 
 KEEP, REJECT = "keep", "reject"  # the two choices every place has; the others are candidates' keys
@@ -205,3 +206,49 @@ def decision_for(choice: str) -> Decision:
     if choice == REJECT:
         return Decision(REJECT)
     return Decision("choose", choice)
+
+
+def decisions_for(choices: Mapping[str, str]) -> dict[str, Decision]:
+    """The decisions that a review's choices stand for, by place key; a place left as kept is not listed."""
+    return {key: decision_for(choice) for key, choice in choices.items() if choice != KEEP}
+
+
+# What a key of the files made from a review holds: the text's hash, the keys of the places added by
+# hand, each decision as (place key, action, chosen candidate's key or ""), and the article's details.
+DraftKey = tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...], ArticleInfo]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What "Find places" found: the article as the atlas stores it and its places, with those added by hand."""
+
+    markdown: str
+    places: tuple[FoundPlace, ...]
+    added: frozenset[str] = frozenset()  # keys of the places the person typed in
+    notice: str | None = None  # the places the draft left out past MAX_DRAFT_PLACES (draft.FoundText.notice)
+    digest: str = field(init=False, repr=False, compare=False)  # of the text, for keys of what is made from it
+
+    def __post_init__(self) -> None:
+        text_hash = hashlib.sha256(self.markdown.encode("utf-8", "surrogatepass")).hexdigest()
+        object.__setattr__(self, "digest", text_hash)
+
+    @property
+    def title(self) -> str:
+        return self.markdown.partition("\n")[0].removeprefix("# ").strip()
+
+    def adding(self, place: FoundPlace) -> Found:
+        """These places with one the person typed in (see `with_added`)."""
+        return replace(self, places=tuple(with_added(self.places, place)), added=self.added | {place_key(place)})
+
+    def review(self, decisions: Mapping[str, Decision], *, page: int = 1, per_page: int = 0) -> ReviewView:
+        """The review of these places with the decisions so far, countries named; one page of rows with
+        `per_page` (see review_view)."""
+        return review_view(
+            self.markdown, self.places, decisions, self.added, country_names(), page=page, per_page=per_page
+        )
+
+    def draft_key(self, decisions: Mapping[str, Decision], info: ArticleInfo) -> DraftKey:
+        """A small hashable key naming the draft made from these places, decisions and details: the
+        same key, the same files."""
+        chosen = tuple(sorted((key, d.action, d.choice_key or "") for key, d in decisions.items()))
+        return self.digest, tuple(sorted(self.added)), chosen, info

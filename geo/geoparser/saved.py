@@ -34,7 +34,7 @@ from pathlib import Path
 from geo.atlas.article_meta import load_article_meta
 from geo.atlas.check import check_data
 from geo.errors import DataError, InputError
-from geo.geoparser.draft import DRAFT_FILES, DraftAtlas, open_folder, slugify, write_files
+from geo.geoparser.draft import DRAFT_FILES, DraftAtlas, open_folder, title_slug, write_files
 
 SAVED_DIR_ENV = "ATLAS_SAVED_DIR"
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")  # matched whole (fullmatch): "$" would let "x\n" through
@@ -117,9 +117,7 @@ def _check_files(files: dict[str, bytes]) -> None:
 
 def _new_slug(root: Path, title: str) -> str:
     """A slug from the title not yet taken in the root; reserved by creating its (empty) folder."""
-    base = slugify(title, set())[:SLUG_BASE_CHARS].strip("-") or "atlas"
-    if base == "place":  # slugify's word for a name with no letters
-        base = "atlas"
+    base = title_slug(title, SLUG_BASE_CHARS)
     n = 1
     while True:
         slug = base if n == 1 else f"{base}-{n}"

@@ -42,7 +42,7 @@ from geo.render.maps import basemap_script, build_map
 from geo.render.orientation import context_script
 from geo.render.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.render.templating import render
-from geo.render.views import (
+from geo.render.view_models import (
     ArticleView,
     AtlasView,
     EventView,

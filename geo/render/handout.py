@@ -28,7 +28,7 @@ from geo.atlas.places import Place
 from geo.atlas.tours import Tour
 from geo.render.palette import colour
 from geo.render.templating import render, static_text
-from geo.render.views import StepView, atlas_view, step_views, timeline_view
+from geo.render.view_models import StepView, atlas_view, step_views, timeline_view
 
 # Every locator shows at least this frame (west, south, east, north): the South Caucasus,
 # so a reader always sees where a place lies relative to the conflict.

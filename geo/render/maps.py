@@ -27,7 +27,7 @@ from geo.atlas.places import Place
 from geo.render.assets import STREAMLIT_STATIC, asset_links
 from geo.render.palette import colour
 from geo.render.templating import TEMPLATE_DIR, render
-from geo.render.views import GROUP_ORDER, GROUPS
+from geo.render.view_models import GROUP_ORDER, GROUPS
 
 DEFAULT_CENTER = (40.0, 46.2)
 DEFAULT_ZOOM = 7

@@ -7,6 +7,7 @@ import math
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from geo.atlas.tours import DEFAULT_TOUR
 from geo.rooms.store import (
@@ -23,6 +24,7 @@ from geo.rooms.store import (
     RoomGone,
     RoomLimits,
     RoomStore,
+    StoreRefused,
     StoreUnavailable,
     redacted,
 )
@@ -110,6 +112,8 @@ class RedisRoomStore(RoomStore):
         from redis.retry import Retry
 
         self._errors: tuple[type[Exception], ...] = (redis.RedisError, OSError)
+        # A wrong or missing password, or an ACL user without the rights: no retry helps.
+        self._refusals: tuple[type[Exception], ...] = (redis.AuthenticationError, redis.exceptions.NoPermissionError)
         self._redis = redis.Redis.from_url(
             url,
             socket_timeout=STORE_TIMEOUT,
@@ -129,7 +133,15 @@ class RedisRoomStore(RoomStore):
         try:
             return work()
         except self._errors as error:
-            raise StoreUnavailable(f"the rooms store at {redacted(self.url)} cannot be reached: {error}") from error
+            said = str(error)
+            if secret := urlsplit(self.url).password:
+                said = said.replace(secret, "***")
+            if isinstance(error, self._refusals):
+                raise StoreRefused(
+                    f"the rooms store at {redacted(self.url)} refused the credentials: {said} "
+                    "(check the user and password in ATLAS_REDIS_URL)"
+                ) from error
+            raise StoreUnavailable(f"the rooms store at {redacted(self.url)} cannot be reached: {said}") from error
 
     @staticmethod
     def key(code: str) -> str:

@@ -21,6 +21,7 @@ as long as the room may live (an hour at least); nothing else about people.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import os
@@ -88,6 +89,10 @@ class StoreUnavailable(RoomError):
     """The store cannot be reached or answered with an error (a restart, a full disk)."""
 
 
+class StoreRefused(StoreUnavailable):
+    """The store's settings are unsafe or its credentials wrong: waiting will not help."""
+
+
 class RoomLimit(RoomError):
     """No room was opened: the server's or this address's limit is reached. The message says which, and
     what to do; `wait_seconds` is how long until one more is allowed, when only time will do."""
@@ -136,6 +141,7 @@ class StoreSettings:
     redis_url: str | None = None
     rooms_dir: Path | None = None
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
+    redis_insecure: bool = False  # ATLAS_REDIS_INSECURE=1: a Redis on another machine without a password
     limits: RoomLimits = DEFAULT_LIMITS
 
     def describe(self) -> str:
@@ -146,12 +152,41 @@ class StoreSettings:
 
 
 def redacted(url: str) -> str:
+    """The URL with its password (in the address or a ?password= parameter) replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
+    query = re.sub(r"(?i)((?:^|&)[a-z_]*password=)[^&]*", r"\1***", parts.query)
+    if parts.password is None and query == parts.query:
         return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    netloc = parts.netloc
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username or ''}:***@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def unguarded_redis(url: str) -> str | None:
+    """Why a Redis URL must not be used as it is: on another machine and no password, so anyone who
+    reaches it could rewrite a room's token hash; None when it is on this machine or has credentials
+    (a password, an ACL user's, or a TLS client certificate)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return None
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    if parts.password or re.search(r"(?i)(^|&)(password|ssl_certfile)=[^&]", parts.query):
+        return None
+    return (
+        f"refusing the rooms store at {redacted(url)}: it is on another machine and the URL has no password, "
+        "so anyone who reaches it could take over a class's room. Give Redis a password (requirepass, or an "
+        "ACL user) and name it in ATLAS_REDIS_URL: redis://:PASSWORD@HOST:6379/0, redis://USER:PASSWORD@HOST:6379/0, "
+        "or rediss://... for TLS; or set ATLAS_REDIS_INSECURE=1 if only the workers can reach it"
+    )
 
 
 def default_rooms_dir() -> Path:
@@ -170,8 +205,8 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
 
 
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
-    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_MAX_ROOMS and ATLAS_ROOMS_PER_CLIENT,
-    with their defaults."""
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_REDIS_INSECURE, ATLAS_MAX_ROOMS and
+    ATLAS_ROOMS_PER_CLIENT, with their defaults."""
     minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
     try:
         minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
@@ -184,6 +219,7 @@ def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
         redis_url=environ.get("ATLAS_REDIS_URL", "").strip() or None,
         rooms_dir=Path(rooms_dir) if rooms_dir else None,
         idle_seconds=minutes * 60,
+        redis_insecure=environ.get("ATLAS_REDIS_INSECURE", "").strip() == "1",
         limits=RoomLimits(
             max_rooms=_count(environ, "ATLAS_MAX_ROOMS", DEFAULT_MAX_ROOMS),
             per_client=_count(environ, "ATLAS_ROOMS_PER_CLIENT", DEFAULT_ROOMS_PER_CLIENT),
@@ -217,14 +253,6 @@ def read_room_param(raw: str | list[str] | None) -> tuple[str | None, str | None
             "The tour is open for browsing on your own."
         )
     return code, None
-
-
-def gone_notice(code: str) -> str:
-    """What a follower reads when a room does not exist (the code is safe to echo: checked letters)."""
-    return (
-        f"No class is presenting in room {code}: the presentation has ended or the code is mistyped. "
-        "The tour is open for browsing on your own."
-    )
 
 
 def _storyline(tour: str) -> dict[str, str]:

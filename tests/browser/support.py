@@ -22,7 +22,15 @@ AXE = ROOT / "tests" / "fixtures" / "axe" / "axe.min.js"
 AXE_FAILING = ("serious", "critical")
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "file://", "data:", "blob:", "about:")
+LOCAL_PREFIXES = (
+    "http://localhost",
+    "http://127.0.0.1",
+    "https://127.0.0.1",
+    "file://",
+    "data:",
+    "blob:",
+    "about:",
+)
 
 
 def free_port() -> int:
@@ -67,6 +75,32 @@ def block_outside(page) -> list[str]:
 
     page.route("**/*", handle)
     return outside
+
+
+# Reports each Content-Security-Policy violation in a frame to the console, where the test collects it.
+CSP_REPORT_JS = """document.addEventListener('securitypolicyviolation', e => console.warn('csp-violation ' +
+    JSON.stringify({directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+                    line: e.lineNumber, document: e.documentURI})), true);"""
+
+
+def watch_csp(page) -> list[str]:
+    """Every Content-Security-Policy violation in the page and its frames, from the page's start on.
+
+    Two witnesses: Chromium's own console messages and page errors that name the policy, in the
+    page and every frame, and the `securitypolicyviolation` event, reported by a script added to
+    every document (a frame that rewrites its document with document.open loses that listener;
+    Chromium's message still comes).
+    """
+    found: list[str] = []
+    page.context.add_init_script(CSP_REPORT_JS)
+
+    def console(message) -> None:
+        if message.text.startswith("csp-violation ") or "Content Security Policy" in message.text:
+            found.append(message.text)
+
+    page.on("console", console)
+    page.on("pageerror", lambda error: found.append(str(error)) if "Content Security Policy" in str(error) else None)
+    return found
 
 
 def map_frame(page, timeout: float = 30_000):

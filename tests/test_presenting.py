@@ -1,4 +1,4 @@
-"""Presenting to a class (geo/app/present.py): the presenter's and the followers' tour pages in AppTest."""
+"""Presenting to a class (geo/app/presenting.py): the presenter's and the followers' tour pages in AppTest."""
 
 from __future__ import annotations
 
