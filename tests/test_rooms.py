@@ -78,7 +78,10 @@ def stored_fields(store) -> list[dict]:
         finally:
             db.close()
     client = store._redis
-    return [client.hgetall(key) | {"code": key} for key in client.scan_iter(rooms.REDIS_PREFIX + "*")]
+    keys = [
+        key for key in client.scan_iter(rooms.REDIS_PREFIX + "*") if rooms.CODE_RE.match(key[len(rooms.REDIS_PREFIX) :])
+    ]
+    return [client.hgetall(key) | {"code": key} for key in keys]
 
 
 # Codes, links and settings ------------------------------------------------------------------

@@ -53,9 +53,10 @@ TOUR_PARAM = "tour"  # the storyline, in the class's link when it is not the fir
 STORYLINE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")  # a storyline's name as geo.tour.TOURS spells them
 DEFAULT_IDLE_MINUTES = 180.0
 CREATE_ATTEMPTS = 20
-REDIS_PREFIX = "atlas:room:"
-REDIS_LIVE = "atlas:rooms-live"  # every live room, "<code>:<token hash, 16 hex>", scored by its last action
-REDIS_STARTS_PREFIX = "atlas:room-starts:"  # + a client's key: the rooms it opened, scored by when
+REDIS_PREFIX = "atlas:room:"  # + a room's code; every key of the rooms starts so (an ACL user may be held to it)
+# Beside the rooms, under their prefix; a code never holds "-", so these are never a room's key.
+REDIS_LIVE = REDIS_PREFIX + "-live"  # every live room, "<code>:<token hash, 16 hex>", scored by its last action
+REDIS_STARTS_PREFIX = REDIS_PREFIX + "-starts:"  # + a client's key: the rooms it opened, scored by when
 # Server-wide and per-client limits on rooms (RoomLimits): a school's classes at once, and what one
 # address may open, so that one student's tabs cannot fill the store or take every code.
 DEFAULT_MAX_ROOMS = 200  # ATLAS_MAX_ROOMS: live rooms on the whole server
