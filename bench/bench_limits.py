@@ -39,7 +39,7 @@ from geo.geoparser.review import review_view
 from geo.geoparser.saved import load_saved, save_atlas
 from geo.render.handout import handout_html
 from geo.render.maps import build_map
-from geo.render.views import article_view, atlas_view
+from geo.render.view_models import article_view, atlas_view
 from geo.rooms.sqlite_store import SqliteRoomStore
 from geo.rooms.store import DEFAULT_MAX_ROOMS, RoomLimit
 
