@@ -17,10 +17,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 import urllib.request
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
@@ -282,6 +285,29 @@ class RedisProcess:
 
 
 # Figures --------------------------------------------------------------------------------------
+
+
+class Measured(NamedTuple):
+    seconds: float  # median wall-clock time
+    cpu_seconds: float  # median CPU time of this process: steadier than the wall clock on a shared machine
+    peak_mb: float  # Python memory one more run adds at its peak (tracemalloc: not C libraries' own)
+    result: object
+
+
+def measure_step(step: Callable[[], object], repeats: int) -> Measured:
+    """`step` run `repeats` times, then once more under tracemalloc for its peak of memory."""
+    walls, cpus = [], []
+    result = None
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = step()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    tracemalloc.start()
+    step()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return Measured(statistics.median(walls), statistics.median(cpus), peak / 1e6, result)
 
 
 def percentile(values: list[float], q: float) -> float | None:
