@@ -11,7 +11,11 @@ import os
 import shutil
 import statistics
 import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from geo.paths import ROOT
 from geo.testing import descendants
@@ -33,6 +37,29 @@ def temp_folder() -> Path:
 
 
 # Figures --------------------------------------------------------------------------------------
+
+
+class Measured(NamedTuple):
+    seconds: float  # median wall-clock time
+    cpu_seconds: float  # median CPU time of this process: steadier than the wall clock on a shared machine
+    peak_mb: float  # Python memory one more run adds at its peak (tracemalloc: not C libraries' own)
+    result: object
+
+
+def measure_step(step: Callable[[], object], repeats: int) -> Measured:
+    """`step` run `repeats` times, then once more under tracemalloc for its peak of memory."""
+    walls, cpus = [], []
+    result = None
+    for _ in range(repeats):
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = step()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    tracemalloc.start()
+    step()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return Measured(statistics.median(walls), statistics.median(cpus), peak / 1e6, result)
 
 
 def percentile(values: list[float], q: float) -> float | None:

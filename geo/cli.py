@@ -163,9 +163,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     from geo.geoparser.ingest import read_text_file
 
     info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
-    entries = write_draft(read_text_file(args.file), args.out, info)
+    entries, notice = write_draft(read_text_file(args.file), args.out, info)
     review = sum(1 for e in entries if "review" in e)
     print(f"wrote {args.out}: {len(entries)} places, {review} marked for review")
+    if notice:
+        print(notice)
     print(f"next: ATLAS_DATA_DIR={args.out} python -m geo check, then streamlit run app.py")
     return 0
 

@@ -41,6 +41,29 @@ def rooms_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """One private redis-server for the run (tests/redis_server.py); skipped without Debian's redis-server."""
+    from tests.redis_server import running_redis
+
+    with running_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def room_settings(request, tmp_path):
+    """Where a test's rooms live, on each backend: a fresh SQLite folder, or the run's Redis emptied first."""
+    from geo.rooms.store import StoreSettings
+
+    if request.param == "sqlite":
+        return StoreSettings(rooms_dir=tmp_path / "rooms")
+    server = request.getfixturevalue("redis_server")
+    import redis
+
+    redis.Redis.from_url(server.url).flushdb()
+    return StoreSettings(redis_url=server.url)
+
+
+@pytest.fixture(scope="session")
 def assert_data_error() -> Callable[[Exception, str, str | None, str | None], None]:
     """`assert_data_error(exc, file, entry, field)`: the DataError points at exactly that place."""
     return _assert_data_error

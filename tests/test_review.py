@@ -123,3 +123,32 @@ def test_the_draft_key_changes_with_the_text_the_added_places_the_decisions_and_
         first.draft_key({goris: Decision("reject")}, ArticleInfo(author="B. Reporter")),
     ]
     assert key not in others and len(set(others)) == len(others) - 1  # a GeoNames id and its key are one choice
+
+
+def test_a_page_of_rows_numbers_them_as_the_text_does_and_counts_every_row(found):
+    markdown, places = found
+    goris = next(p for p in places if p.name == "Goris")
+    decisions = {goris.toponym.ref: decision_for(REJECT)}
+    whole = review_view(markdown, places, decisions, countries=COUNTRIES)
+    assert (whole.total, whole.pages, whole.page, len(whole.rows)) == (len(places), 1, 1, len(places))
+    pages = [review_view(markdown, places, decisions, countries=COUNTRIES, page=n, per_page=4) for n in (1, 2, 3, 4)]
+    assert pages[0].pages == -(-len(places) // 4) and all(p.total == len(places) for p in pages)
+    assert [row for p in pages[: pages[0].pages] for row in p.rows] == list(whole.rows)
+    assert all(p.segments == whole.segments and p.kept == whole.kept == len(places) - 1 for p in pages)
+    assert [row.number for row in pages[1].rows] == [5, 6, 7, 8]
+    assert pages[0].page_of(5) == 2 and pages[0].page_of(4) == 1 and whole.page_of(len(places)) == 1
+
+
+def test_a_page_past_either_end_shows_the_nearest(found):
+    markdown, places = found
+    last = -(-len(places) // 3)
+    assert review_view(markdown, places, {}, page=99, per_page=3).page == last
+    assert review_view(markdown, places, {}, page=0, per_page=3).rows[0].number == 1
+    with pytest.raises(ValueError):
+        review_view(markdown, places, {}, per_page=-1)
+
+
+def test_what_was_found_gives_its_review_a_page_at_a_time(found):
+    markdown, places = found
+    second = Found(markdown, tuple(places)).review({}, page=2, per_page=4)
+    assert [row.number for row in second.rows] == [5, 6, 7, 8] and second.total == len(places)

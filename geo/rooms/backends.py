@@ -18,5 +18,5 @@ def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) 
     if settings.redis_url:
         if not settings.redis_insecure and (problem := unguarded_redis(settings.redis_url)):
             raise StoreRefused(problem)
-        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock)
-    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock)
+        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock, settings.limits)
+    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock, settings.limits)

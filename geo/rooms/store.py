@@ -8,9 +8,14 @@ made can move or close it, and a move names the version it starts from
 The store is real and shared, never a Python dict, because a class is spread over several
 worker processes and possibly machines: SQLite in WAL mode (one file in a folder,
 `ATLAS_ROOMS_DIR`) by default, Redis when `ATLAS_REDIS_URL` names one. A room is gone
-after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. Nothing about people is
-stored: a room holds its code, a hash of the token, the storyline, the step, the version and
-the time of the presenter's last action.
+after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. A room holds its code, a hash of
+the token, the storyline, the step, the version and the time of the presenter's last action.
+
+The store holds at most `ATLAS_MAX_ROOMS` live rooms, and one client address (geo/rooms/client.py)
+may have `ATLAS_ROOMS_PER_CLIENT` of them open and open DEFAULT_STARTS_PER_HOUR in an hour: so that
+one student's tabs, on any worker and after any reload, can neither fill the store nor the server.
+To count them the store keeps, beside the rooms, a hash of the address that opened each one, for
+as long as the room may live (an hour at least); nothing else about people.
 """
 
 from __future__ import annotations
@@ -48,7 +53,16 @@ TOUR_PARAM = "tour"  # the storyline, in the class's link when it is not the fir
 STORYLINE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")  # a storyline's name as geo.tour.TOURS spells them
 DEFAULT_IDLE_MINUTES = 180.0
 CREATE_ATTEMPTS = 20
-REDIS_PREFIX = "atlas:room:"
+REDIS_PREFIX = "atlas:room:"  # + a room's code; every key of the rooms starts so (an ACL user may be held to it)
+# Beside the rooms, under their prefix; a code never holds "-", so these are never a room's key.
+REDIS_LIVE = REDIS_PREFIX + "-live"  # every live room, "<code>:<token hash, 16 hex>", scored by its last action
+REDIS_STARTS_PREFIX = REDIS_PREFIX + "-starts:"  # + a client's key: the rooms it opened, scored by when
+# Server-wide and per-client limits on rooms (RoomLimits): a school's classes at once, and what one
+# address may open, so that one student's tabs cannot fill the store or take every code.
+DEFAULT_MAX_ROOMS = 200  # ATLAS_MAX_ROOMS: live rooms on the whole server
+DEFAULT_ROOMS_PER_CLIENT = 6  # ATLAS_ROOMS_PER_CLIENT: live rooms opened from one address
+DEFAULT_STARTS_PER_HOUR = 20  # rooms one address may open in an hour, closed ones included
+STARTS_WINDOW = 3600.0
 STORE_TIMEOUT = 1.0  # seconds a store call may wait; a poll must never hang a page
 
 
@@ -80,6 +94,37 @@ class StoreRefused(StoreUnavailable):
     """The store's settings are unsafe or its credentials wrong: waiting will not help."""
 
 
+class RoomLimit(RoomError):
+    """No room was opened: the server's or this address's limit is reached. The message says which, and
+    what to do; `wait_seconds` is how long until one more is allowed, when only time will do."""
+
+    def __init__(self, message: str, wait_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+@dataclass(frozen=True)
+class RoomLimits:
+    """How many rooms the server holds, and how many one client address may open (see README, Limits)."""
+
+    max_rooms: int = DEFAULT_MAX_ROOMS
+    per_client: int = DEFAULT_ROOMS_PER_CLIENT
+    starts_per_hour: int = DEFAULT_STARTS_PER_HOUR
+
+
+DEFAULT_LIMITS = RoomLimits()
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A backend's answer to one insert: "added", "taken" (the code is in use), or the limit that refused it
+    ("full", "client", "rate") with the count that reached it and, for "rate", the oldest start counted."""
+
+    status: str
+    count: int = 0
+    oldest: float = 0.0
+
+
 @dataclass(frozen=True)
 class Room:
     """What a page needs of a room: where the class is, and how often it has moved."""
@@ -98,6 +143,7 @@ class StoreSettings:
     rooms_dir: Path | None = None
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
     redis_insecure: bool = False  # ATLAS_REDIS_INSECURE=1: a Redis on another machine without a password
+    limits: RoomLimits = DEFAULT_LIMITS
 
     def describe(self) -> str:
         """Where rooms live, for a log or a start-up line (a Redis password is left out)."""
@@ -150,8 +196,18 @@ def default_rooms_dir() -> Path:
     return Path(state) / "karabakh-atlas" / "rooms"
 
 
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A positive whole number from the environment, else the default."""
+    try:
+        value = int(environ.get(name, "").strip())
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
-    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES and ATLAS_REDIS_INSECURE, with their defaults."""
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_REDIS_INSECURE, ATLAS_MAX_ROOMS and
+    ATLAS_ROOMS_PER_CLIENT, with their defaults."""
     minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
     try:
         minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
@@ -165,6 +221,10 @@ def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
         rooms_dir=Path(rooms_dir) if rooms_dir else None,
         idle_seconds=minutes * 60,
         redis_insecure=environ.get("ATLAS_REDIS_INSECURE", "").strip() == "1",
+        limits=RoomLimits(
+            max_rooms=_count(environ, "ATLAS_MAX_ROOMS", DEFAULT_MAX_ROOMS),
+            per_client=_count(environ, "ATLAS_ROOMS_PER_CLIENT", DEFAULT_ROOMS_PER_CLIENT),
+        ),
     )
 
 
@@ -229,6 +289,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def client_key(client: str) -> str:
+    """What the store keeps of the address that opened a room (geo/rooms/client.py): a hash, to count by."""
+    return hashlib.sha256(f"atlas-room-client\0{client}".encode()).hexdigest()[:32]
+
+
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -269,19 +334,58 @@ class RoomStore(ABC):
     backend makes its own read-check-write one atomic step.
     """
 
-    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, idle_seconds: float, clock: Callable[[], float] = time.time, limits: RoomLimits = DEFAULT_LIMITS
+    ) -> None:
         self.idle_seconds = idle_seconds
         self.clock = clock
+        self.limits = limits
 
-    def create(self, step: int = 0, tour: str = DEFAULT_TOUR) -> tuple[Room, str]:
+    @property
+    def starts_kept(self) -> float:
+        """How long a room's opening is remembered: while the room may live, and for the hourly count."""
+        return max(self.idle_seconds, STARTS_WINDOW)
+
+    def create(self, step: int = 0, tour: str = DEFAULT_TOUR, client: str | None = None) -> tuple[Room, str]:
         """A new room at `step` of the storyline `tour`, and the presenter token that alone moves it
-        (shown to nobody else)."""
+        (shown to nobody else).
+
+        `client` is the address asking (geo/rooms/client.py `client_address`): the store counts the
+        rooms each address opens, across workers and reloads. Without it only the server's cap holds.
+        RoomLimit says which limit refused the room.
+        """
         token, tour = new_token(), checked_storyline(tour)
+        key = None if client is None else client_key(client)
         for _ in range(CREATE_ATTEMPTS):
             code = new_code()
-            if self._insert(code, token_hash(token), step, tour, self.clock()):
+            now = self.clock()
+            admission = self._insert(code, token_hash(token), step, tour, now, key)
+            if admission.status == "added":
                 return Room(code, step, 1, tour), token
+            if admission.status != "taken":
+                raise self._refusal(admission, now)
         raise StoreUnavailable("no free room code was found; try again")
+
+    def _refusal(self, admission: Admission, now: float) -> RoomLimit:
+        log.warning("rooms: a new room refused (%s, %d)", admission.status, admission.count)
+        if admission.status == "full":
+            return RoomLimit(
+                f"The server already has {admission.count} rooms open, the most it holds "
+                f"({self.limits.max_rooms}), so no room was opened. Try again when a presentation has ended."
+            )
+        if admission.status == "client":
+            minutes = round(self.idle_seconds / 60)
+            return RoomLimit(
+                f"{admission.count} rooms opened from this address are still open, the most one address may "
+                f"have ({self.limits.per_client}). Stop presenting in one of them first (a room nobody moves "
+                f"ends by itself after {minutes} minutes)."
+            )
+        wait = max(0.0, admission.oldest + STARTS_WINDOW - now)
+        return RoomLimit(
+            f"{admission.count} rooms have been opened from this address in the last hour, the most allowed "
+            f"({self.limits.starts_per_hour}). Open another in {max(1, math.ceil(wait / 60))} min.",
+            wait_seconds=wait,
+        )
 
     def get(self, code: str) -> Room | None:
         """The room, or None if it does not exist or has been idle too long."""
@@ -320,8 +424,10 @@ class RoomStore(ABC):
         return now - touched > self.idle_seconds
 
     @abstractmethod
-    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
-        """Add the room unless a live one has this code; True if added."""
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float, client: str | None) -> Admission:
+        """In one atomic step: forget idle rooms, then add the room unless a live one has this code or a
+        limit refuses it (the server's live rooms; the client's live rooms and its openings in the last
+        hour, when `client`, a client_key, is given); record the opening for the client."""
 
     @abstractmethod
     def _get(self, code: str, now: float) -> Room | None: ...
