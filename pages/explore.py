@@ -194,7 +194,7 @@ def explore() -> None:
         if event_view:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
         else:
-            bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+            bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         returned = ["last_active_drawing", "last_object_clicked_count"]
         if MAP_MODE == "rebuild":
