@@ -40,7 +40,7 @@ WORLD_SCRIPT = "atlas/world.js"
 WORLD_CREDIT = "Natural Earth"
 # Around a world map's places, the overview shows this many degrees either way: enough to
 # tell the continent, with the box still visible.
-WORLD_OVERVIEW_PAD = (22.0, 35.0)
+WORLD_OVERVIEW_PAD = (15.0, 25.0)
 # The orientation layers: their data (generated, geo/render/orientation.py), then the code that draws
 # them and the overview. Static files, so a browser fetches them once however often a page reruns.
 CONTEXT_DATA_SCRIPT = "atlas/context.js"
