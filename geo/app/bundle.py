@@ -225,7 +225,7 @@ class Bundle:
 
     @per_atlas
     def _map_file(self, slug: str | None) -> str:
-        return single_map_html(self.atlas, slug, self.layers)
+        return single_map_html(self.atlas, slug, self.layers, world=self.about_anywhere)
 
     @per_atlas
     def places_files(self) -> tuple[str, str]:
