@@ -33,7 +33,7 @@ def reader() -> None:
         st.markdown(render("reader_hint.html") + made.article_html(), unsafe_allow_html=True)
     with map_col, st.container(key="article-map"):
         selected = request.slug
-        bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+        bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         atlas_map.show_map(
             made.page_map("article-map", ("atlas/map-fill.css",)),

@@ -17,6 +17,7 @@ from dataclasses import replace
 import streamlit as st
 
 from geo.app import bundle, source
+from geo.app.client import client
 from geo.app.registry import EXPLORE_FILE, page_address, page_may_draw, page_script
 from geo.app.style import use_css
 from geo.atlas.links import atlas_link
@@ -45,6 +46,10 @@ FIELDS = ("title", "author", "publisher", "published", "url")
 FOUND = "mapany-found"  # the Found of the last "Find places"
 MESSAGE = "mapany-message-"  # + where: a message for the next run, from a callback, shown where it was asked
 SAVED = "mapany-saved"  # {draft digest: slug} of the atlases this session saved
+REVIEW_PAGE = "mapany-review-page"  # which page of the review's list is shown
+# Places the review lists at a time: a selectbox per place makes a rerun slow at hundreds (a draft
+# holds up to MAX_DRAFT_PLACES); the choices of the places on other pages are kept in the session.
+REVIEW_PER_PAGE = 50
 DECIDE = "mapany-decide-"  # + a place's key: its choice in the review
 PASTE, FILE = "Paste the text", "Upload a file"
 UPLOAD_MB = max(1, MAX_UPLOAD_BYTES // 1_000_000)  # the uploader's own cap, in MB (.streamlit/config.toml too)
@@ -53,10 +58,10 @@ KEEP_STATE = "session"
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
-def find(text: str, title: str | None) -> tuple[str, tuple[FoundPlace, ...]]:
-    """The geoparser's places, once per text and title."""
-    markdown, places = find_places(text, title)
-    return markdown, tuple(places)
+def find(text: str, title: str | None) -> tuple[str, tuple[FoundPlace, ...], str | None]:
+    """The geoparser's places, once per text and title, and the notice of the places a draft left out."""
+    found = find_places(text, title)
+    return found.markdown, tuple(found.places), found.notice
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
@@ -152,13 +157,16 @@ def find_clicked() -> None:
     try:
         info = article_info()
         text = read_text()
-        markdown, places = find(text, info.title)
+        markdown, places, notice = find(text, info.title)
     except (InputError, DataError) as exc:
         say("find", "error", f"Cannot map this text: {exc}")
         return
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(DECIDE)]:
         del st.session_state[key]
-    st.session_state[FOUND] = Found(markdown, places)
+    st.session_state[FOUND] = Found(markdown, places, notice=notice)
+    st.session_state[REVIEW_PAGE] = 1
+    if notice:
+        say("find", "warning", notice)
     if not places:
         say("find", "warning", "No place found in this text. Add the names it uses below, or try another text.")
 
@@ -189,8 +197,19 @@ def add_clicked() -> None:
 
 
 def review(found: Found, chosen: dict[str, Decision]) -> None:
-    view = found.review(chosen)
-    st.subheader(f"2. Check the {len(view.rows)} places found")
+    pages = -(-len(found.places) // REVIEW_PER_PAGE) or 1
+    page = min(max(1, int(st.session_state.get(REVIEW_PAGE, 1))), pages)
+    view = found.review(chosen, page=page, per_page=REVIEW_PER_PAGE)
+    st.subheader(f"2. Check the {view.total} places found")
+    if view.pages > 1:
+        st.number_input(
+            f"Page of the list ({REVIEW_PER_PAGE} places a page, {view.pages} pages)",
+            min_value=1,
+            max_value=view.pages,
+            step=1,
+            key=REVIEW_PAGE,
+            width=320,
+        )
     html("mapany_hint.html")
     text_col, list_col = st.columns([1, 1], gap="medium")
     with text_col:
@@ -236,7 +255,7 @@ def save_clicked(draft: source.Draft) -> None:
     if root is None:
         return
     try:
-        slug = saved.save_atlas(root, dict(draft.files), draft.title)
+        slug = saved.save_atlas(root, dict(draft.files), draft.title, client())
     except (InputError, DataError, OSError) as exc:
         say("atlas", "error", f"The atlas cannot be saved: {exc}")
         return

@@ -15,7 +15,7 @@ from geo.app.timeline import show_timeline
 from geo.atlas.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
 from geo.render.maps import build_map, place_bounds, places_bounds, view_for
 from geo.render.templating import render
-from geo.render.view_models import AtlasView
+from geo.render.view_models import AtlasView, search_hint
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -107,7 +107,9 @@ def select_event(slug: str | None) -> None:
 
 def place_list(view: AtlasView, selected: str | None) -> None:
     st.sidebar.markdown("### Places in the article")
-    query = st.sidebar.text_input("Search names and aliases", placeholder="e.g. Khankendi, Zangezur, Shushi")
+    query = st.sidebar.text_input(
+        "Search names and aliases", placeholder=search_hint(view, source.current().is_default)
+    )
     found = {p.slug for p in search_places(bundle.current().atlas.places, query)}
     if not found:
         st.sidebar.info("No place has that name. Try another spelling.")
@@ -194,7 +196,7 @@ def explore() -> None:
         if event_view:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
         else:
-            bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+            bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         returned = ["last_active_drawing", "last_object_clicked_count"]
         if MAP_MODE == "rebuild":

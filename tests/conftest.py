@@ -37,6 +37,11 @@ def rooms_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("rooms")
     os.environ["ATLAS_ROOMS_DIR"] = str(folder)
     os.environ.pop("ATLAS_REDIS_URL", None)
+    # Every test session and server it starts is one client address (this machine): the per-address
+    # allowance of rooms is for a school, not for a test run that opens hundreds. The tests of the
+    # limits give their own (tests/test_hostile_limits.py, tests/test_rooms.py).
+    os.environ["ATLAS_ROOMS_PER_CLIENT"] = "10000"
+    os.environ["ATLAS_ROOM_STARTS_PER_HOUR"] = "10000"
     return folder
 
 

@@ -404,3 +404,16 @@ def test_only_an_atlas_with_unnamed_places_says_it_shows_some(view, draft_sample
     assert default.context_count > 0 and draft.context_count == 0
     assert "without naming them" in render("explore_intro.html", view=default)
     assert "without naming them" not in render("explore_intro.html", view=draft)
+
+
+def test_the_search_hint_names_places_of_the_atlas_shown(view, draft_sample_files):
+    """The Karabakh aliases would find nothing in another article: a draft's hint names its own places."""
+    from geo.geoparser.draft import load_draft_atlas
+    from geo.render.view_models import DEFAULT_SEARCH_HINT, search_hint
+
+    assert search_hint(view, True) == DEFAULT_SEARCH_HINT
+    draft = atlas_view(load_draft_atlas(draft_sample_files).atlas)
+    hint = search_hint(draft, False)
+    names = hint.removeprefix("e.g. ").split(", ")
+    assert 1 <= len(names) <= 3 and set(names) <= {p.name for p in draft.places}
+    assert "Khankendi" not in hint

@@ -134,20 +134,26 @@ def show_map(
 
 
 def render_page_map(
-    atlas: Atlas, key: str, frame_css: tuple[str, ...], layers: tuple[Context, Waters] | None = None
+    atlas: Atlas,
+    key: str,
+    frame_css: tuple[str, ...],
+    layers: tuple[Context, Waters] | None = None,
+    *,
+    world: bool = False,
 ) -> RenderedMap:
     """An atlas's map for one page, rendered (geo/app/bundle.py keeps it for every run).
 
     `frame_css` names style sheets under static/ for inside this page's map frame. They go into
     the frame's header rather than a link: a rule that sizes the map must hold before Leaflet
     measures it. `layers`, an atlas's own orientation layers, are written into its map; without
-    them (the default atlas) the map links the cached static/atlas/context.js.
+    them (the default atlas) the map links the cached static/atlas/context.js. With `world` (an
+    atlas about anywhere) it draws the world's outlines and names (static/atlas/world.js).
     """
     if layers is None:
-        fmap = build_map(atlas, basemap_from_script=True)
+        fmap = build_map(atlas, basemap_from_script=True, world=world)
     else:
         data = orientation_data(atlas, *layers)
-        fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data)
+        fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data, world=world)
     for name in frame_css:
         fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
     return render_map(fmap, key)

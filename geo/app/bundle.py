@@ -37,6 +37,7 @@ from geo.errors import DataError, InputError
 from geo.geoparser import saved
 from geo.geoparser.draft import load_draft_atlas, title_slug
 from geo.render.export import single_map_html
+from geo.render.maps import opening_bounds
 from geo.render.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.render.templating import render
 from geo.render.view_models import (
@@ -186,7 +187,18 @@ class Bundle:
     @per_atlas
     def page_map(self, key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
         """The atlas's map for the page whose map has this key (see atlas_map.render_page_map)."""
-        return atlas_map.render_page_map(self.atlas, key, frame_css, self.layers)
+        return atlas_map.render_page_map(self.atlas, key, frame_css, self.layers, world=self.about_anywhere)
+
+    @property
+    def about_anywhere(self) -> bool:
+        """A draft or a saved atlas may be about any place on Earth: its map draws the world's
+        outlines and opens on its places, where the default atlas keeps its Caucasus map."""
+        return not self.source.is_default
+
+    @per_atlas
+    def opening_bounds(self) -> list[list[float]] | None:
+        """Where the map opens with nothing selected: the atlas's places, or None for the default view."""
+        return opening_bounds(self.atlas) if self.about_anywhere else None
 
     def highlight(self, slug: str | None) -> str | None:
         """The selected place's highlight script; None for no place or a name that is no place."""
@@ -213,7 +225,7 @@ class Bundle:
 
     @per_atlas
     def _map_file(self, slug: str | None) -> str:
-        return single_map_html(self.atlas, slug, self.layers)
+        return single_map_html(self.atlas, slug, self.layers, world=self.about_anywhere)
 
     @per_atlas
     def places_files(self) -> tuple[str, str]:

@@ -42,6 +42,7 @@ from functools import lru_cache
 
 import streamlit as st
 
+from geo.app.client import client
 from geo.render.qr import qr_data_uri
 from geo.render.templating import render, static_text
 from geo.rooms import presenting
@@ -54,6 +55,7 @@ from geo.rooms.store import (
     Conflict,
     NotPresenter,
     RoomGone,
+    RoomLimit,
     RoomStore,
     StoreSettings,
     StoreUnavailable,
@@ -199,7 +201,10 @@ def _start(index: int, storyline: str, then: Callable[[], None] | None) -> None:
         state[NOTICE] = presenting.rate_limited(made, now)
         return
     try:
-        room, token = store().create(step=index, tour=storyline)
+        room, token = store().create(step=index, tour=storyline, client=client())
+    except RoomLimit as exc:
+        state[NOTICE] = str(exc)
+        return
     except StoreUnavailable:
         state[NOTICE] = presenting.NO_ROOM_OPENED
         return

@@ -577,7 +577,7 @@ def site_zip(files: dict[str, bytes], folder: str = "atlas-site") -> bytes:
     with tempfile.TemporaryDirectory(prefix="atlas-site-") as tmp:
         data, site = Path(tmp) / "data", Path(tmp) / "site"
         write_files(files, data)
-        written = export_site(load_atlas(data), site)
+        written = export_site(load_atlas(data), site, world=True)  # a draft may be about anywhere
         return zip_files({p.relative_to(site).as_posix(): p.read_bytes() for p in written}, folder)
 
 

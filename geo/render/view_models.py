@@ -202,6 +202,19 @@ class AtlasView:
         return len(self.places) - self.named_count
 
 
+# The Karabakh atlas's search hint: names a reader may know a place by, other than the ones shown.
+DEFAULT_SEARCH_HINT = "e.g. Khankendi, Zangezur, Shushi"
+
+
+def search_hint(view: AtlasView, default: bool) -> str:
+    """The search box's example names: the Karabakh atlas's aliases, or another atlas's first places
+    (the Karabakh names would find nothing in an article about elsewhere)."""
+    if default:
+        return DEFAULT_SEARCH_HINT
+    names = list(dict.fromkeys(p.name for p in view.places))[:3]
+    return f"e.g. {', '.join(names)}" if names else ""
+
+
 def atlas_view(atlas: Atlas) -> AtlasView:
     places = tuple(place_view(atlas, p) for p in atlas.places)
     groups = tuple(

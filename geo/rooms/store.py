@@ -61,7 +61,7 @@ REDIS_STARTS_PREFIX = REDIS_PREFIX + "-starts:"  # + a client's key: the rooms i
 # address may open, so that one student's tabs cannot fill the store or take every code.
 DEFAULT_MAX_ROOMS = 200  # ATLAS_MAX_ROOMS: live rooms on the whole server
 DEFAULT_ROOMS_PER_CLIENT = 6  # ATLAS_ROOMS_PER_CLIENT: live rooms opened from one address
-DEFAULT_STARTS_PER_HOUR = 20  # rooms one address may open in an hour, closed ones included
+DEFAULT_STARTS_PER_HOUR = 20  # ATLAS_ROOM_STARTS_PER_HOUR: rooms one address may open in an hour, closed ones included
 STARTS_WINDOW = 3600.0
 STORE_TIMEOUT = 1.0  # seconds a store call may wait; a poll must never hang a page
 
@@ -206,8 +206,8 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
 
 
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
-    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_REDIS_INSECURE, ATLAS_MAX_ROOMS and
-    ATLAS_ROOMS_PER_CLIENT, with their defaults."""
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_REDIS_INSECURE, ATLAS_MAX_ROOMS,
+    ATLAS_ROOMS_PER_CLIENT and ATLAS_ROOM_STARTS_PER_HOUR, with their defaults."""
     minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
     try:
         minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
@@ -224,6 +224,7 @@ def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
         limits=RoomLimits(
             max_rooms=_count(environ, "ATLAS_MAX_ROOMS", DEFAULT_MAX_ROOMS),
             per_client=_count(environ, "ATLAS_ROOMS_PER_CLIENT", DEFAULT_ROOMS_PER_CLIENT),
+            starts_per_hour=_count(environ, "ATLAS_ROOM_STARTS_PER_HOUR", DEFAULT_STARTS_PER_HOUR),
         ),
     )
 
