@@ -94,7 +94,7 @@ def test_the_token_is_on_the_presenters_page_only_where_it_belongs():
     assert token not in page_text(at)
     at.toggle(key="room-reveal").set_value(True).run()
     secret = next(m.value for m in at.markdown if 'class="room-secret"' in m.value)
-    assert f"room={code}&amp;presenter={token}" in secret and "Keep this link to yourself" in secret
+    assert f"presenter.html#room={code}&amp;presenter={token}" in secret and "Keep this link to yourself" in secret
     at.toggle(key="room-reveal").set_value(False).run()
     assert token not in page_text(at)
 
@@ -192,7 +192,7 @@ def test_the_class_follows_the_presenters_storyline(store):
     assert shown_step(student) == 4 and storyline(student) == "The chronology"
     teacher.toggle(key="room-reveal").set_value(True).run()
     secret = next(m.value for m in teacher.markdown if 'class="room-secret"' in m.value)
-    assert f"tour=chronology&amp;room={code}&amp;presenter={token}" in secret
+    assert f"presenter.html#tour=chronology&amp;room={code}&amp;presenter={token}" in secret
 
 
 def test_a_follower_who_stops_following_browses_the_class_storyline(store):

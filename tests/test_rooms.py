@@ -130,7 +130,9 @@ def test_the_class_link_names_the_room_and_a_storyline_other_than_the_first():
         == "https://atlas.example/Classroom_tour?tour=chronology&room=HJK34"
     )
     secret = rooms.presenter_link(base, "HJK34", "t" * 32, "chronology")
-    assert secret == f"https://atlas.example/Classroom_tour?tour=chronology&room=HJK34&presenter={'t' * 32}"
+    assert secret == (
+        f"https://atlas.example/app/static/atlas/presenter.html#tour=chronology&room=HJK34&presenter={'t' * 32}"
+    )
 
 
 def test_settings_come_from_the_environment():

@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from geo.atlas.links import page_link
 from geo.atlas.tours import DEFAULT_TOUR
@@ -268,8 +268,15 @@ def class_link(base_url: str, code: str, tour: str = DEFAULT_TOUR) -> str:
 
 
 def presenter_link(base_url: str, code: str, token: str, tour: str = DEFAULT_TOUR) -> str:
-    """The link that makes a screen the room's presenter again (another device, a closed browser)."""
-    return page_link(base_url, {**_storyline(tour), ROOM_PARAM: code, PRESENTER_PARAM: token})
+    """The link that makes a screen the room's presenter again (another device, a closed browser).
+
+    It opens the app's static page static/atlas/presenter.html with the token after "#", which a
+    browser never sends to a server, so no log or Referer holds it: the page's script keeps it in the
+    presenter cookie and opens the tour page on the room (`?presenter=` links still work)."""
+    parts = urlsplit(base_url)
+    root = parts.path.rsplit("/", 1)[0]
+    fragment = urlencode({**_storyline(tour), ROOM_PARAM: code, PRESENTER_PARAM: token})
+    return urlunsplit((parts.scheme, parts.netloc, f"{root}/app/static/atlas/presenter.html", "", fragment))
 
 
 def checked_storyline(tour: str) -> str:

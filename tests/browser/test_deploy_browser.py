@@ -18,7 +18,7 @@ from geo.atlas.loader import load_atlas
 from geo.paths import ROOT
 from geo.render.maps import OSM_LAYER
 from geo.rooms.backends import open_store
-from geo.rooms.store import settings_from_env
+from geo.rooms.store import presenter_link, settings_from_env
 from geo.testing import Deployment, block_outside
 from tests.browser.explore import LOAD, WAIT, open_page, passages, pick_place, wait_for_heading
 from tests.browser.support import map_frame, watch_csp
@@ -185,21 +185,28 @@ def test_over_https_explore_the_tour_the_reader_and_an_upload_keep_to_the_policy
 
 
 def test_over_https_a_presenter_link_keeps_a_secure_cookie_and_no_log_holds_its_secret(tls_page, tls_deployment):
+    """The presenter link carries its secret after "#": the server never receives it, the page's script
+    hands it to a Secure cookie, and the screen presents the room."""
     page = tls_page
     store = open_store(settings_from_env(os.environ))  # the SQLite folder the deployment's workers share
     try:
         room, token = store.create(step=1)
     finally:
         store.shutdown()
-    page.goto(f"{tls_deployment.url}/Classroom_tour?room={room.code}&presenter={token}", timeout=LOAD)
+    link = presenter_link(f"{tls_deployment.url}/Classroom_tour", room.code, token)
+    assert link.endswith(f"/app/static/atlas/presenter.html#room={room.code}&presenter={token}")
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto(link, timeout=LOAD)
     page.locator(".room-code").wait_for(timeout=LOAD)
     # The class's link (and its QR code) is the https address: no phone is sent to plain HTTP.
     assert page.locator(".room-link a").get_attribute("href").startswith(f"{tls_deployment.url}/Classroom_tour?")
     for _ in range(100):  # the page drops the secret from the address bar (polled: the policy forbids eval)
-        if "presenter" not in page.evaluate("location.search"):
+        if "presenter" not in page.evaluate("location.href"):
             break
         page.wait_for_timeout(100)
-    assert "presenter" not in page.evaluate("location.search")
+    assert "presenter" not in page.evaluate("location.href")
+    assert not [url for url in sent if token in url]  # no request carried it, the page's own included
     page.get_by_role("button", name="Next").click()
     page.wait_for_selector(".tour-passage[data-step='3']", timeout=WAIT)
     cookies = {c["name"]: c for c in page.context.cookies()}
@@ -213,4 +220,5 @@ def test_over_https_a_presenter_link_keeps_a_secure_cookie_and_no_log_holds_its_
     assert sum(log.name.startswith("worker-") for log in logs) == 1
     for log in logs:
         assert token not in log.read_text(errors="replace"), log
-    assert f"/Classroom_tour?room={room.code}&presenter=[redacted]" in tls_deployment.access_log()
+    assert f"/Classroom_tour?room={room.code} " in tls_deployment.access_log()
+    assert "presenter=" not in tls_deployment.access_log()  # only the page the link opens is named
