@@ -55,7 +55,10 @@ def test_every_run_sends_the_same_map_so_the_browser_keeps_it(explore_runs):
 def test_the_highlight_follows_the_selection(explore_runs):
     for slug, args in explore_runs:
         if slug is None:
-            assert args["feature_group"] is None
+            # No place: nothing highlighted, and the browser fits the opening view to the map's real size.
+            assert highlighted_slugs(args["feature_group"]) == set()
+            assert "atlasOpening" in args["feature_group"]
+            assert args["center"] is None and args["zoom"] is None
         else:
             assert highlighted_slugs(args["feature_group"]) == {slug}
 

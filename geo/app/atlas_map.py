@@ -108,7 +108,13 @@ def show_map(
     returned_objects: Iterable[str] = (),
     on_change: Callable[[], None] | None = None,
 ) -> dict[str, Any] | None:
-    """Draw a pre-rendered map with this run's view and highlight; returns what it reports."""
+    """Draw a pre-rendered map with this run's view and highlight; returns what it reports.
+
+    Without a view (`center` None), the map shows its opening view, fitted in the browser to the
+    map's real size: the server cannot know it.
+    """
+    if center is None:
+        zoom, highlight = None, (highlight or "") + folium_component.opening_view()
     returned = list(returned_objects)
     defaults = {
         "last_object_clicked_count": None,

@@ -299,6 +299,16 @@ class _Overview(MacroElement):
         self.options = options
 
 
+class _Opening(MacroElement):
+    """`window.atlasOpening()`: the map fits the article's places in the region, at its real size."""
+
+    _template = _element_template("opening.js")
+
+    def __init__(self, bounds: list[list[float]] | None):
+        super().__init__()
+        self.bounds = bounds
+
+
 class _Focus(MacroElement):
     """`window.atlasFocus(slug)`: the map moves to a place and highlights it, from a page's script."""
 
@@ -399,6 +409,7 @@ def build_map(
     _Legend(render("map/legend.html", rows=rows)).add_to(m)
     focus_bounds = {p.slug: b for p in atlas.places if (b := place_bounds(atlas, p))}
     _Focus(focus_bounds, styles()["highlight"], styles()["highlight-route"]).add_to(m)
+    _Opening(opening_bounds(atlas)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     _Overview(
         {
@@ -469,6 +480,30 @@ def places_bounds(atlas: Atlas, places: list[Place]) -> list[list[float]] | None
         [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
         [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
     ]
+
+
+# Kinds of places too large to open on: the map opens on the places the article is about.
+WIDE_KINDS = ("country", "wider region")
+# Room east of the opening places, in degrees: the Caspian's name is written there.
+OPENING_EAST = 0.6
+
+
+def opening_bounds(atlas: Atlas) -> list[list[float]] | None:
+    """What the map opens on: every place of the article in its region (inside its wider region,
+    when it has one, so that London does not pull the view to Europe), with room for the sea's name."""
+    wide = [s.geom.buffer(0.5) for p in atlas.places if p.kind == "wider region" and (s := atlas.shape(p))]
+    regional = [
+        p
+        for p in atlas.places
+        if p.kind not in WIDE_KINDS
+        and (shape := atlas.shape(p)) is not None
+        and (not wide or any(w.contains(shape.geom) for w in wide))
+    ]
+    bounds = places_bounds(atlas, regional)
+    if bounds is None:
+        return None
+    (south, west), (north, east) = bounds
+    return [[south, west], [north, east + OPENING_EAST]]
 
 
 def view_for(
