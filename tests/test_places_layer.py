@@ -27,7 +27,7 @@ def script_data(text: str) -> dict:
 
 def test_the_served_script_is_in_step_with_the_data(atlas):
     served = (STATIC_DIR / PLACES_DATA_SCRIPT).read_text(encoding="utf-8")
-    assert served == places_script(atlas), "rerun scripts/build_geometry.py"
+    assert served == places_script(atlas), "run python -m geo map-scripts"
 
 
 def test_the_script_holds_every_drawn_place_in_its_group_with_its_style(atlas):
