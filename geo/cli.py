@@ -9,6 +9,7 @@
     python -m geo geoparse FILE            every place a text (.txt, .md, .html, .docx) names, resolved
     python -m geo geoparse FILE --format json   the same as a JSON array, one object per place
     python -m geo new FILE --out DIR       a draft data folder for that text (see geo/geoparser/draft.py)
+    python -m geo map-scripts              rewrite static/atlas/places.js and context.js from data/
 
 `--data DIR` (or the ATLAS_DATA_DIR variable) reads another data folder. A broken data
 file is reported as one line naming the file, the entry and the field (exit status 1),
@@ -118,6 +119,17 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_map_scripts(args: argparse.Namespace) -> int:
+    """The app's cached map scripts after an edit of data/places.yaml or data/context.yaml, without the
+    geometry and water builds (which need GIS files and write these too)."""
+    from geo.render.maps import write_places_script
+    from geo.render.orientation import write_context_script
+
+    print(f"wrote {write_places_script(load_atlas(resolve_data_dir(args.data)))}")
+    print(f"wrote {write_context_script(args.data)}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     import time
 
@@ -206,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the static site (pages, Leaflet, data) into OUT_DIR")
     export.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (created if missing)")
     export.set_defaults(func=cmd_export)
+
+    scripts = commands.add_parser("map-scripts", help="rewrite the app's cached map scripts from the data folder")
+    scripts.set_defaults(func=cmd_map_scripts)
 
     geoparse = commands.add_parser("geoparse", help="find and resolve every place a text names")
     geoparse.add_argument("file", type=Path, metavar="FILE", help="the text: .txt, .md, .html or .docx")

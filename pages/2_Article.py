@@ -34,7 +34,8 @@ def reader() -> None:
     with map_col, st.container(key="article-map"):
         selected = request.slug
         bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
-        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
+        # Nothing selected on the Karabakh atlas: the map fits its opening view in the browser, to its real size.
+        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT) if bounds else (None, None)
         atlas_map.show_map(
             made.page_map("article-map", ("atlas/map-fill.css",)),
             height=MAP_HEIGHT,

@@ -197,7 +197,8 @@ def explore() -> None:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
         else:
             bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
-        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
+        # Nothing selected on the Karabakh atlas: the map fits its opening view in the browser, to its real size.
+        center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT) if bounds else (None, None)
         returned = ["last_active_drawing", "last_object_clicked_count"]
         if MAP_MODE == "rebuild":
             result = st_folium(

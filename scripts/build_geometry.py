@@ -229,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         BASEMAP_JS.parent.mkdir(parents=True, exist_ok=True)
         BASEMAP_JS.write_text(basemap_script(load_atlas()), encoding="utf-8")
         print(f"wrote {BASEMAP_JS}")
+        # The article's places are served likewise, as a cached script with their shapes.
+        from geo.render.maps import write_places_script
+
+        print(f"wrote {write_places_script()}")
         # The context towns' points are in the geometry: their script follows it.
         from geo.render.orientation import write_context_script
 

@@ -25,7 +25,11 @@ def map_args(at: AppTest) -> dict:
 
 
 def highlighted_slugs(script: str | None) -> set[str]:
-    return set(re.findall(r'"slug": "([a-z0-9-]+)"', script or ""))
+    """The places a highlight draws: their features (a saved atlas's or a draft's map) or, on a map
+    drawn from static/atlas/places.js (the default atlas's), the slugs it names."""
+    inline = set(re.findall(r'"slug": "([a-z0-9-]+)"', script or ""))
+    called = re.search(r"AtlasPlaces\.highlight\(map_div, (\[[^\]]*\])\)", script or "")
+    return inline | set(json.loads(called.group(1)) if called else ())
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +59,10 @@ def test_every_run_sends_the_same_map_so_the_browser_keeps_it(explore_runs):
 def test_the_highlight_follows_the_selection(explore_runs):
     for slug, args in explore_runs:
         if slug is None:
-            assert args["feature_group"] is None
+            # No place: nothing highlighted, and the browser fits the opening view to the map's real size.
+            assert highlighted_slugs(args["feature_group"]) == set()
+            assert "atlasOpening" in args["feature_group"]
+            assert args["center"] is None and args["zoom"] is None
         else:
             assert highlighted_slugs(args["feature_group"]) == {slug}
 
@@ -67,10 +74,14 @@ def test_the_view_is_fitted_to_the_selected_place(explore_runs, atlas):
         assert args["zoom"] == zoom
 
 
-def test_the_map_holds_every_drawn_place_and_no_selection(explore_runs, atlas):
-    script = explore_runs[0][1]["script"]
-    drawn = {p.slug for p in atlas.places if p.geometry_ref}
-    assert highlighted_slugs(script) == drawn
+def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_runs, atlas):
+    """The places travel once, in static/atlas/places.js, not in the arguments of every run."""
+    args = explore_runs[0][1]
+    assert any(link.endswith("/atlas/places.js") for link in args["js_links"])
+    assert "AtlasPlaces.draw(" in args["script"]
+    assert re.findall(r'"slug": "([a-z0-9-]+)"', args["script"]) == []
+    for _slug, run in explore_runs:
+        assert "coordinates" not in (run["feature_group"] or "")
 
 
 def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):

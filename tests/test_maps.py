@@ -274,3 +274,15 @@ def test_an_atlas_without_orientation_layers_draws_none_and_its_key_leaves_them_
     rows = [row.get_text(" ", strip=True) for row in legend_tree(html).find_all("div", class_="atlas-legend-row")]
     assert "Town not named in the article" not in rows and "River, lake or sea" not in rows
     assert "Town named in the article" in rows
+
+
+def test_the_opening_view_holds_the_regions_places_and_leaves_far_ones_out():
+    from geo.render.maps import opening_bounds
+
+    atlas = load_atlas()
+    (south, west), (north, east) = opening_bounds(atlas)
+    for slug in ("baku", "stepanakert", "nakhchivan", "zangezur-corridor", "southern-armenia"):
+        w, s, e, n = atlas.shape(atlas.by_slug[slug]).geom.bounds
+        assert west <= w and e <= east and south <= s and n <= north, slug
+    london = atlas.shape(atlas.by_slug["london"]).geom
+    assert not (west <= london.x <= east)

@@ -157,7 +157,8 @@ def test_an_event_step_highlights_every_place_of_the_event(chronology):
     at = run_tour("chronology", str(number))
     (component,) = at.get("component_instance")
     script = json.loads(component.proto.json_args)["feature_group"]
-    assert set(re.findall(r'"slug": "([a-z0-9-]+)"', script)) == {"azerbaijan", "london"}
+    # The default atlas's map draws its places from static/atlas/places.js: a highlight names them.
+    assert 'AtlasPlaces.highlight(map_div, ["azerbaijan", "london"])' in script
 
 
 @pytest.mark.parametrize("value", ["chronologie", HOSTILE, "x" * 300])

@@ -27,7 +27,7 @@ from geo.app import folium_component
 from geo.atlas.context import Context
 from geo.atlas.loader import Atlas
 from geo.atlas.water import Waters
-from geo.render.maps import build_map, highlight_group, highlight_places_group
+from geo.render.maps import build_map, highlight_group, highlight_places_group, script_highlight
 from geo.render.orientation import orientation_data
 from geo.render.templating import static_text
 
@@ -89,6 +89,13 @@ def render_highlight(atlas: Atlas, slug: str | None) -> str | None:
     return folium_component.feature_group_script(highlight_group(atlas, atlas.by_slug[slug]), scratch)
 
 
+def render_script_highlight(atlas: Atlas, slugs: tuple[str, ...]) -> str | None:
+    """The highlight of places on a map that draws its places from places.js (the default atlas's
+    page maps): their slugs only, unknown ones and places without a shape left out."""
+    drawn = tuple(slug for slug in slugs if slug in atlas.by_slug and atlas.shape(atlas.by_slug[slug]) is not None)
+    return script_highlight(drawn) if drawn else None
+
+
 def render_places_highlight(atlas: Atlas, slugs: tuple[str, ...]) -> str | None:
     """The script that highlights several places at once (an event's), unknown slugs left out."""
     places = [atlas.by_slug[slug] for slug in slugs if slug in atlas.by_slug]
@@ -108,7 +115,13 @@ def show_map(
     returned_objects: Iterable[str] = (),
     on_change: Callable[[], None] | None = None,
 ) -> dict[str, Any] | None:
-    """Draw a pre-rendered map with this run's view and highlight; returns what it reports."""
+    """Draw a pre-rendered map with this run's view and highlight; returns what it reports.
+
+    Without a view (`center` None), the map shows its opening view, fitted in the browser to the
+    map's real size: the server cannot know it.
+    """
+    if center is None:
+        zoom, highlight = None, (highlight or "") + folium_component.opening_view()
     returned = list(returned_objects)
     defaults = {
         "last_object_clicked_count": None,
@@ -146,11 +159,13 @@ def render_page_map(
     `frame_css` names style sheets under static/ for inside this page's map frame. They go into
     the frame's header rather than a link: a rule that sizes the map must hold before Leaflet
     measures it. `layers`, an atlas's own orientation layers, are written into its map; without
-    them (the default atlas) the map links the cached static/atlas/context.js. With `world` (an
-    atlas about anywhere) it draws the world's outlines and names (static/atlas/world.js).
+    them (the default atlas) the map links the cached static/atlas/context.js, and its places come
+    from the cached static/atlas/places.js: each run then sends only the view and the selection
+    (render_script_highlight), not the places' shapes again. With `world` (an atlas about anywhere)
+    it draws the world's outlines and names (static/atlas/world.js).
     """
     if layers is None:
-        fmap = build_map(atlas, basemap_from_script=True, world=world)
+        fmap = build_map(atlas, basemap_from_script=True, places_from_script=True, world=world)
     else:
         data = orientation_data(atlas, *layers)
         fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data, world=world)

@@ -206,6 +206,8 @@ class Bundle:
 
     @per_atlas
     def _highlight(self, slug: str) -> str | None:
+        if self.layers is None:  # the default atlas: its page maps draw their places from places.js
+            return atlas_map.render_script_highlight(self.atlas, (slug,))
         return atlas_map.render_highlight(self.atlas, slug)
 
     def highlight_places(self, slugs: tuple[str, ...]) -> str | None:
@@ -215,6 +217,8 @@ class Bundle:
 
     @per_atlas
     def _highlight_places(self, slugs: tuple[str, ...]) -> str | None:
+        if self.layers is None:
+            return atlas_map.render_script_highlight(self.atlas, slugs)
         return atlas_map.render_places_highlight(self.atlas, slugs)
 
     # Downloads: made when a button asks for them, off the script's thread ------------------------

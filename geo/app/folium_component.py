@@ -42,6 +42,18 @@ def feature_group_script(group: folium.FeatureGroup, fmap: folium.Map) -> str:
     return streamlit_folium._get_feature_group_string(group, map=fmap)
 
 
+def opening_view() -> str:
+    """The script, sent as a feature group, that puts the drawn map back on its opening view
+    (`window.atlasOpening`, geo/render/maps.py) at the map's real size. It also forgets the last
+    view the front end was sent, which it compares with each new one: otherwise the place shown
+    before would not be shown again when picked a second time."""
+    return (
+        "if (window.atlasOpening) { window.atlasOpening(); }\n"
+        "if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_center = null;"
+        " window.__GLOBAL_DATA__.last_zoom = null; }\n"
+    )
+
+
 def map_id(fmap: folium.Map) -> str:
     return get_full_id(fmap)
 

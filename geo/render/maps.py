@@ -13,6 +13,7 @@ import html
 import json
 import math
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -22,8 +23,9 @@ from jinja2 import Template
 from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.atlas.loader import Atlas
+from geo.atlas.loader import Atlas, load_atlas
 from geo.atlas.places import Place
+from geo.paths import STATIC_DIR
 from geo.render.assets import STREAMLIT_STATIC, asset_links
 from geo.render.palette import colour
 from geo.render.templating import TEMPLATE_DIR, render
@@ -45,6 +47,9 @@ WORLD_OVERVIEW_PAD = (15.0, 25.0)
 # them and the overview. Static files, so a browser fetches them once however often a page reruns.
 CONTEXT_DATA_SCRIPT = "atlas/context.js"
 CONTEXT_SCRIPTS = (CONTEXT_DATA_SCRIPT, "atlas/context-map.js", "atlas/overview.js")
+# The default atlas's places: their data (generated, places_script), then the code that draws them.
+PLACES_DATA_SCRIPT = "atlas/places.js"
+PLACES_SCRIPTS = (PLACES_DATA_SCRIPT, "atlas/places-map.js")
 # The legend's rows for the orientation layers, left out of the key of a map without them.
 CONTEXT_LEGEND_ROWS = ("context", "water")
 # A map at most this wide (pixels) opens with its key folded away: every phone, and a map
@@ -62,6 +67,8 @@ OSM_LAYER = "Street map (needs internet)"
 WATER_LAYER = "Rivers and lakes"
 TOWNS_LAYER = "Other towns, not in the article"
 CEASEFIRE_LAYER = "1994 ceasefire line"
+CEASEFIRE_SHAPE = "ne:ceasefire-1994"
+CEASEFIRE_TIP = "1994 ceasefire line (Natural Earth)"
 # What a screen reader announces for the map.
 MAP_NAME = "Map of the places the article names, with the region around them"
 # Drawing order: large areas first so that routes and towns stay clickable on top.
@@ -205,6 +212,57 @@ def _group_layer(places: list[tuple[Place, BaseGeometry]]) -> folium.GeoJson:
     )
 
 
+def group_members(atlas: Atlas) -> dict[str, list[tuple[Place, BaseGeometry]]]:
+    """The drawn places of each group of the map, large areas first so that towns stay clickable on top."""
+    drawing_order = sorted((p for p in atlas.places if p.geometry_ref), key=lambda p: KIND_ORDER.index(p.kind))
+    members: dict[str, list[tuple[Place, BaseGeometry]]] = {name: [] for name in GROUP_ORDER}
+    for place in drawing_order:
+        members[GROUPS[place.kind]].append((place, atlas.shapes[place.geometry_ref].geom))
+    return members
+
+
+def places_data(atlas: Atlas) -> dict[str, Any]:
+    """What static/atlas/places.js holds: each group's places as GeoJSON, the styles they name
+    (with the highlight's), the kinds in drawing order and the 1994 ceasefire line, for
+    static/atlas/places-map.js."""
+    groups = {
+        name: {"type": "FeatureCollection", "features": [map_feature(p, g, style_key(p)) for p, g in members]}
+        for name, members in group_members(atlas).items()
+    }
+    used = {f["properties"]["style"] for group in groups.values() for f in group["features"]}
+    keys = sorted(used | {"highlight", "highlight-route", "ceasefire"})
+    ceasefire = atlas.shapes.get(CEASEFIRE_SHAPE)
+    return {
+        "styles": {key: styles()[key] for key in keys},
+        "order": list(KIND_ORDER),
+        "groups": groups,
+        "ceasefire": None if ceasefire is None else {"geometry": mapping(ceasefire.geom), "tip": CEASEFIRE_TIP},
+    }
+
+
+def places_script(atlas: Atlas) -> str:
+    """The text of static/atlas/places.js, which `python -m geo map-scripts` and scripts/build_geometry.py write."""
+    data = json.dumps(places_data(atlas), separators=(",", ":"))
+    return (
+        "// Generated from data/places.yaml and data/geometry.geojson by python -m geo map-scripts"
+        " (and scripts/build_geometry.py): do not edit.\n"
+        f"window.ATLAS_PLACES = {data};\n"
+    )
+
+
+def write_places_script(atlas: Atlas | None = None) -> Path:
+    """Write static/atlas/places.js from the default atlas (scripts/build_geometry.py calls this)."""
+    target = STATIC_DIR / PLACES_DATA_SCRIPT
+    target.write_text(places_script(atlas or load_atlas()), encoding="utf-8")
+    return target
+
+
+def script_highlight(slugs: tuple[str, ...]) -> str:
+    """The script that highlights these places on a map drawn from places.js (static/atlas/places-map.js),
+    sent in the place of a feature group: a few bytes, where the places' shapes would be kilobytes."""
+    return f"if (window.AtlasPlaces) {{ AtlasPlaces.highlight(map_div, {json.dumps(list(slugs))}); }}\n"
+
+
 def basemap_feature(atlas: Atlas) -> dict[str, Any]:
     """Every country as parts of one MultiPolygon: one SVG path and one style to work out,
     where a feature per country costs render time on every rerun and a node per country."""
@@ -242,6 +300,17 @@ class _ScriptWorld(MacroElement):
         super().__init__()
         self.style = style
         self.credit = credit
+
+
+class _ScriptPlaces(MacroElement):
+    """One group of the article's places from static/atlas/places.js, drawn into the parent layer
+    (`group` None: the ceasefire line)."""
+
+    _template = _element_template("places.js")
+
+    def __init__(self, group: str | None):
+        super().__init__()
+        self.group = group
 
 
 class _Legend(MacroElement):
@@ -318,6 +387,16 @@ class _Overview(MacroElement):
         self.options = options
 
 
+class _Opening(MacroElement):
+    """`window.atlasOpening()`: the map fits the article's places in the region, at its real size."""
+
+    _template = _element_template("opening.js")
+
+    def __init__(self, bounds: list[list[float]] | None):
+        super().__init__()
+        self.bounds = bounds
+
+
 class _Focus(MacroElement):
     """`window.atlasFocus(slug)`: the map moves to a place and highlights it, from a page's script."""
 
@@ -337,6 +416,7 @@ def build_map(
     static_base: str = STREAMLIT_STATIC,
     osm_default: bool = False,
     basemap_from_script: bool = False,
+    places_from_script: bool = False,
     orientation: bool = True,
     context: dict[str, Any] | None = None,
     world: bool = False,
@@ -346,7 +426,9 @@ def build_map(
     Leaflet, the palette and the map's style sheet are linked from `static_base`, the
     URL of the static/ folder (the app's, or the export's copy). With
     `basemap_from_script`, the country outlines come from static/atlas/basemap.js (see
-    basemap_script) rather than inside the map, so a browser fetches them once.
+    basemap_script) rather than inside the map, so a browser fetches them once. With
+    `places_from_script`, the article's places come likewise from static/atlas/places.js
+    (places_script): the default atlas's only.
 
     The orientation layers (water, towns the article does not name, the names on the map) come
     from static/atlas/context.js, the default atlas's, fetched once; an atlas of its own passes
@@ -401,12 +483,15 @@ def build_map(
         _Water({"lake": styles()["lake"], "river": styles()["river"]}).add_to(water)
         water.add_to(m)
 
-    ceasefire = atlas.shapes.get("ne:ceasefire-1994")
+    ceasefire = atlas.shapes.get(CEASEFIRE_SHAPE)
     if ceasefire is not None:
         line = folium.FeatureGroup(name=CEASEFIRE_LAYER, show=False)
-        folium.GeoJson(
-            mapping(ceasefire.geom), style_function=_style("ceasefire"), tooltip="1994 ceasefire line (Natural Earth)"
-        ).add_to(line)
+        if places_from_script:
+            _ScriptPlaces(None).add_to(line)
+        else:
+            folium.GeoJson(mapping(ceasefire.geom), style_function=_style("ceasefire"), tooltip=CEASEFIRE_TIP).add_to(
+                line
+            )
         line.add_to(m)
 
     if orientation:  # under the article's places, so that a place is never hidden by a town it does not name
@@ -414,13 +499,15 @@ def build_map(
         _Towns(styles()["context-town"]).add_to(towns)
         towns.add_to(m)
 
-    drawing_order = sorted((p for p in atlas.places if p.geometry_ref), key=lambda p: KIND_ORDER.index(p.kind))
-    members: dict[str, list[tuple[Place, BaseGeometry]]] = {name: [] for name in GROUP_ORDER}
-    for place in drawing_order:
-        members[GROUPS[place.kind]].append((place, atlas.shapes[place.geometry_ref].geom))
+    if places_from_script:
+        # The places never change: the browser fetches them once, as a cached script, like the outlines.
+        m.default_js = [*m.default_js, *((name, f"{static_base}/{name}") for name in PLACES_SCRIPTS)]
+    members = group_members(atlas)
     for name in GROUP_ORDER:
         group = folium.FeatureGroup(name=name)
-        if members[name]:
+        if places_from_script:
+            _ScriptPlaces(name).add_to(group)
+        elif members[name]:
             _group_layer(members[name]).add_to(group)
         group.add_to(m)
 
@@ -428,6 +515,7 @@ def build_map(
     _Legend(render("map/legend.html", rows=rows)).add_to(m)
     focus_bounds = {p.slug: b for p in atlas.places if (b := place_bounds(atlas, p))}
     _Focus(focus_bounds, styles()["highlight"], styles()["highlight-route"]).add_to(m)
+    _Opening(opening_bounds(atlas)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     _Overview(
         {
@@ -501,9 +589,28 @@ def places_bounds(atlas: Atlas, places: list[Place]) -> list[list[float]] | None
     ]
 
 
+# Kinds of places too large to open on: the map opens on the places the article is about.
+WIDE_KINDS = ("country", "wider region")
+# Room east of the opening places, in degrees: the Caspian's name is written there.
+OPENING_EAST = 0.6
+
+
 def opening_bounds(atlas: Atlas) -> list[list[float]] | None:
-    """Where an atlas about anywhere opens: every place it draws (None if it draws none)."""
-    return places_bounds(atlas, list(atlas.places))
+    """What the map opens on: every place of the article in its region (inside its wider region,
+    when it has one, so that London does not pull the view to Europe), with room for the sea's name."""
+    wide = [s.geom.buffer(0.5) for p in atlas.places if p.kind == "wider region" and (s := atlas.shape(p))]
+    regional = [
+        p
+        for p in atlas.places
+        if p.kind not in WIDE_KINDS
+        and (shape := atlas.shape(p)) is not None
+        and (not wide or any(w.contains(shape.geom) for w in wide))
+    ]
+    bounds = places_bounds(atlas, regional) or places_bounds(atlas, list(atlas.places))
+    if bounds is None:
+        return None
+    (south, west), (north, east) = bounds
+    return [[south, west], [north, east + OPENING_EAST]]
 
 
 def overview_region(bounds: list[list[float]]) -> list[list[float]]:

@@ -203,6 +203,37 @@ def test_the_default_map_names_the_region_as_text_that_never_overlaps(sized, app
     assert page.outside_requests == []
 
 
+# The places the article is about, which the opening view must show whatever the screen (issue: a lecture hall).
+REGIONAL = ("stepanakert", "baku", "nakhchivan-city", "nakhchivan", "zangezur-corridor", "southern-armenia")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1440, 900), (375, 812)])
+def test_the_opening_view_shows_every_place_of_the_region_and_names_the_caspian(sized, app_url, atlas, width, height):
+    page = sized(width, height)
+    frame = open_page(page, app_url, atlas)
+    names_shown(frame, ("Caspian Sea",))
+    view = frame.evaluate(
+        "() => { const b = map_div.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+    )
+    for slug in REGIONAL:
+        west, south, east, north = atlas.shape(atlas.by_slug[slug]).geom.bounds
+        assert view[0] <= west and east <= view[2] and view[1] <= south and north <= view[3], (slug, view)
+    # The towns' dots are inside the map's frame on screen, not under its edge.
+    box = frame.evaluate(
+        "() => { const r = map_div.getContainer().getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+    )
+    for name in ("Baku", "Stepanakert", "Nakhchivan city"):
+        dot = frame.evaluate(
+            """name => { let rect = null; map_div.eachLayer(l => { const p = l.feature && l.feature.properties;
+                 if (p && p.name === name && l.getElement && l.getElement()) {
+                   const r = l.getElement().getBoundingClientRect(); rect = [r.left, r.top, r.right, r.bottom]; } });
+               return rect; }""",
+            name,
+        )
+        assert dot and box[0] <= dot[0] and dot[2] <= box[2] and box[1] <= dot[1] and dot[3] <= box[3], (name, dot, box)
+    assert page.outside_requests == []
+
+
 def test_names_fit_a_phone_without_overlapping(sized, app_url, atlas):
     page = sized(375, 812)
     frame = open_page(page, app_url, atlas)
