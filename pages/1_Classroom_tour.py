@@ -17,21 +17,15 @@ import streamlit as st
 
 from geo.app import atlas_map, bundle, gate, presenting, source
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
-from geo.app.style import use_css, use_script
+from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
 from geo.render.maps import places_bounds, view_for
 from geo.render.qr import qr_data_uri
-from geo.render.templating import render
 
 QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
 MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
 VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
-
-
-def html(template: str, **context) -> None:
-    """A template's HTML in the page (autoescaped, so safe to show)."""
-    st.markdown(render(template, **context), unsafe_allow_html=True)
 
 
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:

@@ -19,7 +19,7 @@ import streamlit as st
 from geo.app import bundle, source
 from geo.app.client import client
 from geo.app.registry import EXPLORE_FILE, page_address, page_may_draw, page_script
-from geo.app.style import use_css
+from geo.app.style import raw_html, use_css
 from geo.atlas.links import atlas_link
 from geo.errors import DataError, InputError
 from geo.geoparser import saved
@@ -39,7 +39,6 @@ from geo.geoparser.draft import zip_files as folder_zip
 from geo.geoparser.geoparse import FoundPlace
 from geo.geoparser.ingest import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, SUFFIXES, read_paste, read_upload
 from geo.geoparser.review import KEEP, DraftKey, Found, decisions_for
-from geo.render.templating import render
 
 TEXT, UPLOAD, MODE, NEW_NAME = "mapany-text", "mapany-upload", "mapany-mode", "mapany-new-name"
 FIELDS = ("title", "author", "publisher", "published", "url")
@@ -69,11 +68,6 @@ def build(key: DraftKey, _found: Found, _decisions: Mapping[str, Decision], _inf
     """Every file of the draft's data folder, once per text, decisions and details (`key` names them)."""
     places = apply_decisions(list(_found.places), dict(_decisions))
     return draft_files(_found.markdown, places, _info)
-
-
-def html(template: str, **context) -> None:
-    """A template's HTML in the page: autoescaped, and not read as Markdown (a pasted `#` stays text)."""
-    st.html(render(template, **context))
 
 
 def say(where: str, kind: str, text: str) -> None:
@@ -210,13 +204,13 @@ def review(found: Found, chosen: dict[str, Decision]) -> None:
             key=REVIEW_PAGE,
             width=320,
         )
-    html("mapany_hint.html")
+    raw_html("mapany_hint.html")
     text_col, list_col = st.columns([1, 1], gap="medium")
     with text_col:
-        html("mapany_text.html", segments=view.segments)
+        raw_html("mapany_text.html", segments=view.segments)
     with list_col, st.container(height=560, key="mapany-places"):
         for row in view.rows:
-            html("mapany_place.html", row=row)
+            raw_html("mapany_place.html", row=row)
             labels = {c.key: c.label for c in row.choices}
             st.selectbox(
                 f"Decision for {row.name}",
@@ -316,7 +310,7 @@ def atlas_actions(found: Found, chosen: dict[str, Decision]) -> None:
     show_message("atlas")
     slug = st.session_state.get(SAVED, {}).get(draft.digest)
     if slug:
-        html("mapany_saved.html", link=atlas_link(page_address(), slug))
+        raw_html("mapany_saved.html", link=atlas_link(page_address(), slug))
 
 
 def main() -> None:
@@ -325,7 +319,7 @@ def main() -> None:
         st.switch_page(page_script(EXPLORE_FILE))
     use_css("mapany.css")
     st.title("Map your own article")
-    html("mapany_intro.html", max_chars=MAX_PASTE_CHARS, max_mb=UPLOAD_MB, saving=saved.saved_root() is not None)
+    raw_html("mapany_intro.html", max_chars=MAX_PASTE_CHARS, max_mb=UPLOAD_MB, saving=saved.saved_root() is not None)
     st.subheader("1. Your article")
     inputs()
     st.button("Find places", key="mapany-find", type="primary", on_click=find_clicked, icon=":material/travel_explore:")

@@ -10,11 +10,10 @@ from streamlit_folium import st_folium
 
 from geo.app import atlas_map, bundle, gate, source
 from geo.app.registry import page_address
-from geo.app.style import use_css, use_script
+from geo.app.style import html, use_css, use_script
 from geo.app.timeline import show_timeline
 from geo.atlas.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
 from geo.render.maps import build_map, place_bounds, places_bounds, view_for
-from geo.render.templating import render
 from geo.render.view_models import AtlasView, search_hint
 
 MAP_HEIGHT = 640
@@ -25,11 +24,6 @@ MAP_WIDTH_GUESS = 480
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 # "off" leaves the timeline out: bench/bench_explore.py measures what it adds to the first load.
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
-
-
-def html(template: str, **context) -> None:
-    """A template's HTML in the page (autoescaped, so safe to show)."""
-    st.markdown(render(template, **context), unsafe_allow_html=True)
 
 
 def downloads(selected: str | None) -> None:

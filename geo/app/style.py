@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import streamlit as st
 
-from geo.render.templating import static_text
+from geo.render.templating import render, static_text
 
 
 @lru_cache(maxsize=16)
@@ -27,3 +27,14 @@ def _script(name: str) -> str:
 def use_script(name: str) -> None:
     """Run a script from static/atlas/ in the app's own document (the script guards against running twice)."""
     st.html(_script(name), unsafe_allow_javascript=True)
+
+
+def html(template: str, **context) -> None:
+    """A template's HTML in the page (autoescaped, so safe to show), inline among the page's Markdown."""
+    st.markdown(render(template, **context), unsafe_allow_html=True)
+
+
+def raw_html(template: str, **context) -> None:
+    """A template's HTML in the page, autoescaped and never read as Markdown: for text a person
+    pasted, where a `#` or a `*` must stay as typed."""
+    st.html(render(template, **context))
