@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from geo.atlas.article import Block, find_passages, forms_pattern, parse_article
+from geo.atlas.article import Block, FormFinder, find_passages, parse_article
 from geo.atlas.context import Context
 from geo.atlas.events import Event, load_events
 from geo.atlas.loader import Atlas, load_atlas
@@ -350,7 +350,7 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
         raise InputError("type the place name as the text writes it")
     if len(name) > MAX_ADDED_NAME_CHARS:
         raise InputError(f"a place name is at most {MAX_ADDED_NAME_CHARS} characters long")
-    spans = [Span(m.group("form"), *m.span("form")) for m in forms_pattern([name]).finditer(markdown)]
+    spans = [Span(m.form, m.start, m.end) for m in FormFinder([name]).finditer(markdown)]
     if not spans:
         raise InputError(f"“{name}” is not in the text (names are matched as whole words, capitals count)")
     taken = [(s.start, s.end) for p in found for s in p.mentions]

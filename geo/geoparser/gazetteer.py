@@ -44,6 +44,7 @@ VARIANT_FOLDS = (
     ("w", "v"),
 )
 VARIANT_MIN = 5  # shorter names have too many look-alikes
+WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")  # a word as the geoparser reads a text and a name
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Toponyms:
     adjectives: dict[str, str] = field(default_factory=dict)  # "Hungarian" -> the country's ref
     locative_nouns: frozenset[str] = frozenset()
     variants: dict[str, list[str]] = field(default_factory=dict)  # variant_key -> gazetteer names
+    # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
+    name_starts: frozenset[tuple[str, ...]] = frozenset()
 
     def candidates(self, name: str) -> list[NameHit]:
         if name in self.adjectives:  # only ever asked for before a noun of place ("a Hungarian prison")
@@ -226,6 +229,9 @@ def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FI
         adjectives={str(k): str(v) for k, v in adjectives.items()},
         locative_nouns=frozenset(_words(file, "locative_nouns", aliases, "locative_nouns")),
         variants=_variants(names),
+        name_starts=frozenset(
+            tuple(words[:n]) for name in names for words in [WORD.findall(name)] for n in range(2, len(words))
+        ),
     )
 
 

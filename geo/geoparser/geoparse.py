@@ -1,6 +1,6 @@
 """Find every place a text names and resolve it to one gazetteer entry (`python -m geo geoparse`).
 
-Finding follows the atlas's mention rules (geo/atlas/article.py `forms_pattern`: exact forms,
+Finding follows the atlas's mention rules (geo/atlas/article.py `FormFinder`: exact forms,
 whole words, possessives, the longest form wins); the forms tried are the gazetteer names
 that occur in the text, and capitalised words that are another transliteration of a name
 of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
@@ -24,13 +24,14 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from geo.atlas.article import forms_pattern, sentence_bounds
-from geo.geoparser.gazetteer import HOME, NameHit, Toponym, Toponyms, load_toponyms
+import numpy as np
 
-WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
+from geo.atlas.article import FormFinder, sentence_bounds
+from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
+
 POSSESSIVE_END = re.compile(r"['’]s$")
 CAPITALISED_RUN = re.compile(r"\s+(?:of\s+(?:the\s+)?)?([A-Z][\w-]*)")
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n)\s*$")
+SENTENCE_MARKS = frozenset('.!?:;"“”')  # a sentence starts after one of these and spaces
 KIND_PRIOR = {
     "country": 5.0,
     "capital": 4.0,
@@ -132,6 +133,16 @@ def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
     )
 
 
+def _may_go_on(words: list[re.Match[str]], toponyms: Toponyms) -> bool:
+    """Whether these words (two or more) start a longer name, as written or as a dateline's capitals.
+
+    Longer phrases are tried only then, so a text costs a few lookups per word, not one per
+    word and length of the longest name.
+    """
+    written = tuple(w.group() for w in words)
+    return written in toponyms.name_starts or tuple(w.title() for w in written) in toponyms.name_starts
+
+
 def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
     """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words.
 
@@ -143,6 +154,8 @@ def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
     checked: set[str] = set()  # a phrase met again needs no second look
     for i in range(len(words)):
         for j in range(i, min(i + toponyms.longest_name_words, len(words))):
+            if j - i >= 2 and not _may_go_on(words[i:j], toponyms):
+                break
             phrase = text[words[i].start() : words[j].end()]
             if phrase in checked:
                 continue
@@ -153,15 +166,46 @@ def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
     return found
 
 
-def _run_after(text: str, end: int) -> list[str]:
-    """The capitalised words that directly follow a name (with 'of (the)' between them)."""
-    run, pos = [], end
-    while match := CAPITALISED_RUN.match(text, pos):
-        if "\n" in text[pos : match.start(1)]:
-            break
-        run.append(match.group(1))
-        pos = match.end()
-    return run
+class RunAfter:
+    """The capitalised words that follow a name (with 'of (the)' between them), read once per position.
+
+    In a long run of capitalised words every name in it would otherwise read the rest of
+    the run again: the run after a position is its next word and the run after that
+    word, so each position is read once whatever the number of names.
+    """
+
+    def __init__(self, text: str, organisation_words: frozenset[str]) -> None:
+        self.text = text
+        self.organisation_words = organisation_words
+        self._next: dict[int, tuple[str, int] | None] = {}
+        self._organisation: dict[int, bool] = {}
+
+    def next_word(self, pos: int) -> tuple[str, int] | None:
+        """The capitalised word right after pos on the same line, and where it ends."""
+        if pos not in self._next:
+            match = CAPITALISED_RUN.match(self.text, pos)
+            found = match is not None and "\n" not in self.text[pos : match.start(1)]
+            self._next[pos] = (match.group(1), match.end()) if found else None
+        return self._next[pos]
+
+    def first(self, pos: int) -> str | None:
+        step = self.next_word(pos)
+        return step[0] if step else None
+
+    def has_organisation_word(self, pos: int) -> bool:
+        """Whether a word of the run after pos says organisation ("Agency", "Ministry")."""
+        chain: list[int] = []
+        while pos not in self._organisation:
+            step = self.next_word(pos)
+            if step is None or step[0] in self.organisation_words:
+                self._organisation[pos] = step is not None
+                break
+            chain.append(pos)
+            pos = step[1]
+        answer = self._organisation[pos]
+        for seen in chain:
+            self._organisation[seen] = answer
+        return answer
 
 
 def _word_before(text: str, start: int) -> str | None:
@@ -169,8 +213,19 @@ def _word_before(text: str, start: int) -> str | None:
     match = re.search(r"([A-Z][\w-]*)\s+$", text[max(0, start - 60) : start])
     if not match:
         return None
-    before = text[: start - len(match.group(0))]
-    return None if SENTENCE_START.search(before) else match.group(1)
+    return None if _sentence_starts(text, start - len(match.group(0))) else match.group(1)
+
+
+def _sentence_starts(text: str, pos: int) -> bool:
+    """Whether a sentence starts at pos: only spaces since the text's start, a line break or an end mark.
+
+    Read back from pos over the spaces only, so a name late in a long line costs no more than an early one.
+    """
+    while pos > 0 and text[pos - 1].isspace():
+        if text[pos - 1] == "\n":
+            return True
+        pos -= 1
+    return pos == 0 or text[pos - 1] in SENTENCE_MARKS
 
 
 def _run_before(text: str, start: int) -> list[str]:
@@ -192,19 +247,20 @@ def _run_before(text: str, start: int) -> list[str]:
     return run
 
 
-def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
-    """False where a name is part of an organisation's or a person's name."""
-    after = _run_after(text, end)
-    if any(w in toponyms.organisation_words for w in after):
+def keep_mention(run: RunAfter, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
+    """False where a name is part of an organisation's or a person's name (`run` reads the line the name is in)."""
+    text = run.text
+    if run.has_organisation_word(end):
         return False
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
         return False
     before = _word_before(text, start)
     if headline:
         return True
-    if after and after[0] in toponyms.place_words:
+    after = run.first(end)
+    if after is not None and after in toponyms.place_words:
         return True  # "Vayots Dzor Province", "Meghri Municipality"
-    if after and after[0] not in forms and not text[end : end + 3].startswith(("'s", "’s")):
+    if after is not None and after not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         return False  # "Nikol Pashinyan": a place name followed by another proper name
     return before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS
 
@@ -226,6 +282,33 @@ def _adjective_pattern(toponyms: Toponyms) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])({adjectives})\s+(?:{nouns})(?![\w-])")
 
 
+class People:
+    """Names read as a person's ("Emin Milli"), found again wherever the same words stand.
+
+    Kept by the place name they end with and the words before it, so that checking a
+    mention looks up the few lengths of words before it, not every person named.
+    """
+
+    def __init__(self) -> None:
+        self._before: dict[str, set[str]] = {}  # a name a person's name ends with -> the words before it
+        self._lengths: dict[str, set[int]] = {}
+
+    def add(self, person: str) -> None:
+        for i, ch in enumerate(person):
+            if ch == " ":
+                ending = person[i + 1 :]
+                self._before.setdefault(ending, set()).add(person[:i])
+                self._lengths.setdefault(ending, set()).add(i)
+
+    def named_at(self, text: str, span: Span) -> bool:
+        """Whether the mention ends a person's name: the words just before it, a space, then it."""
+        before = self._before.get(span.text)
+        if not before or span.start < 1 or text[span.start - 1] != " ":
+            return False
+        stop = span.start - 1
+        return any(n <= stop and text[stop - n : stop] in before for n in self._lengths[span.text])
+
+
 def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     """Every kept mention, grouped by the form written, in reading order.
 
@@ -237,16 +320,16 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     - a country's adjective counts where a noun of place follows it ("a Hungarian prison").
     """
     forms = candidate_forms(text, toponyms)
-    pattern = forms_pattern(forms)
+    finder = FormFinder(forms)
     adjective_pattern = _adjective_pattern(toponyms)
     kept: list[tuple[str, Span, bool]] = []
-    people: set[str] = set()
+    people = People()
     for line_start, line in _lines(text):
         headline = _title_case(line)
-        for match in pattern.finditer(line):
-            start, end = match.span("form")
-            form = match.group("form")
-            if keep_mention(line, start, end, toponyms, forms, headline):
+        run = RunAfter(line, toponyms.organisation_words)
+        for match in finder.finditer(line):
+            start, end, form = match.start, match.end, match.form
+            if keep_mention(run, start, end, toponyms, forms, headline):
                 kept.append((form, Span(form, line_start + start, line_start + end), headline))
             elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
                 people.add(f"{before} {form}")
@@ -258,7 +341,7 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     for form, span, headline in sorted(kept, key=lambda k: k[1].start):
         if headline and form not in in_body and not _strong(form, toponyms):
             continue
-        if any(text.startswith(person, span.end - len(person)) for person in people if person.endswith(" " + form)):
+        if people.named_at(text, span):
             continue
         found.setdefault(form, []).append(span)
     return found
@@ -281,7 +364,56 @@ def distance_km(a: Toponym, b: Toponym) -> float:
     return 12742 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym], local: str | None = None) -> float:
+class Anchors:
+    """The places a text names without ambiguity, as unit vectors, for `_score`'s nearness.
+
+    Comparing every candidate with every anchor one by one in Python made a text naming
+    thousands of places take minutes; here each candidate's nearest anchor is one
+    product of a matrix with a vector (numpy), and only that anchor's distance is computed
+    by `distance_km`, so the thresholds see the same figure as before. Countries and
+    wider regions are never anchors of nearness.
+    """
+
+    def __init__(self) -> None:
+        self.refs: set[str] = set()
+        self.near: list[Toponym] = []
+        self._at: dict[str, int] = {}  # ref -> its row in near
+        self._vectors: np.ndarray | None = None
+        self._closest: dict[str, float | None] = {}
+
+    def add(self, toponym: Toponym) -> None:
+        if toponym.ref in self.refs:
+            return
+        self.refs.add(toponym.ref)
+        if toponym.kind not in ("country", "wider region"):
+            self._at[toponym.ref] = len(self.near)
+            self.near.append(toponym)
+            self._vectors, self._closest = None, {}
+
+    def closest_km(self, t: Toponym) -> float | None:
+        """The distance from t to the nearest other anchor (None with no other anchor)."""
+        if t.ref not in self._closest:
+            self._closest[t.ref] = self._nearest(t)
+        return self._closest[t.ref]
+
+    def _nearest(self, t: Toponym) -> float | None:
+        if self._vectors is None:
+            self._vectors = _unit_vectors(self.near)
+        cosines = self._vectors @ _unit_vectors([t])[0]
+        if t.ref in self._at:
+            cosines[self._at[t.ref]] = -2.0  # never its own anchor
+        if not len(cosines) or cosines.max() < -1.5:
+            return None
+        return distance_km(t, self.near[int(cosines.argmax())])
+
+
+def _unit_vectors(toponyms: list[Toponym]) -> np.ndarray:
+    lat = np.radians([t.lat for t in toponyms])
+    lon = np.radians([t.lon for t in toponyms])
+    return np.column_stack((np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat))).reshape(-1, 3)
+
+
+def _score(hit: NameHit, countries: dict[str, int], anchors: Anchors, local: str | None = None) -> float:
     t = hit.toponym
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
     if t.country in countries:  # the more of the text's places lie in that country, the likelier
@@ -290,15 +422,14 @@ def _score(hit: NameHit, countries: dict[str, int], anchors: list[Toponym], loca
         score += 0.5
     if local is not None and t.country == local:
         score += LOCAL_COUNTRY
-    near = [distance_km(t, a) for a in anchors if a.ref != t.ref and a.kind not in ("country", "wider region")]
-    if near:
-        closest = min(near)
+    closest = anchors.closest_km(t)
+    if closest is not None:
         score += 2.0 if closest < NEAR_KM else 1.0 if closest < AROUND_KM else 0.0
     return score
 
 
 def _rank(
-    hits: list[NameHit], countries: dict[str, int], anchors: list[Toponym], local: str | None = None
+    hits: list[NameHit], countries: dict[str, int], anchors: Anchors, local: str | None = None
 ) -> list[Candidate]:
     scored = sorted(((_score(h, countries, anchors, local), h.toponym) for h in hits), key=lambda st: -st[0])
     total = sum(math.exp(s) for s, _ in scored)
@@ -324,12 +455,17 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     shared = [form for form in found if len({h.toponym.country for h in hits[form]}) > 1]
     mentions = sorted((span.start, span.end) for form in shared for span in found[form])
     starts = [start for start, _ in mentions]
+    longest = max((end - start for start, end in mentions), default=0)
     local: dict[int, str] = {}
     for start, end in sentence_bounds(text):
-        inside = mentions[bisect_left(starts, start) : bisect_left(starts, end)]
-        if not inside:
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        if first == last:
             continue
         for c_start, c_end, country in countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]:
+            # Only mentions starting within LOCAL_WINDOW (and a name's length) of the country can be beside it.
+            low = max(first, bisect_left(starts, c_start - LOCAL_WINDOW - longest))
+            high = min(last, bisect_left(starts, c_end + LOCAL_WINDOW + 1))
+            inside = mentions[low:high]
             before = [m for m in inside if m[1] <= c_start and c_start - m[1] <= LOCAL_WINDOW]
             after = [m for m in inside if m[0] >= c_end and m[0] - c_end <= LOCAL_WINDOW]
             if before and FOLLOWS.match(text, before[-1][1], c_start):
@@ -350,15 +486,15 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     """
     hits = {form: hits_for(form, toponyms) for form in found}
     countries: dict[str, int] = {}
-    anchors: list[Toponym] = []
+    anchors = Anchors()
     for form, spans in found.items():
         first = hits[form][0]
         # A curated name is unambiguous unless another place bears it as its main name (Julfa, Iran).
         unambiguous = len(hits[form]) == 1 or (
             first.how == "curated" and all(h.how == "alternate" for h in hits[form][1:])
         )
-        if unambiguous and first.toponym not in anchors:
-            anchors.append(first.toponym)
+        if unambiguous:
+            anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
     local = _local_countries(text, found, hits) if text else {}
