@@ -268,7 +268,7 @@ def test_the_command_line_reads_word_documents(tmp_path, docx_bytes, capsys):
 )
 def test_a_document_with_macros_is_refused(docx_bytes, part, content_type, monkeypatch):
     data = with_macros(docx_bytes, part=part, content_type=content_type)
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a document with macros"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed a document with macros"))
     with pytest.raises(InputError) as info:
         read_upload("report.docx", data)
     assert str(info.value).startswith("report.docx: ") and "macro" in str(info.value)
@@ -280,7 +280,7 @@ def test_a_zip_bomb_is_refused_quickly_without_inflating_it(big_bomb, monkeypatc
         assert sum(i.file_size for i in archive.infolist()) > 300_000_000
     opened = []
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: opened.append(name))
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a zip bomb"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed a zip bomb"))
     with pytest.raises(InputError) as info:
         read_upload("bomb.docx", big_bomb)
     assert opened == []  # nothing was inflated
@@ -318,7 +318,7 @@ def test_a_part_that_lies_about_its_size_is_never_inflated_past_it(docx_bytes):
 
 def test_a_small_bomb_is_refused_by_its_compression_ratio(monkeypatch):
     data = bomb(40)  # under the size cap, but 40 MB out of about 40 kB
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a zip bomb"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed a zip bomb"))
     with pytest.raises(InputError, match=r"small.docx: it would unpack [\d,]+ times larger .* like a zip bomb"):
         read_upload("small.docx", data)
 
@@ -326,7 +326,7 @@ def test_a_small_bomb_is_refused_by_its_compression_ratio(monkeypatch):
 def test_an_xml_part_too_large_to_parse_is_refused_unread(docx_bytes, monkeypatch):
     words = os.urandom(6_000_000).hex().encode()  # 12 MB that compress about twofold: no bomb, just too big
     data = repacked(docx_bytes, replace={"word/document.xml": words})
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed an oversized part"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed an oversized part"))
     with pytest.raises(InputError) as info:
         docx_text(data, "long.docx")
     assert str(info.value).startswith("long.docx: its part document.xml would unpack to 1")

@@ -7,12 +7,13 @@ text, the visible text of an HTML page, the paragraphs of a Word document), and 
 text must be English the geoparser can read. Every refusal is an InputError with a
 one-line message that names the file.
 
-A .docx is a zip of XML parts, so it is checked with `zipfile` before python-docx parses
-it: a package that would unpack to far more than any article (a zip bomb), one that is
+A .docx is a zip of XML parts, so it is checked with `zipfile` before its XML is parsed:
+a package that would unpack to far more than any article (a zip bomb), one that is
 encrypted or password-protected, or one that carries macros is refused unread. The sizes
 checked are those the zip declares; a part that holds more than it declares stops inflating
 at the declared size and fails its CRC check (zipfile), so the declared sizes bound the work.
-python-docx parses with entity expansion off (lxml, resolve_entities=False).
+geo/geoparser/wordtext.py then reads the text from the parts in one pass, with entity
+expansion off (lxml, resolve_entities=False).
 """
 
 from __future__ import annotations
@@ -23,13 +24,9 @@ import zipfile
 import zlib
 from pathlib import Path, PurePath
 
-import docx
-from docx.document import Document as WordDocument
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-
 from geo.errors import InputError
 from geo.geoparser.textfile import check_language, decode_text, html_text
+from geo.geoparser.wordtext import document_blocks
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -101,13 +98,13 @@ def _check_directory(members: list[zipfile.ZipInfo], name: str) -> None:
         raise InputError(f"{name}: not a Word document (.docx): its package has no document part")
 
 
-def _docx_package(data: bytes, name: str) -> bytes:
-    """The Word document's package, checked and re-packed: the only bytes python-docx reads.
+def _docx_parts(data: bytes, name: str) -> dict[str, bytes]:
+    """The Word document's parts by name, checked: the only bytes its XML is read from.
 
     What the zip's directory declares is checked first (sizes, ratio, encryption, macros);
-    then each part is inflated in small steps, never past its declared size, and stored in a
-    new zip. A part that declares less than it holds is cut at its declared size, so even a
-    package that lies about its sizes cannot make python-docx inflate more than the caps.
+    then each part is inflated in small steps, never past its declared size. A part that
+    declares less than it holds is cut at its declared size, so even a package that lies
+    about its sizes cannot make the reader inflate more than the caps.
     """
     if data.startswith(OLE_MAGIC):
         raise InputError(
@@ -123,11 +120,7 @@ def _docx_package(data: bytes, name: str) -> bytes:
         parts = {m.filename: _inflate(package, m, name) for m in members if not m.is_dir()}
     if MACRO_CONTENT_TYPE in parts[CONTENT_TYPES].lower():
         raise InputError(f"{name}: a macro-enabled document; save it as a plain .docx without macros")
-    clean = io.BytesIO()
-    with zipfile.ZipFile(clean, "w", zipfile.ZIP_STORED) as repacked:
-        for part, content in parts.items():
-            repacked.writestr(part, content)
-    return clean.getvalue()
+    return parts
 
 
 def _inflate(package: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bytes:
@@ -144,44 +137,10 @@ def _inflate(package: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> by
     return bytes(out)
 
 
-def _docx_blocks(document: WordDocument) -> list[str]:
-    """Each paragraph and table cell as one block; headings marked the way article.md marks them."""
-    blocks: list[str] = []
-
-    def paragraph(p: Paragraph) -> None:
-        text = " ".join(p.text.split())
-        if not text:
-            return
-        style = (p.style.name if p.style is not None else "") or ""
-        if style == "Title" or style.startswith("Heading"):
-            blocks.append(f"{'##' if blocks else '#'} {text}")  # the first is the article's title
-        else:
-            blocks.append(text)
-
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            for row in item.rows:
-                seen: set[int] = set()
-                for cell in row.cells:  # a merged cell comes back once per grid column
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    for p in cell.paragraphs:
-                        paragraph(p)
-        else:
-            paragraph(item)
-    return blocks
-
-
 def docx_text(data: bytes, name: str) -> str:
     """The text of a Word document: its paragraphs separated by blank lines, the title as `# `."""
     name = display_name(name)
-    package = _docx_package(data, name)
-    try:
-        document = docx.Document(io.BytesIO(package))
-        blocks = _docx_blocks(document)
-    except Exception as exc:  # python-docx raises many kinds on a broken package; all mean the same
-        raise InputError(f"{name}: cannot be read as a Word document ({type(exc).__name__})") from exc
+    blocks = document_blocks(_docx_parts(data, name), name, MAX_PASTE_CHARS)
     if not blocks:
         raise InputError(f"{name}: the document has no text")
     return "\n\n".join(blocks)
