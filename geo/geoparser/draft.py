@@ -36,6 +36,7 @@ from geo.atlas.places import Place
 from geo.atlas.tours import Tour, load_tour
 from geo.atlas.water import Waters, load_context_layers
 from geo.errors import DataError, InputError
+from geo.geoparser import sandbox
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
 from geo.geoparser.geoparse import Candidate, FoundPlace, Span, gazetteer_name, geoparse, resolve
 
@@ -334,7 +335,14 @@ def find_places(text: str, title: str | None) -> tuple[str, list[FoundPlace]]:
     """The article as the atlas stores it (Markdown with a `#` title) and the places the geoparser finds in it.
 
     Mention offsets are into the Markdown returned, which is what the review page shows.
+    The work runs in a worker process with limits (geo/geoparser/sandbox.py): a text that
+    breaks one is refused with a message, and the server keeps serving.
     """
+    return sandbox.run(find_places_in_process, text, title, name="the text", doing="finding its places")
+
+
+def find_places_in_process(text: str, title: str | None) -> tuple[str, list[FoundPlace]]:
+    """find_places' work, in the calling process (a worker runs it)."""
     markdown = article_markdown(text, title)
     return markdown, _in_article(markdown, geoparse(markdown, load_toponyms()))
 

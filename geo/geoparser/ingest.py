@@ -14,6 +14,10 @@ checked are those the zip declares; a part that holds more than it declares stop
 at the declared size and fails its CRC check (zipfile), so the declared sizes bound the work.
 geo/geoparser/wordtext.py then reads the text from the parts in one pass, with entity
 expansion off (lxml, resolve_entities=False).
+
+`read_upload` and `read_paste` refuse what is too large at once, then hand the reading to a
+worker process with limits (geo/geoparser/sandbox.py); the `*_in_process` functions are
+that work, done in the process that calls them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import zlib
 from pathlib import Path, PurePath
 
 from geo.errors import InputError
+from geo.geoparser import sandbox
 from geo.geoparser.textfile import check_language, decode_text, html_text
 from geo.geoparser.wordtext import document_blocks
 
@@ -34,6 +39,7 @@ HTML_SUFFIXES = (".html", ".htm")
 MAX_UPLOAD_BYTES = 2_000_000  # a Word document of a long article with a few pictures
 MAX_PASTE_CHARS = 200_000  # the longest text read, pasted or from a file: about 35,000 words
 MAX_NAME_CHARS = 80  # a file name as messages quote it
+PASTE_NAME = "the pasted text"  # a paste as messages name it
 
 # A .docx unpacks to a few hundred kB of XML; these caps are far above any real document.
 DOCX_MAX_MEMBERS = 1_000
@@ -156,18 +162,35 @@ def file_suffix(name: str) -> str:
     return suffix
 
 
-def read_upload(name: str, data: bytes) -> str:
-    """The checked text of a file by its name and bytes (an upload, or a file read from disk)."""
-    name = display_name(name)
+def _check_size(name: str, data: bytes) -> str:
+    """The file's suffix, once its type and size pass: checked before anything is decoded or sent anywhere."""
     suffix = file_suffix(name)
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(f"{name}: too large ({_mb(len(data))}); the limit is {_mb(MAX_UPLOAD_BYTES)}")
+    return suffix
+
+
+def read_upload(name: str, data: bytes) -> str:
+    """The checked text of a file by its name and bytes (an upload, or a file read from disk).
+
+    Read in a worker process with limits on CPU, memory and time (geo/geoparser/sandbox.py):
+    an input that breaks one is refused with a message, and the server keeps serving.
+    """
+    name = display_name(name)
+    _check_size(name, data)
+    return sandbox.run(read_upload_in_process, name, data, name=name)
+
+
+def read_upload_in_process(name: str, data: bytes) -> str:
+    """read_upload's work, in the calling process (a worker runs it)."""
+    name = display_name(name)
+    suffix = _check_size(name, data)
     if suffix == ".docx":
         text = docx_text(data, name)
     else:
         text = decode_text(data, name)
         if suffix in HTML_SUFFIXES:
-            text = html_text(text)
+            text = html_text(text, name)
             if not text.strip():
                 raise InputError(f"{name}: the page has no visible text")
     check_length(text, name)
@@ -176,10 +199,23 @@ def read_upload(name: str, data: bytes) -> str:
 
 
 def read_paste(text: str) -> str:
-    """The checked text of a paste: not empty, not too long, no binary data, English."""
-    name = "the pasted text"
+    """The checked text of a paste: not empty, not too long, no binary data, English.
+
+    Too long is refused here; the rest is read in a worker process with limits, as uploads are.
+    """
+    _check_paste_length(text)
+    return sandbox.run(read_paste_in_process, text, name=PASTE_NAME)
+
+
+def _check_paste_length(text: str) -> None:
     if len(text) > MAX_PASTE_CHARS:
-        raise InputError(f"{name} is too long ({len(text):,} characters); the limit is {MAX_PASTE_CHARS:,}")
+        raise InputError(f"{PASTE_NAME} is too long ({len(text):,} characters); the limit is {MAX_PASTE_CHARS:,}")
+
+
+def read_paste_in_process(text: str) -> str:
+    """read_paste's work, in the calling process (a worker runs it)."""
+    name = PASTE_NAME
+    _check_paste_length(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name} is empty: paste an article, or upload a file")

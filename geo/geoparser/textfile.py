@@ -105,6 +105,16 @@ BLOCK_TAGS = frozenset(
 HTML_DEPTH = 256  # libxml2's limit on nesting without huge_tree: a deeper page is refused, not cut short
 
 
+def check_memory(errors: etree._ListErrorLog) -> None:
+    """Raise MemoryError where libxml2 ran out of memory: it says so in its error log, not as an exception.
+
+    In a worker process with a memory limit (geo/geoparser/sandbox.py) that is how an input
+    too large to parse shows; the worker turns it into a message.
+    """
+    if any(error.type_name == "ERR_NO_MEMORY" for error in errors):
+        raise MemoryError("libxml2 ran out of memory")
+
+
 def _html_parser() -> etree.HTMLParser:
     """A new parser for each page: a parser's error log is its own, and it is not shared between threads."""
     return etree.HTMLParser(
@@ -124,7 +134,12 @@ def html_text(markup: str, name: str = "the page") -> str:
     try:
         root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
     except etree.ParserError:  # nothing but comments, a doctype or stray markup
+        check_memory(parser.error_log)
         return ""
+    except etree.XMLSyntaxError as exc:
+        check_memory(parser.error_log)
+        raise InputError(f"{name}: cannot be read as HTML ({exc.msg})") from exc
+    check_memory(parser.error_log)
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise InputError(
             f"{name}: its markup nests more than {HTML_DEPTH} levels deep or holds a text too long "

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from geo.errors import InputError
+from geo.geoparser.textfile import check_memory
 
 NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 W = "{" + NS["w"] + "}"
@@ -57,6 +58,7 @@ def _parse(data: bytes, name: str, part: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
+        check_memory(parser.error_log)
         raise InputError(f"{name}: cannot be read as a Word document (XMLSyntaxError in {part})") from exc
     if root.getroottree().docinfo.internalDTD is not None:
         raise InputError(f"{name}: cannot be read as a Word document ({part} declares a DTD, as no Word document does)")
