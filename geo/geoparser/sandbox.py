@@ -314,10 +314,11 @@ def serve(fd: int) -> None:
     connection.send("ready")
     while True:
         try:
-            function, args = connection.recv()
+            task = connection.recv_bytes()
         except (EOFError, OSError):
             return
         try:
+            function, args = pickle.loads(task)  # a function this worker cannot import fails here, not the worker
             _set_limits(limits)
             try:
                 answer: tuple[str, Any] = ("ok", function(*args))
