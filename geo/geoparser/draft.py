@@ -21,7 +21,9 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -361,8 +363,7 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
     spans = [Span(m.form, m.start, m.end) for m in FormFinder([name]).finditer(markdown)]
     if not spans:
         raise InputError(f"“{name}” is not in the text (names are matched as whole words, capitals count)")
-    taken = [(s.start, s.end) for p in found for s in p.mentions]
-    free = [s for s in spans if not any(a < s.end and s.start < b for a, b in taken)]
+    free = _outside(spans, found)
     if not free:
         raise InputError(f"“{name}” is already on the list: each of its mentions belongs to a place found")
     toponyms = load_toponyms()
@@ -378,6 +379,19 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
     context[name] = free
     added = next(p for p in resolve(context, toponyms, markdown) if free[0] in p.mentions)
     return FoundPlace(added.toponym, tuple(free), added.score, added.runners_up)
+
+
+def _outside(spans: list[Span], found: list[FoundPlace]) -> list[Span]:
+    """The spans that overlap no mention of a place found, by bisection: a name written 10,000 times costs little."""
+    taken = sorted((s.start, s.end) for p in found for s in p.mentions)
+    starts = [start for start, _ in taken]
+    reach = list(accumulate((end for _, end in taken), max))  # the furthest end among the first i mentions
+
+    def overlaps(span: Span) -> bool:
+        i = bisect_left(starts, span.end)  # the mentions that start before the span ends
+        return i > 0 and reach[i - 1] > span.start
+
+    return [span for span in spans if not overlaps(span)]
 
 
 def _choose(place: FoundPlace, key: str, toponyms: Toponyms) -> FoundPlace:
