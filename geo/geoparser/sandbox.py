@@ -9,7 +9,7 @@ from the environment:
 
 - CPU time, ATLAS_INPUT_CPU_SECONDS (default 5): RLIMIT_CPU; past it the kernel stops the
   worker (SIGXCPU). Any input the caps accept takes under 2 s (bench/bench_hostile.py);
-- memory, ATLAS_INPUT_MEMORY_MB (default 1024): RLIMIT_AS, the address space a task may
+- memory, ATLAS_INPUT_MEMORY_MB (default 512): RLIMIT_AS, the address space a task may
   add to what the warm worker holds; past it allocation fails (MemoryError);
 - wall-clock time, ATLAS_INPUT_WALL_SECONDS (default 30): past it the worker is killed.
   It also bounds the wait for a free worker when every one is busy.
@@ -64,7 +64,7 @@ def _setting(name: str, default: float) -> float:
 
 
 CPU_SECONDS = _setting("ATLAS_INPUT_CPU_SECONDS", 5.0)
-MEMORY_MB = int(_setting("ATLAS_INPUT_MEMORY_MB", 1024))
+MEMORY_MB = int(_setting("ATLAS_INPUT_MEMORY_MB", 512))
 WALL_SECONDS = _setting("ATLAS_INPUT_WALL_SECONDS", 30.0)
 WORKERS = int(_setting("ATLAS_INPUT_WORKERS", 2))
 START_SECONDS = 60.0  # a new worker imports the geoparser and loads the gazetteer: about a second, more when busy
