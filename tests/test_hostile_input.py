@@ -22,8 +22,7 @@ from geo.cli import main
 from geo.errors import DataError, InputError
 from geo.geoparser import draft, geoparse, ingest
 from geo.geoparser.gazetteer import load_toponyms
-from geo.geoparser.ingest import MAX_PASTE_CHARS, docx_text, read_upload_in_process
-from geo.geoparser.sandbox import Limits, Sandbox
+from geo.geoparser.ingest import MAX_PASTE_CHARS, docx_text
 from geo.geoparser.textfile import html_text
 from geo.paths import ROOT
 
@@ -56,7 +55,7 @@ def test_html_nested_past_libxml2s_limit_is_refused_not_cut_short():
     Failed on 1c9c11d: html.parser read it (it has no such limit, and no message).
     """
     with pytest.raises(InputError, match=r"deep.html: its markup nests more than 256 levels deep"):
-        read_upload_in_process("deep.html", ("<div>" * 300 + ENGLISH).encode())
+        ingest.read_upload("deep.html", ("<div>" * 300 + ENGLISH).encode())
 
 
 # .docx: a style map built once ------------------------------------------------------------------
@@ -167,12 +166,19 @@ def test_a_run_of_capitalised_words_is_read_once(monkeypatch):
 # The second wall: worker processes with limits --------------------------------------------------------
 
 
+def sandbox(**limits: float):
+    """A pool of one worker with these limits (imported here: the module is new with this work)."""
+    from geo.geoparser.sandbox import Limits, Sandbox
+
+    return Sandbox(size=1, limits=Limits(**limits))
+
+
 @pytest.fixture
-def tight() -> Sandbox:
+def tight():
     """A pool of one worker that may use 1 s of CPU, 60 MB of memory over its own and 20 s per task."""
-    sandbox = Sandbox(size=1, limits=Limits(cpu_seconds=1, memory_mb=60, wall_seconds=20))
-    yield sandbox
-    sandbox.close()
+    sandbox_ = sandbox(cpu_seconds=1, memory_mb=60, wall_seconds=20)
+    yield sandbox_
+    sandbox_.close()
 
 
 def test_a_task_over_its_cpu_limit_is_stopped_with_a_clear_message(tight):
@@ -191,8 +197,8 @@ def test_reading_that_would_exceed_the_memory_limit_is_refused_with_a_message(ti
     Failed on 1c9c11d: no limit (geo/geoparser/sandbox.py did not exist); the server's own memory grew instead.
     """
     with pytest.raises(InputError, match=r"^elements.html: reading it needed more than 60 MB of memory; refused$"):
-        tight.run(read_upload_in_process, "elements.html", b"<p>x" * 500_000, name="elements.html")
-    assert tight.run(read_upload_in_process, "ok.txt", ENGLISH.encode(), name="ok.txt") == ENGLISH
+        tight.run(ingest.read_upload_in_process, "elements.html", b"<p>x" * 500_000, name="elements.html")
+    assert tight.run(ingest.read_upload_in_process, "ok.txt", ENGLISH.encode(), name="ok.txt") == ENGLISH
 
 
 def test_a_task_over_its_wall_time_is_stopped_and_errors_cross_intact(tmp_path):
@@ -200,17 +206,17 @@ def test_a_task_over_its_wall_time_is_stopped_and_errors_cross_intact(tmp_path):
 
     Failed on 1c9c11d: no worker (geo/geoparser/sandbox.py did not exist), and a DataError could not be pickled.
     """
-    sandbox = Sandbox(size=1, limits=Limits(cpu_seconds=5, memory_mb=200, wall_seconds=1))
+    pool = sandbox(cpu_seconds=5, memory_mb=200, wall_seconds=1)
     try:
         with pytest.raises(InputError, match=r"^stuck: reading it did not finish within 1 s"):
-            sandbox.run(time.sleep, 30, name="stuck")
+            pool.run(time.sleep, 30, name="stuck")
         with pytest.raises(DataError) as info:
-            sandbox.run(load_toponyms, tmp_path, name="gazetteer")
+            pool.run(load_toponyms, tmp_path, name="gazetteer")
         assert info.value.file == "gazetteer.json.gz" and "cannot read the compact gazetteer" in str(info.value)
         with pytest.raises(InputError, match=r"^story.exe: unsupported file type \.exe"):
-            sandbox.run(read_upload_in_process, "story.exe", b"MZ", name="story.exe")
+            pool.run(ingest.read_upload_in_process, "story.exe", b"MZ", name="story.exe")
     finally:
-        sandbox.close()
+        pool.close()
 
 
 def test_the_page_and_the_command_line_read_and_geoparse_in_a_worker(monkeypatch, tmp_path, capsys):
