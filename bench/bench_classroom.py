@@ -36,21 +36,10 @@ from pathlib import Path
 from bench import follow
 from bench.follow import FAULTS
 from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession
-from bench.support import (
-    Server,
-    alive,
-    baseline_folder,
-    cpu_seconds,
-    fmt_s,
-    fmt_spread,
-    percentile,
-    rss_mb,
-    start_server,
-    stop,
-    temp_folder,
-    wait_healthy,
-)
+from bench.support import baseline_folder, cpu_seconds, fmt_s, fmt_spread, percentile, rss_mb, temp_folder
+from geo.atlas.datafile import is_http_link
 from geo.paths import ROOT
+from geo.testing import Server, alive, start_streamlit, stop_streamlit, wait_healthy
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 ARTICLE_PATH = "Article"  # geo/app/registry.py ARTICLE_PATH
@@ -590,10 +579,10 @@ def own_servers(plan: Plan) -> Iterator[list[Target]]:
     with ExitStack() as stack:
         tmp = temp_folder()
         stack.callback(shutil.rmtree, tmp, True)
-        app = start_server("app", ROOT / "app.py", log=tmp / "app.log")
-        stack.callback(stop, app)
-        base = start_server("baseline", baseline_folder(tmp) / "baseline_app.py", log=tmp / "baseline.log")
-        stack.callback(stop, base)
+        app = start_streamlit(ROOT / "app.py", name="app", log=tmp / "app.log")
+        stack.callback(stop_streamlit, app)
+        base = start_streamlit(baseline_folder(tmp) / "baseline_app.py", name="baseline", log=tmp / "baseline.log")
+        stack.callback(stop_streamlit, base)
         for server in (app, base):
             try:
                 wait_healthy(server)
@@ -894,7 +883,7 @@ def check(plan: Plan) -> None:
         raise BenchError("--think MIN MAX needs 0 <= MIN <= MAX")
     if plan.churn < 0:
         raise BenchError("--churn needs a number of rounds")
-    if plan.url and not plan.url.startswith(("http://", "https://")):
+    if plan.url and not is_http_link(plan.url):
         raise BenchError(f"--url needs an http:// or https:// address, not {plan.url!r}")
     if plan.server_pid is not None and not plan.url:
         raise BenchError("--server-pid is for a server given with --url")

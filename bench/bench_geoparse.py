@@ -1,6 +1,7 @@
 """Measure the geoparser (`python -m geo geoparse`) on the evaluation set in bench/geoparse/.
 
     python bench/bench_geoparse.py
+    python bench/bench_geoparse.py --corpus lgl|trnews|gwn [--corpora DIR]
 
 Prints, per text and in total: recall and precision by place, the share of found places
 resolved correctly (the right GeoNames id or curated place, or within 25 km for points
@@ -8,123 +9,43 @@ and 100 km for areas), time per 1,000 words; then the gazetteer's start-up time 
 memory in a fresh process, the time for a 1,500-word article, and how the draft of the
 atlas's own article (data/article.md) compares with the curated data/places.yaml.
 bench/README.md explains the set, the rules of annotation and the goals.
+
+With --corpus, it scores a public corpus instead (bench/geoparse_corpora.py): precision,
+recall, F1, the share resolved within 161 km, the exact GeoNames id and words per
+second, for its dev and held-out documents apart.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 
 import yaml
 
-from geo.atlas.article import FormFinder
+from bench.geoparse_corpora import CORPORA, Prediction, evaluate, read_corpus
+from geo.geoparser import evaluation
+from geo.geoparser.evaluation import AREA_KM, EVALUATION_SET
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
-from geo.geoparser.geoparse import FoundPlace, distance_km, geoparse
+from geo.geoparser.geoparse import distance_km, geoparse
 from geo.paths import ROOT
 
-SET = ROOT / "bench" / "geoparse"
-POINT_KM, AREA_KM = 25.0, 100.0
 REPEATS = 20
 
 
-@dataclass(frozen=True)
-class Gold:
-    key: str
-    spans: tuple[tuple[int, int], ...]
-    place: dict
-
-
-def gold_spans(text: str, mentions: dict[str, list[str]], exclude: list[str]) -> dict[str, list[tuple[int, int]]]:
-    """Each gold place's spans: every occurrence of its forms (longest first), or only the nth ("Julfa#2")."""
-    owner: dict[str, list[tuple[str, int | None]]] = {}
-    for key, forms in mentions.items():
-        for form in forms:
-            name, _, nth = form.partition("#")
-            owner.setdefault(name, []).append((key, int(nth) if nth else None))
-    blocked = [(m.start, m.end) for phrase in exclude for m in FormFinder([phrase]).finditer(text)]
-    spans: dict[str, list[tuple[int, int]]] = {key: [] for key in mentions}
-    seen: dict[str, int] = {}
-    for match in FormFinder(owner).finditer(text):
-        start, end = match.start, match.end
-        if any(s <= start and end <= e for s, e in blocked):
-            continue
-        form = match.form
-        seen[form] = seen.get(form, 0) + 1
-        for key, nth in owner[form]:
-            if nth is None or nth == seen[form]:
-                spans[key].append((start, end))
-                break
-    return spans
-
-
-def gold_point(place: dict, toponyms: Toponyms) -> Toponym | None:
-    if "geonames" in place:
-        return toponyms.by_ref[f"geonames:{place['geonames']}"]
-    if "lat" in place:
-        return Toponym("gold", None, "gold", "region", None, place["lat"], place["lon"])
-    return None
-
-
-def resolved_right(found: FoundPlace, place: dict, toponyms: Toponyms) -> bool:
-    t = found.toponym
-    if "ref" in place:
-        return t.ref == f"curated:{place['ref']}"
-    if "geonames" in place and t.geonameid == place["geonames"]:
-        return True
-    point = gold_point(place, toponyms)
-    return distance_km(t, point) <= (AREA_KM if place.get("area") else POINT_KM)
-
-
-def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
-
-
 def score_text(entry: dict, places: dict, toponyms: Toponyms) -> dict:
-    text = (SET / entry["file"]).read_text(encoding="utf-8")
-    spans = gold_spans(text, entry["mentions"], entry.get("exclude", []))
-    empty = [k for k, v in spans.items() if not v]
-    assert not empty, f"{entry['file']}: gold forms not found in the text for {empty}"
-    found = geoparse(text, toponyms)
+    """The text's scores (geo/geoparser/evaluation.py), with the geoparser's speed on it: the median of REPEATS runs."""
+    result = evaluation.score_text(entry, places, toponyms, EVALUATION_SET)
+    text = (EVALUATION_SET / entry["file"]).read_text(encoding="utf-8")
     timings = []
     for _ in range(REPEATS):
         start = time.perf_counter()
         geoparse(text, toponyms)
         timings.append(time.perf_counter() - start)
-    all_gold = [s for v in spans.values() for s in v]
-    correct = [p for p in found if any(overlaps((m.start, m.end), g) for m in p.mentions for g in all_gold)]
-    errors: list[str] = []
-    hit = right = 0
-    for key, gspans in spans.items():
-        covering = [(sum(overlaps((m.start, m.end), g) for m in p.mentions for g in gspans), p) for p in found]
-        covering = [(n, p) for n, p in covering if n]
-        if not covering:
-            errors.append(f"missed {key} ({', '.join(sorted({text[s:e] for s, e in gspans}))})")
-            continue
-        hit += 1
-        best = max(covering, key=lambda np: np[0])[1]
-        if resolved_right(best, places[key], toponyms):
-            right += 1
-        else:
-            errors.append(f"wrong {key}: resolved to {best.toponym.name} ({best.toponym.ref})")
-    for p in found:
-        if p not in correct:
-            errors.append(f"spurious {p.toponym.name} ({p.toponym.ref}) from {', '.join({m.text for m in p.mentions})}")
-    words = len(text.split())
-    return {
-        "file": entry["file"],
-        "words": words,
-        "gold": len(spans),
-        "found": len(found),
-        "hit": hit,
-        "correct": len(correct),
-        "right": right,
-        "ms_per_1000_words": statistics.median(timings) * 1000 / words * 1000,
-        "errors": errors,
-    }
+    return result | {"ms_per_1000_words": statistics.median(timings) * 1000 / result["words"] * 1000}
 
 
 def row(*cells: object) -> str:
@@ -230,8 +151,46 @@ def own_article(toponyms: Toponyms) -> tuple[int, int, int, list[str]]:
     return same, len(named), comparable, differences
 
 
-def main() -> int:
-    gold = yaml.safe_load((SET / "gold.yaml").read_text(encoding="utf-8"))
+def predictions(text: str, toponyms: Toponyms) -> list[Prediction]:
+    """Every mention the geoparser finds, with the point and GeoNames id of the place it resolves it to."""
+    return [
+        Prediction(m.start, m.end, p.toponym.lat, p.toponym.lon, p.toponym.geonameid, p.review)
+        for p in geoparse(text, toponyms)
+        for m in p.mentions
+    ]
+
+
+def corpus_report(name: str, root: str | None, toponyms: Toponyms) -> None:
+    """Print the EUPEG figures of one public corpus, dev and held-out apart."""
+    docs = read_corpus(name, root)
+    parts = evaluate(docs, lambda text: predictions(text, toponyms), time.perf_counter)
+    columns = ("docs", 5), ("gold", 6), ("P", 6), ("R", 6), ("F1", 6), ("<=161km", 8), ("id", 6), ("words/s", 8)
+    columns += ("unflag", 7), ("acc", 6), ("caught", 7)
+    header = f"{'corpus':14} " + " ".join(f"{c:>{w}}" for c, w in columns)
+    print(header)
+    for part, tally in parts.items():
+        f = tally.figures()
+        n = sum(1 for d in docs if d.split == part)
+        print(
+            f"{name + ' ' + part:14} {n:>5} {f['gold']:>6} {f['P']:>6.3f} {f['R']:>6.3f} {f['F1']:>6.3f} "
+            f"{f['161km']:>8.3f} {f['id']:>6.3f} {f['words/s']:>8.0f} "
+            f"{f['unflagged']:>7.3f} {f['unflagged_acc']:>6.3f} {f['caught']:>7.3f}"
+        )
+    print(
+        "unflag: share of recognised toponyms whose place is not flagged for review; acc: the share of those "
+        "within 161 km; caught: the share of the ones placed farther that the flag marks"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", choices=sorted(CORPORA), help="score a public corpus instead of bench/geoparse/")
+    parser.add_argument("--corpora", help="folder of the public corpora (default: $GEOPARSE_CORPORA)")
+    args = parser.parse_args(argv)
+    if args.corpus:
+        corpus_report(args.corpus, args.corpora, load_toponyms())
+        return 0
+    gold = yaml.safe_load((EVALUATION_SET / "gold.yaml").read_text(encoding="utf-8"))
     start = time.perf_counter()
     toponyms = load_toponyms()
     warm_load = time.perf_counter() - start
@@ -250,7 +209,7 @@ def main() -> int:
     for r in results:
         for e in r["errors"]:
             print(f"  {r['file']}: {e}")
-    article = long_article([(SET / e["file"]).read_text(encoding="utf-8") for e in gold["texts"]])
+    article = long_article([(EVALUATION_SET / e["file"]).read_text(encoding="utf-8") for e in gold["texts"]])
     times = []
     for _ in range(REPEATS):
         t0 = time.perf_counter()

@@ -371,7 +371,8 @@ async def attacker(url: str, names: list[str], until: float, timeout: float, att
 def class_under_attack(quick: bool, names: list[str]) -> dict:
     """A class on Explore, quiet then with one session sending the inputs, on one server."""
     from bench.bench_classroom import FULL, QUICK, Plan, Target, TargetResult, Walk, classroom, cold_join
-    from bench.support import start_server, stop, temp_folder, wait_healthy
+    from bench.support import temp_folder
+    from geo.testing import start_streamlit, stop_streamlit, wait_healthy
 
     preset = QUICK if quick else FULL
     plan = Plan(
@@ -385,7 +386,7 @@ def class_under_attack(quick: bool, names: list[str]) -> dict:
         seed=1,
     )
     tmp = temp_folder()
-    server = start_server("app", ROOT / "app.py", log=tmp / "app.log")
+    server = start_streamlit(ROOT / "app.py", log=tmp / "app.log")
     try:
         wait_healthy(server)
         target = Target("app", server.url, "", lambda: [server.pid], server)
@@ -411,7 +412,7 @@ def class_under_attack(quick: bool, names: list[str]) -> dict:
 
         return asyncio.run(both())
     finally:
-        stop(server)
+        stop_streamlit(server)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

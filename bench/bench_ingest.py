@@ -14,15 +14,13 @@ between steps matter more than the absolute numbers: the machines are noisy.
 from __future__ import annotations
 
 import io
-import statistics
 import struct
-import time
-import tracemalloc
 import zipfile
 from collections.abc import Callable
 
 import docx
 
+from bench.support import measure_step
 from geo.errors import InputError
 from geo.geoparser.draft import ArticleInfo, draft_files, find_places, load_draft_atlas, site_zip, zip_files
 from geo.geoparser.gazetteer import load_toponyms
@@ -81,21 +79,6 @@ def liar(data: bytes, unpacked_mb: int) -> bytes:
     return bytes(raw)
 
 
-def measure(step: Callable[[], object]) -> tuple[float, float, object]:
-    """Median seconds over REPEATS runs, and the peak MB of Python memory one run adds."""
-    times = []
-    result = None
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        result = step()
-        times.append(time.perf_counter() - start)
-    tracemalloc.start()
-    step()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return statistics.median(times), peak / 1e6, result
-
-
 def refused(step: Callable[[], object]) -> Callable[[], str]:
     def run() -> str:
         try:
@@ -127,7 +110,7 @@ def main() -> None:
     ]
     print(f"{'step':48} {'median':>9} {'peak mem':>9}")
     for label, step in steps:
-        seconds, peak, result = measure(step)
+        seconds, _, peak, result = measure_step(step, REPEATS)
         size = f"  ({len(result) / 1e3:.0f} kB)" if isinstance(result, bytes) else ""
         print(f"{label:48} {seconds * 1e3:7.1f} ms {peak:6.1f} MB{size}")
 
@@ -141,7 +124,7 @@ def main() -> None:
     ]
     print(f"(the bomb is {len(bomb_bytes) / 1e3:.0f} kB packed, the lying document {len(liar_bytes) / 1e3:.0f} kB)")
     for label, step in hostile:
-        seconds, peak, message = measure(refused(step))
+        seconds, _, peak, message = measure_step(refused(step), REPEATS)
         print(f"{label:48} {seconds * 1e3:7.1f} ms {peak:6.1f} MB  {message}")
 
 

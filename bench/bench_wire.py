@@ -15,63 +15,30 @@ frames. The loads of all targets are interleaved, so they see the same machine n
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
-import time
-import urllib.request
-from contextlib import ExitStack, contextmanager, suppress
+import shutil
+from contextlib import ExitStack, contextmanager
 
 from bench.bench_explore import cold_load, drawn_count, med
-from bench.support import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop, wait_healthy
+from bench.support import temp_folder
 from geo.atlas.loader import load_atlas
-from geo.paths import ROOT
+from geo.testing import launch_chromium, running_deployment, running_streamlit
 
 
 @contextmanager
 def deployment(workers: int = 2):
-    """`python deploy/serve.py` on a free port, stopped afterwards."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "deploy/serve.py",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--first-worker-port",
-            str(free_port()),
-            "--address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
+    """`python deploy/serve.py` on free ports, its files in a temporary folder; stopped afterwards."""
+    tmp = temp_folder()
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            with suppress(OSError), urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-            time.sleep(0.5)
-        else:
-            raise RuntimeError("the deployment did not answer /healthz within 120 s")
-        yield url
+        with running_deployment(tmp / "run", workers) as running:
+            yield running.url
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextmanager
 def direct():
-    server = start_server("app", ROOT / "app.py")
-    try:
-        wait_healthy(server)
+    with running_streamlit(name="app") as server:
         yield server.url
-    finally:
-        stop(server)
 
 
 def main() -> None:
@@ -91,7 +58,7 @@ def main() -> None:
         if not targets:
             parser.error("give a URL, or --deploy")
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(p)
             for url in targets.values():
                 cold_load(browser, url, expected)  # warm the servers' caches
             results: dict[str, list] = {name: [] for name in targets}

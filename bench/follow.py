@@ -33,18 +33,9 @@ from pathlib import Path
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.streamlit_client import RerunTimeout, SessionClosed, StreamlitSession
-from bench.support import (
-    RedisProcess,
-    alive,
-    cpu_seconds,
-    fmt_s,
-    fmt_spread,
-    free_port,
-    percentile,
-    start_deployment,
-    stop_deployment,
-    temp_folder,
-)
+from bench.support import cpu_seconds, fmt_s, fmt_spread, percentile, temp_folder
+from geo.rooms.presenting import follow_settings
+from geo.testing import RedisProcess, alive, free_port, start_deployment, stop_deployment, upstreams_in
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")
@@ -222,7 +213,7 @@ async def follower(url: str, code: str, plan: FollowPlan, start: float, end: Dea
     try:
         await session.open()
         run = await session.rerun(f"room={code}", watcher)
-        log.join_s, log.upstream = run.seconds, session.upstream
+        log.join_s = run.seconds
         watcher.problems += run.problems
         while time.monotonic() < end.at:
             try:
@@ -549,11 +540,28 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
     await presenter.session.close()
     if result.fault:
         finish_fault(result.fault, presenter, logs)
+    if plan.workers_file:
+        joined_on(logs, plan.workers_file.parent / "logs" / "access.log")
     fold(result, presenter, logs, end.at)
     result.elapsed_s = time.monotonic() - started
     result.client_cpu_s = time.process_time() - client0
     result.load_average = (load0, os.getloadavg()[0])
     return result
+
+
+def joined_on(logs: list[FollowerLog], access_log: Path) -> None:
+    """Each follower's worker when it joined: its first marked health check in the proxy's access log
+    (deploy/serve.py's nginx writes upstream=; no response names the worker)."""
+    if not access_log.exists():
+        return
+    first: dict[str, str] = {}
+    for line in access_log.read_text(errors="replace").splitlines():
+        probe, upstreams = re.search(r"[?&]probe=([0-9a-f]{32})\b", line), upstreams_in(line)
+        if probe and upstreams:  # the worker that answered: the last one nginx asked
+            first.setdefault(probe.group(1), upstreams[-1])
+    for log in logs:
+        if log.session:
+            log.upstream = first.get(log.session.marker, "")
 
 
 def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], end: float) -> None:
@@ -640,7 +648,7 @@ def fmt_detail(value: object) -> str:
 
 def report(plan: FollowPlan, result: FollowResult) -> str:
     v = verdicts(result)
-    mode = "poll" if os.environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
+    mode = follow_settings(os.environ).mode
     poll = f"{mode}, every {plan.poll:g} s" if plan.poll else f"{mode}, at the app's interval"
     lines = [
         "",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -136,10 +137,13 @@ def set_cookies(headers: list[str], cookies: dict[str, str]) -> None:
                 cookies.pop(name, None)
 
 
-def fetch_health(base_url: str, cookies: dict[str, str], timeout: float) -> None:
+def fetch_health(base_url: str, cookies: dict[str, str], timeout: float, marker: str = "") -> None:
     """GET the health check as the front end does first, with the session's cookies; keep what it sets
-    (Streamlit's XSRF cookie, when enabled; the proxy's sticky-session cookie)."""
-    request = urllib.request.Request(f"{base_url.rstrip('/')}/_stcore/health", headers=cookie_header(cookies))
+    (Streamlit's XSRF cookie, when enabled; the proxy's sticky-session cookie). A `marker` (?probe=)
+    finds the request in the proxy's access log, which names the worker it went to: the same as the
+    WebSocket's, as both follow the sticky cookie."""
+    query = f"?probe={marker}" if marker else ""
+    request = urllib.request.Request(f"{base_url.rstrip('/')}/_stcore/health{query}", headers=cookie_header(cookies))
     with urllib.request.urlopen(request, timeout=timeout) as response:
         set_cookies(response.headers.get_all("Set-Cookie") or [], cookies)
 
@@ -200,7 +204,8 @@ class StreamlitSession:
         self.fragments: dict[str, float] = {}  # fragment id -> its run_every interval, from auto_rerun
         self._due: dict[str, float] = {}  # fragment id -> when its timer next fires (kept between listens)
         self.fragment_runs = 0  # fragment reruns this client asked for (listen)
-        self.upstream = ""  # the worker that answered the WebSocket, when a proxy says (X-Upstream)
+        # Marks this session's health checks in a proxy's access log, which names the worker (upstream=).
+        self.marker = uuid.uuid4().hex
         self._ws: CountingConnection | None = None
         # (time.monotonic() the frame was read, its bytes); None once the connection has ended
         self._inbox: asyncio.Queue[tuple[float, bytes] | None] = asyncio.Queue()
@@ -216,7 +221,7 @@ class StreamlitSession:
         await self.close()  # a reconnection replaces the old socket, as the front end's does
         try:
             await asyncio.wait_for(
-                asyncio.to_thread(fetch_health, self.base_url, self.cookies, self.timeout), self.timeout
+                asyncio.to_thread(fetch_health, self.base_url, self.cookies, self.timeout, self.marker), self.timeout
             )
             token = self.cookies.get(XSRF_COOKIE)
             protocols = ["streamlit", token or NO_TOKEN] + ([self.session_id] if self.session_id else [])
@@ -237,7 +242,6 @@ class StreamlitSession:
             raise SessionClosed(f"cannot connect: {describe(exc)}") from exc
         if self._ws.response is not None:
             set_cookies(self._ws.response.headers.get_all("Set-Cookie"), self.cookies)
-            self.upstream = self._ws.response.headers.get("X-Upstream", "")
         self.fragments, self._due = {}, {}  # a new connection's runs announce their fragments again
         self._inbox = asyncio.Queue()
         self._closed = asyncio.Event()

@@ -13,6 +13,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,6 +66,66 @@ MIME_TYPES = {
 }
 UNSAFE_PATH_CHARS = set('"$;{}\n\\')
 
+# Sent with every response, nginx's own errors and redirects included.
+# The Content-Security-Policy is what the app and the static export need, checked in Chromium
+# (tests/browser/test_deploy_browser.py, test_export_browser.py): Streamlit's front end and the
+# app's st.html scripts run inline, Streamlit's styles are inserted at run time, the maps live in
+# same-origin and srcdoc frames with inline scripts, images come as data: and blob: URLs, the
+# WebSocket is same-origin ('self' covers ws: and wss: to this host), and street tiles come from
+# OpenStreetMap when a reader turns them on (geo/render/maps.py OSM_TILES). 'wasm-unsafe-eval' lets
+# Streamlit's 64-bit arithmetic (long.js) try WebAssembly; it allows no JavaScript eval. Nothing
+# else may load or be connected to, and no other site may frame the atlas.
+CSP_DIRECTIVES = {
+    "default-src": "'self'",
+    "script-src": "'self' 'unsafe-inline' 'wasm-unsafe-eval'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob: https://tile.openstreetmap.org",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "frame-src": "'self' blob: data:",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'self'",
+}
+# The map's frame (/component/, streamlit-folium's front end) evaluates the map's layers as strings
+# it gets from the server (`eval(feature_group + layer_control)`): only that frame's document may.
+COMPONENT_SCRIPT_SRC = "'self' 'unsafe-inline' 'unsafe-eval' 'wasm-unsafe-eval'"
+
+
+def csp(**changes: str) -> str:
+    """The policy as one header value; `changes` replaces directives (script_src= for script-src)."""
+    directives = {**CSP_DIRECTIVES, **{name.replace("_", "-"): value for name, value in changes.items()}}
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+CSP = csp()
+COMPONENT_CSP = csp(script_src=COMPONENT_SCRIPT_SRC)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    # frame-ancestors says the same to browsers that read CSP; this one for those that do not.
+    "X-Frame-Options": "SAMEORIGIN",
+    # Only the origin, never a path or query (where a presenter's link keeps its secret), and
+    # nothing from https to plain http. OpenStreetMap's tile servers ask for a Referer.
+    "Referrer-Policy": "strict-origin",
+}
+# Over https only: browsers then refuse plain HTTP to this host for a year.
+HSTS = "max-age=31536000"
+
+# Limits per client address (see nginx.conf.j2): a school's phones often share one public address.
+STREAMS_PER_ADDRESS = 300
+UPLOAD_RATE = "2r/s"
+UPLOAD_BURST = 60
+# A quiet WebSocket is closed after this long; Streamlit pings every 30 s, so only a stuck one is.
+WEBSOCKET_IDLE = "2h"
+# Per nginx process; each proxied request is two connections (the browser's and the worker's).
+WORKER_CONNECTIONS = 4096
+WORKER_RLIMIT_NOFILE = 2 * WORKER_CONNECTIONS + 1024
+STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
+DEFAULT_MAX_UPLOAD_MB = 200  # Streamlit's own default for server.maxUploadSize
+
 
 class NginxError(RuntimeError):
     """nginx is missing or refuses the configuration."""
@@ -82,13 +143,51 @@ class ProxyConfig:
     user: str | None = None
     max_fails: int = 1
     fail_timeout: str = "10s"
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    # With TLS: a second address (such as "0.0.0.0:80") that only redirects plain HTTP to https.
+    redirect_listen: str | None = None
+    streams_per_address: int = STREAMS_PER_ADDRESS
+    worker_connections: int = WORKER_CONNECTIONS
+    worker_rlimit_nofile: int = WORKER_RLIMIT_NOFILE
+
+    @property
+    def tls(self) -> bool:
+        return self.tls_cert is not None
+
+
+def max_upload_mb(config_file: Path = STREAMLIT_CONFIG) -> int:
+    """Streamlit's server.maxUploadSize (MB) from the app's config, so nginx refuses what Streamlit would."""
+    try:
+        settings = tomllib.loads(config_file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return DEFAULT_MAX_UPLOAD_MB
+    value = settings.get("server", {}).get("maxUploadSize", DEFAULT_MAX_UPLOAD_MB)
+    return value if isinstance(value, int) and value > 0 else DEFAULT_MAX_UPLOAD_MB
+
+
+def port_of(listen: str) -> int:
+    """The port of a listen address such as "0.0.0.0:8443", "[::]:443" or "8080"."""
+    return int(listen.rsplit(":", 1)[-1])
+
+
+def sent_headers(tls: bool, policy: str = CSP) -> list[tuple[str, str]]:
+    """Each security header as nginx's add_header takes it: a quoted value, or HSTS's variable (empty on plain HTTP)."""
+    found = [(name, f'"{value}"') for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": policy}.items()]
+    return found + ([("Strict-Transport-Security", "$atlas_hsts")] if tls else [])
 
 
 def render_config(config: ProxyConfig) -> str:
     """The nginx.conf text for `config`, from deploy/nginx.conf.j2."""
     if not config.servers:
         raise ValueError("the upstream needs at least one worker")
-    paths = [config.run_dir, config.streamlit_static, config.app_static]
+    if (config.tls_cert is None) != (config.tls_key is None):
+        raise ValueError("TLS needs both a certificate and its key")
+    if config.redirect_listen and not config.tls:
+        raise ValueError("a plain-HTTP redirect needs TLS on the main address")
+    if config.streams_per_address < 1:
+        raise ValueError("streams per address must be at least 1")
+    paths = [config.run_dir, config.streamlit_static, config.app_static, config.tls_cert, config.tls_key]
     for path in paths:
         if path is not None and UNSAFE_PATH_CHARS & set(str(path)):
             raise ValueError(f"nginx cannot use this path: {path}")
@@ -109,6 +208,22 @@ def render_config(config: ProxyConfig) -> str:
         user=config.user,
         max_fails=config.max_fails,
         fail_timeout=config.fail_timeout,
+        tls=config.tls,
+        tls_cert=config.tls_cert,
+        tls_key=config.tls_key,
+        redirect_listen=config.redirect_listen,
+        https_port_suffix="" if port_of(config.listen) == 443 else f":{port_of(config.listen)}",
+        hsts=HSTS,
+        header_values=SECURITY_HEADERS,
+        sent_headers=sent_headers(config.tls),
+        component_headers=sent_headers(config.tls, COMPONENT_CSP),
+        streams_per_address=config.streams_per_address,
+        upload_rate=UPLOAD_RATE,
+        upload_burst=UPLOAD_BURST,
+        upload_body_max=f"{max_upload_mb() + 1}m",
+        websocket_idle=WEBSOCKET_IDLE,
+        worker_connections=config.worker_connections,
+        worker_rlimit_nofile=config.worker_rlimit_nofile,
         cookie=COOKIE,
         immutable=IMMUTABLE,
         app_cache=APP_CACHE,

@@ -22,7 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from geo.paths import ROOT
+
 APP = "app.py"
 HEALTH_PATH = "/_stcore/health"
 STOP_TIMEOUT = 10.0
@@ -30,13 +31,20 @@ STOP_TIMEOUT = 10.0
 # a broken install): wait longer before each new try instead of restarting it in a tight loop.
 QUICK_DEATH = 15.0
 MAX_BACKOFF = 30.0
+LOCALHOST = "127.0.0.1"
 
 
-def worker_command(port: int) -> list[str]:
+def host_port(host: str, port: int) -> str:
+    """HOST:PORT as nginx and URLs want it (an IPv6 address in brackets)."""
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def worker_command(port: int, host: str = LOCALHOST) -> list[str]:
     """`streamlit run app.py` for one worker, read from the repository root with its .streamlit/config.toml.
 
     No file watcher: nobody edits the code during a lesson, and N workers watching the tree
-    would spend the cores the class needs.
+    would spend the cores the class needs. `host` is 127.0.0.1 behind this machine's proxy, or a
+    private address (checked by serve.py) for a proxy on another machine.
     """
     return [
         sys.executable,
@@ -47,7 +55,7 @@ def worker_command(port: int) -> list[str]:
         "--server.port",
         str(port),
         "--server.address",
-        "127.0.0.1",
+        host,
         "--server.headless",
         "true",
         "--server.fileWatcherType",
@@ -89,8 +97,8 @@ def stop_process(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: flo
         proc.wait(timeout=timeout)
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    with socket.socket() as s:
+def port_is_free(port: int, host: str = LOCALHOST) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
@@ -116,6 +124,7 @@ def log_tail(path: Path, chars: int = 2000) -> str:
 class Worker:
     port: int
     log: Path
+    host: str = LOCALHOST
     proc: subprocess.Popen | None = None
     started: float = 0.0
     restarts: int = 0
@@ -124,10 +133,10 @@ class Worker:
 
     @property
     def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        return host_port(self.host, self.port)
 
     def start(self) -> None:
-        self.proc = spawn(worker_command(self.port), self.log)
+        self.proc = spawn(worker_command(self.port, self.host), self.log)
         self.started = time.monotonic()
 
     def alive(self) -> bool:
@@ -140,11 +149,12 @@ class WorkerPool:
 
     ports: Iterable[int]
     run_dir: Path
+    host: str = LOCALHOST
     workers: list[Worker] = field(init=False)
 
     def __post_init__(self) -> None:
         logs = self.run_dir / "logs"
-        self.workers = [Worker(port, logs / f"worker-{port}.log") for port in self.ports]
+        self.workers = [Worker(port, logs / f"worker-{port}.log", self.host) for port in self.ports]
 
     @property
     def state_file(self) -> Path:
@@ -156,7 +166,7 @@ class WorkerPool:
 
     def start(self, timeout: float = 120.0) -> None:
         """Start every worker at once and wait until each answers its health check."""
-        taken = [w.port for w in self.workers if not port_is_free(w.port)]
+        taken = [w.port for w in self.workers if not port_is_free(w.port, self.host)]
         if taken:
             raise RuntimeError(f"worker port(s) already in use: {taken}; choose others with --first-worker-port")
         for worker in self.workers:

@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 from geo.atlas.check import check_data
+from geo.atlas.datafile import is_http_link
 from geo.atlas.events import Event, load_events
 from geo.atlas.loader import Atlas, Figure, load_atlas, resolve_data_dir
 from geo.atlas.places import Place
@@ -165,9 +166,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     from geo.geoparser.ingest import read_text_file
 
     info = ArticleInfo(args.title, args.author, args.publisher, args.published, args.url)
-    entries = write_draft(read_text_file(args.file), args.out, info)
+    entries, notice = write_draft(read_text_file(args.file), args.out, info)
     review = sum(1 for e in entries if "review" in e)
     print(f"wrote {args.out}: {len(entries)} places, {review} marked for review")
+    if notice:
+        print(notice)
     print(f"next: ATLAS_DATA_DIR={args.out} python -m geo check, then streamlit run app.py")
     return 0
 
@@ -180,7 +183,7 @@ def _date(value: str) -> dt.date:
 
 
 def _url(value: str) -> str:
-    if not value.startswith(("http://", "https://")):
+    if not is_http_link(value):
         raise argparse.ArgumentTypeError(f"{value!r} is not an http(s) link")
     return value
 

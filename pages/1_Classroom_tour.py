@@ -5,19 +5,18 @@ data/tour-chronology.yaml (`?tour=chronology`). The step is kept in the link (`?
 every step can be shared or opened from a QR code. Keyboard and presenter clickers:
 Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
 first and last (static/atlas/tour-keys.js). "Present to a class" opens a room that the
-class's phones follow (`?room=CODE`, geo/app/present.py).
+class's phones follow (`?room=CODE`, geo/app/presenting.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from geo.app import atlas_map, gate, loaders, present
-from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_may_draw
+from geo.app import atlas_map, bundle, gate, presenting, source
+from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
@@ -25,7 +24,7 @@ from geo.render.maps import places_bounds, view_for
 from geo.render.qr import qr_data_uri
 from geo.render.templating import render
 
-FALLBACK_URL = f"http://localhost:8501/{TOUR_PATH}"
+QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
 MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
 VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
 
@@ -35,28 +34,26 @@ def html(template: str, **context) -> None:
     st.markdown(render(template, **context), unsafe_allow_html=True)
 
 
-def page_url() -> str:
-    """This page's own address, whichever page the browser first opened."""
-    parts = urlsplit(st.context.url or FALLBACK_URL)
-    path = parts.path if parts.path.rstrip("/").endswith(TOUR_PATH) else parts.path.rstrip("/") + "/" + TOUR_PATH
-    return urlunsplit((parts.scheme or "http", parts.netloc or "localhost:8501", path, "", ""))
-
-
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
     """Each storyline's first step, as a link that reloads the page on it."""
-    return {tour: loaders.keep_source(step_link(page_url(), 1, tour)) for tour in names}
+    return {tour: source.keep_source(step_link(page_address(TOUR_PATH), 1, tour)) for tour in names}
 
 
 def step_links(name: str) -> Callable[[int], str]:
     """The handout's step links, made from this run's address and atlas (the handout is made later,
     off the script's thread, where neither can be read)."""
-    base, src = page_url(), loaders.source()
-    return lambda number: loaders.keep_source(step_link(base, number, name), src)
+    base, src = page_address(TOUR_PATH), source.current()
+    return lambda number: source.keep_source(step_link(base, number, name), src)
 
 
 def go(index: int) -> None:
     st.query_params["step"] = str(index + 1)
-    present.moved(index)
+    presenting.moved(index)
+
+
+def show_qr() -> None:
+    """A room was just opened: its QR code shows at once."""
+    st.session_state[QR] = True
 
 
 def controls(index: int, n_steps: int) -> None:
@@ -99,16 +96,17 @@ def main() -> None:
     )
     use_css("tour.css", "present.css")
     data = gate.open_atlas("The tour")
+    made = bundle.current()
     names = storylines(gate.open_events())
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
-    default = loaders.source().is_default
-    shareable = loaders.shareable()
-    room = present.enter() if default else present.Presence()
+    default = source.current().is_default
+    shareable = source.shareable()
+    room = presenting.enter() if default else presenting.Presence()
     if room.storyline in names:  # the class follows its presenter's storyline
         name, tour_notice = room.storyline, None
     story = gate.open_tour(name)
-    steps = loaders.steps(name)
+    steps = made.steps(name)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
@@ -121,42 +119,43 @@ def main() -> None:
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
 
-    if st.session_state.get("tour-contrast"):
+    if st.session_state.get(CONTRAST):
         use_css("tour-contrast.css")
 
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
             # A draft lives in this session only: a link that reloads the page would lose it.
-            explore_url = loaders.keep_source(page_url().removesuffix(TOUR_PATH)) if shareable else None
+            explore_url = source.keep_source(page_address()) if shareable else None
             html("tour_header.html", title=story.title, explore_url=explore_url)
             if not shareable:
-                st.page_link(f"pages/{EXPLORE_FILE}", label="Explore the map", icon=":material/map:")
+                st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
         if len(names) > 1:
             html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
-        present.status(room)
+        presenting.status(room)
         html("tour_counter.html", step=step)
         controls(index, len(steps))
-        html("tour_step.html", step=step, notes=st.session_state.get("tour-notes", False))
+        html("tour_step.html", step=step, notes=st.session_state.get(NOTES, False))
         with st.container(horizontal=True, gap="medium"):
-            st.toggle("Show teacher notes", key="tour-notes")
-            st.toggle("High contrast", key="tour-contrast")
+            st.toggle("Show teacher notes", key=NOTES)
+            st.toggle("High contrast", key=CONTRAST)
             if shareable:
-                st.toggle("Show QR code", key="tour-qr")
+                st.toggle("Show QR code", key=QR)
+        qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
         if not shareable:
-            st.info(loaders.unshared_notice(), icon=":material/link_off:")
-        elif not (default and present.panel(room, page_url(), index, name)):
-            link = loaders.keep_source(step_link(page_url(), step.number, name))
-            qr = qr_data_uri(link) if st.session_state.get("tour-qr") else None
+            st.info(source.unshared_notice(), icon=":material/link_off:")
+        elif not (default and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr)):
+            link = source.keep_source(step_link(here, step.number, name))
+            qr = qr_data_uri(link) if qr_on else None
             html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
         center, zoom = view_for(places_bounds(data, [data.by_slug[s] for s in step.place_slugs]), *VIEW_SIZE)
-        highlight = atlas_map.highlight_places(step.place_slugs) if step.event else atlas_map.highlight(step.place.slug)
+        highlight = made.highlight_places(step.place_slugs) if step.event else made.highlight(step.place.slug)
         atlas_map.show_map(
-            atlas_map.page_map("tour-map", ("atlas/tour-map.css",)),
+            made.page_map("tour-map", ("atlas/tour-map.css",)),
             height=MAP_HEIGHT,
             center=center,
             zoom=zoom,
@@ -168,16 +167,16 @@ def main() -> None:
         # storyline): a run, a follower's too, never builds, copies or hashes it.
         st.download_button(
             "Printable handout (HTML, print to PDF)",
-            data=partial(handout_html, loaders.atlas(), story, link=step_links(name) if shareable else None),
-            file_name=f"{loaders.file_stem('karabakh')}-tour-handout.html",
+            data=partial(handout_html, made.atlas, story, link=step_links(name) if shareable else None),
+            file_name=f"{made.file_stem('karabakh')}-tour-handout.html",
             mime="text/html",
             key="tour-handout",
             on_click="ignore",
             icon=":material/print:",
         )
-    html("credits.html", view=loaders.view(), osm=True)
+    html("credits.html", view=made.view(), osm=True)
     use_script("tour-keys.js")
-    present.watch(room)
+    presenting.watch(room)
 
 
 if page_may_draw():

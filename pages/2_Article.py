@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.app import atlas_map, gate, loaders
+from geo.app import atlas_map, bundle, gate
 from geo.app.registry import page_may_draw
 from geo.app.style import use_css, use_script
 from geo.atlas.links import read_place_param
@@ -20,38 +20,29 @@ MAP_HEIGHT = 560
 MAP_WIDTH_GUESS = 520
 
 
-def article_html() -> str:
-    """The article with every mention linked: the same for every reader, so made once per atlas and process."""
-    return loaders.memo(
-        "article-html",
-        lambda: render(
-            "article_text.html", article=loaders.article(), view=loaders.view(), hrefs=loaders.place_hrefs()
-        ),
-    )
-
-
 def reader() -> None:
     use_css("article.css")
     data = gate.open_atlas("The article reader")
-    view = loaders.view()
+    made = bundle.current()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
     if request.notice:
         st.warning(request.notice)
     text_col, map_col = st.columns([3, 2], gap="large")
     with text_col:
-        st.markdown(render("reader_hint.html") + article_html(), unsafe_allow_html=True)
+        # The article with every mention linked: the same for every reader, made once per atlas.
+        st.markdown(render("reader_hint.html") + made.article_html(), unsafe_allow_html=True)
     with map_col, st.container(key="article-map"):
         selected = request.slug
-        bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+        bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         atlas_map.show_map(
-            atlas_map.page_map("article-map", ("atlas/map-fill.css",)),
+            made.page_map("article-map", ("atlas/map-fill.css",)),
             height=MAP_HEIGHT,
             center=center,
             zoom=zoom,
             highlight=None,
         )
-    st.markdown(render("credits.html", view=view, osm=True), unsafe_allow_html=True)
+    st.markdown(render("credits.html", view=made.view(), osm=True), unsafe_allow_html=True)
     use_script("mentions.js")
 
 

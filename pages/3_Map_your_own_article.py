@@ -4,26 +4,28 @@ The steps are geo's (geo/geoparser/ingest.py reads the text, geo/geoparser/draft
 the person's decisions and makes the data folder's files, geo/geoparser/review.py shows the review);
 this page only holds the session's work and lays it out. Nothing is written on the server:
 the text, the review and the draft's files live in the session state, and the draft opens
-as the session's own atlas (geo/app/loaders.py). Only when the operator sets ATLAS_SAVED_DIR
+as the session's own atlas (geo/app/source.py). Only when the operator sets ATLAS_SAVED_DIR
 does a "Save" button keep a copy there, under a slug with its own link (`?atlas=<slug>`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import streamlit as st
 
-from geo.app import loaders
-from geo.app.registry import EXPLORE_FILE, page_may_draw
+from geo.app import bundle, source
+from geo.app.client import client
+from geo.app.registry import EXPLORE_FILE, page_address, page_may_draw, page_script
 from geo.app.style import use_css
-from geo.atlas.links import page_link
+from geo.atlas.links import atlas_link
 from geo.errors import DataError, InputError
 from geo.geoparser import saved
 from geo.geoparser.draft import (
+    MAX_ADDED_NAME_CHARS,
+    MAX_INFO_CHARS,
     ArticleInfo,
     Decision,
     add_name,
@@ -31,13 +33,12 @@ from geo.geoparser.draft import (
     draft_files,
     find_places,
     site_zip,
-    slugify,
+    title_slug,
 )
 from geo.geoparser.draft import zip_files as folder_zip
-from geo.geoparser.gazetteer import load_toponyms
 from geo.geoparser.geoparse import FoundPlace
 from geo.geoparser.ingest import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, SUFFIXES, read_paste, read_upload
-from geo.geoparser.review import KEEP, decision_for, review_view, with_added
+from geo.geoparser.review import KEEP, DraftKey, Found, decisions_for
 from geo.render.templating import render
 
 TEXT, UPLOAD, MODE, NEW_NAME = "mapany-text", "mapany-upload", "mapany-mode", "mapany-new-name"
@@ -45,46 +46,26 @@ FIELDS = ("title", "author", "publisher", "published", "url")
 FOUND = "mapany-found"  # the Found of the last "Find places"
 MESSAGE = "mapany-message-"  # + where: a message for the next run, from a callback, shown where it was asked
 SAVED = "mapany-saved"  # {draft digest: slug} of the atlases this session saved
+REVIEW_PAGE = "mapany-review-page"  # which page of the review's list is shown
+# Places the review lists at a time: a selectbox per place makes a rerun slow at hundreds (a draft
+# holds up to MAX_DRAFT_PLACES); the choices of the places on other pages are kept in the session.
+REVIEW_PER_PAGE = 50
 DECIDE = "mapany-decide-"  # + a place's key: its choice in the review
 PASTE, FILE = "Paste the text", "Upload a file"
 UPLOAD_MB = max(1, MAX_UPLOAD_BYTES // 1_000_000)  # the uploader's own cap, in MB (.streamlit/config.toml too)
-FALLBACK_URL = "http://localhost:8501/"
 # The session keeps what was typed and decided while its atlas is explored on other pages.
 KEEP_STATE = "session"
 
 
-@dataclass(frozen=True)
-class Found:
-    """What "Find places" found: the article as the atlas stores it and its places, with those added by hand."""
-
-    markdown: str
-    places: tuple[FoundPlace, ...]
-    added: frozenset[str] = frozenset()  # keys of the places the person typed in
-
-    @property
-    def title(self) -> str:
-        return self.markdown.partition("\n")[0].removeprefix("# ").strip()
-
-
-def digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
-def find(text_hash: str, title: str | None, _text: str) -> tuple[str, tuple[FoundPlace, ...]]:
-    """The geoparser's places, once per text and title (keyed by the text's hash; `_text` is not hashed again)."""
-    markdown, places = find_places(_text, title)
-    return markdown, tuple(places)
-
-
-@st.cache_resource(show_spinner=False)
-def countries() -> dict[str, str]:
-    """Country names by ISO code, for the review."""
-    return {t.country: t.name for t in load_toponyms().by_ref.values() if t.kind == "country" and t.country}
+def find(text: str, title: str | None) -> tuple[str, tuple[FoundPlace, ...], str | None]:
+    """The geoparser's places, once per text and title, and the notice of the places a draft left out."""
+    found = find_places(text, title)
+    return found.markdown, tuple(found.places), found.notice
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
-def build(key: tuple, _found: Found, _decisions: Mapping[str, Decision], _info: ArticleInfo) -> dict[str, bytes]:
+def build(key: DraftKey, _found: Found, _decisions: Mapping[str, Decision], _info: ArticleInfo) -> dict[str, bytes]:
     """Every file of the draft's data folder, once per text, decisions and details (`key` names them)."""
     places = apply_decisions(list(_found.places), dict(_decisions))
     return draft_files(_found.markdown, places, _info)
@@ -130,10 +111,16 @@ def inputs() -> None:
     st.markdown("**About the article** (shown on every page of its atlas and in its credits)")
     left, right = st.columns(2)
     left.text_input(
-        "Title", key="mapany-title", max_chars=300, help="Empty: the text's first line.", persist_state=KEEP_STATE
+        "Title",
+        key="mapany-title",
+        max_chars=MAX_INFO_CHARS["title"],
+        help="Empty: the text's first line.",
+        persist_state=KEEP_STATE,
     )
-    right.text_input("Author", key="mapany-author", max_chars=200, persist_state=KEEP_STATE)
-    left.text_input("Publisher", key="mapany-publisher", max_chars=200, persist_state=KEEP_STATE)
+    right.text_input("Author", key="mapany-author", max_chars=MAX_INFO_CHARS["author"], persist_state=KEEP_STATE)
+    left.text_input(
+        "Publisher", key="mapany-publisher", max_chars=MAX_INFO_CHARS["publisher"], persist_state=KEEP_STATE
+    )
     right.date_input(
         "Date published",
         key="mapany-published",
@@ -143,20 +130,17 @@ def inputs() -> None:
         persist_state=KEEP_STATE,
     )
     st.text_input(
-        "Link to the original", key="mapany-url", max_chars=2000, placeholder="https://…", persist_state=KEEP_STATE
+        "Link to the original",
+        key="mapany-url",
+        max_chars=MAX_INFO_CHARS["url"],
+        placeholder="https://…",
+        persist_state=KEEP_STATE,
     )
 
 
-def field(name: str) -> str | None:
-    value = st.session_state.get(f"mapany-{name}")
-    if isinstance(value, str):
-        value = " ".join(value.split()) or None
-    return value
-
-
 def article_info() -> ArticleInfo:
-    """The details as typed (ArticleInfo refuses a link that is not http(s), or a field too long)."""
-    return ArticleInfo(field("title"), field("author"), field("publisher"), field("published"), field("url"))
+    """The details as typed (ArticleInfo tidies them, and refuses a link that is not http(s) or a field too long)."""
+    return ArticleInfo(*(st.session_state.get(f"mapany-{name}") for name in FIELDS))
 
 
 def read_text() -> str:
@@ -174,13 +158,16 @@ def find_clicked() -> None:
     try:
         info = article_info()
         text = read_text()
-        markdown, places = find(digest(text), info.title, text)
+        markdown, places, notice = find(text, info.title)
     except (InputError, DataError) as exc:
         say("find", "error", f"Cannot map this text: {exc}")
         return
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(DECIDE)]:
         del st.session_state[key]
-    st.session_state[FOUND] = Found(markdown, places)
+    st.session_state[FOUND] = Found(markdown, places, notice=notice)
+    st.session_state[REVIEW_PAGE] = 1
+    if notice:
+        say("find", "warning", notice)
     if not places:
         say("find", "warning", "No place found in this text. Add the names it uses below, or try another text.")
 
@@ -190,13 +177,8 @@ def find_clicked() -> None:
 
 def decisions(found: Found) -> dict[str, Decision]:
     """The person's choices so far, by place key (places left as they were are not listed)."""
-    chosen = {}
-    for place in found.places:
-        key = place.toponym.ref
-        choice = st.session_state.get(DECIDE + key, KEEP)
-        if choice != KEEP:
-            chosen[key] = decision_for(choice)
-    return chosen
+    keys = (place.toponym.ref for place in found.places)
+    return decisions_for({key: st.session_state.get(DECIDE + key, KEEP) for key in keys})
 
 
 def add_clicked() -> None:
@@ -210,16 +192,25 @@ def add_clicked() -> None:
     except (InputError, DataError) as exc:
         say("add", "error", f"Cannot add that name: {exc}")
         return
-    st.session_state[FOUND] = replace(
-        found, places=tuple(with_added(found.places, added)), added=found.added | {added.toponym.ref}
-    )
+    st.session_state[FOUND] = found.adding(added)
     st.session_state[NEW_NAME] = ""
     say("add", "success", f"Added {added.name}: {len(added.mentions)} mention(s).")
 
 
 def review(found: Found, chosen: dict[str, Decision]) -> None:
-    view = review_view(found.markdown, found.places, chosen, found.added, countries())
-    st.subheader(f"2. Check the {len(view.rows)} places found")
+    pages = -(-len(found.places) // REVIEW_PER_PAGE) or 1
+    page = min(max(1, int(st.session_state.get(REVIEW_PAGE, 1))), pages)
+    view = found.review(chosen, page=page, per_page=REVIEW_PER_PAGE)
+    st.subheader(f"2. Check the {view.total} places found")
+    if view.pages > 1:
+        st.number_input(
+            f"Page of the list ({REVIEW_PER_PAGE} places a page, {view.pages} pages)",
+            min_value=1,
+            max_value=view.pages,
+            step=1,
+            key=REVIEW_PAGE,
+            width=320,
+        )
     html("mapany_hint.html")
     text_col, list_col = st.columns([1, 1], gap="medium")
     with text_col:
@@ -240,7 +231,7 @@ def review(found: Found, chosen: dict[str, Decision]) -> None:
         st.text_input(
             "Add a place the list misses (as the text writes it)",
             key=NEW_NAME,
-            max_chars=100,
+            max_chars=MAX_ADDED_NAME_CHARS,
             placeholder="e.g. Lachin",
             width=360,
         )
@@ -251,21 +242,21 @@ def review(found: Found, chosen: dict[str, Decision]) -> None:
 # The atlas ------------------------------------------------------------------------------------
 
 
-def open_clicked(draft: loaders.Draft) -> None:
-    problem = loaders.check_draft(draft)
+def open_clicked(draft: source.Draft) -> None:
+    problem = bundle.check_draft(draft)
     if problem:
         say("atlas", "error", f"The atlas cannot open: {problem}")
         return
-    loaders.use_draft(draft)
+    source.use_draft(draft)
     st.session_state["mapany-open"] = True
 
 
-def save_clicked(draft: loaders.Draft) -> None:
+def save_clicked(draft: source.Draft) -> None:
     root = saved.saved_root()
     if root is None:
         return
     try:
-        slug = saved.save_atlas(root, dict(draft.files), draft.title)
+        slug = saved.save_atlas(root, dict(draft.files), draft.title, client())
     except (InputError, DataError, OSError) as exc:
         say("atlas", "error", f"The atlas cannot be saved: {exc}")
         return
@@ -275,19 +266,13 @@ def save_clicked(draft: loaders.Draft) -> None:
 def atlas_actions(found: Found, chosen: dict[str, Decision]) -> None:
     st.subheader("3. Your atlas")
     try:
-        info = article_info()
-        key = (
-            digest(found.markdown),
-            tuple(sorted(found.added)),
-            tuple(sorted((k, repr(v)) for k, v in chosen.items())),
-            info,
-        )
-        files = build(key, found, chosen, replace(info, title=None))
+        info = replace(article_info(), title=None)  # the title is the text's first line by now
+        files = build(found.draft_key(chosen, info), found, chosen, info)
     except (InputError, DataError) as exc:
         st.error(f"Cannot make the atlas yet: {exc}")
         return
-    draft = loaders.Draft(files, found.title)
-    name = slugify(found.title, set())[:60].strip("-") or "atlas"
+    draft = source.Draft(files, found.title)
+    name = title_slug(found.title)
     with st.container(horizontal=True, gap="small"):
         st.button(
             "Open as an atlas",
@@ -332,14 +317,13 @@ def atlas_actions(found: Found, chosen: dict[str, Decision]) -> None:
     show_message("atlas")
     slug = st.session_state.get(SAVED, {}).get(draft.digest)
     if slug:
-        base = page_link(st.context.url or FALLBACK_URL, {}).rsplit("/", 1)[0] + "/"
-        html("mapany_saved.html", link=page_link(base, {loaders.PARAM: slug}))
+        html("mapany_saved.html", link=atlas_link(page_address(), slug))
 
 
 def main() -> None:
     st.set_page_config(page_title="Map your own article · Karabakh Atlas", page_icon="🗺️", layout="wide")
     if st.session_state.pop("mapany-open", False):
-        st.switch_page(f"pages/{EXPLORE_FILE}")
+        st.switch_page(page_script(EXPLORE_FILE))
     use_css("mapany.css")
     st.title("Map your own article")
     html("mapany_intro.html", max_chars=MAX_PASTE_CHARS, max_mb=UPLOAD_MB, saving=saved.saved_root() is not None)

@@ -8,15 +8,14 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.app import atlas_map, gate, loaders
+from geo.app import atlas_map, bundle, gate, source
+from geo.app.registry import page_address
 from geo.app.style import use_css, use_script
 from geo.app.timeline import show_timeline
 from geo.atlas.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
-from geo.render.export import single_map_html
 from geo.render.maps import build_map, place_bounds, places_bounds, view_for
-from geo.render.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.render.templating import render
-from geo.render.views import AtlasView
+from geo.render.view_models import AtlasView, search_hint
 
 MAP_HEIGHT = 640
 # The server cannot know the map's width; this is its width on a 1280-pixel projector, so
@@ -26,18 +25,6 @@ MAP_WIDTH_GUESS = 480
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 # "off" leaves the timeline out: bench/bench_explore.py measures what it adds to the first load.
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
-
-
-def map_download(bundle: loaders.Bundle, slug: str | None) -> str:
-    return bundle.get(("map-download", slug), lambda: single_map_html(bundle.atlas, slug, bundle.layers))
-
-
-def data_downloads(bundle: loaders.Bundle) -> tuple[str, str]:
-    return bundle.get("data-downloads", lambda: (places_geojson_text(bundle.atlas), places_csv_text(bundle.atlas)))
-
-
-def event_downloads(bundle: loaders.Bundle, events: tuple) -> tuple[str, str]:
-    return bundle.get("event-downloads", lambda: (events_json_text(events), events_csv_text(events)))
 
 
 def html(template: str, **context) -> None:
@@ -50,25 +37,26 @@ def downloads(selected: str | None) -> None:
     # Passed as callables, so each file is made and sent when its button is clicked, not with every page load.
     # They hold this run's atlas: a click is served outside the page's run.
     name = selected or "all-places"
-    bundle, events, stem = loaders.bundle(), loaders.events(), loaders.file_stem()
+    made = bundle.current()
+    events, stem = made.events(), made.file_stem()
     buttons = (
         (
             "Download this map (HTML)",
-            lambda: map_download(bundle, selected),
+            lambda: made.map_file(selected),
             f"{stem}-{name}.html",
             "text/html",
             "One file that opens in any browser, offline, on the current place.",
         ),
         (
             "Download the data (GeoJSON)",
-            lambda: data_downloads(bundle)[0],
+            lambda: made.places_files()[0],
             f"{stem}-places.geojson",
             "application/geo+json",
             "Every place with its names, sources, figures and passages.",
         ),
         (
             "Download the data (CSV)",
-            lambda: data_downloads(bundle)[1],
+            lambda: made.places_files()[1],
             f"{stem}-places.csv",
             "text/csv",
             "One row per place, for a spreadsheet.",
@@ -78,14 +66,14 @@ def downloads(selected: str | None) -> None:
         buttons += (
             (
                 "Download the events (JSON)",
-                lambda: event_downloads(bundle, events)[0],
+                lambda: made.events_files()[0],
                 f"{stem}-events.json",
                 "application/json",
                 "Every dated event: its dates, the article's words that date it, its places and sources.",
             ),
             (
                 "Download the events (CSV)",
-                lambda: event_downloads(bundle, events)[1],
+                lambda: made.events_files()[1],
                 f"{stem}-events.csv",
                 "text/csv",
                 "One row per event, in date order, for a spreadsheet.",
@@ -119,8 +107,10 @@ def select_event(slug: str | None) -> None:
 
 def place_list(view: AtlasView, selected: str | None) -> None:
     st.sidebar.markdown("### Places in the article")
-    query = st.sidebar.text_input("Search names and aliases", placeholder="e.g. Khankendi, Zangezur, Shushi")
-    found = {p.slug for p in search_places(loaders.atlas().places, query)}
+    query = st.sidebar.text_input(
+        "Search names and aliases", placeholder=search_hint(view, source.current().is_default)
+    )
+    found = {p.slug for p in search_places(bundle.current().atlas.places, query)}
     if not found:
         st.sidebar.info("No place has that name. Try another spelling.")
     for group in view.groups:
@@ -145,26 +135,25 @@ def place_panel(view: AtlasView, slug: str | None) -> None:
         return
     place = view.place(slug)
     html("place_head.html", place=place, heading="h2")
-    if loaders.shareable():
+    if source.shareable():
         st.markdown("**Link to this place** (copy button on the right)")
         # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
-        link = place_link(st.context.url or "http://localhost:8501/", slug)
-        st.code(loaders.keep_source(link), language=None, wrap_lines=True)
+        st.code(source.keep_source(place_link(page_address(), slug)), language=None, wrap_lines=True)
     else:
-        st.caption(loaders.unshared_notice())
-    html("place_passages.html", place=place, heading="h3", view=view, hrefs=loaders.place_hrefs())
+        st.caption(source.unshared_notice())
+    html("place_passages.html", place=place, heading="h3", view=view, hrefs=bundle.current().place_hrefs())
 
 
 def event_panel(slug: str) -> None:
-    event = loaders.timeline().event(slug)
+    event = bundle.current().timeline().event(slug)
     html("event_panel.html", event=event, heading="h2", place_links={})
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.markdown("Open a place:")
         for place in event.places:
             st.button(place.name, key=f"event-place-{place.slug}", on_click=select, args=(place.slug,))
-    if loaders.shareable():
+    if source.shareable():
         st.markdown("**Link to this event** (copy button on the right)")
-        st.code(loaders.keep_source(event_link(st.context.url or "http://localhost:8501/", slug)), language=None)
+        st.code(source.keep_source(event_link(page_address(), slug)), language=None)
 
 
 def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | None], None], prefix: str) -> None:
@@ -182,14 +171,15 @@ def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | N
 def explore() -> None:
     use_css("explore.css", "timeline.css")
     data = gate.open_atlas("The atlas")
-    view = loaders.view()
+    made = bundle.current()
+    view = made.view()
     events = gate.open_events()
     request = read_place_param(st.query_params.get_all("place") or None, data.places)
     event_request = read_event_param(st.query_params.get_all("event") or None, events)
     selected, event = request.slug, event_request.slug
-    event_view = loaders.timeline().event(event) if event else None
+    event_view = made.timeline().event(event) if event else None
 
-    st.title("Karabakh Atlas" if loaders.source().is_default else "Atlas of an article")
+    st.title("Karabakh Atlas" if source.current().is_default else "Atlas of an article")
     html("explore_caption.html", view=view)
     notice(request, {p.slug: p.name for p in view.places}, select, "suggest-")
     notice(event_request, {e.slug: e.title for e in events}, select_event, "suggest-event-")
@@ -206,7 +196,7 @@ def explore() -> None:
         if event_view:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
         else:
-            bounds = place_bounds(data, data.by_slug[selected]) if selected else None
+            bounds = place_bounds(data, data.by_slug[selected]) if selected else made.opening_bounds()
         center, zoom = view_for(bounds, MAP_WIDTH_GUESS, MAP_HEIGHT)
         returned = ["last_active_drawing", "last_object_clicked_count"]
         if MAP_MODE == "rebuild":
@@ -219,13 +209,11 @@ def explore() -> None:
             )
         else:
             result = atlas_map.show_map(
-                atlas_map.page_map("atlas-map"),
+                made.page_map("atlas-map"),
                 height=MAP_HEIGHT,
                 center=center,
                 zoom=zoom,
-                highlight=atlas_map.highlight_places(event_view.place_slugs)
-                if event_view
-                else atlas_map.highlight(selected),
+                highlight=made.highlight_places(event_view.place_slugs) if event_view else made.highlight(selected),
                 returned_objects=returned,
             )
         # The component keeps returning the last drawing clicked; its click count tells a new click

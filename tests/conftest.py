@@ -37,7 +37,35 @@ def rooms_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("rooms")
     os.environ["ATLAS_ROOMS_DIR"] = str(folder)
     os.environ.pop("ATLAS_REDIS_URL", None)
+    # Every test session and server it starts is one client address (this machine): the per-address
+    # allowance of rooms is for a school, not for a test run that opens hundreds. The tests of the
+    # limits give their own (tests/test_hostile_limits.py, tests/test_rooms.py).
+    os.environ["ATLAS_ROOMS_PER_CLIENT"] = "10000"
+    os.environ["ATLAS_ROOM_STARTS_PER_HOUR"] = "10000"
     return folder
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """One private redis-server for the run (tests/redis_server.py); skipped without Debian's redis-server."""
+    from tests.redis_server import running_redis
+
+    with running_redis(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def room_settings(request, tmp_path):
+    """Where a test's rooms live, on each backend: a fresh SQLite folder, or the run's Redis emptied first."""
+    from geo.rooms.store import StoreSettings
+
+    if request.param == "sqlite":
+        return StoreSettings(rooms_dir=tmp_path / "rooms")
+    server = request.getfixturevalue("redis_server")
+    import redis
+
+    redis.Redis.from_url(server.url).flushdb()
+    return StoreSettings(redis_url=server.url)
 
 
 @pytest.fixture(scope="session")

@@ -1,28 +1,19 @@
 """A private redis-server for a test: a free port, its files in a temporary folder, persistence on.
 
-The server is the benchmarks' (bench/support.py RedisProcess), with every write synced; a test
-is skipped when Debian's redis-server is not installed (`apt-get install redis-server`).
+The server is geo/testing.py's, with every write synced; a test is skipped when Debian's
+redis-server is not installed (`apt-get install redis-server`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bench.support import RedisProcess as RedisServer
-
-__all__ = ["RedisServer", "free_port", "redis_or_skip", "running_redis"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from geo.testing import RedisProcess, free_port
 
 
 def redis_or_skip() -> None:
@@ -31,10 +22,10 @@ def redis_or_skip() -> None:
 
 
 @contextlib.contextmanager
-def running_redis(folder: Path) -> Iterator[RedisServer]:
-    """A started redis-server, stopped afterwards whatever happens."""
+def running_redis(folder: Path, password: str | None = None) -> Iterator[RedisProcess]:
+    """A started redis-server (with `requirepass` when given a password), stopped afterwards whatever happens."""
     redis_or_skip()
-    server = RedisServer(folder, free_port(), fsync="always")
+    server = RedisProcess(folder, free_port(), fsync="always", password=password)
     try:
         server.start()
         yield server

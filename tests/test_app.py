@@ -10,17 +10,15 @@ import streamlit as st
 from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from geo.paths import ROOT
+from tests.apptest import run_script
+
+APP = str(ROOT / "app.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
 def run_app(place=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if place is not None:
-        at.query_params["place"] = place
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_script(APP, place=place)
 
 
 def markdown_values(at: AppTest, html_only: bool = False) -> list[str]:
@@ -200,14 +198,7 @@ def test_a_broken_data_file_gives_a_clear_error_not_a_traceback(tmp_path, monkey
 
 
 def run_event(event=None, place=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    if event is not None:
-        at.query_params["event"] = event
-    if place is not None:
-        at.query_params["place"] = place
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_script(APP, event=event, place=place)
 
 
 def timeline_soup(at: AppTest) -> BeautifulSoup:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
 
 from geo.atlas.article import FormFinder, find_passages, first_mention_order, parse_article, sentence_bounds
 from geo.atlas.places import Place
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "data" / "article.md"
 # The republished article as it was taken from ESSF (see tests/fixtures/README.md).
 SEED = ROOT / "tests" / "fixtures" / "essf-samadov-2023-karabakh.txt"

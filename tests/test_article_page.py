@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "2_Article.py")
+from geo.paths import PAGES_DIR
+from tests.apptest import run_script
+
+PAGE = str(PAGES_DIR / "2_Article.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
 def run_page(place: str | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    if place is not None:
-        at.query_params["place"] = place
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_script(PAGE, place=place)
 
 
 def article_of(at: AppTest) -> BeautifulSoup:

@@ -132,7 +132,7 @@ def test_places_highlight_leaves_out_unknown_and_undrawn_places(atlas):
 def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, draft_sample_files):
     """static/atlas/context.js holds the Karabakh atlas's towns and waters; another atlas's map carries
     its own (a saved atlas with a context.yaml) or none (a draft's are empty)."""
-    from geo.app.atlas_map import _render_page_map
+    from geo.app.atlas_map import render_page_map
     from geo.atlas.water import load_context_layers
     from geo.geoparser.draft import load_draft_atlas
     from geo.render.maps import TOWNS_LAYER
@@ -140,10 +140,32 @@ def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, d
     def links_static(rendered) -> bool:
         return any(link.endswith("/atlas/context.js") for link in rendered.js_links)
 
-    default = _render_page_map(atlas, "atlas-map", ())
+    default = render_page_map(atlas, "atlas-map", ())
     assert links_static(default) and "Sisian" not in default.script
-    own = _render_page_map(atlas, "atlas-map", (), load_context_layers(atlas))
+    own = render_page_map(atlas, "atlas-map", (), load_context_layers(atlas))
     assert not links_static(own) and "Sisian" in own.script
     draft = load_draft_atlas(draft_sample_files)
-    bare = _render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters))
+    bare = render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters))
     assert not links_static(bare) and "Sisian" not in bare.script and TOWNS_LAYER not in bare.script
+
+
+def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, draft_sample_files):
+    """A draft's map links the world's outlines and names (static/atlas/world.js), never the default
+    atlas's Caucasus outlines, and opens on its places; the default atlas keeps its own outlines."""
+    from geo.app.atlas_map import render_page_map
+    from geo.geoparser.draft import load_draft_atlas
+    from geo.render.maps import opening_bounds
+
+    def links(rendered, name: str) -> bool:
+        return any(link.endswith(f"/atlas/{name}") for link in rendered.js_links)
+
+    default = render_page_map(atlas, "atlas-map", ())
+    assert links(default, "basemap.js") and not links(default, "world.js")
+    assert '"world": false' in default.script
+    draft = load_draft_atlas(draft_sample_files)
+    world = render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters), world=True)
+    assert links(world, "world.js") and not links(world, "basemap.js")
+    assert "ATLAS_WORLD.outlines" in world.script and '"world": true' in world.script
+    (south, west), (north, east) = opening_bounds(draft.atlas)
+    lat, lon = (float(v) for v in re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", world.script).groups())
+    assert south <= lat <= north and west <= lon <= east

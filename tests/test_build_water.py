@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, shape
 
-ROOT = Path(__file__).resolve().parents[1]
+from geo.paths import ROOT
+
 WATER = ROOT / "data" / "water.geojson"
 GSHHG = Path("/usr/share/gmt-gshhg/binned_GSHHS_h.nc")
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.machinery
-import sys
-import types
-
 import pytest
 
-from geo.atlas import check
 from geo.atlas.check import FileReport, check_data
 from geo.errors import DataError
 
@@ -60,44 +55,19 @@ def test_a_broken_shipped_events_file_fails_the_check(edit_yaml, data_copy, asse
     assert_data_error(info.value, "events.yaml", "first-karabakh-war", "start")
 
 
-def test_events_file_without_a_loader_is_skipped(data_copy, monkeypatch):
-    monkeypatch.setattr(check, "EVENTS_MODULE", "geo.no_such_loader")
-    (data_copy / "tour-chronology.yaml").unlink()  # it needs the real events
-    (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")
-    assert "no geo.no_such_loader loader yet" in reports_by_file(check_data(data_copy))["events.yaml"]
+def test_an_events_file_is_counted_as_it_loads(data_copy, edit_yaml):
+    (data_copy / "tour-chronology.yaml").unlink()  # it needs the shipped events
+    edit_yaml("events.yaml", lambda data: data.update(events=data["events"][:1]))
+    assert reports_by_file(check_data(data_copy))["events.yaml"] == "1 event"
+    (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")  # a drafted atlas's
+    assert reports_by_file(check_data(data_copy))["events.yaml"] == "0 events"
 
 
-@pytest.fixture
-def events_loader(monkeypatch):
-    """A stand-in geo.events whose load_events records its call and fails on a marker."""
-    calls = []
-
-    def load_events(atlas, path):
-        calls.append((atlas.data_dir, path))
-        if "broken" in path.read_text(encoding="utf-8"):
-            raise DataError(path.name, "not a real event", entry="#1", field="date")
-        return ["one", "two"]
-
-    module = types.ModuleType("geo.fake_events")
-    module.__spec__ = importlib.machinery.ModuleSpec("geo.fake_events", None)
-    module.load_events = load_events
-    monkeypatch.setitem(sys.modules, "geo.fake_events", module)
-    monkeypatch.setattr(check, "EVENTS_MODULE", "geo.fake_events")
-    return calls
-
-
-def test_events_file_with_a_loader_is_loaded(data_copy, events_loader):
-    (data_copy / "tour-chronology.yaml").unlink()  # it needs the real events
-    (data_copy / "events.yaml").write_text("events: []\n", encoding="utf-8")
-    assert reports_by_file(check_data(data_copy))["events.yaml"] == "2 events"
-    assert events_loader == [(data_copy, data_copy / "events.yaml")]
-
-
-def test_a_broken_events_file_fails_the_check(data_copy, events_loader, assert_data_error):
-    (data_copy / "events.yaml").write_text("broken\n", encoding="utf-8")
+def test_an_events_file_without_a_list_fails_the_check(data_copy, assert_data_error):
+    (data_copy / "events.yaml").write_text("events: broken\n", encoding="utf-8")
     with pytest.raises(DataError) as info:
         check_data(data_copy)
-    assert_data_error(info.value, "events.yaml", "#1", "date")
+    assert_data_error(info.value, "events.yaml", None, "events")
 
 
 def test_context_is_reported_apart_from_the_places(atlas):

@@ -12,9 +12,9 @@ import pytest
 
 from geo.atlas.events import load_events
 from geo.cli import build_parser, figure_text, places_table
+from geo.paths import ROOT
 from geo.render.serialize import places_feature_collection
 
-ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("geopandas", "matplotlib", "streamlit", "folium")
 
 

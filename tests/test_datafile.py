@@ -1,4 +1,4 @@
-"""The strict reading every loader shares (geo/atlas/datafile.py): YAML errors, unknown keys, dates."""
+"""The strict reading every loader shares (geo/atlas/datafile.py): YAML errors, unknown keys, dates, fields."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ import datetime as dt
 
 import pytest
 
-from geo.atlas.datafile import parse_date, read_yaml, reject_unknown_keys
+from geo.atlas.datafile import (
+    flag_field,
+    is_http_link,
+    one_line_field,
+    parse_date,
+    read_yaml,
+    reject_unknown_keys,
+    text_field,
+)
 from geo.errors import DataError
 
 
@@ -80,3 +88,47 @@ def test_parse_date_rejects_anything_else_naming_the_field(assert_data_error, va
     with pytest.raises(DataError) as info:
         parse_date(value, "events.yaml", entry="offensive", field="date")
     assert_data_error(info.value, "events.yaml", "offensive", "date")
+
+
+def test_a_text_field_is_stripped_and_an_optional_one_may_be_absent():
+    raw = {"name": "  Goris \n", "note": None}
+    assert text_field(raw, "name", "context.yaml", entry="Goris") == "Goris"
+    assert text_field(raw, "note", "context.yaml", entry="Goris", required=False) is None
+    assert text_field(raw, "within", "places.yaml", entry="goris", required=False) is None
+
+
+@pytest.mark.parametrize("raw", [{}, {"name": ""}, {"name": "  "}, {"name": 7}, {"name": ["Goris"]}])
+def test_a_text_field_that_is_no_text_names_file_entry_and_field(assert_data_error, raw):
+    with pytest.raises(DataError, match="must be a non-empty string") as info:
+        text_field(raw, "name", "context.yaml", entry="towns #3")
+    assert_data_error(info.value, "context.yaml", "towns #3", "name")
+
+
+def test_a_one_line_field_folds_its_white_space():
+    raw = {"title": " This is not\n  the end "}
+    assert one_line_field(raw, "title", "article.yaml") == "This is not the end"
+
+
+@pytest.mark.parametrize("raw", [{}, {"fact": " "}, {"fact": 1988}])
+def test_a_one_line_field_that_is_no_text_is_named_by_its_path(assert_data_error, raw):
+    with pytest.raises(DataError, match="missing, or not a non-empty string") as info:
+        one_line_field(raw, "fact", "events.yaml", entry="exodus", field="outside[2].fact")
+    assert_data_error(info.value, "events.yaml", "exodus", "outside[2].fact")
+
+
+def test_a_flag_is_true_or_false_and_false_when_absent(assert_data_error):
+    assert flag_field({"capital": True}, "capital", "context.yaml", entry="Yerevan") is True
+    assert flag_field({}, "capital", "context.yaml", entry="Yerevan") is False
+    with pytest.raises(DataError, match="must be true or false, not 'yes'") as info:
+        flag_field({"indicative": "yes"}, "indicative", "places.yaml", entry="zangezur-corridor")
+    assert_data_error(info.value, "places.yaml", "zangezur-corridor", "indicative")
+
+
+@pytest.mark.parametrize("value", ["https://www.opendemocracy.net/en/a/", "http://example.org", "https://h/?q=1"])
+def test_an_http_link_has_a_scheme_and_a_host(value):
+    assert is_http_link(value)
+
+
+@pytest.mark.parametrize("value", ["https://", "http:///path", "ftp://example.org/", "example.org", "", None, 42])
+def test_anything_else_is_no_http_link(value):
+    assert not is_http_link(value)

@@ -19,7 +19,7 @@ QUITTER = [sys.executable, "-c", "pass"]
 
 @pytest.fixture
 def pool(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(workers, "worker_command", lambda port: SLEEPER)
+    monkeypatch.setattr(workers, "worker_command", lambda port, host: SLEEPER)
     made = WorkerPool([18601, 18602], tmp_path)
     yield made
     made.stop()
@@ -41,6 +41,13 @@ def test_each_worker_is_streamlit_on_localhost_without_a_file_watcher():
         "--server.headless": "true",
         "--server.fileWatcherType": "none",
     }
+
+
+def test_a_worker_for_another_machine_listens_on_the_address_it_is_given():
+    options = dict(zip(*[iter(worker_command(8601, "10.0.0.12")[5:])] * 2, strict=True))
+    assert options["--server.address"] == "10.0.0.12"
+    pool = WorkerPool([8601, 8602], Path("/tmp"), host="fd12::7")
+    assert pool.addresses == ["[fd12::7]:8601", "[fd12::7]:8602"]
 
 
 def test_workers_json_lists_port_and_pid(pool):
@@ -66,7 +73,7 @@ def test_a_dead_worker_is_started_again_on_its_port(pool):
 
 
 def test_a_worker_that_keeps_dying_is_retried_ever_more_slowly(pool, monkeypatch):
-    monkeypatch.setattr(workers, "worker_command", lambda port: QUITTER)
+    monkeypatch.setattr(workers, "worker_command", lambda port, host: QUITTER)
     start_without_health_check(pool)
     worker = pool.workers[0]
     waits = []

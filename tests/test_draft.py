@@ -21,25 +21,30 @@ from geo.cli import main
 from geo.errors import DataError, InputError
 from geo.geoparser.draft import (
     DRAFT_FILES,
+    MAX_DRAFT_PLACES,
     ArticleInfo,
     Decision,
+    FoundText,
     add_name,
     apply_decisions,
     article_markdown,
+    country_names,
     draft_files,
     find_places,
     load_draft_atlas,
     place_key,
     site_zip,
     slugify,
+    title_slug,
     write_draft,
     write_files,
     zip_files,
 )
-from geo.geoparser.geoparse import FoundPlace
+from geo.geoparser.geoparse import FoundPlace, geoparse
 from geo.geoparser.ingest import read_paste
+from geo.geoparser.many_places import article_naming, gazetteer_names
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt"
 
 
@@ -121,6 +126,26 @@ def test_slugs_are_unique_and_url_safe():
     assert [slugify(n, taken) for n in ("Şuşa", "Şuşa", "Laçın")] == ["susa", "susa-2", "lacin"]
 
 
+@pytest.mark.parametrize(
+    ("title", "limit", "slug"),
+    [
+        ("Buses leave Goris for Stepanakert", 60, "buses-leave-goris-for-stepanakert"),
+        ("Buses leave Goris for Stepanakert", 12, "buses-leave"),  # cut, with no hyphen left at the end
+        ("", 60, "atlas"),
+        ("«»!", 60, "atlas"),  # no letter or digit: slugify says "place", a file says "atlas"
+        ("Ş" * 80, 50, "s" * 50),
+    ],
+)
+def test_a_title_gives_a_file_or_folder_name(title, limit, slug):
+    assert title_slug(title, limit) == slug
+
+
+def test_countries_are_named_by_their_iso_code():
+    names = country_names()
+    assert names["AM"] == "Armenia" and names["AZ"] == "Azerbaijan"
+    assert country_names() is names  # read once per process
+
+
 def test_a_text_without_places_is_refused(tmp_path):
     with pytest.raises(InputError, match="no place"):
         write_draft("Nothing here\n\nThe weather was fine and the people were well.", tmp_path, ArticleInfo())
@@ -131,6 +156,9 @@ def test_bad_dates_and_links_are_usage_errors(tmp_path):
         main(["new", str(SAMPLE), "--out", str(tmp_path), "--published", "2024-02-30"])
     with pytest.raises(SystemExit):
         main(["new", str(SAMPLE), "--out", str(tmp_path), "--url", "javascript:alert(1)"])
+    with pytest.raises(SystemExit):  # a scheme with no host is no link either, as in article.yaml
+        main(["new", str(SAMPLE), "--out", str(tmp_path), "--url", "https://"])
+    assert not (tmp_path / "places.yaml").exists()
 
 
 def test_a_draft_never_overwrites_a_folder(tmp_path):
@@ -157,7 +185,7 @@ INFO = ArticleInfo(
 
 
 @pytest.fixture(scope="module")
-def found() -> tuple[str, list[FoundPlace]]:
+def found() -> FoundText:
     return find_places(SAMPLE.read_text(encoding="utf-8"), None)
 
 
@@ -227,7 +255,7 @@ def test_choose_picks_the_runner_up_and_its_coordinates(found):
 )
 def test_decisions_that_cannot_apply_are_refused(found, decisions, message):
     with pytest.raises(InputError, match=message):
-        apply_decisions(found[1], decisions)
+        apply_decisions(found.places, decisions)
 
 
 @pytest.mark.parametrize(("action", "choice"), [("delete", None), ("choose", None), ("reject", "geonames:1")])
@@ -291,6 +319,59 @@ def test_a_name_added_for_a_place_already_found_joins_it():
     merged = by_key(apply_decisions([*others, added], {}))
     assert merged["geonames:146970"].mentions == stepanakert.mentions
     assert len(merged) == len(places)
+
+
+@pytest.fixture(scope="module")
+def crowded() -> FoundText:
+    """A text naming 40 more places than a draft holds."""
+    return find_places(article_naming(gazetteer_names(MAX_DRAFT_PLACES + 40)), None)
+
+
+def test_a_draft_keeps_the_first_places_up_to_its_limit_and_says_how_many_it_left_out(crowded):
+    markdown, places = crowded
+    assert len(places) == MAX_DRAFT_PLACES
+    starts = [p.mentions[0].start for p in places]
+    assert starts == sorted(starts)  # the article's order
+    left_out = geoparse(markdown)[MAX_DRAFT_PLACES:]
+    assert crowded.left_out == len(left_out) > 0 and crowded.first_left_out == left_out[0].name
+    assert crowded.notice == (
+        f"The text names {MAX_DRAFT_PLACES + len(left_out)} places; a draft holds at most {MAX_DRAFT_PLACES}, "
+        f"so it keeps the first {MAX_DRAFT_PLACES} in the article's order and leaves out the other "
+        f"{len(left_out)} (from “{left_out[0].name}” on). To map them, split the text into shorter articles."
+    )
+    entries = yaml.safe_load(draft_files(markdown, places, INFO)["places.yaml"])["places"]
+    assert len(entries) == MAX_DRAFT_PLACES
+
+
+def test_a_text_within_the_limit_leaves_nothing_out(found):
+    assert found.left_out == 0 and found.first_left_out is None and found.notice is None
+
+
+def test_past_the_limit_a_name_joins_a_place_on_the_list_but_adds_none(crowded):
+    markdown, places = crowded
+    later = f"{markdown}\nLater the market in Goris was quiet, and in {places[0].name} again.\n"
+    with pytest.raises(InputError, match=f"already holds {MAX_DRAFT_PLACES} places, the most a draft can hold"):
+        add_name(later, "Goris", places)
+    joined = add_name(later, places[0].name, places)
+    assert place_key(joined) == place_key(places[0])
+
+
+def test_geo_new_says_which_places_it_left_out(tmp_path, capsys):
+    source = tmp_path / "crowded.txt"
+    source.write_text(article_naming(gazetteer_names(MAX_DRAFT_PLACES + 40)), encoding="utf-8")
+    assert main(["new", str(source), "--out", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {tmp_path / 'out'}: {MAX_DRAFT_PLACES} places" in printed
+    assert f"a draft holds at most {MAX_DRAFT_PLACES}, so it keeps the first {MAX_DRAFT_PLACES}" in printed
+    assert len(places(tmp_path / "out")) == MAX_DRAFT_PLACES
+
+
+def test_draft_files_refuse_more_places_than_a_draft_holds(crowded):
+    every = geoparse(crowded.markdown)
+    with pytest.raises(
+        InputError, match=f"the draft has {len(every)} places; a draft holds at most {MAX_DRAFT_PLACES}"
+    ):
+        draft_files(crowded.markdown, every, INFO)
 
 
 def test_article_info_is_tidied_and_checked():

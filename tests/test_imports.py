@@ -3,7 +3,9 @@
 The layers, from the bottom: `geo.errors` and `geo.paths` (imported by all); the atlas's data
 (`geo.atlas`); the geoparser (`geo.geoparser`) and rendering (`geo.render`); rooms (`geo.rooms`);
 the app's glue (`geo.app`), the only code that imports Streamlit besides `app.py` and the page
-scripts in `pages/`. The graph is read from the source, so a lazy import inside a function counts.
+scripts in `pages/`; the tools (`geo.cli`, and `geo.testing`, which runs the app and the deployment
+for the tests and the benchmarks). The tests never import the benchmarks. The graph is read from
+the source, so a lazy import inside a function counts.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from geo.paths import ROOT
+
 # Every folder of Python code in the repository, each walked whole.
 TREES = ("geo", "pages", "bench", "scripts", "deploy", "tests")
 
@@ -84,7 +87,7 @@ def layer(module: str) -> str:
     if parts[0] == "geo" and len(parts) > 1 and parts[1] in ("atlas", "geoparser", "render", "rooms", "app"):
         return parts[1]
     if parts[0] == "geo":
-        return "base" if module in ("geo", "geo.errors", "geo.paths") else "tools"  # geo.cli, geo.__main__
+        return "base" if module in ("geo", "geo.errors", "geo.paths") else "tools"  # geo.cli, geo.testing...
     return parts[0]  # pages, bench, scripts, deploy, tests, app
 
 
@@ -96,7 +99,8 @@ MAY_IMPORT = {
     "geoparser": {"atlas", "render"},
     "rooms": {"atlas"},
     "app": {"atlas", "render", "geoparser", "rooms"},
-    "tools": {"atlas", "render", "geoparser", "rooms"},
+    # geo.testing checks a port as deploy/serve.py does before starting anything on it
+    "tools": {"atlas", "render", "geoparser", "rooms", "deploy"},
 }
 
 
@@ -130,6 +134,18 @@ def test_layers_import_only_what_is_below_them():
             continue
         allowed = MAY_IMPORT[source] | {source, "base"}
         wrong += [f"{module} -> {t}" for t in sorted(targets) if layer(t) not in allowed]
+    assert not wrong, wrong
+
+
+def test_tests_do_not_import_the_benchmarks():
+    """A test runs without bench/, and a benchmark can change without breaking a test: what both need is in geo/."""
+    wrong = [
+        f"{module} -> {target}"
+        for module, targets in graph().items()
+        if layer(module) == "tests"
+        for target in sorted(targets)
+        if layer(target) == "bench"
+    ]
     assert not wrong, wrong
 
 

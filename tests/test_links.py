@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from geo.atlas.links import event_link, page_link, place_link, read_event_param, read_place_param, search_places
+from geo.atlas.links import (
+    atlas_link,
+    event_link,
+    page_link,
+    place_link,
+    read_event_param,
+    read_place_param,
+    search_places,
+    site_root,
+    with_atlas,
+)
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -187,3 +197,34 @@ def test_page_link_keeps_the_path_and_sets_exactly_the_given_parameters():
         "https://atlas.example.org/Classroom_tour?step=2"
     )
     assert page_link("https://atlas.example.org", {}) == "https://atlas.example.org/"
+
+
+# Links to saved atlases and to the app -------------------------------------------------------
+
+
+def test_with_atlas_adds_the_slug_once_and_keeps_the_rest_of_the_link():
+    assert with_atlas("?place=baku", "my-atlas") == "?place=baku&atlas=my-atlas"
+    assert with_atlas("http://h/Classroom_tour?step=2&atlas=old#x", "my-atlas") == (
+        "http://h/Classroom_tour?step=2&atlas=my-atlas#x"
+    )
+    assert with_atlas("?place=baku", None) == "?place=baku"
+    assert with_atlas("?q=a+%26+b&empty=", "s") == "?q=a+%26+b&empty=&atlas=s"
+
+
+@pytest.mark.parametrize(
+    ("page", "root"),
+    [
+        ("http://localhost:8501", "http://localhost:8501/"),
+        ("http://localhost:8501/", "http://localhost:8501/"),
+        ("http://h:8080/Classroom_tour", "http://h:8080/"),
+        ("https://h/Article/?place=baku#top", "https://h/"),
+        ("https://h/atlas/Map_your_own_article", "https://h/atlas/"),
+        ("https://h/atlas", "https://h/atlas/"),  # a prefix, not a page
+    ],
+)
+def test_site_root_cuts_the_pages_path_and_keeps_a_prefix(page, root):
+    assert site_root(page, ("Classroom_tour", "Article", "Map_your_own_article")) == root
+
+
+def test_atlas_link_is_the_root_with_the_slug():
+    assert atlas_link("https://h/atlas/", "buses-leave-goris") == "https://h/atlas/?atlas=buses-leave-goris"

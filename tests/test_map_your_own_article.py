@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 from streamlit.testing.v1 import AppTest
 
-from geo.app import loaders
+from geo.app import source
 from geo.app.registry import MAPANY_FILE
 from geo.geoparser.ingest import MAX_PASTE_CHARS
 
@@ -68,8 +68,8 @@ def test_paste_find_review_reject_and_open_as_an_atlas():
     assert 'is-rejected" title="' in review_text(at) and "Kornidzor" in review_text(at)
     at.button(key="mapany-open-atlas").click().run()
     assert not at.exception and not at.error
-    source = at.session_state[loaders.SOURCE]
-    assert source.kind == "draft" and at.session_state[loaders.DRAFT].digest == source.key
+    shown = at.session_state[source.SOURCE]
+    assert shown.kind == "draft" and at.session_state[source.DRAFT].digest == shown.key
 
     at.switch_page("pages/explore.py").run()  # where the page sent the browser
     assert not at.exception
@@ -213,3 +213,28 @@ def test_both_downloads_are_offered():
     at = paste_and_find(open_page(), SAMPLE)
     labels = [d.proto.label for d in at.get("download_button")]
     assert any("data folder" in label for label in labels) and any("static site" in label for label in labels)
+
+
+def test_a_long_list_of_places_is_reviewed_a_page_at_a_time_and_keeps_every_choice():
+    """A text naming more places than a page lists shows a page picker; a choice made on the first
+    page is kept while another page is shown, and counts in the draft."""
+    capitals = [
+        "Paris", "Berlin", "Madrid", "Lisbon", "Rome", "Vienna", "Prague", "Warsaw", "Budapest", "Athens",
+        "Oslo", "Stockholm", "Helsinki", "Copenhagen", "Dublin", "Brussels", "Amsterdam", "Bern", "Sofia",
+        "Bucharest", "Belgrade", "Zagreb", "Ljubljana", "Bratislava", "Vilnius", "Riga", "Tallinn", "Kyiv",
+        "Minsk", "Chisinau", "Tbilisi", "Yerevan", "Baku", "Ankara", "Tehran", "Baghdad", "Damascus", "Beirut",
+        "Amman", "Riyadh", "Cairo", "Tunis", "Algiers", "Rabat", "Nairobi", "Kampala", "Khartoum", "Addis Ababa",
+        "Dakar", "Accra", "Lagos", "Kinshasa", "Luanda", "Harare", "Lusaka", "Tokyo", "Seoul", "Beijing",
+    ]  # fmt: skip
+    text = "Capitals of the world\n\n" + "\n\n".join(f"The delegation travelled to {c} in May." for c in capitals)
+    at = paste_and_find(open_page(), text)
+    picker = at.number_input(key="mapany-review-page")
+    assert picker.max > 1
+    first = decision_keys(at)
+    assert 0 < len(first) <= 50
+    at.selectbox(key=first[0]).select("reject").run()
+    picker.set_value(2).run()
+    assert not at.exception, [e.value for e in at.exception]
+    second = decision_keys(at)
+    assert second and not set(second) & set(first)
+    assert at.session_state[first[0]] == "reject"  # the first page's choice is kept off screen

@@ -16,8 +16,8 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 from geo.atlas.measure import GEOD, area_km2, distance_km, length_km, nearest_pair
+from geo.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 GEOMETRY = ROOT / "data" / "geometry.geojson"
 DEBIAN_GPKG = Path("/usr/share/qgis/resources/data/world_map.gpkg")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.app.registry import PAGES, TOUR_PATH, file_path_name
+from geo.app.registry import LOCAL_URL, MAPANY_FILE, PAGES, TOUR_PATH, file_path_name, page_address, page_script
 from geo.paths import PAGES_DIR
 
 
@@ -19,3 +19,10 @@ def test_each_page_file_is_named_for_its_url_path():
 def test_the_tour_keeps_the_path_printed_in_handouts_and_qr_codes():
     assert TOUR_PATH == "Classroom_tour"
     assert file_path_name("1_Classroom_tour.py") == "Classroom_tour"
+
+
+def test_a_run_without_a_browser_addresses_pages_where_streamlit_run_serves():
+    assert page_address() == LOCAL_URL == "http://localhost:8501/"
+    assert page_address(TOUR_PATH) == "http://localhost:8501/Classroom_tour"
+    assert page_script(MAPANY_FILE) == "pages/3_Map_your_own_article.py"
+    assert all((PAGES_DIR.parent / page_script(p.file)).is_file() for p in PAGES)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.geoparser.draft import Decision, add_name, find_places
-from geo.geoparser.review import KEEP, REJECT, decision_for, review_view, with_added
+from geo.geoparser.draft import ArticleInfo, Decision, add_name, find_places
+from geo.geoparser.review import KEEP, REJECT, Found, decision_for, decisions_for, review_view, with_added
 from geo.render.templating import render
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "geoparse" / "draft-sample.txt"
@@ -83,3 +83,72 @@ def test_the_marked_text_is_escaped(found):
     html = render("mapany_text.html", segments=view.segments)
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert '<mark class="mapany-mention is-kept" title="' in html
+
+
+def test_choices_left_as_kept_are_no_decision():
+    choices = {"geonames:1": KEEP, "geonames:2": REJECT, "geonames:3": "geonames:4"}
+    assert decisions_for(choices) == {"geonames:2": Decision("reject"), "geonames:3": Decision("choose", "geonames:4")}
+
+
+def test_what_was_found_has_its_title_its_review_and_its_added_places(found):
+    markdown, places = found
+    first = Found(markdown, tuple(places))
+    assert first.title == "Buses leave Goris for Stepanakert"
+    review = first.review({})
+    goris = next(r for r in review.rows if r.name == "Goris")
+    assert goris.country == "Armenia"  # named from the gazetteer's countries
+    extra = Found(markdown + "\nThen Gori.\n", tuple(places))
+    gori = add_name(extra.markdown, "Gori", list(places))
+    more = extra.adding(gori)
+    assert more.added == {gori.toponym.ref} and more.places[-1].name == "Gori"
+    assert more.review({}).rows[-1].state == "added"
+
+
+def test_the_draft_key_changes_with_the_text_the_added_places_the_decisions_and_the_details(found):
+    markdown, places = found
+    first = Found(markdown, tuple(places))
+    goris = next(p.toponym.ref for p in places if p.name == "Goris")
+    info = ArticleInfo(author="A. Reporter")
+    key = first.draft_key({goris: Decision("reject")}, info)
+    hash(key)
+    assert key == Found(markdown, tuple(places)).draft_key(
+        {goris: Decision("reject")}, ArticleInfo(author="A. Reporter")
+    )
+    others = [
+        Found(markdown + "\nMore.\n", tuple(places)).draft_key({goris: Decision("reject")}, info),
+        Found(markdown, tuple(places), frozenset({goris})).draft_key({goris: Decision("reject")}, info),
+        first.draft_key({}, info),
+        first.draft_key({goris: Decision("choose", "geonames:1")}, info),
+        first.draft_key({goris: Decision("choose", 1)}, info),
+        first.draft_key({goris: Decision("reject")}, ArticleInfo(author="B. Reporter")),
+    ]
+    assert key not in others and len(set(others)) == len(others) - 1  # a GeoNames id and its key are one choice
+
+
+def test_a_page_of_rows_numbers_them_as_the_text_does_and_counts_every_row(found):
+    markdown, places = found
+    goris = next(p for p in places if p.name == "Goris")
+    decisions = {goris.toponym.ref: decision_for(REJECT)}
+    whole = review_view(markdown, places, decisions, countries=COUNTRIES)
+    assert (whole.total, whole.pages, whole.page, len(whole.rows)) == (len(places), 1, 1, len(places))
+    pages = [review_view(markdown, places, decisions, countries=COUNTRIES, page=n, per_page=4) for n in (1, 2, 3, 4)]
+    assert pages[0].pages == -(-len(places) // 4) and all(p.total == len(places) for p in pages)
+    assert [row for p in pages[: pages[0].pages] for row in p.rows] == list(whole.rows)
+    assert all(p.segments == whole.segments and p.kept == whole.kept == len(places) - 1 for p in pages)
+    assert [row.number for row in pages[1].rows] == [5, 6, 7, 8]
+    assert pages[0].page_of(5) == 2 and pages[0].page_of(4) == 1 and whole.page_of(len(places)) == 1
+
+
+def test_a_page_past_either_end_shows_the_nearest(found):
+    markdown, places = found
+    last = -(-len(places) // 3)
+    assert review_view(markdown, places, {}, page=99, per_page=3).page == last
+    assert review_view(markdown, places, {}, page=0, per_page=3).rows[0].number == 1
+    with pytest.raises(ValueError):
+        review_view(markdown, places, {}, per_page=-1)
+
+
+def test_what_was_found_gives_its_review_a_page_at_a_time(found):
+    markdown, places = found
+    second = Found(markdown, tuple(places)).review({}, page=2, per_page=4)
+    assert [row.number for row in second.rows] == [5, 6, 7, 8] and second.total == len(places)

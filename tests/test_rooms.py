@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,9 @@ from geo.rooms.store import (
     RateLimit,
     Room,
     RoomGone,
+    RoomLimit,
+    RoomLimits,
+    RoomStore,
     StoreSettings,
     StoreUnavailable,
     read_room_param,
@@ -29,7 +34,7 @@ from geo.rooms.store import (
     token_hash,
 )
 from geo.rooms.watch import RoomWatch
-from tests.redis_server import RedisServer, running_redis
+from tests.redis_server import running_redis
 
 IDLE = 600.0
 HOSTILE = "<script>alert(1)</script>"
@@ -45,22 +50,10 @@ class Clock:
         return self.now
 
 
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
-    with running_redis(tmp_path_factory.mktemp("redis")) as server:
-        yield server
-
-
-@pytest.fixture(params=["sqlite", "redis"])
-def settings(request, tmp_path) -> StoreSettings:
-    """Where a test's rooms live: a fresh SQLite folder, or the module's Redis emptied first."""
-    if request.param == "sqlite":
-        return StoreSettings(rooms_dir=tmp_path / "rooms", idle_seconds=IDLE)
-    server = request.getfixturevalue("redis_server")
-    import redis
-
-    redis.Redis.from_url(server.url).flushdb()
-    return StoreSettings(redis_url=server.url, idle_seconds=IDLE)
+@pytest.fixture
+def settings(room_settings) -> StoreSettings:
+    """Where a test's rooms live (conftest.py: SQLite, then Redis), with a short idle time."""
+    return replace(room_settings, idle_seconds=IDLE)
 
 
 @pytest.fixture
@@ -85,7 +78,10 @@ def stored_fields(store) -> list[dict]:
         finally:
             db.close()
     client = store._redis
-    return [client.hgetall(key) | {"code": key} for key in client.scan_iter(rooms.REDIS_PREFIX + "*")]
+    keys = [
+        key for key in client.scan_iter(rooms.REDIS_PREFIX + "*") if rooms.CODE_RE.match(key[len(rooms.REDIS_PREFIX) :])
+    ]
+    return [client.hgetall(key) | {"code": key} for key in keys]
 
 
 # Codes, links and settings ------------------------------------------------------------------
@@ -134,7 +130,9 @@ def test_the_class_link_names_the_room_and_a_storyline_other_than_the_first():
         == "https://atlas.example/Classroom_tour?tour=chronology&room=HJK34"
     )
     secret = rooms.presenter_link(base, "HJK34", "t" * 32, "chronology")
-    assert secret == f"https://atlas.example/Classroom_tour?tour=chronology&room=HJK34&presenter={'t' * 32}"
+    assert secret == (
+        f"https://atlas.example/app/static/atlas/presenter.html#tour=chronology&room=HJK34&presenter={'t' * 32}"
+    )
 
 
 def test_settings_come_from_the_environment():
@@ -377,6 +375,116 @@ def test_redis_forgets_an_idle_room_by_itself(settings, store):
     room, _ = store.create()
     ttl = store._redis.ttl(store.key(room.code))
     assert IDLE < ttl <= store.ttl
+
+
+# Limits: the server's and each address's ------------------------------------------------------
+
+
+TEACHER, STUDENT = "203.0.113.9", "198.51.100.23"
+
+
+@contextlib.contextmanager
+def limited(settings, clock, **limits) -> Iterator[Callable[[], RoomStore]]:
+    """Stores (one per worker, opened as needed) on these settings with these limits, all shut at the end."""
+    opened: list = []
+    limited_settings = replace(settings, limits=RoomLimits(**limits))
+
+    def worker():
+        opened.append(open_store(limited_settings, clock))
+        return opened[-1]
+
+    try:
+        yield worker
+    finally:
+        for one in opened:
+            one.shutdown()
+
+
+def test_the_server_holds_at_most_its_number_of_rooms(settings, clock):
+    with limited(settings, clock, max_rooms=3) as worker:
+        store = worker()
+        made = [store.create(client=f"192.0.2.{n}") for n in range(3)]
+        with pytest.raises(RoomLimit, match=r"already has 3 rooms open, the most it holds \(3\)"):
+            worker().create(client="192.0.2.99")  # another worker sees the same rooms
+        with pytest.raises(RoomLimit):
+            store.create()  # no address: the server's cap still holds
+        room, token = made[0]
+        store.close(room.code, token)
+        store.create()  # a room that ends frees its place
+        clock.now += IDLE + 1
+        assert len({store.create()[0].code for _ in range(3)}) == 3  # idle rooms free theirs
+
+
+def test_three_tabs_of_three_rooms_from_one_address_stop_at_its_share(settings, clock):
+    """Before, each session could open 3 rooms, and a reload started a new allowance: 9 and more live rooms.
+    Now the store counts what the address has open, whichever worker or session asks."""
+    with limited(settings, clock, per_client=6) as worker:
+        made = []
+        refused = []
+        for _tab in range(3):
+            store = worker()  # a new session, possibly on another worker, after a reload
+            for _ in range(3):
+                try:
+                    made.append(store.create(client=STUDENT))
+                except RoomLimit as exc:
+                    refused.append(str(exc))
+        assert len(made) == 6 and len(refused) == 3
+        assert refused[0].startswith("6 rooms opened from this address are still open, the most one address may")
+        teacher_room, _ = worker().create(client=TEACHER)  # another address is not held back
+        assert worker().get(teacher_room.code) == teacher_room
+        room, token = made[0]
+        worker().close(room.code, token)
+        worker().create(client=STUDENT)  # a room closed is one more allowed
+        with pytest.raises(RoomLimit):
+            worker().create(client=STUDENT)
+        clock.now += IDLE + 1  # the student's rooms went idle
+        worker().create(client=STUDENT)
+
+
+def test_an_address_opens_only_so_many_rooms_an_hour_even_if_it_closes_them(settings, clock):
+    with limited(settings, clock, per_client=2, starts_per_hour=4) as worker:
+        store = worker()
+        for _ in range(4):
+            room, token = store.create(client=STUDENT)
+            store.close(room.code, token)
+            clock.now += 60
+        with pytest.raises(RoomLimit, match=r"4 rooms have been opened from this address in the last hour") as refused:
+            store.create(client=STUDENT)
+        assert refused.value.wait_seconds == pytest.approx(3600 - 4 * 60)
+        assert "Open another in 56 min" in str(refused.value)
+        store.create(client=TEACHER)
+        clock.now += refused.value.wait_seconds + 1
+        store.create(client=STUDENT)
+
+
+def test_the_store_keeps_a_hash_of_the_address_never_the_address(settings, clock):
+    with limited(settings, clock) as worker:
+        store = worker()
+        store.create(client=STUDENT)
+        if isinstance(store, SqliteRoomStore):
+            held = repr(store._db.execute("SELECT * FROM starts").fetchall())
+        else:
+            db = store._redis
+            held = repr([(key, db.dump(key)) for key in db.scan_iter("atlas:*")])  # every key and its value
+        assert rooms.client_key(STUDENT) in held and STUDENT not in held
+
+
+def test_sqlite_finds_idle_rooms_by_an_index_not_by_reading_every_room(tmp_path, clock):
+    store = SqliteRoomStore(tmp_path / "rooms", IDLE, clock)
+    try:
+        for query in ("DELETE FROM rooms WHERE touched < ?", "DELETE FROM starts WHERE at < ?"):
+            plan = " ".join(row[-1] for row in store._db.execute(f"EXPLAIN QUERY PLAN {query}", (0.0,)))
+            assert "USING" in plan and "INDEX" in plan, plan
+    finally:
+        store.shutdown()
+
+
+def test_the_limits_come_from_the_environment():
+    assert settings_from_env({}).limits == RoomLimits(rooms.DEFAULT_MAX_ROOMS, rooms.DEFAULT_ROOMS_PER_CLIENT)
+    limits = settings_from_env({"ATLAS_MAX_ROOMS": " 40 ", "ATLAS_ROOMS_PER_CLIENT": "2"}).limits
+    assert (limits.max_rooms, limits.per_client) == (40, 2)
+    for bad in ("0", "-3", "many", "2.5"):
+        assert settings_from_env({"ATLAS_MAX_ROOMS": bad}).limits.max_rooms == rooms.DEFAULT_MAX_ROOMS
 
 
 # Restarts and failures ---------------------------------------------------------------------------

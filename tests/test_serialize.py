@@ -11,6 +11,7 @@ import pytest
 
 from geo.render.serialize import (
     CSV_COLUMNS,
+    csv_cell,
     json_for_html,
     place_feature,
     places_csv_text,
@@ -159,7 +160,7 @@ def test_event_records_keep_the_text_s_precision_and_the_quote(events):
     assert set(first) >= {"slug", "title", "start", "end", "quote", "places", "passage", "outside", "also"}
     assert (first["start"], first["end"]) == ("1988", "1994")
     exodus = next(r for r in records if r["slug"] == "exodus")
-    assert exodus["start"] == "2023-W39" and exodus["end"] is None and exodus["precision"] == "week"
+    assert exodus["start"] == "2023-09-25" and exodus["end"] is None and exodus["precision"] == "week"
     for record in records:
         sentence, ((s, e),) = record["passage"]["sentence"], record["passage"]["spans"]
         assert sentence[s:e] == record["quote"]
@@ -188,3 +189,36 @@ def test_events_csv(events):
     assert blockade["places"] == "nagorno-karabakh; lachin-corridor"
     assert "ACAPS" in blockade["outside_sources"] and blockade["september"] == "no"
     assert next(r for r in rows if r["slug"] == "attack-2023")["september"] == "yes"
+
+
+# Formulas ------------------------------------------------------------------------------------
+
+FORMULA = '=HYPERLINK("https://example.org/","Open the map")'
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(start):
+    assert csv_cell(f"{start}1+1") == f"'{start}1+1"
+
+
+@pytest.mark.parametrize("value", ["Baku", " =1+1", "a=b", "'quoted", "", 42, -1.5, None])
+def test_other_cells_are_left_as_they_are(value):
+    assert csv_cell(value) == value
+
+
+def test_the_places_csv_neutralises_text_and_keeps_numbers(atlas):
+    london = replace(atlas.by_slug["london"], name=FORMULA, description="-2 degrees and rain")
+    hostile = replace(atlas, places=[london])
+    [row] = csv.DictReader(io.StringIO(places_csv_text(hostile)))
+    assert row["name"] == "'" + FORMULA and row["description"] == "'-2 degrees and rain"
+    assert row["other_names"].startswith("London") and not row["other_names"].startswith("'")
+    assert float(row["longitude"]) < 0 and row["longitude"].startswith("-")  # a number, west of Greenwich
+
+
+def test_the_events_csv_neutralises_text_and_keeps_dates(events):
+    from geo.render.serialize import events_csv_text
+
+    hostile = (replace(events[0], title="@SUM(A1:A9)", places=("+cmd", "baku")),)
+    [row] = csv.DictReader(io.StringIO(events_csv_text(hostile)))
+    assert (row["title"], row["places"]) == ("'@SUM(A1:A9)", "'+cmd; baku")
+    assert (row["start"], row["end"]) == (events[0].start.iso, events[0].end.iso)

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.atlas.tours import load_tour
+from geo.paths import PAGES_DIR
 from geo.render.templating import marked
+from tests.apptest import run_script
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
+PAGE = str(PAGES_DIR / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
 def run_page(step=None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    if step is not None:
-        at.query_params["step"] = step
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_script(PAGE, step=step)
 
 
 def html_of(at: AppTest, css_class: str) -> str:

@@ -9,7 +9,9 @@ and the view. Folium objects are mutated by rendering, so what is shared between
 sessions is the rendered text, never the objects.
 
 The map script, its key and so its front-end state are the same on every run, so the
-browser keeps the drawn map and only moves the view and swaps the highlight.
+browser keeps the drawn map and only moves the view and swaps the highlight. The rendered
+map and highlights are kept with the atlas's bundle (geo/app/bundle.py); the pieces of
+streamlit-folium this needs are reached through geo/app/folium_component.py.
 """
 
 from __future__ import annotations
@@ -19,27 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-import streamlit_folium
 from branca.element import Element
-from streamlit_folium import (
-    _get_feature_group_string,
-    _get_header,
-    _get_html,
-    _get_map_string,
-    generate_js_hash,
-    get_full_id,
-)
 
-from geo.app import loaders
+from geo.app import folium_component
 from geo.atlas.context import Context
 from geo.atlas.loader import Atlas
 from geo.atlas.water import Waters
 from geo.render.maps import build_map, highlight_group, highlight_places_group
 from geo.render.orientation import orientation_data
 from geo.render.templating import static_text
-
-# streamlit-folium's component (the same front end `st_folium` drives); pinned in requirements.txt.
-_component = streamlit_folium._component_func
 
 
 @dataclass(frozen=True)
@@ -72,21 +62,21 @@ def render_map(fmap: folium.Map, key: str) -> RenderedMap:
     """Render a folium map into the strings `st_folium` would send (consumes the map)."""
     fmap.get_root().render()
     fmap.render()
-    html, header = _get_html(fmap), _get_header(fmap)
+    html, header = folium_component.body(fmap), folium_component.header(fmap)
     css, js = _links(fmap)
     (south, west), (north, east) = fmap.get_bounds()
     bounds = {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}}
-    script = _get_map_string(fmap)
+    script = folium_component.map_script(fmap)
     return RenderedMap(
         script,
         header,
         html,
-        get_full_id(fmap),
+        folium_component.map_id(fmap),
         css,
         js,
         bounds,
         fmap.options.get("zoom"),
-        component_key=generate_js_hash(script, key, False),
+        component_key=folium_component.component_key(script, key),
     )
 
 
@@ -96,7 +86,7 @@ def render_highlight(atlas: Atlas, slug: str | None) -> str | None:
         return None
     # Rendered against a throwaway map: adding the group mutates the map it is added to.
     scratch = folium.Map(tiles=None)
-    return _get_feature_group_string(highlight_group(atlas, atlas.by_slug[slug]), map=scratch)
+    return folium_component.feature_group_script(highlight_group(atlas, atlas.by_slug[slug]), scratch)
 
 
 def render_places_highlight(atlas: Atlas, slugs: tuple[str, ...]) -> str | None:
@@ -105,7 +95,7 @@ def render_places_highlight(atlas: Atlas, slugs: tuple[str, ...]) -> str | None:
     if not places:
         return None
     scratch = folium.Map(tiles=None)
-    return _get_feature_group_string(highlight_places_group(atlas, places), map=scratch)
+    return folium_component.feature_group_script(highlight_places_group(atlas, places), scratch)
 
 
 def show_map(
@@ -126,65 +116,44 @@ def show_map(
         "bounds": rendered.bounds,
         "zoom": rendered.zoom,
     }
-    return _component(
+    args = folium_component.component_args(
         script=rendered.script,
         header=rendered.header,
         html=rendered.html,
-        id=rendered.map_id,
-        key=rendered.component_key,
+        map_id=rendered.map_id,
         height=height,
-        width=None,
-        returned_objects=returned,
-        default={k: v for k, v in defaults.items() if k in returned},
         zoom=zoom,
         center=center,
         feature_group=highlight,
-        return_on_hover=False,
-        layer_control=None,
-        pixelated=False,
-        css_links=list(rendered.css_links),
-        js_links=list(rendered.js_links),
-        on_change=on_change,
-        wrap_longitude=False,
+        css_links=rendered.css_links,
+        js_links=rendered.js_links,
+        returned_objects=returned,
     )
+    default = {k: v for k, v in defaults.items() if k in returned}
+    return folium_component.draw(args, key=rendered.component_key, default=default, on_change=on_change)
 
 
-def _render_page_map(
-    atlas: Atlas, key: str, frame_css: tuple[str, ...], layers: tuple[Context, Waters] | None = None
+def render_page_map(
+    atlas: Atlas,
+    key: str,
+    frame_css: tuple[str, ...],
+    layers: tuple[Context, Waters] | None = None,
+    *,
+    world: bool = False,
 ) -> RenderedMap:
-    """`layers`, an atlas's own orientation layers, are written into its map; without them
-    (the default atlas) the map links the cached static/atlas/context.js."""
+    """An atlas's map for one page, rendered (geo/app/bundle.py keeps it for every run).
+
+    `frame_css` names style sheets under static/ for inside this page's map frame. They go into
+    the frame's header rather than a link: a rule that sizes the map must hold before Leaflet
+    measures it. `layers`, an atlas's own orientation layers, are written into its map; without
+    them (the default atlas) the map links the cached static/atlas/context.js. With `world` (an
+    atlas about anywhere) it draws the world's outlines and names (static/atlas/world.js).
+    """
     if layers is None:
-        fmap = build_map(atlas, basemap_from_script=True)
+        fmap = build_map(atlas, basemap_from_script=True, world=world)
     else:
         data = orientation_data(atlas, *layers)
-        fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data)
+        fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data, world=world)
     for name in frame_css:
         fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
     return render_map(fmap, key)
-
-
-def page_map(key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:
-    """The run's atlas map, rendered once per atlas and process for each page that shows it.
-
-    `frame_css` names style sheets under static/ for inside this page's map frame. They
-    go into the frame's header rather than a link: a rule that sizes the map must hold
-    before Leaflet measures it.
-    """
-    b = loaders.bundle()
-    return b.get(("page-map", key, frame_css), lambda: _render_page_map(b.atlas, key, frame_css, b.layers))
-
-
-def highlight(slug: str | None) -> str | None:
-    """The selected place's highlight script, made once per place, atlas and process."""
-    data = loaders.atlas()
-    if slug is None or slug not in data.by_slug:  # nothing kept for names that are no place
-        return None
-    return loaders.memo(("highlight", slug), lambda: render_highlight(data, slug))
-
-
-def highlight_places(slugs: tuple[str, ...]) -> str | None:
-    """An event's places highlighted together, made once per event, atlas and process."""
-    data = loaders.atlas()
-    known = tuple(slug for slug in slugs if slug in data.by_slug)
-    return loaders.memo(("highlight-places", known), lambda: render_places_highlight(data, known)) if known else None

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
+from geo.atlas.links import site_root
 from geo.paths import PAGES_DIR
 
 # URL paths are part of shared links and printed handouts: never rename one.
@@ -18,6 +19,10 @@ ARTICLE_PATH = "Article"
 MAPANY_PATH = "Map_your_own_article"
 MAPANY_FILE = "3_Map_your_own_article.py"
 EXPLORE_FILE = "explore.py"
+TOUR_FILE = "1_Classroom_tour.py"
+ARTICLE_FILE = "2_Article.py"
+# Where `streamlit run app.py` serves: the app's address in a run that has no browser's (AppTest).
+LOCAL_URL = "http://localhost:8501/"
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,8 @@ class PageSpec:
 
 PAGES = (
     PageSpec(EXPLORE_FILE, "Explore the map", ":material/map:", EXPLORE_PATH),
-    PageSpec("2_Article.py", "Read the article", ":material/article:", ARTICLE_PATH),
-    PageSpec("1_Classroom_tour.py", "Classroom tour", ":material/school:", TOUR_PATH),
+    PageSpec(ARTICLE_FILE, "Read the article", ":material/article:", ARTICLE_PATH),
+    PageSpec(TOUR_FILE, "Classroom tour", ":material/school:", TOUR_PATH),
     PageSpec(MAPANY_FILE, "Map your own article", ":material/edit_location_alt:", MAPANY_PATH),
 )
 
@@ -46,6 +51,17 @@ def file_path_name(file: str) -> str:
     return re.sub(r"^[0-9]+[_ -]*", "", Path(file).stem)
 
 
+def page_address(path: str = EXPLORE_PATH) -> str:
+    """The address of the app's page at `path` (the root by default) as the browser reaches the app:
+    its host, port and any prefix a proxy adds, whichever page this run is on."""
+    return site_root(st.context.url or LOCAL_URL, (p.url_path for p in PAGES if p.url_path)) + path
+
+
+def page_script(file: str) -> str:
+    """A page's script as st.page_link and st.switch_page name it."""
+    return f"pages/{file}"
+
+
 def configure() -> None:
     """The settings every page shares."""
     st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
@@ -54,10 +70,20 @@ def configure() -> None:
 def page_may_draw() -> bool:
     """Whether a page run should draw the page; False when it handed over to the app's navigation.
 
-    A fresh server runs the first visit to a page such as /Classroom_tour straight from the
-    file in pages/ (Streamlit's older folder-based pages), without app.py. The page then
-    hands over to this registry, so that visitor gets the app's navigation and the page
-    drawn once, not a list of every file in pages/.
+    Why it exists, in Streamlit 1.67: the first session of a process makes a PagesManager
+    (streamlit/runtime/pages_manager.py), which sets the process-wide flag
+    `PagesManager.uses_pages_directory` to whether a folder named `pages` stands beside the main
+    script; here it does. While the flag is set, ScriptRunner runs every run through `_mpa_v1`
+    (streamlit/runtime/scriptrunner/script_runner.py), which lists the files of pages/ as pages
+    and runs the file that the URL path names (`/Classroom_tour`: pages/1_Classroom_tour.py)
+    instead of app.py. Only a call of `st.navigation` clears the flag, for the whole process,
+    and no setting does (`client.showSidebarNavigation` only hides the list); none of the app's
+    code runs before that first run. So on a fresh server, the first visit to a page other than
+    the root runs that page's file alone, and until someone opens the root every session would
+    get a list of the files in pages/ as its navigation. The page then does what app.py does,
+    which clears the flag and runs it once through this registry. The cause goes only with a
+    folder of pages not named `pages`, which the project's layout keeps; the browser test of a
+    fresh server's first visit to the tour (tests/browser/test_tour_browser.py) holds this.
     """
     if not PagesManager.uses_pages_directory:
         return True

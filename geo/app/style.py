@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 
 import streamlit as st
 
 from geo.render.templating import static_text
 
 
-@cache
+@lru_cache(maxsize=16)
 def _css(names: tuple[str, ...]) -> str:
     return "<style>\n" + "\n".join(static_text(f"atlas/{name}") for name in ("palette.css", *names)) + "\n</style>"
 
@@ -19,7 +19,7 @@ def use_css(*names: str) -> None:
     st.html(_css(names))
 
 
-@cache
+@lru_cache(maxsize=16)
 def _script(name: str) -> str:
     return f"<script>{static_text(f'atlas/{name}')}</script>"
 

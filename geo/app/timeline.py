@@ -1,11 +1,12 @@
 """The article's chronology on the Explore page: the timeline, its buttons and its script.
 
-The timeline is a template (geo/templates/timeline.html) rendered from the one TimelineView;
-its HTML changes only with the selection, so it is rendered once per (place, event), atlas
-and process. Its events are links (`?event=<slug>`), so they work as links; the page's script
-(static/atlas/timeline.js) turns a click into a press of the event's hidden button, so
-the event opens in the same session (a rerun) rather than by loading the page again, and
-Left and Right arrows press the "Earlier event" and "Later event" buttons.
+The timeline is a template (geo/render/templates/timeline.html) rendered from the one
+TimelineView; its HTML changes only with the selection, so it is rendered once per (place,
+event), atlas and process (geo/app/bundle.py). Its events are links (`?event=<slug>`), so
+they work as links; the page's script (static/atlas/timeline.js) turns a click into a press
+of the event's hidden button, so the event opens in the same session (a rerun) rather than
+by loading the page again, and Left and Right arrows press the "Earlier event" and "Later
+event" buttons.
 
 Why buttons and not a custom component: Streamlit's components load some 200 KB of
 front-end code with the first page; buttons and a small script add nothing to it
@@ -18,35 +19,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from geo.app import loaders
+from geo.app import bundle
 from geo.app.style import use_script
-from geo.render.templating import render
 
 PICKS = "event-picks"  # the container of the hidden buttons; static/atlas/explore.css hides it
-
-
-def event_links() -> dict[str, str]:
-    """Where each event links: the page itself with `?event=<slug>`."""
-    return {e.slug: loaders.keep_source(f"?event={e.slug}") for e in loaders.timeline().events}
-
-
-def timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
-    """The timeline's axis and its list of events, with this selection marked: the open event, and
-    the events of the selected place (made once per selection and atlas)."""
-    return loaders.memo(("timeline-html", place, event), lambda: _timeline_html(place, event))
-
-
-def _timeline_html(place: str | None, event: str | None) -> tuple[str, str]:
-    timeline = loaders.timeline()
-    name = next((p.name for p in loaders.view().places if p.slug == place), None)
-    context = {
-        "timeline": timeline,
-        "links": event_links(),
-        "selected": event,
-        "marked": timeline.involving(place) if name else frozenset(),
-        "place_name": name,
-    }
-    return render("timeline.html", parts=("axis",), **context), render("timeline.html", parts=("list",), **context)
 
 
 def step(delta: int, choose: Callable[[str | None], None]) -> None:
@@ -55,7 +31,7 @@ def step(delta: int, choose: Callable[[str | None], None]) -> None:
     The event is read from the link when the button is pressed, not when it was drawn, so
     presses that come faster than the page redraws each move one event on.
     """
-    slugs = [e.slug for e in loaders.timeline().events]
+    slugs = [e.slug for e in bundle.current().timeline().events]
     current = st.query_params.get("event")
     index = slugs.index(current) + delta if current in slugs else (0 if delta > 0 else -1)
     if 0 <= index < len(slugs):
@@ -65,10 +41,11 @@ def step(delta: int, choose: Callable[[str | None], None]) -> None:
 def show_timeline(place: str | None, event: str | None, choose: Callable[[str | None], None]) -> None:
     """The timeline's axis, the buttons to the earlier and later event, the list of events, and the
     script that makes their links quick."""
-    timeline = loaders.timeline()
+    made = bundle.current()
+    timeline = made.timeline()
     if not timeline.events:
         return
-    axis, events = timeline_html(place, event)
+    axis, events = made.timeline_html(place, event)
     st.markdown(axis, unsafe_allow_html=True)
     with st.container(key=PICKS):
         for e in timeline.events:

@@ -10,9 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from geo.atlas.datafile import parse_date, read_yaml, reject_unknown_keys
+from geo.atlas.datafile import is_http_link, one_line_field, parse_date, read_yaml, reject_unknown_keys
 from geo.errors import DataError
 
 REQUIRED = ("title", "author", "publisher", "first_published", "url", "attribution", "licence")
@@ -61,17 +60,8 @@ class ArticleMeta:
         return date_text(self.first_published)
 
 
-def _text(raw: dict, key: str, file: str, *, parent: str | None = None) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        field = key if parent is None else f"{parent}.{key}"
-        raise DataError(file, "missing, or not a non-empty string", field=field)
-    return " ".join(value.split())
-
-
-def _url(value: str, file: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+def _original_link(value: str, file: str) -> str:
+    if not is_http_link(value):
         raise DataError(file, f"must be an http(s) link to the original, not {value!r}", field="url")
     return value
 
@@ -83,7 +73,7 @@ def _republished(raw: Any, file: str) -> Republication | None:
         raise DataError(file, "must be a mapping with 'by' and 'date'", field="republished")
     reject_unknown_keys(raw, REPUBLISHED_FIELDS, file, parent="republished")
     return Republication(
-        by=_text(raw, "by", file, parent="republished"),
+        by=one_line_field(raw, "by", file, field="republished.by"),
         date=parse_date(raw.get("date"), file, field="republished.date"),
     )
 
@@ -97,15 +87,15 @@ def parse_article_meta(raw: Any, file: str = "article.yaml") -> ArticleMeta:
         if key not in raw:
             raise DataError(file, "missing required field", field=key)
     texts = ("author_byline", "text_notes", "site_name")
-    optional = {key: _text(raw, key, file) for key in texts if raw.get(key) is not None}
+    optional = {key: one_line_field(raw, key, file) for key in texts if raw.get(key) is not None}
     return ArticleMeta(
-        title=_text(raw, "title", file),
-        author=_text(raw, "author", file),
-        publisher=_text(raw, "publisher", file),
+        title=one_line_field(raw, "title", file),
+        author=one_line_field(raw, "author", file),
+        publisher=one_line_field(raw, "publisher", file),
         first_published=parse_date(raw["first_published"], file, field="first_published"),
-        url=_url(_text(raw, "url", file), file),
-        attribution=_text(raw, "attribution", file),
-        licence=_text(raw, "licence", file),
+        url=_original_link(one_line_field(raw, "url", file), file),
+        attribution=one_line_field(raw, "attribution", file),
+        licence=one_line_field(raw, "licence", file),
         republished=_republished(raw.get("republished"), file),
         **optional,
     )

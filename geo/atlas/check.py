@@ -9,17 +9,14 @@ entry and field.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.atlas.events import EVENTS_FILE_NAME, load_events
 from geo.atlas.loader import Atlas, load_atlas
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_FILE_NAME, TOURS, load_tour
 from geo.atlas.water import WATER_FILE_NAME, load_context_layers
-
-EVENTS_FILE_NAME = "events.yaml"
-EVENTS_MODULE = "geo.atlas.events"
+from geo.atlas.wording import plural
 
 
 @dataclass(frozen=True)
@@ -30,19 +27,12 @@ class FileReport:
     summary: str
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def check_events(atlas: Atlas) -> FileReport:
-    """events.yaml, when both the file and its loader (geo/atlas/events.py, `load_events(atlas, path)`) exist."""
+    """events.yaml, when the folder has one (an atlas may date no event)."""
     path = atlas.data_dir / EVENTS_FILE_NAME
     if not path.exists():
         return FileReport(EVENTS_FILE_NAME, "not present, skipped")
-    if importlib.util.find_spec(EVENTS_MODULE) is None:
-        return FileReport(EVENTS_FILE_NAME, f"present, but there is no {EVENTS_MODULE} loader yet: skipped")
-    events = importlib.import_module(EVENTS_MODULE).load_events(atlas, path)
-    return FileReport(EVENTS_FILE_NAME, _plural(len(events), "event"))
+    return FileReport(EVENTS_FILE_NAME, plural(len(load_events(atlas, path)), "event"))
 
 
 def check_data(data_dir: Path | None = None) -> list[FileReport]:
@@ -52,31 +42,31 @@ def check_data(data_dir: Path | None = None) -> list[FileReport]:
     passages = sum(len(ps) for ps in atlas.passages.values())
     tour_path = atlas.data_dir / TOUR_FILE_NAME
     tour = load_tour(atlas, tour_path)
-    tour_summary = _plural(len(tour), "step")
+    tour_summary = plural(len(tour), "step")
     if not tour_path.exists():
         tour_summary += " (no file: the article's order)"
     meta = atlas.meta
     context, waters = load_context_layers(atlas)
     return [
-        FileReport("geometry.geojson", _plural(len(atlas.shapes), "feature")),
+        FileReport("geometry.geojson", plural(len(atlas.shapes), "feature")),
         FileReport(
             "places.yaml",
-            f"{_plural(len(atlas.places), 'place')}: {named} named in the article, "
+            f"{plural(len(atlas.places), 'place')}: {named} named in the article, "
             f"{len(atlas.places) - named} shown for context",
         ),
-        FileReport("article.md", f"{_plural(len(atlas.blocks), 'block')}, {_plural(passages, 'passage')}"),
+        FileReport("article.md", f"{plural(len(atlas.blocks), 'block')}, {plural(passages, 'passage')}"),
         FileReport("article.yaml", f"“{meta.title}”, {meta.author}, {meta.publisher}, {meta.first_published_text}"),
-        FileReport("figures.yaml", _plural(len(atlas.distances), "distance")),
+        FileReport("figures.yaml", plural(len(atlas.distances), "distance")),
         FileReport(TOUR_FILE_NAME, tour_summary),
         FileReport(
             "context.yaml",
-            f"{_plural(len(context.towns), 'town')}, {_plural(len(context.waters), 'named water')}, "
-            f"{_plural(len(context.rivers), 'river')} drawn for orientation, none a place of the article",
+            f"{plural(len(context.towns), 'town')}, {plural(len(context.waters), 'named water')}, "
+            f"{plural(len(context.rivers), 'river')} drawn for orientation, none a place of the article",
         ),
         FileReport(
             WATER_FILE_NAME,
-            f"{_plural(len(waters.lakes), 'lake')}, {_plural(len(waters.seas), 'sea')}, "
-            f"{_plural(len(waters.rivers), 'river')}",
+            f"{plural(len(waters.lakes), 'lake')}, {plural(len(waters.seas), 'sea')}, "
+            f"{plural(len(waters.rivers), 'river')}",
         ),
         check_events(atlas),
         *check_other_tours(atlas),
@@ -90,6 +80,6 @@ def check_other_tours(atlas: Atlas) -> list[FileReport]:
         if name == DEFAULT_TOUR:
             continue
         path = atlas.data_dir / file
-        summary = _plural(len(load_tour(atlas, path, name=name)), "step") if path.exists() else "not present, skipped"
+        summary = plural(len(load_tour(atlas, path, name=name)), "step") if path.exists() else "not present, skipped"
         reports.append(FileReport(file, summary))
     return reports

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.atlas.datafile import read_yaml, reject_unknown_keys
+from geo.atlas.datafile import flag_field, read_yaml, reject_unknown_keys, text_field
 from geo.atlas.geometry import Shape
-from geo.atlas.places import SLUG_RE, OtherName, Place
+from geo.atlas.places import SLUG_RE, OtherName, Place, other_names_field
 from geo.errors import DataError
 
 CONTEXT_FILE_NAME = "context.yaml"
@@ -23,7 +23,6 @@ SECTIONS = ("towns", "waters", "rivers")
 TOWN_FIELDS = ("geonames", "name", "other_names", "note", "capital")
 WATER_FIELDS = ("slug", "name", "kind", "shore_town", "source")
 RIVER_FIELDS = ("slug", "name", "other_names", "from", "to", "through", "source")
-OTHER_NAME_FIELDS = ("name", "usage")
 WATER_KINDS = ("sea", "lake")
 
 
@@ -83,41 +82,12 @@ class Context:
     rivers: tuple[River, ...]
 
 
-def _text(file: str, entry: str, raw: dict, key: str) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise DataError(file, "must be a non-empty string", entry=entry, field=key)
-    return value.strip()
-
-
 def _geonameid(file: str, entry: str, value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         raise DataError(
             file, f"must be a GeoNames id (a positive whole number), not {value!r}", entry=entry, field=field
         )
     return value
-
-
-def _flag(file: str, entry: str, raw: dict, key: str) -> bool:
-    value = raw.get(key, False)
-    if not isinstance(value, bool):
-        raise DataError(file, f"must be true or false, not {value!r}", entry=entry, field=key)
-    return value
-
-
-def _other_names(file: str, entry: str, raw: dict) -> tuple[OtherName, ...]:
-    value = raw.get("other_names") or []
-    if not isinstance(value, list):
-        raise DataError(file, "must be a list of {name, usage}", entry=entry, field="other_names")
-    names = []
-    for i, item in enumerate(value, 1):
-        if not isinstance(item, dict):
-            raise DataError(file, f"item {i} must be a mapping of name, usage", entry=entry, field="other_names")
-        reject_unknown_keys(item, OTHER_NAME_FIELDS, file, entry=entry, parent=f"other_names[{i}]")
-        if not all(isinstance(item.get(k), str) and item[k].strip() for k in OTHER_NAME_FIELDS):
-            raise DataError(file, f"item {i} needs 'name' and 'usage' strings", entry=entry, field="other_names")
-        names.append(OtherName(item["name"].strip(), item["usage"].strip()))
-    return tuple(names)
 
 
 def _entries(file: str, data: dict, section: str) -> list[dict]:
@@ -131,7 +101,7 @@ def _entries(file: str, data: dict, section: str) -> list[dict]:
 
 
 def _slug(file: str, entry: str, raw: dict, seen: set[str]) -> str:
-    slug = _text(file, entry, raw, "slug")
+    slug = text_field(raw, "slug", file, entry=entry)
     if not SLUG_RE.fullmatch(slug):
         raise DataError(file, "lowercase letters, digits and single hyphens only", entry=entry, field="slug")
     if slug in seen:
@@ -148,10 +118,10 @@ def _towns(file: str, data: dict, shapes: dict[str, Shape], places: list[Place])
         reject_unknown_keys(raw, TOWN_FIELDS, file, entry=entry)
         town = ContextTown(
             geonames=_geonameid(file, entry, raw.get("geonames"), "geonames"),
-            name=_text(file, entry, raw, "name"),
-            note=_text(file, entry, raw, "note"),
-            other_names=_other_names(file, entry, raw),
-            capital=_flag(file, entry, raw, "capital"),
+            name=text_field(raw, "name", file, entry=entry),
+            note=text_field(raw, "note", file, entry=entry),
+            other_names=other_names_field(raw, file, entry=entry),
+            capital=flag_field(raw, "capital", file, entry=entry),
         )
         if any(t.geonames == town.geonames for t in towns):
             raise DataError(file, "this town is listed twice", entry=entry, field="geonames")
@@ -180,16 +150,16 @@ def _waters(file: str, data: dict) -> tuple[Water, ...]:
     for i, raw in enumerate(_entries(file, data, "waters"), 1):
         entry = str(raw.get("slug") or f"waters #{i}")
         reject_unknown_keys(raw, WATER_FIELDS, file, entry=entry)
-        kind = _text(file, entry, raw, "kind")
+        kind = text_field(raw, "kind", file, entry=entry)
         if kind not in WATER_KINDS:
             raise DataError(file, f"must be one of: {', '.join(WATER_KINDS)}", entry=entry, field="kind")
         waters.append(
             Water(
                 slug=_slug(file, entry, raw, seen),
-                name=_text(file, entry, raw, "name"),
+                name=text_field(raw, "name", file, entry=entry),
                 kind=kind,
                 shore_town=_geonameid(file, entry, raw.get("shore_town"), "shore_town"),
-                source=_text(file, entry, raw, "source"),
+                source=text_field(raw, "source", file, entry=entry),
             )
         )
     return tuple(waters)
@@ -207,12 +177,12 @@ def _rivers(file: str, data: dict) -> tuple[River, ...]:
         rivers.append(
             River(
                 slug=_slug(file, entry, raw, seen),
-                name=_text(file, entry, raw, "name"),
+                name=text_field(raw, "name", file, entry=entry),
                 from_town=_geonameid(file, entry, raw.get("from"), "from"),
                 to_town=_geonameid(file, entry, raw.get("to"), "to"),
                 through=tuple(_geonameid(file, entry, t, "through") for t in through),
-                source=_text(file, entry, raw, "source"),
-                other_names=_other_names(file, entry, raw),
+                source=text_field(raw, "source", file, entry=entry),
+                other_names=other_names_field(raw, file, entry=entry),
             )
         )
     return tuple(rivers)

@@ -3,7 +3,9 @@
 A typo in a key must stop the load rather than quietly switch a check off (`withn:`
 for `within:` would skip the within-region test), so every loader passes each mapping
 it reads through `reject_unknown_keys`. YAML syntax errors and impossible dates come
-back as a DataError naming the file (and the line, or the field).
+back as a DataError naming the file (and the line, or the field). The checks of one field
+that several files share (a text, a flag, a date, a link) are here too, so a field is held
+to the same rule, with the same message, in every file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -89,3 +92,42 @@ def parse_date(value: Any, file: str, *, field: str, entry: str | None = None) -
         except ValueError as exc:
             raise DataError(file, f"{value.strip()!r} is not a real date ({exc})", entry=entry, field=field) from exc
     raise DataError(file, f"must be a date written YYYY-MM-DD, not {value!r}", entry=entry, field=field)
+
+
+def text_field(
+    raw: Mapping[str, Any], key: str, file: str, *, entry: str | None = None, required: bool = True
+) -> str | None:
+    """A field that must be a non-empty string, stripped (places.yaml, context.yaml); absent and optional: None."""
+    value = raw.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise DataError(file, "must be a non-empty string", entry=entry, field=key)
+    return value.strip()
+
+
+def one_line_field(
+    raw: Mapping[str, Any], key: str, file: str, *, entry: str | None = None, field: str | None = None
+) -> str:
+    """A field that must be a non-empty string, its white space folded to single spaces (article.yaml,
+    events.yaml: a title or a quote the pages show on one line). `field` names it where it is nested."""
+    value = raw.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise DataError(file, "missing, or not a non-empty string", entry=entry, field=field or key)
+    return " ".join(value.split())
+
+
+def flag_field(raw: Mapping[str, Any], key: str, file: str, *, entry: str | None = None) -> bool:
+    """A field that must be true or false if given (false when absent): a quoted "yes" is no flag."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise DataError(file, f"must be true or false, not {value!r}", entry=entry, field=key)
+    return value
+
+
+def is_http_link(value: object) -> bool:
+    """An http(s) address with a host: what a link to an article or a source must be ("https://" alone is not)."""
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -1,7 +1,8 @@
 """The article's chronology: the events it dates (data/events.yaml), each tied to its passage.
 
-An event's date is kept at the precision the article supports (a year, a month, an ISO
-week or a day), so "in 2016" is never shown as 1 January 2016. Its `quote` is the
+An event's date is kept at the precision the article supports (a year, a month, a week or a
+day), so "in 2016" is never shown as 1 January 2016. Dates are written `YYYY`, `YYYY-MM` or
+`YYYY-MM-DD`, forms every program reads; a week is its Monday with `precision: week`. Its `quote` is the
 article's own dating words: found word for word in the text when the file loads, it
 gives the passage (the sentence holding it) and the span to mark, so data and text
 cannot drift apart. Facts from outside the article that make a date exact are kept
@@ -16,17 +17,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from geo.atlas.article import SEARCHED_KINDS, Block, Passage, sentence_bounds
 from geo.atlas.article_meta import MONTHS
-from geo.atlas.datafile import read_yaml, reject_unknown_keys
+from geo.atlas.datafile import is_http_link, one_line_field, read_yaml, reject_unknown_keys
 from geo.atlas.loader import Atlas
 from geo.atlas.places import SLUG_RE
 from geo.errors import DataError
 
 EVENTS_FILE_NAME = "events.yaml"
-EVENT_FIELDS = ("slug", "title", "start", "end", "quote", "resolved", "also", "places", "outside")
+EVENT_FIELDS = ("slug", "title", "start", "end", "precision", "quote", "resolved", "also", "places", "outside")
 REQUIRED_FIELDS = ("slug", "title", "start", "quote", "places")
 ALSO_FIELDS = ("quote", "resolved")
 OUTSIDE_FIELDS = ("fact", "start", "end", "source", "url")
@@ -34,10 +34,13 @@ SEPTEMBER = 9
 _FORMS = (
     ("year", re.compile(r"^(\d{4})$")),
     ("month", re.compile(r"^(\d{4})-(\d{2})$")),
-    ("week", re.compile(r"^(\d{4})-W(\d{2})$")),
     ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
 )
-DATE_FORMS = "YYYY, YYYY-MM, YYYY-Www or YYYY-MM-DD"
+DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
+ISO_WEEK = re.compile(r"^\d{4}-W\d{2}$")
+# `precision:` of an event: what its day-written dates stand for. Only a week needs saying; a
+# year, a month or a day is read from how the date is written.
+PRECISIONS = ("week",)
 
 
 def _short_month(month: int) -> str:
@@ -48,7 +51,7 @@ def _short_month(month: int) -> str:
 class When:
     """A date at the precision the text supports: every day from `first` to `last` fits it."""
 
-    iso: str  # as written: "2016", "2022-09", "2023-W39", "2023-09-19"
+    iso: str  # as written: "2016", "2022-09", "2023-09-19" (also a week's Monday, with precision "week")
     precision: str  # year, month, week or day
     first: dt.date
     last: dt.date
@@ -81,13 +84,24 @@ class When:
         return self.first <= other.first and other.last <= self.last
 
 
-def parse_when(value: Any, file: str, *, entry: str | None, field: str) -> When:
-    """An ISO 8601 date at year, month, week or day precision; anything else is a DataError."""
+def parse_when(value: Any, file: str, *, entry: str | None, field: str, week: bool = False) -> When:
+    """An ISO 8601 date at year, month or day precision; with `week`, a Monday standing for its
+    week (the timeline still shows the week). Anything else is a DataError."""
     if isinstance(value, (bool, dt.datetime)):
         raise DataError(file, f"must be a date written {DATE_FORMS}, not {value!r}", entry=entry, field=field)
     if isinstance(value, dt.date):
-        return When(value.isoformat(), "day", value, value)
+        value = value.isoformat()
     text = str(value).strip() if isinstance(value, (int, str)) else None
+    if text and ISO_WEEK.match(text):
+        raise DataError(
+            file,
+            f"{text!r} is an ISO week, which few programs read: write its Monday as YYYY-MM-DD "
+            "and add `precision: week` to the event",
+            entry=entry,
+            field=field,
+        )
+    if week:
+        return _week(text, file, entry=entry, field=field)
     for precision, pattern in _FORMS:
         match = pattern.match(text or "")
         if match is None:
@@ -100,15 +114,25 @@ def parse_when(value: Any, file: str, *, entry: str | None, field: str) -> When:
                 first = dt.date(numbers[0], numbers[1], 1)
                 following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
                 last = following - dt.timedelta(days=1)
-            elif precision == "week":
-                first = dt.date.fromisocalendar(numbers[0], numbers[1], 1)
-                last = first + dt.timedelta(days=6)
             else:
                 first = last = dt.date(*numbers)
         except ValueError as exc:
             raise DataError(file, f"{text!r} is not a real date ({exc})", entry=entry, field=field) from exc
         return When(text, precision, first, last)
     raise DataError(file, f"must be a date written {DATE_FORMS}, not {value!r}", entry=entry, field=field)
+
+
+def _week(text: str | None, file: str, *, entry: str | None, field: str) -> When:
+    """A week written as its Monday (`precision: week`)."""
+    day = parse_when(text, file, entry=entry, field=field)
+    if day.precision != "day" or day.first.weekday() != 0:
+        raise DataError(
+            file,
+            f"with `precision: week` a date must be the week's Monday, written YYYY-MM-DD, not {text!r}",
+            entry=entry,
+            field=field,
+        )
+    return When(day.iso, "week", day.first, day.first + dt.timedelta(days=6))
 
 
 def span_text(start: When, end: When | None) -> str:
@@ -228,18 +252,11 @@ def find_quote(blocks: list[Block], quote: str, owner: str, file: str, entry: st
     return Passage(owner, block.index, block.text, block.text[first:last], first, ((start, end),))
 
 
-def _text(raw: dict, key: str, file: str, entry: str, *, field: str | None = None) -> str:
-    value = raw.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise DataError(file, "missing, or not a non-empty string", entry=entry, field=field or key)
-    return " ".join(value.split())
-
-
 def _dating(raw: dict, atlas: Atlas, start: When, file: str, entry: str, owner: str, prefix: str = "") -> Dating:
-    quote = _text(raw, "quote", file, entry, field=f"{prefix}quote")
+    quote = one_line_field(raw, "quote", file, entry=entry, field=f"{prefix}quote")
     resolved = raw.get("resolved")
     if resolved is not None:
-        resolved = _text(raw, "resolved", file, entry, field=f"{prefix}resolved")
+        resolved = one_line_field(raw, "resolved", file, entry=entry, field=f"{prefix}resolved")
     elif not prefix and str(start.first.year) not in quote:
         raise DataError(
             file,
@@ -249,13 +266,6 @@ def _dating(raw: dict, atlas: Atlas, start: When, file: str, entry: str, owner: 
         )
     passage = find_quote(atlas.blocks, quote, owner, file, entry, f"{prefix}quote")
     return Dating(quote, resolved, passage)
-
-
-def _url(value: Any, file: str, entry: str, field: str) -> str:
-    parts = urlsplit(value if isinstance(value, str) else "")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise DataError(file, f"must be an http(s) link, not {value!r}", entry=entry, field=field)
-    return value
 
 
 def _outside(
@@ -273,9 +283,11 @@ def _outside(
         if not isinstance(item, dict):
             raise DataError(file, "must be a mapping {fact, source, url, start, end}", entry=entry, field=where)
         reject_unknown_keys(item, OUTSIDE_FIELDS, file, entry=entry, parent=where)
-        fact = _text(item, "fact", file, entry, field=f"{where}.fact")
-        source = _text(item, "source", file, entry, field=f"{where}.source")
-        url = _url(item["url"], file, entry, f"{where}.url") if item.get("url") is not None else None
+        fact = one_line_field(item, "fact", file, entry=entry, field=f"{where}.fact")
+        source = one_line_field(item, "source", file, entry=entry, field=f"{where}.source")
+        url = item.get("url")
+        if url is not None and not is_http_link(url):
+            raise DataError(file, f"must be an http(s) link, not {url!r}", entry=entry, field=f"{where}.url")
         start = parse_when(item["start"], file, entry=entry, field=f"{where}.start") if "start" in item else None
         end = parse_when(item["end"], file, entry=entry, field=f"{where}.end") if "end" in item else None
         # An exact date refines the article's own: it must fall inside it.
@@ -331,9 +343,18 @@ def parse_event(raw: Any, index: int, atlas: Atlas, file: str = EVENTS_FILE_NAME
         raise DataError(
             file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug"
         )
-    title = _text(raw, "title", file, entry)
-    start = parse_when(raw["start"], file, entry=entry, field="start")
-    end = parse_when(raw["end"], file, entry=entry, field="end") if raw.get("end") is not None else None
+    title = one_line_field(raw, "title", file, entry=entry)
+    precision = raw.get("precision")
+    if precision is not None and precision not in PRECISIONS:
+        raise DataError(
+            file,
+            f"must be {' or '.join(PRECISIONS)} (a year, a month or a day is read from how the date is written)",
+            entry=entry,
+            field="precision",
+        )
+    week = precision == "week"
+    start = parse_when(raw["start"], file, entry=entry, field="start", week=week)
+    end = parse_when(raw["end"], file, entry=entry, field="end", week=week) if raw.get("end") is not None else None
     if end is not None and (end.last < start.first or end.first < start.first):
         raise DataError(file, f"the event ends ({end.iso}) before it starts ({start.iso})", entry=entry, field="end")
     published = atlas.meta.first_published

@@ -1,4 +1,5 @@
-"""Shared links: reading a `?place=` or `?event=` value safely, and building links to them."""
+"""Shared links: reading a `?place=` or `?event=` value safely, and building links to places, events,
+saved atlases and the app itself."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from geo.atlas.events import Event
 from geo.atlas.places import SLUG_RE, Place
 
 MAX_PARAM_LENGTH = 80
+ATLAS_PARAM = "atlas"  # ?atlas=<slug>: a saved atlas, on any page
 
 
 @dataclass(frozen=True)
@@ -125,3 +127,30 @@ def place_link(base_url: str, slug: str | None, extra: dict[str, str] | None = N
 def event_link(base_url: str, slug: str) -> str:
     """The base URL with `?event=<slug>`."""
     return page_link(base_url, {"event": slug})
+
+
+def with_atlas(link: str, slug: str | None) -> str:
+    """The link with `atlas=<slug>` (in place of any it had), so following it stays on that saved
+    atlas; the link unchanged without a slug."""
+    if not slug:
+        return link
+    parts = urlsplit(link)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != ATLAS_PARAM]
+    return urlunsplit(parts._replace(query=urlencode([*query, (ATLAS_PARAM, slug)])))
+
+
+def site_root(page_url: str, page_paths: Iterable[str]) -> str:
+    """The app's own address, from the address of one of its pages: the query and fragment dropped,
+    and the page's path (one of `page_paths`) cut off. It ends with "/", so a page's path or a
+    query can follow it; an app served under a prefix (`/atlas/Article`) keeps the prefix."""
+    parts = urlsplit(page_url)
+    path = parts.path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    if last and last in set(page_paths):
+        path = head
+    return urlunsplit((parts.scheme, parts.netloc, path + "/", "", ""))
+
+
+def atlas_link(root_url: str, slug: str) -> str:
+    """A saved atlas's link: the app's root with `?atlas=<slug>`."""
+    return page_link(root_url, {ATLAS_PARAM: slug})

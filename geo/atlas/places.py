@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.atlas.datafile import read_yaml, reject_unknown_keys
+from geo.atlas.datafile import flag_field, read_yaml, reject_unknown_keys, text_field
 from geo.atlas.geometry import Shape
 from geo.errors import DataError
 
@@ -81,15 +81,6 @@ class Place:
         return (self.name, *(o.name for o in self.other_names))
 
 
-def _text(file: str, entry: str, raw: dict, key: str, required: bool = True) -> str | None:
-    value = raw.get(key)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise DataError(file, "must be a non-empty string", entry=entry, field=key)
-    return value.strip()
-
-
 def _str_list(file: str, entry: str, raw: dict, key: str) -> tuple[str, ...]:
     value = raw.get(key) or []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
@@ -109,7 +100,8 @@ def _items(file: str, entry: str, raw: dict, key: str, fields: tuple[str, ...]) 
     return value
 
 
-def _other_names(file: str, entry: str, raw: dict) -> tuple[OtherName, ...]:
+def other_names_field(raw: dict, file: str, *, entry: str) -> tuple[OtherName, ...]:
+    """An entry's `other_names` (places.yaml, context.yaml): a list of {name, usage}, both non-empty strings."""
     names = []
     for i, other in enumerate(_items(file, entry, raw, "other_names", OTHER_NAME_FIELDS), 1):
         if not all(isinstance(other.get(k), str) and other[k].strip() for k in OTHER_NAME_FIELDS):
@@ -169,13 +161,6 @@ def _sources(file: str, entry: str, raw: dict) -> dict[str, Any]:
     return sources
 
 
-def _flag(file: str, entry: str, raw: dict, key: str) -> bool:
-    value = raw.get(key, False)
-    if not isinstance(value, bool):
-        raise DataError(file, "must be true or false", entry=entry, field=key)
-    return value
-
-
 def _parse_entry(file: str, index: int, raw: Any) -> Place:
     if not isinstance(raw, dict):
         raise DataError(file, "each place must be a mapping", entry=f"#{index + 1}")
@@ -189,15 +174,15 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
         raise DataError(
             file, "slug must be lowercase letters, digits and single hyphens (URL-safe)", entry=entry, field="slug"
         )
-    kind = _text(file, entry, raw, "kind")
+    kind = text_field(raw, "kind", file, entry=entry)
     if kind not in KINDS:
         raise DataError(file, f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}", entry=entry, field="kind")
     geometry_ref = raw["geometry"]
     if geometry_ref is not None and (not isinstance(geometry_ref, str) or not geometry_ref):
         raise DataError(file, "must be a geometry reference or null", entry=entry, field="geometry")
-    geometry_note = _text(file, entry, raw, "geometry_note", required=geometry_ref is None)
+    geometry_note = text_field(raw, "geometry_note", file, entry=entry, required=geometry_ref is None)
     sources = _sources(file, entry, raw)
-    other_names = _other_names(file, entry, raw)
+    other_names = other_names_field(raw, file, entry=entry)
     route = _route(file, entry, raw)
     if kind == "route" and len(route) < 2:
         raise DataError(file, "a route needs at least two stops", entry=entry, field="route")
@@ -205,21 +190,21 @@ def _parse_entry(file: str, index: int, raw: Any) -> Place:
     mentions = _str_list(file, entry, raw, "mentions")
     return Place(
         slug=slug,
-        name=_text(file, entry, raw, "name"),
+        name=text_field(raw, "name", file, entry=entry),
         kind=kind,
-        description=" ".join(_text(file, entry, raw, "description").split()),
+        description=" ".join(text_field(raw, "description", file, entry=entry).split()),
         geometry_ref=geometry_ref,
         sources=sources,
         mentions=mentions,
         other_names=other_names,
         adjectives=_str_list(file, entry, raw, "adjectives"),
         geometry_note=" ".join(geometry_note.split()) if geometry_note else None,
-        within=_text(file, entry, raw, "within", required=False),
-        indicative=_flag(file, entry, raw, "indicative"),
-        no_passage=_text(file, entry, raw, "no_passage", required=False),
+        within=text_field(raw, "within", file, entry=entry, required=False),
+        indicative=flag_field(raw, "indicative", file, entry=entry),
+        no_passage=text_field(raw, "no_passage", file, entry=entry, required=False),
         route=route,
         published_area_km2=published,
-        review=_text(file, entry, raw, "review", required=False),
+        review=text_field(raw, "review", file, entry=entry, required=False),
     )
 
 

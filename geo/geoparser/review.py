@@ -4,15 +4,16 @@ Between the geoparser and the atlas a person checks every place: the text with e
 mention marked, and per place its name, what it was resolved to, its confidence, its
 mentions and the other candidates. `review_view` turns the found places and the
 decisions taken so far into that view, so the page only lays it out (the template
-geo/templates/mapany_text.html escapes every piece of the text).
+geo/render/templates/mapany_text.html escapes every piece of the text).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from geo.geoparser.draft import Decision, place_key
+from geo.geoparser.draft import ArticleInfo, Decision, country_names, place_key
 from geo.geoparser.geoparse import FoundPlace
 
 KEEP, REJECT = "keep", "reject"  # the two choices every place has; the others are candidates' keys
@@ -60,12 +61,26 @@ class ReviewRow:
 
 @dataclass(frozen=True)
 class ReviewView:
+    """The marked text, and the rows of one page of the places (all of them unless the page asked for fewer).
+
+    A draft holds up to MAX_DRAFT_PLACES places, and a page with a widget per place reruns slowly at
+    hundreds: the page shows `rows`, one page of `per_page`, with a way to the others (`pages`).
+    """
+
     segments: tuple[Segment, ...]
-    rows: tuple[ReviewRow, ...]
+    rows: tuple[ReviewRow, ...]  # the page's rows
+    total: int = 0  # rows on every page together
+    kept: int = 0  # places not rejected, on every page
+    page: int = 1
+    per_page: int = 0  # 0: every row on one page
 
     @property
-    def kept(self) -> int:
-        return sum(1 for row in self.rows if row.state != "rejected")
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page)) if self.per_page else 1
+
+    def page_of(self, number: int) -> int:
+        """The page that holds the place numbered `number` (a mention in the text names its number)."""
+        return (number - 1) // self.per_page + 1 if self.per_page else 1
 
 
 def _where(kind: str, country: str | None, countries: Mapping[str, str]) -> str:
@@ -147,17 +162,29 @@ def review_view(
     decisions: Mapping[str, Decision],
     added: frozenset[str] | set[str] = frozenset(),
     countries: Mapping[str, str] | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 0,
 ) -> ReviewView:
     """The review of `places` found in `text` (mention offsets into it), with the decisions so far.
 
     `added` holds the keys of the places the person typed in; `countries` names ISO codes.
+    With `per_page`, `rows` holds only page `page` (1-based; a page past the last shows the last),
+    while the text still marks every mention, numbered as on every page.
     """
+    if per_page < 0:
+        raise ValueError("per_page is 0 (every row) or a number of rows")
     countries = countries or {}
     rows = tuple(
         review_row(n, place, decisions.get(place_key(place)), place_key(place) in added, countries)
         for n, place in enumerate(places, start=1)
     )
-    return ReviewView(segments(text, rows, places), rows)
+    kept = sum(1 for row in rows if row.state != "rejected")
+    view = ReviewView(segments(text, rows, places), rows, len(rows), kept, 1, per_page)
+    if not per_page:
+        return view
+    page = min(max(1, page), view.pages)
+    return replace(view, rows=rows[(page - 1) * per_page : page * per_page], page=page)
 
 
 def with_added(found: Sequence[FoundPlace], added: FoundPlace) -> list[FoundPlace]:
@@ -179,3 +206,49 @@ def decision_for(choice: str) -> Decision:
     if choice == REJECT:
         return Decision(REJECT)
     return Decision("choose", choice)
+
+
+def decisions_for(choices: Mapping[str, str]) -> dict[str, Decision]:
+    """The decisions that a review's choices stand for, by place key; a place left as kept is not listed."""
+    return {key: decision_for(choice) for key, choice in choices.items() if choice != KEEP}
+
+
+# What a key of the files made from a review holds: the text's hash, the keys of the places added by
+# hand, each decision as (place key, action, chosen candidate's key or ""), and the article's details.
+DraftKey = tuple[str, tuple[str, ...], tuple[tuple[str, str, str], ...], ArticleInfo]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What "Find places" found: the article as the atlas stores it and its places, with those added by hand."""
+
+    markdown: str
+    places: tuple[FoundPlace, ...]
+    added: frozenset[str] = frozenset()  # keys of the places the person typed in
+    notice: str | None = None  # the places the draft left out past MAX_DRAFT_PLACES (draft.FoundText.notice)
+    digest: str = field(init=False, repr=False, compare=False)  # of the text, for keys of what is made from it
+
+    def __post_init__(self) -> None:
+        text_hash = hashlib.sha256(self.markdown.encode("utf-8", "surrogatepass")).hexdigest()
+        object.__setattr__(self, "digest", text_hash)
+
+    @property
+    def title(self) -> str:
+        return self.markdown.partition("\n")[0].removeprefix("# ").strip()
+
+    def adding(self, place: FoundPlace) -> Found:
+        """These places with one the person typed in (see `with_added`)."""
+        return replace(self, places=tuple(with_added(self.places, place)), added=self.added | {place_key(place)})
+
+    def review(self, decisions: Mapping[str, Decision], *, page: int = 1, per_page: int = 0) -> ReviewView:
+        """The review of these places with the decisions so far, countries named; one page of rows with
+        `per_page` (see review_view)."""
+        return review_view(
+            self.markdown, self.places, decisions, self.added, country_names(), page=page, per_page=per_page
+        )
+
+    def draft_key(self, decisions: Mapping[str, Decision], info: ArticleInfo) -> DraftKey:
+        """A small hashable key naming the draft made from these places, decisions and details: the
+        same key, the same files."""
+        chosen = tuple(sorted((key, d.action, d.choice_key or "") for key, d in decisions.items()))
+        return self.digest, tuple(sorted(self.added)), chosen, info

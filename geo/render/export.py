@@ -4,8 +4,7 @@
   (`file://`) or from any static host: `index.html` (the full map, the place list and
   every place's passages), `place/<slug>.html` (one page per place, opening on it),
   `article.html` (the whole article, every mention a link that shows its place on the
-  map), `assets/` and `data/places.geojson`, `data/places.csv`.
-  `timeline.html` (the article's chronology: every event on the time axis, then each
+  map), `timeline.html` (the article's chronology: every event on the time axis, then each
   event with its passages and links to its places' pages; no script needed), `assets/`
   and `data/places.geojson`, `data/places.csv`, `data/events.json`, `data/events.csv`.
 - `single_map_html(atlas, slug)` is one self-contained HTML file of the map and the
@@ -16,7 +15,8 @@ the country outlines, Leaflet and the style sheets, as files loaded with `<scrip
 and `<link>` (which `file://` allows, where `fetch` is blocked): a browser fetches them
 once for the whole site, and a place page carries only its own panel and a few lines
 saying which place to highlight (static/atlas/site.js does the rest). The pages are the
-templates in geo/templates/export/.
+templates in geo/render/templates/export/: each extends export/site.html (the site's head,
+header and footer), which extends page.html, the frame of every whole page.
 
 Output is deterministic, so an export can be committed and diffed: folium's random
 element ids are renumbered in order of first appearance, and nothing depends on time.
@@ -38,11 +38,11 @@ from geo.atlas.loader import Atlas
 from geo.atlas.water import Waters, has_layers, load_context_layers
 from geo.paths import STATIC_DIR
 from geo.render.assets import LEAFLET_FILES, leaflet_source_dir
-from geo.render.maps import basemap_script, build_map
+from geo.render.maps import WORLD_SCRIPT, basemap_script, build_map
 from geo.render.orientation import context_script
 from geo.render.serialize import events_csv_text, events_json_text, places_csv_text, places_geojson_text
 from geo.render.templating import render
-from geo.render.views import (
+from geo.render.view_models import (
     ArticleView,
     AtlasView,
     EventView,
@@ -107,10 +107,11 @@ class SharedMap:
 Layers = tuple[Context, Waters]
 
 
-def shared_map(atlas: Atlas, layers: Layers) -> SharedMap:
+def shared_map(atlas: Atlas, layers: Layers, world: bool = False) -> SharedMap:
     """The app's map, rendered once for every page of the site (assets/atlas/map.js); with the
-    site's own context.js, or no orientation layers when the atlas has none (a draft)."""
-    fmap = build_map(atlas, basemap_from_script=True, orientation=has_layers(*layers))
+    site's own context.js, or no orientation layers when the atlas has none (a draft). With
+    `world` (an atlas about anywhere), it draws the world's outlines and opens on the places."""
+    fmap = build_map(atlas, basemap_from_script=True, orientation=has_layers(*layers), world=world)
     root = fmap.get_root()
     root.render()
     div, script = stable_ids(root.html.render() + _SPLIT + root.script.render()).split(_SPLIT)
@@ -119,11 +120,15 @@ def shared_map(atlas: Atlas, layers: Layers) -> SharedMap:
     return SharedMap(element_id, header + script.strip() + "\n")
 
 
-def site_files(atlas: Atlas, shared: SharedMap, layers: Layers) -> dict[str, bytes]:
-    """Every shared file under assets/, by path relative to it: the orientation layers are the atlas's own."""
+def site_files(atlas: Atlas, shared: SharedMap, layers: Layers, world: bool = False) -> dict[str, bytes]:
+    """Every shared file under assets/, by path relative to it: the orientation layers are the atlas's own.
+
+    With `world`, the site's basemap is the world's outlines and names (static/atlas/world.js).
+    """
     files = {f"leaflet/{name}": (leaflet_source_dir() / name).read_bytes() for name in LEAFLET_FILES}
     files.update({name: (STATIC_DIR / name).read_bytes() for name in COPIED_FILES})
-    files["atlas/basemap.js"] = basemap_script(atlas).encode("utf-8")
+    basemap = (STATIC_DIR / WORLD_SCRIPT).read_bytes() if world else basemap_script(atlas).encode("utf-8")
+    files["atlas/basemap.js"] = basemap
     files["atlas/context.js"] = context_script(atlas, layers).encode("utf-8")
     files["atlas/map.js"] = shared.script.encode("utf-8")
     return files
@@ -251,23 +256,28 @@ def timeline_page(view: AtlasView, timeline: TimelineView, links: Links, css: li
     )
 
 
-def single_map_html(atlas: Atlas, slug: str | None, layers: Layers | None = None) -> str:
+def single_map_html(atlas: Atlas, slug: str | None, layers: Layers | None = None, world: bool = False) -> str:
     """One self-contained HTML file of the map and the selection's panel, for download.
 
     Every asset is inlined and nothing is fetched, so it opens from disk with no network.
     An unknown slug gives the full map. `layers` are the orientation layers of an atlas
-    whose data folder is gone (a draft's); by default they are read from its folder.
+    whose data folder is gone (a draft's); by default they are read from its folder. `world`:
+    as shared_map.
     """
     slug = slug if slug in atlas.by_slug else None
     layers = layers or load_context_layers(atlas)
-    shared = shared_map(atlas, layers)
+    shared = shared_map(atlas, layers, world)
     anchors = {p.slug: f"#place-{p.slug}" for p in atlas.places} if slug is None else {}
     links = Links(index=None, places=anchors, data=None)
-    return render_page(atlas, atlas_view(atlas), shared, slug, links, _inlined(site_files(atlas, shared, layers)))
+    return render_page(
+        atlas, atlas_view(atlas), shared, slug, links, _inlined(site_files(atlas, shared, layers, world))
+    )
 
 
-def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
+def export_site(atlas: Atlas, out_dir: Path, world: bool = False) -> list[Path]:
     """Write the static site into out_dir; return every file written, in sorted order.
+
+    `world`: the map of an atlas about anywhere (a draft), as shared_map.
 
     Place pages of slugs no longer in the atlas are removed, so an export committed to
     a repository mirrors the data exactly.
@@ -277,7 +287,7 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
     events = load_events(atlas)
     timeline = timeline_view(atlas, events)
     layers = load_context_layers(atlas)
-    shared = shared_map(atlas, layers)
+    shared = shared_map(atlas, layers, world)
     files: dict[Path, bytes] = {}
     chronology = "timeline.html" if events else None
     top = Links(
@@ -313,7 +323,7 @@ def export_site(atlas: Atlas, out_dir: Path) -> list[Path]:
         files[out_dir / "timeline.html"] = timeline_page(view, timeline, top, css, atlas.meta.site_name).encode("utf-8")
         files[out_dir / "data" / "events.json"] = events_json_text(events).encode("utf-8")
         files[out_dir / "data" / "events.csv"] = events_csv_text(events).encode("utf-8")
-    for name, content in site_files(atlas, shared, layers).items():
+    for name, content in site_files(atlas, shared, layers, world).items():
         files[out_dir / "assets" / name] = content
 
     for optional in ("timeline.html", "data/events.json", "data/events.csv"):

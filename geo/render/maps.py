@@ -4,7 +4,7 @@ The base map carries no selection, so a page can keep it unchanged between click
 (streamlit-folium then only moves the view) and send the highlight separately.
 Every string that reaches Leaflet's HTML (tooltips) is escaped here; the legend is a
 template. Colours come from the palette (static/atlas/palette.css), the map's look
-from static/atlas/map.css, and each map element's script from geo/templates/map/.
+from static/atlas/map.css, and each map element's script from geo/render/templates/map/.
 """
 
 from __future__ import annotations
@@ -27,13 +27,20 @@ from geo.atlas.places import Place
 from geo.render.assets import STREAMLIT_STATIC, asset_links
 from geo.render.palette import colour
 from geo.render.templating import TEMPLATE_DIR, render
-from geo.render.views import GROUP_ORDER, GROUPS
+from geo.render.view_models import GROUP_ORDER, GROUPS
 
 DEFAULT_CENTER = (40.0, 46.2)
 DEFAULT_ZOOM = 7
 # The map's own files under static/: its style sheets, and the country outlines as a script.
 MAP_CSS_FILES = ("atlas/palette.css", "atlas/map.css")
 BASEMAP_SCRIPT = "atlas/basemap.js"
+# Simplified outlines and names of every country (scripts/build_world.py): the map of an atlas
+# about anywhere (a draft, a saved atlas), where the Caucasus's detailed outlines would draw no land.
+WORLD_SCRIPT = "atlas/world.js"
+WORLD_CREDIT = "Natural Earth"
+# Around a world map's places, the overview shows this many degrees either way: enough to
+# tell the continent, with the box still visible.
+WORLD_OVERVIEW_PAD = (15.0, 25.0)
 # The orientation layers: their data (generated, geo/render/orientation.py), then the code that draws
 # them and the overview. Static files, so a browser fetches them once however often a page reruns.
 CONTEXT_DATA_SCRIPT = "atlas/context.js"
@@ -226,6 +233,17 @@ class _ScriptBasemap(MacroElement):
         self.credit = credit
 
 
+class _ScriptWorld(MacroElement):
+    """The world's country outlines from static/atlas/world.js, drawn into the parent layer."""
+
+    _template = _element_template("world.js")
+
+    def __init__(self, style: dict[str, Any], credit: str):
+        super().__init__()
+        self.style = style
+        self.credit = credit
+
+
 class _Legend(MacroElement):
     """The map key in the lower-left corner, as a Leaflet control: open on a wide map, folded on a narrow one."""
 
@@ -269,14 +287,15 @@ class _Towns(MacroElement):
 
 
 class _Names(MacroElement):
-    """The names on the map (countries, water, towns), placed by static/atlas/context-map.js."""
+    """The names on the map (countries, water, towns), placed by static/atlas/context-map.js;
+    with `world`, also the names of the countries from static/atlas/world.js."""
 
     _template = _element_template("names.js")
 
-    def __init__(self, water: folium.FeatureGroup, towns: folium.FeatureGroup):
+    def __init__(self, water: folium.FeatureGroup | None, towns: folium.FeatureGroup | None, world: bool = False):
         super().__init__()
-        self.water = water.get_name()
-        self.towns = towns.get_name()
+        self.groups = {k: g.get_name() for k, g in (("water", water), ("towns", towns)) if g is not None}
+        self.world = world
 
 
 class _MapName(MacroElement):
@@ -320,6 +339,7 @@ def build_map(
     basemap_from_script: bool = False,
     orientation: bool = True,
     context: dict[str, Any] | None = None,
+    world: bool = False,
 ) -> folium.Map:
     """The whole atlas as one map; with `selected`, also highlight that place and fit to it.
 
@@ -332,10 +352,14 @@ def build_map(
     from static/atlas/context.js, the default atlas's, fetched once; an atlas of its own passes
     `context` (geo.context_layers.orientation_data), written into the map instead, or
     `orientation=False` for none at all.
+
+    With `world` (an atlas about anywhere: a draft, a saved atlas), the country outlines and their
+    names come from static/atlas/world.js instead of the default atlas's detailed ones, and the
+    map and its overview open on the atlas's places.
     """
-    m = folium.Map(
-        location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, control_scale=True, prefer_canvas=False
-    )
+    opening = opening_bounds(atlas) if world else None
+    center, zoom = view_for(opening) if opening else (DEFAULT_CENTER, DEFAULT_ZOOM)
+    m = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True, prefer_canvas=False)
     js, css = asset_links(static_base)
     m.default_js = js
     m.default_css = [*css, *((name, f"{static_base}/{name}") for name in MAP_CSS_FILES)]
@@ -347,7 +371,10 @@ def build_map(
     ).add_to(m)
 
     basemap = folium.FeatureGroup(name="Natural Earth outlines", control=False)
-    if basemap_from_script:
+    if world:
+        m.default_js = [*m.default_js, ("atlas_world", f"{static_base}/{WORLD_SCRIPT}")]
+        _ScriptWorld(styles()["basemap"], WORLD_CREDIT).add_to(basemap)
+    elif basemap_from_script:
         # The outlines never change: the browser fetches them once, as a cached script,
         # instead of receiving them inside the map on every rerun.
         m.default_js = [*m.default_js, ("atlas_basemap", f"{static_base}/{BASEMAP_SCRIPT}")]
@@ -367,6 +394,8 @@ def build_map(
     m.default_js = [*m.default_js, *((name, f"{static_base}/{name}") for name in scripts)]
     if not linked:
         _ContextData(context if orientation else None).add_to(m)
+    water: folium.FeatureGroup | None = None
+    towns: folium.FeatureGroup | None = None
     if orientation:
         water = folium.FeatureGroup(name=WATER_LAYER)
         _Water({"lake": styles()["lake"], "river": styles()["river"]}).add_to(water)
@@ -402,14 +431,15 @@ def build_map(
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     _Overview(
         {
-            "region": OVERVIEW_REGION,
+            "region": overview_region(opening) if opening else OVERVIEW_REGION,
+            "world": world,
             "land": styles()["overview-land"],
             "water": styles()["lake"],
             "box": styles()["overview-box"],
         }
     ).add_to(m)
-    if orientation:
-        _Names(water, towns).add_to(m)
+    if orientation or world:
+        _Names(water, towns, world).add_to(m)
     _MapName(MAP_NAME).add_to(m)
 
     if selected and selected in atlas.by_slug:
@@ -468,6 +498,22 @@ def places_bounds(atlas: Atlas, places: list[Place]) -> list[list[float]] | None
     return [
         [min(b[0][0] for b in boxes), min(b[0][1] for b in boxes)],
         [max(b[1][0] for b in boxes), max(b[1][1] for b in boxes)],
+    ]
+
+
+def opening_bounds(atlas: Atlas) -> list[list[float]] | None:
+    """Where an atlas about anywhere opens: every place it draws (None if it draws none)."""
+    return places_bounds(atlas, list(atlas.places))
+
+
+def overview_region(bounds: list[list[float]]) -> list[list[float]]:
+    """The overview's region around a world map's places: their middle with the continent around it."""
+    (south, west), (north, east) = bounds
+    lat, lon = (south + north) / 2, (west + east) / 2
+    dlat, dlon = WORLD_OVERVIEW_PAD
+    return [
+        [max(min(south, lat - dlat), -80.0), max(min(west, lon - dlon), -180.0)],
+        [min(max(north, lat + dlat), 80.0), min(max(east, lon + dlon), 180.0)],
     ]
 
 

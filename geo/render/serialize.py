@@ -7,6 +7,8 @@ renamed here once.
 - `places_feature_collection(atlas)` is the GeoJSON FeatureCollection as a dict;
 - `places_geojson_text(atlas)` is the same as a file's text, safe inside HTML too;
 - `places_csv_text(atlas)` is one row per place;
+- every CSV goes through `csv_text`, which writes a text cell a spreadsheet would run as a formula
+  (`=`, `+`, `-`, `@`, a tab or a carriage return first) with a leading `'`;
 - `events_records(events)` is the chronology as a list of dicts, `events_json_text` and
   `events_csv_text` the same as files (data/events.json, data/events.csv).
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from shapely.geometry import mapping
@@ -46,6 +49,7 @@ EVENT_CSV_COLUMNS = (
     "title",
     "start",
     "end",
+    "precision",
     "when",
     "quote",
     "resolved",
@@ -56,6 +60,32 @@ EVENT_CSV_COLUMNS = (
     "outside",
     "outside_sources",
 )
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) from a pasted
+# article); OWASP's advice is a leading apostrophe, which shows the text as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns the atlas computes itself (numbers written by this module, ISO dates): never text from an
+# article or a person, so left as they are; a negative coordinate stays a number.
+NUMERIC_COLUMNS = frozenset({"latitude", "longitude", "geonames_id", "passages", "start", "end", "paragraph_index"})
+
+
+def csv_cell(value: object) -> object:
+    """A cell as it is, or, if it is text a spreadsheet would run as a formula, with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(columns: tuple[str, ...], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV file, one row per line: every text cell neutralised against formulas except NUMERIC_COLUMNS."""
+    keep = [name in NUMERIC_COLUMNS for name in columns]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([value if numeric else csv_cell(value) for value, numeric in zip(row, keep, strict=True)])
+    return out.getvalue()
 
 
 def json_for_html(text: str) -> str:
@@ -137,34 +167,31 @@ def _geonames_id(place: Place) -> int | None:
 def places_csv_text(atlas: Atlas) -> str:
     """One row per place, in article order. Latitude/longitude: the point itself, or a point
     inside the outline (or on the route) for areas and routes; empty for undrawn places.
-    `page` is the place's page in the static export."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for place in atlas.places:
-        shape, figure, first = atlas.shape(place), atlas.figure(place), atlas.first_passage(place)
-        lat = lon = geom_type = ""
-        if shape is not None:
-            point = shape.geom if shape.geom.geom_type == "Point" else shape.geom.representative_point()
-            lat, lon, geom_type = f"{point.y:.{COORD_DIGITS}f}", f"{point.x:.{COORD_DIGITS}f}", shape.geom.geom_type
-        writer.writerow(
-            (
-                place.slug,
-                place.name,
-                place.kind,
-                "; ".join(f"{o.name} ({o.usage})" for o in place.other_names),
-                lat,
-                lon,
-                geom_type,
-                _geonames_id(place) or "",
-                "" if figure is None else figure.amount,
-                len(atlas.passages[place.slug]),
-                "" if first is None else first.sentence,
-                place.description,
-                f"place/{place.slug}.html",
-            )
-        )
-    return out.getvalue()
+    `page` is the place's page in the static export. Text cells are neutralised (csv_text)."""
+    return csv_text(CSV_COLUMNS, (_place_row(atlas, place) for place in atlas.places))
+
+
+def _place_row(atlas: Atlas, place: Place) -> tuple[object, ...]:
+    shape, figure, first = atlas.shape(place), atlas.figure(place), atlas.first_passage(place)
+    lat = lon = geom_type = ""
+    if shape is not None:
+        point = shape.geom if shape.geom.geom_type == "Point" else shape.geom.representative_point()
+        lat, lon, geom_type = f"{point.y:.{COORD_DIGITS}f}", f"{point.x:.{COORD_DIGITS}f}", shape.geom.geom_type
+    return (
+        place.slug,
+        place.name,
+        place.kind,
+        "; ".join(f"{o.name} ({o.usage})" for o in place.other_names),
+        lat,
+        lon,
+        geom_type,
+        _geonames_id(place) or "",
+        "" if figure is None else figure.amount,
+        len(atlas.passages[place.slug]),
+        "" if first is None else first.sentence,
+        place.description,
+        f"place/{place.slug}.html",
+    )
 
 
 def _iso(when: When | None) -> str | None:
@@ -225,26 +252,25 @@ def events_json_text(events: tuple[Event, ...]) -> str:
 
 
 def events_csv_text(events: tuple[Event, ...]) -> str:
-    """One row per event, in date order; places and outside facts joined with "; "."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EVENT_CSV_COLUMNS)
-    for event in events:
-        writer.writerow(
-            (
-                event.slug,
-                event.title,
-                event.start.iso,
-                _iso(event.end) or "",
-                event.when,
-                event.quote.quote,
-                event.quote.resolved or "",
-                event.quote.passage.sentence,
-                event.quote.passage.block,
-                "; ".join(event.places),
-                "yes" if event.september else "no",
-                "; ".join(f.fact for f in event.outside),
-                "; ".join(f"{f.source} <{f.url}>" if f.url else f.source for f in event.outside),
-            )
-        )
-    return out.getvalue()
+    """One row per event, in date order; places and outside facts joined with "; ". Text cells are
+    neutralised (csv_text)."""
+    return csv_text(EVENT_CSV_COLUMNS, (_event_row(event) for event in events))
+
+
+def _event_row(event: Event) -> tuple[object, ...]:
+    return (
+        event.slug,
+        event.title,
+        event.start.iso,
+        _iso(event.end) or "",
+        event.start.precision,
+        event.when,
+        event.quote.quote,
+        event.quote.resolved or "",
+        event.quote.passage.sentence,
+        event.quote.passage.block,
+        "; ".join(event.places),
+        "yes" if event.september else "no",
+        "; ".join(f.fact for f in event.outside),
+        "; ".join(f"{f.source} <{f.url}>" if f.url else f.source for f in event.outside),
+    )

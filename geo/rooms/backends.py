@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from geo.rooms.redis_store import RedisRoomStore
 from geo.rooms.sqlite_store import SqliteRoomStore
-from geo.rooms.store import RoomStore, StoreSettings, default_rooms_dir
+from geo.rooms.store import RoomStore, StoreRefused, StoreSettings, default_rooms_dir, unguarded_redis
 
 log = logging.getLogger(__name__)
 
@@ -16,5 +16,7 @@ log = logging.getLogger(__name__)
 def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) -> RoomStore:
     """The store the settings name: Redis when a URL is given, else SQLite in the rooms folder."""
     if settings.redis_url:
-        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock)
-    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock)
+        if not settings.redis_insecure and (problem := unguarded_redis(settings.redis_url)):
+            raise StoreRefused(problem)
+        return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock, settings.limits)
+    return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock, settings.limits)

@@ -13,11 +13,15 @@ from typing import Any
 
 from geo.atlas.tours import DEFAULT_TOUR
 from geo.rooms.store import (
+    DEFAULT_LIMITS,
+    STARTS_WINDOW,
     STORE_TIMEOUT,
+    Admission,
     Conflict,
     NotPresenter,
     Room,
     RoomGone,
+    RoomLimits,
     RoomStore,
     StoreUnavailable,
     sqlite_path,
@@ -41,9 +45,29 @@ class SqliteRoomStore(RoomStore):
             tour TEXT NOT NULL DEFAULT '{DEFAULT_TOUR}'
         ) WITHOUT ROWID
     """
+    # Idle rooms are found by the index, not by reading every room; `starts` holds, while a room
+    # may live (and an hour at least), a hash of the address that opened it (client_key), so that
+    # the rooms each address opens can be counted. A room is its code and token hash (codes come again).
+    INDEXES = (
+        "CREATE INDEX IF NOT EXISTS rooms_touched ON rooms (touched)",
+        """CREATE TABLE IF NOT EXISTS starts (
+            client TEXT NOT NULL,
+            code TEXT NOT NULL,
+            token_hash TEXT NOT NULL,
+            at REAL NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS starts_client ON starts (client, at)",
+        "CREATE INDEX IF NOT EXISTS starts_at ON starts (at)",
+    )
 
-    def __init__(self, rooms_dir: Path, idle_seconds: float, clock: Callable[[], float] = time.time) -> None:
-        super().__init__(idle_seconds, clock)
+    def __init__(
+        self,
+        rooms_dir: Path,
+        idle_seconds: float,
+        clock: Callable[[], float] = time.time,
+        limits: RoomLimits = DEFAULT_LIMITS,
+    ) -> None:
+        super().__init__(idle_seconds, clock, limits)
         self.path = sqlite_path(rooms_dir)
         self._lock = threading.Lock()
         try:
@@ -56,6 +80,8 @@ class SqliteRoomStore(RoomStore):
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(self.SCHEMA)
             self._add_tour_column()
+            for statement in self.INDEXES:
+                self._db.execute(statement)
         except (OSError, sqlite3.Error) as error:
             raise StoreUnavailable(f"the rooms file {self.path} cannot be opened: {error}") from error
 
@@ -82,23 +108,41 @@ class SqliteRoomStore(RoomStore):
             return None
         return row[0], row[1], row[2], row[4]
 
-    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
-        def work(db: sqlite3.Connection) -> bool:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("DELETE FROM rooms WHERE touched < ?", (now - self.idle_seconds,))
-                added = db.execute(
-                    "INSERT OR IGNORE INTO rooms (code, token_hash, step, version, touched, tour) "
-                    "VALUES (?, ?, ?, 1, ?, ?)",
-                    (code, hashed, step, now, tour),
-                ).rowcount
-                db.execute("COMMIT")
-            except BaseException:
-                db.rollback()
-                raise
-            return added == 1
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float, client: str | None) -> Admission:
+        def work(db: sqlite3.Connection) -> Admission:
+            self._forget(db, now)
+            if db.execute("SELECT 1 FROM rooms WHERE code = ?", (code,)).fetchone():
+                return Admission("taken")
+            live = db.execute("SELECT COUNT(*) FROM rooms").fetchone()[0]  # at most max_rooms: all are live
+            if live >= self.limits.max_rooms:
+                return Admission("full", live)
+            if client is not None:
+                mine = db.execute(
+                    "SELECT COUNT(*) FROM starts JOIN rooms USING (code, token_hash) WHERE client = ?", (client,)
+                ).fetchone()[0]
+                if mine >= self.limits.per_client:
+                    return Admission("client", mine)
+                recent, oldest = db.execute(
+                    "SELECT COUNT(*), MIN(at) FROM starts WHERE client = ? AND at > ?", (client, now - STARTS_WINDOW)
+                ).fetchone()
+                if recent >= self.limits.starts_per_hour:
+                    return Admission("rate", recent, oldest)
+                db.execute(
+                    "INSERT INTO starts (client, code, token_hash, at) VALUES (?, ?, ?, ?)", (client, code, hashed, now)
+                )
+            db.execute(
+                "INSERT INTO rooms (code, token_hash, step, version, touched, tour) VALUES (?, ?, ?, 1, ?, ?)",
+                (code, hashed, step, now, tour),
+            )
+            return Admission("added")
 
-        return self._run(work)
+        return self._write(work)
+
+    def _forget(self, db: sqlite3.Connection, now: float) -> int:
+        """Delete idle rooms and openings no longer counted (both found by an index); how many rooms went."""
+        gone = db.execute("DELETE FROM rooms WHERE touched < ?", (now - self.idle_seconds,)).rowcount
+        db.execute("DELETE FROM starts WHERE at < ?", (now - self.starts_kept,))
+        return gone
 
     def _get(self, code: str, now: float) -> Room | None:
         row = self._run(lambda db: self._row(db, code, now))
@@ -158,14 +202,9 @@ class SqliteRoomStore(RoomStore):
         self._write(work)
 
     def purge(self) -> int:
-        cutoff = self.clock() - self.idle_seconds
-        return self._run(lambda db: db.execute("DELETE FROM rooms WHERE touched < ?", (cutoff,)).rowcount)
+        now = self.clock()
+        return self._write(lambda db: self._forget(db, now))
 
     def shutdown(self) -> None:
         with self._lock:
             self._db.close()
-
-
-# Redis runs each script atomically: no other client's command runs between its steps.
-# KEYS[1] the room; ARGV: token hash, step, expected version ("" for any), now, idle, ttl, action,
-# storyline ("" keeps the room's). A room from before rooms carried a storyline is on the default one.

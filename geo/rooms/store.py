@@ -8,14 +8,20 @@ made can move or close it, and a move names the version it starts from
 The store is real and shared, never a Python dict, because a class is spread over several
 worker processes and possibly machines: SQLite in WAL mode (one file in a folder,
 `ATLAS_ROOMS_DIR`) by default, Redis when `ATLAS_REDIS_URL` names one. A room is gone
-after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. Nothing about people is
-stored: a room holds its code, a hash of the token, the storyline, the step, the version and
-the time of the presenter's last action.
+after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. A room holds its code, a hash of
+the token, the storyline, the step, the version and the time of the presenter's last action.
+
+The store holds at most `ATLAS_MAX_ROOMS` live rooms, and one client address (geo/rooms/client.py)
+may have `ATLAS_ROOMS_PER_CLIENT` of them open and open DEFAULT_STARTS_PER_HOUR in an hour: so that
+one student's tabs, on any worker and after any reload, can neither fill the store nor the server.
+To count them the store keeps, beside the rooms, a hash of the address that opened each one, for
+as long as the room may live (an hour at least); nothing else about people.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import math
 import os
@@ -27,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from geo.atlas.links import page_link
 from geo.atlas.tours import DEFAULT_TOUR
@@ -47,7 +53,16 @@ TOUR_PARAM = "tour"  # the storyline, in the class's link when it is not the fir
 STORYLINE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")  # a storyline's name as geo.tour.TOURS spells them
 DEFAULT_IDLE_MINUTES = 180.0
 CREATE_ATTEMPTS = 20
-REDIS_PREFIX = "atlas:room:"
+REDIS_PREFIX = "atlas:room:"  # + a room's code; every key of the rooms starts so (an ACL user may be held to it)
+# Beside the rooms, under their prefix; a code never holds "-", so these are never a room's key.
+REDIS_LIVE = REDIS_PREFIX + "-live"  # every live room, "<code>:<token hash, 16 hex>", scored by its last action
+REDIS_STARTS_PREFIX = REDIS_PREFIX + "-starts:"  # + a client's key: the rooms it opened, scored by when
+# Server-wide and per-client limits on rooms (RoomLimits): a school's classes at once, and what one
+# address may open, so that one student's tabs cannot fill the store or take every code.
+DEFAULT_MAX_ROOMS = 200  # ATLAS_MAX_ROOMS: live rooms on the whole server
+DEFAULT_ROOMS_PER_CLIENT = 6  # ATLAS_ROOMS_PER_CLIENT: live rooms opened from one address
+DEFAULT_STARTS_PER_HOUR = 20  # ATLAS_ROOM_STARTS_PER_HOUR: rooms one address may open in an hour, closed ones included
+STARTS_WINDOW = 3600.0
 STORE_TIMEOUT = 1.0  # seconds a store call may wait; a poll must never hang a page
 
 
@@ -75,6 +90,41 @@ class StoreUnavailable(RoomError):
     """The store cannot be reached or answered with an error (a restart, a full disk)."""
 
 
+class StoreRefused(StoreUnavailable):
+    """The store's settings are unsafe or its credentials wrong: waiting will not help."""
+
+
+class RoomLimit(RoomError):
+    """No room was opened: the server's or this address's limit is reached. The message says which, and
+    what to do; `wait_seconds` is how long until one more is allowed, when only time will do."""
+
+    def __init__(self, message: str, wait_seconds: float | None = None) -> None:
+        super().__init__(message)
+        self.wait_seconds = wait_seconds
+
+
+@dataclass(frozen=True)
+class RoomLimits:
+    """How many rooms the server holds, and how many one client address may open (see README, Limits)."""
+
+    max_rooms: int = DEFAULT_MAX_ROOMS
+    per_client: int = DEFAULT_ROOMS_PER_CLIENT
+    starts_per_hour: int = DEFAULT_STARTS_PER_HOUR
+
+
+DEFAULT_LIMITS = RoomLimits()
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A backend's answer to one insert: "added", "taken" (the code is in use), or the limit that refused it
+    ("full", "client", "rate") with the count that reached it and, for "rate", the oldest start counted."""
+
+    status: str
+    count: int = 0
+    oldest: float = 0.0
+
+
 @dataclass(frozen=True)
 class Room:
     """What a page needs of a room: where the class is, and how often it has moved."""
@@ -92,6 +142,8 @@ class StoreSettings:
     redis_url: str | None = None
     rooms_dir: Path | None = None
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
+    redis_insecure: bool = False  # ATLAS_REDIS_INSECURE=1: a Redis on another machine without a password
+    limits: RoomLimits = DEFAULT_LIMITS
 
     def describe(self) -> str:
         """Where rooms live, for a log or a start-up line (a Redis password is left out)."""
@@ -101,12 +153,41 @@ class StoreSettings:
 
 
 def redacted(url: str) -> str:
+    """The URL with its password (in the address or a ?password= parameter) replaced by ***."""
     parts = urlsplit(url)
-    if parts.password is None:
+    query = re.sub(r"(?i)((?:^|&)[a-z_]*password=)[^&]*", r"\1***", parts.query)
+    if parts.password is None and query == parts.query:
         return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    netloc = parts.netloc
+    if parts.password is not None:
+        host = parts.netloc.rsplit("@", 1)[1]
+        netloc = f"{parts.username or ''}:***@{host}"
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def unguarded_redis(url: str) -> str | None:
+    """Why a Redis URL must not be used as it is: on another machine and no password, so anyone who
+    reaches it could rewrite a room's token hash; None when it is on this machine or has credentials
+    (a password, an ACL user's, or a TLS client certificate)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        return None
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    if parts.password or re.search(r"(?i)(^|&)(password|ssl_certfile)=[^&]", parts.query):
+        return None
+    return (
+        f"refusing the rooms store at {redacted(url)}: it is on another machine and the URL has no password, "
+        "so anyone who reaches it could take over a class's room. Give Redis a password (requirepass, or an "
+        "ACL user) and name it in ATLAS_REDIS_URL: redis://:PASSWORD@HOST:6379/0, redis://USER:PASSWORD@HOST:6379/0, "
+        "or rediss://... for TLS; or set ATLAS_REDIS_INSECURE=1 if only the workers can reach it"
+    )
 
 
 def default_rooms_dir() -> Path:
@@ -115,8 +196,18 @@ def default_rooms_dir() -> Path:
     return Path(state) / "karabakh-atlas" / "rooms"
 
 
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A positive whole number from the environment, else the default."""
+    try:
+        value = int(environ.get(name, "").strip())
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
-    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR and ATLAS_ROOM_IDLE_MINUTES, with their defaults."""
+    """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_REDIS_INSECURE, ATLAS_MAX_ROOMS,
+    ATLAS_ROOMS_PER_CLIENT and ATLAS_ROOM_STARTS_PER_HOUR, with their defaults."""
     minutes_text = environ.get("ATLAS_ROOM_IDLE_MINUTES", "").strip()
     try:
         minutes = float(minutes_text) if minutes_text else DEFAULT_IDLE_MINUTES
@@ -129,6 +220,12 @@ def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
         redis_url=environ.get("ATLAS_REDIS_URL", "").strip() or None,
         rooms_dir=Path(rooms_dir) if rooms_dir else None,
         idle_seconds=minutes * 60,
+        redis_insecure=environ.get("ATLAS_REDIS_INSECURE", "").strip() == "1",
+        limits=RoomLimits(
+            max_rooms=_count(environ, "ATLAS_MAX_ROOMS", DEFAULT_MAX_ROOMS),
+            per_client=_count(environ, "ATLAS_ROOMS_PER_CLIENT", DEFAULT_ROOMS_PER_CLIENT),
+            starts_per_hour=_count(environ, "ATLAS_ROOM_STARTS_PER_HOUR", DEFAULT_STARTS_PER_HOUR),
+        ),
     )
 
 
@@ -160,14 +257,6 @@ def read_room_param(raw: str | list[str] | None) -> tuple[str | None, str | None
     return code, None
 
 
-def gone_notice(code: str) -> str:
-    """What a follower reads when a room does not exist (the code is safe to echo: checked letters)."""
-    return (
-        f"No class is presenting in room {code}: the presentation has ended or the code is mistyped. "
-        "The tour is open for browsing on your own."
-    )
-
-
 def _storyline(tour: str) -> dict[str, str]:
     return {TOUR_PARAM: tour} if tour != DEFAULT_TOUR else {}
 
@@ -179,8 +268,15 @@ def class_link(base_url: str, code: str, tour: str = DEFAULT_TOUR) -> str:
 
 
 def presenter_link(base_url: str, code: str, token: str, tour: str = DEFAULT_TOUR) -> str:
-    """The link that makes a screen the room's presenter again (another device, a closed browser)."""
-    return page_link(base_url, {**_storyline(tour), ROOM_PARAM: code, PRESENTER_PARAM: token})
+    """The link that makes a screen the room's presenter again (another device, a closed browser).
+
+    It opens the app's static page static/atlas/presenter.html with the token after "#", which a
+    browser never sends to a server, so no log or Referer holds it: the page's script keeps it in the
+    presenter cookie and opens the tour page on the room (`?presenter=` links still work)."""
+    parts = urlsplit(base_url)
+    root = parts.path.rsplit("/", 1)[0]
+    fragment = urlencode({**_storyline(tour), ROOM_PARAM: code, PRESENTER_PARAM: token})
+    return urlunsplit((parts.scheme, parts.netloc, f"{root}/app/static/atlas/presenter.html", "", fragment))
 
 
 def checked_storyline(tour: str) -> str:
@@ -199,6 +295,11 @@ def plausible_token(value: object) -> bool:
 def token_hash(token: str) -> str:
     """What the store keeps instead of the token: a leaked store moves no class."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def client_key(client: str) -> str:
+    """What the store keeps of the address that opened a room (geo/rooms/client.py): a hash, to count by."""
+    return hashlib.sha256(f"atlas-room-client\0{client}".encode()).hexdigest()[:32]
 
 
 def new_code() -> str:
@@ -241,19 +342,58 @@ class RoomStore(ABC):
     backend makes its own read-check-write one atomic step.
     """
 
-    def __init__(self, idle_seconds: float, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, idle_seconds: float, clock: Callable[[], float] = time.time, limits: RoomLimits = DEFAULT_LIMITS
+    ) -> None:
         self.idle_seconds = idle_seconds
         self.clock = clock
+        self.limits = limits
 
-    def create(self, step: int = 0, tour: str = DEFAULT_TOUR) -> tuple[Room, str]:
+    @property
+    def starts_kept(self) -> float:
+        """How long a room's opening is remembered: while the room may live, and for the hourly count."""
+        return max(self.idle_seconds, STARTS_WINDOW)
+
+    def create(self, step: int = 0, tour: str = DEFAULT_TOUR, client: str | None = None) -> tuple[Room, str]:
         """A new room at `step` of the storyline `tour`, and the presenter token that alone moves it
-        (shown to nobody else)."""
+        (shown to nobody else).
+
+        `client` is the address asking (geo/rooms/client.py `client_address`): the store counts the
+        rooms each address opens, across workers and reloads. Without it only the server's cap holds.
+        RoomLimit says which limit refused the room.
+        """
         token, tour = new_token(), checked_storyline(tour)
+        key = None if client is None else client_key(client)
         for _ in range(CREATE_ATTEMPTS):
             code = new_code()
-            if self._insert(code, token_hash(token), step, tour, self.clock()):
+            now = self.clock()
+            admission = self._insert(code, token_hash(token), step, tour, now, key)
+            if admission.status == "added":
                 return Room(code, step, 1, tour), token
+            if admission.status != "taken":
+                raise self._refusal(admission, now)
         raise StoreUnavailable("no free room code was found; try again")
+
+    def _refusal(self, admission: Admission, now: float) -> RoomLimit:
+        log.warning("rooms: a new room refused (%s, %d)", admission.status, admission.count)
+        if admission.status == "full":
+            return RoomLimit(
+                f"The server already has {admission.count} rooms open, the most it holds "
+                f"({self.limits.max_rooms}), so no room was opened. Try again when a presentation has ended."
+            )
+        if admission.status == "client":
+            minutes = round(self.idle_seconds / 60)
+            return RoomLimit(
+                f"{admission.count} rooms opened from this address are still open, the most one address may "
+                f"have ({self.limits.per_client}). Stop presenting in one of them first (a room nobody moves "
+                f"ends by itself after {minutes} minutes)."
+            )
+        wait = max(0.0, admission.oldest + STARTS_WINDOW - now)
+        return RoomLimit(
+            f"{admission.count} rooms have been opened from this address in the last hour, the most allowed "
+            f"({self.limits.starts_per_hour}). Open another in {max(1, math.ceil(wait / 60))} min.",
+            wait_seconds=wait,
+        )
 
     def get(self, code: str) -> Room | None:
         """The room, or None if it does not exist or has been idle too long."""
@@ -292,8 +432,10 @@ class RoomStore(ABC):
         return now - touched > self.idle_seconds
 
     @abstractmethod
-    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float) -> bool:
-        """Add the room unless a live one has this code; True if added."""
+    def _insert(self, code: str, hashed: str, step: int, tour: str, now: float, client: str | None) -> Admission:
+        """In one atomic step: forget idle rooms, then add the room unless a live one has this code or a
+        limit refuses it (the server's live rooms; the client's live rooms and its openings in the last
+        hour, when `client`, a client_key, is given); record the opening for the client."""
 
     @abstractmethod
     def _get(self, code: str, now: float) -> Room | None: ...

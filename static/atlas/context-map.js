@@ -1,5 +1,6 @@
 /* The map's orientation layers, drawn from window.ATLAS_CONTEXT (context.js, generated):
-   rivers and lakes, towns the article does not name, and the names on the map.
+   rivers and lakes, towns the article does not name, and the names on the map (with the
+   countries' names of window.ATLAS_WORLD, world.js, on the map of an atlas about anywhere).
 
    Names are text in the page (spans in a pane of their own), so they can be read by a
    screen reader, found by a search and tested. After every pan and zoom they are placed
@@ -155,11 +156,26 @@
     return this.items.filter(function (item) { return !item.el.hidden; }).map(function (item) { return item.label.text; });
   };
 
+  /* The names to place: the atlas's own (context.js or its map's), and with `world` the
+     countries of world.js that it does not name already, in order of priority. */
+  function labelsFor(world) {
+    var own = window.ATLAS_CONTEXT ? window.ATLAS_CONTEXT.labels : [];
+    if (!world || !window.ATLAS_WORLD) { return own; }
+    var known = {};
+    own.forEach(function (label) { known[label.text] = true; });
+    var extra = window.ATLAS_WORLD.labels.filter(function (label) { return !known[label.text]; });
+    var all = own.concat(extra);
+    /* Stable: equal priorities keep their order. */
+    return all.map(function (label, i) { return {label: label, i: i}; })
+      .sort(function (a, b) { return a.label.priority - b.label.priority || a.i - b.i; })
+      .map(function (entry) { return entry.label; });
+  }
+
   /* After the map's own layers and labels are drawn, so the places show first. */
-  function names(map, groups) {
-    var data = window.ATLAS_CONTEXT;
-    if (!data) { return; }
-    var start = function () { map.atlasNames = new Names(map, data.labels, groups); };
+  function names(map, groups, world) {
+    var labels = labelsFor(world);
+    if (!labels.length) { return; }
+    var start = function () { map.atlasNames = new Names(map, labels, groups); };
     if (window.requestAnimationFrame) { window.requestAnimationFrame(start); } else { setTimeout(start, 0); }
   }
 

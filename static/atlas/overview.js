@@ -1,7 +1,8 @@
 /* An overview of the whole region under the layers button, with a box for the part in view.
 
    It works offline: a second, tiny Leaflet map draws the country outlines the page has
-   already loaded (window.ATLAS_BASEMAP, basemap.js) and no tiles. The box follows every
+   already loaded (window.ATLAS_BASEMAP, basemap.js, or with `world` window.ATLAS_WORLD,
+   world.js) and no tiles. The box follows every
    pan and zoom of the map; a click in the overview moves the map there. When the map
    shows more than the region, the overview zooms out to keep the whole box in sight. */
 (function () {
@@ -11,6 +12,7 @@
     options: {
       position: "topright",
       region: [[36.5, 41.0], [43.5, 51.5]],
+      world: false,
       land: {},
       water: {},
       box: {}
@@ -42,8 +44,10 @@
       this.mini = mini;
       this.region = L.latLngBounds(options.region);
       mini.fitBounds(this.region, {animate: false});
-      if (window.ATLAS_BASEMAP) {
-        L.geoJSON(window.ATLAS_BASEMAP, {style: options.land, interactive: false, smoothFactor: 2}).addTo(mini);
+      /* An atlas about anywhere draws the world's outlines (world.js), the default atlas its own. */
+      var land = options.world ? (window.ATLAS_WORLD && window.ATLAS_WORLD.outlines) : window.ATLAS_BASEMAP;
+      if (land) {
+        L.geoJSON(land, {style: options.land, interactive: false, smoothFactor: 2}).addTo(mini);
       }
       if (window.ATLAS_CONTEXT) {
         L.geoJSON(window.ATLAS_CONTEXT.lakes, {style: options.water, interactive: false}).addTo(mini);

@@ -1,34 +1,41 @@
-"""Fixtures for browser tests: a real `streamlit run app.py` and Debian's Chromium (helpers in support.py)."""
+"""Fixtures for browser tests: a real `streamlit run app.py` and Debian's Chromium (geo/testing.py).
+
+Every test under tests/browser is marked `browser`, so `pytest -m "not browser"` leaves them all out.
+"""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, block_outside, start_streamlit
+from geo.testing import block_outside, chromium_installed, launch_chromium, running_streamlit
 
-pytestmark = pytest.mark.browser
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test of this folder `browser` (a conftest's `pytestmark` would mark nothing)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    proc, url = start_streamlit()
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_streamlit() as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+    if not chromium_installed():
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

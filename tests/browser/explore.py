@@ -42,6 +42,13 @@ def place_button(page, atlas, slug: str):
     return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=label, exact=True)
 
 
+def pick_place(page, atlas, slug: str) -> None:
+    """Click a place in the list; wait until the link names it and its heading shows."""
+    place_button(page, atlas, slug).click()
+    page.wait_for_url(re.compile(rf"[?&]place={re.escape(slug)}$"), timeout=WAIT)
+    wait_for_heading(page, atlas.by_slug[slug].name)
+
+
 def timeline_link(page, slug: str):
     """An event's link in the timeline's list (the timeline lives in its component's shadow root)."""
     return page.locator(f".tl-list a[data-event='{slug}']")

@@ -1,72 +1,47 @@
-"""Helpers of the browser tests: a real `streamlit run`, Debian's Chromium, and the map's frame.
+"""Helpers of the browser tests: the map's frame, the accessibility audit, the names on the map and the
+Content-Security-Policy violations a page meets.
 
-Every request to a host other than localhost is blocked and recorded (`block_outside`), so a
-test can assert that nothing was fetched from outside.
+The server, Chromium and the blocking of every request that leaves the machine are geo/testing.py's
+(`running_streamlit`, `launch_chromium`, `block_outside`), shared with the benchmarks.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 
-ROOT = Path(__file__).resolve().parents[2]
+from geo.paths import ROOT
+
 AXE = ROOT / "tests" / "fixtures" / "axe" / "axe.min.js"
 # The impacts an audit fails on.
 AXE_FAILING = ("serious", "critical")
-CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-LOCAL_PREFIXES = ("http://localhost", "http://127.0.0.1", "file://", "data:", "blob:", "about:")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# Reports each Content-Security-Policy violation in a frame to the console, where the test collects it.
+CSP_REPORT_JS = """document.addEventListener('securitypolicyviolation', e => console.warn('csp-violation ' +
+    JSON.stringify({directive: e.effectiveDirective, blocked: e.blockedURI, source: e.sourceFile,
+                    line: e.lineNumber, document: e.documentURI})), true);"""
 
 
-def start_streamlit(script: str = "app.py", port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run` on a free port and wait until it answers its health check."""
-    port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("streamlit did not start within 60 s")
+def watch_csp(page) -> list[str]:
+    """Every Content-Security-Policy violation in the page and its frames, from the page's start on.
 
+    Two witnesses: Chromium's own console messages and page errors that name the policy, in the
+    page and every frame, and the `securitypolicyviolation` event, reported by a script added to
+    every document (a frame that rewrites its document with document.open loses that listener;
+    Chromium's message still comes).
+    """
+    found: list[str] = []
+    page.context.add_init_script(CSP_REPORT_JS)
 
-def block_outside(page) -> list[str]:
-    """Abort every request that leaves the machine; return the list they are recorded in."""
-    outside: list[str] = []
+    def console(message) -> None:
+        if message.text.startswith("csp-violation ") or "Content Security Policy" in message.text:
+            found.append(message.text)
 
-    def handle(route):
-        url = route.request.url
-        if url.startswith(LOCAL_PREFIXES):
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    page.route("**/*", handle)
-    return outside
+    page.on("console", console)
+    page.on("pageerror", lambda error: found.append(str(error)) if "Content Security Policy" in str(error) else None)
+    return found
 
 
 def map_frame(page, timeout: float = 30_000):

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from geo.render.export import export_site
+from geo.testing import block_outside
 from tests.browser.explore import LOAD, WAIT, open_page, passages, wait_for_heading
-from tests.browser.support import axe_violations, block_outside
-
-pytestmark = pytest.mark.browser
+from tests.browser.support import axe_violations
 
 MENTION = ".atlas-article a.atlas-mention"
 FOCUS_JS = "slug => { const m = document.querySelector('.leaflet-container'); return m && m.dataset.focus === slug; }"

@@ -8,9 +8,8 @@ import pytest
 
 from geo.atlas.loader import load_atlas
 from geo.render.export import export_site, single_map_html
-from tests.browser.support import axe_violations, block_outside, names_shown, overlapping_names
-
-pytestmark = pytest.mark.browser
+from geo.testing import block_outside
+from tests.browser.support import axe_violations, names_shown, overlapping_names
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +209,63 @@ def test_the_timeline_page_fits_a_phone(browser, export):
         assert axis["width"] > 300 and axis["x"] >= 0 and axis["x"] + axis["width"] <= 375
     finally:
         context.close()
+
+
+def test_every_event_date_of_the_published_json_is_a_date_to_javascript(export, page):
+    """data/events.json's dates (YYYY, YYYY-MM or YYYY-MM-DD) are read by the browser's own Date."""
+    import json
+
+    _, site, _ = export
+    records = json.loads((site / "data" / "events.json").read_text(encoding="utf-8"))
+    dates = [d for r in records for d in (r["start"], r["end"]) if d] + [
+        d for r in records for fact in r["outside"] for d in (fact["start"], fact["end"]) if d
+    ]
+    assert any(r["precision"] == "week" for r in records)
+    read = page.evaluate("(dates) => dates.map((d) => new Date(d).toISOString().slice(0, 10))", dates)
+    padded = [d + {4: "-01-01", 7: "-01", 10: ""}[len(d)] for d in dates]
+    assert read == padded
+
+
+def test_the_static_site_keeps_to_the_deployments_security_policy(browser, export):
+    """Put on a web server that sends deploy/serve.py's headers, the export's pages break none of its rules."""
+    import functools
+    import http.server
+    import threading
+
+    from deploy.nginx import SECURITY_HEADERS
+    from tests.browser.support import watch_csp
+
+    _, site, _ = export
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def end_headers(self) -> None:
+            for name, value in SECURITY_HEADERS.items():
+                self.send_header(name, value)
+            super().end_headers()
+
+        def log_message(self, *args: object) -> None:  # quiet
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    outside = block_outside(page)
+    violations = watch_csp(page)
+    try:
+        for path in ("index.html", "place/stepanakert.html", "article.html"):
+            response = page.goto(f"{base}/{path}")
+            assert response.headers["content-security-policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+            page.wait_for_selector(".folium-map[data-places-drawn]", state="attached", timeout=15_000)
+        page.locator("a.atlas-mention[data-slug='stepanakert']").first.click()  # the reader moves its map
+        page.wait_for_timeout(500)
+        page.goto(f"{base}/timeline.html")
+        page.locator(".tl-list a[data-event='attack-2023']").click()
+        page.wait_for_selector("#event-attack-2023")
+        assert violations == []
+        assert outside == []
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()

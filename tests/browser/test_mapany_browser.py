@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.paths import ROOT
+from geo.testing import block_outside, running_streamlit
 from tests.browser.explore import LOAD, WAIT, passages, wait_for_heading
-from tests.browser.support import ROOT, axe_violations, block_outside, map_frame, start_streamlit
-
-pytestmark = pytest.mark.browser
+from tests.browser.support import axe_violations, map_frame
 
 SAMPLE = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
 TITLE = "Buses leave Goris for Stepanakert"
@@ -26,18 +26,8 @@ TOP_JS = "() => document.querySelector(\"[data-testid='stMain']\").scrollTop ===
 def saving_url(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     """A server of its own, with a folder for saved atlases."""
     root = tmp_path_factory.mktemp("saved")
-    before = os.environ.get("ATLAS_SAVED_DIR")
-    os.environ["ATLAS_SAVED_DIR"] = str(root)
-    try:
-        proc, url = start_streamlit()
-    finally:
-        if before is None:
-            del os.environ["ATLAS_SAVED_DIR"]
-        else:
-            os.environ["ATLAS_SAVED_DIR"] = before
-    yield url, root
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_streamlit(env={"ATLAS_SAVED_DIR": str(root)}) as server:
+        yield server.url, root
 
 
 def sidebar_button(page, name: str):
@@ -149,3 +139,66 @@ def test_a_script_in_the_pasted_text_never_runs(page, app_url):
     page.wait_for_timeout(500)
     assert page.dialogs == []
     assert page.locator("img[src='x'], img[src='y']").count() == 0
+
+
+# A short news item written for this test: three French cities, far from the Caucasus.
+FAR_AWAY = """Floods close the Rhone valley road
+
+Heavy rain closed the motorway between Lyon and Marseille on Tuesday, the regional authority said.
+Trains from Paris to Lyon ran late all day. In Marseille, the port stayed open.
+"""
+
+# Each place's marker: inside the map's view, and inside a country's outline of the world layer
+# (the path's fill tested at the marker's point), else the names of the places that are not.
+PLACES_ON_LAND_JS = """() => {
+  const m = window.map_div, world = document.querySelector('path.atlas-world');
+  if (!m || !world) return null;
+  const view = m.getBounds(), found = {}, out = [];
+  m.eachLayer(layer => {
+    const props = layer.feature && layer.feature.properties;
+    if (layer.getLatLng && props && props.slug) found[props.slug] = layer.getLatLng();
+  });
+  for (const [slug, at] of Object.entries(found)) {
+    const p = m.latLngToLayerPoint(at);
+    if (!view.contains(at) || !world.isPointInFill(new DOMPoint(p.x, p.y))) out.push(slug);
+  }
+  return {places: Object.keys(found).sort(), off: out};
+}"""
+
+
+def test_a_draft_of_an_article_about_anywhere_draws_its_places_on_land(page, app_url):
+    """A draft about France opens on its places, drawn over the world's country outlines, with the
+    country named and the overview on Europe. With ATLAS_DOCS_SCREENSHOTS set, the view is saved as
+    docs/mapany-world.png (the README's picture)."""
+    page.goto(f"{app_url}/Map_your_own_article", timeout=LOAD)
+    box = page.get_by_label("Paste the article's text")
+    box.wait_for(timeout=LOAD)
+    box.fill(FAR_AWAY)
+    page.get_by_role("button", name="Find places").click()
+    page.locator(".mapany-text mark.mapany-mention").first.wait_for(timeout=LOAD)
+    page.get_by_role("button", name="Open as an atlas").click()
+    page.locator(".atlas-source-banner", has_text="Floods close the Rhone valley road").wait_for(timeout=LOAD)
+    frame = map_frame(page, timeout=LOAD)
+    frame.wait_for_function(f"() => ({PLACES_ON_LAND_JS})() !== null", timeout=LOAD)
+    page.wait_for_timeout(1000)  # the view the page sends after the map's first report
+    result = frame.evaluate(PLACES_ON_LAND_JS)
+    assert result["places"] == ["lyon", "marseille", "paris"]
+    assert result["off"] == [], f"not on land in the opening view: {result['off']}"
+    # Only the world's outlines: no Karabakh outline, layer or name.
+    assert frame.evaluate("() => window.ATLAS_BASEMAP") is None
+    assert frame.evaluate("() => window.ATLAS_CONTEXT") is None
+    assert frame.get_by_text("Sisian").count() == 0
+    frame.locator(".atlas-name-country", has_text="France").wait_for(timeout=WAIT)
+    # The overview shows where in the world the places are.
+    frame.wait_for_function("() => map_div.atlasOverview && map_div.atlasOverview.mini", timeout=WAIT)
+    west, south, east, north = frame.evaluate(
+        "() => { const o = map_div.atlasOverview.mini.getBounds(); "
+        "return [o.getWest(), o.getSouth(), o.getEast(), o.getNorth()]; }"
+    )
+    assert west < 4.85 < east and south < 45.75 < north  # Lyon
+    assert east - west < 120 and not (west < 46.2 < east and south < 40.0 < north)  # Europe, not the Caucasus
+    assert frame.evaluate("() => map_div.atlasOverview.mini.getBounds().contains(map_div.getBounds())")
+    assert page.outside_requests == []
+    if os.environ.get("ATLAS_DOCS_SCREENSHOTS"):
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ROOT / "docs" / "mapany-world.png"))

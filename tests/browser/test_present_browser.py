@@ -9,9 +9,8 @@ import pytest
 
 from geo.rooms.backends import open_store
 from geo.rooms.store import Room, settings_from_env
-from tests.browser.support import block_outside, map_frame
-
-pytestmark = pytest.mark.browser
+from geo.testing import block_outside
+from tests.browser.support import map_frame
 
 PASSAGE = ".tour-passage"
 FOLLOW_WITHIN_MS = 2_000
@@ -188,3 +187,23 @@ def test_the_class_follows_the_teachers_storyline(two_contexts, app_url):
     pressed = press_next(teacher)
     assert wait_for_step(student, 3, timeout=FOLLOW_WITHIN_MS + 1_000) - pressed < FOLLOW_WITHIN_MS
     assert current.inner_text() == "The chronology"
+
+
+def test_the_presenter_link_makes_another_screen_the_presenter_and_its_secret_never_leaves_the_browser(
+    two_contexts, app_url
+):
+    """The link a teacher keeps carries its secret after "#": opened on another screen, that screen
+    presents the room, and no request it made held the secret."""
+    teacher, other = two_contexts
+    code = start_presenting(teacher, app_url)
+    teacher.get_by_text("Show my presenter link").click()
+    link = teacher.locator(".room-secret-link").inner_text(timeout=15_000).strip()
+    token = link.rsplit("&presenter=", 1)[1]
+    assert f"presenter.html#room={code}&presenter=" in link and len(token) >= 32
+    sent: list[str] = []
+    other.on("request", lambda request: sent.append(request.url))
+    open_tour(other, link)
+    other.locator(".room-code").wait_for(timeout=15_000)
+    other.get_by_role("button", name="Stop presenting").wait_for(timeout=15_000)  # it presents the room
+    assert "presenter" not in other.url
+    assert not [url for url in sent if token in url]

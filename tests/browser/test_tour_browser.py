@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.app.registry import PAGES
 from geo.render.maps import NARROW_MAP
-from tests.browser.support import axe_violations, map_frame, names_shown, start_streamlit
-
-pytestmark = pytest.mark.browser
+from geo.testing import block_outside, running_streamlit
+from tests.browser.support import axe_violations, map_frame, names_shown
 
 PASSAGE = ".tour-passage"
 COUNT = ".tour-count"
@@ -119,7 +119,7 @@ def test_handout_downloads_as_one_offline_html_file(page, app_url):
     download = info.value
     text = Path(download.path()).read_text(encoding="utf-8")
     assert download.suggested_filename.endswith(".html")
-    assert text.startswith("<!doctype html>") and "@media print" in text
+    assert text.lower().startswith("<!doctype html>") and "@media print" in text
     assert "data:image/png;base64," in text and "<script" not in text.lower()
     assert page.outside_requests == []
 
@@ -142,8 +142,6 @@ def test_qr_code_decodes_to_the_step_link(page, app_url):
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720), (375, 812)])
 def test_presentation_sizes(browser, app_url, tmp_path, width, height):
-    from tests.browser.support import block_outside
-
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     outside = block_outside(page)
@@ -191,20 +189,17 @@ def test_hostile_step_link_shows_a_notice_not_a_script(page, app_url):
 
 def test_the_first_visitor_of_a_fresh_server_lands_on_the_tour(page):
     # A QR code is often the first request a server gets: it must open the tour, not "page not found".
-    proc, url = start_streamlit()
-    try:
+    with running_streamlit() as server:
+        url = server.url
         page.goto(f"{url}/Classroom_tour?step=2")
         page.wait_for_selector(PASSAGE, timeout=30_000)
         page.wait_for_timeout(500)
         assert page.get_by_text("Page not found").count() == 0
         assert page.url.endswith("/Classroom_tour?step=2")
         assert page.locator(PASSAGE).get_attribute("data-step") == "2"
-        # the app's own pages in the navigation, not every file of pages/
-        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
-        assert "Explore the map" in nav and "loaders" not in nav
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        # the app's own pages in the navigation, not every file of pages/ ("app", "explore", ...)
+        links = page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()
+        assert [text.strip().splitlines()[-1] for text in links] == [p.title for p in PAGES]  # after its icon
 
 
 def test_the_tour_has_no_serious_accessibility_violation(page, app_url):

@@ -1,5 +1,7 @@
 {% macro script(this, kwargs) %}
 if (window.AtlasContext) {
-    AtlasContext.names({{ this._parent.get_name() }}, {water: {{ this.water }}, towns: {{ this.towns }}});
+    AtlasContext.names({{ this._parent.get_name() }}, {
+        {%- for key, name in this.groups.items() %}{{ key }}: {{ name }}{{ ", " if not loop.last }}{% endfor -%}
+    }, {{ this.world | tojson }});
 }
 {% endmacro %}

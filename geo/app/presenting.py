@@ -6,13 +6,14 @@ and, for a reload, in a cookie of this site (never in the address bar, which a p
 shows). Only the token moves the room; the store checks it on every move.
 
 The class's pages follow the room's step through a fragment that the browser asks to rerun
-every POLL_SECONDS. By default ("wait") each run waits, for two to four intervals, on the
-process's RoomWatch, whose one thread reads the store ten times a second for every page of
-the process, and reruns the page as soon as the room moves: a student sees a Next about a
-tenth of a second after it, plus one run of the page, and the browser's requests that come
-meanwhile queue behind the waiting run, so 50 students cost about 33 short runs a second
-instead of 100. ("poll" reads the store once per run instead.) A run that waits holds no lock
-a click needs: with `runner.fastReruns` a click starts the page's run at once.
+every poll interval (ATLAS_FOLLOW_POLL_SECONDS, geo/rooms/presenting.py). By default
+("wait") each run waits, for two to four intervals, on the process's RoomWatch, whose one
+thread reads the store ten times a second for every page of the process, and reruns the page
+as soon as the room moves: a student sees a Next about a tenth of a second after it, plus
+one run of the page, and the browser's requests that come meanwhile queue behind the waiting
+run, so 50 students cost about 33 short runs a second instead of 100. ("poll" reads the
+store once per run instead.) A run that waits holds no lock a click needs: with
+`runner.fastReruns` a click starts the page's run at once.
 
 The presenter's Next is written to the store last in its run (`watch`), so the teacher's
 page is drawn before the whole class wakes and reruns at once. A run of a student's page
@@ -26,37 +27,39 @@ The room carries the storyline it was opened on (`?tour=`), and the class follow
 step: a class link names the storyline too, for a page that cannot reach the store.
 
 1_Classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
-buttons, `status` and `panel` in its text column, and `watch` last. The rooms themselves are
-geo/rooms/.
+buttons, `status` and `panel` in its text column, and `watch` last. What is decided and said
+about a room, with no Streamlit, is geo/rooms/presenting.py; the rooms themselves are the rest
+of geo/rooms/.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import random
 import time
-from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from collections.abc import Callable
+from functools import lru_cache
 
 import streamlit as st
 
+from geo.app.client import client
 from geo.render.qr import qr_data_uri
 from geo.render.templating import render, static_text
+from geo.rooms import presenting
 from geo.rooms.backends import open_store
+from geo.rooms.presenting import COOKIE_MAX_AGE, ROOMS_PER_SESSION, Presence
 from geo.rooms.store import (
+    MAX_ROOM_PARAM_LENGTH,
     PRESENTER_PARAM,
     ROOM_PARAM,
     Conflict,
     NotPresenter,
-    RateLimit,
-    Room,
     RoomGone,
+    RoomLimit,
     RoomStore,
     StoreSettings,
     StoreUnavailable,
     class_link,
-    gone_notice,
     normalize_code,
     presenter_link,
     read_room_param,
@@ -66,32 +69,10 @@ from geo.rooms.watch import RoomWatch
 
 log = logging.getLogger(__name__)
 
+# Read once per process: the fragment's interval is fixed when this module is imported.
+FOLLOW = presenting.follow_settings(os.environ)
 
-FOLLOW_MODE = "poll" if os.environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
-
-
-def _poll_seconds() -> float:
-    """ATLAS_FOLLOW_POLL_SECONDS (0.2 to 10), read once per process: it is fixed in the fragment."""
-    default = 0.5
-    try:
-        value = float(os.environ.get("ATLAS_FOLLOW_POLL_SECONDS", default))
-    except ValueError:
-        value = default
-    return min(10.0, max(0.2, value)) if value == value else default
-
-
-POLL_SECONDS = _poll_seconds()
-# A run waits longer than the browser's interval, so that the browser's next request is always
-# queued behind it and the room is never left unwatched between two runs; after the page's own
-# run, the first wait starts within one interval. Each wait is drawn between two and four
-# intervals, so that a class woken together by a move does not also wake together from then on.
-WAIT_SECONDS = (2 * POLL_SECONDS, 4 * POLL_SECONDS)
-SETTLE_SECONDS = POLL_SECONDS + 0.25  # long enough for the browser's next request to arrive
-COOKIE_PREFIX = "atlas_presenter_"
-COOKIE_MAX_AGE = 24 * 3600  # a school day; the room itself ends sooner when idle
-ROOMS_PER_SESSION = RateLimit(count=3, window=600.0)
-
-# Session state. None of these is a widget's key except FOLLOW and REVEAL, so a browser can
+# Session state. None of these is a widget's key except FOLLOWING and REVEAL, so a browser can
 # set none of the others.
 CODE = "room-code"  # the room this session is in
 TOKEN = "room-token"  # the presenter token, in the presenter's session only
@@ -102,31 +83,10 @@ SETTLE = "room-settle"  # this run was started by a move: settle at its end (see
 MADE = "room-made"  # when this session made its rooms (the rate limit)
 NOTICE = "room-notice"  # a message for the next run, from a callback
 KEEP = "room-keep"  # (code, token) of the presenter cookie to set, or (code, "") to forget, on the next run
-FOLLOW = "room-follow"  # the follower's switch
+FOLLOWING = "room-follow"  # the follower's switch
 REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
 JOIN = "room-join"  # the field a student types a room code into
 ARMED = "room-armed"  # False during the page's own run, whose inline call of the fragment must not wait
-
-
-@dataclass(frozen=True)
-class Presence:
-    """This page's place in a room for one run."""
-
-    code: str | None = None  # the room's code, when the page is in one
-    room: Room | None = None  # the room as the store has it (None when the store is out of reach)
-    presenter: bool = False
-    following: bool = False
-    notice: str | None = None  # for the reader, shown once
-
-    @property
-    def step(self) -> int | None:
-        """The step the room decides, when this page follows it (the presenter's too)."""
-        return self.room.step if self.room is not None and self.following else None
-
-    @property
-    def storyline(self) -> str | None:
-        """The storyline the room decides, when this page follows it (the presenter's too)."""
-        return self.room.tour if self.room is not None and self.following else None
 
 
 @lru_cache(maxsize=8)
@@ -159,16 +119,6 @@ def _drop_params() -> None:
             del st.query_params[key]
 
 
-def _claim(code: str, token: str) -> Room | None:
-    """The room if this token presents it (the token is then this session's), else None."""
-    try:
-        room = store().claim(code, token)
-    except (NotPresenter, RoomGone):
-        return None
-    st.session_state[TOKEN] = token
-    return room
-
-
 def enter() -> Presence:
     """Read `?room=` (and a presenter link or cookie) and ask the store where the room is: its
     storyline and step (the page keeps a step within its storyline's steps)."""
@@ -188,30 +138,26 @@ def enter() -> Presence:
     try:
         room = store().get(code)
         if room is not None and TOKEN not in state:
-            cookie = st.context.cookies.get(COOKIE_PREFIX + code)
-            if offered is not None:
-                claimed = _claim(code, offered)
-                if claimed is None:
-                    notice = f"This presenter link does not present room {code}, so this page follows the class."
-                else:
-                    room, state[KEEP] = claimed, (code, offered)
-            elif isinstance(cookie, str) and cookie:
-                room = _claim(code, cookie) or room
+            cookie = st.context.cookies.get(presenting.cookie_name(code))
+            claim = presenting.claim_presenter(store(), code, room, offered, cookie)
+            room, notice = claim.room, claim.notice or notice
+            if claim.token is not None:
+                state[TOKEN] = claim.token
+            if claim.keep:
+                state[KEEP] = (code, claim.token)
     except StoreUnavailable:
         log.warning("room %s: the store is out of reach", code)
-        away = "The class's room cannot be reached just now; this page keeps trying."
-        return Presence(code, None, TOKEN in state, True, notice or away)
+        return Presence(code, None, TOKEN in state, True, notice or presenting.STORE_AWAY)
     if room is None:
         _leave()
         _drop_params()
-        return Presence(notice=gone_notice(code))
-    presenter = TOKEN in state
-    state.setdefault(FOLLOW, True)
-    following = presenter or bool(state[FOLLOW])
+        return Presence(notice=presenting.gone_notice(code))
+    state.setdefault(FOLLOWING, True)
     state[VERSION], state[STEP] = room.version, room.step
-    if presenter and state.get(PENDING) is not None:
-        room = replace(room, step=state[PENDING][0])  # the Next being made: written by `watch`
-    return Presence(code, room, presenter, following, notice)
+    pending = state.get(PENDING)
+    return presenting.in_room(
+        code, room, TOKEN in state, bool(state[FOLLOWING]), pending[0] if pending is not None else None, notice
+    )
 
 
 def moved(index: int) -> None:
@@ -221,7 +167,7 @@ def moved(index: int) -> None:
     if state.get(CODE) is None:
         return
     if state.get(TOKEN) is None:
-        state[FOLLOW] = False
+        state[FOLLOWING] = False
         return
     state[PENDING] = (index, state.get(VERSION))  # compare-and-set on the step the screen showed
 
@@ -232,15 +178,10 @@ def _publish(code: str, index: int, expected: int | None) -> int | None:
     state = st.session_state
     try:
         room = store().move(code, state.get(TOKEN, ""), index, expected_version=expected)
-    except Conflict:
-        state[NOTICE] = "Another presenter screen moved the class first; this is the class's step now."
-    except NotPresenter:
-        state.pop(TOKEN, None)
-        state[NOTICE] = "Only the presenter's screen moves the class; this page follows it."
-    except RoomGone:
-        state[NOTICE] = gone_notice(code)
-    except StoreUnavailable:
-        state[NOTICE] = "The class's room cannot be reached just now, so the class did not move. Try again."
+    except (Conflict, NotPresenter, RoomGone, StoreUnavailable) as exc:
+        if isinstance(exc, NotPresenter):
+            state.pop(TOKEN, None)
+        state[NOTICE] = presenting.move_refused(exc, code)
     else:
         state[VERSION], state[STEP] = room.version, room.step
         return room.version
@@ -249,24 +190,29 @@ def _publish(code: str, index: int, expected: int | None) -> int | None:
     st.rerun()
 
 
-def _start(index: int, storyline: str) -> None:
-    """ "Present to a class": a new room at this step of this storyline, within the session's rate limit."""
+def _start(index: int, storyline: str, then: Callable[[], None] | None) -> None:
+    """ "Present to a class": a new room at this step of this storyline, within the session's rate
+    limit; `then` is the page's own step once the room is open."""
     state = st.session_state
     now = time.time()
     allowed, made = ROOMS_PER_SESSION.allow(tuple(state.get(MADE, ())), now)
     state[MADE] = made
     if not allowed:
-        minutes = max(1, round(ROOMS_PER_SESSION.wait(made, now) / 60))
-        state[NOTICE] = f"This page has opened {len(made)} rooms in the last minutes; open another in {minutes} min."
+        state[NOTICE] = presenting.rate_limited(made, now)
         return
     try:
-        room, token = store().create(step=index, tour=storyline)
+        room, token = store().create(step=index, tour=storyline, client=client())
+    except RoomLimit as exc:
+        state[NOTICE] = str(exc)
+        return
     except StoreUnavailable:
-        state[NOTICE] = "The rooms cannot be reached just now, so no room was opened. Try again in a moment."
+        state[NOTICE] = presenting.NO_ROOM_OPENED
         return
     _leave()
-    state.update({CODE: room.code, TOKEN: token, VERSION: room.version, KEEP: (room.code, token), "tour-qr": True})
+    state.update({CODE: room.code, TOKEN: token, VERSION: room.version, KEEP: (room.code, token)})
     st.query_params[ROOM_PARAM] = room.code
+    if then is not None:
+        then()
 
 
 def _stop() -> None:
@@ -279,10 +225,10 @@ def _stop() -> None:
         except (RoomGone, NotPresenter):
             pass
         except StoreUnavailable:
-            state[NOTICE] = "The class's room cannot be reached just now, so it is still open. Try again."
+            state[NOTICE] = presenting.STILL_OPEN
             return
         state[KEEP] = (code, "")
-        state[NOTICE] = f"Room {code} is closed: the class's pages now browse on their own."
+        state[NOTICE] = presenting.closed_notice(code)
     _leave()
     _drop_params()
 
@@ -293,13 +239,13 @@ def _join() -> None:
     st.session_state[JOIN] = ""
     code = normalize_code(typed) if isinstance(typed, str) else None
     if code is None:
-        st.session_state[NOTICE] = "That is not a room code: room codes are 5 letters and digits, as the teacher shows."
+        st.session_state[NOTICE] = presenting.NOT_A_CODE
         return
-    st.session_state[FOLLOW] = True
+    st.session_state[FOLLOWING] = True
     st.query_params[ROOM_PARAM] = code
 
 
-@cache
+@lru_cache(maxsize=1)
 def _keep_script() -> str:
     return f"<script>{static_text('atlas/present-keep.js')}</script>"
 
@@ -310,7 +256,7 @@ def _keep_cookie() -> None:
     if kept is None:
         return
     code, value = kept
-    keep = render("present_keep.html", name=COOKIE_PREFIX + code, value=value, max_age=COOKIE_MAX_AGE)
+    keep = render("present_keep.html", name=presenting.cookie_name(code), value=value, max_age=COOKIE_MAX_AGE)
     st.html(keep + _keep_script(), unsafe_allow_javascript=True)
 
 
@@ -335,7 +281,7 @@ def status(presence: Presence) -> None:
     if not presence.presenter:
         st.toggle(
             "Follow the teacher",
-            key=FOLLOW,
+            key=FOLLOWING,
             help="Off: move through the tour on your own. On: back to the class's step.",
         )
 
@@ -345,9 +291,18 @@ def _qr(link: str) -> str:
     return qr_data_uri(link)
 
 
-def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool:
-    """The presenter's room (code, class link, QR) or the button that opens one on this step of
-    this storyline; True when it takes the place of the step's own link."""
+def panel(
+    presence: Presence,
+    page_url: str,
+    index: int,
+    storyline: str,
+    *,
+    show_qr: bool,
+    on_start: Callable[[], None] | None = None,
+) -> bool:
+    """The presenter's room (code, class link, and its QR code when `show_qr`) or the button that
+    opens one on this step of this storyline (then `on_start`); True when it takes the place of the
+    step's own link."""
     if not presence.presenter or presence.code is None:
         if presence.code is None:
             with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
@@ -355,14 +310,14 @@ def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool
                     "Present to a class",
                     key="room-start",
                     on_click=_start,
-                    args=(index, storyline),
+                    args=(index, storyline, on_start),
                     icon=":material/cast_for_education:",
                     help="A room code and one QR code: every phone that opens it follows your steps.",
                 )
                 st.text_input(
                     "Join a class: room code",
                     key=JOIN,
-                    max_chars=16,
+                    max_chars=MAX_ROOM_PARAM_LENGTH,
                     placeholder="e.g. TJ7DF",
                     on_change=_join,
                     width=200,
@@ -370,7 +325,7 @@ def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool
         return False
     tour = presence.room.tour if presence.room else storyline
     link = class_link(page_url, presence.code, tour)
-    qr = _qr(link) if st.session_state.get("tour-qr") else None
+    qr = _qr(link) if show_qr else None
     st.markdown(render("present_room.html", code=presence.code, link=link, qr=qr), unsafe_allow_html=True)
     with st.container(horizontal=True, gap="medium"):
         st.button("Stop presenting", key="room-stop", on_click=_stop, icon=":material/stop_circle:")
@@ -382,21 +337,21 @@ def panel(presence: Presence, page_url: str, index: int, storyline: str) -> bool
     return True
 
 
-@st.fragment(run_every=POLL_SECONDS)
+@st.fragment(run_every=FOLLOW.poll_seconds)
 def _watch(code: str, version: int | None) -> None:
     """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
     state = st.session_state
-    wait = random.uniform(*WAIT_SECONDS)
+    wait = FOLLOW.wait_seconds()
     if not state.get(ARMED):
         state[ARMED] = True  # the inline call in the page's own run, which has just read the room
         if not state.pop(SETTLE, False):
             return
-        wait = SETTLE_SECONDS
+        wait = FOLLOW.settle_seconds
     try:
-        if FOLLOW_MODE == "wait":
+        if FOLLOW.mode == "wait":
             moved = _room_watch(store()).moved(code, version, wait)
         else:
-            if wait == SETTLE_SECONDS:
+            if wait == FOLLOW.settle_seconds:
                 time.sleep(wait)  # see the module's notes
             room = store().get(code)
             moved = room is None or room.version != version

@@ -1,4 +1,4 @@
-"""Presenting to a class (geo/app/present.py): the presenter's and the followers' tour pages in AppTest."""
+"""Presenting to a class (geo/app/presenting.py): the presenter's and the followers' tour pages in AppTest."""
 
 from __future__ import annotations
 
@@ -7,26 +7,22 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.paths import PAGES_DIR
 from geo.rooms.backends import open_store
 from geo.rooms.store import Room, RoomStore, settings_from_env
+from tests.apptest import run_script
 from tests.redis_server import running_redis
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "1_Classroom_tour.py")
+PAGE = str(PAGES_DIR / "1_Classroom_tour.py")
 HOSTILE = "<script>alert(1)</script>"
 
 
 def run_page(**params: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_script(PAGE, **params)
 
 
 def texts(node) -> Iterator[str]:
@@ -98,7 +94,7 @@ def test_the_token_is_on_the_presenters_page_only_where_it_belongs():
     assert token not in page_text(at)
     at.toggle(key="room-reveal").set_value(True).run()
     secret = next(m.value for m in at.markdown if 'class="room-secret"' in m.value)
-    assert f"room={code}&amp;presenter={token}" in secret and "Keep this link to yourself" in secret
+    assert f"presenter.html#room={code}&amp;presenter={token}" in secret and "Keep this link to yourself" in secret
     at.toggle(key="room-reveal").set_value(False).run()
     assert token not in page_text(at)
 
@@ -196,7 +192,7 @@ def test_the_class_follows_the_presenters_storyline(store):
     assert shown_step(student) == 4 and storyline(student) == "The chronology"
     teacher.toggle(key="room-reveal").set_value(True).run()
     secret = next(m.value for m in teacher.markdown if 'class="room-secret"' in m.value)
-    assert f"tour=chronology&amp;room={code}&amp;presenter={token}" in secret
+    assert f"presenter.html#tour=chronology&amp;room={code}&amp;presenter={token}" in secret
 
 
 def test_a_follower_who_stops_following_browses_the_class_storyline(store):

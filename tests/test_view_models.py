@@ -1,4 +1,4 @@
-"""The presentation layer: views (geo/render/views.py) drawn by the templates (geo/render/templates/),
+"""The presentation layer: views (geo/render/view_models.py) drawn by the templates (geo/render/templates/),
 escaping included."""
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ from bs4 import BeautifulSoup
 from geo.atlas.places import OtherName
 from geo.atlas.tours import Step, Tour
 from geo.render.templating import marked, render
-from geo.render.views import article_view, atlas_view, figure_sentence, place_figures, place_view, plural, step_views
+from geo.render.view_models import (
+    article_view,
+    atlas_view,
+    figure_sentence,
+    place_figures,
+    place_view,
+    plural,
+    step_views,
+)
 
 HOSTILE = "<script>alert(1)</script>"
 
@@ -240,7 +248,7 @@ def events(atlas):
 
 @pytest.fixture(scope="module")
 def timeline(atlas, events):
-    from geo.render.views import timeline_view
+    from geo.render.view_models import timeline_view
 
     return timeline_view(atlas, events)
 
@@ -282,7 +290,7 @@ def test_periods_have_a_length_and_moments_none(timeline):
 
 
 def test_beads_in_one_lane_never_touch(timeline):
-    from geo.render.views import BEAD_PERCENT
+    from geo.render.view_models import BEAD_PERCENT
 
     lanes: dict[int, list] = {}
     for e in timeline.events:
@@ -396,3 +404,16 @@ def test_only_an_atlas_with_unnamed_places_says_it_shows_some(view, draft_sample
     assert default.context_count > 0 and draft.context_count == 0
     assert "without naming them" in render("explore_intro.html", view=default)
     assert "without naming them" not in render("explore_intro.html", view=draft)
+
+
+def test_the_search_hint_names_places_of_the_atlas_shown(view, draft_sample_files):
+    """The Karabakh aliases would find nothing in another article: a draft's hint names its own places."""
+    from geo.geoparser.draft import load_draft_atlas
+    from geo.render.view_models import DEFAULT_SEARCH_HINT, search_hint
+
+    assert search_hint(view, True) == DEFAULT_SEARCH_HINT
+    draft = atlas_view(load_draft_atlas(draft_sample_files).atlas)
+    hint = search_hint(draft, False)
+    names = hint.removeprefix("e.g. ").split(", ")
+    assert 1 <= len(names) <= 3 and set(names) <= {p.name for p in draft.places}
+    assert "Khankendi" not in hint

@@ -15,6 +15,7 @@ from geo.atlas.events import Event
 from geo.atlas.loader import Atlas, Figure
 from geo.atlas.places import OtherName, Place
 from geo.atlas.tours import Tour
+from geo.atlas.wording import plural
 
 # Which list (and map layer) each kind of place belongs to, in the order the lists are shown.
 GROUPS = {
@@ -36,11 +37,6 @@ GROUP_KEYS = {
     "Routes (indicative)": "route",
     "Cities": "city",
 }
-
-
-def plural(n: int, word: str) -> str:
-    """'1 passage', '3 passages'."""
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def figure_sentence(figure: Figure) -> str:
@@ -204,6 +200,19 @@ class AtlasView:
     def context_count(self) -> int:
         """Places drawn that the article refers to without naming them (none in a draft)."""
         return len(self.places) - self.named_count
+
+
+# The Karabakh atlas's search hint: names a reader may know a place by, other than the ones shown.
+DEFAULT_SEARCH_HINT = "e.g. Khankendi, Zangezur, Shushi"
+
+
+def search_hint(view: AtlasView, default: bool) -> str:
+    """The search box's example names: the Karabakh atlas's aliases, or another atlas's first places
+    (the Karabakh names would find nothing in an article about elsewhere)."""
+    if default:
+        return DEFAULT_SEARCH_HINT
+    names = list(dict.fromkeys(p.name for p in view.places))[:3]
+    return f"e.g. {', '.join(names)}" if names else ""
 
 
 def atlas_view(atlas: Atlas) -> AtlasView:

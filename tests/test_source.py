@@ -1,4 +1,4 @@
-"""The atlas a run shows (geo/app/loaders.py): the default one, a saved one (`?atlas=<slug>`), or the
+"""The atlas a run shows (geo/app/source.py): the default one, a saved one (`?atlas=<slug>`), or the
 session's draft."""
 
 from __future__ import annotations
@@ -7,10 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo.app import loaders
+from geo.app import source
 from geo.geoparser.draft import ArticleInfo, draft_files, find_places
 from geo.geoparser.saved import save_atlas
 
@@ -58,7 +57,7 @@ def test_the_default_atlas_has_no_banner_and_its_own_places(atlas):
     assert banner(at) == ""
     assert at.title[0].value == "Karabakh Atlas"
     assert places(at) == {p.slug for p in atlas.places}
-    assert at.session_state[loaders.SOURCE] == loaders.DEFAULT
+    assert at.session_state[source.SOURCE] == source.DEFAULT
 
 
 def test_a_saved_atlas_opens_from_its_link_with_a_banner_and_keeps_its_slug_in_links(saved_root):
@@ -66,7 +65,7 @@ def test_a_saved_atlas_opens_from_its_link_with_a_banner_and_keeps_its_slug_in_l
     assert "A saved atlas" in banner(at) and "Buses leave Goris for Stepanakert" in banner(at)
     assert 'href="./"' in banner(at)  # back to the Karabakh atlas
     assert {"goris", "stepanakert", "kornidzor"} <= places(at) and "nakhchivan" not in places(at)
-    assert at.session_state[loaders.SOURCE] == loaders.Source("saved", "buses-leave-goris")
+    assert at.session_state[source.SOURCE] == source.Source("saved", "buses-leave-goris")
     link = at.code[0].value
     assert "place=goris" in link and "atlas=buses-leave-goris" in link
     passages = next(m.value for m in at.markdown if "atlas-passage" in m.value)
@@ -135,9 +134,9 @@ def test_without_a_folder_of_saved_atlases_a_link_opens_the_default_atlas(monkey
 
 def test_the_sessions_draft_opens_on_every_page_and_the_default_is_one_click_away(sample_files, atlas):
     at = AppTest.from_file(APP, default_timeout=60)
-    draft = loaders.Draft(sample_files, "Buses leave Goris for Stepanakert")
-    at.session_state[loaders.DRAFT] = draft
-    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
+    draft = source.Draft(sample_files, "Buses leave Goris for Stepanakert")
+    at.session_state[source.DRAFT] = draft
+    at.session_state[source.SOURCE] = source.Source("draft", draft.digest)
     at.run()
     assert not at.exception
     assert "Your own atlas" in banner(at) and "Buses leave Goris" in banner(at)
@@ -147,89 +146,34 @@ def test_the_sessions_draft_opens_on_every_page_and_the_default_is_one_click_awa
         assert not at.exception and "Your own atlas" in banner(at)
     at.switch_page("pages/explore.py").run()
     at.button(key="atlas-source-back").click().run()
-    assert at.session_state[loaders.SOURCE] == loaders.DEFAULT
+    assert at.session_state[source.SOURCE] == source.DEFAULT
     at.run()
     assert banner(at) == "" and places(at) == {p.slug for p in atlas.places}
 
 
 def test_a_draft_no_longer_in_the_session_falls_back_to_the_default_with_a_notice():
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state[loaders.SOURCE] = loaders.Source("draft", "0" * 32)
+    at.session_state[source.SOURCE] = source.Source("draft", "0" * 32)
     at.run()
     assert "no longer in this session" in at.warning[0].value
     assert at.title[0].value == "Karabakh Atlas"
 
 
-def test_a_draft_is_cached_by_its_content_so_the_same_files_load_once(sample_files):
-    a = loaders.Draft(dict(sample_files), "A")
-    b = loaders.Draft(dict(sample_files), "B")
-    assert a.digest == b.digest
-    changed = {**sample_files, "article.yaml": sample_files["article.yaml"].replace(b"A. Reporter", b"B. Reporter")}
-    assert loaders.Draft(changed, "A").digest != a.digest
-    st.cache_resource.clear()
-    assert loaders.check_draft(a) is None
-    first = loaders._draft_bundle(a.digest, a.files)
-    assert loaders._draft_bundle(b.digest, b.files) is first
-    assert not first.atlas.data_dir.exists()  # loaded from a folder removed at once
-
-
-def test_drafts_held_in_memory_are_bounded():
-    assert loaders._draft_bundle._info.max_entries == loaders.MAX_DRAFTS
-    assert loaders._draft_bundle._info.ttl == loaders.KEEP_SECONDS
-    assert loaders._saved_bundle._info.max_entries == loaders.MAX_SAVED
-
-
-def test_a_broken_draft_says_why_it_cannot_open(sample_files):
-    broken = loaders.Draft({**sample_files, "places.yaml": b"places: [{slug: x}]\n"}, "Broken")
-    assert "places.yaml" in loaders.check_draft(broken)
-
-
 def test_links_keep_a_saved_atlas_and_nothing_else():
-    saved = loaders.Source("saved", "my-atlas")
-    assert loaders.keep_source("?place=baku", saved) == "?place=baku&atlas=my-atlas"
-    assert loaders.keep_source("http://h/Classroom_tour?step=2&atlas=old", saved) == (
+    saved = source.Source("saved", "my-atlas")
+    assert source.keep_source("?place=baku", saved) == "?place=baku&atlas=my-atlas"
+    assert source.keep_source("http://h/Classroom_tour?step=2&atlas=old", saved) == (
         "http://h/Classroom_tour?step=2&atlas=my-atlas"
     )
-    assert loaders.keep_source("?place=baku", loaders.DEFAULT) == "?place=baku"
-    assert loaders.keep_source("?place=baku", loaders.Source("draft", "abc")) == "?place=baku"
-
-
-def map_args(at: AppTest) -> dict:
-    import json
-
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
-
-
-def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(sample_files):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    default = map_args(at)
-    draft = loaders.Draft(sample_files, "Buses")
-    at.session_state[loaders.DRAFT] = draft
-    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
-    at.run()
-    first = map_args(at)
-    at.query_params["place"] = "goris"
-    at.run()
-    second = map_args(at)
-    assert first["script"] != default["script"] and first["key"] != default["key"]
-    # The static orientation script is the Karabakh atlas's: the draft's map neither links it nor has its own.
-    assert any(link.endswith("/atlas/context.js") for link in default["js_links"])
-    assert not any(link.endswith("/atlas/context.js") for link in first["js_links"])
-    assert "AtlasContext.towns(" in default["script"] and "AtlasContext.towns(" not in first["script"]
-    assert '"slug": "goris"' in first["script"] and '"slug": "nakhchivan"' not in first["script"]
-    assert second["script"] == first["script"] and second["key"] == first["key"]  # the browser keeps it
-    assert '"slug": "goris"' in second["feature_group"]
-    bundle = loaders._draft_bundle(draft.digest, draft.files)
-    assert bundle.get(("page-map", "atlas-map", ()), lambda: None).script == first["script"]
+    assert source.keep_source("?place=baku", source.DEFAULT) == "?place=baku"
+    assert source.keep_source("?place=baku", source.Source("draft", "abc")) == "?place=baku"
 
 
 def open_draft(files: dict[str, bytes], page: str, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    draft = loaders.Draft(files, "Buses leave Goris for Stepanakert")
-    at.session_state[loaders.DRAFT] = draft
-    at.session_state[loaders.SOURCE] = loaders.Source("draft", draft.digest)
+    draft = source.Draft(files, "Buses leave Goris for Stepanakert")
+    at.session_state[source.DRAFT] = draft
+    at.session_state[source.SOURCE] = source.Source("draft", draft.digest)
     at.run()
     for key, value in params.items():
         at.query_params[key] = value

@@ -1,0 +1,95 @@
+"""streamlit-folium's front end, fed with a map rendered once: the one module that reaches into
+streamlit-folium's private functions.
+
+`st_folium` renders its map into a header, a body, a script and the style sheets and scripts it
+links, on every run, then draws them with its component. geo/app/atlas_map.py renders the map
+once per process and draws the same strings on every run, so it needs the pieces `st_folium` is
+made of: four private functions that render, and the private component. They are reached here
+and nowhere else, for the version pinned in requirements.txt; tests/test_folium_component.py fails
+when another version renames them, changes what they take or return, or when `st_folium` sends
+its component an argument this module does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import folium
+import streamlit_folium
+from streamlit_folium import generate_js_hash, get_full_id
+
+_COMPONENT = streamlit_folium._component_func  # the front end `st_folium` draws with
+
+
+def header(fmap: folium.Map) -> str:
+    """The map's header (its style rules and inline scripts; linked files go by `css_links`/`js_links`)."""
+    return streamlit_folium._get_header(fmap)
+
+
+def body(fmap: folium.Map) -> str:
+    """The map's HTML besides its own div."""
+    return streamlit_folium._get_html(fmap)
+
+
+def map_script(fmap: folium.Map) -> str:
+    """The script that draws the map into the front end's `map_div`."""
+    return streamlit_folium._get_map_string(fmap)
+
+
+def feature_group_script(group: folium.FeatureGroup, fmap: folium.Map) -> str:
+    """The script that adds one feature group to the drawn map (adding it mutates `fmap`)."""
+    return streamlit_folium._get_feature_group_string(group, map=fmap)
+
+
+def map_id(fmap: folium.Map) -> str:
+    return get_full_id(fmap)
+
+
+def component_key(script: str, key: str) -> str:
+    """The front end's identity of a map, as `st_folium` makes it: the same script and key, the same map."""
+    return generate_js_hash(script, key, False)
+
+
+def component_args(
+    *,
+    script: str,
+    header: str,
+    html: str,
+    map_id: str,
+    height: int,
+    zoom: Any,
+    center: tuple[float, float] | None,
+    feature_group: str | None,
+    css_links: Sequence[str],
+    js_links: Sequence[str],
+    returned_objects: Sequence[str],
+) -> dict[str, Any]:
+    """Every argument but the key, the default and the callback that `st_folium` sends its component,
+    for a map that fills its column, reports no hover, has no layer control of the component's own
+    and does not wrap longitudes."""
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": map_id,
+        "height": height,
+        "width": None,
+        "returned_objects": list(returned_objects),
+        "zoom": zoom,
+        "center": center,
+        "feature_group": feature_group,
+        "return_on_hover": False,
+        "layer_control": None,
+        "pixelated": False,
+        "css_links": list(css_links),
+        "js_links": list(js_links),
+        "wrap_longitude": False,
+    }
+
+
+def draw(
+    args: dict[str, Any], *, key: str, default: dict[str, Any], on_change: Callable[[], None] | None = None
+) -> dict[str, Any] | None:
+    """Draw the map in the page; what the front end reports back (the objects asked for in `args`)."""
+    return _COMPONENT(**args, key=key, default=default, on_change=on_change)

@@ -1,0 +1,109 @@
+"""streamlit-folium's pieces (geo/app/folium_component.py): the private functions and component that the
+pre-rendered map relies on still take and return what they did for the pinned version."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from importlib import metadata
+from pathlib import Path
+
+import folium
+import pytest
+import streamlit_folium
+from streamlit.components.v1.custom_component import CustomComponent
+
+from geo.app import folium_component
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pinned(package: str) -> str:
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    return re.search(rf"^{re.escape(package)}==(\S+)$", requirements, re.MULTILINE).group(1)
+
+
+def test_the_installed_streamlit_folium_is_the_pinned_one():
+    assert metadata.version("streamlit-folium") == pinned("streamlit-folium")
+
+
+@pytest.mark.parametrize(
+    ("name", "parameters"),
+    [
+        ("_get_header", ["fig"]),
+        ("_get_html", ["fig"]),
+        ("_get_map_string", ["fig"]),
+        ("_get_feature_group_string", ["feature_group_to_add", "map", "idx"]),
+        ("get_full_id", ["m"]),
+        ("generate_js_hash", ["js_string", "key", "return_on_hover"]),
+    ],
+)
+def test_the_functions_it_calls_take_what_they_took(name, parameters):
+    assert list(inspect.signature(getattr(streamlit_folium, name)).parameters) == parameters
+
+
+def test_the_component_is_st_folium_s_own_front_end():
+    component = streamlit_folium._component_func
+    assert isinstance(component, CustomComponent) and component.name == "streamlit_folium.st_folium"
+    assert (Path(component.path) / "index.html").is_file()
+
+
+def st_folium_component_arguments() -> set[str]:
+    """The keyword arguments `st_folium` passes its component, read from its source."""
+    tree = ast.parse(inspect.getsource(streamlit_folium.st_folium))
+    (call,) = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_component_func"
+    ]
+    return {keyword.arg for keyword in call.keywords}
+
+
+def test_the_component_gets_every_argument_st_folium_sends_it():
+    args = folium_component.component_args(
+        script="",
+        header="",
+        html="",
+        map_id="map_x",
+        height=100,
+        zoom=5,
+        center=(40.0, 46.0),
+        feature_group=None,
+        css_links=(),
+        js_links=(),
+        returned_objects=(),
+    )
+    assert set(args) | {"key", "default", "on_change"} == st_folium_component_arguments()
+
+
+@pytest.fixture
+def small_map() -> folium.Map:
+    fmap = folium.Map(location=(40.0, 46.0), zoom_start=7, tiles=None)
+    folium.GeoJson({"type": "Point", "coordinates": [46.7, 39.8]}, name="a place").add_to(fmap)
+    fmap.get_root().header.add_child(folium.Element("<style>#map_div { height: 10px; }</style>"))
+    fmap.get_root().render()
+    fmap.render()
+    return fmap
+
+
+def test_what_they_return_is_what_the_front_end_draws(small_map):
+    map_id = folium_component.map_id(small_map)
+    assert map_id.startswith("map_") and len(map_id) > 10
+    header = folium_component.header(small_map)
+    assert "#map_div { height: 10px; }" in header and "<script src" not in header and map_id not in header
+    script = folium_component.map_script(small_map)
+    assert re.search(r'var map_div = L\.map\(\s*"map_div",', script) and map_id not in script
+    assert ".addTo(map_div);" in script and "var drawnItems = [];" in script
+    assert isinstance(folium_component.body(small_map), str)
+    key = folium_component.component_key(script, "atlas-map")
+    assert re.fullmatch(r"[0-9a-f]{64}", key) and key != folium_component.component_key(script, "tour-map")
+
+
+def test_a_feature_group_becomes_a_layer_added_to_the_drawn_map():
+    scratch = folium.Map(tiles=None)
+    group = folium.FeatureGroup(name="highlight")
+    folium.GeoJson({"type": "Point", "coordinates": [46.7, 39.8]}).add_to(group)
+    script = folium_component.feature_group_script(group, scratch)
+    assert "map_div.addLayer(feature_group_feature_group_0)" in script
+    assert folium_component.map_id(scratch) not in script
