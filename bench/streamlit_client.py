@@ -7,7 +7,9 @@ XSRF token, the last session id) and the cookies a browser would send, asks for 
 `BackMsg.rerun_script` carrying the URL's query string and page, keeps the front end's cache
 of large messages (so the server sends references to what it already sent, as it would to
 a browser) and reads `ForwardMsg`s until `script_finished`. It can press a button (a widget
-trigger, as a click sends) and stay on a page as an open tab does (`listen`): every fragment
+trigger, as a click sends) with other widgets' values (a text box, a radio), upload a file as
+the front end does (an upload URL asked for over the socket, then an HTTP PUT with the XSRF
+token), and stay on a page as an open tab does (`listen`): every fragment
 with `run_every` is rerun at its interval, as the front end's timer does, and every message
 the server pushes, such as the full run a fragment starts with `st.rerun()`, is handed to
 the caller.
@@ -31,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.Common_pb2 import UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
@@ -43,7 +46,8 @@ MAX_MESSAGE = 256 * 1024 * 1024  # Streamlit allows 200 MB messages; never refus
 CONNECTION_ERRORS = (OSError, HTTPException, WebSocketException, TimeoutError, EOFError)
 # A full run is over with one of these; a fragment's run ends with FINISHED_FRAGMENT_RUN_SUCCESSFULLY.
 FULL_RUN_OVER = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
-WIDGETS = ("button", "checkbox", "download_button")  # widget elements whose id a click needs (a toggle is a checkbox)
+# Widget elements whose id a click or a value needs (a toggle is a checkbox).
+WIDGETS = ("button", "checkbox", "download_button", "text_area", "text_input", "radio", "file_uploader")
 
 
 class SessionClosed(Exception):
@@ -142,6 +146,25 @@ def fetch_health(base_url: str, cookies: dict[str, str], timeout: float, marker:
     request = urllib.request.Request(f"{base_url.rstrip('/')}/_stcore/health{query}", headers=cookie_header(cookies))
     with urllib.request.urlopen(request, timeout=timeout) as response:
         set_cookies(response.headers.get_all("Set-Cookie") or [], cookies)
+
+
+def put_file(url: str, name: str, data: bytes, cookies: dict[str, str], timeout: float) -> None:
+    """PUT one file as multipart form data (field "file"), with the XSRF token the front end sends."""
+    boundary = f"bench{time.monotonic_ns()}"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", **cookie_header(cookies)}
+    if XSRF_COOKIE in cookies:
+        headers["X-Xsrftoken"] = cookies[XSRF_COOKIE]
+    request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        response.read()
 
 
 def problems_in(msg: ForwardMsg) -> list[str]:
@@ -244,7 +267,9 @@ class StreamlitSession:
             return False
         return True
 
-    def _client_state(self, query: str, fragment_id: str = "", trigger: str = "") -> BackMsg:
+    def _client_state(
+        self, query: str, fragment_id: str = "", trigger: str = "", values: list[WidgetState] | None = None
+    ) -> BackMsg:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query
@@ -257,6 +282,7 @@ class StreamlitSession:
         state.widget_states.SetInParent()
         if trigger:
             state.widget_states.widgets.append(WidgetState(id=trigger, trigger_value=True))
+        state.widget_states.widgets.extend(values or [])
         info = state.context_info
         info.url = f"{self.base_url}/{self.page}" + (f"?{query}" if query else "")
         info.timezone, info.timezone_offset, info.locale = "UTC", 0, "en-GB"
@@ -268,11 +294,74 @@ class StreamlitSession:
         self.query = query
         return await self._run(self._client_state(query), on_message)
 
-    async def click(self, key: str, on_message: Callable[[ForwardMsg, float], None] | None = None) -> Run:
-        """Press the button with this key (as shown by the last runs) and wait for the run it starts."""
+    async def click(
+        self,
+        key: str,
+        on_message: Callable[[ForwardMsg, float], None] | None = None,
+        values: list[WidgetState] | None = None,
+    ) -> Run:
+        """Press the button with this key (as shown by the last runs) and wait for the run it starts.
+
+        `values` are the other widgets' states sent with the click (`text`, `upload`), as the
+        front end sends every widget's value with each run; widgets not in it have their defaults.
+        """
         if key not in self.widget_ids:
             raise KeyError(f"no widget with key {key!r} on the page")
-        return await self._run(self._client_state(self.query, trigger=self.widget_ids[key]), on_message)
+        return await self._run(self._client_state(self.query, trigger=self.widget_ids[key], values=values), on_message)
+
+    async def set_values(self, values: list[WidgetState]) -> Run:
+        """Change widgets' values without a click (a radio choice, typing in a box) and wait for the run."""
+        return await self._run(self._client_state(self.query, values=values), None)
+
+    def text(self, key: str, value: str) -> WidgetState:
+        """The state of a text box or a radio (by its option's label) holding `value`."""
+        return WidgetState(id=self._widget(key), string_value=value)
+
+    def _widget(self, key: str) -> str:
+        if key not in self.widget_ids:
+            raise KeyError(f"no widget with key {key!r} on the page")
+        return self.widget_ids[key]
+
+    async def upload(self, key: str, name: str, data: bytes) -> WidgetState:
+        """Upload a file as the front end does for the file uploader with this key; the widget state naming it.
+
+        Ask the server for an upload URL (BackMsg file_urls_request), PUT the file there as
+        multipart form data with the XSRF token, and return the uploader's state to send with a run.
+        """
+        widget = self._widget(key)
+        request = BackMsg()
+        request.file_urls_request.request_id = f"bench-{time.monotonic_ns()}"
+        request.file_urls_request.file_names.append(name)
+        request.file_urls_request.session_id = self.session_id
+        await self._send(request)
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                item = await asyncio.wait_for(self._inbox.get(), max(deadline - time.monotonic(), 0.001))
+            except TimeoutError:
+                raise RerunTimeout(f"no upload URL within {self.timeout:.0f} s") from None
+            if item is None:
+                raise SessionClosed(f"closed while asking to upload: {self.closed_reason()}")
+            msg = ForwardMsg()
+            msg.ParseFromString(item[1])
+            self._note(msg)
+            if msg.WhichOneof("type") == "file_urls_response":
+                if msg.file_urls_response.error_msg:
+                    raise SessionClosed(f"upload refused: {msg.file_urls_response.error_msg}")
+                urls = msg.file_urls_response.file_urls[0]
+                break
+        target = urls.upload_url if "://" in urls.upload_url else origin_of(self.base_url) + urls.upload_url
+        try:
+            await asyncio.wait_for(
+                asyncio.to_thread(put_file, target, name, data, self.cookies, self.timeout), self.timeout
+            )
+        except CONNECTION_ERRORS as exc:
+            raise SessionClosed(f"upload failed: {describe(exc)}") from exc
+        state = WidgetState(id=widget)
+        state.file_uploader_state_value.uploaded_file_info.append(
+            UploadedFileInfo(file_id=urls.file_id, name=name, size=len(data), file_urls=urls)
+        )
+        return state
 
     async def _send(self, msg: BackMsg) -> None:
         if not self.is_open:

@@ -102,10 +102,10 @@ def rss_mb(*pids: int) -> float:
     return total_kb / 1024
 
 
-def cpu_seconds(*pids: int) -> float:
-    """CPU time (user + system) used so far by processes and their living children, from /proc/<pid>/stat."""
+def cpu_seconds(*pids: int, children: bool = True) -> float:
+    """CPU time (user + system) used so far by processes and (unless told not) their living children, from /proc."""
     ticks = 0
-    for p in descendants(*pids):
+    for p in descendants(*pids) if children else set(pids):
         try:
             stat = Path(f"/proc/{p}/stat").read_text()
         except OSError:

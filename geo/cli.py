@@ -160,9 +160,12 @@ def geoparse_table(records: list[dict]) -> str:
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
     from geo.geoparser.geoparse import geoparse, place_record
-    from geo.geoparser.ingest import read_text_file
+    from geo.geoparser.ingest import display_name, read_text_file
+    from geo.geoparser.sandbox import run
 
-    records = [place_record(p) for p in geoparse(read_text_file(args.file))]
+    text = read_text_file(args.file)
+    found = run(geoparse, text, name=display_name(args.file.name), doing="finding its places")
+    records = [place_record(p) for p in found]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:

@@ -8,6 +8,7 @@ class DataError(ValueError):
 
     def __init__(self, file: str, message: str, entry: str | None = None, field: str | None = None):
         self.file = file
+        self.message = message
         self.entry = entry
         self.field = field
         where = [file]
@@ -16,6 +17,10 @@ class DataError(ValueError):
         if field is not None:
             where.append(f"field '{field}'")
         super().__init__(f"{': '.join(where)}: {message}")
+
+    def __reduce__(self) -> tuple:
+        """Pickled by its parts, so a worker process can raise it in the app (geo/geoparser/sandbox.py)."""
+        return (type(self), (self.file, self.message, self.entry, self.field))
 
 
 class InputError(ValueError):

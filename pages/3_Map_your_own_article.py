@@ -90,6 +90,7 @@ def inputs() -> None:
         st.text_area(
             "Paste the article's text",
             key=TEXT,
+            max_chars=MAX_PASTE_CHARS,
             height=260,
             placeholder="Paste the whole article: its paragraphs separated by blank lines.",
             persist_state=KEEP_STATE,

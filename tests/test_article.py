@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
-from geo.atlas.article import find_passages, first_mention_order, parse_article, sentence_bounds
+from geo.atlas.article import FormFinder, find_passages, first_mention_order, parse_article, sentence_bounds
 from geo.atlas.places import Place
 from geo.paths import ROOT
 
@@ -270,3 +271,17 @@ def test_passages_are_cut_from_the_one_mention_finder(atlas):
     assert spans == from_passages
     assert {m.block for m in mentions} <= {b.index for b in atlas.blocks if b.kind != "pullquote"}
     assert sum(len(v) for v in atlas.mentions.values()) == len(mentions)
+
+
+def test_the_form_finder_finds_what_the_mention_rules_regex_finds():
+    """FormFinder is the regex of the mention rules (exact forms, whole words, possessives, longest first),
+    walked as a trie: on random forms and texts both find the same forms at the same offsets."""
+    rng = random.Random(0)
+    letters = "ab -'’s._é1B"
+    for _ in range(3_000):
+        forms = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 5))) for _ in range(rng.randint(1, 8))]
+        text = "".join(rng.choice(letters + "x") for _ in range(60))
+        alternatives = "|".join(re.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+        regex = re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])")
+        expected = [(m.group("form"), *m.span("form")) for m in regex.finditer(text)]
+        assert [(m.form, m.start, m.end) for m in FormFinder(forms).finditer(text)] == expected, (forms, text)

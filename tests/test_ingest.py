@@ -24,6 +24,7 @@ from geo.geoparser.ingest import (
     read_paste,
     read_text_file,
     read_upload,
+    read_upload_in_process,
 )
 
 ENGLISH = "The road from Goris to Stepanakert was closed, and the people of the town waited in the cold.\n"
@@ -268,9 +269,9 @@ def test_the_command_line_reads_word_documents(tmp_path, docx_bytes, capsys):
 )
 def test_a_document_with_macros_is_refused(docx_bytes, part, content_type, monkeypatch):
     data = with_macros(docx_bytes, part=part, content_type=content_type)
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a document with macros"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed a document with macros"))
     with pytest.raises(InputError) as info:
-        read_upload("report.docx", data)
+        read_upload_in_process("report.docx", data)  # in this process, where the guard above is seen
     assert str(info.value).startswith("report.docx: ") and "macro" in str(info.value)
 
 
@@ -280,9 +281,9 @@ def test_a_zip_bomb_is_refused_quickly_without_inflating_it(big_bomb, monkeypatc
         assert sum(i.file_size for i in archive.infolist()) > 300_000_000
     opened = []
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: opened.append(name))
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a zip bomb"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed a zip bomb"))
     with pytest.raises(InputError) as info:
-        read_upload("bomb.docx", big_bomb)
+        read_upload_in_process("bomb.docx", big_bomb)
     assert opened == []  # nothing was inflated
     assert str(info.value) == (
         f"bomb.docx: it would unpack to 300.0 MB, more than a Word document holds "
@@ -309,7 +310,7 @@ def test_a_part_that_lies_about_its_size_is_never_inflated_past_it(docx_bytes):
     tracemalloc.start()
     try:
         with pytest.raises(InputError, match="liar.docx: the package is damaged"):
-            read_upload("liar.docx", data)
+            read_upload_in_process("liar.docx", data)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -318,15 +319,15 @@ def test_a_part_that_lies_about_its_size_is_never_inflated_past_it(docx_bytes):
 
 def test_a_small_bomb_is_refused_by_its_compression_ratio(monkeypatch):
     data = bomb(40)  # under the size cap, but 40 MB out of about 40 kB
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed a zip bomb"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed a zip bomb"))
     with pytest.raises(InputError, match=r"small.docx: it would unpack [\d,]+ times larger .* like a zip bomb"):
-        read_upload("small.docx", data)
+        read_upload_in_process("small.docx", data)
 
 
 def test_an_xml_part_too_large_to_parse_is_refused_unread(docx_bytes, monkeypatch):
     words = os.urandom(6_000_000).hex().encode()  # 12 MB that compress about twofold: no bomb, just too big
     data = repacked(docx_bytes, replace={"word/document.xml": words})
-    monkeypatch.setattr(ingest.docx, "Document", lambda *a: pytest.fail("parsed an oversized part"))
+    monkeypatch.setattr(ingest, "document_blocks", lambda *a: pytest.fail("parsed an oversized part"))
     with pytest.raises(InputError) as info:
         docx_text(data, "long.docx")
     assert str(info.value).startswith("long.docx: its part document.xml would unpack to 1")

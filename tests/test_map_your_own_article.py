@@ -133,11 +133,12 @@ def test_an_empty_paste_is_refused_with_a_message():
     assert not decision_keys(at)
 
 
-def test_an_oversize_paste_is_refused_and_stays_in_the_box():
+def test_the_paste_box_holds_no_more_than_the_longest_text_read():
+    at = open_page()
+    assert at.text_area(key="mapany-text").max_chars == MAX_PASTE_CHARS
     huge = "Baku and Yerevan met in Tbilisi. " * (MAX_PASTE_CHARS // 30)
-    at = paste_and_find(open_page(), huge)
-    assert "too long" in at.error[0].value and f"{MAX_PASTE_CHARS:,}" in at.error[0].value
-    assert at.text_area(key="mapany-text").value == huge
+    at = paste_and_find(at, huge)  # the box takes no more, as a browser's box does; Streamlit cuts what a client sends
+    assert at.text_area(key="mapany-text").value != huge
     assert not decision_keys(at)
 
 

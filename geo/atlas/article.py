@@ -16,9 +16,11 @@ Matching rules (see data/README.md):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from geo.atlas.places import Place
 from geo.errors import DataError
@@ -98,23 +100,80 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def forms_pattern(forms: Iterable[str]) -> re.Pattern[str]:
-    """One regex for the given name forms under the mention rules: exact, whole words, longest first.
+@dataclass(frozen=True)
+class FormMatch:
+    """One form found in a text: the form and its offsets (a possessive's "'s" after `end` is not part of it)."""
 
-    A possessive ("Azerbaijan's") matches, with the group `form` covering the name only.
-    The geoparser finds its mentions with this same pattern, so both follow one set of rules.
+    form: str
+    start: int
+    end: int
+
+
+_END = ""  # the key marking, in a FormFinder's trie, that a form ends at this node
+_WORDISH = "-_"  # besides letters and digits, what a name may not touch
+
+
+def _wordish(text: str, i: int) -> bool:
+    """Whether position i holds a character that continues a word (the regex class [\\w-])."""
+    return i < len(text) and (text[i].isalnum() or text[i] in _WORDISH)
+
+
+class FormFinder:
+    """The mention rules for a set of name forms: exact, whole words, possessives, the longest form first.
+
+    What the regex `(?<![\\w-])(?P<form>longest|...|shortest)(?:['’]s)?(?![\\w-])` would find
+    (tests/test_article.py checks it against that regex), but the forms are a trie walked
+    from each word start: a text naming thousands of places costs no more per word than
+    one naming ten, and nothing is compiled per text. Explore's passages, the article
+    reader's links and the geoparser all find names with it, so all follow one set of rules.
     """
-    ordered = sorted(set(forms), key=len, reverse=True)
-    if not ordered:
-        return re.compile(r"(?!x)x")
-    alternatives = "|".join(re.escape(f) for f in ordered)
-    return re.compile(rf"(?<![\w-])(?P<form>{alternatives})(?:['’]s)?(?![\w-])")
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.root: dict[str, Any] = {}  # char -> node; _END -> the form ending there
+        for form in set(forms):
+            if not form:
+                continue
+            node = self.root
+            for ch in form:
+                node = node.setdefault(ch, {})
+            node[_END] = form
+        firsts = "".join(sorted(re.escape(ch) for ch in self.root if ch))
+        self._starts = re.compile(rf"(?<![\w-])[{firsts}]") if firsts else None
+
+    def finditer(self, text: str) -> Iterator[FormMatch]:
+        """Every form in the text, left to right, never overlapping."""
+        if self._starts is None:
+            return
+        pos = 0
+        while start := self._starts.search(text, pos):
+            begin = start.start()
+            match, stop = self._longest(text, begin)
+            if match is None:
+                pos = begin + 1
+                continue
+            yield match
+            pos = stop
+
+    def _longest(self, text: str, begin: int) -> tuple[FormMatch | None, int]:
+        """The longest form at begin that ends a word (with or without "'s"), and where the match stops."""
+        ends: list[tuple[int, str]] = []
+        node, i = self.root, begin
+        while i < len(text) and (node := node.get(text[i])) is not None:
+            i += 1
+            if _END in node:
+                ends.append((i, node[_END]))
+        for end, form in reversed(ends):
+            if text.startswith(("'s", "’s"), end) and not _wordish(text, end + 2):
+                return FormMatch(form, begin, end), end + 2
+            if not _wordish(text, end):
+                return FormMatch(form, begin, end), end
+        return None, begin
 
 
-def mention_pattern(places: list[Place]) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One regex for every mention form, longest first, and a map from form to slug."""
+def mention_finder(places: list[Place]) -> tuple[FormFinder, dict[str, str]]:
+    """The finder of every mention form, and a map from form to slug."""
     owner = {form: p.slug for p in places for form in (*p.mentions, *p.adjectives)}
-    return forms_pattern(owner), owner
+    return FormFinder(owner), owner
 
 
 @dataclass(frozen=True)
@@ -132,12 +191,12 @@ def find_mentions(blocks: list[Block], places: list[Place]) -> list[Mention]:
 
     Passages, the article reader's links and the links inside passages all come from here.
     """
-    pattern, owner = mention_pattern(places)
+    finder, owner = mention_finder(places)
     return [
-        Mention(owner[match.group("form")], block.index, *match.span("form"))
+        Mention(owner[match.form], block.index, match.start, match.end)
         for block in blocks
         if block.kind in SEARCHED_KINDS
-        for match in pattern.finditer(block.text)
+        for match in finder.finditer(block.text)
     ]
 
 
@@ -150,9 +209,10 @@ def find_passages(blocks: list[Block], places: list[Place]) -> dict[str, list[Pa
     for index, mentions in by_block.items():
         block = blocks[index]
         bounds = sentence_bounds(block.text)
+        ends = [e for _, e in bounds]
         hits: dict[tuple[str, int], list[tuple[int, int]]] = {}
         for m in mentions:
-            sentence = next(i for i, (s, e) in enumerate(bounds) if s <= m.start < e)
+            sentence = bisect_right(ends, m.start)  # the first sentence ending after the mention's start
             hits.setdefault((m.slug, sentence), []).append((m.start, m.end))
         for (slug, sentence), spans in sorted(hits.items(), key=lambda kv: (kv[0][1], kv[1][0])):
             s, e = bounds[sentence]

@@ -21,16 +21,18 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-from geo.atlas.article import Block, find_passages, forms_pattern, parse_article
+from geo.atlas.article import Block, FormFinder, find_passages, parse_article
 from geo.atlas.context import Context
 from geo.atlas.datafile import is_http_link
 from geo.atlas.events import Event, load_events
@@ -39,6 +41,7 @@ from geo.atlas.places import Place
 from geo.atlas.tours import Tour, load_tour
 from geo.atlas.water import Waters, load_context_layers
 from geo.errors import DataError, InputError
+from geo.geoparser import sandbox
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
 from geo.geoparser.geoparse import Candidate, FoundPlace, Span, gazetteer_name, geoparse, resolve
 
@@ -381,7 +384,14 @@ def find_places(text: str, title: str | None) -> FoundText:
     at most MAX_DRAFT_PLACES (the first ones, in the article's order).
 
     Mention offsets are into the Markdown returned, which is what the review page shows.
+    The work runs in a worker process with limits (geo/geoparser/sandbox.py): a text that
+    breaks one is refused with a message, and the server keeps serving.
     """
+    return sandbox.run(find_places_in_process, text, title, name="the text", doing="finding its places")
+
+
+def find_places_in_process(text: str, title: str | None) -> FoundText:
+    """find_places' work, in the calling process (a worker runs it)."""
     markdown = article_markdown(text, title)
     places = _in_article(markdown, geoparse(markdown, load_toponyms()))
     kept = places[:MAX_DRAFT_PLACES]
@@ -401,11 +411,10 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
         raise InputError("type the place name as the text writes it")
     if len(name) > MAX_ADDED_NAME_CHARS:
         raise InputError(f"a place name is at most {MAX_ADDED_NAME_CHARS} characters long")
-    spans = [Span(m.group("form"), *m.span("form")) for m in forms_pattern([name]).finditer(markdown)]
+    spans = [Span(m.form, m.start, m.end) for m in FormFinder([name]).finditer(markdown)]
     if not spans:
         raise InputError(f"“{name}” is not in the text (names are matched as whole words, capitals count)")
-    taken = [(s.start, s.end) for p in found for s in p.mentions]
-    free = [s for s in spans if not any(a < s.end and s.start < b for a, b in taken)]
+    free = _outside(spans, found)
     if not free:
         raise InputError(f"“{name}” is already on the list: each of its mentions belongs to a place found")
     toponyms = load_toponyms()
@@ -426,6 +435,19 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
             f"“{name}” cannot be added"
         )
     return FoundPlace(added.toponym, tuple(free), added.score, added.runners_up)
+
+
+def _outside(spans: list[Span], found: list[FoundPlace]) -> list[Span]:
+    """The spans that overlap no mention of a place found, by bisection: a name written 10,000 times costs little."""
+    taken = sorted((s.start, s.end) for p in found for s in p.mentions)
+    starts = [start for start, _ in taken]
+    reach = list(accumulate((end for _, end in taken), max))  # the furthest end among the first i mentions
+
+    def overlaps(span: Span) -> bool:
+        i = bisect_left(starts, span.end)  # the mentions that start before the span ends
+        return i > 0 and reach[i - 1] > span.start
+
+    return [span for span in spans if not overlaps(span)]
 
 
 def _choose(place: FoundPlace, key: str, toponyms: Toponyms) -> FoundPlace:

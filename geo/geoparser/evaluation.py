@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.atlas.article import forms_pattern
+from geo.atlas.article import FormFinder
 from geo.geoparser.gazetteer import Toponym, Toponyms
 from geo.geoparser.geoparse import FoundPlace, distance_km, geoparse
 from geo.paths import ROOT
@@ -26,14 +26,14 @@ def gold_spans(text: str, mentions: dict[str, list[str]], exclude: list[str]) ->
         for form in forms:
             name, _, nth = form.partition("#")
             owner.setdefault(name, []).append((key, int(nth) if nth else None))
-    blocked = [m.span() for phrase in exclude for m in forms_pattern([phrase]).finditer(text)]
+    blocked = [(m.start, m.end) for phrase in exclude for m in FormFinder([phrase]).finditer(text)]
     spans: dict[str, list[tuple[int, int]]] = {key: [] for key in mentions}
     seen: dict[str, int] = {}
-    for match in forms_pattern(owner).finditer(text):
-        start, end = match.span("form")
+    for match in FormFinder(owner).finditer(text):
+        start, end = match.start, match.end
         if any(s <= start and end <= e for s, e in blocked):
             continue
-        form = match.group("form")
+        form = match.form
         seen[form] = seen.get(form, 0) + 1
         for key, nth in owner[form]:
             if nth is None or nth == seen[form]:

@@ -36,7 +36,7 @@ TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adje
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
-CACHE_VERSION = 2  # bump when the cached tables change shape
+CACHE_VERSION = 3  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
 HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
 # Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
@@ -55,6 +55,7 @@ VARIANT_FOLDS = (
 )
 VARIANT_MIN = 5  # shorter names have too many look-alikes
 REGION_LAT, REGION_LON = (36.0, 44.5), (38.0, 52.0)  # where other transliterations are looked for
+WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")  # a word as the geoparser reads a text and a name
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Table:
     english_words: frozenset[str]  # names that are also ordinary English words ("Mobile", "Reading")
     longest_name_words: int
     lower_starts: frozenset[str]  # first words of the names that start in lower case ("al-Bab")
+    name_starts: frozenset[tuple[str, ...]]  # see Toponyms.name_starts
 
     @classmethod
     def from_compact(cls, compact: dict[str, Any]) -> Table:
@@ -173,6 +175,7 @@ class Table:
             english_words=frozenset(compact.get("english_words", ())),
             longest_name_words=max(len(n.split()) for n in index),
             lower_starts=frozenset(n.split()[0] for n in index if n[:1].islower()),
+            name_starts=_name_starts(index),
         )
 
     def rows(self, name: str) -> list[int]:
@@ -285,6 +288,8 @@ class Toponyms:
     english_words: frozenset[str] = frozenset()  # names that are also ordinary English words
     lower_starts: frozenset[str] = frozenset()  # first words of the names that start in lower case
     country_refs: dict[str, str] = field(default_factory=dict)  # ISO code -> the country's ref
+    # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
+    name_starts: frozenset[tuple[str, ...]] = frozenset()
 
     @property
     def countries(self) -> dict[str, Toponym]:
@@ -306,6 +311,11 @@ class Toponyms:
                 if hit.how == "curated" or in_region(hit.toponym):
                     hits.setdefault(hit.toponym.ref, NameHit(hit.toponym, "variant"))
         return list(hits.values())
+
+
+def _name_starts(names: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """The first two or more words of every name of three or more: where the geoparser may read on."""
+    return frozenset(tuple(words[:n]) for name in names for words in [WORD.findall(name)] for n in range(2, len(words)))
 
 
 def in_region(t: Toponym) -> bool:
@@ -439,6 +449,7 @@ def index_toponyms(table: Table, aliases: Any, file: str = ALIASES_FILE) -> Topo
             for i, (k, c) in enumerate(zip(table.kind, table.country, strict=True))
             if k == "country" and c
         },
+        name_starts=table.name_starts | _name_starts(curated),
     )
 
 

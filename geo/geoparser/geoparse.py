@@ -1,6 +1,6 @@
 """Find every place a text names and resolve it to one gazetteer entry (`python -m geo geoparse`).
 
-Finding follows the atlas's mention rules (geo/atlas/article.py `forms_pattern`: exact forms,
+Finding follows the atlas's mention rules (geo/atlas/article.py `FormFinder`: exact forms,
 whole words, possessives, the longest form wins); the forms tried are the gazetteer names
 that occur in the text, and capitalised words that are another transliteration of a name
 of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
@@ -23,15 +23,16 @@ import itertools
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
-from geo.atlas.article import forms_pattern, sentence_bounds
-from geo.geoparser.gazetteer import HOME, NameHit, Toponym, Toponyms, load_toponyms
+from geo.atlas.article import FormFinder, sentence_bounds
+from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
 
-WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")
 POSSESSIVE_END = re.compile(r"['’]s$")
 CAPITALISED_RUN = re.compile(r"\s+(?:of\s+(?:the\s+)?)?([A-Z][\w-]*)")
-SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s*|\n)\s*$")
+SENTENCE_MARKS = frozenset('.!?:;"“”')  # a sentence starts after one of these and spaces
 KIND_PRIOR = {
     "continent": 5.0,
     "country": 5.0,
@@ -174,6 +175,16 @@ def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
     )
 
 
+def _may_go_on(words: list[re.Match[str]], toponyms: Toponyms) -> bool:
+    """Whether these words (two or more) start a longer name, as written or as a dateline's capitals.
+
+    Longer phrases are tried only then, so a text costs a few lookups per word, not one per
+    word and length of the longest name.
+    """
+    written = tuple(w.group() for w in words)
+    return written in toponyms.name_starts or tuple(w.title() for w in written) in toponyms.name_starts
+
+
 def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
     """The forms, as written, of gazetteer names that occur in the text as runs of up to n whole words.
 
@@ -188,6 +199,8 @@ def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
         if first[0].islower() and first not in toponyms.lower_starts:
             continue  # names start with a capital, but for a few curated ones ("southern Armenia")
         for j in range(i, min(i + toponyms.longest_name_words, len(words))):
+            if j - i >= 2 and not _may_go_on(words[i:j], toponyms):
+                break
             phrase = text[words[i].start() : words[j].end()]
             if phrase in checked:
                 continue
@@ -201,15 +214,46 @@ def candidate_forms(text: str, toponyms: Toponyms) -> set[str]:
     return found
 
 
-def _run_after(text: str, end: int) -> list[str]:
-    """The capitalised words that directly follow a name (with 'of (the)' between them)."""
-    run, pos = [], end
-    while match := CAPITALISED_RUN.match(text, pos):
-        if "\n" in text[pos : match.start(1)]:
-            break
-        run.append(match.group(1))
-        pos = match.end()
-    return run
+class RunAfter:
+    """The capitalised words that follow a name (with 'of (the)' between them), read once per position.
+
+    In a long run of capitalised words every name in it would otherwise read the rest of
+    the run again: the run after a position is its next word and the run after that
+    word, so each position is read once whatever the number of names.
+    """
+
+    def __init__(self, text: str, organisation_words: frozenset[str]) -> None:
+        self.text = text
+        self.organisation_words = organisation_words
+        self._next: dict[int, tuple[str, int] | None] = {}
+        self._organisation: dict[int, bool] = {}
+
+    def next_word(self, pos: int) -> tuple[str, int] | None:
+        """The capitalised word right after pos on the same line, and where it ends."""
+        if pos not in self._next:
+            match = CAPITALISED_RUN.match(self.text, pos)
+            found = match is not None and "\n" not in self.text[pos : match.start(1)]
+            self._next[pos] = (match.group(1), match.end()) if found else None
+        return self._next[pos]
+
+    def first(self, pos: int) -> str | None:
+        step = self.next_word(pos)
+        return step[0] if step else None
+
+    def has_organisation_word(self, pos: int) -> bool:
+        """Whether a word of the run after pos says organisation ("Agency", "Ministry")."""
+        chain: list[int] = []
+        while pos not in self._organisation:
+            step = self.next_word(pos)
+            if step is None or step[0] in self.organisation_words:
+                self._organisation[pos] = step is not None
+                break
+            chain.append(pos)
+            pos = step[1]
+        answer = self._organisation[pos]
+        for seen in chain:
+            self._organisation[seen] = answer
+        return answer
 
 
 def _word_before(text: str, start: int) -> str | None:
@@ -217,8 +261,19 @@ def _word_before(text: str, start: int) -> str | None:
     match = re.search(r"([A-Z][\w-]*)\s+$", text[max(0, start - 60) : start])
     if not match:
         return None
-    before = text[: start - len(match.group(0))]
-    return None if SENTENCE_START.search(before) else match.group(1)
+    return None if _sentence_starts(text, start - len(match.group(0))) else match.group(1)
+
+
+def _sentence_starts(text: str, pos: int) -> bool:
+    """Whether a sentence starts at pos: only spaces since the text's start, a line break or an end mark.
+
+    Read back from pos over the spaces only, so a name late in a long line costs no more than an early one.
+    """
+    while pos > 0 and text[pos - 1].isspace():
+        if text[pos - 1] == "\n":
+            return True
+        pos -= 1
+    return pos == 0 or text[pos - 1] in SENTENCE_MARKS
 
 
 def _run_before(text: str, start: int) -> list[str]:
@@ -240,19 +295,20 @@ def _run_before(text: str, start: int) -> list[str]:
     return run
 
 
-def keep_mention(text: str, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
-    """False where a name is part of an organisation's or a person's name."""
-    after = _run_after(text, end)
-    if any(w in toponyms.organisation_words for w in after):
+def keep_mention(run: RunAfter, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
+    """False where a name is part of an organisation's or a person's name (`run` reads the line the name is in)."""
+    text = run.text
+    if run.has_organisation_word(end):
         return False
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
         return False
     before = _word_before(text, start)
     if headline:
         return True
-    if after and after[0] in toponyms.place_words:
+    after = run.first(end)
+    if after is not None and after in toponyms.place_words:
         return True  # "Vayots Dzor Province", "Meghri Municipality"
-    if after and after[0] not in forms and not text[end : end + 3].startswith(("'s", "’s")):
+    if after is not None and after not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         return False  # "Nikol Pashinyan": a place name followed by another proper name
     return before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS
 
@@ -274,6 +330,33 @@ def _adjective_pattern(toponyms: Toponyms) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])({adjectives})\s+(?:{nouns})(?![\w-])")
 
 
+class People:
+    """Names read as a person's ("Emin Milli"), found again wherever the same words stand.
+
+    Kept by the place name they end with and the words before it, so that checking a
+    mention looks up the few lengths of words before it, not every person named.
+    """
+
+    def __init__(self) -> None:
+        self._before: dict[str, set[str]] = {}  # a name a person's name ends with -> the words before it
+        self._lengths: dict[str, set[int]] = {}
+
+    def add(self, person: str) -> None:
+        for i, ch in enumerate(person):
+            if ch == " ":
+                ending = person[i + 1 :]
+                self._before.setdefault(ending, set()).add(person[:i])
+                self._lengths.setdefault(ending, set()).add(i)
+
+    def named_at(self, text: str, span: Span) -> bool:
+        """Whether the mention ends a person's name: the words just before it, a space, then it."""
+        before = self._before.get(span.text)
+        if not before or span.start < 1 or text[span.start - 1] != " ":
+            return False
+        stop = span.start - 1
+        return any(n <= stop and text[stop - n : stop] in before for n in self._lengths[span.text])
+
+
 def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     """Every kept mention, grouped by the form written, in reading order.
 
@@ -285,21 +368,21 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     - a country's adjective counts where a noun of place follows it ("a Hungarian prison").
     """
     forms = candidate_forms(text, toponyms)
-    pattern = forms_pattern(forms)
+    finder = FormFinder(forms)
     # Names that may stand beside another without making a person's name of it ("Vayots Dzor", not "Congress").
     placeish = {f for f in forms if f not in toponyms.english_words and not _weak(f, toponyms)}
     adjective_pattern = _adjective_pattern(toponyms)
     kept: list[tuple[str, Span, bool]] = []
-    people: set[str] = set()
+    people = People()
     surnames: set[str] = set()  # weak names read once as a person's ("Chiquita Henry"): people wherever they stand
     for line_start, line in _lines(text):
         headline = _title_case(line)
-        for match in pattern.finditer(line):
-            start, end = match.span("form")
-            form = match.group("form")
-            if keep_mention(line, start, end, toponyms, placeish, headline):
+        run = RunAfter(line, toponyms.organisation_words)
+        for match in finder.finditer(line):
+            start, end, form = match.start, match.end, match.form
+            if keep_mention(run, start, end, toponyms, placeish, headline):
                 kept.append((form, Span(form, line_start + start, line_start + end), headline))
-            elif not headline and (after := _run_after(line, end)) and after[0] not in toponyms.organisation_words:
+            elif not headline and (after := run.first(end)) is not None and after not in toponyms.organisation_words:
                 surnames.add(form)  # a first name: "Emin Milli"
             elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
                 people.add(f"{before} {form}")
@@ -314,7 +397,7 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     for form, span, headline in sorted(kept, key=lambda k: k[1].start):
         if headline and form not in in_body and not _strong(form, toponyms):
             continue
-        if any(text.startswith(person, span.end - len(person)) for person in people if person.endswith(" " + form)):
+        if people.named_at(text, span):
             continue
         found.setdefault(form, []).append(span)
     for span in _routes(text, toponyms):
@@ -350,14 +433,40 @@ def _weak(form: str, toponyms: Toponyms) -> bool:
     return bool(hits) and not _strong(form, toponyms) and all(h.toponym.kind in SETTLEMENTS for h in hits)
 
 
-def _evidence(text: str, span: Span, found: dict[str, list[Span]]) -> bool:
+class Prefixes:
+    """The forms found, as a trie: which of them the text goes on with at a position, in the order found holds them.
+
+    Asked after every comma of a text, trying each form in turn cost the number of commas times
+    the number of names; the trie costs the length of the longest name.
+    """
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        self.root: dict[str, Any] = {}
+        for order, form in enumerate(forms):
+            node = self.root
+            for ch in form:
+                node = node.setdefault(ch, {})
+            node[""] = (order, form)
+
+    def at(self, text: str, pos: int) -> list[str]:
+        """The forms text[pos:] starts with (text.startswith(form, pos)), in the forms' order."""
+        out, node = [], self.root
+        for i in range(pos, len(text)):
+            if (node := node.get(text[i])) is None:
+                break
+            if "" in node:
+                out.append(node[""])
+        return [form for _, form in sorted(out)]
+
+
+def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Prefixes) -> bool:
     """Something beside the name says it is a place: a preposition of place, or a division or country after a comma."""
     if PREPOSITION_BEFORE.search(text, max(0, span.start - 30), span.start):
         return True
     if APPOSITION.match(text, span.end):
         return True
     after = COMMA_AFTER.match(text, span.end)
-    return bool(after) and any(text.startswith(other, after.end()) for other in found if other != span.text)
+    return bool(after) and any(other != span.text for other in prefixes.at(text, after.end()))
 
 
 def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str]) -> dict[str, list[Span]]:
@@ -375,6 +484,7 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
             t = hits[0].toponym
             context.update(x for x in (t.country, t.admin1, t.ref if t.kind == "region" else None) if x)
     out: dict[str, list[Span]] = {}
+    prefixes = Prefixes(found)
     for form, spans in found.items():
         hits = hits_for(form, toponyms)
         countryless = not hits or hits[0].how == "curated" or hits[0].toponym.kind == "country"
@@ -387,7 +497,7 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         other_name = weak and all(h.how == "alternate" for h in hits) and max_population(hits) < OTHER_NAME_PLACE
         if common or small or other_name:
             placed = small and not common and any(h.toponym.admin1 in context for h in hits)
-            spans = [s for s in spans if placed or _evidence(text, s, found)]
+            spans = [s for s in spans if placed or _evidence(text, s, found, prefixes)]
         if spans:
             out[form] = spans
     return out
@@ -453,11 +563,38 @@ def _cell(t: Toponym) -> tuple[int, int, int]:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Mentions counted by country or division, with their total, less what one name adds itself.
+
+    Each name is ranked with the others' places only; a tally that leaves one name out shares
+    the counts of the whole text instead of copying them, so a text naming thousands of places
+    costs no copy per name.
+    """
+
+    counts: dict[str, int]
+    total: int
+    less: tuple[str | None, int] = (None, 0)
+
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> Tally:
+        return cls(counts, sum(counts.values()))
+
+    def get(self, key: str | None) -> int:
+        if key is None:
+            return 0
+        n = self.counts.get(key, 0)
+        return n - self.less[1] if key == self.less[0] else n
+
+    def without(self, key: str | None, n: int) -> Tally:
+        return self if key is None else Tally(self.counts, self.total - n, (key, n))
+
+
+@dataclass(frozen=True)
 class Context:
     """What the text is about: its countries and first-level divisions (with counts), and its unambiguous places."""
 
-    countries: dict[str, int]
-    divisions: dict[str, int]
+    countries: Tally
+    divisions: Tally
     anchors: Anchors
 
 
@@ -478,13 +615,13 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
     rival = t.kind in SETTLEMENTS if rivals_country else False
     if rival:
         pass
-    elif t.country in countries:  # the more of the text's places lie in that country, the likelier
-        score += 1.0 + 3.0 * countries[t.country] / sum(countries.values())
+    elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
+        score += 1.0 + 3.0 * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
     division = t.ref if t.kind == "region" else t.admin1
-    if division is not None and division in divisions:  # Gainesville in the Georgia a text is about
-        score += 1.5 + 2.0 * divisions[division] / sum(divisions.values())
+    if (in_division := divisions.get(division)) > 0:  # Gainesville in the Georgia a text is about
+        score += 1.5 + 2.0 * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
     if beside.division is not None and beside.division in (t.admin1, t.ref):
@@ -537,12 +674,12 @@ def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
     return hits + list({h.toponym.ref: h for h in extra}.values())
 
 
-def _beside(text: str, span: Span, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> Beside:
+def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[NameHit]]) -> Beside:
     """The division named right after a mention ("Paris, Texas") and the generic word after it ("Donetsk region")."""
     division = None
     if comma := COMMA_AFTER.match(text, span.end):
-        for form in found:
-            if form != span.text and text.startswith(form, comma.end()) and hits[form]:
+        for form in prefixes.at(text, comma.end()):
+            if form != span.text and hits[form]:
                 top = hits[form][0].toponym
                 if top.kind == "region" or any(h.toponym.kind == "region" for h in hits[form]):
                     division = next(h.toponym.ref for h in hits[form] if h.toponym.kind == "region")
@@ -573,12 +710,17 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     shared = [form for form in found if len({h.toponym.country for h in hits[form]}) > 1]
     mentions = sorted((span.start, span.end) for form in shared for span in found[form])
     starts = [start for start, _ in mentions]
+    longest = max((end - start for start, end in mentions), default=0)
     local: dict[int, str] = {}
     for start, end in sentence_bounds(text):
-        inside = mentions[bisect_left(starts, start) : bisect_left(starts, end)]
-        if not inside:
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        if first == last:
             continue
         for c_start, c_end, country in countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]:
+            # Only mentions starting within LOCAL_WINDOW (and a name's length) of the country can be beside it.
+            low = max(first, bisect_left(starts, c_start - LOCAL_WINDOW - longest))
+            high = min(last, bisect_left(starts, c_end + LOCAL_WINDOW + 1))
+            inside = mentions[low:high]
             before = [m for m in inside if m[1] <= c_start and c_start - m[1] <= LOCAL_WINDOW]
             after = [m for m in inside if m[0] >= c_end and m[0] - c_end <= LOCAL_WINDOW]
             if before and FOLLOWS.match(text, before[-1][1], c_start):
@@ -617,24 +759,32 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
     # A name never supports itself: each is ranked with the others' places only.
-    first_pass = {form: _rank(hits[form], Context(countries, divisions, anchors))[0].toponym for form in found}
+    first = Context(Tally.of(countries), Tally.of(divisions), anchors)
+    first_pass = {form: _rank(hits[form], first)[0].toponym for form in found}
     guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and t.kind in SETTLEMENTS and t.admin1}
+    c, d = dict(countries), dict(divisions)
+    for other, t in guessed.items():
+        d[t.admin1] = d.get(t.admin1, 0) + len(found[other])
+        if t.country:
+            c[t.country] = c.get(t.country, 0) + len(found[other])
+    whole = Context(Tally.of(c), Tally.of(d), anchors)
     contexts: dict[str, Context] = {}
     for form in found:
-        c, d = dict(countries), dict(divisions)
-        for other, t in guessed.items():
-            if other != form:
-                d[t.admin1] = d.get(t.admin1, 0) + len(found[other])
-                if t.country:
-                    c[t.country] = c.get(t.country, 0) + len(found[other])
-        contexts[form] = Context(c, d, anchors)
+        if (t := guessed.get(form)) is None:
+            contexts[form] = whole
+        else:  # every name's guess but its own
+            n = len(found[form])
+            contexts[form] = Context(
+                whole.countries.without(t.country, n), whole.divisions.without(t.admin1, n), anchors
+            )
     local = _local_countries(text, found, hits) if text else {}
+    prefixes = Prefixes(found)
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
         rankings: dict[Beside, list[Candidate]] = {}  # one ranking per distinct surrounding
         for span in spans:
-            beside = _beside(text, span, found, hits) if text else Beside()
+            beside = _beside(text, span, prefixes, hits) if text else Beside()
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
             if beside not in rankings:

@@ -7,12 +7,17 @@ text, the visible text of an HTML page, the paragraphs of a Word document), and 
 text must be English the geoparser can read. Every refusal is an InputError with a
 one-line message that names the file.
 
-A .docx is a zip of XML parts, so it is checked with `zipfile` before python-docx parses
-it: a package that would unpack to far more than any article (a zip bomb), one that is
+A .docx is a zip of XML parts, so it is checked with `zipfile` before its XML is parsed:
+a package that would unpack to far more than any article (a zip bomb), one that is
 encrypted or password-protected, or one that carries macros is refused unread. The sizes
 checked are those the zip declares; a part that holds more than it declares stops inflating
 at the declared size and fails its CRC check (zipfile), so the declared sizes bound the work.
-python-docx parses with entity expansion off (lxml, resolve_entities=False).
+geo/geoparser/wordtext.py then reads the text from the parts in one pass, with entity
+expansion off (lxml, resolve_entities=False).
+
+`read_upload` and `read_paste` refuse what is too large at once, then hand the reading to a
+worker process with limits (geo/geoparser/sandbox.py); the `*_in_process` functions are
+that work, done in the process that calls them.
 """
 
 from __future__ import annotations
@@ -23,13 +28,10 @@ import zipfile
 import zlib
 from pathlib import Path, PurePath
 
-import docx
-from docx.document import Document as WordDocument
-from docx.table import Table
-from docx.text.paragraph import Paragraph
-
 from geo.errors import InputError
+from geo.geoparser import sandbox
 from geo.geoparser.textfile import check_language, decode_text, html_text
+from geo.geoparser.wordtext import document_blocks
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -37,6 +39,7 @@ HTML_SUFFIXES = (".html", ".htm")
 MAX_UPLOAD_BYTES = 2_000_000  # a Word document of a long article with a few pictures
 MAX_PASTE_CHARS = 200_000  # the longest text read, pasted or from a file: about 35,000 words
 MAX_NAME_CHARS = 80  # a file name as messages quote it
+PASTE_NAME = "the pasted text"  # a paste as messages name it
 
 # A .docx unpacks to a few hundred kB of XML; these caps are far above any real document.
 DOCX_MAX_MEMBERS = 1_000
@@ -101,13 +104,13 @@ def _check_directory(members: list[zipfile.ZipInfo], name: str) -> None:
         raise InputError(f"{name}: not a Word document (.docx): its package has no document part")
 
 
-def _docx_package(data: bytes, name: str) -> bytes:
-    """The Word document's package, checked and re-packed: the only bytes python-docx reads.
+def _docx_parts(data: bytes, name: str) -> dict[str, bytes]:
+    """The Word document's parts by name, checked: the only bytes its XML is read from.
 
     What the zip's directory declares is checked first (sizes, ratio, encryption, macros);
-    then each part is inflated in small steps, never past its declared size, and stored in a
-    new zip. A part that declares less than it holds is cut at its declared size, so even a
-    package that lies about its sizes cannot make python-docx inflate more than the caps.
+    then each part is inflated in small steps, never past its declared size. A part that
+    declares less than it holds is cut at its declared size, so even a package that lies
+    about its sizes cannot make the reader inflate more than the caps.
     """
     if data.startswith(OLE_MAGIC):
         raise InputError(
@@ -123,11 +126,7 @@ def _docx_package(data: bytes, name: str) -> bytes:
         parts = {m.filename: _inflate(package, m, name) for m in members if not m.is_dir()}
     if MACRO_CONTENT_TYPE in parts[CONTENT_TYPES].lower():
         raise InputError(f"{name}: a macro-enabled document; save it as a plain .docx without macros")
-    clean = io.BytesIO()
-    with zipfile.ZipFile(clean, "w", zipfile.ZIP_STORED) as repacked:
-        for part, content in parts.items():
-            repacked.writestr(part, content)
-    return clean.getvalue()
+    return parts
 
 
 def _inflate(package: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bytes:
@@ -144,44 +143,10 @@ def _inflate(package: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> by
     return bytes(out)
 
 
-def _docx_blocks(document: WordDocument) -> list[str]:
-    """Each paragraph and table cell as one block; headings marked the way article.md marks them."""
-    blocks: list[str] = []
-
-    def paragraph(p: Paragraph) -> None:
-        text = " ".join(p.text.split())
-        if not text:
-            return
-        style = (p.style.name if p.style is not None else "") or ""
-        if style == "Title" or style.startswith("Heading"):
-            blocks.append(f"{'##' if blocks else '#'} {text}")  # the first is the article's title
-        else:
-            blocks.append(text)
-
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            for row in item.rows:
-                seen: set[int] = set()
-                for cell in row.cells:  # a merged cell comes back once per grid column
-                    if id(cell._tc) in seen:
-                        continue
-                    seen.add(id(cell._tc))
-                    for p in cell.paragraphs:
-                        paragraph(p)
-        else:
-            paragraph(item)
-    return blocks
-
-
 def docx_text(data: bytes, name: str) -> str:
     """The text of a Word document: its paragraphs separated by blank lines, the title as `# `."""
     name = display_name(name)
-    package = _docx_package(data, name)
-    try:
-        document = docx.Document(io.BytesIO(package))
-        blocks = _docx_blocks(document)
-    except Exception as exc:  # python-docx raises many kinds on a broken package; all mean the same
-        raise InputError(f"{name}: cannot be read as a Word document ({type(exc).__name__})") from exc
+    blocks = document_blocks(_docx_parts(data, name), name, MAX_PASTE_CHARS)
     if not blocks:
         raise InputError(f"{name}: the document has no text")
     return "\n\n".join(blocks)
@@ -197,18 +162,35 @@ def file_suffix(name: str) -> str:
     return suffix
 
 
-def read_upload(name: str, data: bytes) -> str:
-    """The checked text of a file by its name and bytes (an upload, or a file read from disk)."""
-    name = display_name(name)
+def _check_size(name: str, data: bytes) -> str:
+    """The file's suffix, once its type and size pass: checked before anything is decoded or sent anywhere."""
     suffix = file_suffix(name)
     if len(data) > MAX_UPLOAD_BYTES:
         raise InputError(f"{name}: too large ({_mb(len(data))}); the limit is {_mb(MAX_UPLOAD_BYTES)}")
+    return suffix
+
+
+def read_upload(name: str, data: bytes) -> str:
+    """The checked text of a file by its name and bytes (an upload, or a file read from disk).
+
+    Read in a worker process with limits on CPU, memory and time (geo/geoparser/sandbox.py):
+    an input that breaks one is refused with a message, and the server keeps serving.
+    """
+    name = display_name(name)
+    _check_size(name, data)
+    return sandbox.run(read_upload_in_process, name, data, name=name)
+
+
+def read_upload_in_process(name: str, data: bytes) -> str:
+    """read_upload's work, in the calling process (a worker runs it)."""
+    name = display_name(name)
+    suffix = _check_size(name, data)
     if suffix == ".docx":
         text = docx_text(data, name)
     else:
         text = decode_text(data, name)
         if suffix in HTML_SUFFIXES:
-            text = html_text(text)
+            text = html_text(text, name)
             if not text.strip():
                 raise InputError(f"{name}: the page has no visible text")
     check_length(text, name)
@@ -217,10 +199,23 @@ def read_upload(name: str, data: bytes) -> str:
 
 
 def read_paste(text: str) -> str:
-    """The checked text of a paste: not empty, not too long, no binary data, English."""
-    name = "the pasted text"
+    """The checked text of a paste: not empty, not too long, no binary data, English.
+
+    Too long is refused here; the rest is read in a worker process with limits, as uploads are.
+    """
+    _check_paste_length(text)
+    return sandbox.run(read_paste_in_process, text, name=PASTE_NAME)
+
+
+def _check_paste_length(text: str) -> None:
     if len(text) > MAX_PASTE_CHARS:
-        raise InputError(f"{name} is too long ({len(text):,} characters); the limit is {MAX_PASTE_CHARS:,}")
+        raise InputError(f"{PASTE_NAME} is too long ({len(text):,} characters); the limit is {MAX_PASTE_CHARS:,}")
+
+
+def read_paste_in_process(text: str) -> str:
+    """read_paste's work, in the calling process (a worker runs it)."""
+    name = PASTE_NAME
+    _check_paste_length(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InputError(f"{name} is empty: paste an article, or upload a file")

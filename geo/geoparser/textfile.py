@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from html.parser import HTMLParser
+
+import lxml.html
+from lxml import etree
 
 from geo.errors import InputError
 
@@ -94,45 +96,82 @@ BLOCK_TAGS = frozenset(
 )
 
 
-class _TextExtractor(HTMLParser):
-    """Collects the visible text of an HTML page, one block per paragraph."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.current: list[str] = []
-        self.skipping = 0
-
-    def _end_block(self) -> None:
-        text = " ".join("".join(self.current).split())
-        if text:
-            self.blocks.append(text)
-        self.current = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIPPED_TAGS:
-            self.skipping += 1
-        elif tag in BLOCK_TAGS:
-            self._end_block()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED_TAGS:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in BLOCK_TAGS:
-            self._end_block()
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.current.append(data)
+# libxml2's HTML parser (lxml) reads in linear time, never goes to the network, keeps
+# libxml2's limits on depth and text size (huge_tree=False), and leaves comments and
+# processing instructions out of the tree. An HTML parser expands only HTML's own
+# character references (&amp;), never entities a document declares. Python's html.parser
+# is quadratic on some markup ("<a " repeated: minutes for the 2 MB an upload may hold,
+# CVE-2025-6069), and it ran in the server's own process.
+HTML_DEPTH = 256  # libxml2's limit on nesting without huge_tree: a deeper page is refused, not cut short
 
 
-def html_text(markup: str) -> str:
+def check_memory(errors: etree._ListErrorLog) -> None:
+    """Raise MemoryError where libxml2 ran out of memory: it says so in its error log, not as an exception.
+
+    In a worker process with a memory limit (geo/geoparser/sandbox.py) that is how an input
+    too large to parse shows; the worker turns it into a message.
+    """
+    if any(error.type_name == "ERR_NO_MEMORY" for error in errors):
+        raise MemoryError("libxml2 ran out of memory")
+
+
+def _html_parser() -> etree.HTMLParser:
+    """A new parser for each page: a parser's error log is its own, and it is not shared between threads."""
+    return etree.HTMLParser(
+        encoding="utf-8",
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+        collect_ids=False,
+        default_doctype=False,
+    )
+
+
+def html_text(markup: str, name: str = "the page") -> str:
     """The visible text of an HTML page, blocks separated by blank lines (scripts never included)."""
-    parser = _TextExtractor()
-    parser.feed(markup)
-    parser.close()
-    parser._end_block()
-    return "\n\n".join(parser.blocks)
+    parser = _html_parser()
+    try:
+        root = lxml.html.document_fromstring(markup.encode("utf-8"), parser=parser)
+    except etree.ParserError:  # nothing but comments, a doctype or stray markup
+        check_memory(parser.error_log)
+        return ""
+    except etree.XMLSyntaxError as exc:
+        check_memory(parser.error_log)
+        raise InputError(f"{name}: cannot be read as HTML ({exc.msg})") from exc
+    check_memory(parser.error_log)
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        raise InputError(
+            f"{name}: its markup nests more than {HTML_DEPTH} levels deep or holds a text too long "
+            "for an article page; refused"
+        )
+    blocks: list[str] = []
+    current: list[str] = []
+
+    def end_block() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            blocks.append(text)
+        current.clear()
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in SKIPPED_TAGS:
+                walker.skip_subtree()  # its text and children are never read; its tail is
+                continue
+            if tag in BLOCK_TAGS:
+                end_block()
+            if element.text:
+                current.append(element.text)
+        else:
+            if tag in BLOCK_TAGS:
+                end_block()
+            if element.tail:
+                current.append(element.tail)
+    end_block()
+    return "\n\n".join(blocks)
 
 
 def check_language(text: str, name: str) -> None:
