@@ -50,7 +50,8 @@ UPLOAD_CAP = 2_000_000  # geo/geoparser/ingest.py MAX_UPLOAD_BYTES
 PASTE_CAP = 200_000  # geo/geoparser/ingest.py MAX_PASTE_CHARS
 GOAL_CPU_S = 2.0  # reading and finding the places of any input the caps accept
 GOAL_CHANGE_P95_S = 0.5
-ATTACK_MAX_PLACES = 300  # texts mapped to more places are left out of the attack unless --attack-all
+ATTACK_MAX_PLACES = 300  # --attack capped leaves out texts mapped to more places
+ATTACK_READING_CHARS = 1_000  # --attack reading sends only what is refused or read to a shorter text
 ENGLISH = "The road from Goris to Stepanakert was closed, and the people of the town waited. "
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -477,7 +478,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="a class of 10 for 20 s")
     parser.add_argument("--cap", type=float, default=120.0, help="seconds before an input is given up (120)")
     parser.add_argument("--only", nargs="+", choices=sorted(BY_NAME), help="these inputs only")
-    parser.add_argument("--attack-all", action="store_true", help="the attacker also sends texts of many places")
+    parser.add_argument(
+        "--attack",
+        choices=("capped", "reading", "all"),
+        default="capped",
+        help="what the attacker sends: all but texts of many places (capped), only what is refused or tiny (reading)",
+    )
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(run_one(args.one)))
@@ -498,29 +504,31 @@ def main(argv: list[str] | None = None) -> int:
                 f"({extra:+.1f} ms)"
             )
     if not args.inputs_only:
-        attack, left_out = attack_set(results, args.attack_all)
+        attack, left_out = attack_set(results, args.attack)
         if left_out:
-            print(
-                f"Left out of the attack (more than {ATTACK_MAX_PLACES} places: the page then draws a review of "
-                f"each, in the server's process; --attack-all sends them too): {', '.join(left_out)}"
-            )
+            print(f"Left out of the attack (--attack {args.attack}; see bench/README.md): {', '.join(left_out)}")
         for line in class_lines(class_under_attack(args.quick, attack)):
             print(line)
     return 0
 
 
-def attack_set(results: list[dict], everything: bool) -> tuple[list[str], list[str]]:
-    """The inputs the attacking session sends, and those left out: the smaller "<a " pages add nothing,
-    and a text mapped to thousands of places tests the review page, not the reader."""
+def attack_set(results: list[dict], which: str) -> tuple[list[str], list[str]]:
+    """The inputs the attacking session sends, and those left out (the smaller "<a " pages add nothing).
+
+    capped: all but the texts mapped to more than ATTACK_MAX_PLACES places, whose review the page
+    draws place by place in the server's process; reading: only the inputs refused or read to a
+    text too short to need a review, so that what the class feels is the reading alone; all: every one.
+    """
     attack, left_out = [], []
     for r in results:
         if r["name"] in ("a-25k.html", "a-50k.html", "a-100k.html"):
             continue
-        places = re.search(r"([\d,]+) places$", r.get("outcome", ""))
-        if places and int(places.group(1).replace(",", "")) > ATTACK_MAX_PLACES and not everything:
-            left_out.append(r["name"])
-        else:
-            attack.append(r["name"])
+        outcome = r.get("outcome", "")
+        found = re.match(r"([\d,]+) characters, ([\d,]+) places$", outcome)
+        chars, places = (int(g.replace(",", "")) for g in found.groups()) if found else (0, 0)
+        keep = which == "all" or (which == "capped" and places <= ATTACK_MAX_PLACES)
+        keep = keep or (which == "reading" and chars < ATTACK_READING_CHARS)
+        (attack if keep else left_out).append(r["name"])
     return attack, left_out
 
 
