@@ -87,6 +87,7 @@ FOLLOWING = "room-follow"  # the follower's switch
 REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
 JOIN = "room-join"  # the field a student types a room code into
 ARMED = "room-armed"  # False during the page's own run, whose inline call of the fragment must not wait
+ANSWERS_LIVE = "room-answers-live"  # set by geo/app/quiz.py: this run's projector fragment follows the room
 
 
 @lru_cache(maxsize=8)
@@ -372,6 +373,8 @@ def watch(presence: Presence) -> None:
         version = _publish(presence.code, *pending)
     if presence.presenter:
         state.pop(SETTLE, None)  # not part of the class's burst; its own Next must stay quick
+    if state.pop(ANSWERS_LIVE, False) and presence.presenter:
+        return  # geo/app/quiz.py's projector fragment reads the room with the class's answers
     if presence.code is not None and presence.following:
         state[ARMED] = False
         _watch(presence.code, version)
