@@ -153,8 +153,11 @@ def main() -> None:
             html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
-        shown = [data.by_slug[s] for s in (quiz.question_view(data) if asked and asked.open else step.place_slugs)]
-        center, zoom = view_for(places_bounds(data, shown), *VIEW_SIZE)
+        if asked is not None and asked.open:  # the region, the same whatever is asked, on a phone's map too
+            shown, size = [data.by_slug[s] for s in quiz.question_view(data)], quiz.QUESTION_VIEW_SIZE
+        else:
+            shown, size = [data.by_slug[s] for s in step.place_slugs], VIEW_SIZE
+        center, zoom = view_for(places_bounds(data, shown), *size)
         highlight = made.highlight_places(step.place_slugs) if step.event else made.highlight(step.place.slug)
         if asked is not None and other:
             highlight = made.highlight(asked.slug)

@@ -22,7 +22,7 @@ import streamlit as st
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from geo.app import presenting
+from geo.app import folium_component, presenting
 from geo.atlas.loader import Atlas
 from geo.render.templating import render, static_text
 from geo.render.view_models import StepView
@@ -80,6 +80,7 @@ class Asked:
 
 
 QUESTION_VIEW = ("armenia", "azerbaijan")  # the map's view while a question is open: the region, no answer
+QUESTION_VIEW_SIZE = (340, 420)  # pixels the view is fitted to: a phone's map shows all of it
 
 
 def question_view(atlas: Atlas) -> tuple[str, ...]:
@@ -150,12 +151,14 @@ def map_script(asked: Asked | None, highlight: str | None) -> str | None:
     """What the map draws this run: the right place once revealed, the class's dots or a student's own
     answer, and no names while the question is open (the script is numbers and booleans only)."""
     if asked is None:
-        return highlight
+        return (highlight or "") + folium_component.report_script(())
+    tapping = asked.open and not asked.presenter
     dots = [list(dot) for dot in asked.summary.dots] if asked.summary is not None else []
     own = [asked.own.lat, asked.own.lon] if asked.own is not None else None
     call = f"AtlasQuiz.show(map_div, {json.dumps({'open': asked.open, 'dots': dots, 'own': own})});\n"
     shown = highlight if not asked.open else None
-    return (shown or "") + static_text("atlas/quiz-map.js") + "\n" + call
+    reports = folium_component.report_script(("last_clicked",) if tapping else ())
+    return (shown or "") + reports + static_text("atlas/quiz-map.js") + "\n" + call
 
 
 # The presenter: asking, the live count, revealing -------------------------------------------
