@@ -15,7 +15,7 @@ from functools import partial
 
 import streamlit as st
 
-from geo.app import atlas_map, bundle, gate, presenting, quiz, source
+from geo.app import bundle, gate, presenting, quiz, source
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
@@ -162,16 +162,7 @@ def main() -> None:
         if asked is not None and other:
             highlight = made.highlight(asked.slug)
         page_map = made.page_map("tour-map", ("atlas/tour-map.css",))
-        tapping = asked is not None and asked.open and not asked.presenter
-        atlas_map.show_map(
-            page_map,
-            height=MAP_HEIGHT,
-            center=center,
-            zoom=zoom,
-            highlight=quiz.map_script(asked, highlight),
-            returned_objects=("last_clicked",) if tapping else (),
-            on_change=partial(quiz.tapped, page_map.component_key, room.code, asked) if tapping else None,
-        )
+        quiz.tour_map(page_map, room.code, asked, data, highlight, height=MAP_HEIGHT, center=center, zoom=zoom)
 
     with text_col:
         # Made when asked for (deferred, off the script's thread, so from this run's atlas and

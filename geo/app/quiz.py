@@ -15,14 +15,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass
-from functools import lru_cache
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from functools import lru_cache, partial
 
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from geo.app import folium_component, presenting
+from geo.app import atlas_map, folium_component, presenting
+from geo.app.atlas_map import RenderedMap
 from geo.atlas.loader import Atlas
 from geo.render.templating import render, static_text
 from geo.render.view_models import StepView
@@ -44,7 +46,7 @@ from geo.rooms.store import RoomError, RoomStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-ANSWERS_EVERY = 1.0  # seconds between the projector's readings of the answers
+ANSWERS_EVERY = 0.5  # seconds between the projector's readings of the answers
 SEEN_EVERY = 20.0  # seconds between two countings of one student's page in the room
 ANSWERER = "quiz-answerer"  # this session's answerer secret (never a widget's key)
 SEEN = "quiz-seen"  # when this page was last counted in the room
@@ -287,6 +289,40 @@ def _answer(code: str, number: int, lat: object, lon: object, km: float, place: 
         store().answer(code, number, _answerer(), lat, lon, km, place)
     except (RoomError, StoreUnavailable) as error:
         _refused(error)
+
+
+@st.fragment
+def tour_map(
+    page_map: RenderedMap,
+    code: str | None,
+    asked: Asked | None,
+    atlas: Atlas,
+    highlight: str | None,
+    *,
+    height: int,
+    center: tuple[float, float],
+    zoom: int,
+) -> None:
+    """The tour's map, in a fragment of its own on every run (so that the drawn map is kept when a question
+    opens or closes): while a question is open, a student's tap reruns only the map and the line under
+    it, not the whole page (a class's taps come within seconds of each other)."""
+    if asked is None or code is None or asked.presenter or not asked.open:
+        atlas_map.show_map(page_map, height=height, center=center, zoom=zoom, highlight=map_script(asked, highlight))
+        return
+    with suppress(RoomError, StoreUnavailable):
+        asked = replace(asked, own=store().own(code, _answerer()))  # after the tap's callback
+    atlas_map.show_map(
+        page_map,
+        height=height,
+        center=center,
+        zoom=zoom,
+        highlight=map_script(asked, None),
+        returned_objects=("last_clicked",),
+        on_change=partial(tapped, page_map.component_key, code, asked),
+    )
+    own = asked.own
+    place = atlas.by_slug[own.place].name if own is not None and own.place in atlas.by_slug else None
+    st.markdown(render("quiz_own.html", own=own, place=place), unsafe_allow_html=True)
 
 
 def tapped(map_key: str, code: str | None, asked: Asked) -> None:
