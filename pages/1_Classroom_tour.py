@@ -153,7 +153,7 @@ def main() -> None:
             html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
-        if asked is not None and asked.open:  # the region, the same whatever is asked, on a phone's map too
+        if asked is not None:  # the region, the same whatever is asked, on a phone's map too: the class's spread
             shown, size = [data.by_slug[s] for s in quiz.question_view(data)], quiz.QUESTION_VIEW_SIZE
         else:
             shown, size = [data.by_slug[s] for s in step.place_slugs], VIEW_SIZE

@@ -82,7 +82,7 @@ class Asked:
 
 
 QUESTION_VIEW = ("armenia", "azerbaijan")  # the map's view while a question is open: the region, no answer
-QUESTION_VIEW_SIZE = (340, 420)  # pixels the view is fitted to: a phone's map shows all of it
+QUESTION_VIEW_SIZE = (400, 480)  # pixels the view is fitted to: a phone's map shows all of it
 
 
 def question_view(atlas: Atlas) -> tuple[str, ...]:
@@ -152,8 +152,9 @@ def current(presence: Presence, index: int, step: StepView, atlas: Atlas) -> Ask
 def map_script(asked: Asked | None, highlight: str | None) -> str | None:
     """What the map draws this run: the right place once revealed, the class's dots or a student's own
     answer, and no names while the question is open (the script is numbers and booleans only)."""
-    if asked is None:
-        return (highlight or "") + folium_component.report_script(())
+    if asked is None:  # a question closed without its reveal: the map's places and names come back
+        closed = "if (window.AtlasQuiz) { AtlasQuiz.show(map_div, {open: false, dots: [], own: null}); }\n"
+        return (highlight or "") + folium_component.report_script(()) + closed
     tapping = asked.open and not asked.presenter
     dots = [list(dot) for dot in asked.summary.dots] if asked.summary is not None else []
     own = [asked.own.lat, asked.own.lon] if asked.own is not None else None
