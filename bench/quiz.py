@@ -36,9 +36,10 @@ TOUR_PATH = "Classroom_tour"
 GOALS = {"tap_to_dot_p95_s": 2.0, "lost": 0, "refused": 0, "dropped": 0, "exceptions": 0}
 QUESTION = re.compile(r'class="quiz-panel" data-quiz="(\d+)"')
 OWN = 'class="quiz-own"'
-DOTS = re.compile(r"AtlasQuiz\.show\(map_div, (\{.*?\})\);")
+DOTS = re.compile(r'AtlasQuiz\.show\(map_div, (\{"open".*?\})\);')  # quiz.py's call, not the closing one
 REFUSED = ("Too many answers", "no longer asked", "cannot answer", "not a point", "revealed")
 SETTLE = 3.0
+MOST_AFTER = 90.0  # seconds after the answer window the run waits for the last taps to show
 BAKU = (40.41, 49.87)
 
 
@@ -111,7 +112,7 @@ def question_step() -> int:
     return next(n for n, step in enumerate(steps, 1) if step.kind == "question")
 
 
-async def student(url: str, code: str, start: float, within: float, log: Student, end: float) -> None:
+async def student(url: str, code: str, start: float, within: float, log: Student, end: follow.Deadline) -> None:
     """Join at `start`, wait for the question, tap within `within` seconds, and stay until `end`."""
     await follow.sleep_until(start)
     session = log.session = StreamlitSession(url, TOUR_PATH, 60.0)
@@ -122,8 +123,8 @@ async def student(url: str, code: str, start: float, within: float, log: Student
         run = await session.rerun(f"room={code}", page)
         log.join_s = run.seconds
         page.problems += run.problems
-        while page.question_at is None and time.monotonic() < end:
-            page.problems += await session.listen(min(end, time.monotonic() + 0.5), page)
+        while page.question_at is None and time.monotonic() < end.at:
+            page.problems += await session.listen(min(end.at, time.monotonic() + 0.5), page)
         if page.question_at is None:
             return
         await asyncio.sleep(rng.uniform(0.0, within))
@@ -132,8 +133,8 @@ async def student(url: str, code: str, start: float, within: float, log: Student
         log.tapped_at = time.monotonic()
         run = await session.set_values([session.component_value("component_instance", value)], page)
         page.problems += run.problems
-        while time.monotonic() < end:
-            page.problems += await session.listen(min(end, time.monotonic() + 1.0), page)
+        while time.monotonic() < end.at:
+            page.problems += await session.listen(min(end.at, time.monotonic() + 0.5), page)
     except (SessionClosed, RerunTimeout, KeyError) as exc:
         log.dropped = f"{exc.__class__.__name__}: {exc}"
 
@@ -153,7 +154,7 @@ async def quiz_run(url: str, plan: FollowPlan, within: float) -> QuizResult:
         raise FollowError(f"no room was opened; the page said: {projector.notices[-1:]}")
     code = found.group(1)
     joined_by = time.monotonic() + plan.arrival + SETTLE
-    end = joined_by + within + 15.0
+    end = follow.Deadline(joined_by + within + MOST_AFTER)
     logs = [Student(i) for i in range(plan.followers)]
     starts = [time.monotonic() + i * plan.arrival / plan.followers for i in range(plan.followers)]
     tasks = [asyncio.create_task(student(url, code, s, within, log, end)) for s, log in zip(starts, logs, strict=True)]
@@ -161,7 +162,13 @@ async def quiz_run(url: str, plan: FollowPlan, within: float) -> QuizResult:
     ask_sent = time.monotonic()
     await presenter.click("quiz-ask-step", projector)
     result.ask_s = (projector.question_at or time.monotonic()) - ask_sent
-    await listen(presenter, projector, end)
+    # Until every student has tapped (or could not) and the projector shows as many dots, or MOST_AFTER.
+    while time.monotonic() < end.at:
+        await listen(presenter, projector, min(end.at, time.monotonic() + 0.5))
+        done = all(log.tapped_at is not None or log.dropped for log in logs)
+        taps = sum(log.tapped_at is not None for log in logs)
+        if done and projector.dots and projector.dots[-1][1] >= taps:
+            end.at = time.monotonic() + 1.0
     await asyncio.gather(*tasks)
     for log in logs:
         if log.session:
