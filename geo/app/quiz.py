@@ -52,6 +52,7 @@ ANSWERER = "quiz-answerer"  # this session's answerer secret (never a widget's k
 SEEN = "quiz-seen"  # when this page was last counted in the room
 DRAWN = "quiz-drawn"  # the answers the presenter's page last drew: (question, count, dots)
 ASK_PLACE = "quiz-ask-place"  # the presenter's place list
+REFUSED = "quiz-refused"  # why a student's last answer was not kept, shown under their map once
 
 
 @lru_cache(maxsize=8)
@@ -167,10 +168,13 @@ def map_script(asked: Asked | None, highlight: str | None) -> str | None:
 # The presenter: asking, the live count, revealing -------------------------------------------
 
 
+def _said(error: Exception) -> str:
+    """What the page says when the store refused a quiz action or could not be reached."""
+    return str(error) if isinstance(error, QuizError) else "The class's room cannot be reached just now. Try again."
+
+
 def _refused(error: Exception) -> None:
-    st.session_state[presenting.NOTICE] = (
-        str(error) if isinstance(error, QuizError) else "The class's room cannot be reached just now. Try again."
-    )
+    st.session_state[presenting.NOTICE] = _said(error)
 
 
 def _ask(kind: str, slug: str | None, index: int) -> None:
@@ -289,7 +293,7 @@ def _answer(code: str, number: int, lat: object, lon: object, km: float, place: 
     try:
         store().answer(code, number, _answerer(), lat, lon, km, place)
     except (RoomError, StoreUnavailable) as error:
-        _refused(error)
+        st.session_state[REFUSED] = _said(error)
 
 
 @st.fragment
@@ -324,6 +328,8 @@ def tour_map(
     own = asked.own
     place = atlas.by_slug[own.place].name if own is not None and own.place in atlas.by_slug else None
     st.markdown(render("quiz_own.html", own=own, place=place), unsafe_allow_html=True)
+    if refused := st.session_state.pop(REFUSED, None):
+        st.warning(refused)
 
 
 def tapped(map_key: str, code: str | None, asked: Asked) -> None:
@@ -335,7 +341,7 @@ def tapped(map_key: str, code: str | None, asked: Asked) -> None:
     try:
         lat, lon = checked_point(lat, lon)
     except QuizError as error:
-        _refused(error)
+        st.session_state[REFUSED] = str(error)
         return
     if code is not None:
         _answer(code, asked.question.number, lat, lon, answer_distance(lat, lon, asked.right))
