@@ -42,7 +42,7 @@ from geo.rooms.quiz import (
     choices,
     new_answerer,
 )
-from geo.rooms.store import RoomError, RoomStore, StoreUnavailable
+from geo.rooms.store import NotPresenter, RoomError, RoomStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +170,11 @@ def map_script(asked: Asked | None, highlight: str | None) -> str | None:
 
 def _said(error: Exception) -> str:
     """What the page says when the store refused a quiz action or could not be reached."""
-    return str(error) if isinstance(error, QuizError) else "The class's room cannot be reached just now. Try again."
+    if isinstance(error, QuizError):
+        return str(error)
+    if isinstance(error, NotPresenter):
+        return "Only the presenter's screen asks the class and reveals the answer."
+    return "The class's room cannot be reached just now. Try again."
 
 
 def _refused(error: Exception) -> None:
