@@ -127,3 +127,55 @@ def test_followers_and_waiting_pages_share_the_thread(store):
     assert watch.moved(room.code, room.version, timeout=5)
     assert wakes.any.wait(2)
     mover.join()
+
+
+def test_a_move_wakes_the_class_in_turns_and_a_page_that_follows_again_frees_its_turn(store):
+    room, token = store.create()
+    watch = RoomWatch(store, every=0.02, batch=2, straggler=0.6)
+    woken: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def wake_of(key: str, comes_back: bool):
+        def wake() -> bool:
+            with lock:
+                woken[key] = time.monotonic()
+            if comes_back:  # its run is over at once: it follows the new version again
+                watch.follow(room.code, key, room.version + 1, wake_of(key, comes_back))
+            return True
+
+        return wake
+
+    for key in ("slow-1", "slow-2"):  # woken first; their runs never end
+        watch.follow(room.code, key, room.version, wake_of(key, False))
+    for key in ("back-1", "back-2", "back-3"):
+        watch.follow(room.code, key, room.version, wake_of(key, True))
+    moved = time.monotonic()
+    store.move(room.code, token, 1)
+    time.sleep(1.5)
+    assert set(woken) == {"back-1", "back-2", "back-3", "slow-1", "slow-2"}
+    assert max(woken["slow-1"], woken["slow-2"]) - moved < 0.3
+    # both turns held by the slow pages: the next waits until they are given up on
+    assert woken["back-1"] - moved >= 0.55
+    # each of the others follows again at once and frees its turn for the next
+    assert woken["back-3"] - woken["back-1"] < 0.3
+    for key in ("back-1", "back-2", "back-3"):
+        watch.unfollow(room.code, key)
+
+
+def test_a_page_gone_when_woken_frees_its_turn_at_once(store):
+    room, token = store.create()
+    watch = RoomWatch(store, every=0.02, batch=1, straggler=5.0)
+    woken: list[str] = []
+
+    def gone(key: str):
+        def wake() -> bool:
+            woken.append(key)
+            return False  # its tab was closed
+
+        return wake
+
+    for key in ("a", "b", "c"):
+        watch.follow(room.code, key, room.version, gone(key))
+    store.move(room.code, token, 1)
+    time.sleep(0.5)
+    assert sorted(woken) == ["a", "b", "c"]  # never waited for the 5 s a straggler gets
