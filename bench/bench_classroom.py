@@ -826,6 +826,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     follow.add_argument("--quiet", type=float, default=10.0, help="seconds in the room before the first Next (10)")
     follow.add_argument("--workers", type=int, default=2, help="workers of the deployment it starts (2)")
     follow.add_argument("--store", choices=("sqlite", "redis"), default="sqlite", help="where rooms live (sqlite)")
+    follow.add_argument(
+        "--upstream",
+        action="store_true",
+        help="a second set of --workers workers (deploy/serve.py --workers-only) behind the proxy's --upstream, "
+        "sharing rooms through Redis, as a second machine would",
+    )
     follow.add_argument("--poll", type=float, help="the followers' polling interval, s (the app's default)")
     follow.add_argument("--fault", choices=FAULTS, help="a fault during the presses (see bench/README.md)")
     follow.add_argument("--fault-at", type=float, default=20.0, help="seconds after the first Next (20)")
