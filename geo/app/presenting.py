@@ -23,13 +23,13 @@ students cost about 33 short runs a second instead of 100. ("poll" reads the sto
 instead.) A run that waits holds no lock a click needs: with `runner.fastReruns` a click starts
 the page's run at once.
 
-The presenter's Next is written to the store last in its run (`watch`), so the teacher's
-page is drawn before the whole class wakes and reruns at once. A run of a student's page
+The presenter's Next is written to the store last in its run (`watch`), so the teacher's page is
+drawn before the whole class wakes and reruns. In "wait" and "poll", a run of a student's page
 that a move started stays, at its end, in the following fragment until the browser's next
-request for that fragment has come: the request then queues behind the run. Were the run
-to end with nothing queued, Streamlit would start a new script runner for the request and
-drop whatever the finished run had not yet sent, which under a class's burst of reruns is
-often most of the page: the student would miss that step.
+request for that fragment has come: the request then queues behind the run. Were the run to end
+with nothing queued, Streamlit would start a new script runner for the request and drop whatever
+the finished run had not yet sent, which under a class's burst of reruns is often most of the
+page: the student would miss that step.
 
 The room carries the storyline it was opened on (`?tour=`), and the class follows it with the
 step: a class link names the storyline too, for a page that cannot reach the store.
