@@ -3,6 +3,7 @@ server): they still exist and take what they took for the pinned Streamlit."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from importlib import metadata
@@ -41,6 +42,17 @@ def test_a_session_keeps_its_last_client_state_and_reruns_with_it_on_save():
     assert ClientState().fragment_id == ""  # the saved state reruns the whole page, not a fragment
 
 
+def test_st_rerun_passes_on_the_runs_list_of_kept_elements():
+    """What `send_in_full` empties: the list the next run takes its references from."""
+    from streamlit.commands import execution_control
+    from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
+
+    assert "cached_message_hashes" in {f.name for f in dataclasses.fields(ScriptRunContext)}
+    assert "cached_message_hashes=cached_message_hashes" in inspect.getsource(execution_control.rerun)
+    assert "cached_message_hashes = ctx.cached_message_hashes" in inspect.getsource(execution_control.rerun)
+
+
 def test_outside_a_server_there_is_no_session_to_wake():
     assert session_wake.current_session() is None
     assert session_wake.rerun("no-such-session") is False
+    session_wake.send_in_full()  # no run: nothing to do, and no error

@@ -370,6 +370,9 @@ def _watch(code: str, version: int | None) -> None:
     if moved:
         if FOLLOW.mode != "wake":  # a woken page's next request is far off: nothing to settle
             state[SETTLE] = True
+        # The fragment's request may be seconds old ("wait"): its list of the elements the browser
+        # keeps may name some it has dropped since. The page's run then sends every element in full.
+        session_wake.send_in_full()
         st.rerun()
 
 

@@ -9,9 +9,16 @@ state of the session's last run, so the page reruns with the browser's address a
 follower's page is rerun the same way here, on the server's event loop as a browser's request
 would be, when geo/rooms/watch.py sees its room move.
 
+The same rerun carries no list of the elements the browser keeps, so every element travels in
+full. `send_in_full` does the same for a `st.rerun()` from a run whose request is old: Streamlit
+sends an element the browser listed as kept as a reference only, and the browser keeps an
+element for two runs; a list sent seconds before, with runs in between, may name elements the
+browser has dropped, and the page would fail to show them.
+
 Reached here and nowhere else, for the Streamlit pinned in requirements.txt:
-`Runtime.get_app_session` (public, thread-safe), and `AppSession._call_soon_on_event_loop`,
-`AppSession._client_state` and `AppSession.request_rerun(client_state)`.
+`Runtime.get_app_session` (public, thread-safe), `AppSession._call_soon_on_event_loop`,
+`AppSession._client_state`, `AppSession.request_rerun(client_state)` and
+`ScriptRunContext.cached_message_hashes` (which `st.rerun()` passes on).
 tests/test_session_wake.py fails when another version renames them or changes what they take.
 """
 
@@ -44,6 +51,14 @@ def rerun(session_id: str) -> bool:
         return False
     session._call_soon_on_event_loop(lambda: session.request_rerun(session._client_state))
     return True
+
+
+def send_in_full() -> None:
+    """Have this run's `st.rerun()` send every element in full rather than as references to
+    elements the browser listed, possibly long ago, as kept."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is not None:
+        ctx.cached_message_hashes = frozenset()
 
 
 def waker(session_id: str) -> Callable[[], bool]:
