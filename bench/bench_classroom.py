@@ -8,6 +8,7 @@ Run from the repository root:
     python bench/bench_classroom.py --churn 5       # 50 sessions join and leave 5 times: memory per round
     python bench/bench_classroom.py --url http://host:8080 --server-pid 1234
     python bench/bench_classroom.py --url http://host:8080 --workers-file workers.json --kill-worker-at 30
+    python bench/bench_classroom.py --deploy 2      # also through deploy/serve.py with 2 workers, side by side
     python bench/bench_classroom.py --scenario follow   # a presenter and 50 followers through deploy/serve.py
     python bench/bench_classroom.py --scenario quiz     # a presenter asks, 250 students answer within 10 s
 
@@ -40,7 +41,15 @@ from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSe
 from bench.support import baseline_folder, cpu_seconds, fmt_s, fmt_spread, percentile, rss_mb, temp_folder
 from geo.atlas.datafile import is_http_link
 from geo.paths import ROOT
-from geo.testing import Server, alive, start_streamlit, stop_streamlit, wait_healthy
+from geo.testing import (
+    Server,
+    alive,
+    start_deployment,
+    start_streamlit,
+    stop_deployment,
+    stop_streamlit,
+    wait_healthy,
+)
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 ARTICLE_PATH = "Article"  # geo/app/registry.py ARTICLE_PATH
@@ -86,6 +95,7 @@ class Plan:
     churn_wait: float = 5.0
     kill_at: float | None = None
     workers_file: Path | None = None
+    deploy: int = 0  # workers of a deploy/serve.py started beside app.py and the baseline (0: none)
 
     @property
     def scenario(self) -> str:
@@ -590,11 +600,16 @@ def own_servers(plan: Plan) -> Iterator[list[Target]]:
             except RuntimeError as exc:
                 raise BenchError(str(exc)) from exc
         page_path = PAGE_PATHS[plan.page]
-        yield [
-            Target("app", app.url, page_path, lambda: [app.pid], app),
-            # The baseline has one page: it gets the same query strings on its root.
-            Target("baseline", base.url, "", lambda: [base.pid], base),
-        ]
+        targets = [Target("app", app.url, page_path, lambda: [app.pid], app)]
+        if plan.deploy:
+            try:
+                deployment = start_deployment(tmp / "run", plan.deploy, {"ATLAS_ROOMS_DIR": str(tmp / "rooms")})
+            except RuntimeError as exc:
+                raise BenchError(str(exc)) from exc
+            stack.callback(stop_deployment, deployment)
+            targets.append(Target("deploy", deployment.url, page_path, worker_pids(deployment.workers_file)))
+        # The baseline has one page: it gets the same query strings on its root.
+        yield [*targets, Target("baseline", base.url, "", lambda: [base.pid], base)]
 
 
 def run(plan: Plan) -> list[TargetResult]:
@@ -830,6 +845,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     follow.add_argument("--quiet", type=float, default=10.0, help="seconds in the room before the first Next (10)")
     follow.add_argument("--workers", type=int, default=2, help="workers of the deployment it starts (2)")
     follow.add_argument("--store", choices=("sqlite", "redis"), default="sqlite", help="where rooms live (sqlite)")
+    follow.add_argument(
+        "--upstream",
+        action="store_true",
+        help="a second set of --workers workers (deploy/serve.py --workers-only) behind the proxy's --upstream, "
+        "sharing rooms through Redis, as a second machine would",
+    )
     follow.add_argument("--poll", type=float, help="the followers' polling interval, s (the app's default)")
     follow.add_argument("--fault", choices=FAULTS, help="a fault during the presses (see bench/README.md)")
     follow.add_argument("--fault-at", type=float, default=20.0, help="seconds after the first Next (20)")
@@ -852,6 +873,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--churn-wait", type=float, default=5.0, help="seconds after each churn round before reading RSS"
+    )
+    parser.add_argument(
+        "--deploy",
+        type=int,
+        default=0,
+        metavar="WORKERS",
+        help="also load deploy/serve.py with this many workers, between the app and the baseline",
     )
     parser.add_argument("--kill-worker-at", type=float, metavar="SECONDS", help="kill -9 the first worker at this time")
     parser.add_argument(
@@ -877,6 +905,7 @@ def make_plan(args: argparse.Namespace) -> Plan:
         churn_wait=args.churn_wait,
         kill_at=args.kill_worker_at,
         workers_file=args.workers_file,
+        deploy=args.deploy,
     )
     check(plan)
     return plan
@@ -892,6 +921,8 @@ def check(plan: Plan) -> None:
         raise BenchError("--churn needs a number of rounds")
     if plan.url and not is_http_link(plan.url):
         raise BenchError(f"--url needs an http:// or https:// address, not {plan.url!r}")
+    if plan.deploy and (plan.url or plan.deploy < 1):
+        raise BenchError("--deploy starts its own deployment of at least 1 worker (leave out --url)")
     if plan.server_pid is not None and not plan.url:
         raise BenchError("--server-pid is for a server given with --url")
     if plan.kill_at is not None:

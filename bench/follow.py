@@ -3,6 +3,7 @@
     python bench/bench_classroom.py --scenario follow                   # deploy/serve.py, 2 workers, SQLite rooms
     python bench/bench_classroom.py --scenario follow --store redis     # the same with a private redis-server
     python bench/bench_classroom.py --scenario follow --fault kill-worker
+    python bench/bench_classroom.py --scenario follow --upstream      # two sets of workers, rooms in Redis
     python bench/bench_classroom.py --scenario follow --url http://host:8080 --workers-file run/workers.json
 
 The benchmark starts the deployment itself (nginx in front of --workers workers, rooms in a
@@ -35,7 +36,15 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from bench.streamlit_client import RerunTimeout, SessionClosed, StreamlitSession
 from bench.support import cpu_seconds, fmt_s, fmt_spread, percentile, temp_folder
 from geo.rooms.presenting import follow_settings
-from geo.testing import RedisProcess, alive, free_port, start_deployment, stop_deployment, upstreams_in
+from geo.testing import (
+    RedisProcess,
+    alive,
+    free_port,
+    start_deployment,
+    start_worker_set,
+    stop_deployment,
+    upstreams_in,
+)
 
 TOUR_PATH = "Classroom_tour"  # geo/app/registry.py TOUR_PATH
 FAULTS = ("presenter-reload", "presenter-offline", "kill-worker", "restart-store")
@@ -71,6 +80,8 @@ class FollowPlan:
     store_down: float
     poll: float | None
     seed: int
+    upstream: bool = False  # a second set of workers behind the proxy's --upstream, rooms in Redis
+    other_workers_file: Path | None = None  # that set's workers.json
 
     @property
     def fault_pause(self) -> float:
@@ -469,7 +480,8 @@ def worker_cpu(plan: FollowPlan) -> CpuReading:
     """The workers' pids and their CPU seconds so far (None without a workers file)."""
     if not plan.workers_file:
         return None
-    pids = frozenset(pid for pid, _ in read_workers(plan.workers_file) if alive(pid))
+    files = [f for f in (plan.workers_file, plan.other_workers_file) if f]
+    pids = frozenset(pid for f in files for pid, _ in read_workers(f) if alive(pid))
     return (pids, cpu_seconds(*pids)) if pids else None
 
 
@@ -656,6 +668,7 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
         f"1 presenter and {plan.followers} followers joining over {plan.arrival:g} s through {result.url}; "
         f"rooms in {result.store}; {plan.quiet:g} s quiet, then Next every {plan.next_every:g} s for "
         f"{plan.duration:g} s; following: {poll}"
+        + (f"; two sets of {plan.workers} workers (--upstream)" if plan.upstream else "")
         + (f"; fault: {plan.fault} at {plan.fault_at:g} s" if plan.fault else ""),
     ]
     rows = [
@@ -744,7 +757,12 @@ def plan_from(args) -> FollowPlan:
         store_down=args.store_down,
         poll=args.poll,
         seed=args.seed,
+        upstream=args.upstream,
     )
+    if plan.upstream:
+        if plan.url:
+            raise FollowError("--upstream starts its own two sets of workers (leave out --url)")
+        plan.store = "redis"  # what machines share rooms through
     if plan.followers < 1 or plan.next_every <= 0 or plan.duration <= 0:
         raise FollowError("--sessions, --next-every and --duration must be positive")
     if plan.fault and not 0 <= plan.fault_at < plan.duration:
@@ -793,7 +811,13 @@ def deploy(plan: FollowPlan, stack: ExitStack) -> tuple[str, RedisProcess | None
         redis.start()
         stack.callback(redis.stop)
         env["ATLAS_REDIS_URL"] = redis.url
-    deployment = start_deployment(tmp / "run", plan.workers, env)
+    extra: list[str] = []
+    if plan.upstream:  # the second machine's workers first, so the proxy finds them answering
+        other = start_worker_set(tmp / "other", plan.workers, env)
+        stack.callback(stop_deployment, other)
+        plan.other_workers_file = other.workers_file
+        extra = [arg for port in other.worker_ports for arg in ("--upstream", f"127.0.0.1:{port}")]
+    deployment = start_deployment(tmp / "run", plan.workers, env, extra=extra)
     stack.callback(stop_deployment, deployment)
     plan.workers_file = deployment.workers_file
     return deployment.url, redis

@@ -370,6 +370,30 @@ def start_deployment(
     raise RuntimeError(f"deploy/serve.py was not serving within {timeout:.0f} s:\n{deployment.log_tail()}")
 
 
+def start_worker_set(
+    run_dir: Path, workers: int = 2, env: dict[str, str] | None = None, timeout: float = 120
+) -> Deployment:
+    """`deploy/serve.py --workers-only` on 127.0.0.1: the workers of a second machine, for a proxy started
+    with `--upstream 127.0.0.1:PORT` for each of `worker_ports` (no proxy of its own: `url` is "").
+    Returns once every worker answers; `stop_deployment` stops it."""
+    worker_ports = free_ports(workers)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "deploy/serve.py", "--workers-only", "--worker-address", "127.0.0.1"]
+    command += ["--workers", str(workers), "--first-worker-port", str(worker_ports[0]), "--run-dir", str(run_dir)]
+    proc = _spawn(command, run_dir / "serve.out", env)
+    started = Deployment(proc, "", run_dir, worker_ports)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"deploy/serve.py --workers-only exited with {proc.returncode}:\n{started.log_tail()}")
+        with suppress(OSError, ValueError):
+            if len(started.workers()) == workers and all(is_healthy(f"127.0.0.1:{port}") for port in worker_ports):
+                return started
+        time.sleep(0.3)
+    stop_deployment(started)
+    raise RuntimeError(f"deploy/serve.py --workers-only was not serving within {timeout:.0f} s:\n{started.log_tail()}")
+
+
 def stop_deployment(deployment: Deployment) -> list[int]:
     """SIGTERM serve.py, as a teacher's Ctrl-C would (it stops nginx and its workers); kill and
     return whatever it started that outlived it."""

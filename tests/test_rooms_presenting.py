@@ -11,7 +11,16 @@ import pytest
 
 from geo.rooms import presenting
 from geo.rooms.backends import open_store
-from geo.rooms.presenting import Claim, FollowSettings, Presence, claim_presenter, follow_settings, in_room
+from geo.rooms.presenting import (
+    POLL_RANGE,
+    RECHECK_SECONDS,
+    Claim,
+    FollowSettings,
+    Presence,
+    claim_presenter,
+    follow_settings,
+    in_room,
+)
 from geo.rooms.store import (
     CODE_LENGTH,
     Conflict,
@@ -40,18 +49,24 @@ def store(tmp_path) -> Iterator[RoomStore]:
 @pytest.mark.parametrize(
     ("environ", "mode", "seconds"),
     [
-        ({}, "wait", 0.5),
+        ({}, "wake", 0.5),
         ({"ATLAS_FOLLOW_MODE": " poll ", "ATLAS_FOLLOW_POLL_SECONDS": "2"}, "poll", 2.0),
-        ({"ATLAS_FOLLOW_MODE": "POLL"}, "wait", 0.5),  # anything but "poll" waits
-        ({"ATLAS_FOLLOW_POLL_SECONDS": "0.01"}, "wait", 0.2),
-        ({"ATLAS_FOLLOW_POLL_SECONDS": "1e9"}, "wait", 10.0),
-        ({"ATLAS_FOLLOW_POLL_SECONDS": "soon"}, "wait", 0.5),
-        ({"ATLAS_FOLLOW_POLL_SECONDS": "nan"}, "wait", 0.5),
-        ({"ATLAS_FOLLOW_POLL_SECONDS": "-inf"}, "wait", 0.2),
+        ({"ATLAS_FOLLOW_MODE": "wait"}, "wait", 0.5),
+        ({"ATLAS_FOLLOW_MODE": "POLL"}, "wake", 0.5),  # anything unknown is the default
+        ({"ATLAS_FOLLOW_MODE": "wait", "ATLAS_FOLLOW_POLL_SECONDS": "0.01"}, "wait", 0.2),
+        ({"ATLAS_FOLLOW_POLL_SECONDS": "1e9"}, "wake", 10.0),
+        ({"ATLAS_FOLLOW_POLL_SECONDS": "soon"}, "wake", 0.5),
+        ({"ATLAS_FOLLOW_POLL_SECONDS": "nan"}, "wake", 0.5),
+        ({"ATLAS_FOLLOW_POLL_SECONDS": "-inf"}, "wake", 0.2),
     ],
 )
 def test_settings_come_from_the_environment_within_bounds(environ, mode, seconds):
     assert follow_settings(environ) == FollowSettings(mode, seconds)
+
+
+def test_only_waking_followers_leave_the_browser_a_slow_recheck():
+    assert FollowSettings("wake", 0.5).fragment_seconds == RECHECK_SECONDS >= POLL_RANGE[1]
+    assert FollowSettings("wait", 0.5).fragment_seconds == FollowSettings("poll", 0.5).fragment_seconds == 0.5
 
 
 def test_a_wait_outlasts_the_browsers_interval_and_the_class_spreads_out():

@@ -5,23 +5,31 @@ link and QR code for the class (`?room=CODE`), and a presenter token kept in thi
 and, for a reload, in a cookie of this site (never in the address bar, which a projector
 shows). Only the token moves the room; the store checks it on every move.
 
-The class's pages follow the room's step through a fragment that the browser asks to rerun
-every poll interval (ATLAS_FOLLOW_POLL_SECONDS, geo/rooms/presenting.py). By default
-("wait") each run waits, for two to four intervals, on the process's RoomWatch, whose one
-thread reads the store ten times a second for every page of the process, and reruns the page
-as soon as the room moves: a student sees a Next about a tenth of a second after it, plus
-one run of the page, and the browser's requests that come meanwhile queue behind the waiting
-run, so 50 students cost about 33 short runs a second instead of 100. ("poll" reads the
-store once per run instead.) A run that waits holds no lock a click needs: with
-`runner.fastReruns` a click starts the page's run at once.
+The class's pages follow the room's step without asking (ATLAS_FOLLOW_MODE "wake", the
+default): at the end of each run a follower's page leaves its session with the process's
+RoomWatch, whose one thread reads the store ten times a second for the rooms followed in the
+process and, when a room moves, reruns each follower's page from the server
+(geo/app/session_wake.py). A quiet room costs one read of the store per tick, however large the
+class; the browser's fragment only rechecks the room every RECHECK_SECONDS, for a wake-up missed
+while the store was out of reach.
 
-The presenter's Next is written to the store last in its run (`watch`), so the teacher's
-page is drawn before the whole class wakes and reruns at once. A run of a student's page
+With ATLAS_FOLLOW_MODE "wait" or "poll", the pages follow through a fragment that the browser
+asks to rerun every poll interval (ATLAS_FOLLOW_POLL_SECONDS, geo/rooms/presenting.py). In
+"wait", each run waits, for two to four intervals, on the process's RoomWatch, whose one thread
+reads the store ten times a second for every page of the process, and reruns the page as soon as
+the room moves: a student sees a Next about a tenth of a second after it, plus one run of the
+page, and the browser's requests that come meanwhile queue behind the waiting run, so 50
+students cost about 33 short runs a second instead of 100. ("poll" reads the store once per run
+instead.) A run that waits holds no lock a click needs: with `runner.fastReruns` a click starts
+the page's run at once.
+
+The presenter's Next is written to the store last in its run (`watch`), so the teacher's page is
+drawn before the whole class wakes and reruns. In "wait" and "poll", a run of a student's page
 that a move started stays, at its end, in the following fragment until the browser's next
-request for that fragment has come: the request then queues behind the run. Were the run
-to end with nothing queued, Streamlit would start a new script runner for the request and
-drop whatever the finished run had not yet sent, which under a class's burst of reruns is
-often most of the page: the student would miss that step.
+request for that fragment has come: the request then queues behind the run. Were the run to end
+with nothing queued, Streamlit would start a new script runner for the request and drop whatever
+the finished run had not yet sent, which under a class's burst of reruns is often most of the
+page: the student would miss that step.
 
 The room carries the storyline it was opened on (`?tour=`), and the class follows it with the
 step: a class link names the storyline too, for a page that cannot reach the store.
@@ -42,6 +50,7 @@ from functools import lru_cache
 
 import streamlit as st
 
+from geo.app import session_wake
 from geo.app.client import client
 from geo.render.qr import qr_data_uri
 from geo.render.templating import render, static_text
@@ -87,6 +96,7 @@ FOLLOWING = "room-follow"  # the follower's switch
 REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
 JOIN = "room-join"  # the field a student types a room code into
 ARMED = "room-armed"  # False during the page's own run, whose inline call of the fragment must not wait
+FOLLOWED = "room-followed"  # the room whose RoomWatch wakes this session ("wake" mode)
 ANSWERS_LIVE = "room-answers-live"  # set by geo/app/quiz.py: this run's projector fragment follows the room
 
 
@@ -338,7 +348,7 @@ def panel(
     return True
 
 
-@st.fragment(run_every=FOLLOW.poll_seconds)
+@st.fragment(run_every=FOLLOW.fragment_seconds)
 def _watch(code: str, version: int | None) -> None:
     """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
     state = st.session_state
@@ -359,8 +369,29 @@ def _watch(code: str, version: int | None) -> None:
     except StoreUnavailable:
         return  # keep showing this step; the next run tries again
     if moved:
-        state[SETTLE] = True
+        if FOLLOW.mode != "wake":  # a woken page's next request is far off: nothing to settle
+            state[SETTLE] = True
+        # The fragment's request may be seconds old ("wait"): its list of the elements the browser
+        # keeps may name some it has dropped since. The page's run then sends every element in full.
+        session_wake.send_in_full()
         st.rerun()
+
+
+def _wake_on_move(code: str | None, version: int | None) -> None:
+    """Have the process's RoomWatch rerun this session's page when room `code` is newer than
+    `version` (None: forget the room this session followed)."""
+    state = st.session_state
+    session = session_wake.current_session()
+    if session is None:  # no server to wake this page (a test's run): the fragment rechecks
+        return
+    followed = state.get(FOLLOWED)
+    room_watch = _room_watch(store())
+    if followed is not None and followed != code:
+        room_watch.unfollow(followed, session)
+        state.pop(FOLLOWED, None)
+    if code is not None:
+        room_watch.follow(code, session, version, session_wake.waker(session))
+        state[FOLLOWED] = code
 
 
 def watch(presence: Presence) -> None:
@@ -373,10 +404,15 @@ def watch(presence: Presence) -> None:
         version = _publish(presence.code, *pending)
     if presence.presenter:
         state.pop(SETTLE, None)  # not part of the class's burst; its own Next must stay quick
-    if state.pop(ANSWERS_LIVE, False) and presence.presenter:
-        return  # geo/app/quiz.py's projector fragment reads the room with the class's answers
+    # geo/app/quiz.py's projector fragment reads the room with the class's answers: no second fragment.
+    answers_live = state.pop(ANSWERS_LIVE, False) and presence.presenter
     if presence.code is not None and presence.following:
-        state[ARMED] = False
-        _watch(presence.code, version)
+        if FOLLOW.mode == "wake":
+            _wake_on_move(presence.code, version)
+        if not answers_live:
+            state[ARMED] = False
+            _watch(presence.code, version)
     else:
         state.pop(SETTLE, None)
+        if FOLLOW.mode == "wake" and state.get(FOLLOWED) is not None:
+            _wake_on_move(None, None)

@@ -31,19 +31,30 @@ COOKIE_MAX_AGE = 24 * 3600  # a school day; the room itself ends sooner when idl
 ROOMS_PER_SESSION = RateLimit(count=3, window=600.0)
 POLL_RANGE = (0.2, 10.0)  # bounds of ATLAS_FOLLOW_POLL_SECONDS
 DEFAULT_POLL_SECONDS = 0.5
+FOLLOW_MODES = ("wake", "wait", "poll")  # ATLAS_FOLLOW_MODE; the first is the default
+# In "wake" mode, how often a follower's browser asks whether it missed a wake-up (a worker's
+# restart, a store out of reach at the move): 250 followers ask about 8 times a second in all.
+RECHECK_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
 class FollowSettings:
     """How a class's pages follow the room (ATLAS_FOLLOW_MODE, ATLAS_FOLLOW_POLL_SECONDS).
 
-    The browser asks the page's fragment to rerun every `poll_seconds`. In "wait" mode each run
-    waits on the process's RoomWatch (geo/rooms/watch.py) and reruns the page as soon as the room
-    moves; in "poll" mode each run reads the store once.
+    In "wake" mode (the default) the process's RoomWatch (geo/rooms/watch.py) reruns a follower's
+    page when its room moves, and the browser asks only every RECHECK_SECONDS whether it missed
+    one; a quiet room costs nearly nothing. Otherwise the browser asks the page's fragment to rerun
+    every `poll_seconds`: in "wait" mode each run waits on the RoomWatch and reruns the page as soon
+    as the room moves; in "poll" mode each run reads the store once.
     """
 
-    mode: str = "wait"  # "wait" or "poll"
+    mode: str = "wake"  # "wake", "wait" or "poll"
     poll_seconds: float = DEFAULT_POLL_SECONDS
+
+    @property
+    def fragment_seconds(self) -> float:
+        """How often the browser reruns the following fragment."""
+        return RECHECK_SECONDS if self.mode == "wake" else self.poll_seconds
 
     @property
     def wait_range(self) -> tuple[float, float]:
@@ -64,7 +75,8 @@ class FollowSettings:
 def follow_settings(environ: Mapping[str, str]) -> FollowSettings:
     """The settings from the environment; anything unreadable is the default, a poll interval is kept
     within POLL_RANGE."""
-    mode = "poll" if environ.get("ATLAS_FOLLOW_MODE", "").strip() == "poll" else "wait"
+    mode = environ.get("ATLAS_FOLLOW_MODE", "").strip()
+    mode = mode if mode in FOLLOW_MODES else FOLLOW_MODES[0]
     try:
         seconds = float(environ.get("ATLAS_FOLLOW_POLL_SECONDS", DEFAULT_POLL_SECONDS))
     except ValueError:

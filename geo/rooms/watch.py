@@ -1,10 +1,11 @@
-"""One thread per process that watches the rooms its pages wait on."""
+"""One thread per process that watches the rooms its pages wait on or follow."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from geo.rooms.store import Room, RoomStore, StoreUnavailable
 
@@ -16,12 +17,22 @@ class RoomWatch:
     store every `every` seconds about the rooms someone waits on: a class of 50 in one process
     costs one read per room and tick instead of one per student, and a move wakes them all at once.
 
-    The thread starts with the first wait and sleeps while nobody waits.
+    Pages may also `follow` a room instead of waiting on it: the thread then calls the page's
+    `wake` once, from its own thread, when the room is newer than the page's version or gone, and
+    forgets the page; nothing of the page's runs while the room is quiet. A move wakes at most
+    `batch` pages at a time: the next is woken when one of them follows again (its run is over)
+    or after `straggler` seconds. Woken all at once, a hall's runs would share the process's one
+    interpreter lock together and all end late, the presenter's own run among them; in turns,
+    the first pages show the step early and the process switches between a few threads only.
+
+    The thread starts with the first wait or follower and sleeps while there is neither.
     """
 
-    def __init__(self, store: RoomStore, every: float = 0.1) -> None:
+    def __init__(self, store: RoomStore, every: float = 0.1, batch: int = 6, straggler: float = 1.0) -> None:
         self.store = store
         self.every = every
+        self.batch = batch
+        self.straggler = straggler
         # Two conditions on one lock: pages wait on `_changed`, which the thread notifies only when
         # a room has changed; the thread sleeps on `_wanted` while nobody waits. A page that starts
         # waiting wakes the thread alone, never the other pages (with 25 pages a poll would
@@ -29,7 +40,11 @@ class RoomWatch:
         lock = threading.Lock()
         self._changed = threading.Condition(lock)
         self._wanted = threading.Condition(lock)
+        self._landed = threading.Condition(lock)  # a woken page followed again: the next may be woken
+        self._in_flight: dict[str, float] = {}  # key of a woken page -> when it was woken
         self._waiting: dict[str, int] = {}  # code -> pages waiting on it
+        # code -> page's key -> (the version it shows, its wake): at most one entry per page
+        self._followers: dict[str, dict[str, tuple[int | None, Callable[[], object]]]] = {}
         self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
         self._thread: threading.Thread | None = None
 
@@ -63,6 +78,64 @@ class RoomWatch:
                     del self._waiting[code]
                     self._seen.pop(code, None)
 
+    def follow(self, code: str, key: str, version: int | None, wake: Callable[[], object]) -> None:
+        """Call `wake` once when the room is newer than `version` (None: any room is news) or gone;
+        `key` names the page, whose later `follow` replaces this one. `wake` runs on the watch's
+        thread and must return quickly."""
+        with self._changed:
+            if not self._waiting and not self._followers:
+                self._wanted.notify()
+            self._followers.setdefault(code, {})[key] = (version, wake)
+            if self._in_flight.pop(key, None) is not None:
+                self._landed.notify()
+            self._start()
+
+    def unfollow(self, code: str, key: str) -> None:
+        """Forget a page that no longer follows the room (it left, or browses on its own)."""
+        with self._changed:
+            pages = self._followers.get(code)
+            if pages is not None:
+                pages.pop(key, None)
+                if not pages:
+                    del self._followers[code]
+
+    def followers(self, code: str) -> int:
+        """How many pages follow the room now (for tests and the benches' logs)."""
+        with self._changed:
+            return len(self._followers.get(code, {}))
+
+    def _due(self, code: str, room: Room | None) -> list[tuple[str, Callable[[], object]]]:
+        """The keys and wakes of the room's followers that `room` is news to, removed (lock held)."""
+        pages = self._followers.get(code)
+        if not pages:
+            return []
+        due = [key for key, (version, _) in pages.items() if room is None or version is None or room.version > version]
+        wakes = [(key, pages.pop(key)[1]) for key in due]
+        if not pages:
+            del self._followers[code]
+        return wakes
+
+    def _wake(self, code: str, wakes: list[tuple[str, Callable[[], object]]]) -> None:
+        """Wake the pages in turns of `batch` (see the class's notes)."""
+        for key, wake in wakes:
+            with self._landed:
+                while True:
+                    now = time.monotonic()
+                    for late in [k for k, at in self._in_flight.items() if now - at >= self.straggler]:
+                        del self._in_flight[late]  # its run failed or is slow: do not wait for it
+                    if len(self._in_flight) < self.batch:
+                        break
+                    self._landed.wait(self.straggler / 4)
+                self._in_flight[key] = now
+            try:
+                woke = wake()
+            except Exception:  # one page's failure must not stop the class's wake-ups
+                log.exception("room %s: waking a page failed", code)
+                woke = False
+            if woke is False:  # the page is gone: nothing will follow again
+                with self._landed:
+                    self._in_flight.pop(key, None)
+
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="room-watch", daemon=True)
@@ -71,16 +144,18 @@ class RoomWatch:
     def _run(self) -> None:
         while True:
             with self._changed:
-                while not self._waiting:
+                while not self._waiting and not self._followers:
                     self._wanted.wait()
-                codes = list(self._waiting)
+                codes = list(self._waiting.keys() | self._followers.keys())
             for code in codes:
                 try:
                     room = self.store.get(code)
                 except StoreUnavailable:
-                    continue  # nothing new to tell; the waits time out and try again
+                    continue  # nothing new to tell; the waits time out and try again, followers stay
                 with self._changed:
                     if code in self._waiting and (code not in self._seen or self._seen[code] != room):
                         self._seen[code] = room
                         self._changed.notify_all()
+                    wakes = self._due(code, room)
+                self._wake(code, wakes)
             time.sleep(self.every)

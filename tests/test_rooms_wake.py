@@ -1,0 +1,181 @@
+"""Followers woken by the process's RoomWatch (geo/rooms/watch.py `follow`): each page once, when
+its room is newer than the page's version or gone, and never while the room is quiet."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from geo.rooms.backends import open_store
+from geo.rooms.store import RoomStore, StoreSettings
+from geo.rooms.watch import RoomWatch
+
+
+class Wakes:
+    """The pages' wake callables, recording which page was woken and when."""
+
+    def __init__(self) -> None:
+        self.woken: list[str] = []
+        self.any = threading.Event()
+
+    def of(self, key: str):
+        def wake() -> bool:
+            self.woken.append(key)
+            self.any.set()
+            return True
+
+        return wake
+
+
+@pytest.fixture
+def store(tmp_path) -> Iterator[RoomStore]:
+    opened = open_store(StoreSettings(rooms_dir=tmp_path / "rooms", idle_seconds=600.0))
+    yield opened
+    opened.shutdown()
+
+
+def settle(watch: RoomWatch, seconds: float = 0.3) -> None:
+    time.sleep(seconds)  # several of the thread's ticks
+
+
+def test_a_quiet_room_wakes_nobody_and_a_move_wakes_each_follower_once(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    for key in ("a", "b", "c"):
+        watch.follow(room.code, key, room.version, wakes.of(key))
+    settle(watch)
+    assert wakes.woken == [] and watch.followers(room.code) == 3
+    store.move(room.code, token, 1)
+    assert wakes.any.wait(2)
+    settle(watch)
+    assert sorted(wakes.woken) == ["a", "b", "c"]
+    assert watch.followers(room.code) == 0  # each page follows again from its next run
+    store.move(room.code, token, 2)
+    settle(watch)
+    assert len(wakes.woken) == 3
+
+
+def test_a_page_that_already_shows_the_new_version_is_not_woken(store):
+    room, token = store.create()
+    moved = store.move(room.code, token, 1)
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch.follow(room.code, "behind", room.version, wakes.of("behind"))
+    watch.follow(room.code, "current", moved.version, wakes.of("current"))
+    assert wakes.any.wait(2)
+    settle(watch)
+    assert wakes.woken == ["behind"] and watch.followers(room.code) == 1
+    watch.unfollow(room.code, "current")  # before the store closes under the thread
+
+
+def test_a_later_follow_of_the_same_page_replaces_its_first(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch.follow(room.code, "page", room.version, wakes.of("first"))
+    watch.follow(room.code, "page", room.version, wakes.of("second"))
+    assert watch.followers(room.code) == 1
+    store.move(room.code, token, 1)
+    assert wakes.any.wait(2)
+    settle(watch)
+    assert wakes.woken == ["second"]
+
+
+def test_a_page_that_unfollows_is_not_woken(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch.follow(room.code, "left", room.version, wakes.of("left"))
+    watch.follow(room.code, "stays", room.version, wakes.of("stays"))
+    watch.unfollow(room.code, "left")
+    store.move(room.code, token, 1)
+    assert wakes.any.wait(2)
+    settle(watch)
+    assert wakes.woken == ["stays"]
+
+
+def test_a_closed_room_wakes_its_followers(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch.follow(room.code, "page", room.version, wakes.of("page"))
+    store.close(room.code, token)
+    assert wakes.any.wait(2)
+    assert wakes.woken == ["page"]
+
+
+def test_a_failing_wake_does_not_stop_the_others(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+
+    def broken() -> bool:
+        raise RuntimeError("the session went away mid-wake")
+
+    watch.follow(room.code, "broken", room.version, broken)
+    watch.follow(room.code, "fine", room.version, wakes.of("fine"))
+    store.move(room.code, token, 1)
+    assert wakes.any.wait(2)
+    assert wakes.woken == ["fine"]
+
+
+def test_followers_and_waiting_pages_share_the_thread(store):
+    """A page waiting (the "wait" mode) and a follower of the same room both learn of one move."""
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch.follow(room.code, "page", room.version, wakes.of("page"))
+    mover = threading.Timer(0.2, store.move, args=(room.code, token, 1))
+    mover.start()
+    assert watch.moved(room.code, room.version, timeout=5)
+    assert wakes.any.wait(2)
+    mover.join()
+
+
+def test_a_move_wakes_the_class_in_turns_and_a_page_that_follows_again_frees_its_turn(store):
+    room, token = store.create()
+    watch = RoomWatch(store, every=0.02, batch=2, straggler=0.6)
+    woken: dict[str, float] = {}
+    lock = threading.Lock()
+
+    def wake_of(key: str, comes_back: bool):
+        def wake() -> bool:
+            with lock:
+                woken[key] = time.monotonic()
+            if comes_back:  # its run is over at once: it follows the new version again
+                watch.follow(room.code, key, room.version + 1, wake_of(key, comes_back))
+            return True
+
+        return wake
+
+    for key in ("slow-1", "slow-2"):  # woken first; their runs never end
+        watch.follow(room.code, key, room.version, wake_of(key, False))
+    for key in ("back-1", "back-2", "back-3"):
+        watch.follow(room.code, key, room.version, wake_of(key, True))
+    moved = time.monotonic()
+    store.move(room.code, token, 1)
+    time.sleep(1.5)
+    assert set(woken) == {"back-1", "back-2", "back-3", "slow-1", "slow-2"}
+    assert max(woken["slow-1"], woken["slow-2"]) - moved < 0.3
+    # both turns held by the slow pages: the next waits until they are given up on
+    assert woken["back-1"] - moved >= 0.55
+    # each of the others follows again at once and frees its turn for the next
+    assert woken["back-3"] - woken["back-1"] < 0.3
+    for key in ("back-1", "back-2", "back-3"):
+        watch.unfollow(room.code, key)
+
+
+def test_a_page_gone_when_woken_frees_its_turn_at_once(store):
+    room, token = store.create()
+    watch = RoomWatch(store, every=0.02, batch=1, straggler=5.0)
+    woken: list[str] = []
+
+    def gone(key: str):
+        def wake() -> bool:
+            woken.append(key)
+            return False  # its tab was closed
+
+        return wake
+
+    for key in ("a", "b", "c"):
+        watch.follow(room.code, key, room.version, gone(key))
+    store.move(room.code, token, 1)
+    time.sleep(0.5)
+    assert sorted(woken) == ["a", "b", "c"]  # never waited for the 5 s a straggler gets
