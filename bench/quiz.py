@@ -168,7 +168,9 @@ async def quiz_run(url: str, plan: FollowPlan, within: float) -> QuizResult:
         done = all(log.tapped_at is not None or log.dropped for log in logs)
         taps = sum(log.tapped_at is not None for log in logs)
         if done and projector.dots and projector.dots[-1][1] >= taps:
-            end.at = time.monotonic() + 1.0
+            end.at = time.monotonic() + 1.0  # the students leave; the presenter with them
+            await listen(presenter, projector, end.at)
+            break
     await asyncio.gather(*tasks)
     for log in logs:
         if log.session:
