@@ -10,6 +10,7 @@ Run from the repository root:
     python bench/bench_classroom.py --url http://host:8080 --workers-file workers.json --kill-worker-at 30
     python bench/bench_classroom.py --deploy 2      # also through deploy/serve.py with 2 workers, side by side
     python bench/bench_classroom.py --scenario follow   # a presenter and 50 followers through deploy/serve.py
+    python bench/bench_classroom.py --scenario quiz     # a presenter asks, 250 students answer within 10 s
 
 Without --url it starts `streamlit run app.py` and the one-marker baseline (bench/baseline_app.py)
 side by side on free ports, loads one and then the other, and stops both at the end.
@@ -34,7 +35,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bench import follow
+from bench import follow, quiz
 from bench.follow import FAULTS
 from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession
 from bench.support import baseline_folder, cpu_seconds, fmt_s, fmt_spread, percentile, rss_mb, temp_folder
@@ -834,7 +835,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--page", choices=(*PAGE_PATHS, "follow"), default="explore", help="page to load (follow: the scenario)"
     )
     parser.add_argument(
-        "--scenario", choices=("load", "follow"), default="load", help="follow: a presenter and followers in a room"
+        "--scenario",
+        choices=("load", "follow", "quiz"),
+        default="load",
+        help="follow: a presenter and followers in a room; quiz: the class answers a question (bench/quiz.py)",
     )
     follow = parser.add_argument_group("follow scenario (bench/follow.py)")
     follow.add_argument("--next-every", type=float, default=4.0, help="seconds between the presenter's Nexts (4)")
@@ -851,6 +855,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     follow.add_argument("--fault", choices=FAULTS, help="a fault during the presses (see bench/README.md)")
     follow.add_argument("--fault-at", type=float, default=20.0, help="seconds after the first Next (20)")
     follow.add_argument("--offline", type=float, default=30.0, help="presenter-offline: seconds away (30)")
+    follow.add_argument(
+        "--answer-within", type=float, default=10.0, help="quiz: seconds within which every student taps (10)"
+    )
     follow.add_argument("--store-down", type=float, default=5.0, help="restart-store, Redis: seconds down (5)")
     parser.add_argument("--url", help="load this running deployment instead of starting app.py and the baseline")
     parser.add_argument("--server-pid", type=int, help="with --url: server pid to read memory and CPU from")
@@ -937,9 +944,9 @@ def interrupt(signum: int, frame: object) -> None:
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, interrupt)
     args = parse_args(argv)
-    if args.scenario == "follow" or args.page == "follow":
+    if args.scenario in ("follow", "quiz") or args.page == "follow":
         try:
-            return follow.run(args)
+            return quiz.run(args) if args.scenario == "quiz" else follow.run(args)
         except KeyboardInterrupt:
             print("bench_classroom: interrupted; the servers it started are stopped", file=sys.stderr)
             return 130

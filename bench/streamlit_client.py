@@ -21,6 +21,7 @@ values back, and the front end's assets are not downloaded.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import urllib.request
 import uuid
@@ -47,7 +48,16 @@ CONNECTION_ERRORS = (OSError, HTTPException, WebSocketException, TimeoutError, E
 # A full run is over with one of these; a fragment's run ends with FINISHED_FRAGMENT_RUN_SUCCESSFULLY.
 FULL_RUN_OVER = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_WITH_COMPILE_ERROR)
 # Widget elements whose id a click or a value needs (a toggle is a checkbox).
-WIDGETS = ("button", "checkbox", "download_button", "text_area", "text_input", "radio", "file_uploader")
+WIDGETS = (
+    "button",
+    "checkbox",
+    "download_button",
+    "text_area",
+    "text_input",
+    "radio",
+    "file_uploader",
+    "component_instance",  # a custom component with a key (the map: a tap is its value)
+)
 
 
 class SessionClosed(Exception):
@@ -201,6 +211,7 @@ class StreamlitSession:
         self.cookies: dict[str, str] = {}  # the browser's cookies for this site (XSRF, the proxy's, the app's)
         self.query = ""  # the address bar's query string: the last asked for, or what the page set
         self.widget_ids: dict[str, str] = {}  # a widget's key -> the id a click or a value is sent with
+        self.widget_kinds: dict[str, str] = {}  # a widget's key -> its element's type ("button", "component_instance")
         self.fragments: dict[str, float] = {}  # fragment id -> its run_every interval, from auto_rerun
         self._due: dict[str, float] = {}  # fragment id -> when its timer next fires (kept between listens)
         self.fragment_runs = 0  # fragment reruns this client asked for (listen)
@@ -309,9 +320,20 @@ class StreamlitSession:
             raise KeyError(f"no widget with key {key!r} on the page")
         return await self._run(self._client_state(self.query, trigger=self.widget_ids[key], values=values), on_message)
 
-    async def set_values(self, values: list[WidgetState]) -> Run:
-        """Change widgets' values without a click (a radio choice, typing in a box) and wait for the run."""
-        return await self._run(self._client_state(self.query, values=values), None)
+    async def set_values(
+        self, values: list[WidgetState], on_message: Callable[[ForwardMsg, float], None] | None = None
+    ) -> Run:
+        """Change widgets' values without a click (a radio choice, typing in a box, a tap on a map) and wait
+        for the run."""
+        return await self._run(self._client_state(self.query, values=values), on_message)
+
+    def component_value(self, kind: str, value: object) -> WidgetState:
+        """The state of the page's one keyed custom component of this kind holding `value` (JSON), as the
+        front end sends it (the map's `last_clicked` after a tap)."""
+        keys = [key for key, shown in self.widget_kinds.items() if shown == kind]
+        if len(keys) != 1:
+            raise KeyError(f"not one {kind} on the page: {keys}")
+        return WidgetState(id=self.widget_ids[keys[0]], json_value=json.dumps(value))
 
     def text(self, key: str, value: str) -> WidgetState:
         """The state of a text box or a radio (by its option's label) holding `value`."""
@@ -466,6 +488,7 @@ class StreamlitSession:
                 # "$$ID-<hash>-<key>" for a widget with a key
                 if widget_id.count("-") >= 2:
                     self.widget_ids[widget_id.split("-", 2)[2]] = widget_id
+                    self.widget_kinds[widget_id.split("-", 2)[2]] = shown
         found = problems_in(msg)
         if not self.cache.receive(msg):
             found.append(f"server referred to a message this client never kept ({msg.ref_hash[:8]})")

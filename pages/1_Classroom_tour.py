@@ -15,7 +15,7 @@ from functools import partial
 
 import streamlit as st
 
-from geo.app import atlas_map, bundle, gate, presenting, source
+from geo.app import bundle, gate, presenting, quiz, source
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
@@ -112,6 +112,7 @@ def main() -> None:
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
+    asked = quiz.current(room, index, step, data)  # the class's question on this step, if one is asked
 
     if st.session_state.get(CONTRAST):
         use_css("tour-contrast.css")
@@ -131,7 +132,13 @@ def main() -> None:
         presenting.status(room)
         html("tour_counter.html", step=step)
         controls(index, len(steps))
-        html("tour_step.html", step=step, notes=st.session_state.get(NOTES, False))
+        other = asked is not None and asked.slug not in step.place_slugs
+        if asked is not None:
+            quiz.panel(room, asked, data, made.view().place(asked.slug) if other else None)
+        if asked is None or not (asked.open or other):
+            html("tour_step.html", step=step, notes=st.session_state.get(NOTES, False))
+        if asked is None or not asked.open:
+            quiz.ask_controls(room, index, step, data)
         with st.container(horizontal=True, gap="medium"):
             st.toggle("Show teacher notes", key=NOTES)
             st.toggle("High contrast", key=CONTRAST)
@@ -146,15 +153,16 @@ def main() -> None:
             html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
-        center, zoom = view_for(places_bounds(data, [data.by_slug[s] for s in step.place_slugs]), *VIEW_SIZE)
+        if asked is not None:  # the region, the same whatever is asked, on a phone's map too: the class's spread
+            shown, size = [data.by_slug[s] for s in quiz.question_view(data)], quiz.QUESTION_VIEW_SIZE
+        else:
+            shown, size = [data.by_slug[s] for s in step.place_slugs], VIEW_SIZE
+        center, zoom = view_for(places_bounds(data, shown), *size)
         highlight = made.highlight_places(step.place_slugs) if step.event else made.highlight(step.place.slug)
-        atlas_map.show_map(
-            made.page_map("tour-map", ("atlas/tour-map.css",)),
-            height=MAP_HEIGHT,
-            center=center,
-            zoom=zoom,
-            highlight=highlight,
-        )
+        if asked is not None and other:
+            highlight = made.highlight(asked.slug)
+        page_map = made.page_map("tour-map", ("atlas/tour-map.css",))
+        quiz.tour_map(page_map, room.code, asked, data, highlight, height=MAP_HEIGHT, center=center, zoom=zoom)
 
     with text_col:
         # Made when asked for (deferred, off the script's thread, so from this run's atlas and

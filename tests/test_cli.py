@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from geo.atlas.events import load_events
+from geo.atlas.tours import load_tour
 from geo.cli import build_parser, figure_text, places_table
 from geo.paths import ROOT
 from geo.render.serialize import places_feature_collection
@@ -213,7 +214,10 @@ def test_check_prints_a_summary_of_every_file(atlas):
     assert lines["places.yaml"] == f"{len(atlas.places)} places: 16 named in the article, 3 shown for context"
     assert lines["figures.yaml"] == "4 distances"
     assert lines["article.yaml"].endswith("openDemocracy, 28 September 2023")
-    assert lines["tour.yaml"].endswith(" steps")
+    tour = load_tour(atlas)
+    questions = sum(step.kind == "question" for step in tour.steps)
+    assert lines["tour.yaml"] == f"{len(tour)} steps" + (f", {questions} question" if questions else "")
+    assert questions == 1  # data/tour.yaml asks where Baku is
     assert lines["events.yaml"] == f"{len(load_events(atlas))} events"
 
 

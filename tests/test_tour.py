@@ -103,6 +103,12 @@ def test_a_teacher_can_reorder_drop_and_choose_passages(atlas):
         ({"steps": [{"place": "baku", "nots": "x"}]}, "step 1", "nots"),
         ({"steps": [{"place": "lachin-corridor", "passage": 1}]}, "step 1 (lachin-corridor)", "passage"),
         ({"steps": [42]}, "step 1", None),
+        ({"steps": [{"place": "baku", "kind": "quiz"}]}, "step 1 (baku)", "kind"),
+        (
+            {"steps": [{"place": "russian-peacekeepers-zone", "kind": "question"}]},
+            "step 1 (russian-peacekeepers-zone)",
+            "kind",
+        ),
     ],
 )
 def test_bad_tour_data_names_file_entry_and_field(atlas, assert_data_error, data, entry, field):
@@ -144,6 +150,15 @@ def test_a_tour_may_mix_places_and_events(atlas):
     assert [s.slug for s in tour.steps] == ["baku", "nagorno-karabakh"]
     assert tour.steps[0].event is None and tour.steps[1].event.slug == "exodus"
     assert tour.steps[1].note == "End here." and tour.steps[0].places == ("baku",)
+
+
+def test_a_step_may_ask_the_class_where_its_place_or_event_is(atlas):
+    tour = parse_tour(
+        {"steps": ["baku", {"place": "nakhchivan", "kind": "question"}, {"event": "exodus", "kind": "question"}]}, atlas
+    )
+    assert [s.kind for s in tour.steps] == ["show", "question", "question"]
+    assert tour.steps[1].key() != parse_tour({"steps": ["nakhchivan"]}, atlas).steps[0].key()
+    assert any(s.kind == "question" for s in load_tour(atlas).steps)
 
 
 @pytest.mark.parametrize(

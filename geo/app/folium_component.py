@@ -12,6 +12,7 @@ its component an argument this module does not.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -52,6 +53,14 @@ def opening_view() -> str:
         "if (window.__GLOBAL_DATA__) { window.__GLOBAL_DATA__.last_center = null;"
         " window.__GLOBAL_DATA__.last_zoom = null; }\n"
     )
+
+
+def report_script(returned_objects: Sequence[str]) -> str:
+    """The script, sent as a feature group, that changes what the drawn map reports back. The front end
+    reads `returned_objects` only when it first draws a map, and a map drawn once is kept from run to
+    run: a page that starts asking for a tap (`last_clicked`) later tells the drawn map so."""
+    names = json.dumps(list(returned_objects))
+    return f"if (window.__GLOBAL_DATA__) {{ window.__GLOBAL_DATA__.returned_objects = {names}; }}\n"
 
 
 def map_id(fmap: folium.Map) -> str:

@@ -97,6 +97,7 @@ REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
 JOIN = "room-join"  # the field a student types a room code into
 ARMED = "room-armed"  # False during the page's own run, whose inline call of the fragment must not wait
 FOLLOWED = "room-followed"  # the room whose RoomWatch wakes this session ("wake" mode)
+ANSWERS_LIVE = "room-answers-live"  # set by geo/app/quiz.py: this run's projector fragment follows the room
 
 
 @lru_cache(maxsize=8)
@@ -403,11 +404,14 @@ def watch(presence: Presence) -> None:
         version = _publish(presence.code, *pending)
     if presence.presenter:
         state.pop(SETTLE, None)  # not part of the class's burst; its own Next must stay quick
+    # geo/app/quiz.py's projector fragment reads the room with the class's answers: no second fragment.
+    answers_live = state.pop(ANSWERS_LIVE, False) and presence.presenter
     if presence.code is not None and presence.following:
         if FOLLOW.mode == "wake":
             _wake_on_move(presence.code, version)
-        state[ARMED] = False
-        _watch(presence.code, version)
+        if not answers_live:
+            state[ARMED] = False
+            _watch(presence.code, version)
     else:
         state.pop(SETTLE, None)
         if FOLLOW.mode == "wake" and state.get(FOLLOWED) is not None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geo.atlas.events import EVENTS_FILE_NAME, load_events
 from geo.atlas.loader import Atlas, load_atlas
-from geo.atlas.tours import DEFAULT_TOUR, TOUR_FILE_NAME, TOURS, load_tour
+from geo.atlas.tours import DEFAULT_TOUR, TOUR_FILE_NAME, TOURS, Tour, load_tour
 from geo.atlas.water import WATER_FILE_NAME, load_context_layers
 from geo.atlas.wording import plural
 
@@ -42,7 +42,7 @@ def check_data(data_dir: Path | None = None) -> list[FileReport]:
     passages = sum(len(ps) for ps in atlas.passages.values())
     tour_path = atlas.data_dir / TOUR_FILE_NAME
     tour = load_tour(atlas, tour_path)
-    tour_summary = plural(len(tour), "step")
+    tour_summary = steps_summary(tour)
     if not tour_path.exists():
         tour_summary += " (no file: the article's order)"
     meta = atlas.meta
@@ -73,6 +73,12 @@ def check_data(data_dir: Path | None = None) -> list[FileReport]:
     ]
 
 
+def steps_summary(tour: Tour) -> str:
+    """A storyline's steps, and how many of them ask the class a question first."""
+    questions = sum(1 for step in tour.steps if step.kind == "question")
+    return plural(len(tour), "step") + (f", {plural(questions, 'question')}" if questions else "")
+
+
 def check_other_tours(atlas: Atlas) -> list[FileReport]:
     """The storylines besides tour.yaml (the chronology), each only when its file is there."""
     reports = []
@@ -80,6 +86,6 @@ def check_other_tours(atlas: Atlas) -> list[FileReport]:
         if name == DEFAULT_TOUR:
             continue
         path = atlas.data_dir / file
-        summary = plural(len(load_tour(atlas, path, name=name)), "step") if path.exists() else "not present, skipped"
+        summary = steps_summary(load_tour(atlas, path, name=name)) if path.exists() else "not present, skipped"
         reports.append(FileReport(file, summary))
     return reports

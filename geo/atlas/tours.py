@@ -30,7 +30,9 @@ DEFAULT_TOUR = "places"
 CHRONOLOGY = "chronology"
 TOUR_LABELS = {"places": "The places", "chronology": "The chronology"}
 TOUR_FIELDS = ("title", "steps")
-STEP_FIELDS = ("place", "event", "passage", "note")
+STEP_FIELDS = ("place", "event", "passage", "note", "kind")
+# A step shows its place or event; a question step first asks the class where it is (geo/rooms/quiz.py).
+STEP_KINDS = ("show", "question")
 DEFAULT_TITLE = "Classroom tour"
 MAX_NOTE_LENGTH = 600
 MAX_STEP_PARAM_LENGTH = 12
@@ -45,6 +47,7 @@ class Step:
     passage_number: int  # 1-based index into the place's passages (0 when it has none, or for an event)
     note: str | None = None
     event: Event | None = None
+    kind: str = "show"  # or "question": the class answers where it is before it is shown
 
     @property
     def slug(self) -> str:
@@ -57,7 +60,7 @@ class Step:
 
     def key(self) -> tuple[str, int, str, str]:
         """A hashable summary, for caches keyed on the storyline."""
-        return (self.place.slug, self.passage_number, self.note or "", self.event.slug if self.event else "")
+        return (self.place.slug, self.passage_number, self.note or "", self.event.slug if self.event else "", self.kind)
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,16 @@ def _note(raw: dict, file: str, entry: str) -> str | None:
     return note
 
 
+def _kind(raw: dict, file: str, entry: str, atlas: Atlas, slugs: tuple[str, ...]) -> str:
+    """The step's kind; a question needs a place drawn on the map, to measure the answers from."""
+    kind = raw.get("kind", "show")
+    if kind not in STEP_KINDS:
+        raise DataError(file, f"must be one of {', '.join(STEP_KINDS)}", entry=entry, field="kind")
+    if kind == "question" and not any(atlas.shape(atlas.by_slug[slug]) for slug in slugs):
+        raise DataError(file, "a question needs a place drawn on the map", entry=entry, field="kind")
+    return kind
+
+
 def _event_step(file: str, index: int, raw: dict, atlas: Atlas, events: tuple[Event, ...]) -> Step:
     entry = f"step {index + 1}"
     slug = raw.get("event")
@@ -102,7 +115,8 @@ def _event_step(file: str, index: int, raw: dict, atlas: Atlas, events: tuple[Ev
     event = next((e for e in events if e.slug == slug), None)
     if event is None:
         raise DataError(file, f"no event with slug {slug!r} in events.yaml", entry=entry, field="event")
-    return Step(atlas.by_slug[event.places[0]], event.quote.passage, 0, _note(raw, file, entry), event)
+    kind = _kind(raw, file, entry, atlas, event.places)
+    return Step(atlas.by_slug[event.places[0]], event.quote.passage, 0, _note(raw, file, entry), event, kind)
 
 
 def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Event, ...] = ()) -> Step:
@@ -141,7 +155,7 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Eve
         )
     else:
         passage = passages[number - 1]
-    return Step(place, passage, number, _note(raw, file, entry))
+    return Step(place, passage, number, _note(raw, file, entry), kind=_kind(raw, file, entry, atlas, (slug,)))
 
 
 def parse_tour(

@@ -247,6 +247,7 @@ class StepView:
     passage: PassageView | None  # for an event, the sentence that dates it
     note: str | None
     event: EventView | None = None
+    kind: str = "show"  # "question": presenting, the teacher may ask the class where it is first
 
     @property
     def counter(self) -> str:
@@ -284,6 +285,7 @@ def step_views(view: AtlasView, tour: Tour, timeline: TimelineView | None = None
             passage=None if step.passage is None else passage_view(step.passage, step.passage_number or 1),
             note=step.note,
             event=timeline.event(step.event.slug) if step.event and timeline else None,
+            kind=step.kind,
         )
         for n, step in enumerate(tour.steps, 1)
     )

@@ -6,6 +6,9 @@ import logging
 import time
 from collections.abc import Callable
 
+from geo.rooms.quiz import QuizStore
+from geo.rooms.quiz_redis import RedisQuizStore
+from geo.rooms.quiz_sqlite import SqliteQuizStore
 from geo.rooms.redis_store import RedisRoomStore
 from geo.rooms.sqlite_store import SqliteRoomStore
 from geo.rooms.store import RoomStore, StoreRefused, StoreSettings, default_rooms_dir, unguarded_redis
@@ -20,3 +23,12 @@ def open_store(settings: StoreSettings, clock: Callable[[], float] = time.time) 
             raise StoreRefused(problem)
         return RedisRoomStore(settings.redis_url, settings.idle_seconds, clock, settings.limits)
     return SqliteRoomStore(settings.rooms_dir or default_rooms_dir(), settings.idle_seconds, clock, settings.limits)
+
+
+def open_quiz(rooms: RoomStore) -> QuizStore:
+    """The quiz of the rooms in this store, kept beside them (geo/rooms/quiz.py)."""
+    if isinstance(rooms, RedisRoomStore):
+        return RedisQuizStore(rooms)
+    if isinstance(rooms, SqliteRoomStore):
+        return SqliteQuizStore(rooms)
+    raise TypeError(f"no quiz for a store of type {type(rooms).__name__}")
