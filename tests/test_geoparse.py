@@ -297,3 +297,27 @@ def test_a_village_named_like_a_country_needs_more_than_the_texts_country(topony
     places = found(text, toponyms)
     assert "geonames:1814991" in places  # the country, not China, Texas
     assert places["geonames:1814991"]["mentions"][0]["text"] == "China"
+
+
+def test_a_us_county_is_the_county_not_its_namesake_town(toponyms):
+    text = "Deputies searched farms across Boone County after the storm."
+    ((ref, county),) = found(text, toponyms).items()
+    assert ref.startswith("us-county:") and county["kind"] == "county"
+    at = text.index("Boone")
+    assert county["mentions"] == [{"text": "Boone County", "start": at, "end": at + len("Boone County")}]
+
+
+def test_a_county_follows_the_state_the_text_is_about(toponyms):
+    def state_of(text: str) -> str:
+        (orange,) = [r for r in found(text, toponyms).values() if r["gazetteer_name"] == "Orange County"]
+        return toponyms.by_ref[orange["ref"]].admin1
+
+    assert state_of("Voters in Orange County and across Texas went to the polls.") == "ne:admin1:US48"
+    assert state_of("Voters in Orange County and across Florida went to the polls.") == "ne:admin1:US12"
+
+
+def test_a_county_tells_which_towns_the_text_means(toponyms):
+    # Gainesville in Cooke County is the Texas city, not the larger one in Florida
+    places = found("A Gainesville man was arrested by Cooke County deputies on Friday.", toponyms)
+    (gainesville,) = [r for r in places.values() if r["gazetteer_name"] == "Gainesville"]
+    assert toponyms.by_ref[gainesville["ref"]].admin1 == "ne:admin1:US48"

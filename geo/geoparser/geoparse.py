@@ -46,12 +46,14 @@ KIND_PRIOR = {
     "river": 3.0,
     "mountains": 3.0,
     "city": 3.0,
+    "county": 3.0,
     "town": 2.0,
     "village": 1.0,
 }
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
-STRONG_KINDS = ("country", "capital", "exclave", "region", "wider region", "route", "sea", "lake", "river", "mountains")
+STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
+STRONG_KINDS += ("mountains",)
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -607,6 +609,11 @@ class Beside:
     generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river")
 
 
+def _division(t: Toponym) -> str | None:
+    """The first-level division a place is or lies in (a state's own ref; a town's or a county's state)."""
+    return t.ref if t.kind == "region" else t.admin1
+
+
 def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
     t = hit.toponym
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
@@ -619,8 +626,7 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
         score += 1.0 + 3.0 * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
-    division = t.ref if t.kind == "region" else t.admin1
-    if (in_division := divisions.get(division)) > 0:  # Gainesville in the Georgia a text is about
+    if (in_division := divisions.get(_division(t))) > 0:  # Gainesville in the Georgia a text is about
         score += 1.5 + 2.0 * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
@@ -755,16 +761,16 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
-        if unambiguous and (division := first.toponym.ref if first.toponym.kind == "region" else first.toponym.admin1):
+        if unambiguous and (division := _division(first.toponym)):
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
     # A name never supports itself: each is ranked with the others' places only.
     first = Context(Tally.of(countries), Tally.of(divisions), anchors)
     first_pass = {form: _rank(hits[form], first)[0].toponym for form in found}
-    guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and t.kind in SETTLEMENTS and t.admin1}
+    guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and _division(t)}
     c, d = dict(countries), dict(divisions)
     for other, t in guessed.items():
-        d[t.admin1] = d.get(t.admin1, 0) + len(found[other])
+        d[_division(t)] = d.get(_division(t), 0) + len(found[other])
         if t.country:
             c[t.country] = c.get(t.country, 0) + len(found[other])
     whole = Context(Tally.of(c), Tally.of(d), anchors)
@@ -775,7 +781,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         else:  # every name's guess but its own
             n = len(found[form])
             contexts[form] = Context(
-                whole.countries.without(t.country, n), whole.divisions.without(t.admin1, n), anchors
+                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors
             )
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
