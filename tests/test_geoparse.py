@@ -321,3 +321,12 @@ def test_a_county_tells_which_towns_the_text_means(toponyms):
     places = found("A Gainesville man was arrested by Cooke County deputies on Friday.", toponyms)
     (gainesville,) = [r for r in places.values() if r["gazetteer_name"] == "Gainesville"]
     assert toponyms.by_ref[gainesville["ref"]].admin1 == "ne:admin1:US48"
+
+
+def test_a_place_before_a_common_noun_is_no_first_name(toponyms):
+    # "Mansfield Police" and "Mansfield Mayor" do not make a person of Mansfield, as "Emin Milli" does of Emin
+    text = "Mansfield Police closed the road. Mansfield Mayor Curtis McCoy said traffic in Mansfield was heavy."
+    places = [p for p in geoparse(text, toponyms) if p.toponym.name == "Mansfield"]
+    assert [m.start for p in places for m in p.mentions] == [text.rindex("Mansfield")]
+    person = "Emin Lane spoke to reporters. Later, in Emin, the reporters waited."
+    assert not [p for p in geoparse(person, toponyms) if p.toponym.name == "Emin"]

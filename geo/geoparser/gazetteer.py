@@ -32,6 +32,7 @@ from geo.paths import DATA_DIR
 GEOPARSE_DIR = DATA_DIR / "geoparse"
 GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
+COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
@@ -293,6 +294,7 @@ class Toponyms:
     english_words: frozenset[str] = frozenset()  # names that are also ordinary English words
     lower_starts: frozenset[str] = frozenset()  # first words of the names that start in lower case
     country_refs: dict[str, str] = field(default_factory=dict)  # ISO code -> the country's ref
+    common_words: frozenset[str] = frozenset()  # lower-case English words that are no names ("police", "mayor")
     # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
     name_starts: frozenset[tuple[str, ...]] = frozenset()
 
@@ -506,4 +508,13 @@ def read_table(path: Path) -> Table:
 @cache
 def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
-    return index_toponyms(read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE))
+    toponyms = index_toponyms(read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE))
+    return replace(toponyms, common_words=read_common_words(directory / COMMON_WORDS_FILE))
+
+
+def read_common_words(path: Path) -> frozenset[str]:
+    """The English words that are no names (scripts/build_common_words.py), one a line."""
+    try:
+        return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"))
+    except (OSError, ValueError) as exc:
+        raise DataError(path.name, f"cannot read the list of common words ({exc})") from exc

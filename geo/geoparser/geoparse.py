@@ -323,6 +323,22 @@ def _strong(form: str, toponyms: Toponyms) -> bool:
     )
 
 
+def _may_be_name(word: str, toponyms: Toponyms) -> bool:
+    """Whether a capitalised word beside a place name may be a person's other name ("Emin Milli").
+
+    Not a word that marks an organisation, a common noun or adjective ("Police", "Mayor",
+    "High"), a title, a month or a day, nor an acronym ("PTA", "VFW"): beside those the
+    place qualifies a noun.
+    """
+    return not (
+        word in toponyms.organisation_words
+        or word.lower() in toponyms.common_words
+        or word in TITLES
+        or word in CALENDAR
+        or (len(word) > 1 and word.isupper())
+    )
+
+
 def _adjective_pattern(toponyms: Toponyms) -> re.Pattern[str]:
     """A country's adjective before a noun of place: "a Hungarian prison" names Hungary."""
     if not toponyms.adjectives or not toponyms.locative_nouns:
@@ -384,9 +400,9 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
             start, end, form = match.start, match.end, match.form
             if keep_mention(run, start, end, toponyms, placeish, headline):
                 kept.append((form, Span(form, line_start + start, line_start + end), headline))
-            elif not headline and (after := run.first(end)) is not None and after not in toponyms.organisation_words:
-                surnames.add(form)  # a first name: "Emin Milli"
-            elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
+            elif not headline and (after := run.first(end)) is not None and _may_be_name(after, toponyms):
+                surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
+            elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
             if _titled(line, start):
