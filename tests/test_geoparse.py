@@ -341,3 +341,22 @@ def test_a_countrys_other_english_names_and_abbreviations(toponyms):
         "Republic of Korea": "country",
     }
     assert {p["country"] for p in places.values()} == {"AE", "CZ", "KR"}
+
+
+def test_the_review_flags_a_lone_ambiguous_name_not_a_place_its_text_supports(toponyms):
+    supported = geoparse("Officials in Baku and Ganja said Azerbaijan would reopen the road.", toponyms)
+    assert [p.review for p in supported] == [False, False, False]
+    (lone,) = geoparse("He grew up in Springfield before the war.", toponyms)
+    assert lone.review and lone.confidence < min(p.confidence for p in supported)
+    record = place_record(lone)
+    assert record["review"] is True and 0.0 < record["confidence"] < 1.0
+
+
+def test_the_review_model_must_fit_the_geoparsers_features():
+    from geo.errors import DataError
+    from geo.geoparser.confidence import FEATURES, parse_model
+
+    model = parse_model({"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "threshold": 0.5})
+    assert model.threshold == 0.5
+    with pytest.raises(DataError, match="build_review_weights"):
+        parse_model({"features": ["bias"], "weights": [0.0], "threshold": 0.5})

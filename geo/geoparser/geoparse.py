@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from geo.atlas.article import FormFinder, sentence_bounds
+from geo.geoparser.confidence import features, load_model, probability
 from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
 
 POSSESSIVE_END = re.compile(r"['’]s$")
@@ -101,12 +102,6 @@ NEAR_KM, AROUND_KM = 100.0, 300.0
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
-# A place whose winning share of the score is lower is marked for review (villages always are).
-# Measured on the public corpora's dev documents (LGL, TR-News, GeoWebNews; bench_geoparse.py --corpus):
-# 0.8 leaves 75.5 % of the answers unflagged, 83.2 % of them within 161 km, and flags 48 % of the wrong
-# ones; 0.99 leaves 57 % at 85.2 %. No threshold reaches 95 %: most wrong answers left are names with one
-# candidate (counties read as their town, countries whose GeoNames point is far from ours).
-REVIEW_BELOW = 0.8
 
 
 @dataclass(frozen=True)
@@ -133,6 +128,9 @@ class FoundPlace:
     mentions: tuple[Span, ...]
     score: float
     runners_up: tuple[Candidate, ...]
+    # the share of the text's other mentions whose places lie in the same country, and division
+    country_support: float = 0.0
+    division_support: float = 0.0
 
     @property
     def name(self) -> str:
@@ -140,10 +138,21 @@ class FoundPlace:
         forms = [m.text for m in self.mentions if not (len(m.text) >= 4 and m.text.isupper())]  # not datelines
         return max(dict.fromkeys(forms), key=forms.count) if forms else self.toponym.name
 
+    def features(self) -> list[float]:
+        """What the review model (geo/geoparser/confidence.py) reads of this choice."""
+        mentions = [m.text for m in self.mentions]
+        support = (self.country_support, self.division_support)
+        return features(self.toponym, mentions, self.score, [c.share for c in self.runners_up], support)
+
+    @property
+    def confidence(self) -> float:
+        """The probability that the place is the one the text means (the calibrated review model)."""
+        return probability(load_model(), self.features())
+
     @property
     def review(self) -> bool:
-        """Unsure: close runners-up, or a village known only by an alternate spelling."""
-        return self.score < REVIEW_BELOW or self.toponym.kind == "village"
+        """Unsure: a confidence below the threshold calibrated on the public corpora's development documents."""
+        return self.confidence < load_model().threshold
 
 
 def _title_case(text: str) -> bool:
@@ -821,8 +830,26 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 places[best.toponym.ref][0].append(span)
             else:
                 places[best.toponym.ref] = ([span], best, ranked[1:4])
+    by_country: dict[str | None, int] = {}
+    by_division: dict[str | None, int] = {}
+    for spans, best, _ in places.values():
+        by_country[best.toponym.country] = by_country.get(best.toponym.country, 0) + len(spans)
+        by_division[_division(best.toponym)] = by_division.get(_division(best.toponym), 0) + len(spans)
+    total = sum(by_country.values())
+
+    def support(counts: dict[str | None, int], key: str | None, own: int) -> float:
+        """The share of the other places' mentions that lie in the same country or division."""
+        return (counts[key] - own) / (total - own) if key is not None and total > own else 0.0
+
     result = [
-        FoundPlace(best.toponym, tuple(sorted(spans, key=lambda s: s.start)), best.share, tuple(others))
+        FoundPlace(
+            best.toponym,
+            tuple(sorted(spans, key=lambda s: s.start)),
+            best.share,
+            tuple(others),
+            support(by_country, best.toponym.country, len(spans)),
+            support(by_division, _division(best.toponym), len(spans)),
+        )
         for spans, best, others in places.values()
     ]
     return sorted(result, key=lambda p: p.mentions[0].start)
@@ -862,6 +889,7 @@ def place_record(place: FoundPlace) -> dict:
         "country": t.country,
         "mentions": [{"text": s.text, "start": s.start, "end": s.end} for s in place.mentions],
         "score": place.score,
+        "confidence": round(place.confidence, 3),
         "review": place.review,
         "runners_up": [brief(c) for c in place.runners_up],
         "source": t.source,

@@ -194,7 +194,7 @@ def with_added(found: Sequence[FoundPlace], added: FoundPlace) -> list[FoundPlac
     for i, place in enumerate(places):
         if place_key(place) == key:
             mentions = tuple(sorted({*place.mentions, *added.mentions}, key=lambda m: m.start))
-            places[i] = FoundPlace(place.toponym, mentions, place.score, place.runners_up)
+            places[i] = replace(place, mentions=mentions)
             return places
     return sorted([*places, added], key=lambda p: p.mentions[0].start)
 
