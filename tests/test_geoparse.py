@@ -360,3 +360,11 @@ def test_the_review_model_must_fit_the_geoparsers_features():
     assert model.threshold == 0.5
     with pytest.raises(DataError, match="build_review_weights"):
         parse_model({"features": ["bias"], "weights": [0.0], "threshold": 0.5})
+
+
+def test_a_weak_name_that_speaks_is_a_person(toponyms):
+    # Wilson is a town too; "Wilson said" is a person, and so is every later "Wilson"
+    text = "Wilson said the bridge would reopen. The council agreed with Wilson on Tuesday."
+    assert found(text, toponyms) == {}
+    # a capital that "said" is its government, still a mention of the city
+    assert set(found("Baku said the talks would go on.", toponyms)) == {"geonames:587084"}

@@ -98,6 +98,17 @@ TITLES = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Sen", "Gov", "Rep", "Lt", "Sgt", "Gen", "Col", "Capt", "Det", "Prof", "St"}
     | {"President", "Senator", "Governor", "Judge", "Officer", "Minister", "Mayor", "Coach", "Pastor", "Sheriff"}
 )
+# The weights of the evidence for a candidate (_score): its population (per power of ten), the share of
+# the text's places in its country and in its first-level division, a known place near it.
+POPULATION_WEIGHT = 0.3
+COUNTRY_BASE, COUNTRY_SHARE = 1.0, 3.0
+DIVISION_BASE, DIVISION_SHARE = 1.5, 2.0
+NEARNESS_WEIGHT = 1.0
+# A verb of speech right after a name: a person speaks ("Trapani said"); a weak name so read is a
+# person's wherever it stands (a capital or a country that "said" stays a place: metonymy).
+SPEECH_AFTER = re.compile(
+    r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
+)
 NEAR_KM, AROUND_KM = 100.0, 300.0
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
@@ -414,8 +425,8 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
-            if _titled(line, start):
-                surnames.add(form)
+            if _titled(line, start) or SPEECH_AFTER.match(line, end):
+                surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
@@ -641,18 +652,18 @@ def _division(t: Toponym) -> str | None:
 
 def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
     t = hit.toponym
-    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
+    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(t.population + 1)
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
     if rival:
         pass
     elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
-        score += 1.0 + 3.0 * in_country / countries.total
+        score += COUNTRY_BASE + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
     if (in_division := divisions.get(_division(t))) > 0:  # Gainesville in the Georgia a text is about
-        score += 1.5 + 2.0 * in_division / divisions.total
+        score += DIVISION_BASE + DIVISION_SHARE * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
     if beside.division is not None and beside.division in (t.admin1, t.ref):
@@ -661,7 +672,7 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
         score += 3.0 if t.kind in ("region", "exclave") else 0.0
     elif beside.generic == "water":
         score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
-    return score + context.anchors.nearness(t)
+    return score + NEARNESS_WEIGHT * context.anchors.nearness(t)
 
 
 def _prominence(t: Toponym) -> float:
