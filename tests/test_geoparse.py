@@ -368,3 +368,10 @@ def test_a_weak_name_that_speaks_is_a_person(toponyms):
     assert found(text, toponyms) == {}
     # a capital that "said" is its government, still a mention of the city
     assert set(found("Baku said the talks would go on.", toponyms)) == {"geonames:587084"}
+
+
+def test_a_compound_adjective_of_origin_names_the_place(toponyms):
+    text = "The Houston-based contractor hired a New York-born engineer."
+    mentions = {m["text"]: m["start"] for r in found(text, toponyms).values() for m in r["mentions"]}
+    assert mentions == {"Houston": text.index("Houston"), "New York": text.index("New York")}
+    assert found("Talks on Russia-Turkey ties and a de-Armenianisation policy.", toponyms) == {}

@@ -88,6 +88,10 @@ WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
 ROUTE_AFTER = re.compile(r"\s+(?:highway|road|motorway|railway|railroad|rail\s+line|route|pipeline)\b", re.IGNORECASE)
 SETTLEMENTS = ("capital", "city", "town", "village")
+# A compound adjective of origin after a place name, its one or two words: "Houston-based", "New York-born".
+COMPOUND = re.compile(
+    r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged)(?![\w-])"
+)
 SMALL_PLACE = 10_000
 OTHER_NAME_PLACE = 100_000  # a smaller place named by one of its other names needs evidence
 CALENDAR = frozenset(
@@ -438,7 +442,7 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
         if people.named_at(text, span):
             continue
         found.setdefault(form, []).append(span)
-    for span in _routes(text, toponyms):
+    for span in [*_routes(text, toponyms), *_compounds(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
     return _weighed(text, found, toponyms, surnames)
 
@@ -456,6 +460,21 @@ def _routes(text: str, toponyms: Toponyms) -> list[Span]:
         ends = [match.span(1), match.span(2)]
         if all(any(h.toponym.kind in SETTLEMENTS for h in hits_for(text[a:b], toponyms)) for a, b in ends):
             out.extend(Span(text[a:b], a, b) for a, b in ends)
+    return out
+
+
+def _compounds(text: str, toponyms: Toponyms) -> list[Span]:
+    """The place a compound adjective says something is from: "a Houston-based company", "the New York-born actor".
+
+    Words inside other hyphenated compounds stay no names ("de-Armenianisation", "Russia-Turkey ties").
+    """
+    out = []
+    for match in COMPOUND.finditer(text):
+        for start in (s for s in (match.start(1), match.start(2)) if s >= 0):  # two words, else the last
+            form = text[start : match.end(2)]
+            if gazetteer_name(form, toponyms) and form not in toponyms.not_places:
+                out.append(Span(form, start, match.end(2)))
+                break
     return out
 
 
