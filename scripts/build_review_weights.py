@@ -5,8 +5,8 @@ Newton's method in numpy) on the development documents of the public corpora LGL
 TR-News and GeoWebNews (bench/geoparse_corpora.py; never the held-out ones): one example
 per gold toponym the geoparser recognises, labelled right when its place lies within
 161 km of the gold point. Then picks the lowest threshold at which the places left
-unflagged are right at least TARGET of the time, so that as many places as possible go
-unflagged:
+unflagged are right at least TARGET of the time in each corpus, so that as many places as
+possible go unflagged:
 
     python scripts/build_review_weights.py --corpora DIR
 
@@ -29,14 +29,14 @@ from geo.geoparser.geoparse import geoparse
 from geo.paths import ROOT
 
 OUT = ROOT / "data" / "geoparse" / "review_weights.json"
-TARGET = 0.96  # above the goal of 95 %, as unseen texts come out a little lower than the ones trained on
+TARGET = 0.955  # above the goal of 95 %, as unseen texts come out a little lower than the ones trained on
 L2 = 1.0
 
 
-def examples(corpora: str) -> tuple[np.ndarray, np.ndarray]:
-    """The features and labels (1: within 161 km) of every recognised gold toponym of the dev documents."""
+def examples(corpora: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features, labels (1: within 161 km) and corpus of every recognised gold toponym of the dev documents."""
     toponyms = load_toponyms()
-    rows, labels = [], []
+    rows, labels, groups = [], [], []
     for name in sorted(CORPORA):
         for doc in read_corpus(name, corpora):
             if doc.split != "dev":
@@ -50,7 +50,8 @@ def examples(corpora: str) -> tuple[np.ndarray, np.ndarray]:
                     continue
                 rows.append(match.features())
                 labels.append(km(gold.lat, gold.lon, match.toponym.lat, match.toponym.lon) <= RESOLVED_KM)
-    return np.array(rows, dtype=float), np.array(labels, dtype=float)
+                groups.append(name)
+    return np.array(rows, dtype=float), np.array(labels, dtype=float), np.array(groups)
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.ndarray:
@@ -69,11 +70,15 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.nda
     return w
 
 
-def calibrate(p: np.ndarray, y: np.ndarray, target: float = TARGET) -> float:
-    """The lowest threshold whose unflagged places (probability at or above it) are right `target` of the time."""
+def calibrate(p: np.ndarray, y: np.ndarray, groups: np.ndarray, target: float = TARGET) -> float:
+    """The lowest threshold whose unflagged places (probability at or above it) are right `target` of the time.
+
+    In each corpus apart (US local news, world news, web news), not only over all three:
+    the review should hold for every kind of text, not on average.
+    """
     for threshold in np.round(np.arange(0.0, 1.0, 0.005), 3):
         kept = p >= threshold
-        if kept.any() and y[kept].mean() >= target:
+        if all(kept[groups == g].any() and y[kept & (groups == g)].mean() >= target for g in np.unique(groups)):
             return float(threshold)
     return 1.0
 
@@ -83,11 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpora", required=True, help="folder of the public corpora (bench/README.md)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    x, y = examples(args.corpora)
+    x, y, groups = examples(args.corpora)
     w = fit(x, y)
     weights = [round(float(v), 4) for v in w]
     p = np.array([probability(Model(tuple(weights), 0.0), row) for row in x])
-    threshold = calibrate(p, y)
+    threshold = calibrate(p, y, groups)
     kept = p >= threshold
     figures = {
         "examples": len(y),
