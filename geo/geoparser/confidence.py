@@ -7,9 +7,11 @@ the threshold is the lowest at which the places left unflagged there are right a
 least the target share of the time). The features are the choice's share of the
 evidence and its runner-up's, the number of candidates, the kind of place, whether
 GeoNames gives its point, its population, how often the text names it and whether only
-in a dateline's capitals, and the share of the text's other mentions that lie in the same
+in a dateline's capitals, the share of the text's other mentions that lie in the same
 country and in the same first-level division (Baku in a text about Azerbaijan, not Paris
-in one about Texas). Plain Python arithmetic: a dozen products per place.
+in one about Texas), whether the text names that country or division itself, and whether
+the name is a curated one (data/geoparse/aliases.yaml: checked by hand, with its source).
+Plain Python arithmetic: a dozen products per place.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ FEATURES = (
     "dateline_only",
     "country_support",
     "division_support",
+    "country_named",
+    "division_named",
+    "curated_name",
 )
 
 
@@ -54,7 +59,8 @@ def features(
     mention_texts: Sequence[str],
     share: float,
     runner_up_shares: Sequence[float],
-    support: tuple[float, float] = (0.0, 0.0),
+    support: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0),
+    how: str = "",
 ) -> list[float]:
     """The model's inputs for one place, in the order of FEATURES."""
     kind = toponym.kind if toponym.kind in KIND_GROUPS else None
@@ -71,6 +77,7 @@ def features(
         math.log1p(len(mention_texts)),
         1.0 if mention_texts and len(datelines) == len(mention_texts) else 0.0,
         *support,
+        1.0 if how == "curated" else 0.0,
     ]
 
 

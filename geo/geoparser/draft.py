@@ -461,7 +461,7 @@ def _choose(place: FoundPlace, key: str, toponyms: Toponyms) -> FoundPlace:
     if key == place_key(place):
         return place
     candidates = {
-        hit.toponym.ref: hit.toponym
+        hit.toponym.ref: hit
         for form in _forms(place)
         for hit in toponyms.candidates(gazetteer_name(form, toponyms) or form)
     }
@@ -469,9 +469,10 @@ def _choose(place: FoundPlace, key: str, toponyms: Toponyms) -> FoundPlace:
         names = ", ".join(sorted(candidates)) or "none"
         raise InputError(f"{key} is not a candidate for “{place.name}”; its candidates are: {names}")
     share = next((c.share for c in place.runners_up if c.toponym.ref == key), 0.0)
-    before = Candidate(place.toponym, place.score, place.score)
+    before = Candidate(place.toponym, place.score, place.score, place.how)
     others = tuple(c for c in place.runners_up if c.toponym.ref != key)
-    return replace(place, toponym=candidates[key], score=share, runners_up=(before, *others)[:3])
+    chosen = candidates[key]
+    return replace(place, toponym=chosen.toponym, score=share, runners_up=(before, *others)[:3], how=chosen.how)
 
 
 def apply_decisions(found: list[FoundPlace], decisions: dict[str, Decision]) -> list[FoundPlace]:

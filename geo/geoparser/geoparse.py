@@ -113,6 +113,7 @@ NEARNESS_WEIGHT = 1.0
 SPEECH_AFTER = re.compile(
     r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
 )
+CURATED_REVIEW_BELOW = 0.8  # a curated name's winning share below which the review flags it
 NEAR_KM, AROUND_KM = 100.0, 300.0
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
@@ -133,6 +134,7 @@ class Candidate:
     toponym: Toponym
     score: float
     share: float  # the candidate's share of the name's total evidence (0-1)
+    how: str = ""  # how the name stands for it (NameHit.how): curated, name, alternate, variant, division
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,10 @@ class FoundPlace:
     # the share of the text's other mentions whose places lie in the same country, and division
     country_support: float = 0.0
     division_support: float = 0.0
+    # the text names the country, or the first-level division, the place lies in ("Goris ... Armenia")
+    country_named: bool = False
+    division_named: bool = False
+    how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
 
     @property
     def name(self) -> str:
@@ -156,8 +162,8 @@ class FoundPlace:
     def features(self) -> list[float]:
         """What the review model (geo/geoparser/confidence.py) reads of this choice."""
         mentions = [m.text for m in self.mentions]
-        support = (self.country_support, self.division_support)
-        return features(self.toponym, mentions, self.score, [c.share for c in self.runners_up], support)
+        support = (self.country_support, self.division_support, float(self.country_named), float(self.division_named))
+        return features(self.toponym, mentions, self.score, [c.share for c in self.runners_up], support, self.how)
 
     @property
     def confidence(self) -> float:
@@ -166,7 +172,14 @@ class FoundPlace:
 
     @property
     def review(self) -> bool:
-        """Unsure: a confidence below the threshold calibrated on the public corpora's development documents."""
+        """Unsure: a confidence below the threshold calibrated on the public corpora's development documents.
+
+        A curated name (aliases.yaml: the region's corridors, reservoirs, other names, each
+        checked with its source) is flagged only when another place comes close: the corpora
+        hold almost none, so the model cannot be calibrated for them.
+        """
+        if self.how == "curated":
+            return self.score < CURATED_REVIEW_BELOW
         return self.confidence < load_model().threshold
 
 
@@ -712,19 +725,20 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
                 _score(h, context, beside, rivals)
                 - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
                 h.toponym,
+                h.how,
             )
             for h in hits
         ),
         key=lambda st: -st[0],
     )
     if beside.generic is None:  # a bare "Kherson" is the city, not its oblast: "the Kherson region" is the oblast
-        own_city = {(t.admin1, t.name) for _, t in scored if t.kind in ("capital", "city", "town")}
+        own_city = {(t.admin1, t.name) for _, t, _ in scored if t.kind in ("capital", "city", "town")}
         scored = sorted(
-            ((sc - 2.5 if t.kind == "region" and (t.ref, t.name) in own_city else sc, t) for sc, t in scored),
+            ((sc - 2.5 if t.kind == "region" and (t.ref, t.name) in own_city else sc, t, how) for sc, t, how in scored),
             key=lambda st: -st[0],
         )
-    total = sum(math.exp(sc) for sc, _ in scored)
-    return [Candidate(t, round(sc, 2), round(math.exp(sc) / total, 3)) for sc, t in scored]
+    total = sum(math.exp(sc) for sc, _, _ in scored)
+    return [Candidate(t, round(sc, 2), round(math.exp(sc) / total, 3), how) for sc, t, how in scored]
 
 
 def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
@@ -866,6 +880,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         by_country[best.toponym.country] = by_country.get(best.toponym.country, 0) + len(spans)
         by_division[_division(best.toponym)] = by_division.get(_division(best.toponym), 0) + len(spans)
     total = sum(by_country.values())
+    named_countries = {best.toponym.country for _, best, _ in places.values() if best.toponym.kind == "country"}
+    named_divisions = {best.toponym.ref for _, best, _ in places.values() if best.toponym.kind == "region"}
 
     def support(counts: dict[str | None, int], key: str | None, own: int) -> float:
         """The share of the other places' mentions that lie in the same country or division."""
@@ -879,6 +895,9 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             tuple(others),
             support(by_country, best.toponym.country, len(spans)),
             support(by_division, _division(best.toponym), len(spans)),
+            best.toponym.kind != "country" and best.toponym.country in named_countries,
+            best.toponym.kind != "region" and best.toponym.admin1 in named_divisions,
+            best.how,
         )
         for spans, best, others in places.values()
     ]
