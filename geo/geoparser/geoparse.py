@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from geo.atlas.article import FormFinder, sentence_bounds
+from geo.geoparser.confidence import features, load_model, probability
 from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
 
 POSSESSIVE_END = re.compile(r"['’]s$")
@@ -46,12 +47,14 @@ KIND_PRIOR = {
     "river": 3.0,
     "mountains": 3.0,
     "city": 3.0,
+    "county": 3.0,
     "town": 2.0,
     "village": 1.0,
 }
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
-STRONG_KINDS = ("country", "capital", "exclave", "region", "wider region", "route", "sea", "lake", "river", "mountains")
+STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
+STRONG_KINDS += ("mountains",)
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -85,6 +88,10 @@ WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
 ROUTE_AFTER = re.compile(r"\s+(?:highway|road|motorway|railway|railroad|rail\s+line|route|pipeline)\b", re.IGNORECASE)
 SETTLEMENTS = ("capital", "city", "town", "village")
+# A compound adjective of origin after a place name, its one or two words: "Houston-based", "New York-born".
+COMPOUND = re.compile(
+    r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged)(?![\w-])"
+)
 SMALL_PLACE = 10_000
 OTHER_NAME_PLACE = 100_000  # a smaller place named by one of its other names needs evidence
 CALENDAR = frozenset(
@@ -95,16 +102,22 @@ TITLES = frozenset(
     {"Mr", "Mrs", "Ms", "Dr", "Sen", "Gov", "Rep", "Lt", "Sgt", "Gen", "Col", "Capt", "Det", "Prof", "St"}
     | {"President", "Senator", "Governor", "Judge", "Officer", "Minister", "Mayor", "Coach", "Pastor", "Sheriff"}
 )
+# The weights of the evidence for a candidate (_score): its population (per power of ten), the share of
+# the text's places in its country and in its first-level division, a known place near it.
+POPULATION_WEIGHT = 0.3
+COUNTRY_BASE, COUNTRY_SHARE = 1.0, 3.0
+DIVISION_BASE, DIVISION_SHARE = 1.5, 2.0
+NEARNESS_WEIGHT = 1.0
+# A verb of speech right after a name: a person speaks ("Trapani said"); a weak name so read is a
+# person's wherever it stands (a capital or a country that "said" stays a place: metonymy).
+SPEECH_AFTER = re.compile(
+    r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
+)
+CURATED_REVIEW_BELOW = 0.8  # a curated name's winning share below which the review flags it
 NEAR_KM, AROUND_KM = 100.0, 300.0
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
-# A place whose winning share of the score is lower is marked for review (villages always are).
-# Measured on the public corpora's dev documents (LGL, TR-News, GeoWebNews; bench_geoparse.py --corpus):
-# 0.8 leaves 75.5 % of the answers unflagged, 83.2 % of them within 161 km, and flags 48 % of the wrong
-# ones; 0.99 leaves 57 % at 85.2 %. No threshold reaches 95 %: most wrong answers left are names with one
-# candidate (counties read as their town, countries whose GeoNames point is far from ours).
-REVIEW_BELOW = 0.8
 
 
 @dataclass(frozen=True)
@@ -121,6 +134,7 @@ class Candidate:
     toponym: Toponym
     score: float
     share: float  # the candidate's share of the name's total evidence (0-1)
+    how: str = ""  # how the name stands for it (NameHit.how): curated, name, alternate, variant, division
 
 
 @dataclass(frozen=True)
@@ -131,6 +145,13 @@ class FoundPlace:
     mentions: tuple[Span, ...]
     score: float
     runners_up: tuple[Candidate, ...]
+    # the share of the text's other mentions whose places lie in the same country, and division
+    country_support: float = 0.0
+    division_support: float = 0.0
+    # the text names the country, or the first-level division, the place lies in ("Goris ... Armenia")
+    country_named: bool = False
+    division_named: bool = False
+    how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
 
     @property
     def name(self) -> str:
@@ -138,10 +159,28 @@ class FoundPlace:
         forms = [m.text for m in self.mentions if not (len(m.text) >= 4 and m.text.isupper())]  # not datelines
         return max(dict.fromkeys(forms), key=forms.count) if forms else self.toponym.name
 
+    def features(self) -> list[float]:
+        """What the review model (geo/geoparser/confidence.py) reads of this choice."""
+        mentions = [m.text for m in self.mentions]
+        support = (self.country_support, self.division_support, float(self.country_named), float(self.division_named))
+        return features(self.toponym, mentions, self.score, [c.share for c in self.runners_up], support, self.how)
+
+    @property
+    def confidence(self) -> float:
+        """The probability that the place is the one the text means (the calibrated review model)."""
+        return probability(load_model(), self.features())
+
     @property
     def review(self) -> bool:
-        """Unsure: close runners-up, or a village known only by an alternate spelling."""
-        return self.score < REVIEW_BELOW or self.toponym.kind == "village"
+        """Unsure: a confidence below the threshold calibrated on the public corpora's development documents.
+
+        A curated name (aliases.yaml: the region's corridors, reservoirs, other names, each
+        checked with its source) is flagged only when another place comes close: the corpora
+        hold almost none, so the model cannot be calibrated for them.
+        """
+        if self.how == "curated":
+            return self.score < CURATED_REVIEW_BELOW
+        return self.confidence < load_model().threshold
 
 
 def _title_case(text: str) -> bool:
@@ -321,6 +360,22 @@ def _strong(form: str, toponyms: Toponyms) -> bool:
     )
 
 
+def _may_be_name(word: str, toponyms: Toponyms) -> bool:
+    """Whether a capitalised word beside a place name may be a person's other name ("Emin Milli").
+
+    Not a word that marks an organisation, a common noun or adjective ("Police", "Mayor",
+    "High"), a title, a month or a day, nor an acronym ("PTA", "VFW"): beside those the
+    place qualifies a noun.
+    """
+    return not (
+        word in toponyms.organisation_words
+        or word.lower() in toponyms.common_words
+        or word in TITLES
+        or word in CALENDAR
+        or (len(word) > 1 and word.isupper())
+    )
+
+
 def _adjective_pattern(toponyms: Toponyms) -> re.Pattern[str]:
     """A country's adjective before a noun of place: "a Hungarian prison" names Hungary."""
     if not toponyms.adjectives or not toponyms.locative_nouns:
@@ -382,13 +437,13 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
             start, end, form = match.start, match.end, match.form
             if keep_mention(run, start, end, toponyms, placeish, headline):
                 kept.append((form, Span(form, line_start + start, line_start + end), headline))
-            elif not headline and (after := run.first(end)) is not None and after not in toponyms.organisation_words:
-                surnames.add(form)  # a first name: "Emin Milli"
-            elif (before := _word_before(line, start)) is not None and before not in toponyms.organisation_words:
+            elif not headline and (after := run.first(end)) is not None and _may_be_name(after, toponyms):
+                surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
+            elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
-            if _titled(line, start):
-                surnames.add(form)
+            if _titled(line, start) or SPEECH_AFTER.match(line, end):
+                surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
@@ -400,7 +455,7 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
         if people.named_at(text, span):
             continue
         found.setdefault(form, []).append(span)
-    for span in _routes(text, toponyms):
+    for span in [*_routes(text, toponyms), *_compounds(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
     return _weighed(text, found, toponyms, surnames)
 
@@ -418,6 +473,21 @@ def _routes(text: str, toponyms: Toponyms) -> list[Span]:
         ends = [match.span(1), match.span(2)]
         if all(any(h.toponym.kind in SETTLEMENTS for h in hits_for(text[a:b], toponyms)) for a, b in ends):
             out.extend(Span(text[a:b], a, b) for a, b in ends)
+    return out
+
+
+def _compounds(text: str, toponyms: Toponyms) -> list[Span]:
+    """The place a compound adjective says something is from: "a Houston-based company", "the New York-born actor".
+
+    Words inside other hyphenated compounds stay no names ("de-Armenianisation", "Russia-Turkey ties").
+    """
+    out = []
+    for match in COMPOUND.finditer(text):
+        for start in (s for s in (match.start(1), match.start(2)) if s >= 0):  # two words, else the last
+            form = text[start : match.end(2)]
+            if gazetteer_name(form, toponyms) and form not in toponyms.not_places:
+                out.append(Span(form, start, match.end(2)))
+                break
     return out
 
 
@@ -607,21 +677,25 @@ class Beside:
     generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river")
 
 
+def _division(t: Toponym) -> str | None:
+    """The first-level division a place is or lies in (a state's own ref; a town's or a county's state)."""
+    return t.ref if t.kind == "region" else t.admin1
+
+
 def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
     t = hit.toponym
-    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + 0.3 * math.log10(t.population + 1)
+    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(t.population + 1)
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
     if rival:
         pass
     elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
-        score += 1.0 + 3.0 * in_country / countries.total
+        score += COUNTRY_BASE + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
-    division = t.ref if t.kind == "region" else t.admin1
-    if (in_division := divisions.get(division)) > 0:  # Gainesville in the Georgia a text is about
-        score += 1.5 + 2.0 * in_division / divisions.total
+    if (in_division := divisions.get(_division(t))) > 0:  # Gainesville in the Georgia a text is about
+        score += DIVISION_BASE + DIVISION_SHARE * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
     if beside.division is not None and beside.division in (t.admin1, t.ref):
@@ -630,7 +704,7 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
         score += 3.0 if t.kind in ("region", "exclave") else 0.0
     elif beside.generic == "water":
         score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
-    return score + context.anchors.nearness(t)
+    return score + NEARNESS_WEIGHT * context.anchors.nearness(t)
 
 
 def _prominence(t: Toponym) -> float:
@@ -651,19 +725,20 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
                 _score(h, context, beside, rivals)
                 - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
                 h.toponym,
+                h.how,
             )
             for h in hits
         ),
         key=lambda st: -st[0],
     )
     if beside.generic is None:  # a bare "Kherson" is the city, not its oblast: "the Kherson region" is the oblast
-        own_city = {(t.admin1, t.name) for _, t in scored if t.kind in ("capital", "city", "town")}
+        own_city = {(t.admin1, t.name) for _, t, _ in scored if t.kind in ("capital", "city", "town")}
         scored = sorted(
-            ((sc - 2.5 if t.kind == "region" and (t.ref, t.name) in own_city else sc, t) for sc, t in scored),
+            ((sc - 2.5 if t.kind == "region" and (t.ref, t.name) in own_city else sc, t, how) for sc, t, how in scored),
             key=lambda st: -st[0],
         )
-    total = sum(math.exp(sc) for sc, _ in scored)
-    return [Candidate(t, round(sc, 2), round(math.exp(sc) / total, 3)) for sc, t in scored]
+    total = sum(math.exp(sc) for sc, _, _ in scored)
+    return [Candidate(t, round(sc, 2), round(math.exp(sc) / total, 3), how) for sc, t, how in scored]
 
 
 def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
@@ -755,16 +830,16 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
-        if unambiguous and (division := first.toponym.ref if first.toponym.kind == "region" else first.toponym.admin1):
+        if unambiguous and (division := _division(first.toponym)):
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
     # A name never supports itself: each is ranked with the others' places only.
     first = Context(Tally.of(countries), Tally.of(divisions), anchors)
     first_pass = {form: _rank(hits[form], first)[0].toponym for form in found}
-    guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and t.kind in SETTLEMENTS and t.admin1}
+    guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and _division(t)}
     c, d = dict(countries), dict(divisions)
     for other, t in guessed.items():
-        d[t.admin1] = d.get(t.admin1, 0) + len(found[other])
+        d[_division(t)] = d.get(_division(t), 0) + len(found[other])
         if t.country:
             c[t.country] = c.get(t.country, 0) + len(found[other])
     whole = Context(Tally.of(c), Tally.of(d), anchors)
@@ -775,7 +850,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         else:  # every name's guess but its own
             n = len(found[form])
             contexts[form] = Context(
-                whole.countries.without(t.country, n), whole.divisions.without(t.admin1, n), anchors
+                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors
             )
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
@@ -799,8 +874,31 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 places[best.toponym.ref][0].append(span)
             else:
                 places[best.toponym.ref] = ([span], best, ranked[1:4])
+    by_country: dict[str | None, int] = {}
+    by_division: dict[str | None, int] = {}
+    for spans, best, _ in places.values():
+        by_country[best.toponym.country] = by_country.get(best.toponym.country, 0) + len(spans)
+        by_division[_division(best.toponym)] = by_division.get(_division(best.toponym), 0) + len(spans)
+    total = sum(by_country.values())
+    named_countries = {best.toponym.country for _, best, _ in places.values() if best.toponym.kind == "country"}
+    named_divisions = {best.toponym.ref for _, best, _ in places.values() if best.toponym.kind == "region"}
+
+    def support(counts: dict[str | None, int], key: str | None, own: int) -> float:
+        """The share of the other places' mentions that lie in the same country or division."""
+        return (counts[key] - own) / (total - own) if key is not None and total > own else 0.0
+
     result = [
-        FoundPlace(best.toponym, tuple(sorted(spans, key=lambda s: s.start)), best.share, tuple(others))
+        FoundPlace(
+            best.toponym,
+            tuple(sorted(spans, key=lambda s: s.start)),
+            best.share,
+            tuple(others),
+            support(by_country, best.toponym.country, len(spans)),
+            support(by_division, _division(best.toponym), len(spans)),
+            best.toponym.kind != "country" and best.toponym.country in named_countries,
+            best.toponym.kind != "region" and best.toponym.admin1 in named_divisions,
+            best.how,
+        )
         for spans, best, others in places.values()
     ]
     return sorted(result, key=lambda p: p.mentions[0].start)
@@ -840,6 +938,7 @@ def place_record(place: FoundPlace) -> dict:
         "country": t.country,
         "mentions": [{"text": s.text, "start": s.start, "end": s.end} for s in place.mentions],
         "score": place.score,
+        "confidence": round(place.confidence, 3),
         "review": place.review,
         "runners_up": [brief(c) for c in place.runners_up],
         "source": t.source,

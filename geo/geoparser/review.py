@@ -47,7 +47,7 @@ class ReviewRow:
     resolved: str  # the gazetteer's entry chosen: "Julfa (town, Azerbaijan, GeoNames 147288)"
     kind: str
     country: str
-    confidence: int  # percent: the chosen candidate's share of the evidence
+    confidence: int  # percent: the probability that the place is right (FoundPlace.confidence)
     unsure: bool
     mentions: int
     added: bool  # typed in by the person, not found by the geoparser
@@ -127,7 +127,7 @@ def review_row(
         resolved=describe(chosen, countries),
         kind=t.kind,
         country=countries.get(t.country, t.country or "") if t.country else "",
-        confidence=round(place.score * 100),
+        confidence=round(place.confidence * 100),
         unsure=place.review,
         mentions=len(place.mentions),
         added=added,
@@ -194,7 +194,7 @@ def with_added(found: Sequence[FoundPlace], added: FoundPlace) -> list[FoundPlac
     for i, place in enumerate(places):
         if place_key(place) == key:
             mentions = tuple(sorted({*place.mentions, *added.mentions}, key=lambda m: m.start))
-            places[i] = FoundPlace(place.toponym, mentions, place.score, place.runners_up)
+            places[i] = replace(place, mentions=mentions)
             return places
     return sorted([*places, added], key=lambda p: p.mentions[0].start)
 

@@ -1,0 +1,119 @@
+"""Rebuild data/geoparse/review_weights.json: the model that says which places to flag for review.
+
+Trains a logistic regression (geo/geoparser/confidence.py FEATURES; L2-regularised,
+Newton's method in numpy) on the development documents of the public corpora LGL,
+TR-News and GeoWebNews (bench/geoparse_corpora.py; never the held-out ones): one example
+per gold toponym the geoparser recognises, labelled right when its place lies within
+161 km of the gold point. Then picks the lowest threshold at which the places left
+unflagged are right at least TARGET of the time in each corpus, so that as many places as
+possible go unflagged:
+
+    python scripts/build_review_weights.py --corpora DIR
+
+Only the weights, the threshold and the figures on the development documents are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from bench.geoparse_corpora import CORPORA, RESOLVED_KM, km, overlaps, read_corpus
+from geo.geoparser.confidence import FEATURES, Model, probability
+from geo.geoparser.gazetteer import load_toponyms
+from geo.geoparser.geoparse import geoparse
+from geo.paths import ROOT
+
+OUT = ROOT / "data" / "geoparse" / "review_weights.json"
+TARGET = 0.955  # above the goal of 95 %, as unseen texts come out a little lower than the ones trained on
+L2 = 1.0
+
+
+def examples(corpora: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The features, labels (1: within 161 km) and corpus of every recognised gold toponym of the dev documents."""
+    toponyms = load_toponyms()
+    rows, labels, groups = [], [], []
+    for name in sorted(CORPORA):
+        for doc in read_corpus(name, corpora):
+            if doc.split != "dev":
+                continue
+            found = sorted(
+                ((m.start, m.end, p) for p in geoparse(doc.text, toponyms) for m in p.mentions), key=lambda x: x[0]
+            )
+            for gold in doc.gold:
+                match = next((p for start, end, p in found if overlaps(start, end, gold.start, gold.end)), None)
+                if match is None:
+                    continue
+                rows.append(match.features())
+                labels.append(km(gold.lat, gold.lon, match.toponym.lat, match.toponym.lon) <= RESOLVED_KM)
+                groups.append(name)
+    return np.array(rows, dtype=float), np.array(labels, dtype=float), np.array(groups)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.ndarray:
+    """Logistic regression by Newton's method, the bias unpenalised."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def calibrate(p: np.ndarray, y: np.ndarray, groups: np.ndarray, target: float = TARGET) -> float:
+    """The lowest threshold whose unflagged places (probability at or above it) are right `target` of the time.
+
+    In each corpus apart (US local news, world news, web news), not only over all three:
+    the review should hold for every kind of text, not on average.
+    """
+    for threshold in np.round(np.arange(0.0, 1.0, 0.005), 3):
+        kept = p >= threshold
+        if all(kept[groups == g].any() and y[kept & (groups == g)].mean() >= target for g in np.unique(groups)):
+            return float(threshold)
+    return 1.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", required=True, help="folder of the public corpora (bench/README.md)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    x, y, groups = examples(args.corpora)
+    w = fit(x, y)
+    weights = [round(float(v), 4) for v in w]
+    p = np.array([probability(Model(tuple(weights), 0.0), row) for row in x])
+    threshold = calibrate(p, y, groups)
+    kept = p >= threshold
+    figures = {
+        "examples": len(y),
+        "right": round(float(y.mean()), 4),
+        "unflagged": round(float(kept.mean()), 4),
+        "unflagged_right": round(float(y[kept].mean()), 4),
+        "wrong_flagged": round(float((~kept & (y == 0)).sum() / max(1, (y == 0).sum())), 4),
+    }
+    data = {
+        "generated_by": "scripts/build_review_weights.py (do not edit by hand)",
+        "trained_on": "the development documents of LGL, TR-News and GeoWebNews (bench/geoparse_corpora.py)",
+        "features": list(FEATURES),
+        "weights": weights,
+        "threshold": threshold,
+        "target": TARGET,
+        "development_figures": figures,
+    }
+    args.out.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}: threshold {threshold}, {figures}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
