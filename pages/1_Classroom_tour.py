@@ -15,17 +15,14 @@ from functools import partial
 
 import streamlit as st
 
-from geo.app import atlas_map, bundle, gate, presenting, source
+from geo.app import bundle, gate, presenting, source, tour_view
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
-from geo.render.maps import places_bounds, view_for
 from geo.render.qr import qr_data_uri
 
 QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
-MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
-VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
 
 
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
@@ -89,7 +86,7 @@ def main() -> None:
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
     use_css("tour.css", "present.css")
-    data = gate.open_atlas("The tour")
+    gate.open_atlas("The tour")
     made = bundle.current()
     names = storylines(gate.open_events())
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
@@ -146,15 +143,7 @@ def main() -> None:
             html("tour_link.html", step=step, link=link, qr=qr)
 
     with map_col:
-        center, zoom = view_for(places_bounds(data, [data.by_slug[s] for s in step.place_slugs]), *VIEW_SIZE)
-        highlight = made.highlight_places(step.place_slugs) if step.event else made.highlight(step.place.slug)
-        atlas_map.show_map(
-            made.page_map("tour-map", ("atlas/tour-map.css",)),
-            height=MAP_HEIGHT,
-            center=center,
-            zoom=zoom,
-            highlight=highlight,
-        )
+        tour_view.show_step_map(made, step)
 
     with text_col:
         # Made when asked for (deferred, off the script's thread, so from this run's atlas and
