@@ -15,7 +15,7 @@ from functools import partial
 
 import streamlit as st
 
-from geo.app import bundle, gate, presenting, source, tour_view
+from geo.app import bundle, gate, own_tours, presenting, source, tour_view
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
@@ -92,12 +92,18 @@ def main() -> None:
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
     default = source.current().is_default
-    shareable = source.shareable()
     room = presenting.enter() if default else presenting.Presence()
     if room.storyline in names:  # the class follows its presenter's storyline
         name, tour_notice = room.storyline, None
-    story = gate.open_tour(name)
-    steps = made.steps(name)
+    # A teacher's own storyline (Make a tour): this session's, or a saved one the link or the room names.
+    asked = room.storyline or st.query_params.get("tour")
+    own, own_notice = own_tours.find(made, asked) if asked not in names else (None, None)
+    if own is not None:
+        name, tour_notice, story, steps = asked, None, own.tour, own.steps
+    else:
+        tour_notice = own_notice or tour_notice
+        story, steps = gate.open_tour(name), made.steps(name)
+    shareable = source.shareable() and (own is None or own.shareable)
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
@@ -136,7 +142,8 @@ def main() -> None:
                 st.toggle("Show QR code", key=QR)
         qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
         if not shareable:
-            st.info(source.unshared_notice(), icon=":material/link_off:")
+            unshared = own_tours.UNSAVED if source.shareable() else source.unshared_notice()
+            st.info(unshared, icon=":material/link_off:")
         elif not (default and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr)):
             link = source.keep_source(step_link(here, step.number, name))
             qr = qr_data_uri(link) if qr_on else None

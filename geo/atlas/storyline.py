@@ -251,9 +251,10 @@ def every_event(events: tuple[Event, ...]) -> tuple[str, tuple[DraftStep, ...]]:
 
 
 def step_label(step: DraftStep, names: Mapping[str, str]) -> str:
-    """A step as the editor's list shows it: the place's or event's name (from `names`, by slug)."""
+    """A step as the editor's list shows it: its place's or event's name from `names`, keyed
+    "place:<slug>" and "event:<slug>" (the slug itself when the atlas has no such one)."""
     kind, slug = step.subject
-    return names.get(slug, slug) if kind == "place" else names.get(f"event:{slug}", slug)
+    return names.get(f"{kind}:{slug}", str(slug))
 
 
 def with_subject(step: DraftStep, kind: str, slug: str) -> DraftStep:
