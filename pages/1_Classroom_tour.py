@@ -103,7 +103,8 @@ def main() -> None:
     else:
         tour_notice = own_notice or tour_notice
         story, steps = gate.open_tour(name), made.steps(name)
-    shareable = source.shareable() and (own is None or own.shareable)
+    linked = source.shareable()  # this atlas has links (a draft atlas has none)
+    shareable = linked and (own is None or own.shareable)  # and so has this storyline
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
@@ -123,9 +124,9 @@ def main() -> None:
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
             # A draft lives in this session only: a link that reloads the page would lose it.
-            explore_url = source.keep_source(page_address()) if shareable else None
+            explore_url = source.keep_source(page_address()) if linked else None
             html("tour_header.html", title=story.title, explore_url=explore_url)
-            if not shareable:
+            if not linked:
                 st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
         if len(names) > 1:
             html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
@@ -142,7 +143,7 @@ def main() -> None:
                 st.toggle("Show QR code", key=QR)
         qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
         if not shareable:
-            unshared = own_tours.UNSAVED if source.shareable() else source.unshared_notice()
+            unshared = own_tours.UNSAVED if linked else source.unshared_notice()
             st.info(unshared, icon=":material/link_off:")
         elif not (default and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr)):
             link = source.keep_source(step_link(here, step.number, name))
