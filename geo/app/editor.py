@@ -276,14 +276,16 @@ def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
             type="primary" if i == index else "tertiary",
             width="stretch",
         )
+    if not current.steps:
+        return
+    # Never disabled (a disabled button's grey fails the contrast audit): an edit that cannot be
+    # done (the first step up, a 101st step) changes nothing or says why.
     with st.container(horizontal=True, gap="small"):
-        none = not current.steps
         st.button(
             "Up",
             key="story-up",
             on_click=_move,
             args=(-1,),
-            disabled=none or index == 0,
             icon=":material/arrow_upward:",
             shortcut="Alt+Up",
             help="Move the step up (Alt+Up)",
@@ -293,7 +295,6 @@ def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
             key="story-down",
             on_click=_move,
             args=(1,),
-            disabled=none or index >= len(current) - 1,
             icon=":material/arrow_downward:",
             shortcut="Alt+Down",
             help="Move the step down (Alt+Down)",
@@ -302,7 +303,6 @@ def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
             "Duplicate",
             key="story-duplicate",
             on_click=_duplicate,
-            disabled=none or len(current) >= MAX_STEPS,
             icon=":material/content_copy:",
             shortcut="Alt+D",
             help="Duplicate the step (Alt+D)",
@@ -311,7 +311,6 @@ def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
             "Delete",
             key="story-delete",
             on_click=_delete,
-            disabled=none,
             icon=":material/delete:",
             shortcut="Alt+Backspace",
             help="Delete the step (Alt+Backspace)",
@@ -320,14 +319,13 @@ def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
             "Undo",
             key="story-undo",
             on_click=_undo,
-            disabled=not current.can_undo,
             icon=":material/undo:",
             shortcut="Alt+Z",
             help="Undo the last change (Alt+Z)",
         )
 
 
-def add_panel(made: Bundle, labels: dict[str, str], full: bool) -> None:
+def add_panel(made: Bundle, labels: dict[str, str]) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         st.selectbox("A place or an event", list(labels), format_func=labels.get, key=ADD, width=360)
         st.button(
@@ -335,7 +333,6 @@ def add_panel(made: Bundle, labels: dict[str, str], full: bool) -> None:
             key="story-add-go",
             on_click=_add,
             args=(made,),
-            disabled=full,
             icon=":material/add:",
             help=f"After the step being edited (at most {MAX_STEPS} steps)",
         )
@@ -413,7 +410,6 @@ def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str]
             "Fit to its places",
             key="story-fit-view",
             on_click=_fit_view,
-            disabled=not view,
             icon=":material/fit_screen:",
         )
 
@@ -455,8 +451,9 @@ def tour_link(slug: str) -> str:
 def keep_panel(made: Bundle, current: Draft, tour: Tour | None) -> None:
     """Download, save, and run the storyline."""
     if tour is None:
-        st.caption("Download, save and run are ready once the storyline has no problem.")
-    text = sl.storyline_yaml(current) if tour is not None else ""
+        st.markdown("Download, save and run are ready once the storyline has steps and no problem.")
+        return
+    text = sl.storyline_yaml(current)
     with st.container(horizontal=True, gap="small"):
         st.download_button(
             "Download (YAML)",
@@ -466,22 +463,20 @@ def keep_panel(made: Bundle, current: Draft, tour: Tour | None) -> None:
             key="story-download",
             on_click="ignore",
             icon=":material/download:",
-            disabled=tour is None,
         )
         run = st.button(
             "Run on the Classroom tour",
             key="story-run",
             type="primary",
-            disabled=tour is None,
             icon=":material/play_arrow:",
         )
-    if run and tour is not None:
+    if run:
         kept = st.session_state.get(SAVED_AS, {}).get(source.current())
         name = kept[0] if kept and kept[1] == text else own_tours.SESSION_NAME
         own_tours.run(tour)
         params = {"tour": name, **({"atlas": source.current().slug} if source.current().slug else {})}
         st.switch_page(page_script(TOUR_FILE), query_params=params)
-    save_panel(current, tour, text)
+    save_panel(current, text)
 
 
 def _save(text: str, title: str, change: bool) -> None:
@@ -504,13 +499,13 @@ def _save(text: str, title: str, change: bool) -> None:
     say("success", "Saved. " + ("Every link to it now opens the change." if change else "Its link is below."))
 
 
-def save_panel(current: Draft, tour: Tour | None, text: str) -> None:
+def save_panel(current: Draft, text: str) -> None:
     root, src = saved.saved_root(), source.current()
     if root is None:
-        st.caption("This server keeps no storylines: download yours to keep it.")
+        st.markdown("This server keeps no storylines: download yours to keep it.")
         return
     if not source.shareable():
-        st.caption(
+        st.markdown(
             "A draft atlas has no link yet: save the atlas first (Map your own article) to save storylines for it."
         )
         return
@@ -523,7 +518,6 @@ def save_panel(current: Draft, tour: Tour | None, text: str) -> None:
                 key="story-save-change",
                 on_click=_save,
                 args=(text, current.title, True),
-                disabled=tour is None or kept[1] == text,
                 icon=":material/save:",
                 help="The same link opens the changed storyline",
             )
@@ -532,7 +526,6 @@ def save_panel(current: Draft, tour: Tour | None, text: str) -> None:
             key="story-save",
             on_click=_save,
             args=(text, current.title, False),
-            disabled=tour is None,
             icon=":material/cloud_upload:",
         )
     if kept is not None:
@@ -580,7 +573,7 @@ def main() -> None:
     events = gate.open_events()
     open_link(made)
     st.title("Make a tour")
-    st.caption(
+    st.markdown(
         "Write a storyline of your own for the Classroom tour: its steps, what each shows, your text for the "
         "class and your notes. It stays in this browser tab while you work; download it or save it to keep it."
     )
@@ -603,7 +596,7 @@ def main() -> None:
     left, middle, right = st.columns([3, 4, 6], gap="medium")
     with left:
         step_list(current, index, labels)
-        add_panel(made, labels, len(current) >= MAX_STEPS)
+        add_panel(made, labels)
     with middle:
         if current.steps:
             step_fields(made, current, index, labels, places)
