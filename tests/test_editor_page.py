@@ -227,3 +227,13 @@ def test_a_room_carries_a_saved_storyline_to_the_class(atlas, tmp_path, monkeypa
     teacher.button(key="tour-next").click().run()
     student.run()  # what the polling fragment does when the room has moved
     assert "3 / 3" in shown(student, "tour-counter")
+
+
+def test_a_new_start_is_one_change_that_undo_reverts():
+    at = started("places")
+    assert len(picks(at)) == 16
+    at.selectbox(key="story-start").set_value("blank")
+    at.button(key="story-start-go").click().run()
+    assert not picks(at)
+    at.button(key="story-undo").click().run()
+    assert len(picks(at)) == 16 and picks(at)[0] == "1. Armenia"

@@ -265,6 +265,31 @@ def start_panel(made: Bundle, names: tuple[str, ...], empty: bool) -> None:
         )
 
 
+def step_actions(current: Draft) -> None:
+    """Up, Down, Duplicate, Delete and Undo, on the step being edited, with their keys. Never disabled
+    (a disabled button's grey fails the contrast audit): an edit that cannot be done (the first step
+    up, a 101st step) changes nothing or says why."""
+    actions = [
+        ("Up", "story-up", _move, (-1,), "arrow_upward", "Alt+Up", "Move the step up"),
+        ("Down", "story-down", _move, (1,), "arrow_downward", "Alt+Down", "Move the step down"),
+        ("Duplicate", "story-duplicate", _duplicate, (), "content_copy", "Alt+D", "Duplicate the step"),
+        ("Delete", "story-delete", _delete, (), "delete", "Alt+Backspace", "Delete the step"),
+    ]
+    undo = ("Undo", "story-undo", _undo, (), "undo", "Alt+Z", "Undo the last change")
+    shown = (actions if current.steps else []) + ([undo] if current.steps or current.can_undo else [])
+    with st.container(horizontal=True, gap="small"):
+        for label, key, action, args, icon, shortcut, what in shown:
+            st.button(
+                label,
+                key=key,
+                on_click=action,
+                args=args,
+                icon=f":material/{icon}:",
+                shortcut=shortcut,
+                help=f"{what} ({shortcut})",
+            )
+
+
 def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
     st.markdown(f"**Steps** ({len(current)} of at most {MAX_STEPS})")
     for i, step in enumerate(current.steps):
@@ -275,53 +300,6 @@ def step_list(current: Draft, index: int, labels: dict[str, str]) -> None:
             args=(i,),
             type="primary" if i == index else "tertiary",
             width="stretch",
-        )
-    if not current.steps:
-        return
-    # Never disabled (a disabled button's grey fails the contrast audit): an edit that cannot be
-    # done (the first step up, a 101st step) changes nothing or says why.
-    with st.container(horizontal=True, gap="small"):
-        st.button(
-            "Up",
-            key="story-up",
-            on_click=_move,
-            args=(-1,),
-            icon=":material/arrow_upward:",
-            shortcut="Alt+Up",
-            help="Move the step up (Alt+Up)",
-        )
-        st.button(
-            "Down",
-            key="story-down",
-            on_click=_move,
-            args=(1,),
-            icon=":material/arrow_downward:",
-            shortcut="Alt+Down",
-            help="Move the step down (Alt+Down)",
-        )
-        st.button(
-            "Duplicate",
-            key="story-duplicate",
-            on_click=_duplicate,
-            icon=":material/content_copy:",
-            shortcut="Alt+D",
-            help="Duplicate the step (Alt+D)",
-        )
-        st.button(
-            "Delete",
-            key="story-delete",
-            on_click=_delete,
-            icon=":material/delete:",
-            shortcut="Alt+Backspace",
-            help="Delete the step (Alt+Backspace)",
-        )
-        st.button(
-            "Undo",
-            key="story-undo",
-            on_click=_undo,
-            icon=":material/undo:",
-            shortcut="Alt+Z",
-            help="Undo the last change (Alt+Z)",
         )
 
 
@@ -352,7 +330,6 @@ def passage_options(made: Bundle, step: DraftStep) -> tuple[list[Any], dict[Any,
 
 def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str], places: dict[str, str]) -> None:
     step = current.steps[index]
-    st.markdown(f"**Step {index + 1}**")
     st.selectbox("It shows", list(labels), format_func=labels.get, key=SUBJECT, on_change=_subject)
     if step.subject[0] == "place":
         options, passage_labels = passage_options(made, step)
@@ -382,9 +359,10 @@ def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str]
         args=(NOTE, "note"),
         height=90,
     )
+    own = step.subject[1] if step.subject[0] == "place" else None
     st.multiselect(
         "Other places to light up with it",
-        list(places),
+        [slug for slug in places if slug != own or slug in st.session_state.get(ALSO, ())],
         format_func=places.get,
         key=ALSO,
         max_selections=MAX_ALSO,
@@ -593,11 +571,14 @@ def main() -> None:
         tour = sl.checked(current, made.atlas, made.events(), own_tours.SESSION_NAME)
     except DataError as exc:
         problem = str(exc) if current.steps else None
-    left, middle, right = st.columns([3, 4, 6], gap="medium")
+    left, middle, right = st.columns([3, 5, 6], gap="medium")
     with left:
         step_list(current, index, labels)
         add_panel(made, labels)
     with middle:
+        if current.steps:
+            st.markdown(f"**Step {index + 1}**")
+        step_actions(current)
         if current.steps:
             step_fields(made, current, index, labels, places)
     with right:
