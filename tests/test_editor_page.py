@@ -237,3 +237,46 @@ def test_a_new_start_is_one_change_that_undo_reverts():
     assert not picks(at)
     at.button(key="story-undo").click().run()
     assert len(picks(at)) == 16 and picks(at)[0] == "1. Armenia"
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, content, "application/x-yaml")).run()
+    assert not at.exception
+    return at
+
+
+def test_import_reads_a_downloaded_file_back_and_undo_reverts_it(atlas):
+    draft, _ = mine(atlas)
+    at = upload(started("places"), "mine.yaml", storyline_yaml(draft).encode())
+    assert any("Imported 3 step(s)" in s.value for s in at.success)
+    assert the_draft(at).steps == draft.steps and the_draft(at).title == HOSTILE
+    assert at.text_input(key="story-title").value == HOSTILE
+    at.button(key="story-undo").click().run()
+    assert len(picks(at)) == 16
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"", "bad.yaml: the file is empty"),
+        (b"title: x\nsteps: [baku, atlantis]\n", "entry 'step 2 (atlantis)': field 'place'"),
+        (b"a: &a [x]\nb: *a\n", "anchors and aliases"),
+        (b"title: x\nsteps: [baku\n", "invalid YAML"),
+        (b"title: x\nstep: [baku]\n", "field 'step': unknown field"),
+        (yaml.safe_dump({"steps": ["baku"] * 101}).encode(), "at most 100 steps"),
+        (b"# " + b"x" * 300_000, "too large"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_a_bad_file_is_not_imported_and_loses_nothing(content, said):
+    at = upload(started("places"), "bad.yaml", content)
+    assert any(said in e.value for e in at.error), [e.value for e in at.error]
+    assert len(picks(at)) == 16 and picks(at)[0] == "1. Armenia"
+
+
+def test_the_handout_of_a_teachers_own_storyline_shows_its_text_escaped(atlas):
+    from geo.render.handout import handout_html
+
+    _, tour = mine(atlas)
+    page = handout_html(atlas, tour)
+    assert "Where is it? &lt;script&gt;" in page and HOSTILE not in page

@@ -121,7 +121,8 @@ def _import(key: str, made: Bundle) -> None:
         say("error", f"{upload.name}: the file is too large (at most {sl.MAX_FILE_BYTES // 1024} KB).")
         return
     try:
-        read, _ = sl.read_storyline(upload.getvalue(), made.atlas, made.events(), own_tours.SESSION_NAME, "the file")
+        name = " ".join(str(upload.name).split())[:60] or "the file"
+        read, _ = sl.read_storyline(upload.getvalue(), made.atlas, made.events(), own_tours.SESSION_NAME, name)
     except DataError as exc:
         say("error", f"Nothing was imported: {exc}")
         return

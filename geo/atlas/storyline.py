@@ -168,6 +168,8 @@ class Draft:
 
 def draft_from_data(data: Any, file: str = FILE_NAME) -> Draft:
     """A draft from a storyline file's parsed YAML, its shape checked (parse_tour checks its content)."""
+    if data is None:
+        raise DataError(file, "the file is empty: a storyline has a 'title' and 'steps'")
     if not isinstance(data, dict):
         raise DataError(file, "expected a mapping with 'title' and 'steps'")
     reject_unknown_keys(data, TOUR_FIELDS, file)
