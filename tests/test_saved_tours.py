@@ -71,3 +71,15 @@ def test_a_missing_storyline_and_the_limits_are_messages(tmp_path, monkeypatch):
 def test_a_title_with_no_letter_still_gives_a_slug(tmp_path):
     slug, _ = save_tour(tmp_path, TEXT, "<script>!!!</script> 2023", None)
     assert is_tour_slug(slug) and slug[0].isalpha()
+
+
+def test_one_address_saves_a_bounded_number_an_hour(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_SAVES_PER_HOUR", "2")
+    save_tour(tmp_path, TEXT, "a", None, "10.0.0.1", now=1000.0)
+    save_tour(tmp_path, TEXT, "b", None, "10.0.0.1", now=1001.0)
+    with pytest.raises(InputError, match="saved 2 storylines in the last hour"):
+        save_tour(tmp_path, TEXT, "c", None, "10.0.0.1", now=1002.0)
+    save_tour(tmp_path, TEXT, "d", None, "10.0.0.2", now=1002.0)  # another address
+    save_tour(tmp_path, TEXT, "e", None, "10.0.0.1", now=1000.0 + 3601)  # an hour later
+    metas = [json.loads(p.read_text()) for p in (tmp_path / FOLDER).glob("*.json")]
+    assert all("10.0.0" not in json.dumps(m) for m in metas), "only a hash of the address is kept"

@@ -24,6 +24,7 @@ import streamlit as st
 
 from geo.app import bundle, gate, own_tours, source, tour_view
 from geo.app.bundle import Bundle
+from geo.app.client import client
 from geo.app.registry import EDITOR_PATH, TOUR_FILE, TOUR_PATH, page_address, page_script
 from geo.app.style import html, use_css
 from geo.atlas import storyline as sl
@@ -52,6 +53,7 @@ STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO)
 EDIT_PARAM = "edit"  # ?tour=<slug>&edit=<secret>: the author's link to change a saved storyline
 BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
 PREVIEW_HEIGHT = 520
+MAX_DRAFTS = 4  # storylines a session keeps, one per atlas
 PASSAGE_LABEL_CHARS = 400  # a passage is shown in full while choosing, up to this
 
 
@@ -76,7 +78,11 @@ def say(kind: str, text: str) -> None:
 
 
 def _keep(edited: Draft, select: int | None = None) -> None:
-    st.session_state.setdefault(DRAFTS, {})[source.current()] = edited
+    drafts = st.session_state.setdefault(DRAFTS, {})
+    drafts.pop(source.current(), None)
+    drafts[source.current()] = edited  # the latest last: a session keeps the MAX_DRAFTS latest atlases' drafts
+    while len(drafts) > MAX_DRAFTS:
+        drafts.pop(next(iter(drafts)))
     if select is not None:
         _select(select)
 
@@ -469,7 +475,7 @@ def _save(text: str, title: str, change: bool) -> None:
             change_tour(root, kept[0], secrets_.get(kept[0], ""), text)
             slug = kept[0]
         else:
-            slug, secret = save_tour(root, text, title, src.slug)
+            slug, secret = save_tour(root, text, title, src.slug, client())
             secrets_[slug] = secret
     except (NotAuthor, InputError, OSError) as exc:
         say("error", f"Not saved: {exc}")

@@ -10,7 +10,10 @@ Only the author changes a saved storyline: the save returns an edit secret (192 
 kept in the author's session; only its SHA-256 is stored), and a change names it. A change keeps
 the slug, so every link a class already has opens the storyline as changed. The folder is hidden
 (a dot), so it is never listed or opened as a saved atlas. What it holds is bounded: at most
-MAX_FILE_BYTES per storyline (geo/atlas/storyline.py) and ATLAS_SAVED_MAX_STORYLINES storylines.
+MAX_FILE_BYTES per storyline (geo/atlas/storyline.py) and ATLAS_SAVED_MAX_STORYLINES storylines,
+and one client address saves at most ATLAS_SAVES_PER_HOUR new ones an hour (the saved atlases'
+setting), so that one student cannot take every slot; each storyline's meta file keeps a hash of the
+address that saved it, and when, to count by.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ import os
 import re
 import secrets
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from geo.atlas.storyline import MAX_FILE_BYTES
 from geo.errors import InputError
 from geo.geoparser.draft import title_slug
-from geo.geoparser.saved import _positive, check_slug
+from geo.geoparser.saved import _client_key, _positive, check_slug, saved_limits
 
 FOLDER = ".storylines"
 TOUR_SLUG_RE = re.compile(r"[a-z][a-z0-9-]{0,24}-[0-9a-f]{6}")  # matched whole; at most 32 characters
@@ -101,21 +105,44 @@ def _new_slug(folder: Path, title: str) -> str:
             continue
 
 
-def save_tour(root: Path, text: str, title: str, atlas: str | None) -> tuple[str, str]:
+def _recent_saves(folder: Path, client: str, now: float) -> int:
+    """How many storylines this client key saved in the last hour (at most MAX_STORYLINES files read)."""
+    count = 0
+    for meta_path in folder.glob("*.json"):
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        at = meta.get("at") if isinstance(meta, dict) else None
+        if meta.get("client") == client and isinstance(at, int | float) and now - 3600 < at <= now:
+            count += 1
+    return count
+
+
+def save_tour(
+    root: Path, text: str, title: str, atlas: str | None, client: str | None = None, *, now: float | None = None
+) -> tuple[str, str]:
     """Save a new storyline (its checked file's text) for the default atlas (`atlas` None) or a saved
-    one; return its slug and its edit secret. InputError when it is too large or the folder is full."""
+    one; return its slug and its edit secret. `client` is the saver's address (geo/rooms/client.py),
+    counted against ATLAS_SAVES_PER_HOUR. InputError when it is too large, the folder is full or the
+    address saved its share this hour."""
     _check_text(text)
     if atlas is not None:
         check_slug(atlas)
+    now = time.time() if now is None else now
     folder = _folder(root)
     folder.mkdir(parents=True, exist_ok=True)
     if sum(1 for _ in folder.glob("*.yaml")) >= max_storylines():
         raise InputError("this server keeps no more storylines just now; download yours instead")
+    key = _client_key(client) if client is not None else None
+    per_hour = saved_limits(os.environ).saves_per_hour
+    if key is not None and _recent_saves(folder, key, now) >= per_hour:
+        raise InputError(f"this address has saved {per_hour} storylines in the last hour; try again later")
     slug = _new_slug(folder, title)
     secret = secrets.token_urlsafe(SECRET_BYTES)
     text_path, meta_path = _paths(root, slug)
     _write(text_path, text)
-    _write(meta_path, json.dumps({"atlas": atlas, "secret": _hash(secret)}))
+    _write(meta_path, json.dumps({"atlas": atlas, "secret": _hash(secret), "client": key, "at": now}))
     return slug, secret
 
 
