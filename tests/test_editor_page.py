@@ -50,7 +50,7 @@ def test_a_first_visit_offers_the_starts_and_no_download_yet():
     at = run_script(PAGE)
     assert set(at.selectbox(key="story-start").options) >= {"A blank storyline", "Every place, in the article's order"}
     assert not picks(at)
-    assert not [b for b in at.button if b.key in ("story-run", "story-up")], "nothing to run or move yet"
+    assert not [b for b in at.button if b.key in ("story-go", "story-up")], "nothing to run or move yet"
 
 
 def test_build_a_storyline_with_a_passage_a_question_and_a_view_then_reorder_and_undo():
@@ -79,7 +79,7 @@ def test_build_a_storyline_with_a_passage_a_question_and_a_view_then_reorder_and
     at.button(key="story-duplicate").click().run()
     at.button(key="story-delete").click().run()
     assert len(picks(at)) == 3
-    assert at.button(key="story-run")
+    assert at.button(key="story-go")
 
 
 def test_nothing_typed_is_lost_when_the_fields_are_not_drawn():
@@ -106,7 +106,7 @@ def test_a_limit_or_a_bad_step_is_a_message_and_loses_nothing():
     at.run()
     assert not at.exception
     assert any("step 1 (atlantis)" in e.value and "place" in e.value for e in at.error)
-    assert not [b for b in at.button if b.key == "story-run"] and len(picks(at)) == 1
+    assert not [b for b in at.button if b.key == "story-go"] and len(picks(at)) == 1
 
 
 def test_the_map_reports_a_view_only_when_it_is_one():
@@ -280,3 +280,23 @@ def test_the_handout_of_a_teachers_own_storyline_shows_its_text_escaped(atlas):
     _, tour = mine(atlas)
     page = handout_html(atlas, tour)
     assert "Where is it? &lt;script&gt;" in page and HOSTILE not in page
+
+
+def test_run_on_the_classroom_tour_opens_the_tour_on_the_sessions_storyline():
+    at = AppTest.from_file(str(PAGES_DIR.parent / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/4_Make_a_tour.py").run()
+    at.selectbox(key="story-start").set_value("every-event")
+    at.button(key="story-start-go").click().run()
+    at.button(key="story-pick-2").click().run()
+    at.text_area(key="story-text").input("What changed here?").run()
+    at.button(key="story-go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.query_params["tour"] = "mine"  # where the page sent the browser (st.switch_page)
+    at.switch_page("pages/1_Classroom_tour.py").run()
+    assert not at.exception
+    events = len(the_draft(at))
+    assert f"1 / {events}" in shown(at, "tour-counter")
+    at.button(key="tour-next").click().run()
+    at.button(key="tour-next").click().run()
+    assert "What changed here?" in shown(at, "tour-text")

@@ -451,7 +451,7 @@ def keep_panel(made: Bundle, current: Draft, tour: Tour | None) -> None:
         )
         run = st.button(
             "Run on the Classroom tour",
-            key="story-run",
+            key="story-go",
             type="primary",
             icon=":material/play_arrow:",
         )

@@ -139,6 +139,15 @@ def test_build_reorder_preview_save_open_and_present(browser, saving_url):
             press_next(teacher)
             wait_for_step(student, expected, timeout=5_000)
         assert "Where is Nakhchivan" in student.locator(".tour-text").inner_text()
+        # Run on the Classroom tour: the saved storyline, under its own link.
+        page.get_by_role("button", name="Run on the Classroom tour").click()
+        page.locator(".tour-count").filter(has_text="1 / 3").wait_for(timeout=WAIT)
+        page.wait_for_function(
+            "(slug) => location.pathname.endsWith('/Classroom_tour') && "
+            "new URLSearchParams(location.search).get('tour') === slug",
+            arg=slug,
+            timeout=WAIT,
+        )
         for each in (page, teacher, student):
             assert each.outside_requests == []
             assert each.locator("[data-testid='stException']").count() == 0
