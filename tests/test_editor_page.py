@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
@@ -300,3 +302,31 @@ def test_run_on_the_classroom_tour_opens_the_tour_on_the_sessions_storyline():
     at.button(key="tour-next").click().run()
     at.button(key="tour-next").click().run()
     assert "What changed here?" in shown(at, "tour-text")
+
+
+def test_a_storyline_of_a_saved_atlas_is_written_saved_and_opened_on_that_atlas(tmp_path, monkeypatch):
+    """Another article's atlas: its own places to start from, and a link that carries the atlas."""
+    import datetime as dt
+
+    from geo.geoparser.draft import ArticleInfo, draft_files, find_places
+    from geo.geoparser.saved import save_atlas
+    from geo.paths import ROOT
+
+    sample = (ROOT / "tests" / "fixtures" / "geoparse" / "draft-sample.txt").read_text(encoding="utf-8")
+    markdown, places = find_places(sample, None)
+    files = draft_files(markdown, places, ArticleInfo(author="A. Reporter"), today=dt.date(2024, 6, 1))
+    monkeypatch.setenv("ATLAS_SAVED_DIR", str(tmp_path))
+    atlas_slug = save_atlas(tmp_path, files, "Buses leave Goris for Stepanakert")
+    at = run_script(PAGE, atlas=atlas_slug)
+    at.selectbox(key="story-start").set_value("every-place")
+    at.button(key="story-start-go").click().run()
+    assert "1. Goris" in picks(at)
+    at.button(key="story-save").click().run()
+    assert not at.exception
+    link = next(m.value for m in at.markdown if "story-saved" in m.value)
+    tour_slug = re.search(r"tour=([a-z0-9-]+)", link).group(1)
+    assert f"atlas={atlas_slug}" in link
+    on_its_atlas = run_script(TOUR_PAGE, atlas=atlas_slug, tour=tour_slug)
+    assert "Goris" in shown(on_its_atlas, "tour-place") and not on_its_atlas.warning
+    on_karabakh = run_script(TOUR_PAGE, tour=tour_slug)
+    assert any("no saved storyline by that name for this atlas" in w.value for w in on_karabakh.warning)
