@@ -19,13 +19,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
 from geo.app import bundle, gate, own_tours, source, tour_view
 from geo.app.bundle import Bundle
 from geo.app.client import client
-from geo.app.registry import EDITOR_PATH, TOUR_FILE, TOUR_PATH, page_address, page_script
+from geo.app.registry import TOUR_FILE, TOUR_PATH, page_address, page_script
 from geo.app.style import html, use_css
 from geo.atlas import storyline as sl
 from geo.atlas.storyline import MAX_STEPS, Draft, DraftStep
@@ -50,7 +51,8 @@ TITLE, START, ADD = "story-title", "story-start", "story-add"
 SUBJECT, PASSAGE, TEXT, NOTE, ALSO = "story-subject", "story-passage", "story-text", "story-note", "story-also"
 NOTES = "story-notes"  # the preview's "Show teacher notes"
 STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO)
-EDIT_PARAM = "edit"  # ?tour=<slug>&edit=<secret>: the author's link to change a saved storyline
+EDIT_PARAM = "edit"  # the edit link's secret (see `edit_link`); `?tour=<slug>&edit=<secret>` is read too
+EDIT_COOKIE = "atlas_editor_"  # + a saved storyline's slug: its edit secret, kept by static/atlas/story-editor.js
 BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
 PREVIEW_HEIGHT = 520
 MAX_DRAFTS = 4  # storylines a session keeps, one per atlas
@@ -519,15 +521,25 @@ def save_panel(current: Draft, text: str) -> None:
         if mine and st.toggle(
             reveal, key="story-reveal", help="To change it from another device. Keep it to yourself."
         ):
-            secret = st.session_state[SECRETS][kept[0]]
-            edit_link = page_address(EDITOR_PATH) + f"?tour={kept[0]}&{EDIT_PARAM}={secret}"
-            html("story_secret.html", link=source.keep_source(edit_link))
+            html("story_secret.html", link=edit_link(kept[0], st.session_state[SECRETS][kept[0]]))
+
+
+def edit_link(slug: str, secret: str) -> str:
+    """The author's link to change a saved storyline from another device: the app's static page
+    static/atlas/story-editor.html with the secret after "#", which a browser never sends to a server
+    (no log or Referer holds it); its script keeps the secret in a cookie of this site named for the
+    storyline and opens this page on it (as the presenter link does for a room)."""
+    parts = urlsplit(page_address(TOUR_PATH))
+    root = parts.path.rsplit("/", 1)[0]
+    atlas = source.current().slug
+    fragment = urlencode({"tour": slug, EDIT_PARAM: secret, **({"atlas": atlas} if atlas else {})})
+    return urlunsplit((parts.scheme, parts.netloc, f"{root}/app/static/atlas/story-editor.html", "", fragment))
 
 
 def open_link(made: Bundle) -> None:
     """`?tour=<slug>` (and the author's `edit=<secret>`): open a saved storyline in the editor, once."""
     slug = st.query_params.get("tour")
-    secret = st.query_params.get(EDIT_PARAM)
+    secret = st.query_params.get(EDIT_PARAM) or (st.context.cookies.get(EDIT_COOKIE + slug) if slug else None)
     if EDIT_PARAM in st.query_params:
         del st.query_params[EDIT_PARAM]  # out of the address bar at once
     if slug is None:

@@ -134,6 +134,25 @@ def test_build_reorder_preview_save_open_and_present(browser, saving_url):
     slug = re.search(r"tour=([a-z0-9-]+)", link).group(1)
     assert (root / ".storylines" / f"{slug}.yaml").is_file()
 
+    # The edit link, on another device: the secret after "#" is kept in a cookie and never reaches the
+    # server or the address bar; that browser may then save changes under the same link.
+    page.locator(".st-key-story-reveal label").click()
+    secret_link = page.locator(".story-secret a").get_attribute("href", timeout=WAIT)
+    assert "/app/static/atlas/story-editor.html#" in secret_link and f"tour={slug}" in secret_link
+    secret = secret_link.split("edit=")[1].split("&")[0]
+    other = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        author = other.new_page()
+        author.outside_requests = block_outside(author)
+        asked: list[str] = []
+        author.on("request", lambda request: asked.append(request.url))
+        author.goto(secret_link, timeout=LOAD)
+        author.get_by_role("button", name="Save changes").wait_for(timeout=LOAD)
+        wait_for_steps(author, ["1. Stepanakert", "2. ", "3. Nakhchivan"])
+        assert secret not in author.url and not [url for url in asked if secret in url]
+    finally:
+        other.close()
+
     teacher_context = browser.new_context(viewport={"width": 1440, "height": 900})
     student_context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     try:
