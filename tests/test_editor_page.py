@@ -177,22 +177,37 @@ def test_a_saved_storyline_opens_from_its_link_and_a_change_keeps_the_link(atlas
     assert "4 / 4" in shown(at, "tour-counter")
 
 
-def test_a_saved_storyline_opens_in_the_editor_and_saves_with_the_authors_secret(atlas, tmp_path, monkeypatch):
-    monkeypatch.setenv("ATLAS_SAVED_DIR", str(tmp_path))
-    draft, _ = mine(atlas)
-    slug, secret = save_tour(tmp_path, storyline_yaml(draft), draft.title, None)
-    at = run_script(PAGE, tour=slug)
-    assert len(picks(at)) == 3 and "edit" not in at.query_params
-    assert not [b for b in at.button if b.key == "story-save-change"], "no secret: a copy only"
-    at = run_script(PAGE, tour=slug, edit=secret)
-    assert "edit" not in at.query_params, "the secret leaves the address bar at once"
-    at.button(key="story-pick-0").click().run()
-    at.text_area(key="story-note").input("Changed.").run()
-    at.button(key="story-save-change").click().run()
-    assert any("now opens the change" in s.value for s in at.success)
+def test_a_saved_storyline_opens_in_the_editor_and_only_its_author_saves_changes(atlas, tmp_path, monkeypatch):
+    """The author's browser holds the secret (in its session, or from the edit link's cookie, which the
+    browser test follows); any other gets a copy to save as a new storyline."""
     from geo.geoparser.saved_tours import load_tour_file
 
+    monkeypatch.setenv("ATLAS_SAVED_DIR", str(tmp_path))
+    draft, _ = mine(atlas)
+    text = storyline_yaml(draft)
+    slug, secret = save_tour(tmp_path, text, draft.title, None)
+    at = run_script(PAGE, tour=slug)
+    assert len(picks(at)) == 3 and "tour" not in at.query_params
+    assert not [b for b in at.button if b.key == "story-save-change"], "no secret: a copy only"
+    author = AppTest.from_file(PAGE, default_timeout=60)
+    author.session_state["story-secrets"] = {slug: secret}
+    author.session_state["story-saved-as"] = {DEFAULT: (slug, text)}
+    author.query_params["tour"] = slug
+    author.run()
+    author.button(key="story-pick-0").click().run()
+    author.text_area(key="story-note").input("Changed.").run()
+    author.button(key="story-save-change").click().run()
+    assert any("now opens the change" in s.value for s in author.success)
     assert "Changed." in load_tour_file(tmp_path, slug).text
+    forged = AppTest.from_file(PAGE, default_timeout=60)
+    forged.session_state["story-secrets"] = {slug: "x" * 32}
+    forged.session_state["story-saved-as"] = {DEFAULT: (slug, text)}
+    forged.query_params["tour"] = slug
+    forged.run()
+    forged.text_area(key="story-note").input("Forged.").run()
+    forged.button(key="story-save-change").click().run()
+    assert any("only its author" in e.value for e in forged.error)
+    assert "Forged." not in load_tour_file(tmp_path, slug).text
 
 
 @pytest.mark.parametrize("value", ["../../etc/passwd", HOSTILE, "mine-abcdef", "x" * 300])

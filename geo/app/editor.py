@@ -51,7 +51,7 @@ TITLE, START, ADD = "story-title", "story-start", "story-add"
 SUBJECT, PASSAGE, TEXT, NOTE, ALSO = "story-subject", "story-passage", "story-text", "story-note", "story-also"
 NOTES = "story-notes"  # the preview's "Show teacher notes"
 STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO)
-EDIT_PARAM = "edit"  # the edit link's secret (see `edit_link`); `?tour=<slug>&edit=<secret>` is read too
+EDIT_PARAM = "edit"  # the edit link's secret, after "#" (see `edit_link`): never in a query, which logs keep
 EDIT_COOKIE = "atlas_editor_"  # + a saved storyline's slug: its edit secret, kept by static/atlas/story-editor.js
 BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
 PREVIEW_HEIGHT = 520
@@ -537,11 +537,10 @@ def edit_link(slug: str, secret: str) -> str:
 
 
 def open_link(made: Bundle) -> None:
-    """`?tour=<slug>` (and the author's `edit=<secret>`): open a saved storyline in the editor, once."""
+    """`?tour=<slug>`: open a saved storyline in the editor, once; its author's browser (the edit link's
+    cookie) may then save changes to it."""
     slug = st.query_params.get("tour")
-    secret = st.query_params.get(EDIT_PARAM) or (st.context.cookies.get(EDIT_COOKIE + slug) if slug else None)
-    if EDIT_PARAM in st.query_params:
-        del st.query_params[EDIT_PARAM]  # out of the address bar at once
+    secret = st.context.cookies.get(EDIT_COOKIE + slug) if slug else None
     if slug is None:
         return
     del st.query_params["tour"]
