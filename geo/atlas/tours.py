@@ -144,8 +144,8 @@ def _also(raw: dict, file: str, entry: str, atlas: Atlas) -> tuple[str, ...]:
     slugs: list[str] = []
     for i, slug in enumerate(also, 1):
         if not isinstance(slug, str) or slug.strip() not in atlas.by_slug:
-            shown = slug.strip()[:40] if isinstance(slug, str) else slug
-            raise DataError(file, f"no place with slug {shown!r} in places.yaml", entry=entry, field=f"also[{i}]")
+            shown = repr(slug.strip() if isinstance(slug, str) else slug)[:42]  # a hostile value echoed short
+            raise DataError(file, f"no place with slug {shown} in places.yaml", entry=entry, field=f"also[{i}]")
         if slug.strip() not in slugs:
             slugs.append(slug.strip())
     return tuple(slugs)

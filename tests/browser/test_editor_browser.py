@@ -61,6 +61,7 @@ def add_step(page, typed: str, count: int) -> None:
         arg=count,
         timeout=WAIT,
     )
+    idle(page)  # the fields are filled from the new step before anything is typed into them
 
 
 def test_build_reorder_preview_save_open_and_present(browser, saving_url):
@@ -116,6 +117,7 @@ def test_build_reorder_preview_save_open_and_present(browser, saving_url):
 
     # A visit to another page loses nothing typed, even a note still in its field (its first click
     # only takes the note: the field hands it over as it loses the focus).
+    idle(page)
     page.locator(".st-key-story-note textarea").fill("Ask first, then show.")
     for _ in range(3):
         page.get_by_role("link", name="Read the article").click()
