@@ -15,17 +15,14 @@ from functools import partial
 
 import streamlit as st
 
-from geo.app import bundle, gate, presenting, quiz, source
+from geo.app import bundle, gate, own_tours, presenting, quiz, source, tour_view
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
-from geo.render.maps import places_bounds, view_for
 from geo.render.qr import qr_data_uri
 
 QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
-MAP_HEIGHT = 700  # the iframe is then stretched to the window's height by CSS
-VIEW_SIZE = (760, 640)  # a typical map size in pixels, for choosing the zoom of each step
 
 
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
@@ -95,12 +92,19 @@ def main() -> None:
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
     default = source.current().is_default
-    shareable = source.shareable()
     room = presenting.enter() if default else presenting.Presence()
     if room.storyline in names:  # the class follows its presenter's storyline
         name, tour_notice = room.storyline, None
-    story = gate.open_tour(name)
-    steps = made.steps(name)
+    # A teacher's own storyline (Make a tour): this session's, or a saved one the link or the room names.
+    wanted = room.storyline or st.query_params.get("tour")
+    own, own_notice = own_tours.find(made, wanted) if wanted not in names else (None, None)
+    if own is not None:
+        name, tour_notice, story, steps = wanted, None, own.tour, own.steps
+    else:
+        tour_notice = own_notice or tour_notice
+        story, steps = gate.open_tour(name), made.steps(name)
+    linked = source.shareable()  # this atlas has links (a draft atlas has none)
+    shareable = linked and (own is None or own.shareable)  # and so has this storyline
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
     if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
@@ -121,9 +125,9 @@ def main() -> None:
     with text_col:
         with st.container(horizontal=True, vertical_alignment="center"):
             # A draft lives in this session only: a link that reloads the page would lose it.
-            explore_url = source.keep_source(page_address()) if shareable else None
+            explore_url = source.keep_source(page_address()) if linked else None
             html("tour_header.html", title=story.title, explore_url=explore_url)
-            if not shareable:
+            if not linked:
                 st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
         if len(names) > 1:
             html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
@@ -146,7 +150,8 @@ def main() -> None:
                 st.toggle("Show QR code", key=QR)
         qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
         if not shareable:
-            st.info(source.unshared_notice(), icon=":material/link_off:")
+            unshared = own_tours.UNSAVED if linked else source.unshared_notice()
+            st.info(unshared, icon=":material/link_off:")
         elif not (default and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr)):
             link = source.keep_source(step_link(here, step.number, name))
             qr = qr_data_uri(link) if qr_on else None
@@ -154,15 +159,14 @@ def main() -> None:
 
     with map_col:
         if asked is not None:  # the region, the same whatever is asked, on a phone's map too: the class's spread
-            shown, size = [data.by_slug[s] for s in quiz.question_view(data)], quiz.QUESTION_VIEW_SIZE
+            center, zoom = quiz.region_view(data)
         else:
-            shown, size = [data.by_slug[s] for s in step.place_slugs], VIEW_SIZE
-        center, zoom = view_for(places_bounds(data, shown), *size)
-        highlight = made.highlight_places(step.place_slugs) if step.event else made.highlight(step.place.slug)
-        if asked is not None and other:
-            highlight = made.highlight(asked.slug)
-        page_map = made.page_map("tour-map", ("atlas/tour-map.css",))
-        quiz.tour_map(page_map, room.code, asked, data, highlight, height=MAP_HEIGHT, center=center, zoom=zoom)
+            center, zoom = tour_view.step_view(made, step)
+        highlight = made.highlight(asked.slug) if asked is not None and other else tour_view.step_highlight(made, step)
+        page_map = made.page_map(tour_view.MAP_KEY, tour_view.MAP_CSS)
+        quiz.tour_map(
+            page_map, room.code, asked, data, highlight, height=tour_view.MAP_HEIGHT, center=center, zoom=zoom
+        )
 
     with text_col:
         # Made when asked for (deferred, off the script's thread, so from this run's atlas and

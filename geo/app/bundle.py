@@ -19,6 +19,7 @@ import functools
 import inspect
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -54,6 +55,7 @@ from geo.render.view_models import (
 # Bounds on the atlases other than the default one held in memory at once, and for how long.
 MAX_SAVED, MAX_DRAFTS = int(os.environ.get("ATLAS_MAX_SAVED", "8")), int(os.environ.get("ATLAS_MAX_DRAFTS", "8"))
 KEEP_SECONDS = 3600
+MAX_CUSTOM = 32  # a teacher's own storylines' steps kept per bundle
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -106,6 +108,7 @@ class Bundle:
         self._tours = dict(tours or {})
         self._events = events
         self._made: dict[tuple[Any, ...], Any] = {}
+        self._custom: OrderedDict[tuple[Any, ...], Any] = OrderedDict()  # see `custom`
         self._lock = threading.Lock()
 
     # The atlas's data and views ---------------------------------------------------------------
@@ -139,6 +142,25 @@ class Bundle:
         """A storyline's steps as the tour shows them."""
         story = self.tour(name)
         return step_views(self.view(), story, self.timeline() if any(step.event for step in story.steps) else None)
+
+    def custom(self, key: tuple[Any, ...], make: Callable[[], R]) -> R:
+        """What `make` makes for a teacher's own storyline (geo/app/own_tours.py), kept for the
+        MAX_CUSTOM keys used last: such storylines are not the atlas's, so what is kept must be bounded."""
+        with self._lock:
+            if key in self._custom:
+                self._custom.move_to_end(key)
+                return self._custom[key]
+        value = make()
+        with self._lock:
+            self._custom[key] = value
+            while len(self._custom) > MAX_CUSTOM:
+                self._custom.popitem(last=False)
+        return value
+
+    def custom_steps(self, tour: Tour) -> tuple[StepView, ...]:
+        """A teacher's own storyline's steps as the tour shows them."""
+        timeline = self.timeline() if any(step.event for step in tour.steps) else None
+        return self.custom(("steps", tour.key()), lambda: step_views(self.view(), tour, timeline))
 
     # Links and names ----------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ from shapely.ops import unary_union
 from geo.app import atlas_map, folium_component, presenting
 from geo.app.atlas_map import RenderedMap
 from geo.atlas.loader import Atlas
+from geo.render.maps import places_bounds, view_for
 from geo.render.templating import render, static_text
 from geo.render.view_models import StepView
 from geo.rooms.backends import open_quiz
@@ -90,6 +91,11 @@ def question_view(atlas: Atlas) -> tuple[str, ...]:
     """The places the map shows while a question is open: the same view whatever is asked."""
     known = tuple(slug for slug in QUESTION_VIEW if slug in atlas.by_slug)
     return known or answerable(atlas)
+
+
+def region_view(atlas: Atlas) -> tuple[tuple[float, float], int]:
+    """The map's center and zoom while a question is open: the region, fitted to a phone's map."""
+    return view_for(places_bounds(atlas, [atlas.by_slug[s] for s in question_view(atlas)]), *QUESTION_VIEW_SIZE)
 
 
 def answerable(atlas: Atlas) -> tuple[str, ...]:

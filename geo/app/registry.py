@@ -18,6 +18,8 @@ TOUR_PATH = "Classroom_tour"
 ARTICLE_PATH = "Article"
 MAPANY_PATH = "Map_your_own_article"
 MAPANY_FILE = "3_Map_your_own_article.py"
+EDITOR_PATH = "Make_a_tour"
+EDITOR_FILE = "4_Make_a_tour.py"
 EXPLORE_FILE = "explore.py"
 TOUR_FILE = "1_Classroom_tour.py"
 ARTICLE_FILE = "2_Article.py"
@@ -37,6 +39,7 @@ PAGES = (
     PageSpec(EXPLORE_FILE, "Explore the map", ":material/map:", EXPLORE_PATH),
     PageSpec(ARTICLE_FILE, "Read the article", ":material/article:", ARTICLE_PATH),
     PageSpec(TOUR_FILE, "Classroom tour", ":material/school:", TOUR_PATH),
+    PageSpec(EDITOR_FILE, "Make a tour", ":material/edit_note:", EDITOR_PATH),
     PageSpec(MAPANY_FILE, "Map your own article", ":material/edit_location_alt:", MAPANY_PATH),
 )
 

@@ -55,6 +55,44 @@ def read_yaml(path: Path) -> Any:
         raise DataError(path.name, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
 
 
+MAX_YAML_DEPTH = 8  # nesting a data file given by a visitor may have
+
+
+def read_untrusted_yaml(raw: bytes | str, file: str, *, max_bytes: int) -> Any:
+    """Parse YAML that a visitor gave (an uploaded storyline): at most `max_bytes`, UTF-8, no anchors
+    or aliases (a "billion laughs" file expands aliases into gigabytes), at most MAX_YAML_DEPTH deep;
+    anything else is a DataError naming the file. Its cost is bounded by its size: the events are
+    checked one by one before anything is built."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > max_bytes:
+        raise DataError(file, f"the file is too large ({size:,} bytes; at most {max_bytes:,})")
+    try:
+        text = raw if isinstance(raw, str) else raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(file, f"not UTF-8 text (byte {exc.start + 1})") from exc
+    try:
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                mark = event.start_mark
+                raise DataError(
+                    file,
+                    f"anchors and aliases (& and *) are not accepted, at line {mark.line + 1}, "
+                    f"column {mark.column + 1}",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise DataError(file, f"nested more than {MAX_YAML_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        return yaml.load(text, Loader=_Loader)  # _Loader is a SafeLoader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise DataError(file, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+
+
 def reject_unknown_keys(
     raw: Mapping[Any, Any],
     allowed: Iterable[str],

@@ -1,8 +1,10 @@
 """The classroom tours: storylines of steps through the article (data/tour.yaml, data/tour-chronology.yaml).
 
-Each step names a place and which of its passages to show, or an event of the article's
-chronology (data/events.yaml, shown with the passage that dates it and all its places),
-with an optional note for the teacher. Without a `steps` list a tour visits every place
+Each step names a place and which of its passages to show (or `passage: none`), or an event of
+the article's chronology (data/events.yaml, shown with the passage that dates it and all its
+places), with an optional note for the teacher, an optional text of the teacher's own shown to
+the class (`text`), other places lit with it (`also`) and the map's view (`view: {lat, lon,
+zoom}`; fitted to the step's places without it). Without a `steps` list a tour visits every place
 the article mentions, in the order the article introduces them. Step numbers in links are
 1-based (`?step=3`); a storyline other than the first is named in the link too
 (`?tour=chronology&step=3`).
@@ -30,12 +32,25 @@ DEFAULT_TOUR = "places"
 CHRONOLOGY = "chronology"
 TOUR_LABELS = {"places": "The places", "chronology": "The chronology"}
 TOUR_FIELDS = ("title", "steps")
-STEP_FIELDS = ("place", "event", "passage", "note", "kind")
+STEP_FIELDS = ("place", "event", "passage", "note", "text", "view", "also", "kind")
+VIEW_FIELDS = ("lat", "lon", "zoom")
+NO_PASSAGE = "none"  # `passage: none`: the step shows no passage
 # A step shows its place or event; a question step first asks the class where it is (geo/rooms/quiz.py).
 STEP_KINDS = ("show", "question")
 DEFAULT_TITLE = "Classroom tour"
-MAX_NOTE_LENGTH = 600
+MAX_NOTE_LENGTH = 600  # a note's and a text's length
+MAX_ALSO = 20  # other places lit with one step
+ZOOM_RANGE = (1, 18)
 MAX_STEP_PARAM_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class View:
+    """A map view the teacher chose: its centre and zoom."""
+
+    lat: float
+    lon: float
+    zoom: int
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,9 @@ class Step:
     passage_number: int  # 1-based index into the place's passages (0 when it has none, or for an event)
     note: str | None = None
     event: Event | None = None
+    text: str | None = None  # the teacher's own words, shown to the class
+    view: View | None = None  # the map's view; None: fitted to the step's places
+    also: tuple[str, ...] = ()  # other places lit with it
     kind: str = "show"  # or "question": the class answers where it is before it is shown
 
     @property
@@ -55,12 +73,23 @@ class Step:
 
     @property
     def places(self) -> tuple[str, ...]:
-        """Every place the step shows on the map: an event's places, or the one place."""
-        return self.event.places if self.event else (self.place.slug,)
+        """Every place the step shows on the map: an event's places, or the one place, then the others lit."""
+        own = self.event.places if self.event else (self.place.slug,)
+        return own + tuple(s for s in self.also if s not in own)
 
-    def key(self) -> tuple[str, int, str, str]:
+    def key(self) -> tuple[Any, ...]:
         """A hashable summary, for caches keyed on the storyline."""
-        return (self.place.slug, self.passage_number, self.note or "", self.event.slug if self.event else "", self.kind)
+        event = self.event.slug if self.event else ""
+        return (
+            self.place.slug,
+            self.passage_number,
+            self.note or "",
+            event,
+            self.text or "",
+            self.view,
+            self.also,
+            self.kind,
+        )
 
 
 @dataclass(frozen=True)
@@ -81,14 +110,15 @@ def default_steps(atlas: Atlas) -> tuple[Step, ...]:
     return tuple(Step(p, atlas.passages[p.slug][0], 1) for p in atlas.places if atlas.passages[p.slug])
 
 
-def _note(raw: dict, file: str, entry: str) -> str | None:
-    note = raw.get("note")
+def _note(raw: dict, file: str, entry: str, key: str = "note") -> str | None:
+    """A note or a text: one line of at most MAX_NOTE_LENGTH characters, or None when left out."""
+    note = raw.get(key)
     if note is not None:
         if not isinstance(note, str) or not note.strip():
-            raise DataError(file, "must be a non-empty string (or leave it out)", entry=entry, field="note")
+            raise DataError(file, "must be a non-empty string (or leave it out)", entry=entry, field=key)
         note = " ".join(note.split())
         if len(note) > MAX_NOTE_LENGTH:
-            raise DataError(file, f"keep notes under {MAX_NOTE_LENGTH} characters", entry=entry, field="note")
+            raise DataError(file, f"keep it under {MAX_NOTE_LENGTH} characters", entry=entry, field=key)
     return note
 
 
@@ -102,6 +132,58 @@ def _kind(raw: dict, file: str, entry: str, atlas: Atlas, slugs: tuple[str, ...]
     return kind
 
 
+def _number(value: Any, low: float, high: float, file: str, entry: str, field: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise DataError(file, f"must be a number from {low:g} to {high:g}", entry=entry, field=field)
+    return float(value)
+
+
+def _view(raw: dict, file: str, entry: str) -> View | None:
+    """`view: {lat, lon, zoom}`, every key required; None when left out (the view fits the places)."""
+    view = raw.get("view")
+    if view is None:
+        return None
+    if not isinstance(view, dict):
+        raise DataError(file, "must be a mapping with lat, lon and zoom (or leave it out)", entry=entry, field="view")
+    reject_unknown_keys(view, VIEW_FIELDS, file, entry=entry, parent="view")
+    lat = _number(view.get("lat"), -90, 90, file, entry, "view.lat")
+    lon = _number(view.get("lon"), -180, 180, file, entry, "view.lon")
+    zoom = view.get("zoom")
+    if isinstance(zoom, bool) or not isinstance(zoom, int) or not ZOOM_RANGE[0] <= zoom <= ZOOM_RANGE[1]:
+        raise DataError(
+            file, f"must be a whole number from {ZOOM_RANGE[0]} to {ZOOM_RANGE[1]}", entry=entry, field="view.zoom"
+        )
+    return View(round(lat, 5), round(lon, 5), zoom)
+
+
+def _also(raw: dict, file: str, entry: str, atlas: Atlas) -> tuple[str, ...]:
+    """`also: [slug, ...]`: other places lit with the step, each a place of the atlas, each once."""
+    also = raw.get("also")
+    if also is None:
+        return ()
+    if not isinstance(also, list) or len(also) > MAX_ALSO:
+        raise DataError(file, f"must be a list of at most {MAX_ALSO} place slugs", entry=entry, field="also")
+    slugs: list[str] = []
+    for i, slug in enumerate(also, 1):
+        if not isinstance(slug, str) or slug.strip() not in atlas.by_slug:
+            shown = repr(slug.strip() if isinstance(slug, str) else slug)[:42]  # a hostile value echoed short
+            raise DataError(file, f"no place with slug {shown} in places.yaml", entry=entry, field=f"also[{i}]")
+        if slug.strip() not in slugs:
+            slugs.append(slug.strip())
+    return tuple(slugs)
+
+
+def _extras(raw: dict, file: str, entry: str, atlas: Atlas, slugs: tuple[str, ...]) -> dict[str, Any]:
+    """The fields every step may have, whatever it shows; `slugs` are the places it asks about."""
+    return {
+        "kind": _kind(raw, file, entry, atlas, slugs),
+        "note": _note(raw, file, entry),
+        "text": _note(raw, file, entry, "text"),
+        "view": _view(raw, file, entry),
+        "also": _also(raw, file, entry, atlas),
+    }
+
+
 def _event_step(file: str, index: int, raw: dict, atlas: Atlas, events: tuple[Event, ...]) -> Step:
     entry = f"step {index + 1}"
     slug = raw.get("event")
@@ -111,12 +193,12 @@ def _event_step(file: str, index: int, raw: dict, atlas: Atlas, events: tuple[Ev
     if not isinstance(slug, str) or not slug.strip():
         raise DataError(file, "missing or not an event slug", entry=entry, field="event")
     slug = slug.strip()
-    entry = f"step {index + 1} ({slug})"
+    entry = f"step {index + 1} ({slug[:40]})"
     event = next((e for e in events if e.slug == slug), None)
     if event is None:
-        raise DataError(file, f"no event with slug {slug!r} in events.yaml", entry=entry, field="event")
-    kind = _kind(raw, file, entry, atlas, event.places)
-    return Step(atlas.by_slug[event.places[0]], event.quote.passage, 0, _note(raw, file, entry), event, kind)
+        raise DataError(file, f"no event with slug {slug[:40]!r} in events.yaml", entry=entry, field="event")
+    extras = _extras(raw, file, entry, atlas, event.places)
+    return Step(atlas.by_slug[event.places[0]], event.quote.passage, 0, event=event, **extras)
 
 
 def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Event, ...] = ()) -> Step:
@@ -132,14 +214,18 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Eve
     if not isinstance(slug, str) or not slug.strip():
         raise DataError(file, "missing or not a place slug", entry=entry, field="place")
     slug = slug.strip()
-    entry = f"step {index + 1} ({slug})"
+    entry = f"step {index + 1} ({slug[:40]})"
     place = atlas.by_slug.get(slug)
     if place is None:
-        raise DataError(file, f"no place with slug {slug!r} in places.yaml", entry=entry, field="place")
+        raise DataError(file, f"no place with slug {slug[:40]!r} in places.yaml", entry=entry, field="place")
     passages = atlas.passages[slug]
     number = raw.get("passage", 1)
+    if number == NO_PASSAGE:
+        return Step(place, None, 0, **_extras(raw, file, entry, atlas, (slug,)))
     if isinstance(number, bool) or not isinstance(number, int):
-        raise DataError(file, "must be a whole number counting from 1", entry=entry, field="passage")
+        raise DataError(
+            file, f"must be a whole number counting from 1, or {NO_PASSAGE!r}", entry=entry, field="passage"
+        )
     if not passages:
         if "passage" in raw:
             raise DataError(
@@ -155,7 +241,7 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Eve
         )
     else:
         passage = passages[number - 1]
-    return Step(place, passage, number, _note(raw, file, entry), kind=_kind(raw, file, entry, atlas, (slug,)))
+    return Step(place, passage, number, **_extras(raw, file, entry, atlas, (slug,)))
 
 
 def parse_tour(

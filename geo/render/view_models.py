@@ -14,7 +14,7 @@ from geo.atlas.article import Mention, Passage
 from geo.atlas.events import Event
 from geo.atlas.loader import Atlas, Figure
 from geo.atlas.places import OtherName, Place
-from geo.atlas.tours import Tour
+from geo.atlas.tours import Tour, View
 from geo.atlas.wording import plural
 
 # Which list (and map layer) each kind of place belongs to, in the order the lists are shown.
@@ -248,6 +248,9 @@ class StepView:
     note: str | None
     event: EventView | None = None
     kind: str = "show"  # "question": presenting, the teacher may ask the class where it is first
+    text: str | None = None  # the teacher's own words, shown to the class
+    view: View | None = None  # the map's view the teacher chose; None: fitted to place_slugs
+    also: tuple[str, ...] = ()  # other places lit with the step
 
     @property
     def counter(self) -> str:
@@ -268,8 +271,9 @@ class StepView:
 
     @property
     def place_slugs(self) -> tuple[str, ...]:
-        """Every place the map shows for the step."""
-        return self.event.place_slugs if self.event else (self.place.slug,)
+        """Every place the map shows for the step: its own, then the others lit with it."""
+        own = self.event.place_slugs if self.event else (self.place.slug,)
+        return own + tuple(s for s in self.also if s not in own)
 
 
 def step_views(view: AtlasView, tour: Tour, timeline: TimelineView | None = None) -> tuple[StepView, ...]:
@@ -286,6 +290,9 @@ def step_views(view: AtlasView, tour: Tour, timeline: TimelineView | None = None
             note=step.note,
             event=timeline.event(step.event.slug) if step.event and timeline else None,
             kind=step.kind,
+            text=step.text,
+            view=step.view,
+            also=step.also,
         )
         for n, step in enumerate(tour.steps, 1)
     )
