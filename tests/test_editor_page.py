@@ -345,3 +345,14 @@ def test_a_storyline_of_a_saved_atlas_is_written_saved_and_opened_on_that_atlas(
     assert "Goris" in shown(on_its_atlas, "tour-place") and not on_its_atlas.warning
     on_karabakh = run_script(TOUR_PAGE, tour=tour_slug)
     assert any("no saved storyline by that name for this atlas" in w.value for w in on_karabakh.warning)
+
+
+def test_a_step_can_ask_the_class_where_it_is_and_the_file_keeps_it():
+    at = started()
+    add(at, "place:nakhchivan")
+    at.checkbox(key="story-question").check().run()
+    assert not at.exception
+    assert the_draft(at).steps[0].get("kind") == "question"
+    assert "kind: question" in storyline_yaml(the_draft(at))
+    at.checkbox(key="story-question").uncheck().run()
+    assert the_draft(at).steps[0].get("kind") is None, "a step that only shows leaves the field out"

@@ -270,3 +270,12 @@ def test_the_shipped_tour_still_parses_with_the_new_fields_optional(atlas, event
     raw = yaml.safe_load((atlas.data_dir / "tour.yaml").read_text(encoding="utf-8"))
     tour = parse_tour(raw, atlas)
     assert all(s.text is None and s.view is None and s.also == () for s in tour.steps)
+
+
+def test_an_atlas_storyline_keeps_its_question_steps_when_it_starts_a_draft(atlas):
+    tour = load_tour(atlas)
+    asked = [n for n, step in enumerate(tour.steps) if step.kind == "question"]
+    assert asked, "data/tour.yaml has a question step"
+    _, steps = sl.from_tour(tour)
+    assert [n for n, step in enumerate(steps) if step.get("kind") == "question"] == asked
+    assert all(step.get("kind") is None for n, step in enumerate(steps) if n not in asked)

@@ -49,8 +49,9 @@ UPLOADS = "story-uploads"  # how many files were imported: the uploader's key, s
 # Widgets (filled from the draft): the title, the start, the step's fields.
 TITLE, START, ADD = "story-title", "story-start", "story-add"
 SUBJECT, PASSAGE, TEXT, NOTE, ALSO = "story-subject", "story-passage", "story-text", "story-note", "story-also"
+QUESTION = "story-question"  # the step asks the class where it is first (`kind: question`)
 NOTES = "story-notes"  # the preview's "Show teacher notes"
-STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO)
+STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO, QUESTION)
 EDIT_PARAM = "edit"  # the edit link's secret, after "#" (see `edit_link`): never in a query, which logs keep
 EDIT_COOKIE = "atlas_editor_"  # + a saved storyline's slug: its edit secret, kept by static/atlas/story-editor.js
 BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
@@ -157,6 +158,8 @@ def _field(key: str, field: str) -> None:
         value = None if value == 1 else value
     if field == "also":
         value = tuple(value or ())
+    if field == "kind":
+        value = "question" if value else None  # `show`, the default, is left out of the file
     index = selected()
     edit(lambda d: d.changed(index, **{field: value}))
 
@@ -239,6 +242,7 @@ def _seed(current: Draft, index: int, names: dict[str, str]) -> None:
         state[TEXT] = step.get("text") or ""
         state[NOTE] = step.get("note") or ""
         state[ALSO] = [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names]
+        state[QUESTION] = step.get("kind") == "question"
         if state.get(SEEDED, (None, None))[1] != index:
             state.pop(LAST_VIEW, None)
     state[SEEDED] = (current, index)
@@ -377,6 +381,13 @@ def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str]
         max_selections=MAX_ALSO,
         on_change=_field,
         args=(ALSO, "also"),
+    )
+    st.checkbox(
+        "Ask the class where it is first (a map quiz when presenting to a class)",
+        key=QUESTION,
+        on_change=_field,
+        args=(QUESTION, "kind"),
+        help="Each student answers on their own map; you reveal the place and the class's distances",
     )
     view = step.get("view")
     if view:
