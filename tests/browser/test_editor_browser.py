@@ -131,8 +131,9 @@ def test_build_reorder_preview_save_open_and_present(browser, saving_url):
     wait_for_steps(page, ["1. Stepanakert", "2. ", "3. Nakhchivan"])
 
     # Save: a link that opens it in another browser.
+    idle(page)  # a click while a run redraws the button can land on the one going away
     page.get_by_role("button", name="Save on the server").click()
-    link = page.locator(".story-saved a").get_attribute("href", timeout=WAIT)
+    link = page.locator(".story-saved a").get_attribute("href", timeout=LOAD)
     slug = re.search(r"tour=([a-z0-9-]+)", link).group(1)
     assert (root / ".storylines" / f"{slug}.yaml").is_file()
 
