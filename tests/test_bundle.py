@@ -56,7 +56,7 @@ def test_names_that_are_no_place_or_event_are_not_kept(made, atlas):
     assert len(made._made) == before
     baku = made.highlight("baku")
     assert 'AtlasPlaces.highlight(map_div, ["baku"])' in baku and made.highlight("baku") is baku
-    assert made.timeline_html("<x>", "<y>") is made.timeline_html(None, None)
+    assert made.timeline_state("<x>", "<y>") is made.timeline_state(None, None)
     assert made.map_file("<script>") is made.map_file(None)
 
 
