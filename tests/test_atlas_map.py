@@ -103,26 +103,28 @@ def test_the_per_run_arguments_carry_no_map_script_only_the_view_and_the_selecti
     assert len(json.dumps(explore_runs[1][1])) < 3_000
 
 
-def test_the_script_file_is_named_for_its_content_and_replaces_older_ones(tmp_path, atlas):
+def test_the_script_file_is_named_for_its_page_and_content_and_replaces_older_ones(tmp_path, atlas):
     rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
-    (tmp_path / "page-map-0000.js").write_text("old", encoding="utf-8")
-    name = write_script_file(rendered.script, tmp_path)
-    assert name and [p.name for p in tmp_path.iterdir()] == [name]
+    (tmp_path / "page-map-k-0000.js").write_text("old", encoding="utf-8")
+    (tmp_path / "page-map-other-0000.js").write_text("another page's", encoding="utf-8")
+    made = cached(rendered, "k", tmp_path)
+    name = made.js_links[-1].rsplit("/", 1)[1]
+    assert made.js_links == (*rendered.js_links, f"/app/static/{SCRIPT_CACHE}/{name}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "page-map-other-0000.js"])
     text = (tmp_path / name).read_text(encoding="utf-8")
     assert text.startswith("window.atlasPageMap = function () {") and rendered.script in text
-    assert write_script_file(rendered.script, tmp_path) == name
-    assert write_script_file(rendered.script + "\n// another map", tmp_path) != name
-    made = cached(rendered, tmp_path)
-    assert made.script == LOADER and made.js_links == (*rendered.js_links, f"/app/static/{SCRIPT_CACHE}/{name}")
-    assert made.component_key == rendered.component_key
+    assert json.dumps(rendered.header) in text  # the header's rules, added by the file
+    assert made.script == LOADER and made.header == "" and made.component_key == rendered.component_key
+    assert cached(rendered, "k", tmp_path) == made
+    assert write_script_file("another map", tmp_path, "page-map-k-") != name
 
 
 def test_a_folder_that_cannot_be_written_keeps_the_script_inline(tmp_path, atlas):
     rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
     blocked = tmp_path / "file"
     blocked.write_text("not a folder", encoding="utf-8")
-    assert write_script_file(rendered.script, blocked) is None
-    assert cached(rendered, blocked) == rendered
+    assert write_script_file("a map", blocked, "page-map-k-") is None
+    assert cached(rendered, "k", blocked) == rendered
 
 
 def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):
@@ -135,7 +137,7 @@ def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):
         sent.append(map_args(at))
     assert len({args["script"] for args in sent}) == 1
     assert len({args["feature_group"] for args in sent}) == 3
-    assert "#map_div { height: 100vh !important; }" in sent[0]["header"]
+    assert "#map_div { height: 100vh !important; }" in script_of(sent[0])
 
 
 def test_highlights_rendered_at_once_from_many_threads_stay_their_own(atlas):

@@ -17,7 +17,9 @@ streamlit-folium this needs are reached through geo/app/folium_component.py.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -184,25 +186,29 @@ def render_page_map(
     for name in frame_css:
         fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
     rendered = render_map(fmap, key)
-    return rendered if layers is not None else cached(rendered)
+    return rendered if layers is not None else cached(rendered, key)
 
 
-def script_file_text(script: str) -> str:
-    """The map's script as a file: a function that draws the map and returns it. A function rather
-    than the script itself, so the map is drawn when the front end runs the map's script (after its
-    header's style rules), not when the file loads; and no eval, which the deployment's policy forbids."""
-    return f"window.atlasPageMap = function () {{\n{script}\nreturn map_div;\n}};\n"
+def script_file_text(script: str, header: str) -> str:
+    """The map's header and script as a file: a function that adds the header's rules to the frame,
+    draws the map and returns it. A function rather than the script itself, so the map is drawn when
+    the front end runs the map's script (after the style sheets it links), as it would be inline;
+    and no eval, which the deployment's policy forbids."""
+    return (
+        "window.atlasPageMap = function () {\n"
+        f'document.head.insertAdjacentHTML("beforeend", {json.dumps(header)});\n'
+        f"{script}\nreturn map_div;\n}};\n"
+    )
 
 
 LOADER = "var map_div = window.atlasPageMap();\n"  # the per-run script of a map whose script is a file
 
 
-def write_script_file(script: str, folder: Path) -> str | None:
-    """Write the map's script under `folder` in a file named for its content (once; other versions
-    removed); the file's name, or None when the folder cannot be written (the map then keeps its
-    script inline)."""
-    text = script_file_text(script)
-    name = f"{SCRIPT_PREFIX}{hashlib.sha256(text.encode()).hexdigest()[:16]}.js"
+def write_script_file(text: str, folder: Path, stem: str) -> str | None:
+    """Write a page's map script under `folder`, in a file named `stem` and a hash of its content (once;
+    the page's other versions removed); the file's name, or None when the folder cannot be written
+    (the map then keeps its script inline)."""
+    name = f"{stem}{hashlib.sha256(text.encode()).hexdigest()[:16]}.js"
     target = folder / name
     try:
         if not target.is_file() or target.read_text(encoding="utf-8") != text:
@@ -210,7 +216,7 @@ def write_script_file(script: str, folder: Path) -> str | None:
             partial = folder / f".{name}.{os.getpid()}"
             partial.write_text(text, encoding="utf-8")
             partial.replace(target)  # atomic: another worker writing the same file meanwhile is harmless
-            for old in folder.glob(f"{SCRIPT_PREFIX}*.js"):
+            for old in folder.glob(f"{stem}*.js"):
                 if old != target:
                     old.unlink(missing_ok=True)
     except OSError:
@@ -226,13 +232,14 @@ def script_of(args: dict[str, Any]) -> str:
     return (STATIC_DIR / files[0]).read_text(encoding="utf-8") if files else args["script"]
 
 
-def cached(rendered: RenderedMap, folder: Path = STATIC_DIR / SCRIPT_CACHE) -> RenderedMap:
-    """The map with its script in a cached static file: the script never changes between runs, so
-    it is fetched once, where as the component's argument it would travel with every change of
-    place (about 12 KB). Its arguments then hold the view and the selection, and a loader."""
-    name = write_script_file(rendered.script, folder)
+def cached(rendered: RenderedMap, key: str, folder: Path = STATIC_DIR / SCRIPT_CACHE) -> RenderedMap:
+    """The map with its header and script in a cached static file: they never change between runs, so
+    they are fetched once, where as the component's arguments they would travel with every change of
+    place (about 13 KB). Its arguments then hold a loader, the view and the selection."""
+    stem = SCRIPT_PREFIX + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + "-"
+    name = write_script_file(script_file_text(rendered.script, rendered.header), folder, stem)
     if name is None:
         return rendered
     link = f"{STREAMLIT_STATIC}/{SCRIPT_CACHE}/{name}"
     # The component's key stays that of the whole script: another map, another key.
-    return replace(rendered, script=LOADER, js_links=(*rendered.js_links, link))
+    return replace(rendered, script=LOADER, header="", js_links=(*rendered.js_links, link))
