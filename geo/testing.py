@@ -347,11 +347,16 @@ def start_deployment(
     soft_open_files: int | None = None,
 ) -> Deployment:
     """deploy/serve.py on free localhost ports with `workers` workers and `extra` options (https when they
-    name a certificate), started with a low limit of open files when given one; returns once it serves."""
+    name a certificate), started with a low limit of open files when given one; returns once it serves.
+    With no workers, it proxies only to the `--upstream` workers `extra` names (--no-local-workers)."""
     port, *worker_ports = free_ports(workers + 1)
     run_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "deploy/serve.py", "--port", str(port), "--address", "127.0.0.1"]
-    command += ["--workers", str(workers), "--first-worker-port", str(worker_ports[0]), "--run-dir", str(run_dir)]
+    if workers:
+        command += ["--workers", str(workers), "--first-worker-port", str(worker_ports[0])]
+    else:
+        command += ["--no-local-workers"]
+    command += ["--run-dir", str(run_dir)]
     before = limit_open_files(soft_open_files) if soft_open_files else None
     proc = _spawn([*command, *extra], run_dir / "serve.out", env, before=before)
     scheme = "https" if "--tls-cert" in extra else "http"
@@ -363,7 +368,8 @@ def start_deployment(
         with suppress(OSError, ValueError):
             status, _, _ = get(f"{deployment.url}/healthz", timeout=2)
             # serve.py's start-up lines come once nginx answers: they end with how to stop it.
-            if status == 200 and len(deployment.workers()) == workers and "Ctrl-C stops" in deployment.log():
+            local = len(deployment.workers()) if workers else 0  # without local workers, no workers.json
+            if status == 200 and local == workers and "Ctrl-C stops" in deployment.log():
                 return deployment
         time.sleep(0.3)
     stop_deployment(deployment)

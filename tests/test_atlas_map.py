@@ -10,7 +10,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.app.atlas_map import render_highlight, render_map, render_places_highlight
+from geo.app.atlas_map import (
+    LOADER,
+    SCRIPT_CACHE,
+    cached,
+    render_highlight,
+    render_map,
+    render_places_highlight,
+    script_of,
+    write_script_file,
+)
 from geo.render.maps import build_map, place_bounds, view_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +57,7 @@ def explore_runs(atlas):
 
 def test_every_run_sends_the_same_map_so_the_browser_keeps_it(explore_runs):
     first = explore_runs[0][1]
-    assert len(first["script"]) > 10_000 and "map_div" in first["script"]
+    assert len(script_of(first)) > 10_000 and "L.map(" in script_of(first)
     for _slug, args in explore_runs[1:]:
         assert args["script"] == first["script"]
         assert args["header"] == first["header"]
@@ -78,10 +87,44 @@ def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_
     """The places travel once, in static/atlas/places.js, not in the arguments of every run."""
     args = explore_runs[0][1]
     assert any(link.endswith("/atlas/places.js") for link in args["js_links"])
-    assert "AtlasPlaces.draw(" in args["script"]
-    assert re.findall(r'"slug": "([a-z0-9-]+)"', args["script"]) == []
+    assert "AtlasPlaces.draw(" in script_of(args)
+    assert re.findall(r'"slug": "([a-z0-9-]+)"', script_of(args)) == []
     for _slug, run in explore_runs:
         assert "coordinates" not in (run["feature_group"] or "")
+
+
+def test_the_per_run_arguments_carry_no_map_script_only_the_view_and_the_selection(explore_runs):
+    """The map's script travels once, as a cached file; each change sends a loader, the view and the highlight."""
+    for slug, args in explore_runs:
+        assert args["script"] == LOADER
+        assert "L.map(" not in json.dumps(args) and "AtlasPlaces.draw(" not in json.dumps(args)
+        # What changes between runs: the view and the selection, a few hundred bytes.
+        assert len(json.dumps({k: args[k] for k in ("center", "zoom", "feature_group")})) < 400, slug
+    assert len(json.dumps(explore_runs[1][1])) < 3_000
+
+
+def test_the_script_file_is_named_for_its_page_and_content_and_replaces_older_ones(tmp_path, atlas):
+    rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
+    (tmp_path / "page-map-k-0000.js").write_text("old", encoding="utf-8")
+    (tmp_path / "page-map-other-0000.js").write_text("another page's", encoding="utf-8")
+    made = cached(rendered, "k", tmp_path)
+    name = made.js_links[-1].rsplit("/", 1)[1]
+    assert made.js_links == (*rendered.js_links, f"/app/static/{SCRIPT_CACHE}/{name}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "page-map-other-0000.js"])
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    assert text.startswith("window.atlasPageMap = function () {") and rendered.script in text
+    assert json.dumps(rendered.header) in text  # the header's rules, added by the file
+    assert made.script == LOADER and made.header == "" and made.component_key == rendered.component_key
+    assert cached(rendered, "k", tmp_path) == made
+    assert write_script_file("another map", tmp_path, "page-map-k-") != name
+
+
+def test_a_folder_that_cannot_be_written_keeps_the_script_inline(tmp_path, atlas):
+    rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    assert write_script_file("a map", blocked, "page-map-k-") is None
+    assert cached(rendered, "k", blocked) == rendered
 
 
 def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):
@@ -94,7 +137,7 @@ def test_the_tour_map_is_rendered_once_and_follows_the_step(atlas):
         sent.append(map_args(at))
     assert len({args["script"] for args in sent}) == 1
     assert len({args["feature_group"] for args in sent}) == 3
-    assert "#map_div { height: 100vh !important; }" in sent[0]["header"]
+    assert "#map_div { height: 100vh !important; }" in script_of(sent[0])
 
 
 def test_highlights_rendered_at_once_from_many_threads_stay_their_own(atlas):
@@ -152,12 +195,12 @@ def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, d
         return any(link.endswith("/atlas/context.js") for link in rendered.js_links)
 
     default = render_page_map(atlas, "atlas-map", ())
-    assert links_static(default) and "Sisian" not in default.script
+    assert links_static(default) and "Sisian" not in default.drawing
     own = render_page_map(atlas, "atlas-map", (), load_context_layers(atlas))
-    assert not links_static(own) and "Sisian" in own.script
+    assert not links_static(own) and "Sisian" in own.drawing
     draft = load_draft_atlas(draft_sample_files)
     bare = render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters))
-    assert not links_static(bare) and "Sisian" not in bare.script and TOWNS_LAYER not in bare.script
+    assert not links_static(bare) and "Sisian" not in bare.drawing and TOWNS_LAYER not in bare.drawing
 
 
 def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, draft_sample_files):
@@ -172,11 +215,11 @@ def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, 
 
     default = render_page_map(atlas, "atlas-map", ())
     assert links(default, "basemap.js") and not links(default, "world.js")
-    assert '"world": false' in default.script
+    assert '"world": false' in default.drawing
     draft = load_draft_atlas(draft_sample_files)
     world = render_page_map(draft.atlas, "atlas-map", (), (draft.context, draft.waters), world=True)
     assert links(world, "world.js") and not links(world, "basemap.js")
-    assert "ATLAS_WORLD.outlines" in world.script and '"world": true' in world.script
+    assert "ATLAS_WORLD.outlines" in world.drawing and '"world": true' in world.drawing
     (south, west), (north, east) = opening_bounds(draft.atlas)
-    lat, lon = (float(v) for v in re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", world.script).groups())
+    lat, lon = (float(v) for v in re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", world.drawing).groups())
     assert south <= lat <= north and west <= lon <= east

@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo.app import bundle, source
+from geo.app.atlas_map import script_of
 from geo.app.bundle import Bundle
 from geo.atlas.loader import load_atlas
 from geo.atlas.tours import DEFAULT_TOUR
@@ -55,7 +56,7 @@ def test_names_that_are_no_place_or_event_are_not_kept(made, atlas):
     assert len(made._made) == before
     baku = made.highlight("baku")
     assert 'AtlasPlaces.highlight(map_div, ["baku"])' in baku and made.highlight("baku") is baku
-    assert made.timeline_html("<x>", "<y>") is made.timeline_html(None, None)
+    assert made.timeline_state("<x>", "<y>") is made.timeline_state(None, None)
     assert made.map_file("<script>") is made.map_file(None)
 
 
@@ -121,7 +122,7 @@ def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(draft_sample
     # The static orientation script is the Karabakh atlas's: the draft's map neither links it nor has its own.
     assert any(link.endswith("/atlas/context.js") for link in default["js_links"])
     assert not any(link.endswith("/atlas/context.js") for link in first["js_links"])
-    assert "AtlasContext.towns(" in default["script"] and "AtlasContext.towns(" not in first["script"]
+    assert "AtlasContext.towns(" in script_of(default) and "AtlasContext.towns(" not in first["script"]
     assert '"slug": "goris"' in first["script"] and '"slug": "nakhchivan"' not in first["script"]
     assert second["script"] == first["script"] and second["key"] == first["key"]  # the browser keeps it
     assert '"slug": "goris"' in second["feature_group"]

@@ -417,3 +417,13 @@ def test_the_search_hint_names_places_of_the_atlas_shown(view, draft_sample_file
     names = hint.removeprefix("e.g. ").split(", ")
     assert 1 <= len(names) <= 3 and set(names) <= {p.name for p in draft.places}
     assert "Khankendi" not in hint
+
+
+def test_the_timeline_state_keeps_a_hostile_place_name_as_text():
+    """The state the Explore page's timeline script reads: the name stays an attribute's text (the script
+    puts it in the legend as text, never as HTML)."""
+    name = HOSTILE + '" onmouseover="alert(1)'
+    tree = soup(render("timeline_state.html", selected="four-day-war", marked=["a", "b"], place_name=name))
+    (state,) = tree.select("div.tl-state")
+    assert state["data-place"] == name and state["data-marked"] == "a b" and state["data-selected"] == "four-day-war"
+    assert state.has_attr("hidden") and not state.has_attr("onmouseover") and tree.select("script") == []

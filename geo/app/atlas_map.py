@@ -16,8 +16,13 @@ streamlit-folium this needs are reached through geo/app/folium_component.py.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -27,9 +32,16 @@ from geo.app import folium_component
 from geo.atlas.context import Context
 from geo.atlas.loader import Atlas
 from geo.atlas.water import Waters
+from geo.paths import STATIC_DIR
+from geo.render.assets import STREAMLIT_STATIC
 from geo.render.maps import build_map, highlight_group, highlight_places_group, script_highlight
 from geo.render.orientation import orientation_data
 from geo.render.templating import static_text
+
+# Where the default atlas's page map script is written once per version of the data (gitignored):
+# its name carries a hash of its content, so a browser fetches it once and never a stale one.
+SCRIPT_CACHE = "atlas/cache"
+SCRIPT_PREFIX = "page-map-"
 
 
 @dataclass(frozen=True)
@@ -45,6 +57,7 @@ class RenderedMap:
     bounds: dict[str, dict[str, float | None]]
     zoom: Any
     component_key: str  # the front end's identity of the map: the same on every run keeps it drawn
+    drawing: str = ""  # the whole script that draws the map, inline (`script`) or in its cached file
 
 
 def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -77,6 +90,7 @@ def render_map(fmap: folium.Map, key: str) -> RenderedMap:
         bounds,
         fmap.options.get("zoom"),
         component_key=folium_component.component_key(script, key),
+        drawing=script,
     )
 
 
@@ -171,4 +185,61 @@ def render_page_map(
         fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data, world=world)
     for name in frame_css:
         fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
-    return render_map(fmap, key)
+    rendered = render_map(fmap, key)
+    return rendered if layers is not None else cached(rendered, key)
+
+
+def script_file_text(script: str, header: str) -> str:
+    """The map's header and script as a file: a function that adds the header's rules to the frame,
+    draws the map and returns it. A function rather than the script itself, so the map is drawn when
+    the front end runs the map's script (after the style sheets it links), as it would be inline;
+    and no eval, which the deployment's policy forbids."""
+    return (
+        "window.atlasPageMap = function () {\n"
+        f'document.head.insertAdjacentHTML("beforeend", {json.dumps(header)});\n'
+        f"{script}\nreturn map_div;\n}};\n"
+    )
+
+
+LOADER = "var map_div = window.atlasPageMap();\n"  # the per-run script of a map whose script is a file
+
+
+def write_script_file(text: str, folder: Path, stem: str) -> str | None:
+    """Write a page's map script under `folder`, in a file named `stem` and a hash of its content (once;
+    the page's other versions removed); the file's name, or None when the folder cannot be written
+    (the map then keeps its script inline)."""
+    name = f"{stem}{hashlib.sha256(text.encode()).hexdigest()[:16]}.js"
+    target = folder / name
+    try:
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            partial = folder / f".{name}.{os.getpid()}"
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(target)  # atomic: another worker writing the same file meanwhile is harmless
+            for old in folder.glob(f"{stem}*.js"):
+                if old != target:
+                    old.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return name
+
+
+def script_of(args: dict[str, Any]) -> str:
+    """The script that draws a map, from the arguments its component was sent: the text of the cached
+    file it links, or its inline script."""
+    prefix = f"{STREAMLIT_STATIC}/{SCRIPT_CACHE}/{SCRIPT_PREFIX}"
+    files = [link.removeprefix(f"{STREAMLIT_STATIC}/") for link in args["js_links"] if link.startswith(prefix)]
+    return (STATIC_DIR / files[0]).read_text(encoding="utf-8") if files else args["script"]
+
+
+def cached(rendered: RenderedMap, key: str, folder: Path = STATIC_DIR / SCRIPT_CACHE) -> RenderedMap:
+    """The map with its header and script in a cached static file: they never change between runs, so
+    they are fetched once, where as the component's arguments they would travel with every change of
+    place (about 13 KB). Its arguments then hold a loader, the view and the selection."""
+    stem = SCRIPT_PREFIX + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + "-"
+    name = write_script_file(script_file_text(rendered.script, rendered.header), folder, stem)
+    if name is None:
+        return rendered
+    link = f"{STREAMLIT_STATIC}/{SCRIPT_CACHE}/{name}"
+    # The component's key stays that of the whole script: another map, another key.
+    return replace(rendered, script=LOADER, header="", js_links=(*rendered.js_links, link))

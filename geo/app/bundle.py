@@ -187,24 +187,33 @@ class Bundle:
         """The article with every mention linked: the same for every reader."""
         return render("article_text.html", article=self.article(), view=self.view(), hrefs=self.place_hrefs())
 
-    def timeline_html(self, place: str | None, event: str | None) -> tuple[str, str]:
-        """The timeline's axis and its list of events, with this selection marked: the open event, and
-        the events of the selected place (unknown slugs select nothing)."""
-        known = {e.slug for e in self.timeline().events}
-        return self._timeline_html(place if place in self.atlas.by_slug else None, event if event in known else None)
-
     @per_atlas
-    def _timeline_html(self, place: str | None, event: str | None) -> tuple[str, str]:
-        timeline = self.timeline()
-        name = next((p.name for p in self.view().places if p.slug == place), None)
+    def timeline_html(self) -> tuple[str, str]:
+        """The timeline's axis and its list of events: the same markup whatever is selected, so after a
+        change of place it travels as a reference to what the browser has; static/atlas/timeline.js
+        marks the selection in it from timeline_state."""
         context = {
-            "timeline": timeline,
+            "timeline": self.timeline(),
             "links": self.event_hrefs(),
-            "selected": event,
-            "marked": timeline.involving(place) if name else frozenset(),
-            "place_name": name,
+            "selected": None,
+            "marked": (),
+            "live": True,
         }
         return render("timeline.html", parts=("axis",), **context), render("timeline.html", parts=("list",), **context)
+
+    def timeline_state(self, place: str | None, event: str | None) -> str:
+        """The selection the timeline marks: the open event, and the events of the selected place
+        (unknown slugs select nothing). A few hundred bytes, sent with every change."""
+        known = {e.slug for e in self.timeline().events}
+        return self._timeline_state(place if place in self.atlas.by_slug else None, event if event in known else None)
+
+    @per_atlas
+    def _timeline_state(self, place: str | None, event: str | None) -> str:
+        timeline = self.timeline()
+        name = next((p.name for p in self.view().places if p.slug == place), None)
+        marked = timeline.involving(place) if name else frozenset()
+        in_order = [e.slug for e in timeline.events if e.slug in marked]
+        return render("timeline_state.html", selected=event, marked=in_order, place_name=name)
 
     @per_atlas
     def page_map(self, key: str, frame_css: tuple[str, ...] = ()) -> RenderedMap:

@@ -1,8 +1,10 @@
 """The article's chronology on the Explore page: the timeline, its buttons and its script.
 
 The timeline is a template (geo/render/templates/timeline.html) rendered from the one
-TimelineView; its HTML changes only with the selection, so it is rendered once per (place,
-event), atlas and process (geo/app/bundle.py). Its events are links (`?event=<slug>`), so
+TimelineView, once per atlas and process (geo/app/bundle.py), the same for every selection: a
+change of place sends it as a reference to what the browser has (some 11 KB it would otherwise
+resend). The selection travels in a small hidden element (timeline_state.html) that the page's
+script (static/atlas/timeline.js) applies to the timeline. Its events are links (`?event=<slug>`), so
 they work as links; the page's script (static/atlas/timeline.js) turns a click into a press
 of the event's hidden button, so the event opens in the same session (a rerun) rather than
 by loading the page again, and Left and Right arrows press the "Earlier event" and "Later
@@ -45,9 +47,10 @@ def show_timeline(place: str | None, event: str | None, choose: Callable[[str | 
     timeline = made.timeline()
     if not timeline.events:
         return
-    axis, events = made.timeline_html(place, event)
+    axis, events = made.timeline_html()
     st.markdown(axis, unsafe_allow_html=True)
     with st.container(key=PICKS):
+        st.markdown(made.timeline_state(place, event), unsafe_allow_html=True)
         for e in timeline.events:
             st.button(e.title, key=f"event-pick-{e.slug}", on_click=choose, args=(e.slug,))
     current = timeline.event(event) if event else None

@@ -9,6 +9,11 @@
    each waits until the address bar shows the event the one before opened, so quick presses each
    move one event. Keys typed into a field, a menu or the map keep their own meaning.
 
+   The timeline's markup is the same for every selection (so a change sends it as a reference):
+   the selection comes in a hidden element, .tl-state (geo/render/templates/timeline_state.html),
+   which this script applies whenever the page changes it: the open event (is-selected, and
+   aria-current in the list), the events of the selected place (is-marked) and the legend naming it.
+
    The page redraws the timeline after each selection: the keyboard focus goes back to the link
    of the event it was on. On a narrow screen, where the passages come below the timeline, the
    page scrolls to the event's passages once they show. */
@@ -63,6 +68,47 @@
       setTimeout(look, 50);
     })();
   }
+
+  function mark(element, name, on) {
+    if (element.classList.contains(name) !== on) { element.classList.toggle(name, on); }
+  }
+
+  /* The selection in .tl-state, onto the timeline; changes only what differs, so the changes it
+     makes do not call it again. */
+  function applyState() {
+    var state = document.querySelector(".tl-state");
+    if (!state) { return; }
+    var selected = state.getAttribute("data-selected") || "";
+    var marked = (state.getAttribute("data-marked") || "").split(" ").filter(Boolean);
+    var place = state.getAttribute("data-place") || "";
+    document.querySelectorAll(".atlas-timeline a[data-event]").forEach(function (link) {
+      var slug = link.getAttribute("data-event");
+      var item = link.closest(".tl-list li") || link;
+      mark(item, "is-selected", slug === selected);
+      mark(item, "is-marked", marked.indexOf(slug) >= 0);
+      if (item !== link) {
+        if (slug === selected && link.getAttribute("aria-current") !== "true") { link.setAttribute("aria-current", "true"); }
+        if (slug !== selected && link.hasAttribute("aria-current")) { link.removeAttribute("aria-current"); }
+      }
+    });
+    document.querySelectorAll(".atlas-timeline .tl-legend-marked").forEach(function (legend) {
+      var shown = marked.length > 0 && place !== "";
+      if (legend.hidden === shown) { legend.hidden = !shown; }
+      var name = legend.querySelector(".tl-place-name");
+      if (name && name.textContent !== place) { name.textContent = place; }
+    });
+  }
+
+  var applying = false;
+  function scheduleApply() {
+    if (applying) { return; }
+    applying = true;
+    window.requestAnimationFrame(function () { applying = false; applyState(); });
+  }
+  new MutationObserver(scheduleApply).observe(document.body, {
+    childList: true, subtree: true, attributes: true, attributeFilter: ["data-selected", "data-marked", "data-place"]
+  });
+  applyState();
 
   document.addEventListener("click", function (event) {
     var link = event.target && event.target.closest ? event.target.closest(".atlas-timeline a[data-event]") : null;

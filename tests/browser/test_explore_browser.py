@@ -381,6 +381,29 @@ def test_clicking_an_event_shows_its_passage_marks_the_map_and_sets_the_url(page
     assert page.outside_requests == [] and page.dialogs == []
 
 
+def test_a_place_marks_its_events_and_names_itself_in_the_legend(page, app_url, atlas, events):
+    """The timeline's markup is the same for every selection: its script marks the place's events
+    and fills the legend from the small state each run sends, and follows the next selection."""
+    open_page(page, app_url, atlas)
+    page.wait_for_function("window.__atlasTimeline === true", timeout=WAIT)
+    assert page.locator(".tl-legend-marked").is_hidden()
+    for slug in ("london", "azerbaijan"):
+        pick_place(page, atlas, slug)
+        wanted = sorted(e.slug for e in events.values() if slug in e.places)
+        page.wait_for_function(
+            "([want, name]) => JSON.stringify([...document.querySelectorAll('a.tl-bead.is-marked')]"
+            ".map(a => a.dataset.event).sort()) === JSON.stringify(want)"
+            " && document.querySelector('.tl-legend-marked .tl-place-name').textContent === name",
+            arg=[wanted, atlas.by_slug[slug].name],
+            timeout=WAIT,
+        )
+        marked = page.locator(".tl-list li.is-marked a").evaluate_all("links => links.map(a => a.dataset.event)")
+        assert sorted(marked) == wanted
+        assert page.locator(".tl-legend-marked").inner_text().strip() == f"Involves {atlas.by_slug[slug].name}"
+    assert page.locator(".tl-list [aria-current]").count() == 0
+    assert page.outside_requests == [] and page.dialogs == []
+
+
 def test_arrow_keys_move_between_events(page, app_url, atlas, events):
     order = list(events)
     open_page(page, f"{app_url}/?event=four-day-war", atlas, selected=True)
