@@ -352,6 +352,15 @@ def test_the_review_flags_a_lone_ambiguous_name_not_a_place_its_text_supports(to
     assert record["review"] is True and 0.0 < record["confidence"] < 1.0
 
 
+def test_the_review_leaves_a_capital_among_its_countrys_places_unflagged(toponyms):
+    # The corpora's misread capitals are "Paris" and "Moscow" in texts about the US: not Baku in
+    # a text about Azerbaijan that never names the country.
+    places = geoparse("Buses from Baku reached Ganja and Shamakhi by noon.", toponyms)
+    assert [(p.name, p.toponym.kind, p.review) for p in places][0] == ("Baku", "capital", False)
+    moscow = next(p for p in geoparse("He drove from Dallas to Moscow and Houston.", toponyms) if p.name == "Moscow")
+    assert moscow.review
+
+
 def test_the_review_model_must_fit_the_geoparsers_features():
     from geo.errors import DataError
     from geo.geoparser.confidence import FEATURES, parse_model

@@ -9,8 +9,10 @@ evidence and its runner-up's, the number of candidates, the kind of place, wheth
 GeoNames gives its point, its population, how often the text names it and whether only
 in a dateline's capitals, the share of the text's other mentions that lie in the same
 country and in the same first-level division (Baku in a text about Azerbaijan, not Paris
-in one about Texas), whether the text names that country or division itself, and whether
-the name is a curated one (data/geoparse/aliases.yaml: checked by hand, with its source).
+in one about Texas), whether the text names that country or division itself, whether a
+capital stands in a text whose other places lie in its country (Baku among Azerbaijan's
+towns: the capitals the corpora's texts misread are "Paris" and "Moscow" in texts about
+the US), and whether the name is a curated one (data/geoparse/aliases.yaml: checked by hand, with its source).
 Plain Python arithmetic: a dozen products per place.
 """
 
@@ -45,6 +47,7 @@ FEATURES = (
     "country_named",
     "division_named",
     "curated_name",
+    "capital_in_its_country",
 )
 
 
@@ -78,6 +81,7 @@ def features(
         1.0 if mention_texts and len(datelines) == len(mention_texts) else 0.0,
         *support,
         1.0 if how == "curated" else 0.0,
+        1.0 if kind == "capital" and (support[0] > 0 or support[2] > 0) else 0.0,
     ]
 
 
