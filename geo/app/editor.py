@@ -471,7 +471,7 @@ def keep_panel(made: Bundle, current: Draft, tour: Tour | None) -> None:
     if run:
         kept = st.session_state.get(SAVED_AS, {}).get(source.current())
         name = kept[0] if kept and kept[1] == text else own_tours.SESSION_NAME
-        own_tours.run(tour)
+        own_tours.run(tour, text)
         params = {"tour": name, **({"atlas": source.current().slug} if source.current().slug else {})}
         st.switch_page(page_script(TOUR_FILE), query_params=params)
     save_panel(current, text)

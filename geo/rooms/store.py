@@ -265,7 +265,8 @@ def read_room_param(raw: str | list[str] | None) -> tuple[str | None, str | None
 
 
 def _storyline(tour: str) -> dict[str, str]:
-    return {TOUR_PARAM: tour} if tour != DEFAULT_TOUR else {}
+    """The link's `tour`: none for the first storyline, nor for one the room carries (only the room has it)."""
+    return {TOUR_PARAM: tour} if tour not in (DEFAULT_TOUR, ROOM_STORYLINE) else {}
 
 
 def class_link(base_url: str, code: str, tour: str = DEFAULT_TOUR) -> str:
