@@ -423,3 +423,16 @@ def test_a_step_can_ask_the_class_where_it_is_and_the_file_keeps_it():
     assert "kind: question" in storyline_yaml(the_draft(at))
     at.checkbox(key="story-question").uncheck().run()
     assert the_draft(at).steps[0].get("kind") is None, "a step that only shows leaves the field out"
+
+
+def test_run_again_while_presenting_comes_back_to_the_room(monkeypatch):
+    import streamlit
+
+    went: list[dict] = []
+    monkeypatch.setattr(streamlit, "switch_page", lambda page, query_params: went.append(dict(query_params)))
+    at = started("places")
+    at.button(key="story-go").click().run()
+    at.session_state["room-code"], at.session_state["room-token"] = "HJK34", "x" * 40  # presenting a room
+    at.button(key="story-go").click().run()
+    assert went == [{"tour": "mine"}, {"tour": "mine", "room": "HJK34"}]
+    assert at.session_state["story-run"][2].startswith("# A storyline of the Classroom tour")  # its file's text

@@ -23,7 +23,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from geo.app import bundle, gate, own_tours, source, tour_view
+from geo.app import bundle, gate, own_tours, presenting, source, tour_view
 from geo.app.bundle import Bundle
 from geo.app.client import client
 from geo.app.registry import TOUR_FILE, TOUR_PATH, page_address, page_script
@@ -36,6 +36,7 @@ from geo.errors import DataError, InputError
 from geo.geoparser import saved
 from geo.geoparser.saved_tours import NotAuthor, change_tour, is_tour_slug, load_tour_file, save_tour
 from geo.render.view_models import StepView
+from geo.rooms.store import ROOM_PARAM
 
 # Session state that no widget owns: it outlives a page switch.
 DRAFTS = "story-drafts"  # {Source: Draft}: the storyline being written on each atlas
@@ -473,6 +474,8 @@ def keep_panel(made: Bundle, current: Draft, tour: Tour | None) -> None:
         name = kept[0] if kept and kept[1] == text else own_tours.SESSION_NAME
         own_tours.run(tour, text)
         params = {"tour": name, **({"atlas": source.current().slug} if source.current().slug else {})}
+        if name == own_tours.SESSION_NAME and (code := presenting.presented()):
+            params[ROOM_PARAM] = code  # back to the class: the room carries the changed storyline
         st.switch_page(page_script(TOUR_FILE), query_params=params)
     save_panel(current, text)
 

@@ -180,6 +180,12 @@ def enter() -> Presence:
     )
 
 
+def presented() -> str | None:
+    """The room this session presents, if any (Make a tour's Run comes back to it)."""
+    state = st.session_state
+    return state.get(CODE) if state.get(TOKEN) else None
+
+
 def moved(index: int) -> None:
     """A tour button was pressed: the presenter moves the room (at the end of this run); a
     follower goes browsing."""
