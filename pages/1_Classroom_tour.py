@@ -117,7 +117,7 @@ def main() -> None:
     elif name != DEFAULT_TOUR and st.query_params.get("tour") != name:
         st.query_params["tour"] = name
     if room.step is not None:  # the class follows its presenter's step (the last, if the storyline shrank)
-        index, notice = min(room.step, len(steps) - 1), None
+        index, notice = min(room.step, len(steps) - 1), tour_notice  # why its storyline is not shown, if so
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]

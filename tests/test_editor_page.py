@@ -436,3 +436,34 @@ def test_run_again_while_presenting_comes_back_to_the_room(monkeypatch):
     at.button(key="story-go").click().run()
     assert went == [{"tour": "mine"}, {"tour": "mine", "room": "HJK34"}]
     assert at.session_state["story-run"][2].startswith("# A storyline of the Classroom tour")  # its file's text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("title: x\nsteps: [baku, atlantis]\n", "field 'place'"),
+        ("a: &a [x]\nb: *a\n", "anchors and aliases"),
+        (f"title: x\nsteps: [baku]\nbad: {HOSTILE}\n", "unknown field"),
+    ],
+)
+def test_a_room_text_the_strict_reader_refuses_shows_the_first_tour_and_why(text, said, monkeypatch):
+    import os
+
+    from geo.app import own_tours
+    from geo.rooms.backends import open_store
+    from geo.rooms.store import settings_from_env
+
+    store = open_store(settings_from_env(os.environ))
+    try:
+        room, token = store.create()
+        store.keep_storyline(room.code, token, text)  # as a forged presenter page could
+    finally:
+        store.shutdown()
+    calls: list[str] = []
+    strict = own_tours.read_storyline
+    monkeypatch.setattr(own_tours, "read_storyline", lambda *args: calls.append(args[0]) or strict(*args))
+    student = run_script(TOUR_PAGE, room=room.code)
+    assert any(said in w.value and "first tour is shown" in w.value for w in student.warning)
+    assert "1 / " in shown(student, "tour-counter") and HOSTILE not in "".join(m.value for m in student.markdown)
+    student.run()
+    assert len(calls) == 1, "read once per text, not on every rerun"
