@@ -222,6 +222,14 @@ def test_the_presenter_runs_a_changed_storyline_and_the_room_carries_it(atlas, m
     assert not teacher.exception and "1 / 4" in shown(teacher, "tour-counter")
     student.run()
     assert "1 / 4" in shown(student, "tour-counter")
+    # Another presenter screen (its presenter link), with a storyline of its own, shows the room's.
+    other = running_mine(atlas)
+    other.session_state["room-code"], other.session_state["room-token"] = code, teacher.session_state["room-token"]
+    other.query_params["room"] = code
+    other.run()
+    assert not other.exception and "1 / 4" in shown(other, "tour-counter")
+    student.run()
+    assert "1 / 4" in shown(student, "tour-counter")
 
 
 def test_without_the_sessions_storyline_the_first_tour_opens_with_a_notice():

@@ -229,13 +229,15 @@ def _give(code: str, token: str, text: str) -> Room:
 
 def carry(presence: Presence, text: str | None) -> Presence:
     """The presenter of a room that carries a storyline text, with this session's own storyline
-    (`text`) changed since it gave the room one (Make a tour, then Run again): the room carries the new
-    text, and moves, so the class's pages show it. Anyone else's presence is returned as it is."""
+    (`text`) changed since this session gave the room its text (Make a tour, then Run again): the room
+    carries the new text, and moves, so the class's pages show it. Anyone else's presence (another
+    presenter screen too, whose own storyline may be another) is returned as it is."""
     state = st.session_state
     room, code, token = presence.room, presence.code, state.get(TOKEN)
     if text is None or room is None or code is None or not presence.presenter or room.tour != ROOM_STORYLINE:
         return presence
-    if state.get(CARRIED) == (code, _digest(text)) or not token:
+    given = state.get(CARRIED)  # only a session that gave this room its text replaces it
+    if given is None or given[0] != code or given[1] == _digest(text) or not token:
         return presence
     try:
         given = _give(code, token, text)
