@@ -9,9 +9,10 @@ storyline, and an error names the step and the field.
 
 The page works on the atlas the session shows (the Karabakh atlas, a saved one, or the session's
 draft: geo/app/source.py). "Run on the Classroom tour" opens the tour page on the draft
-(`?tour=mine`, geo/app/own_tours.py); "Save" (only when the operator sets ATLAS_SAVED_DIR) keeps it
+(`?tour=mine`, geo/app/own_tours.py), which a room carries to a class as its text (and, run again
+while presenting, the changed text); "Save" (only when the operator sets ATLAS_SAVED_DIR) keeps it
 on the server with its own link (`?tour=<slug>`, geo/geoparser/saved_tours.py), which a room can
-carry to a class.
+carry to a class too.
 """
 
 from __future__ import annotations
