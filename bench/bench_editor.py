@@ -15,6 +15,10 @@ counter), and undo (Alt+Z, to the list in its old order). The target is a median
 Then, in this process with Streamlit's AppTest, it compares a run of the Classroom tour page on
 the built-in storyline with a run on the same steps saved as a teacher's own (`?tour=<slug>`):
 what each rerun of each follower of a class costs. The target is the same cost, within 15 %.
+Then the same for the followers of a room (`?room=CODE`, the presenter's Next made in the store
+between runs): a room on the built-in storyline, and a room that carries the same steps as an
+unsaved storyline's text (RoomStore.keep_storyline); it counts how often the text was parsed.
+`--rooms` runs only these AppTest parts.
 """
 
 from __future__ import annotations
@@ -112,10 +116,95 @@ def tour_reruns(runs: int) -> dict[str, tuple[float, float]]:
     return figures
 
 
+def room_reruns(runs: int, followers: int = 5) -> tuple[dict[str, tuple[float, float]], int]:
+    """Median wall-clock and CPU ms of a follower's run of the Classroom tour in a room, on the built-in
+    storyline and on the same steps carried by the room as text, the room moved one step between
+    rounds; and how many times the carried text was parsed, over all followers and runs."""
+    import os
+    import tempfile
+
+    from streamlit.testing.v1 import AppTest
+
+    from geo.app import own_tours
+    from geo.atlas.loader import load_atlas
+    from geo.atlas.storyline import Draft, from_tour, storyline_yaml
+    from geo.atlas.tours import load_tour
+    from geo.paths import PAGES_DIR
+    from geo.rooms.backends import open_store
+    from geo.rooms.store import settings_from_env
+
+    os.environ["ATLAS_ROOMS_DIR"] = tempfile.mkdtemp(prefix="atlas-bench-rooms-")
+    story = load_tour(load_atlas())
+    text = storyline_yaml(Draft().replaced(*from_tour(story)))
+    parses = 0
+    strict = own_tours.read_storyline
+
+    def counted(*args, **kwargs):
+        nonlocal parses
+        parses += 1
+        return strict(*args, **kwargs)
+
+    own_tours.read_storyline = counted
+    store = open_store(settings_from_env(os.environ))
+    figures = {}
+    try:
+        for name in ("built-in room", "carried text"):
+            room, token = store.create()
+            if name == "carried text":
+                store.keep_storyline(room.code, token, text)
+            pages = []
+            for _ in range(followers):
+                at = AppTest.from_file(str(PAGES_DIR / "1_Classroom_tour.py"), default_timeout=60)
+                at.query_params["room"] = room.code
+                at.run()
+                pages.append(at)
+            wall, cpu = [], []
+            for i in range(runs // followers):
+                store.move(room.code, token, (i + 1) % len(story))
+                for at in pages:
+                    start, start_cpu = time.perf_counter(), time.process_time()
+                    at.run()
+                    wall.append((time.perf_counter() - start) * 1000)
+                    cpu.append((time.process_time() - start_cpu) * 1000)
+                    assert not at.exception, at.exception
+                    assert f"{(i + 1) % len(story) + 1} / {len(story)}" in "".join(m.value for m in at.markdown), (
+                        "followed"
+                    )
+            figures[name] = (statistics.median(wall), statistics.median(cpu))
+    finally:
+        own_tours.read_storyline = strict
+        store.shutdown()
+    return figures, parses
+
+
+def print_tour(figures: dict[str, tuple[float, float]], other: str, base: str) -> None:
+    for name, (wall, cpu) in figures.items():
+        print(f"  {name:<13} {wall:6.1f} ms / {cpu:6.1f} ms")
+    ratio = figures[other][1] / figures[base][1]
+    verdict = "PASS" if ratio <= TOUR_RATIO else "FAIL"
+    print(f"  {other} / {base} CPU: {ratio:.2f} (target at most {TOUR_RATIO}): {verdict}")
+
+
+def rooms_part(quick: bool) -> None:
+    followers = 5
+    figures, parses = room_reruns(20 if quick else 60, followers)
+    print(
+        f"Classroom tour in a room, one follower's rerun ({followers} followers, AppTest, this process):"
+        " median wall / CPU"
+    )
+    print_tour(figures, "carried text", "built-in room")
+    runs = 1 + (20 if quick else 60) // followers
+    print(f"  the carried text was parsed {parses} time(s) in {followers} followers' {runs} runs each (target: 1)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 rounds of edits instead of 12")
+    parser.add_argument("--rooms", action="store_true", help="only the followers of a room (AppTest)")
     args = parser.parse_args()
+    if args.rooms:
+        rooms_part(args.quick)
+        return
     edits = 4 if args.quick else 12
     from playwright.sync_api import sync_playwright
 
@@ -144,11 +233,8 @@ def main() -> None:
     print(f"  every edit: median {median:.0f} ms (target under {TARGET_MS} ms): {verdict}")
     figures = tour_reruns(20 if args.quick else 60)
     print("Classroom tour, one rerun (AppTest, this process): median wall / CPU")
-    for name, (wall, cpu) in figures.items():
-        print(f"  {name:<9} storyline   {wall:6.1f} ms / {cpu:6.1f} ms")
-    ratio = figures["saved"][1] / figures["built-in"][1]
-    verdict = "PASS" if ratio <= TOUR_RATIO else "FAIL"
-    print(f"  saved / built-in CPU: {ratio:.2f} (target at most {TOUR_RATIO}): {verdict}")
+    print_tour(figures, "saved", "built-in")
+    rooms_part(args.quick)
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from geo.app.style import html, use_css, use_script
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
 from geo.render.qr import qr_data_uri
+from geo.rooms.store import ROOM_STORYLINE
 
 QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
 
@@ -93,11 +94,13 @@ def main() -> None:
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
     default = source.current().is_default
     room = presenting.enter() if default else presenting.Presence()
+    room = presenting.carry(room, own_tours.session_text())  # a changed storyline of the session's own
     if room.storyline in names:  # the class follows its presenter's storyline
         name, tour_notice = room.storyline, None
-    # A teacher's own storyline (Make a tour): this session's, or a saved one the link or the room names.
+    # A teacher's own storyline (Make a tour): this session's, a saved one the link or the room names,
+    # or the text the room carries.
     wanted = room.storyline or st.query_params.get("tour")
-    own, own_notice = own_tours.find(made, wanted) if wanted not in names else (None, None)
+    own, own_notice = own_tours.find(made, wanted, room.code) if wanted not in names else (None, None)
     if own is not None:
         name, tour_notice, story, steps = wanted, None, own.tour, own.steps
     else:
@@ -107,12 +110,14 @@ def main() -> None:
     shareable = linked and (own is None or own.shareable)  # and so has this storyline
     index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
     notice = " ".join(n for n in (tour_notice, notice) if n) or None
-    if tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
+    if name == ROOM_STORYLINE:
+        pass  # the room's link is the storyline's: the presenter's `?tour=mine` stays for after the room
+    elif tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
         st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
     elif name != DEFAULT_TOUR and st.query_params.get("tour") != name:
         st.query_params["tour"] = name
     if room.step is not None:  # the class follows its presenter's step (the last, if the storyline shrank)
-        index, notice = min(room.step, len(steps) - 1), None
+        index, notice = min(room.step, len(steps) - 1), tour_notice  # why its storyline is not shown, if so
     if notice or st.query_params.get("step") != str(index + 1):
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
@@ -146,13 +151,20 @@ def main() -> None:
         with st.container(horizontal=True, gap="medium"):
             st.toggle("Show teacher notes", key=NOTES)
             st.toggle("High contrast", key=CONTRAST)
-            if shareable:
+            if shareable or (room.presenter and room.code is not None):
                 st.toggle("Show QR code", key=QR)
         qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
-        if not shareable:
+        # The session's own storyline has no link, but a room can carry it (its text) to a class.
+        carried = own.text if own is not None and linked else None
+        presentable = default and (shareable or carried is not None or name == ROOM_STORYLINE)
+        if presentable and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr, carried=carried):
+            pass
+        elif name == ROOM_STORYLINE:
+            pass  # a follower of a room's own storyline: the room is its link
+        elif not shareable:
             unshared = own_tours.UNSAVED if linked else source.unshared_notice()
             st.info(unshared, icon=":material/link_off:")
-        elif not (default and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr)):
+        else:
             link = source.keep_source(step_link(here, step.number, name))
             qr = qr_data_uri(link) if qr_on else None
             html("tour_link.html", step=step, link=link, qr=qr)

@@ -142,19 +142,94 @@ def mine(atlas):
     return draft, checked(draft, atlas, load_events(atlas), "mine")
 
 
-def test_the_sessions_storyline_runs_on_the_tour_page_with_no_link_to_share(atlas):
-    _, tour = mine(atlas)
+def running_mine(atlas, **params: str) -> AppTest:
+    """The tour page on this session's own storyline (as "Run on the Classroom tour" leaves it)."""
+    draft, tour = mine(atlas)
     at = AppTest.from_file(TOUR_PAGE, default_timeout=60)
-    at.session_state["story-run"] = (DEFAULT, tour)
+    at.session_state["story-run"] = (DEFAULT, tour, storyline_yaml(draft))
     at.query_params["tour"] = "mine"
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     assert not at.exception
+    return at
+
+
+def test_the_sessions_storyline_runs_on_the_tour_page_with_no_link_to_share(atlas):
+    at = running_mine(atlas)
     assert "1 / 3" in shown(at, "tour-counter")
     assert "&lt;script&gt;" in shown(at, "tour-place") and HOSTILE not in shown(at, "tour-place")
     assert any("Save it on the page Make a tour" in i.value for i in at.info)
-    assert not [b for b in at.button if b.key == "room-start"], "an unsaved storyline has no room"
+    assert not [m for m in at.markdown if "tour-link" in m.value], "no link of its own"
+    assert [b for b in at.button if b.key == "room-start"], "a room can carry it to a class"
     at.button(key="tour-next").click().run()
     assert "2 / 3" in shown(at, "tour-counter") and at.query_params["tour"] == "mine"
+
+
+def the_code(at: AppTest) -> str:
+    code = at.query_params["room"]
+    return code[-1] if isinstance(code, list) else code
+
+
+def test_a_room_carries_the_sessions_unsaved_storyline_to_the_class(atlas, monkeypatch):
+    import os
+
+    from geo.atlas.storyline import read_storyline
+    from geo.rooms.backends import open_store
+    from geo.rooms.store import settings_from_env
+
+    monkeypatch.delenv("ATLAS_SAVED_DIR", raising=False)
+    teacher = running_mine(atlas, step="2")
+    teacher.button(key="room-start").click().run()
+    assert not teacher.exception
+    code = the_code(teacher)
+    room_box = next(m.value for m in teacher.markdown if code in m.value and "room=" in m.value)
+    assert f"?room={code}" in room_box and "tour=" not in room_box, "the class link is the room's"
+    assert "2 / 3" in shown(teacher, "tour-counter")
+    store = open_store(settings_from_env(os.environ))
+    try:
+        assert store.get(code).tour == "room"
+        read_storyline(store.storyline_text(code), atlas, load_events(atlas), "room")  # the strict reader's
+    finally:
+        store.shutdown()
+    student = run_script(TOUR_PAGE, room=code)  # a session with no storyline of its own
+    assert "2 / 3" in shown(student, "tour-counter") and "Baku" in shown(student, "tour-place")
+    assert not student.warning and not student.info
+    teacher.button(key="tour-next").click().run()
+    student.run()  # what the follower's wake-up does when the room has moved
+    assert "3 / 3" in shown(student, "tour-counter")
+    teacher.button(key="tour-first").click().run()
+    student.run()
+    place = shown(student, "tour-place")
+    assert "Where is it? &lt;script&gt;" in place and HOSTILE not in place, "the room's text is shown escaped"
+
+
+def test_the_presenter_runs_a_changed_storyline_and_the_room_carries_it(atlas, monkeypatch):
+    monkeypatch.delenv("ATLAS_SAVED_DIR", raising=False)
+    teacher = running_mine(atlas)
+    teacher.button(key="room-start").click().run()
+    code = the_code(teacher)
+    student = run_script(TOUR_PAGE, room=code)
+    assert "1 / 3" in shown(student, "tour-counter")
+    draft, _ = mine(atlas)
+    longer = Draft(draft.title, (*draft.steps, DraftStep.of(place="armenia")))
+    teacher.session_state["story-run"] = (
+        DEFAULT,
+        checked(longer, atlas, load_events(atlas), "mine"),
+        storyline_yaml(longer),
+    )
+    teacher.run()  # back from Make a tour, in the room
+    assert not teacher.exception and "1 / 4" in shown(teacher, "tour-counter")
+    student.run()
+    assert "1 / 4" in shown(student, "tour-counter")
+    # Another presenter screen (its presenter link), with a storyline of its own, shows the room's.
+    other = running_mine(atlas)
+    other.session_state["room-code"], other.session_state["room-token"] = code, teacher.session_state["room-token"]
+    other.query_params["room"] = code
+    other.run()
+    assert not other.exception and "1 / 4" in shown(other, "tour-counter")
+    student.run()
+    assert "1 / 4" in shown(student, "tour-counter")
 
 
 def test_without_the_sessions_storyline_the_first_tour_opens_with_a_notice():
@@ -356,3 +431,47 @@ def test_a_step_can_ask_the_class_where_it_is_and_the_file_keeps_it():
     assert "kind: question" in storyline_yaml(the_draft(at))
     at.checkbox(key="story-question").uncheck().run()
     assert the_draft(at).steps[0].get("kind") is None, "a step that only shows leaves the field out"
+
+
+def test_run_again_while_presenting_comes_back_to_the_room(monkeypatch):
+    import streamlit
+
+    went: list[dict] = []
+    monkeypatch.setattr(streamlit, "switch_page", lambda page, query_params: went.append(dict(query_params)))
+    at = started("places")
+    at.button(key="story-go").click().run()
+    at.session_state["room-code"], at.session_state["room-token"] = "HJK34", "x" * 40  # presenting a room
+    at.button(key="story-go").click().run()
+    assert went == [{"tour": "mine"}, {"tour": "mine", "room": "HJK34"}]
+    assert at.session_state["story-run"][2].startswith("# A storyline of the Classroom tour")  # its file's text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("title: x\nsteps: [baku, atlantis]\n", "field 'place'"),
+        ("a: &a [x]\nb: *a\n", "anchors and aliases"),
+        (f"title: x\nsteps: [baku]\nbad: {HOSTILE}\n", "unknown field"),
+    ],
+)
+def test_a_room_text_the_strict_reader_refuses_shows_the_first_tour_and_why(text, said, monkeypatch):
+    import os
+
+    from geo.app import own_tours
+    from geo.rooms.backends import open_store
+    from geo.rooms.store import settings_from_env
+
+    store = open_store(settings_from_env(os.environ))
+    try:
+        room, token = store.create()
+        store.keep_storyline(room.code, token, text)  # as a forged presenter page could
+    finally:
+        store.shutdown()
+    calls: list[str] = []
+    strict = own_tours.read_storyline
+    monkeypatch.setattr(own_tours, "read_storyline", lambda *args: calls.append(args[0]) or strict(*args))
+    student = run_script(TOUR_PAGE, room=room.code)
+    assert any(said in w.value and "first tour is shown" in w.value for w in student.warning)
+    assert "1 / " in shown(student, "tour-counter") and HOSTILE not in "".join(m.value for m in student.markdown)
+    student.run()
+    assert len(calls) == 1, "read once per text, not on every rerun"

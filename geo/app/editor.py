@@ -9,9 +9,10 @@ storyline, and an error names the step and the field.
 
 The page works on the atlas the session shows (the Karabakh atlas, a saved one, or the session's
 draft: geo/app/source.py). "Run on the Classroom tour" opens the tour page on the draft
-(`?tour=mine`, geo/app/own_tours.py); "Save" (only when the operator sets ATLAS_SAVED_DIR) keeps it
+(`?tour=mine`, geo/app/own_tours.py), which a room carries to a class as its text (and, run again
+while presenting, the changed text); "Save" (only when the operator sets ATLAS_SAVED_DIR) keeps it
 on the server with its own link (`?tour=<slug>`, geo/geoparser/saved_tours.py), which a room can
-carry to a class.
+carry to a class too.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 
-from geo.app import bundle, gate, own_tours, source, tour_view
+from geo.app import bundle, gate, own_tours, presenting, source, tour_view
 from geo.app.bundle import Bundle
 from geo.app.client import client
 from geo.app.registry import TOUR_FILE, TOUR_PATH, page_address, page_script
@@ -36,6 +37,7 @@ from geo.errors import DataError, InputError
 from geo.geoparser import saved
 from geo.geoparser.saved_tours import NotAuthor, change_tour, is_tour_slug, load_tour_file, save_tour
 from geo.render.view_models import StepView
+from geo.rooms.store import ROOM_PARAM
 
 # Session state that no widget owns: it outlives a page switch.
 DRAFTS = "story-drafts"  # {Source: Draft}: the storyline being written on each atlas
@@ -471,8 +473,10 @@ def keep_panel(made: Bundle, current: Draft, tour: Tour | None) -> None:
     if run:
         kept = st.session_state.get(SAVED_AS, {}).get(source.current())
         name = kept[0] if kept and kept[1] == text else own_tours.SESSION_NAME
-        own_tours.run(tour)
+        own_tours.run(tour, text)
         params = {"tour": name, **({"atlas": source.current().slug} if source.current().slug else {})}
+        if name == own_tours.SESSION_NAME and (code := presenting.presented()):
+            params[ROOM_PARAM] = code  # back to the class: the room carries the changed storyline
         st.switch_page(page_script(TOUR_FILE), query_params=params)
     save_panel(current, text)
 

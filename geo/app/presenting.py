@@ -32,7 +32,10 @@ the finished run had not yet sent, which under a class's burst of reruns is ofte
 page: the student would miss that step.
 
 The room carries the storyline it was opened on (`?tour=`), and the class follows it with the
-step: a class link names the storyline too, for a page that cannot reach the store.
+step: a class link names the storyline too, for a page that cannot reach the store. A teacher's
+unsaved storyline (`?tour=mine`) has no name the class's pages know: the room carries its text
+(`carried`, RoomStore.keep_storyline), and the class link is the room's alone. When the presenter
+runs a changed version of it in the room (`carry`), the new text replaces the room's.
 
 1_Classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
 buttons, `status` and `panel` in its text column, and `watch` last. What is decided and said
@@ -42,10 +45,12 @@ of geo/rooms/.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 import streamlit as st
@@ -61,8 +66,11 @@ from geo.rooms.store import (
     MAX_ROOM_PARAM_LENGTH,
     PRESENTER_PARAM,
     ROOM_PARAM,
+    ROOM_STORYLINE,
     Conflict,
     NotPresenter,
+    Room,
+    RoomError,
     RoomGone,
     RoomLimit,
     RoomStore,
@@ -97,6 +105,7 @@ REVEAL = "room-reveal"  # the presenter's switch that shows the presenter link
 JOIN = "room-join"  # the field a student types a room code into
 ARMED = "room-armed"  # False during the page's own run, whose inline call of the fragment must not wait
 FOLLOWED = "room-followed"  # the room whose RoomWatch wakes this session ("wake" mode)
+CARRIED = "room-carried"  # (code, digest) of the storyline text this presenter last gave its room
 ANSWERS_LIVE = "room-answers-live"  # set by geo/app/quiz.py: this run's projector fragment follows the room
 
 
@@ -171,6 +180,12 @@ def enter() -> Presence:
     )
 
 
+def presented() -> str | None:
+    """The room this session presents, if any (Make a tour's Run comes back to it)."""
+    state = st.session_state
+    return state.get(CODE) if state.get(TOKEN) else None
+
+
 def moved(index: int) -> None:
     """A tour button was pressed: the presenter moves the room (at the end of this run); a
     follower goes browsing."""
@@ -201,9 +216,43 @@ def _publish(code: str, index: int, expected: int | None) -> int | None:
     st.rerun()
 
 
-def _start(index: int, storyline: str, then: Callable[[], None] | None) -> None:
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _give(code: str, token: str, text: str) -> Room:
+    """The room carries this storyline text from now on (the presenter's token writes it)."""
+    room = store().keep_storyline(code, token, text)
+    st.session_state[CARRIED] = (code, _digest(text))
+    return room
+
+
+def carry(presence: Presence, text: str | None) -> Presence:
+    """The presenter of a room that carries a storyline text, with this session's own storyline
+    (`text`) changed since this session gave the room its text (Make a tour, then Run again): the room
+    carries the new text, and moves, so the class's pages show it. Anyone else's presence (another
+    presenter screen too, whose own storyline may be another) is returned as it is."""
+    state = st.session_state
+    room, code, token = presence.room, presence.code, state.get(TOKEN)
+    if text is None or room is None or code is None or not presence.presenter or room.tour != ROOM_STORYLINE:
+        return presence
+    given = state.get(CARRIED)  # only a session that gave this room its text replaces it
+    if given is None or given[0] != code or given[1] == _digest(text) or not token:
+        return presence
+    try:
+        given = _give(code, token, text)
+    except (NotPresenter, RoomGone, StoreUnavailable) as exc:
+        return replace(presence, notice=presenting.move_refused(exc, code))
+    except RoomError as exc:
+        return replace(presence, notice=str(exc))
+    state[VERSION] = given.version
+    return replace(presence, room=replace(given, step=room.step))
+
+
+def _start(index: int, storyline: str, then: Callable[[], None] | None, carried: str | None = None) -> None:
     """ "Present to a class": a new room at this step of this storyline, within the session's rate
-    limit; `then` is the page's own step once the room is open."""
+    limit; `then` is the page's own step once the room is open. With `carried` (a storyline file's
+    text, the session's own), the room carries that text and shows it."""
     state = st.session_state
     now = time.time()
     allowed, made = ROOMS_PER_SESSION.allow(tuple(state.get(MADE, ())), now)
@@ -212,12 +261,22 @@ def _start(index: int, storyline: str, then: Callable[[], None] | None) -> None:
         state[NOTICE] = presenting.rate_limited(made, now)
         return
     try:
-        room, token = store().create(step=index, tour=storyline, client=client())
+        tour = ROOM_STORYLINE if carried is not None else storyline
+        room, token = store().create(step=index, tour=tour, client=client())
+        if carried is not None:
+            try:
+                room = _give(room.code, token, carried)
+            except RoomError:
+                store().close(room.code, token)  # a room with no storyline to show is no use to the class
+                raise
     except RoomLimit as exc:
         state[NOTICE] = str(exc)
         return
     except StoreUnavailable:
         state[NOTICE] = presenting.NO_ROOM_OPENED
+        return
+    except RoomError as exc:  # the storyline's text was refused (too long)
+        state[NOTICE] = str(exc)
         return
     _leave()
     state.update({CODE: room.code, TOKEN: token, VERSION: room.version, KEEP: (room.code, token)})
@@ -310,10 +369,11 @@ def panel(
     *,
     show_qr: bool,
     on_start: Callable[[], None] | None = None,
+    carried: str | None = None,
 ) -> bool:
     """The presenter's room (code, class link, and its QR code when `show_qr`) or the button that
-    opens one on this step of this storyline (then `on_start`); True when it takes the place of the
-    step's own link."""
+    opens one on this step of this storyline (then `on_start`; the room carries the text `carried`,
+    when given); True when it takes the place of the step's own link."""
     if not presence.presenter or presence.code is None:
         if presence.code is None:
             with st.container(horizontal=True, gap="medium", vertical_alignment="bottom"):
@@ -321,7 +381,7 @@ def panel(
                     "Present to a class",
                     key="room-start",
                     on_click=_start,
-                    args=(index, storyline, on_start),
+                    args=(index, storyline, on_start, carried),
                     icon=":material/cast_for_education:",
                     help="A room code and one QR code: every phone that opens it follows your steps.",
                 )

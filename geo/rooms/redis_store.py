@@ -15,6 +15,7 @@ from geo.rooms.store import (
     REDIS_LIVE,
     REDIS_PREFIX,
     REDIS_STARTS_PREFIX,
+    ROOM_STORYLINE,
     STARTS_WINDOW,
     STORE_TIMEOUT,
     Admission,
@@ -92,6 +93,19 @@ redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('ZADD', KEYS[2], now, ARGV[12])
 return {'added', 0, '0'}
 """
+# KEYS[1] the room, KEYS[2] the live rooms; ARGV: token hash, now, idle, ttl, text, digest, the room's member
+# in the live set. The text a room carries is two fields of the room's own hash, so it expires with the
+# room, and goes when the room is closed or replaced under its code.
+REDIS_KEEP = f"""
+local r = redis.call('HMGET', KEYS[1], 'token_hash', 'step', 'touched')
+if not r[1] or tonumber(ARGV[2]) - tonumber(r[3]) > tonumber(ARGV[3]) then return {{'gone'}} end
+if r[1] ~= ARGV[1] then return {{'refused'}} end
+local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
+redis.call('HSET', KEYS[1], 'touched', ARGV[2], 'tour', '{ROOM_STORYLINE}', 'storyline', ARGV[5], 'digest', ARGV[6])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[7])
+return {{'ok', r[2], tostring(v), '{ROOM_STORYLINE}'}}
+"""
 
 
 class RedisRoomStore(RoomStore):
@@ -123,6 +137,7 @@ class RedisRoomStore(RoomStore):
         )
         self._act_script = self._redis.register_script(REDIS_ACT)
         self._insert_script = self._redis.register_script(REDIS_INSERT)
+        self._keep_script = self._redis.register_script(REDIS_KEEP)
         self.url = url
 
     @property
@@ -181,7 +196,11 @@ class RedisRoomStore(RoomStore):
         version = "" if expected is None else expected
         args = [hashed, step, version, repr(now), repr(self.idle_seconds), self.ttl, action, tour or ""]
         args.append(self.member(code, hashed))
-        answer = self._call(lambda: self._act_script(keys=[self.key(code), REDIS_LIVE], args=args))
+        return self._answer(code, self._call(lambda: self._act_script(keys=[self.key(code), REDIS_LIVE], args=args)))
+
+    @staticmethod
+    def _answer(code: str, answer: list[str]) -> Room | None:
+        """A script's answer as a room, or the refusal it names."""
         if answer[0] == "gone":
             raise RoomGone("the room has ended")
         if answer[0] == "refused":
@@ -198,6 +217,20 @@ class RedisRoomStore(RoomStore):
 
     def _delete(self, code: str, hashed: str, now: float) -> None:
         self._script(code, hashed, "close", now)
+
+    def _keep(self, code: str, hashed: str, text: str, digest: str, now: float) -> Room:
+        args = [hashed, repr(now), repr(self.idle_seconds), self.ttl, text, digest, self.member(code, hashed)]
+        return self._answer(code, self._call(lambda: self._keep_script(keys=[self.key(code), REDIS_LIVE], args=args)))
+
+    def _carried(self, code: str, field: str, now: float) -> str | None:
+        touched, value = self._call(lambda: self._redis.hmget(self.key(code), "touched", field))
+        return None if touched is None or self._expired(float(touched), now) else value
+
+    def _digest(self, code: str, now: float) -> str | None:
+        return self._carried(code, "digest", now)
+
+    def _text(self, code: str, now: float) -> str | None:
+        return self._carried(code, "storyline", now)
 
     def purge(self) -> int:
         return 0  # Redis expires idle rooms itself

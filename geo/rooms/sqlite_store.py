@@ -14,6 +14,7 @@ from typing import Any
 from geo.atlas.tours import DEFAULT_TOUR
 from geo.rooms.store import (
     DEFAULT_LIMITS,
+    ROOM_STORYLINE,
     STARTS_WINDOW,
     STORE_TIMEOUT,
     Admission,
@@ -58,6 +59,18 @@ class SqliteRoomStore(RoomStore):
         )""",
         "CREATE INDEX IF NOT EXISTS starts_client ON starts (client, at)",
         "CREATE INDEX IF NOT EXISTS starts_at ON starts (at)",
+        # The storyline text a room carries (keep_storyline): the room's code and token hash, so it goes
+        # with that room and never shows in a later room that has the same code.
+        """CREATE TABLE IF NOT EXISTS room_storylines (
+            code TEXT PRIMARY KEY,
+            token_hash TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            text TEXT NOT NULL
+        ) WITHOUT ROWID""",
+    )
+    FORGET_STORYLINES = (
+        "DELETE FROM room_storylines WHERE NOT EXISTS (SELECT 1 FROM rooms r WHERE r.code = room_storylines.code"
+        " AND r.token_hash = room_storylines.token_hash)"
     )
 
     def __init__(
@@ -142,6 +155,8 @@ class SqliteRoomStore(RoomStore):
         """Delete idle rooms and openings no longer counted (both found by an index); how many rooms went."""
         gone = db.execute("DELETE FROM rooms WHERE touched < ?", (now - self.idle_seconds,)).rowcount
         db.execute("DELETE FROM starts WHERE at < ?", (now - self.starts_kept,))
+        if gone:
+            db.execute(self.FORGET_STORYLINES)
         return gone
 
     def _get(self, code: str, now: float) -> Room | None:
@@ -198,8 +213,42 @@ class SqliteRoomStore(RoomStore):
         def work(db: sqlite3.Connection) -> None:
             self._checked(db, code, hashed, now)
             db.execute("DELETE FROM rooms WHERE code = ?", (code,))
+            db.execute("DELETE FROM room_storylines WHERE code = ?", (code,))
 
         self._write(work)
+
+    def _keep(self, code: str, hashed: str, text: str, digest: str, now: float) -> Room:
+        def work(db: sqlite3.Connection) -> Room:
+            room = self._checked(db, code, hashed, now)
+            db.execute(
+                "INSERT OR REPLACE INTO room_storylines (code, token_hash, digest, text) VALUES (?, ?, ?, ?)",
+                (code, hashed, digest, text),
+            )
+            moved = Room(code, room.step, room.version + 1, ROOM_STORYLINE)
+            db.execute(
+                "UPDATE rooms SET version = ?, touched = ?, tour = ? WHERE code = ?",
+                (moved.version, now, moved.tour, code),
+            )
+            return moved
+
+        return self._write(work)
+
+    def _carried(self, code: str, column: str, now: float) -> str | None:
+        """A column of the live room's storyline row (the room's own: same code and token hash)."""
+        row = self._run(
+            lambda db: db.execute(
+                f"SELECT s.{column}, r.touched FROM room_storylines s JOIN rooms r"
+                " ON r.code = s.code AND r.token_hash = s.token_hash WHERE s.code = ?",
+                (code,),
+            ).fetchone()
+        )
+        return None if row is None or self._expired(row[1], now) else row[0]
+
+    def _digest(self, code: str, now: float) -> str | None:
+        return self._carried(code, "digest", now)
+
+    def _text(self, code: str, now: float) -> str | None:
+        return self._carried(code, "text", now)
 
     def purge(self) -> int:
         now = self.clock()

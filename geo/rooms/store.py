@@ -10,6 +10,9 @@ worker processes and possibly machines: SQLite in WAL mode (one file in a folder
 `ATLAS_ROOMS_DIR`) by default, Redis when `ATLAS_REDIS_URL` names one. A room is gone
 after `ATLAS_ROOM_IDLE_MINUTES` without a presenter action. A room holds its code, a hash of
 the token, the storyline, the step, the version and the time of the presenter's last action.
+A room may also carry the text of its storyline (`keep_storyline`, at most MAX_FILE_BYTES), when
+it is a teacher's own that has no file the workers share: only the presenter token writes it, a new
+one replaces it, and it goes with the room.
 
 The store holds at most `ATLAS_MAX_ROOMS` live rooms, and one client address (geo/rooms/client.py)
 may have `ATLAS_ROOMS_PER_CLIENT` of them open and open DEFAULT_STARTS_PER_HOUR in an hour: so that
@@ -36,6 +39,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from geo.atlas.links import page_link
+from geo.atlas.storyline import MAX_FILE_BYTES
 from geo.atlas.tours import DEFAULT_TOUR
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,9 @@ TOKEN_BYTES = 24  # 192 bits: secrets.token_urlsafe gives 32 characters
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 TOUR_PARAM = "tour"  # the storyline, in the class's link when it is not the first one
 STORYLINE_RE = re.compile(r"^[a-z][a-z0-9-]{0,31}$")  # a storyline's name as geo.tour.TOURS spells them
+# A room's `tour` when the room carries its storyline's own text (a teacher's unsaved one, Make a tour):
+# no atlas file is named tour-room.yaml by the app, and a saved storyline's slug ends in "-" and 6 hex digits.
+ROOM_STORYLINE = "room"
 DEFAULT_IDLE_MINUTES = 180.0
 CREATE_ATTEMPTS = 20
 REDIS_PREFIX = "atlas:room:"  # + a room's code; every key of the rooms starts so (an ACL user may be held to it)
@@ -258,7 +265,8 @@ def read_room_param(raw: str | list[str] | None) -> tuple[str | None, str | None
 
 
 def _storyline(tour: str) -> dict[str, str]:
-    return {TOUR_PARAM: tour} if tour != DEFAULT_TOUR else {}
+    """The link's `tour`: none for the first storyline, nor for one the room carries (only the room has it)."""
+    return {TOUR_PARAM: tour} if tour not in (DEFAULT_TOUR, ROOM_STORYLINE) else {}
 
 
 def class_link(base_url: str, code: str, tour: str = DEFAULT_TOUR) -> str:
@@ -418,6 +426,29 @@ class RoomStore(ABC):
         """End the room: its followers are told and browse on their own."""
         self._act(code, token, "close", lambda now: self._delete(code, token_hash(token), now))
 
+    def keep_storyline(self, code: str, token: str, text: str) -> Room:
+        """Have the room carry this storyline's text (the presenter only; a checked storyline file, read
+        back by each page with the strict reader) and show it: its `tour` becomes ROOM_STORYLINE and it
+        moves, so the class's pages wake and read the new text. The text replaces the room's earlier one."""
+        if not isinstance(text, str) or not text:
+            raise RoomError("The room can only carry a storyline's text.")
+        if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+            raise RoomError(
+                f"This storyline is too long for a room to carry: at most {MAX_FILE_BYTES // 1024} KB "
+                "as a file. Shorten its texts, or save it."
+            )
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return self._act(code, token, "storyline", lambda now: self._keep(code, token_hash(token), text, digest, now))
+
+    def storyline_digest(self, code: str) -> str | None:
+        """The SHA-256 of the text the live room carries (a short read: pages parse a text once per
+        digest), or None when it carries none or is gone."""
+        return self._digest(code, self.clock())
+
+    def storyline_text(self, code: str) -> str | None:
+        """The storyline text the live room carries, or None."""
+        return self._text(code, self.clock())
+
     def _act(self, code: str, token: str, action: str, do: Callable[[float], Any]) -> Any:
         if not plausible_token(token):
             log.warning("room %s: %s refused: not a presenter token", code, action)
@@ -448,6 +479,17 @@ class RoomStore(ABC):
 
     @abstractmethod
     def _delete(self, code: str, hashed: str, now: float) -> None: ...
+
+    @abstractmethod
+    def _keep(self, code: str, hashed: str, text: str, digest: str, now: float) -> Room:
+        """In one atomic step: check the token, keep the text and its digest beside the room (replacing
+        any), set its `tour` to ROOM_STORYLINE and move its version."""
+
+    @abstractmethod
+    def _digest(self, code: str, now: float) -> str | None: ...
+
+    @abstractmethod
+    def _text(self, code: str, now: float) -> str | None: ...
 
     @abstractmethod
     def purge(self) -> int:
