@@ -82,6 +82,23 @@ def test_a_later_follow_of_the_same_page_replaces_its_first(store):
     assert wakes.woken == ["second"]
 
 
+def test_a_woken_page_is_told_once_the_room_it_was_woken_for(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch.follow(room.code, "page", room.version, wakes.of("page"))
+    watch.follow(room.code, "other", room.version, wakes.of("other"))
+    assert watch.told(room.code, "page") is None  # not woken yet: the run reads the store
+    moved = store.move(room.code, token, 1)
+    assert wakes.any.wait(2)
+    settle(watch)
+    assert watch.told("OTHER", "page") is None  # only for the room it follows
+    told = watch.told(room.code, "page")
+    assert told is not None and (told.step, told.version) == (1, moved.version)
+    assert watch.told(room.code, "page") is None  # once: a later run reads the store
+    watch.follow(room.code, "other", moved.version, wakes.of("other"))  # its run came without asking
+    assert watch.told(room.code, "other") is None  # a later wake's news only
+
+
 def test_a_page_that_unfollows_is_not_woken(store):
     room, token = store.create()
     watch, wakes = RoomWatch(store, every=0.02), Wakes()

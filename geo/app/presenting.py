@@ -156,7 +156,9 @@ def enter() -> Presence:
     if offered is not None:
         del st.query_params[PRESENTER_PARAM]  # out of the address bar at once
     try:
-        room = store().get(code)
+        room = _woken_for(code) if TOKEN not in state else None
+        if room is None:
+            room = store().get(code)
         if room is not None and TOKEN not in state:
             cookie = st.context.cookies.get(presenting.cookie_name(code))
             claim = presenting.claim_presenter(store(), code, room, offered, cookie)
@@ -178,6 +180,16 @@ def enter() -> Presence:
     return presenting.in_room(
         code, room, TOKEN in state, bool(state[FOLLOWING]), pending[0] if pending is not None else None, notice
     )
+
+
+def _woken_for(code: str) -> Room | None:
+    """The room this follower's run was woken for, which the process's RoomWatch has just read
+    (None: read the store): a room's Next wakes the whole class at once, and a read per follower
+    was about a tenth of each follower's run."""
+    if FOLLOW.mode != "wake" or st.session_state.get(FOLLOWED) != code:
+        return None
+    session = session_wake.current_session()
+    return _room_watch(store()).told(code, session) if session is not None else None
 
 
 def presented() -> str | None:

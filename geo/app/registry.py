@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from geo.atlas.links import site_root
 from geo.paths import PAGES_DIR
@@ -95,11 +98,35 @@ def page_may_draw() -> bool:
     return False
 
 
+_made: list[st.Page] = []  # the process's pages, made by its first run (see `_pages`)
+_making = threading.Lock()
+
+
+def _pages() -> list[st.Page]:
+    """The app's pages, made once per process and copied for each run.
+
+    Making a st.Page resolves and checks its file and its icon: for the five pages, about a
+    tenth of the CPU of a class's follower's run, which a room's Next sets off for every
+    follower at once. What it finds is the same for every run of the process (the files under
+    pages/, beside the main script). st.navigation marks the page it picks as the one to run
+    (`_can_be_called`, and `_default` when none is): each run gets its own shallow copies, so two
+    sessions' runs at once never share that mark. Made only within a run, which st.Page needs.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return _make()
+    with _making:
+        if not _made:
+            _made.extend(_make())
+    return [copy.copy(page) for page in _made]
+
+
+def _make() -> list[st.Page]:
+    return [
+        st.Page(PAGES_DIR / p.file, title=p.title, icon=p.icon, default=not p.url_path, url_path=p.url_path or None)
+        for p in PAGES
+    ]
+
+
 def navigation() -> st.navigation:
     """Every page of the app, Explore first (it opens at the site's root)."""
-    return st.navigation(
-        [
-            st.Page(PAGES_DIR / p.file, title=p.title, icon=p.icon, default=not p.url_path, url_path=p.url_path or None)
-            for p in PAGES
-        ]
-    )
+    return st.navigation(_pages())

@@ -46,6 +46,7 @@ class RoomWatch:
         # code -> page's key -> (the version it shows, its wake): at most one entry per page
         self._followers: dict[str, dict[str, tuple[int | None, Callable[[], object]]]] = {}
         self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
+        self._told: dict[str, tuple[str, Room]] = {}  # key of a woken page -> (code, the room it was woken for)
         self._thread: threading.Thread | None = None
 
     def moved(self, code: str, version: int | None, timeout: float) -> bool:
@@ -86,6 +87,7 @@ class RoomWatch:
             if not self._waiting and not self._followers:
                 self._wanted.notify()
             self._followers.setdefault(code, {})[key] = (version, wake)
+            self._told.pop(key, None)
             if self._in_flight.pop(key, None) is not None:
                 self._landed.notify()
             self._start()
@@ -93,11 +95,23 @@ class RoomWatch:
     def unfollow(self, code: str, key: str) -> None:
         """Forget a page that no longer follows the room (it left, or browses on its own)."""
         with self._changed:
+            self._told.pop(key, None)
             pages = self._followers.get(code)
             if pages is not None:
                 pages.pop(key, None)
                 if not pages:
                     del self._followers[code]
+
+    def told(self, code: str, key: str) -> Room | None:
+        """The room that page `key` was just woken for, once, if it is room `code`: the woken run
+        need not read the store again (the thread has just read it). Should the room have moved
+        since, the page follows with the older version and is woken again at the next tick."""
+        with self._changed:
+            told = self._told.get(key)
+            if told is None or told[0] != code:
+                return None
+            del self._told[key]
+            return told[1]
 
     def followers(self, code: str) -> int:
         """How many pages follow the room now (for tests and the benches' logs)."""
@@ -115,8 +129,8 @@ class RoomWatch:
             del self._followers[code]
         return wakes
 
-    def _wake(self, code: str, wakes: list[tuple[str, Callable[[], object]]]) -> None:
-        """Wake the pages in turns of `batch` (see the class's notes)."""
+    def _wake(self, code: str, room: Room | None, wakes: list[tuple[str, Callable[[], object]]]) -> None:
+        """Wake the pages in turns of `batch` (see the class's notes), telling each the room."""
         for key, wake in wakes:
             with self._landed:
                 while True:
@@ -127,6 +141,8 @@ class RoomWatch:
                         break
                     self._landed.wait(self.straggler / 4)
                 self._in_flight[key] = now
+                if room is not None:
+                    self._told[key] = (code, room)
             try:
                 woke = wake()
             except Exception:  # one page's failure must not stop the class's wake-ups
@@ -135,6 +151,7 @@ class RoomWatch:
             if woke is False:  # the page is gone: nothing will follow again
                 with self._landed:
                     self._in_flight.pop(key, None)
+                    self._told.pop(key, None)
 
     def _start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -157,5 +174,5 @@ class RoomWatch:
                         self._seen[code] = room
                         self._changed.notify_all()
                     wakes = self._due(code, room)
-                self._wake(code, wakes)
+                self._wake(code, room, wakes)
             time.sleep(self.every)
