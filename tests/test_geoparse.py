@@ -218,6 +218,16 @@ def test_georgia_the_state_or_the_country_by_the_texts_other_places(toponyms):
     assert "geonames:614540" in caucasus and "ne:admin1:US13" not in caucasus
 
 
+def test_a_state_outweighs_a_small_town_of_its_name(toponyms):
+    # A division's settlements' population counts for it: Virginia is the state, not the town in South Africa.
+    virginia = found("Voters in Virginia went to the polls.", toponyms)
+    assert set(virginia) == {"ne:admin1:US51"}
+    # California and Oregon are the states, by a clear majority over the towns of the same names.
+    fires = found("Wildfires spread across California and Oregon.", toponyms)
+    assert set(fires) == {"ne:admin1:US06", "ne:admin1:US41"}
+    assert all(place["score"] > 0.5 for place in fires.values())
+
+
 def test_a_division_after_a_comma_picks_the_town_in_it(toponyms):
     texas = found("The fair was held in Paris, Texas, last spring.", toponyms)
     assert texas["geonames:4717560"]["country"] == "US"  # Paris, Texas, not the capital of France

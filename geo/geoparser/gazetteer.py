@@ -37,7 +37,7 @@ TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adje
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
-CACHE_VERSION = 3  # bump when the cached tables change shape
+CACHE_VERSION = 4  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
 # Where an entry comes from, by its ref's prefix (scripts/build_gazetteer.py); GeoNames otherwise.
 SOURCES = {
@@ -113,6 +113,7 @@ class Table:
     longest_name_words: int
     lower_starts: frozenset[str]  # first words of the names that start in lower case ("al-Bab")
     name_starts: frozenset[tuple[str, ...]]  # see Toponyms.name_starts
+    division_population: dict[str, int] = field(default_factory=dict)  # see Toponyms.division_population
 
     @classmethod
     def from_compact(cls, compact: dict[str, Any]) -> Table:
@@ -182,6 +183,7 @@ class Table:
             longest_name_words=max(len(n.split()) for n in index),
             lower_starts=frozenset(n.split()[0] for n in index if n[:1].islower()),
             name_starts=_name_starts(index),
+            division_population=_division_population(kind, admin1, population),
         )
 
     def rows(self, name: str) -> list[int]:
@@ -204,6 +206,19 @@ class Table:
             source,
             admin1=self.admin1[i],
         )
+
+
+def _division_population(kinds: list[str], admin1: list[str | None], population: list[int]) -> dict[str, int]:
+    """Each first-level division's settlements' population summed: how widely known the division is.
+
+    The gazetteer's divisions carry no population of their own, so without this a town of 12,000
+    would outweigh California.
+    """
+    totals: dict[str, int] = {}
+    for kind, division, people in zip(kinds, admin1, population, strict=True):
+        if division is not None and kind in SETTLEMENT_KINDS:
+            totals[division] = totals.get(division, 0) + people
+    return totals
 
 
 class Refs(Mapping[str, Toponym]):
@@ -297,6 +312,8 @@ class Toponyms:
     common_words: frozenset[str] = frozenset()  # lower-case English words that are no names ("police", "mayor")
     # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
     name_starts: frozenset[tuple[str, ...]] = frozenset()
+    # A first-level division's ref -> its settlements' population summed (its own population is 0).
+    division_population: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def countries(self) -> dict[str, Toponym]:
@@ -457,6 +474,7 @@ def index_toponyms(table: Table, aliases: Any, file: str = ALIASES_FILE) -> Topo
             if k == "country" and c
         },
         name_starts=table.name_starts | _name_starts(curated),
+        division_population=table.division_population,
     )
 
 

@@ -23,8 +23,8 @@ import itertools
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo.atlas.article import FormFinder, sentence_bounds
@@ -39,7 +39,7 @@ KIND_PRIOR = {
     "country": 5.0,
     "capital": 4.0,
     "exclave": 4.0,
-    "region": 3.5,
+    "region": 3.0,  # as a city: a division's settlements' population counts for it (_score)
     "wider region": 3.5,
     "route": 3.5,
     "sea": 3.5,
@@ -666,6 +666,7 @@ class Context:
     countries: Tally
     divisions: Tally
     anchors: Anchors
+    division_population: Mapping[str, int] = field(default_factory=dict)  # Toponyms.division_population
 
 
 @dataclass(frozen=True)
@@ -684,7 +685,9 @@ def _division(t: Toponym) -> str | None:
 
 def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
     t = hit.toponym
-    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(t.population + 1)
+    # a division's own population is 0: its settlements' stand for it, so California outweighs a town of that name
+    people = t.population or context.division_population.get(t.ref, 0)
+    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(people + 1)
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
@@ -834,7 +837,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
     # A name never supports itself: each is ranked with the others' places only.
-    first = Context(Tally.of(countries), Tally.of(divisions), anchors)
+    people = toponyms.division_population
+    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people)
     first_pass = {form: _rank(hits[form], first)[0].toponym for form in found}
     guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and _division(t)}
     c, d = dict(countries), dict(divisions)
@@ -842,7 +846,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         d[_division(t)] = d.get(_division(t), 0) + len(found[other])
         if t.country:
             c[t.country] = c.get(t.country, 0) + len(found[other])
-    whole = Context(Tally.of(c), Tally.of(d), anchors)
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
     contexts: dict[str, Context] = {}
     for form in found:
         if (t := guessed.get(form)) is None:
@@ -850,7 +854,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         else:  # every name's guess but its own
             n = len(found[form])
             contexts[form] = Context(
-                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors
+                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors, people
             )
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
