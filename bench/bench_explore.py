@@ -123,7 +123,7 @@ CLICK_JS = (
     "async ([label, name, passages, exp]) => {"
     + FRAME_JS
     + """
-  const button = [...document.querySelectorAll('section[data-testid="stSidebar"] button')]
+  const button = [...document.querySelectorAll('section[data-testid="stSidebar"] a[data-place]')]
     .find(b => b.innerText.trim() === label);
   if (!button) return {error: 'no button ' + label};
   const t0 = performance.now();

@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.app import atlas_map, bundle, gate, source
+from geo.app.place_list import show_place_list
 from geo.app.registry import page_address
 from geo.app.style import html, use_css, use_script
 from geo.app.timeline import show_timeline
@@ -107,20 +108,7 @@ def place_list(view: AtlasView, selected: str | None) -> None:
     found = {p.slug for p in search_places(bundle.current().atlas.places, query)}
     if not found:
         st.sidebar.info("No place has that name. Try another spelling.")
-    for group in view.groups:
-        members = [p for p in group.places if p.slug in found]
-        if not members:
-            continue
-        st.sidebar.markdown(f"**{group.label}**")
-        for place in members:
-            st.sidebar.button(
-                place.list_label,
-                key=f"pick-{place.slug}",
-                on_click=select,
-                args=(place.slug,),
-                type="primary" if place.slug == selected else "secondary",
-                use_container_width=True,
-            )
+    show_place_list(view, found, selected, select)
 
 
 def place_panel(view: AtlasView, slug: str | None) -> None:

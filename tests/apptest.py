@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 
 from geo.paths import ROOT
@@ -17,5 +18,31 @@ def run_script(script: str | Path, **params: str | list[str] | None) -> AppTest:
         if value is not None:
             at.query_params[key] = value
     at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def place_list(at: AppTest) -> BeautifulSoup | None:
+    """Explore's list of places in the sidebar, parsed (None when no place is listed)."""
+    found = next((m.value for m in at.sidebar.markdown if 'class="atlas-place-list"' in m.value), None)
+    return BeautifulSoup(found, "html.parser") if found else None
+
+
+def listed_places(at: AppTest) -> list[str]:
+    """The slugs of the places Explore's list links to, in its order."""
+    shown = place_list(at)
+    return [a["data-place"] for a in shown.select("a[data-place]")] if shown else []
+
+
+def selected_place(at: AppTest) -> str:
+    """The place Explore's list marks as selected ("" for none)."""
+    state = next((m.value for m in at.markdown if 'class="pl-state"' in m.value), "")
+    found = BeautifulSoup(state, "html.parser").select_one(".pl-state")
+    return found["data-selected"] if found else ""
+
+
+def click_place(at: AppTest, slug: str) -> AppTest:
+    """What a click on a place in Explore's list does: its script types the slug into the hidden field."""
+    at.text_input(key="place-pick").set_value(slug).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 
 from geo.paths import ROOT
-from tests.apptest import run_script
+from tests.apptest import click_place, listed_places, place_list, run_script, selected_place
 
 APP = str(ROOT / "app.py")
 HOSTILE = "<script>alert(1)</script>"
@@ -46,10 +46,6 @@ def picking(at: AppTest) -> bool:
     return any(BeautifulSoup(v, "html.parser").select_one("h2.atlas-pick") for v in markdown_values(at, True))
 
 
-def place_buttons(at: AppTest) -> list[str]:
-    return [b.key.removeprefix("pick-") for b in at.sidebar.button if b.key and b.key.startswith("pick-")]
-
-
 @pytest.fixture(scope="module")
 def plain():
     return run_app()
@@ -63,13 +59,16 @@ def test_no_place_shows_the_prompt_and_no_notice(plain):
 
 
 def test_the_list_holds_every_place_with_its_passage_count(plain, atlas):
-    assert place_buttons(plain) and set(place_buttons(plain)) == set(atlas.by_slug)
-    baku = plain.button(key="pick-baku")
+    assert listed_places(plain) and set(listed_places(plain)) == set(atlas.by_slug)
+    shown = place_list(plain)
+    baku = shown.select_one('a[data-place="baku"]')
     count = len(atlas.passages["baku"])
-    assert baku.label == f"Baku · {count} passage{'s' if count != 1 else ''}"
-    labels = [m.value for m in plain.sidebar.markdown]
-    for group in ("**Countries**", "**Cities**", "**Regions**", "**Routes (indicative)**"):
+    assert baku.get_text() == f"Baku · {count} passage{'s' if count != 1 else ''}"
+    assert baku["href"] == "?place=baku" and not baku.has_attr("aria-current")
+    labels = [g.get_text() for g in shown.select(".pl-group")]
+    for group in ("Countries", "Cities", "Regions", "Routes (indicative)"):
         assert group in labels
+    assert selected_place(plain) == ""
 
 
 def test_the_footer_credits_the_article_and_sources(plain, atlas):
@@ -86,7 +85,7 @@ def test_a_valid_place_opens_its_panel_and_passages():
     assert not at.warning
     assert at.query_params["place"] == "baku"
     assert any(c.value.endswith("?place=baku") for c in at.code)
-    assert at.button(key="pick-baku").proto.type == "primary"
+    assert selected_place(at) == "baku"
 
 
 def test_case_and_spaces_in_the_link_are_forgiven():
@@ -139,32 +138,43 @@ def test_a_place_the_article_does_not_name_says_why(atlas):
 
 def test_clicking_a_listed_place_selects_it_and_sets_the_link():
     at = run_app()
-    at.button(key="pick-stepanakert").click().run()
-    assert not at.exception
+    listed = place_list(at)
+    click_place(at, "stepanakert")
     assert at.query_params["place"] == "stepanakert"
     assert heading(at) == "## Stepanakert"
-    assert at.button(key="pick-stepanakert").proto.type == "primary"
-    at.button(key="pick-baku").click().run()
+    assert selected_place(at) == "stepanakert"
+    assert at.text_input(key="place-pick").value == ""
+    assert place_list(at) == listed  # the same element whatever is selected: sent as a reference
+    click_place(at, "baku")
     assert at.query_params["place"] == "baku"
     assert heading(at) == "## Baku"
+
+
+def test_the_hidden_place_field_ignores_anything_that_is_not_a_place():
+    at = run_app("baku")
+    for typed in ("made-up-place", "<script>alert(1)</script>", "x" * 200):
+        click_place(at, typed)
+        assert at.query_params["place"] == "baku" and heading(at) == "## Baku"
+        assert at.text_input(key="place-pick").value == ""
+    assert not [b for b in at.sidebar.button if b.key and b.key.startswith("pick-")]
 
 
 def test_search_filters_the_list_by_any_name():
     at = run_app()
     at.sidebar.text_input[0].input("Khankendi").run()
     assert not at.exception
-    assert place_buttons(at) == ["stepanakert"]
+    assert listed_places(at) == ["stepanakert"]
     at.sidebar.text_input[0].input("zangezur").run()
-    assert set(place_buttons(at)) == {"zangezur-corridor", "southern-armenia"}
+    assert set(listed_places(at)) == {"zangezur-corridor", "southern-armenia"}
     at.sidebar.text_input[0].input("Xankəndi").run()
-    assert place_buttons(at) == ["stepanakert"]
+    assert listed_places(at) == ["stepanakert"]
 
 
 def test_search_without_match_says_so():
     at = run_app()
     at.sidebar.text_input[0].input("qwertyuiop").run()
     assert not at.exception
-    assert place_buttons(at) == []
+    assert listed_places(at) == []
     assert at.sidebar.info
 
 
@@ -172,7 +182,7 @@ def test_search_keeps_the_selection():
     at = run_app("baku")
     at.sidebar.text_input[0].input("Khankendi").run()
     assert heading(at) == "## Baku"
-    at.button(key="pick-stepanakert").click().run()
+    click_place(at, "stepanakert")
     assert heading(at) == "## Stepanakert"
     assert at.query_params["place"] == "stepanakert"
 

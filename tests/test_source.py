@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.app import source
 from geo.geoparser.draft import ArticleInfo, draft_files, find_places
 from geo.geoparser.saved import save_atlas
+from tests.apptest import listed_places
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -49,7 +50,7 @@ def banner(at: AppTest) -> str:
 
 
 def places(at: AppTest) -> set[str]:
-    return {b.key.removeprefix("pick-") for b in at.sidebar.button if b.key and b.key.startswith("pick-")}
+    return set(listed_places(at))
 
 
 def test_the_default_atlas_has_no_banner_and_its_own_places(atlas):

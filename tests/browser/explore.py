@@ -39,7 +39,7 @@ def passages(page):
 def place_button(page, atlas, slug: str):
     count = len(atlas.passages[slug])
     label = f"{atlas.by_slug[slug].name} · {count} passage{'s' if count != 1 else ''}"
-    return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=label, exact=True)
+    return page.locator("section[data-testid='stSidebar']").get_by_role("link", name=label, exact=True)
 
 
 def pick_place(page, atlas, slug: str) -> None:

@@ -63,6 +63,28 @@ def test_clicking_a_place_in_the_list_shows_its_passage_and_sets_the_url(page, a
     assert page.outside_requests == []
 
 
+def test_the_place_list_is_links_that_mark_the_selection_and_open_with_the_keyboard(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    baku, stepanakert = place_button(page, atlas, "baku"), place_button(page, atlas, "stepanakert")
+    assert baku.get_attribute("href") == "?place=baku" and baku.get_attribute("aria-current") is None
+    stepanakert.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"[?&]place=stepanakert$"), timeout=WAIT)
+    wait_for_heading(page, "Stepanakert")
+    page.wait_for_function(
+        "() => document.querySelector('.atlas-place-list a[aria-current=\"true\"]')?.dataset.place === 'stepanakert'",
+        timeout=WAIT,
+    )
+    assert page.locator(".atlas-place-list a[aria-current]").count() == 1
+    with page.context.expect_page(timeout=WAIT) as opened:  # a modifier-click opens a new tab, this page stays
+        baku.click(modifiers=["Control"])
+    opened.value.wait_for_load_state()
+    assert re.search(r"[?&]place=baku$", opened.value.url)
+    opened.value.close()
+    assert re.search(r"[?&]place=stepanakert$", page.url)
+    assert page.dialogs == []
+
+
 def click_on_map(page, frame, lat: float, lon: float) -> None:
     """Bring a point into view and click the map there, as a reader would."""
     frame.evaluate("([lat, lon]) => map_div.setView([lat, lon], 8, {animate: false})", [lat, lon])
@@ -250,7 +272,7 @@ def test_names_fit_a_phone_without_overlapping(sized, app_url, atlas):
 def test_context_towns_stay_out_of_the_place_list_and_say_so_on_the_map(page, app_url, atlas):
     frame = open_page(page, app_url, atlas)
     sidebar = page.locator("section[data-testid='stSidebar']")
-    assert sidebar.get_by_role("button", name=re.compile("Yerevan")).count() == 0
+    assert sidebar.get_by_role("link", name=re.compile("Yerevan")).count() == 0
     named = sum(1 for p in atlas.places if atlas.passages[p.slug])
     assert f"The article names {named} places" in page.locator("p", has_text="The article names").first.inner_text()
     tip = frame.evaluate(

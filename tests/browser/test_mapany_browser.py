@@ -31,7 +31,7 @@ def saving_url(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 
 
 def sidebar_button(page, name: str):
-    return page.locator("section[data-testid='stSidebar']").get_by_role("button", name=re.compile(rf"^{name} · "))
+    return page.locator("section[data-testid='stSidebar']").get_by_role("link", name=re.compile(rf"^{name} · "))
 
 
 def choose(page, label: str, typed: str) -> None:
