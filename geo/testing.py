@@ -524,3 +524,13 @@ def block_outside(page: Any) -> list[str]:
 
     page.route("**/*", handle)
     return outside
+
+
+class Clock:
+    """A clock a test moves by hand (`clock.now += 60`), so expiry needs no waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now

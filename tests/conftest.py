@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from geo.paths import ROOT
+from geo.testing import Clock
 
 DATA_DIR = ROOT / "data"
 
@@ -157,3 +158,9 @@ def downloads(monkeypatch) -> dict[str, object]:
     monkeypatch.setattr(DeltaGenerator, "download_button", record)
     monkeypatch.setattr(st, "download_button", lambda *a, **k: record(st._main, *a, **k))
     return offered
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The rooms' clock, moved by hand."""
+    return Clock()

@@ -40,25 +40,10 @@ IDLE = 600.0
 HOSTILE = "<script>alert(1)</script>"
 
 
-class Clock:
-    """A clock the test moves by hand, so expiry needs no waiting."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def settings(room_settings) -> StoreSettings:
     """Where a test's rooms live (conftest.py: SQLite, then Redis), with a short idle time."""
     return replace(room_settings, idle_seconds=IDLE)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
 
 
 @pytest.fixture

@@ -32,19 +32,6 @@ from geo.rooms.store import NotPresenter, RoomGone, new_token
 IDLE = 600.0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 def rooms(room_settings, clock):
     opened = open_store(replace(room_settings, idle_seconds=IDLE), clock)

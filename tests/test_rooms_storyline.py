@@ -16,19 +16,6 @@ IDLE = 600.0
 TEXT = "title: Mine <script>alert(1)</script>\nsteps:\n  - place: baku\n"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 def store(room_settings, clock):
     opened = open_store(replace(room_settings, idle_seconds=IDLE), clock)
