@@ -36,3 +36,15 @@ def test_a_province_stands_at_geonames_point_for_it(toponyms):
     (alberta,) = [r for r in map(place_record, geoparse("Wildfires spread across Alberta.", toponyms))]
     assert alberta["geonameid"] == 5883102
     assert [alberta["lat"], alberta["lon"]] == points[str(alberta["geonameid"])]
+
+
+def test_a_datelines_capitals_do_not_vote_for_their_own_name(toponyms):
+    # "MONROE" and "Monroe" are one name: neither may count as evidence for the other's state (Louisiana),
+    # so Walton County and Atlanta, both in Georgia, decide
+    text = (
+        "MONROE - Police in Monroe arrested a man on Tuesday after a chase through Walton County.\n"
+        "Deputies said he had driven from Atlanta in a stolen truck."
+    )
+    places = {p.toponym.name: p for p in geoparse(text, toponyms)}
+    assert places["Monroe"].toponym.geonameid == 4209884  # Monroe, Georgia
+    assert {m.text for m in places["Monroe"].mentions} == {"MONROE", "Monroe"}

@@ -118,6 +118,7 @@ NEAR_KM, AROUND_KM = 100.0, 300.0
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
+READINGS = 3  # readings of the text's names: the unambiguous ones, then twice every name's likeliest place
 
 
 @dataclass(frozen=True)
@@ -811,6 +812,34 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     return local
 
 
+def _contexts(
+    countries: dict[str, int],
+    divisions: dict[str, int],
+    anchors: Anchors,
+    people: Mapping[str, int],
+    guessed: dict[tuple[str, ...], Toponym],
+    mentions: dict[tuple[str, ...], int],
+    same_name: dict[str, tuple[str, ...]],
+) -> dict[str, Context]:
+    """Each form's context: the unambiguous places' countries and divisions, and every other name's guess."""
+    c, d = dict(countries), dict(divisions)
+    for key, t in guessed.items():
+        d[_division(t)] = d.get(_division(t), 0) + mentions[key]
+        if t.country:
+            c[t.country] = c.get(t.country, 0) + mentions[key]
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
+    out: dict[str, Context] = {}
+    for form, key in same_name.items():
+        if (t := guessed.get(key)) is None:
+            out[form] = whole
+        else:  # every name's guess but its own
+            n = mentions[key]
+            out[form] = Context(
+                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors, people
+            )
+    return out
+
+
 def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") -> list[FoundPlace]:
     """Pick one entry per mention, using the text's other places, then merge mentions by place.
 
@@ -836,26 +865,22 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         if unambiguous and (division := _division(first.toponym)):
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
-    # A name never supports itself: each is ranked with the others' places only.
+    # A name never supports itself, whatever its forms ("MONROE" in a dateline and "Monroe" in the body):
+    # each is ranked with the other names' places only. A third reading ranks again with the second's
+    # places, so that ambiguous names that agree settle together (Monroe, Walton County and Atlanta in Georgia).
     people = toponyms.division_population
     first = Context(Tally.of(countries), Tally.of(divisions), anchors, people)
-    first_pass = {form: _rank(hits[form], first)[0].toponym for form in found}
-    guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and _division(t)}
-    c, d = dict(countries), dict(divisions)
-    for other, t in guessed.items():
-        d[_division(t)] = d.get(_division(t), 0) + len(found[other])
-        if t.country:
-            c[t.country] = c.get(t.country, 0) + len(found[other])
-    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
-    contexts: dict[str, Context] = {}
-    for form in found:
-        if (t := guessed.get(form)) is None:
-            contexts[form] = whole
-        else:  # every name's guess but its own
-            n = len(found[form])
-            contexts[form] = Context(
-                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors, people
-            )
+    same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
+    mentions: dict[tuple[str, ...], int] = {}
+    for form, key in same_name.items():
+        mentions[key] = mentions.get(key, 0) + len(found[form])
+    contexts: dict[str, Context] = dict.fromkeys(found, first)
+    for _ in range(READINGS - 1):
+        guessed = {}
+        for form in found:
+            if len(hits[form]) > 1 and _division(t := _rank(hits[form], contexts[form])[0].toponym):
+                guessed[same_name[form]] = t
+        contexts = _contexts(countries, divisions, anchors, people, guessed, mentions, same_name)
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
