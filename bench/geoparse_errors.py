@@ -24,7 +24,7 @@ from collections import Counter
 
 from bench.geoparse_corpora import CORPORA, RESOLVED_KM, GoldToponym, km, overlaps, read_corpus
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
-from geo.geoparser.geoparse import FoundPlace, Span, geoparse, hits_for
+from geo.geoparser.geoparse import FoundPlace, Span, geoparse, resolution_hits
 
 CATEGORIES = ("wrong candidate", "no candidate", "far point", "no id", "other id")
 
@@ -47,7 +47,7 @@ def category(place: FoundPlace, mention: Span, gold: GoldToponym, toponyms: Topo
         return "far point"
     if within:
         return "no id" if t.geonameid is None else "other id"
-    candidates = [h.toponym for h in hits_for(mention.text, toponyms)]
+    candidates = [h.toponym for h in resolution_hits(mention.text, toponyms)]
     return "wrong candidate" if any(is_gold(c, gold) for c in candidates) else "no candidate"
 
 

@@ -48,3 +48,50 @@ def test_a_datelines_capitals_do_not_vote_for_their_own_name(toponyms):
     places = {p.toponym.name: p for p in geoparse(text, toponyms)}
     assert places["Monroe"].toponym.geonameid == 4209884  # Monroe, Georgia
     assert {m.text for m in places["Monroe"].mentions} == {"MONROE", "Monroe"}
+
+
+def places_of(text: str, toponyms) -> dict[str, object]:
+    """Each place found, keyed by the name the text gives it (the Toponym chosen)."""
+    return {p.name: p.toponym for p in geoparse(text, toponyms)}
+
+
+def test_a_saint_spelt_another_way_is_still_a_candidate(toponyms):
+    # GeoNames spells Russia's city "Saint Petersburg" and Florida's "St. Petersburg"
+    places = places_of("Tourists flew from St. Petersburg to Moscow for the summit.", toponyms)
+    assert places["St. Petersburg"].geonameid == 498817
+    assert places["Moscow"].geonameid == 524901  # and Moscow is not talked into Idaho by Florida
+    florida = places_of("Tourists flew from St. Petersburg to Tampa and Orlando.", toponyms)
+    assert florida["St. Petersburg"].geonameid == 4171563
+
+
+def test_small_towns_of_one_corner_settle_together(toponyms):
+    # no state is named: Montgomery, Delano, Hutchinson and Scott County each have a place in one corner of
+    # Minnesota, which outweighs the larger Montgomery of Alabama and Delano of California
+    text = "Wrestlers from Montgomery, Delano and Hutchinson met on Saturday for the tournament in Scott County."
+    places = places_of(text, toponyms)
+    assert {t.admin1 for t in places.values()} == {"ne:admin1:US27"}  # Minnesota
+    assert places["Montgomery"].geonameid == 5038035
+
+
+def test_two_ambiguous_names_do_not_talk_each_other_into_a_province(toponyms):
+    # London and Paris both have a town in Ontario; each may only lend the other what it likely is
+    places = places_of("The Eurostar runs between London and Paris several times a day.", toponyms)
+    assert places["London"].geonameid == 2643743
+    assert places["Paris"].geonameid == 2988507
+
+
+@pytest.mark.parametrize(
+    ("text", "springfield"),
+    [
+        ("He left Springfield for Boston and then Worcester.", 4951788),  # Massachusetts
+        ("He left Springfield for Chicago and then Peoria.", 4250542),  # Illinois
+    ],
+)
+def test_the_well_known_places_a_text_names_decide_a_shared_town_name(toponyms, text, springfield):
+    assert places_of(text, toponyms)["Springfield"].geonameid == springfield
+
+
+def test_a_county_named_with_a_city_decides_its_state(toponyms):
+    places = places_of("Richmond police and Henrico County deputies closed the road near Norfolk.", toponyms)
+    assert places["Richmond"].geonameid == 4781708  # Richmond, Virginia
+    assert places["Norfolk"].geonameid == 4776222
