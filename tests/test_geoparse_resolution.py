@@ -95,3 +95,11 @@ def test_a_county_named_with_a_city_decides_its_state(toponyms):
     places = places_of("Richmond police and Henrico County deputies closed the road near Norfolk.", toponyms)
     assert places["Richmond"].geonameid == 4781708  # Richmond, Virginia
     assert places["Norfolk"].geonameid == 4776222
+
+
+def test_the_uks_nations_are_places_with_their_geonames_ids(toponyms):
+    # Natural Earth's units in the UK are counties; England, Scotland and Wales are GeoNames' divisions
+    places = places_of("She grew up in Wales, studied in Scotland and now teaches in England.", toponyms)
+    assert (places["Wales"].geonameid, places["Scotland"].geonameid) == (2634895, 2638360)
+    assert places["England"].geonameid == 6269131
+    assert places["England"].kind == "region"
