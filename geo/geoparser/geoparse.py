@@ -120,13 +120,20 @@ LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republ
 LOCAL_WINDOW = 40  # characters between the two names
 
 
+# A mention's role: a literal place (drawn on the map), or a name that only stands for one inside an
+# organisation's or an event's name, or as a people's adjective ("Ohio Department of Development",
+# "Iraqi officials", "the Turkish army"): an associative mention, shown apart and not drawn by default.
+PLACE, NAMED = "place", "named"
+
+
 @dataclass(frozen=True)
 class Span:
-    """One mention: the text as written and its character offsets into the text parsed."""
+    """One mention: the text as written, its character offsets into the text parsed, and its role."""
 
     text: str
     start: int
     end: int
+    role: str = PLACE
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,11 @@ class FoundPlace:
     country_named: bool = False
     division_named: bool = False
     how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
+
+    @property
+    def role(self) -> str:
+        """PLACE when the text names the place itself at least once, else NAMED (only inside other names)."""
+        return PLACE if any(m.role == PLACE for m in self.mentions) else NAMED
 
     @property
     def name(self) -> str:
@@ -201,7 +213,7 @@ def gazetteer_name(form: str, toponyms: Toponyms) -> str | None:
 
 def hits_for(form: str, toponyms: Toponyms) -> list[NameHit]:
     """The gazetteer entries a form written in the text may stand for: by its name, else by a variant spelling."""
-    if form in toponyms.adjectives:  # found only before a noun of place
+    if form in toponyms.adjectives or form in toponyms.demonyms:  # an adjective or a people: its country
         return toponyms.candidates(form)
     name = gazetteer_name(form, toponyms)
     return toponyms.candidates(name) if name else toponyms.variant_hits(form)
@@ -334,22 +346,33 @@ def _run_before(text: str, start: int) -> list[str]:
     return run
 
 
-def keep_mention(run: RunAfter, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
-    """False where a name is part of an organisation's or a person's name (`run` reads the line the name is in)."""
+def mention_role(
+    run: RunAfter, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool
+) -> str | None:
+    """The role of a name where it stands (`run` reads the line the name is in): None inside a person's name.
+
+    NAMED inside an organisation's name: a word of the run after it or before it says
+    organisation ("Azerbaijan State Highway Agency", "Organization for Security and
+    Co-operation in Europe"), or the word after it is a common noun, not a person's name
+    ("Springfield Police", "Ohio Department of Development").
+    """
     text = run.text
     if run.has_organisation_word(end):
-        return False
+        return NAMED
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
-        return False
+        return NAMED
     before = _word_before(text, start)
     if headline:
-        return True
+        return PLACE
     after = run.first(end)
     if after is not None and after in toponyms.place_words:
-        return True  # "Vayots Dzor Province", "Meghri Municipality"
+        return PLACE  # "Vayots Dzor Province", "Meghri Municipality"
     if after is not None and after not in forms and not text[end : end + 3].startswith(("'s", "’s")):
-        return False  # "Nikol Pashinyan": a place name followed by another proper name
-    return before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS
+        # "Nikol Pashinyan": a place name followed by another proper name; "Springfield Police": a noun
+        return None if _may_be_name(after, toponyms) or after in TITLES or after in CALENDAR else NAMED
+    if before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS:
+        return PLACE
+    return None
 
 
 def _strong(form: str, toponyms: Toponyms) -> bool:
@@ -412,8 +435,8 @@ class People:
         return any(n <= stop and text[stop - n : stop] in before for n in self._lengths[span.text])
 
 
-def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
-    """Every kept mention, grouped by the form written, in reading order.
+def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, list[Span]]:
+    """Every kept mention, grouped by the form written, in reading order; with `named`, associative ones too.
 
     Three rules look beyond the name itself:
     - in a headline's capitals, a weak name (a foreign town, "Reading") counts only if the
@@ -435,8 +458,11 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
         run = RunAfter(line, toponyms.organisation_words)
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
-            if keep_mention(run, start, end, toponyms, placeish, headline):
-                kept.append((form, Span(form, line_start + start, line_start + end), headline))
+            role = mention_role(run, start, end, toponyms, placeish, headline)
+            if role == PLACE or (named and role == NAMED):
+                kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
+            elif role == NAMED:
+                pass
             elif not headline and (after := run.first(end)) is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
@@ -447,7 +473,9 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
-    in_body = {form for form, _, headline in kept if not headline}
+        if named:
+            kept.extend((span.text, span, False) for span in _demonyms(line, line_start, kept, toponyms))
+    in_body = {form for form, span, headline in kept if not headline and span.role == PLACE}
     found: dict[str, list[Span]] = {}
     for form, span, headline in sorted(kept, key=lambda k: k[1].start):
         if headline and form not in in_body and not _strong(form, toponyms):
@@ -458,6 +486,38 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     for span in [*_routes(text, toponyms), *_compounds(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
     return _weighed(text, found, toponyms, surnames)
+
+
+DEMONYM_WORD = re.compile(r"(?<![\w.'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w'’-])")
+DEMONYM_WORDS = 3  # the most words of a demonym ("South Georgia and ..." aside): "Papua New Guinean"
+
+
+def _demonyms(line: str, line_start: int, kept: list[tuple[str, Span, bool]], toponyms: Toponyms) -> list[Span]:
+    """The demonyms of a line that no mention found covers, as associative mentions of their countries.
+
+    "Iraqi officials", "the Turkish army", "Americans": the longest demonym of up to three
+    words at each capitalised word ("South African", not "African").
+    """
+    taken = [(s.start - line_start, s.end - line_start) for _, s, _ in kept if s.end > line_start]
+    words = list(DEMONYM_WORD.finditer(line))
+    out: list[Span] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for j in range(min(len(words), i + DEMONYM_WORDS) - 1, i - 1, -1):
+            phrase = line[words[i].start() : words[j].end()]
+            if phrase in toponyms.demonyms and " " * (j - i) == re.sub(r"\S", "", phrase):
+                found = (j, phrase)
+                break
+        if found is None:
+            i += 1
+            continue
+        j, phrase = found
+        start, end = words[i].start(), words[j].end()
+        if not any(a < end and start < b for a, b in taken):
+            out.append(Span(phrase, line_start + start, line_start + end, NAMED))
+        i = j + 1
+    return out
 
 
 def max_population(hits: list[NameHit]) -> int:
@@ -545,7 +605,9 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
     - a weak name read once as a person's (after a first name or a title) is a person's everywhere;
     - a name that is also an English word ("March", "Mobile", "Police") or is borne only by small
       places needs a preposition of place before it, a division or country after it ("Lanexa, Va."),
-      or a division or country of the text around one of its places.
+      or a division or country of the text around one of its places;
+    - a weak name found only inside other names ("Springfield Police") needs the text's divisions
+      or countries around one of its places.
     """
     context: set[str] = set()
     for form in found:
@@ -568,6 +630,8 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         if common or small or other_name:
             placed = small and not common and any(h.toponym.admin1 in context for h in hits)
             spans = [s for s in spans if placed or _evidence(text, s, found, prefixes)]
+        if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
+            spans = []  # "Lincoln Center": a town abroad named only inside another name needs the text around it
         if spans:
             out[form] = spans
     return out
@@ -908,10 +972,23 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     return sorted(result, key=lambda p: p.mentions[0].start)
 
 
-def geoparse(text: str, toponyms: Toponyms | None = None) -> list[FoundPlace]:
-    """Every place the text names, in the order it first names them."""
+def geoparse(text: str, toponyms: Toponyms | None = None, named: bool = False) -> list[FoundPlace]:
+    """Every place the text names, in the order it first names them; with `named`, its associative mentions too
+    (each Span's role says which; `by_role` parts them)."""
     toponyms = toponyms or load_toponyms()
-    return resolve(find_spans(text, toponyms), toponyms, text)
+    return resolve(find_spans(text, toponyms, named), toponyms, text)
+
+
+def by_role(places: Iterable[FoundPlace]) -> tuple[list[FoundPlace], list[FoundPlace]]:
+    """The places the text names itself, with their literal mentions only, and those it names only inside
+    other names or as a people (NAMED), each in the text's order."""
+    literal, named = [], []
+    for place in places:
+        if place.role == PLACE:
+            literal.append(replace(place, mentions=tuple(m for m in place.mentions if m.role == PLACE)))
+        else:
+            named.append(place)
+    return literal, named
 
 
 def place_record(place: FoundPlace) -> dict:
