@@ -293,10 +293,20 @@ def test_geoparse_prints_json_with_offsets_into_the_text(tmp_path):
     path.write_text(text, encoding="utf-8")
     records = json.loads(run("geoparse", str(path), "--format", "json").stdout)
     by_id = {r["geonameid"]: r for r in records}
-    assert [r["name"] for r in records] == ["Baku", "Khankendi", "Yerevan"]
+    assert [(r["name"], r["role"]) for r in records] == [
+        ("Baku", "place"),
+        ("Khankendi", "place"),
+        ("Yerevan", "place"),
+        ("Armenians", "named"),  # a people: its country, listed after the places, apart
+    ]
     for mention in by_id[146970]["mentions"]:
         assert text[mention["start"] : mention["end"]] == mention["text"]
-    assert "Baku" in run("geoparse", str(path)).stdout
+        assert mention["role"] == "place"
+    assert by_id[174982]["mentions"] == [{"text": "Armenians", "start": 32, "end": 41, "role": "named"}]
+    table = run("geoparse", str(path)).stdout
+    places, _, named = table.partition("Also named: in an organisation's name or as an adjective")
+    assert "Baku" in places and "3 places" in places and "Armenians" not in places
+    assert "Armenians = Armenia (country" in named and "1 named" in named
 
 
 @pytest.mark.parametrize(

@@ -124,6 +124,7 @@ LOCAL_WINDOW = 40  # characters between the two names
 # organisation's or an event's name, or as a people's adjective ("Ohio Department of Development",
 # "Iraqi officials", "the Turkish army"): an associative mention, shown apart and not drawn by default.
 PLACE, NAMED = "place", "named"
+NAMED_HEADING = "Also named: in an organisation's name or as an adjective"  # how the CLI and the page list them
 
 
 @dataclass(frozen=True)
@@ -1017,7 +1018,8 @@ def place_record(place: FoundPlace) -> dict:
         "lon": t.lon,
         "kind": t.kind,
         "country": t.country,
-        "mentions": [{"text": s.text, "start": s.start, "end": s.end} for s in place.mentions],
+        "role": place.role,
+        "mentions": [{"text": s.text, "start": s.start, "end": s.end, "role": s.role} for s in place.mentions],
         "score": place.score,
         "confidence": round(place.confidence, 3),
         "review": place.review,
