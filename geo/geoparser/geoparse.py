@@ -358,6 +358,10 @@ def mention_role(
     ("Springfield Police", "Ohio Department of Development").
     """
     text = run.text
+    form = text[start:end]
+    abbreviation = "." in form
+    if abbreviation and NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "500 B.C.", "A.D. 70": an era, not British Columbia
     if run.has_organisation_word(end):
         return NAMED
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
@@ -365,15 +369,37 @@ def mention_role(
     before = _word_before(text, start)
     if headline:
         return PLACE
-    after = run.first(end)
+    # "Harrisburg, Pa. Smith said": a state's abbreviation after a comma ends the sentence
+    after = None if form.endswith(".") and text[:start].rstrip().endswith(",") else run.first(end)
     if after is not None and after in toponyms.place_words:
         return PLACE  # "Vayots Dzor Province", "Meghri Municipality"
+    if after is not None and (abbreviation or (len(form) > 1 and form.isupper())) and after not in forms:
+        return NAMED  # "U.S. House of Representatives", "EU Commission": an acronym is no first name
     if after is not None and after not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         # "Nikol Pashinyan": a place name followed by another proper name; "Springfield Police": a noun
         return None if _may_be_name(after, toponyms) or after in TITLES or after in CALENDAR else NAMED
     if before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS:
         return PLACE
     return None
+
+
+NUMBER_BEFORE = re.compile(r"\d\s*$")
+# A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
+PARTY_STATE = re.compile(r"(?<![\w.-])[DRI]-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
+
+
+def _party_states(text: str, toponyms: Toponyms) -> list[Span]:
+    """The state after a party's letter ("D-Pa.", "R-Texas"), where it is a first-level division's name."""
+    out = []
+    for match in PARTY_STATE.finditer(text):
+        for form in (match.group(1), match.group(1).split()[0], match.group(1).split()[0].rstrip(",")):
+            if (name := gazetteer_name(form, toponyms)) and any(
+                h.toponym.kind == "region" for h in hits_for(name, toponyms)
+            ):
+                start = match.start(1)
+                out.append(Span(form, start, start + len(form)))
+                break
+    return out
 
 
 def _strong(form: str, toponyms: Toponyms) -> bool:
@@ -484,7 +510,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         if people.named_at(text, span):
             continue
         found.setdefault(form, []).append(span)
-    for span in [*_routes(text, toponyms), *_compounds(text, toponyms)]:
+    for span in [*_routes(text, toponyms), *_compounds(text, toponyms), *_party_states(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
     return _weighed(text, found, toponyms, surnames)
 
