@@ -130,3 +130,25 @@ def test_the_european_union_and_continents_adjectives(toponyms):
     assert found["geonames:6255147"] == (NAMED, [("Asian", NAMED)])
     found = roles("The plan was put to the EU Council on Monday.", toponyms)
     assert found["curated:european-union"] == (NAMED, [("EU", NAMED)])
+
+
+def test_a_state_before_a_word_that_stands_nowhere_else_is_named(toponyms):
+    assert roles("Lawmakers in the Minnesota House voted on Monday to cut taxes.", toponyms) == {
+        "ne:admin1:US27": (NAMED, [("Minnesota", NAMED)])
+    }
+    # "Woolf" stands alone too: Virginia is a first name here
+    assert roles("The novelist Virginia Woolf wrote the book, and Woolf later said so.", toponyms) == {}
+
+
+def test_a_day_after_a_place_is_no_surname(toponyms):
+    found = roles("The crash happened on the bridge in Alexandria Friday night.", toponyms)
+    assert [role for role, _ in found.values()] == [PLACE]
+
+
+def test_a_street_named_after_a_place_is_neither_role(toponyms):
+    assert roles("Police closed Washington Drive after the crash.", toponyms) == {}
+
+
+def test_a_town_after_a_party_is_a_place(toponyms):
+    found = roles("Senate Majority Leader Larry Pogemiller, DFL-Minneapolis, said cuts may come.", toponyms)
+    assert found == {"geonames:5037649": (PLACE, [("Minneapolis", PLACE)])}

@@ -23,6 +23,7 @@ import itertools
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -347,8 +348,46 @@ def _run_before(text: str, start: int) -> list[str]:
     return run
 
 
+class Capitals:
+    """How often each capitalised word stands in the text, and how often right after each word: one reading.
+
+    "Minnesota House", "Tennessee Senior Olympics": a country or a state before a capitalised
+    word is a person's first name only if that word also stands on its own ("Virginia Woolf
+    ... Woolf said"); otherwise the two are an organisation's or an event's name.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.alone: Counter[str] = Counter()
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        previous: re.Match[str] | None = None
+        for match in WORD.finditer(text):
+            word = match.group()
+            if word[0].isupper():
+                self.alone[word] += 1
+                if previous is not None and text[previous.end() : match.start()] == " ":
+                    self.pairs[(previous.group(), word)] += 1
+            previous = match
+
+    def elsewhere(self, word: str, after: str) -> bool:
+        """Whether `after` stands in the text other than right after `word`."""
+        return self.alone[after] > self.pairs[(word, after)]
+
+
+def _country_or_state(form: str, toponyms: Toponyms) -> bool:
+    """A name some country, continent or first-level division bears as its own (not an other name)."""
+    return any(
+        h.toponym.kind in ("country", "continent", "region") and h.how != "alternate" for h in hits_for(form, toponyms)
+    )
+
+
 def mention_role(
-    run: RunAfter, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool
+    run: RunAfter,
+    start: int,
+    end: int,
+    toponyms: Toponyms,
+    forms: set[str],
+    headline: bool,
+    capitals: Capitals | None = None,
 ) -> str | None:
     """The role of a name where it stands (`run` reads the line the name is in): None inside a person's name.
 
@@ -371,31 +410,43 @@ def mention_role(
         return PLACE
     # "Harrisburg, Pa. Smith said": a state's abbreviation after a comma ends the sentence
     after = None if form.endswith(".") and text[:start].rstrip().endswith(",") else run.first(end)
+    if after in CALENDAR:
+        after = None  # "in Alexandria Friday night": a day or a month is no one's surname
     if after is not None and after in toponyms.place_words:
         return PLACE  # "Vayots Dzor Province", "Meghri Municipality"
-    if after is not None and (abbreviation or (len(form) > 1 and form.isupper())) and after not in forms:
+    if after in STREET_WORDS:
+        return None  # "Washington Drive", "Richmond Street": a street, neither the place nor an organisation
+    acronym = abbreviation or (len(form) > 1 and form.isupper() and not (after or "").isupper())  # not "KENT MALLETT"
+    if after is not None and acronym and after not in forms:
         return NAMED  # "U.S. House of Representatives", "EU Commission": an acronym is no first name
     if after is not None and after not in forms and not text[end : end + 3].startswith(("'s", "’s")):
         # "Nikol Pashinyan": a place name followed by another proper name; "Springfield Police": a noun
-        return None if _may_be_name(after, toponyms) or after in TITLES or after in CALENDAR else NAMED
+        if not _may_be_name(after, toponyms):
+            return NAMED
+        last = WORD.findall(form)[-1]
+        if capitals is not None and not capitals.elsewhere(last, after) and _country_or_state(form, toponyms):
+            return NAMED  # "the Minnesota House", "the Tennessee Senior Olympics"
+        return None
     if before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS:
         return PLACE
     return None
 
 
+STREET_WORDS = frozenset(
+    {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
+    | {"Parkway", "Pkwy", "Pike", "Highway", "Hwy", "Route", "Trail", "Terrace", "Circle", "Court", "Square"}
+)
 NUMBER_BEFORE = re.compile(r"\d\s*$")
 # A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
-PARTY_STATE = re.compile(r"(?<![\w.-])[DRI]-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
+PARTY_STATE = re.compile(r"(?<![\w.-])(?:[DRI]|DFL)-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
 
 def _party_states(text: str, toponyms: Toponyms) -> list[Span]:
-    """The state after a party's letter ("D-Pa.", "R-Texas"), where it is a first-level division's name."""
+    """The state or the town after a party's letter ("D-Pa.", "R-Texas", "R-Elbow Lake", "DFL-Minneapolis")."""
     out = []
     for match in PARTY_STATE.finditer(text):
         for form in (match.group(1), match.group(1).split()[0], match.group(1).split()[0].rstrip(",")):
-            if (name := gazetteer_name(form, toponyms)) and any(
-                h.toponym.kind == "region" for h in hits_for(name, toponyms)
-            ):
+            if gazetteer_name(form, toponyms):
                 start = match.start(1)
                 out.append(Span(form, start, start + len(form)))
                 break
@@ -473,6 +524,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
     - a country's adjective counts where a noun of place follows it ("a Hungarian prison").
     """
     forms = candidate_forms(text, toponyms)
+    capitals = Capitals(text) if named else None
     finder = FormFinder(forms)
     # Names that may stand beside another without making a person's name of it ("Vayots Dzor", not "Congress").
     placeish = {f for f in forms if f not in toponyms.english_words and not _weak(f, toponyms)}
@@ -485,7 +537,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         run = RunAfter(line, toponyms.organisation_words)
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
-            role = mention_role(run, start, end, toponyms, placeish, headline)
+            role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
             if role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
             elif role == NAMED:
