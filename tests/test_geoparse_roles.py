@@ -152,3 +152,13 @@ def test_a_street_named_after_a_place_is_neither_role(toponyms):
 def test_a_town_after_a_party_is_a_place(toponyms):
     found = roles("Senate Majority Leader Larry Pogemiller, DFL-Minneapolis, said cuts may come.", toponyms)
     assert found == {"geonames:5037649": (PLACE, [("Minneapolis", PLACE)])}
+
+
+def test_a_first_name_that_is_a_region_stays_a_person(toponyms):
+    assert roles("Vladimir Putin met reporters on Monday.", toponyms) == {}
+
+
+def test_a_direction_before_a_state_and_an_area_after_a_city(toponyms):
+    found = roles("Jobless rates in Northeast Georgia fell, and Atlanta-area calls rose.", toponyms)
+    assert found["ne:admin1:US13"] == (PLACE, [("Georgia", PLACE)])
+    assert found["geonames:4180439"] == (PLACE, [("Atlanta", PLACE)])

@@ -60,6 +60,7 @@ STRONG_KINDS += ("mountains",)
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
     | {"Upper", "Lower", "Greater", "Lesser", "Highland", "Lowland", "Mountainous", "Inner", "Outer"}
+    | {"Northeast", "Northwest", "Southeast", "Southwest", "Metropolitan", "Metro", "Downtown", "Rural", "Coastal"}
 )
 # Between a place and the country that follows it ("Julfa in the Republic of Azerbaijan", "Julfa, Azerbaijan").
 FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?$")
@@ -91,7 +92,7 @@ ROUTE_AFTER = re.compile(r"\s+(?:highway|road|motorway|railway|railroad|rail\s+l
 SETTLEMENTS = ("capital", "city", "town", "village")
 # A compound adjective of origin after a place name, its one or two words: "Houston-based", "New York-born".
 COMPOUND = re.compile(
-    r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged)(?![\w-])"
+    r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged|area)(?![\w-])"
 )
 SMALL_PLACE = 10_000
 OTHER_NAME_PLACE = 100_000  # a smaller place named by one of its other names needs evidence
@@ -351,9 +352,9 @@ def _run_before(text: str, start: int) -> list[str]:
 class Capitals:
     """How often each capitalised word stands in the text, and how often right after each word: one reading.
 
-    "Minnesota House", "Tennessee Senior Olympics": a country or a state before a capitalised
-    word is a person's first name only if that word also stands on its own ("Virginia Woolf
-    ... Woolf said"); otherwise the two are an organisation's or an event's name.
+    "the Minnesota House", "the Tennessee Senior Olympics": a country or a state after "the"
+    and before a capitalised word that stands nowhere else names an organisation or an event;
+    "Vladimir Putin", "Virginia Woolf ... Woolf said" are people.
     """
 
     def __init__(self, text: str) -> None:
@@ -424,7 +425,8 @@ def mention_role(
         if not _may_be_name(after, toponyms):
             return NAMED
         last = WORD.findall(form)[-1]
-        if capitals is not None and not capitals.elsewhere(last, after) and _country_or_state(form, toponyms):
+        the = THE_BEFORE.search(text, max(0, start - 5), start) is not None
+        if the and capitals is not None and not capitals.elsewhere(last, after) and _country_or_state(form, toponyms):
             return NAMED  # "the Minnesota House", "the Tennessee Senior Olympics"
         return None
     if before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS:
@@ -432,6 +434,7 @@ def mention_role(
     return None
 
 
+THE_BEFORE = re.compile(r"(?<![\w-])the\s+$")
 STREET_WORDS = frozenset(
     {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
     | {"Parkway", "Pkwy", "Pike", "Highway", "Hwy", "Route", "Trail", "Terrace", "Circle", "Court", "Square"}
