@@ -538,10 +538,9 @@ def read_table(path: Path) -> Table:
 @cache
 def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
+    table = read_table(directory / GAZETTEER_FILE)
     demonyms = read_demonyms(directory / DEMONYMS_FILE)
-    toponyms = index_toponyms(
-        read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE), demonyms=demonyms
-    )
+    toponyms = index_toponyms(table, read_yaml(directory / ALIASES_FILE), demonyms=demonyms)
     return replace(toponyms, common_words=read_common_words(directory / COMMON_WORDS_FILE))
 
 

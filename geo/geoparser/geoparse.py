@@ -410,7 +410,8 @@ def mention_role(
     if headline:
         return PLACE
     # "Harrisburg, Pa. Smith said": a state's abbreviation after a comma ends the sentence
-    after = None if form.endswith(".") and text[:start].rstrip().endswith(",") else run.first(end)
+    comma_before = text[max(0, start - 3) : start].rstrip().endswith(",")  # a few characters: no rereading
+    after = None if form.endswith(".") and comma_before else run.first(end)
     if after in CALENDAR:
         after = None  # "in Alexandria Friday night": a day or a month is no one's surname
     if after is not None and after in toponyms.place_words:
@@ -538,6 +539,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
     for line_start, line in _lines(text):
         headline = _title_case(line)
         run = RunAfter(line, toponyms.organisation_words)
+        line_kept = len(kept)
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
@@ -555,8 +557,8 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
-        if named:
-            kept.extend((span.text, span, False) for span in _demonyms(line, line_start, kept, toponyms))
+        if named:  # the line's own mentions only: a text of many lines is not read again for each
+            kept.extend((span.text, span, False) for span in _demonyms(line, line_start, kept[line_kept:], toponyms))
     in_body = {form for form, span, headline in kept if not headline and span.role == PLACE}
     found: dict[str, list[Span]] = {}
     for form, span, headline in sorted(kept, key=lambda k: k[1].start):
@@ -575,12 +577,15 @@ DEMONYM_WORDS = 3  # the most words of a demonym ("South Georgia and ..." aside)
 
 
 def _demonyms(line: str, line_start: int, kept: list[tuple[str, Span, bool]], toponyms: Toponyms) -> list[Span]:
-    """The demonyms of a line that no mention found covers, as associative mentions of their countries.
+    """The demonyms of a line that none of its mentions found (`kept`) covers, as associative mentions.
 
-    "Iraqi officials", "the Turkish army", "Americans": the longest demonym of up to three
-    words at each capitalised word ("South African", not "African").
+    "Iraqi officials", "the Turkish army": the longest demonym of up to three words at each
+    capitalised word ("South African", not "African"); the overlap with a mention is found by
+    bisection, so a line of thousands of names costs little.
     """
-    taken = [(s.start - line_start, s.end - line_start) for _, s, _ in kept if s.end > line_start]
+    taken = sorted((s.start - line_start, s.end - line_start) for _, s, _ in kept)
+    starts = [a for a, _ in taken]
+    reach = list(itertools.accumulate((b for _, b in taken), max))  # the furthest end of the first i mentions
     words = list(DEMONYM_WORD.finditer(line))
     out: list[Span] = []
     i = 0
@@ -596,7 +601,8 @@ def _demonyms(line: str, line_start: int, kept: list[tuple[str, Span, bool]], to
             continue
         j, phrase = found
         start, end = words[i].start(), words[j].end()
-        if not any(a < end and start < b for a, b in taken):
+        i_taken = bisect_left(starts, end)  # the mentions that start before the demonym ends
+        if not (i_taken > 0 and reach[i_taken - 1] > start):
             out.append(Span(phrase, line_start + start, line_start + end, NAMED))
         i = j + 1
     return out
