@@ -30,7 +30,7 @@ from bench.geoparse_corpora import CORPORA, Prediction, evaluate, read_corpus
 from geo.geoparser import evaluation
 from geo.geoparser.evaluation import AREA_KM, EVALUATION_SET
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
-from geo.geoparser.geoparse import distance_km, geoparse
+from geo.geoparser.geoparse import NAMED, PLACE, distance_km, geoparse
 from geo.paths import ROOT
 
 REPEATS = 20
@@ -151,35 +151,45 @@ def own_article(toponyms: Toponyms) -> tuple[int, int, int, list[str]]:
     return same, len(named), comparable, differences
 
 
-def predictions(text: str, toponyms: Toponyms) -> list[Prediction]:
-    """Every mention the geoparser finds, with the point and GeoNames id of the place it resolves it to."""
+def predictions(text: str, toponyms: Toponyms, roles: tuple[str, ...] = (PLACE, NAMED)) -> list[Prediction]:
+    """Every mention of these roles the geoparser finds, with the point and GeoNames id of the place it resolves
+    it to. The corpora count both roles as toponyms ("Turkish army", "Ohio Department of Development")."""
     return [
         Prediction(m.start, m.end, p.toponym.lat, p.toponym.lon, p.toponym.geonameid, p.review)
-        for p in geoparse(text, toponyms)
+        for p in geoparse(text, toponyms, named=NAMED in roles)
         for m in p.mentions
+        if m.role in roles
     ]
 
 
 def corpus_report(name: str, root: str | None, toponyms: Toponyms) -> None:
-    """Print the EUPEG figures of one public corpus, dev and held-out apart."""
+    """Print the EUPEG figures of one public corpus, dev and held-out apart: both roles, then literal mentions only."""
     docs = read_corpus(name, root)
-    parts = evaluate(docs, lambda text: predictions(text, toponyms), time.perf_counter)
+    for label, roles in (("", (PLACE, NAMED)), (" lit", (PLACE,))):
+        parts = evaluate(docs, lambda text, r=roles: predictions(text, toponyms, r), time.perf_counter)
+        corpus_table(name + label, docs, parts, header=not label)
+    print("lit: literal mentions only (role place), the places a reader sees drawn")
+
+
+def corpus_table(name: str, docs: list, parts: dict, header: bool) -> None:
+    """The figures of one scoring of a corpus, its dev and held-out parts apart."""
     columns = ("docs", 5), ("gold", 6), ("P", 6), ("R", 6), ("F1", 6), ("<=161km", 8), ("id", 6), ("words/s", 8)
     columns += ("unflag", 7), ("acc", 6), ("caught", 7)
-    header = f"{'corpus':14} " + " ".join(f"{c:>{w}}" for c, w in columns)
-    print(header)
+    if header:
+        print(f"{'corpus':18} " + " ".join(f"{c:>{w}}" for c, w in columns))
     for part, tally in parts.items():
         f = tally.figures()
         n = sum(1 for d in docs if d.split == part)
         print(
-            f"{name + ' ' + part:14} {n:>5} {f['gold']:>6} {f['P']:>6.3f} {f['R']:>6.3f} {f['F1']:>6.3f} "
+            f"{name + ' ' + part:18} {n:>5} {f['gold']:>6} {f['P']:>6.3f} {f['R']:>6.3f} {f['F1']:>6.3f} "
             f"{f['161km']:>8.3f} {f['id']:>6.3f} {f['words/s']:>8.0f} "
             f"{f['unflagged']:>7.3f} {f['unflagged_acc']:>6.3f} {f['caught']:>7.3f}"
         )
-    print(
-        "unflag: share of recognised toponyms whose place is not flagged for review; acc: the share of those "
-        "within 161 km; caught: the share of the ones placed farther that the flag marks"
-    )
+    if not header:
+        print(
+            "unflag: share of recognised toponyms whose place is not flagged for review; acc: the share of those "
+            "within 161 km; caught: the share of the ones placed farther that the flag marks"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

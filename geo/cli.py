@@ -144,28 +144,44 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def geoparse_table(records: list[dict]) -> str:
-    """One line per place found: name, kind, GeoNames id, mentions, score, and whether to review it."""
+    """One line per place found: name, kind, GeoNames id, mentions, score, and whether to review it; the places
+    named only inside other names (role "named") after them, apart, under NAMED_HEADING."""
+    from geo.geoparser.geoparse import NAMED, NAMED_HEADING
+
+    literal = [r for r in records if r.get("role") != NAMED]
+    named = [r for r in records if r.get("role") == NAMED]
+    lines = geoparse_lines(literal)
+    lines.append(f"{len(literal)} places")
+    if named:
+        lines += ["", f"{NAMED_HEADING} (not drawn unless included):", *geoparse_lines(named)]
+        lines.append(f"{len(named)} named")
+    return "\n".join(lines)
+
+
+def geoparse_lines(records: list[dict]) -> list[str]:
+    """One line per place: name, kind, id, point, mentions, score, and whether to review it."""
     lines = []
     for r in records:
         ident = r["geonameid"] if r["geonameid"] is not None else r["ref"]
         review = "  review" if r["review"] else ""
         forms = ", ".join(sorted({m["text"] for m in r["mentions"]}))
+        resolved = f" = {r['gazetteer_name']}" if r["gazetteer_name"] != r["name"] else ""
         lines.append(
-            f"{r['name']} ({r['kind']}, {ident}, {r['lat']:.3f} {r['lon']:.3f}): "
+            f"{r['name']}{resolved} ({r['kind']}, {ident}, {r['lat']:.3f} {r['lon']:.3f}): "
             f"{len(r['mentions'])} × {forms}; score {r['score']:.2f}{review}"
         )
-    lines.append(f"{len(records)} places")
-    return "\n".join(lines)
+    return lines
 
 
 def cmd_geoparse(args: argparse.Namespace) -> int:
-    from geo.geoparser.geoparse import geoparse, place_record
+    from geo.geoparser.geoparse import by_role, geoparse, place_record
     from geo.geoparser.ingest import display_name, read_text_file
     from geo.geoparser.sandbox import run
 
     text = read_text_file(args.file)
-    found = run(geoparse, text, name=display_name(args.file.name), doing="finding its places")
-    records = [place_record(p) for p in found]
+    found = run(geoparse, text, None, True, name=display_name(args.file.name), doing="finding its places")
+    literal, named = by_role(found)  # as the page "Map your own article" parts them
+    records = [place_record(p) for p in [*literal, *named]]
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=1))
     else:

@@ -36,9 +36,9 @@ from geo.geoparser.draft import (
     title_slug,
 )
 from geo.geoparser.draft import zip_files as folder_zip
-from geo.geoparser.geoparse import FoundPlace
+from geo.geoparser.geoparse import NAMED_HEADING
 from geo.geoparser.ingest import MAX_PASTE_CHARS, MAX_UPLOAD_BYTES, SUFFIXES, read_paste, read_upload
-from geo.geoparser.review import KEEP, DraftKey, Found, decisions_for
+from geo.geoparser.review import KEEP, DraftKey, Found, ReviewView, decisions_for
 
 TEXT, UPLOAD, MODE, NEW_NAME = "mapany-text", "mapany-upload", "mapany-mode", "mapany-new-name"
 FIELDS = ("title", "author", "publisher", "published", "url")
@@ -57,10 +57,11 @@ KEEP_STATE = "session"
 
 
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
-def find(text: str, title: str | None) -> tuple[str, tuple[FoundPlace, ...], str | None]:
-    """The geoparser's places, once per text and title, and the notice of the places a draft left out."""
+def find(text: str, title: str | None) -> Found:
+    """The geoparser's places, once per text and title, the notice of the places a draft left out, and the
+    places named only inside other names."""
     found = find_places(text, title)
-    return found.markdown, tuple(found.places), found.notice
+    return Found(found.markdown, tuple(found.places), notice=found.notice, named=tuple(found.named))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
@@ -152,17 +153,17 @@ def find_clicked() -> None:
     try:
         info = article_info()
         text = read_text()
-        markdown, places, notice = find(text, info.title)
+        fresh = find(text, info.title)
     except (InputError, DataError) as exc:
         say("find", "error", f"Cannot map this text: {exc}")
         return
     for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(DECIDE)]:
         del st.session_state[key]
-    st.session_state[FOUND] = Found(markdown, places, notice=notice)
+    st.session_state[FOUND] = fresh
     st.session_state[REVIEW_PAGE] = 1
-    if notice:
-        say("find", "warning", notice)
-    if not places:
+    if fresh.notice:
+        say("find", "warning", fresh.notice)
+    if not fresh.places:
         say("find", "warning", "No place found in this text. Add the names it uses below, or try another text.")
 
 
@@ -189,6 +190,35 @@ def add_clicked() -> None:
     st.session_state[FOUND] = found.adding(added)
     st.session_state[NEW_NAME] = ""
     say("add", "success", f"Added {added.name}: {len(added.mentions)} mention(s).")
+
+
+def include_clicked(key: str) -> None:
+    """ "Include": a place named only inside other names joins the list and the map."""
+    found = st.session_state.get(FOUND)
+    if found is None:
+        return
+    try:
+        st.session_state[FOUND] = found.including(key)
+    except InputError as exc:
+        say("add", "error", f"Cannot include that place: {exc}")
+
+
+def also_named(view: ReviewView) -> None:
+    """The places named only inside an organisation's name or as a people: apart, each one click from the map."""
+    if not view.named:
+        return
+    with st.expander(f"{NAMED_HEADING} ({len(view.named)})"):
+        raw_html("mapany_named_hint.html")
+        with st.container(height=min(560, 90 * len(view.named) + 20), key="mapany-named"):
+            for row in view.named:
+                raw_html("mapany_named.html", row=row)
+                st.button(
+                    f"Include {row.name} on the map",
+                    key="mapany-include-" + row.key,
+                    on_click=include_clicked,
+                    args=(row.key,),
+                    icon=":material/add_location:",
+                )
 
 
 def review(found: Found, chosen: dict[str, Decision]) -> None:
@@ -231,6 +261,7 @@ def review(found: Found, chosen: dict[str, Decision]) -> None:
         )
         st.button("Add", key="mapany-add", on_click=add_clicked, icon=":material/add_location_alt:")
     show_message("add")
+    also_named(view)
 
 
 # The atlas ------------------------------------------------------------------------------------

@@ -288,15 +288,25 @@ def test_events_without_a_file_is_an_empty_list(data_copy):
 
 
 def test_geoparse_prints_json_with_offsets_into_the_text(tmp_path):
-    text = "Baku said that Khankendi, which Armenians call Stepanakert, was calm. Yerevan disagreed.\n"
+    text = "Baku said that Khankendi, which Armenian writers call Stepanakert, was calm. Yerevan disagreed.\n"
     path = tmp_path / "note.txt"
     path.write_text(text, encoding="utf-8")
     records = json.loads(run("geoparse", str(path), "--format", "json").stdout)
     by_id = {r["geonameid"]: r for r in records}
-    assert [r["name"] for r in records] == ["Baku", "Khankendi", "Yerevan"]
+    assert [(r["name"], r["role"]) for r in records] == [
+        ("Baku", "place"),
+        ("Khankendi", "place"),
+        ("Yerevan", "place"),
+        ("Armenian", "named"),  # a people's adjective: its country, listed after the places, apart
+    ]
     for mention in by_id[146970]["mentions"]:
         assert text[mention["start"] : mention["end"]] == mention["text"]
-    assert "Baku" in run("geoparse", str(path)).stdout
+        assert mention["role"] == "place"
+    assert by_id[174982]["mentions"] == [{"text": "Armenian", "start": 32, "end": 40, "role": "named"}]
+    table = run("geoparse", str(path)).stdout
+    places, _, named = table.partition("Also named: in an organisation's name or as an adjective")
+    assert "Baku" in places and "3 places" in places and "Armenian" not in places
+    assert "Armenian = Armenia (country" in named and "1 named" in named
 
 
 @pytest.mark.parametrize(

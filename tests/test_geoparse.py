@@ -23,8 +23,8 @@ def test_other_names_and_transliterations_resolve_to_one_place(toponyms):
     places = found(text, toponyms)
     at = text.index("Stepanakert")
     assert places["geonames:146970"]["mentions"] == [
-        {"text": "Khankendi", "start": 11, "end": 20},
-        {"text": "Stepanakert", "start": at, "end": at + len("Stepanakert")},
+        {"text": "Khankendi", "start": 11, "end": 20, "role": "place"},
+        {"text": "Stepanakert", "start": at, "end": at + len("Stepanakert"), "role": "place"},
     ]
     assert len(places["geonames:147625"]["mentions"]) == 2  # Berdzor and Lachin are one town
 
@@ -141,7 +141,7 @@ def test_one_form_two_places_by_the_sentence_they_are_in(toponyms):
 def test_a_dateline_in_capitals_is_a_mention(toponyms):
     text = "YEREVAN, Armenia (AP) — Talks resumed."
     places = found(text, toponyms)
-    assert places["geonames:616052"]["mentions"] == [{"text": "YEREVAN", "start": 0, "end": 7}]
+    assert places["geonames:616052"]["mentions"] == [{"text": "YEREVAN", "start": 0, "end": 7, "role": "place"}]
 
 
 def test_other_transliterations_of_the_regions_names(toponyms):
@@ -181,7 +181,7 @@ def test_weak_names_in_a_headline_need_the_body(toponyms):
 
 def test_a_countrys_adjective_names_it_only_before_a_noun_of_place(toponyms):
     places = found("He was freed from a Hungarian prison.", toponyms)
-    assert places["geonames:719819"]["mentions"] == [{"text": "Hungarian", "start": 20, "end": 29}]
+    assert places["geonames:719819"]["mentions"] == [{"text": "Hungarian", "start": 20, "end": 29, "role": "place"}]
     assert found("Hungarian officials and Kazakh yurts arrived.", toponyms) == {}  # demonyms, not Gazakh
 
 
@@ -314,7 +314,9 @@ def test_a_us_county_is_the_county_not_its_namesake_town(toponyms):
     ((ref, county),) = found(text, toponyms).items()
     assert ref.startswith("us-county:") and county["kind"] == "county"
     at = text.index("Boone")
-    assert county["mentions"] == [{"text": "Boone County", "start": at, "end": at + len("Boone County")}]
+    assert county["mentions"] == [
+        {"text": "Boone County", "start": at, "end": at + len("Boone County"), "role": "place"}
+    ]
 
 
 def test_a_county_follows_the_state_the_text_is_about(toponyms):

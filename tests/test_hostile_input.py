@@ -163,6 +163,25 @@ def test_a_run_of_capitalised_words_is_read_once(monkeypatch):
     assert counting.calls <= 2 * 3_000 + 10
 
 
+def test_demonyms_read_only_their_own_lines_mentions(monkeypatch):
+    """Each line's demonyms were checked against every mention found so far: quadratic in a text of many lines.
+
+    Failed before the check took the line's own mentions (bisection within the line).
+    """
+    text = "Iraqi officials met in Baku and Yerevan.\n" * 2_000
+    seen: list[int] = []
+    real = geoparse._demonyms
+
+    def counting(line, line_start, kept, toponyms):
+        seen.append(len(kept))
+        return real(line, line_start, kept, toponyms)
+
+    monkeypatch.setattr(geoparse, "_demonyms", counting)
+    spans = geoparse.find_spans(text, load_toponyms(), named=True)
+    assert len(spans["Iraqi"]) == 2_000 and len(spans["Baku"]) == 2_000
+    assert max(seen) == 2  # Baku and Yerevan of that line, not the 4,000 before it
+
+
 # The second wall: worker processes with limits --------------------------------------------------------
 
 

@@ -239,3 +239,19 @@ def test_a_long_list_of_places_is_reviewed_a_page_at_a_time_and_keeps_every_choi
     second = decision_keys(at)
     assert second and not set(second) & set(first)
     assert at.session_state[first[0]] == "reject"  # the first page's choice is kept off screen
+
+
+def test_a_place_named_only_inside_an_organisation_is_listed_apart_and_included_in_one_click():
+    text = SAMPLE + "\n\nThe Georgia Road Agency sent engineers, and Iraqi officials watched.\n"
+    at = paste_and_find(open_page(), text)
+    keys = decision_keys(at)
+    assert "mapany-decide-geonames:614540" not in keys  # Georgia, the country: not on the list nor the map
+    (expander,) = [e for e in at.expander if "Also named: in an organisation's name or as an adjective" in e.label]
+    named = [h.proto.body for h in at.get("html") if "mapany-named" in h.proto.body and "<b>" in h.proto.body]
+    assert any("<b>Georgia</b>" in row and "Georgia Road Agency" in row for row in named)
+    assert any("<b>Iraqi</b>" in row and "Iraq (country" in row for row in named)
+    at.button(key="mapany-include-geonames:614540").click().run()
+    assert not at.exception and not at.error
+    assert "mapany-decide-geonames:614540" in decision_keys(at)
+    assert len(decision_keys(at)) == len(keys) + 1
+    assert not [b for b in at.button if b.key == "mapany-include-geonames:614540"]  # no longer apart

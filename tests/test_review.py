@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.errors import InputError
 from geo.geoparser.draft import ArticleInfo, Decision, add_name, find_places
 from geo.geoparser.review import KEEP, REJECT, Found, decision_for, decisions_for, review_view, with_added
 from geo.render.templating import render
@@ -152,3 +153,23 @@ def test_what_was_found_gives_its_review_a_page_at_a_time(found):
     markdown, places = found
     second = Found(markdown, tuple(places)).review({}, page=2, per_page=4)
     assert [row.number for row in second.rows] == [5, 6, 7, 8] and second.total == len(places)
+
+
+def test_places_named_inside_other_names_are_listed_apart_and_included_one_at_a_time():
+    text = "Buses left Goris for Kapan. The Georgia Road Agency and Iraqi officials watched."
+    made = find_places(text, "Roads")
+    assert [p.name for p in made.places] == ["Goris", "Kapan"]
+    assert [p.name for p in made.named] == ["Georgia", "Iraqi"]
+    found = Found(made.markdown, tuple(made.places), named=tuple(made.named))
+    view = found.review({})
+    assert [row.name for row in view.rows] == ["Goris", "Kapan"]
+    georgia, iraq = view.named
+    assert georgia.example == "Goris for Kapan. The Georgia Road Agency and Iraqi"  # four words either side
+    assert "Iraq (country" in iraq.resolved
+    assert all(s.place is None for s in view.segments if "Georgia" in s.text)  # not marked in the text
+    included = found.including(georgia.key)
+    assert [row.name for row in included.review({}).rows] == ["Goris", "Kapan", "Georgia"]
+    assert [row.name for row in included.review({}).named] == ["Iraqi"]
+    assert georgia.key in included.added
+    with pytest.raises(InputError, match="no longer among"):
+        included.including(georgia.key)

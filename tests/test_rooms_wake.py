@@ -37,13 +37,27 @@ def store(tmp_path) -> Iterator[RoomStore]:
     opened.shutdown()
 
 
+@pytest.fixture
+def new_watch(store) -> Iterator:
+    """Watches on the test's store, stopped before the store shuts (their thread reads it)."""
+    made: list[RoomWatch] = []
+
+    def make() -> RoomWatch:
+        made.append(RoomWatch(store, every=0.02))
+        return made[-1]
+
+    yield make
+    for watch in made:
+        watch.stop()
+
+
 def settle(watch: RoomWatch, seconds: float = 0.3) -> None:
     time.sleep(seconds)  # several of the thread's ticks
 
 
-def test_a_quiet_room_wakes_nobody_and_a_move_wakes_each_follower_once(store):
+def test_a_quiet_room_wakes_nobody_and_a_move_wakes_each_follower_once(store, new_watch):
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     for key in ("a", "b", "c"):
         watch.follow(room.code, key, room.version, wakes.of(key))
     settle(watch)
@@ -58,21 +72,20 @@ def test_a_quiet_room_wakes_nobody_and_a_move_wakes_each_follower_once(store):
     assert len(wakes.woken) == 3
 
 
-def test_a_page_that_already_shows_the_new_version_is_not_woken(store):
+def test_a_page_that_already_shows_the_new_version_is_not_woken(store, new_watch):
     room, token = store.create()
     moved = store.move(room.code, token, 1)
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     watch.follow(room.code, "behind", room.version, wakes.of("behind"))
     watch.follow(room.code, "current", moved.version, wakes.of("current"))
     assert wakes.any.wait(2)
     settle(watch)
     assert wakes.woken == ["behind"] and watch.followers(room.code) == 1
-    watch.unfollow(room.code, "current")  # before the store closes under the thread
 
 
-def test_a_later_follow_of_the_same_page_replaces_its_first(store):
+def test_a_later_follow_of_the_same_page_replaces_its_first(store, new_watch):
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     watch.follow(room.code, "page", room.version, wakes.of("first"))
     watch.follow(room.code, "page", room.version, wakes.of("second"))
     assert watch.followers(room.code) == 1
@@ -82,9 +95,9 @@ def test_a_later_follow_of_the_same_page_replaces_its_first(store):
     assert wakes.woken == ["second"]
 
 
-def test_a_woken_page_is_told_once_the_room_it_was_woken_for(store):
+def test_a_woken_page_is_told_once_the_room_it_was_woken_for(store, new_watch):
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     watch.follow(room.code, "page", room.version, wakes.of("page"))
     watch.follow(room.code, "other", room.version, wakes.of("other"))
     assert watch.told(room.code, "page") is None  # not woken yet: the run reads the store
@@ -99,9 +112,9 @@ def test_a_woken_page_is_told_once_the_room_it_was_woken_for(store):
     assert watch.told(room.code, "other") is None  # a later wake's news only
 
 
-def test_a_page_that_unfollows_is_not_woken(store):
+def test_a_page_that_unfollows_is_not_woken(store, new_watch):
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     watch.follow(room.code, "left", room.version, wakes.of("left"))
     watch.follow(room.code, "stays", room.version, wakes.of("stays"))
     watch.unfollow(room.code, "left")
@@ -111,18 +124,18 @@ def test_a_page_that_unfollows_is_not_woken(store):
     assert wakes.woken == ["stays"]
 
 
-def test_a_closed_room_wakes_its_followers(store):
+def test_a_closed_room_wakes_its_followers(store, new_watch):
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     watch.follow(room.code, "page", room.version, wakes.of("page"))
     store.close(room.code, token)
     assert wakes.any.wait(2)
     assert wakes.woken == ["page"]
 
 
-def test_a_failing_wake_does_not_stop_the_others(store):
+def test_a_failing_wake_does_not_stop_the_others(store, new_watch):
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
 
     def broken() -> bool:
         raise RuntimeError("the session went away mid-wake")
@@ -134,10 +147,10 @@ def test_a_failing_wake_does_not_stop_the_others(store):
     assert wakes.woken == ["fine"]
 
 
-def test_followers_and_waiting_pages_share_the_thread(store):
+def test_followers_and_waiting_pages_share_the_thread(store, new_watch):
     """A page waiting (the "wait" mode) and a follower of the same room both learn of one move."""
     room, token = store.create()
-    watch, wakes = RoomWatch(store, every=0.02), Wakes()
+    watch, wakes = new_watch(), Wakes()
     watch.follow(room.code, "page", room.version, wakes.of("page"))
     mover = threading.Timer(0.2, store.move, args=(room.code, token, 1))
     mover.start()
@@ -146,7 +159,7 @@ def test_followers_and_waiting_pages_share_the_thread(store):
     mover.join()
 
 
-def test_a_move_wakes_the_class_in_turns_and_a_page_that_follows_again_frees_its_turn(store):
+def test_a_move_wakes_the_class_in_turns_and_a_page_that_follows_again_frees_its_turn(store, new_watch):
     room, token = store.create()
     watch = RoomWatch(store, every=0.02, batch=2, straggler=0.6)
     woken: dict[str, float] = {}
@@ -179,7 +192,7 @@ def test_a_move_wakes_the_class_in_turns_and_a_page_that_follows_again_frees_its
         watch.unfollow(room.code, key)
 
 
-def test_a_page_gone_when_woken_frees_its_turn_at_once(store):
+def test_a_page_gone_when_woken_frees_its_turn_at_once(store, new_watch):
     room, token = store.create()
     watch = RoomWatch(store, every=0.02, batch=1, straggler=5.0)
     woken: list[str] = []
@@ -196,3 +209,43 @@ def test_a_page_gone_when_woken_frees_its_turn_at_once(store):
     store.move(room.code, token, 1)
     time.sleep(0.5)
     assert sorted(woken) == ["a", "b", "c"]  # never waited for the 5 s a straggler gets
+
+
+class FailingStore:
+    """A store whose reads fail with an error no store should raise, then recover."""
+
+    def __init__(self, store: RoomStore, failures: int) -> None:
+        self.store, self.failures = store, failures
+
+    def get(self, code: str):
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("disk fault")
+        return self.store.get(code)
+
+
+def test_a_failing_read_does_not_end_the_wake_ups(store):
+    room, token = store.create()
+    watch, wakes = RoomWatch(FailingStore(store, failures=3), every=0.02), Wakes()
+    try:
+        watch.follow(room.code, "page", room.version, wakes.of("page"))
+        settle(watch)
+        store.move(room.code, token, 1)
+        assert wakes.any.wait(2)
+        assert wakes.woken == ["page"]
+    finally:
+        watch.stop()
+
+
+def test_a_stopped_watch_ends_its_thread_and_wakes_nobody(store, new_watch):
+    room, token = store.create()
+    watch, wakes = new_watch(), Wakes()
+    watch.follow(room.code, "page", room.version, wakes.of("page"))
+    settle(watch)
+    thread = watch._thread
+    watch.stop()
+    assert thread is not None and not thread.is_alive()
+    watch.follow(room.code, "later", room.version, wakes.of("later"))  # a page after the stop starts nothing
+    store.move(room.code, token, 1)
+    settle(watch)
+    assert wakes.woken == [] and (watch._thread is thread)

@@ -23,7 +23,7 @@ import unicodedata
 import zipfile
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import accumulate
 from pathlib import Path, PurePosixPath
@@ -44,7 +44,7 @@ from geo.errors import DataError, InputError
 from geo.geoparser import sandbox
 from geo.geoparser.confidence import load_model
 from geo.geoparser.gazetteer import Toponym, Toponyms, load_toponyms
-from geo.geoparser.geoparse import Candidate, FoundPlace, Span, gazetteer_name, geoparse, resolve
+from geo.geoparser.geoparse import Candidate, FoundPlace, Span, by_role, gazetteer_name, geoparse, resolve
 
 PLACEHOLDER_URL = "https://example.org/"
 KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
@@ -368,6 +368,8 @@ class FoundText:
     places: list[FoundPlace]
     left_out: int = 0
     first_left_out: str | None = None  # the name of the first place left out, as the text writes it
+    # places named only inside other names or as a people (role NAMED), at most MAX_DRAFT_PLACES: not drawn
+    named: list[FoundPlace] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.markdown, self.places))
@@ -399,11 +401,13 @@ def find_places(text: str, title: str | None) -> FoundText:
 def find_places_in_process(text: str, title: str | None) -> FoundText:
     """find_places' work, in the calling process (a worker runs it)."""
     markdown = article_markdown(text, title)
-    places = _in_article(markdown, geoparse(markdown, load_toponyms()))
+    literal, named = by_role(geoparse(markdown, load_toponyms(), named=True))
+    places = _in_article(markdown, literal)
+    also = _in_article(markdown, named)[:MAX_DRAFT_PLACES]
     kept = places[:MAX_DRAFT_PLACES]
     if len(places) == len(kept):
-        return FoundText(markdown, places)
-    return FoundText(markdown, kept, len(places) - len(kept), places[len(kept)].name)
+        return FoundText(markdown, places, named=also)
+    return FoundText(markdown, kept, len(places) - len(kept), places[len(kept)].name, also)
 
 
 def add_name(markdown: str, name: str, found: list[FoundPlace]) -> FoundPlace:

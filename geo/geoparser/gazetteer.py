@@ -33,6 +33,7 @@ GEOPARSE_DIR = DATA_DIR / "geoparse"
 GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
 COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
+DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
@@ -304,6 +305,8 @@ class Toponyms:
     place_words: frozenset[str] = frozenset()
     longest_name_words: int = field(default=1)
     adjectives: dict[str, str] = field(default_factory=dict)  # "Hungarian" -> the country's ref
+    # "Iraqi", "Americans" -> the country's ref: associative mentions ("Iraqi officials"), never literal places
+    demonyms: dict[str, str] = field(default_factory=dict)
     locative_nouns: frozenset[str] = frozenset()
     variants: dict[str, list[str]] = field(default_factory=dict)  # variant_key -> gazetteer names
     english_words: frozenset[str] = frozenset()  # names that are also ordinary English words
@@ -323,6 +326,8 @@ class Toponyms:
     def candidates(self, name: str) -> list[NameHit]:
         if name in self.adjectives:  # only ever asked for before a noun of place ("a Hungarian prison")
             return [NameHit(self.by_ref[self.adjectives[name]], "curated")]
+        if name in self.demonyms:  # "Iraqi officials": its country
+            return [NameHit(self.by_ref[self.demonyms[name]], "name")]
         return self.names.get(name, [])
 
     def variant_hits(self, form: str) -> list[NameHit]:
@@ -416,8 +421,14 @@ def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FI
     return index_toponyms(Table.from_compact(compact), aliases, file)
 
 
-def index_toponyms(table: Table, aliases: Any, file: str = ALIASES_FILE) -> Toponyms:
-    """The gazetteer's table with the curated aliases over it; raise DataError on a bad alias entry."""
+def index_toponyms(
+    table: Table, aliases: Any, file: str = ALIASES_FILE, demonyms: Mapping[str, str] | None = None
+) -> Toponyms:
+    """The gazetteer's table with the curated aliases over it; raise DataError on a bad alias entry.
+
+    `demonyms` maps a demonym to its country's ISO code (demonyms.tsv); like the curated
+    adjectives, a demonym is never a literal place ("Canadian", a village in Texas).
+    """
     own: dict[str, Toponym] = {}
     refs = Refs(table, own)
     curated: dict[str, list[NameHit]] = {}
@@ -450,7 +461,11 @@ def index_toponyms(table: Table, aliases: Any, file: str = ALIASES_FILE) -> Topo
         for name in _words(file, entry, raw, "names"):
             hits = [h for h in curated.get(name, []) if h.toponym.ref != toponym.ref]
             curated[name] = [NameHit(toponym, "curated"), *hits]
-    not_places = frozenset(_words(file, "not_places", aliases, "not_places"))
+    country_refs = {
+        c: table.ref[i] for i, (k, c) in enumerate(zip(table.kind, table.country, strict=True)) if k == "country" and c
+    }
+    demonym_refs = {d: country_refs[c] for d, c in (demonyms or {}).items() if c in country_refs}
+    not_places = frozenset(_words(file, "not_places", aliases, "not_places")) | frozenset(demonym_refs)
     organisation_words = frozenset(_words(file, "organisation_words", aliases, "organisation_words"))
     adjectives = aliases.get("adjectives") or {}
     if not isinstance(adjectives, dict) or not all(isinstance(r, str) and r in refs for r in adjectives.values()):
@@ -468,11 +483,8 @@ def index_toponyms(table: Table, aliases: Any, file: str = ALIASES_FILE) -> Topo
         variants=_variants(table, curated, not_places),
         english_words=table.english_words,
         lower_starts=table.lower_starts | {n.split()[0] for n in curated if n[:1].islower()},
-        country_refs={
-            c: table.ref[i]
-            for i, (k, c) in enumerate(zip(table.kind, table.country, strict=True))
-            if k == "country" and c
-        },
+        country_refs=country_refs,
+        demonyms=demonym_refs | {str(k): str(v) for k, v in adjectives.items()},
         name_starts=table.name_starts | _name_starts(curated),
         division_population=table.division_population,
     )
@@ -526,7 +538,9 @@ def read_table(path: Path) -> Table:
 @cache
 def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
-    toponyms = index_toponyms(read_table(directory / GAZETTEER_FILE), read_yaml(directory / ALIASES_FILE))
+    table = read_table(directory / GAZETTEER_FILE)
+    demonyms = read_demonyms(directory / DEMONYMS_FILE)
+    toponyms = index_toponyms(table, read_yaml(directory / ALIASES_FILE), demonyms=demonyms)
     return replace(toponyms, common_words=read_common_words(directory / COMMON_WORDS_FILE))
 
 
@@ -536,3 +550,20 @@ def read_common_words(path: Path) -> frozenset[str]:
         return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"))
     except (OSError, ValueError) as exc:
         raise DataError(path.name, f"cannot read the list of common words ({exc})") from exc
+
+
+def read_demonyms(path: Path) -> dict[str, str]:
+    """Each demonym and its country's ISO code (scripts/build_demonyms.py): a tab between them, # for comments."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError) as exc:
+        raise DataError(path.name, f"cannot read the demonyms ({exc}); rerun scripts/build_demonyms.py") from exc
+    out: dict[str, str] = {}
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        demonym, tab, code = line.partition("\t")
+        if not tab or not demonym.strip() or len(code.strip()) != 2:
+            raise DataError(path.name, f"line {number}: expected a demonym, a tab and a country's ISO code")
+        out[demonym.strip()] = code.strip()
+    return out

@@ -23,6 +23,7 @@ import itertools
 import math
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -61,6 +62,7 @@ STRONG_KINDS += ("mountains",)
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
     | {"Upper", "Lower", "Greater", "Lesser", "Highland", "Lowland", "Mountainous", "Inner", "Outer"}
+    | {"Northeast", "Northwest", "Southeast", "Southwest", "Metropolitan", "Metro", "Downtown", "Rural", "Coastal"}
 )
 # Between a place and the country that follows it ("Julfa in the Republic of Azerbaijan", "Julfa, Azerbaijan").
 FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?$")
@@ -92,7 +94,7 @@ ROUTE_AFTER = re.compile(r"\s+(?:highway|road|motorway|railway|railroad|rail\s+l
 SETTLEMENTS = ("capital", "city", "town", "village")
 # A compound adjective of origin after a place name, its one or two words: "Houston-based", "New York-born".
 COMPOUND = re.compile(
-    r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged)(?![\w-])"
+    r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged|area)(?![\w-])"
 )
 SMALL_PLACE = 10_000
 OTHER_NAME_PLACE = 100_000  # a smaller place named by one of its other names needs evidence
@@ -130,13 +132,21 @@ SHARPEN = 2.0  # an ambiguous name's places count by their share squared: the li
 READINGS = 3  # readings of the text's names: the unambiguous ones, then twice every name's likeliest place
 
 
+# A mention's role: a literal place (drawn on the map), or a name that only stands for one inside an
+# organisation's or an event's name, or as a people's adjective ("Ohio Department of Development",
+# "Iraqi officials", "the Turkish army"): an associative mention, shown apart and not drawn by default.
+PLACE, NAMED = "place", "named"
+NAMED_HEADING = "Also named: in an organisation's name or as an adjective"  # how the CLI and the page list them
+
+
 @dataclass(frozen=True)
 class Span:
-    """One mention: the text as written and its character offsets into the text parsed."""
+    """One mention: the text as written, its character offsets into the text parsed, and its role."""
 
     text: str
     start: int
     end: int
+    role: str = PLACE
 
 
 @dataclass(frozen=True)
@@ -162,6 +172,11 @@ class FoundPlace:
     country_named: bool = False
     division_named: bool = False
     how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
+
+    @property
+    def role(self) -> str:
+        """PLACE when the text names the place itself at least once, else NAMED (only inside other names)."""
+        return PLACE if any(m.role == PLACE for m in self.mentions) else NAMED
 
     @property
     def name(self) -> str:
@@ -211,7 +226,7 @@ def gazetteer_name(form: str, toponyms: Toponyms) -> str | None:
 
 def hits_for(form: str, toponyms: Toponyms) -> list[NameHit]:
     """The gazetteer entries a form written in the text may stand for: by its name, else by a variant spelling."""
-    if form in toponyms.adjectives:  # found only before a noun of place
+    if form in toponyms.adjectives or form in toponyms.demonyms:  # an adjective or a people: its country
         return toponyms.candidates(form)
     name = gazetteer_name(form, toponyms)
     return toponyms.candidates(name) if name else toponyms.variant_hits(form)
@@ -365,22 +380,112 @@ def _run_before(text: str, start: int) -> list[str]:
     return run
 
 
-def keep_mention(run: RunAfter, start: int, end: int, toponyms: Toponyms, forms: set[str], headline: bool) -> bool:
-    """False where a name is part of an organisation's or a person's name (`run` reads the line the name is in)."""
+class Capitals:
+    """How often each capitalised word stands in the text, and how often right after each word: one reading.
+
+    "the Minnesota House", "the Tennessee Senior Olympics": a country or a state after "the"
+    and before a capitalised word that stands nowhere else names an organisation or an event;
+    "Vladimir Putin", "Virginia Woolf ... Woolf said" are people.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.alone: Counter[str] = Counter()
+        self.pairs: Counter[tuple[str, str]] = Counter()
+        previous: re.Match[str] | None = None
+        for match in WORD.finditer(text):
+            word = match.group()
+            if word[0].isupper():
+                self.alone[word] += 1
+                if previous is not None and text[previous.end() : match.start()] == " ":
+                    self.pairs[(previous.group(), word)] += 1
+            previous = match
+
+    def elsewhere(self, word: str, after: str) -> bool:
+        """Whether `after` stands in the text other than right after `word`."""
+        return self.alone[after] > self.pairs[(word, after)]
+
+
+def _country_or_state(form: str, toponyms: Toponyms) -> bool:
+    """A name some country, continent or first-level division bears as its own (not an other name)."""
+    return any(
+        h.toponym.kind in ("country", "continent", "region") and h.how != "alternate" for h in hits_for(form, toponyms)
+    )
+
+
+def mention_role(
+    run: RunAfter,
+    start: int,
+    end: int,
+    toponyms: Toponyms,
+    forms: set[str],
+    headline: bool,
+    capitals: Capitals | None = None,
+) -> str | None:
+    """The role of a name where it stands (`run` reads the line the name is in): None inside a person's name.
+
+    NAMED inside an organisation's name: a word of the run after it or before it says
+    organisation ("Azerbaijan State Highway Agency", "Organization for Security and
+    Co-operation in Europe"), or the word after it is a common noun, not a person's name
+    ("Springfield Police", "Ohio Department of Development").
+    """
     text = run.text
+    form = text[start:end]
+    abbreviation = "." in form
+    if abbreviation and NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "500 B.C.", "A.D. 70": an era, not British Columbia
     if run.has_organisation_word(end):
-        return False
+        return NAMED
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
-        return False
+        return NAMED
     before = _word_before(text, start)
     if headline:
-        return True
-    after = run.first(end)
+        return PLACE
+    # "Harrisburg, Pa. Smith said": a state's abbreviation after a comma ends the sentence
+    comma_before = text[max(0, start - 3) : start].rstrip().endswith(",")  # a few characters: no rereading
+    after = None if form.endswith(".") and comma_before else run.first(end)
+    if after in CALENDAR:
+        after = None  # "in Alexandria Friday night": a day or a month is no one's surname
     if after is not None and after in toponyms.place_words:
-        return True  # "Vayots Dzor Province", "Meghri Municipality"
+        return PLACE  # "Vayots Dzor Province", "Meghri Municipality"
+    if after in STREET_WORDS:
+        return None  # "Washington Drive", "Richmond Street": a street, neither the place nor an organisation
+    acronym = abbreviation or (len(form) > 1 and form.isupper() and not (after or "").isupper())  # not "KENT MALLETT"
+    if after is not None and acronym and after not in forms:
+        return NAMED  # "U.S. House of Representatives", "EU Commission": an acronym is no first name
     if after is not None and after not in forms and not text[end : end + 3].startswith(("'s", "’s")):
-        return False  # "Nikol Pashinyan": a place name followed by another proper name
-    return before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS
+        # "Nikol Pashinyan": a place name followed by another proper name; "Springfield Police": a noun
+        if not _may_be_name(after, toponyms):
+            return NAMED
+        last = WORD.findall(form)[-1]
+        the = THE_BEFORE.search(text, max(0, start - 5), start) is not None
+        if the and capitals is not None and not capitals.elsewhere(last, after) and _country_or_state(form, toponyms):
+            return NAMED  # "the Minnesota House", "the Tennessee Senior Olympics"
+        return None
+    if before is None or before in forms or before in toponyms.not_places or before in QUALIFIERS:
+        return PLACE
+    return None
+
+
+THE_BEFORE = re.compile(r"(?<![\w-])the\s+$")
+STREET_WORDS = frozenset(
+    {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
+    | {"Parkway", "Pkwy", "Pike", "Highway", "Hwy", "Route", "Trail", "Terrace", "Circle", "Court", "Square"}
+)
+NUMBER_BEFORE = re.compile(r"\d\s*$")
+# A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
+PARTY_STATE = re.compile(r"(?<![\w.-])(?:[DRI]|DFL)-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
+
+
+def _party_states(text: str, toponyms: Toponyms) -> list[Span]:
+    """The state or the town after a party's letter ("D-Pa.", "R-Texas", "R-Elbow Lake", "DFL-Minneapolis")."""
+    out = []
+    for match in PARTY_STATE.finditer(text):
+        for form in (match.group(1), match.group(1).split()[0], match.group(1).split()[0].rstrip(",")):
+            if gazetteer_name(form, toponyms):
+                start = match.start(1)
+                out.append(Span(form, start, start + len(form)))
+                break
+    return out
 
 
 def _strong(form: str, toponyms: Toponyms) -> bool:
@@ -443,8 +548,8 @@ class People:
         return any(n <= stop and text[stop - n : stop] in before for n in self._lengths[span.text])
 
 
-def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
-    """Every kept mention, grouped by the form written, in reading order.
+def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, list[Span]]:
+    """Every kept mention, grouped by the form written, in reading order; with `named`, associative ones too.
 
     Three rules look beyond the name itself:
     - in a headline's capitals, a weak name (a foreign town, "Reading") counts only if the
@@ -454,6 +559,7 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     - a country's adjective counts where a noun of place follows it ("a Hungarian prison").
     """
     forms = candidate_forms(text, toponyms)
+    capitals = Capitals(text) if named else None
     finder = FormFinder(forms)
     # Names that may stand beside another without making a person's name of it ("Vayots Dzor", not "Congress").
     placeish = {f for f in forms if f not in toponyms.english_words and not _weak(f, toponyms)}
@@ -464,10 +570,14 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
     for line_start, line in _lines(text):
         headline = _title_case(line)
         run = RunAfter(line, toponyms.organisation_words)
+        line_kept = len(kept)
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
-            if keep_mention(run, start, end, toponyms, placeish, headline):
-                kept.append((form, Span(form, line_start + start, line_start + end), headline))
+            role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
+            if role == PLACE or (named and role == NAMED):
+                kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
+            elif role == NAMED:
+                pass
             elif not headline and (after := run.first(end)) is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
@@ -478,7 +588,9 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
-    in_body = {form for form, _, headline in kept if not headline}
+        if named:  # the line's own mentions only: a text of many lines is not read again for each
+            kept.extend((span.text, span, False) for span in _demonyms(line, line_start, kept[line_kept:], toponyms))
+    in_body = {form for form, span, headline in kept if not headline and span.role == PLACE}
     found: dict[str, list[Span]] = {}
     for form, span, headline in sorted(kept, key=lambda k: k[1].start):
         if headline and form not in in_body and not _strong(form, toponyms):
@@ -486,9 +598,45 @@ def find_spans(text: str, toponyms: Toponyms) -> dict[str, list[Span]]:
         if people.named_at(text, span):
             continue
         found.setdefault(form, []).append(span)
-    for span in [*_routes(text, toponyms), *_compounds(text, toponyms)]:
+    for span in [*_routes(text, toponyms), *_compounds(text, toponyms), *_party_states(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
     return _weighed(text, found, toponyms, surnames)
+
+
+DEMONYM_WORD = re.compile(r"(?<![\w.'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w'’-])")
+DEMONYM_WORDS = 3  # the most words of a demonym ("South Georgia and ..." aside): "Papua New Guinean"
+
+
+def _demonyms(line: str, line_start: int, kept: list[tuple[str, Span, bool]], toponyms: Toponyms) -> list[Span]:
+    """The demonyms of a line that none of its mentions found (`kept`) covers, as associative mentions.
+
+    "Iraqi officials", "the Turkish army": the longest demonym of up to three words at each
+    capitalised word ("South African", not "African"); the overlap with a mention is found by
+    bisection, so a line of thousands of names costs little.
+    """
+    taken = sorted((s.start - line_start, s.end - line_start) for _, s, _ in kept)
+    starts = [a for a, _ in taken]
+    reach = list(itertools.accumulate((b for _, b in taken), max))  # the furthest end of the first i mentions
+    words = list(DEMONYM_WORD.finditer(line))
+    out: list[Span] = []
+    i = 0
+    while i < len(words):
+        found = None
+        for j in range(min(len(words), i + DEMONYM_WORDS) - 1, i - 1, -1):
+            phrase = line[words[i].start() : words[j].end()]
+            if phrase in toponyms.demonyms and " " * (j - i) == re.sub(r"\S", "", phrase):
+                found = (j, phrase)
+                break
+        if found is None:
+            i += 1
+            continue
+        j, phrase = found
+        start, end = words[i].start(), words[j].end()
+        i_taken = bisect_left(starts, end)  # the mentions that start before the demonym ends
+        if not (i_taken > 0 and reach[i_taken - 1] > start):
+            out.append(Span(phrase, line_start + start, line_start + end, NAMED))
+        i = j + 1
+    return out
 
 
 def max_population(hits: list[NameHit]) -> int:
@@ -576,7 +724,9 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
     - a weak name read once as a person's (after a first name or a title) is a person's everywhere;
     - a name that is also an English word ("March", "Mobile", "Police") or is borne only by small
       places needs a preposition of place before it, a division or country after it ("Lanexa, Va."),
-      or a division or country of the text around one of its places.
+      or a division or country of the text around one of its places;
+    - a weak name found only inside other names ("Springfield Police") needs the text's divisions
+      or countries around one of its places.
     """
     context: set[str] = set()
     for form in found:
@@ -599,6 +749,8 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         if common or small or other_name:
             placed = small and not common and any(h.toponym.admin1 in context for h in hits)
             spans = [s for s in spans if placed or _evidence(text, s, found, prefixes)]
+        if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
+            spans = []  # "Lincoln Center": a town abroad named only inside another name needs the text around it
         if spans:
             out[form] = spans
     return out
@@ -1017,10 +1169,23 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     return sorted(result, key=lambda p: p.mentions[0].start)
 
 
-def geoparse(text: str, toponyms: Toponyms | None = None) -> list[FoundPlace]:
-    """Every place the text names, in the order it first names them."""
+def geoparse(text: str, toponyms: Toponyms | None = None, named: bool = False) -> list[FoundPlace]:
+    """Every place the text names, in the order it first names them; with `named`, its associative mentions too
+    (each Span's role says which; `by_role` parts them)."""
     toponyms = toponyms or load_toponyms()
-    return resolve(find_spans(text, toponyms), toponyms, text)
+    return resolve(find_spans(text, toponyms, named), toponyms, text)
+
+
+def by_role(places: Iterable[FoundPlace]) -> tuple[list[FoundPlace], list[FoundPlace]]:
+    """The places the text names itself, with their literal mentions only, and those it names only inside
+    other names or as a people (NAMED), each in the text's order."""
+    literal, named = [], []
+    for place in places:
+        if place.role == PLACE:
+            literal.append(replace(place, mentions=tuple(m for m in place.mentions if m.role == PLACE)))
+        else:
+            named.append(place)
+    return literal, named
 
 
 def place_record(place: FoundPlace) -> dict:
@@ -1049,7 +1214,8 @@ def place_record(place: FoundPlace) -> dict:
         "lon": t.lon,
         "kind": t.kind,
         "country": t.country,
-        "mentions": [{"text": s.text, "start": s.start, "end": s.end} for s in place.mentions],
+        "role": place.role,
+        "mentions": [{"text": s.text, "start": s.start, "end": s.end, "role": s.role} for s in place.mentions],
         "score": place.score,
         "confidence": round(place.confidence, 3),
         "review": place.review,

@@ -13,7 +13,8 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from geo.geoparser.draft import ArticleInfo, Decision, country_names, place_key
+from geo.errors import InputError
+from geo.geoparser.draft import MAX_DRAFT_PLACES, ArticleInfo, Decision, country_names, place_key
 from geo.geoparser.geoparse import FoundPlace
 
 KEEP, REJECT = "keep", "reject"  # the two choices every place has; the others are candidates' keys
@@ -60,6 +61,18 @@ class ReviewRow:
 
 
 @dataclass(frozen=True)
+class NamedRow:
+    """A place the text names only inside an organisation's name or as a people (role NAMED): listed apart,
+    left off the map unless the person includes it."""
+
+    key: str
+    name: str  # as the text writes it: "Iraqi", "Ohio"
+    resolved: str
+    mentions: int
+    example: str  # the words around its first mention: "the Ohio Department of Development"
+
+
+@dataclass(frozen=True)
 class ReviewView:
     """The marked text, and the rows of one page of the places (all of them unless the page asked for fewer).
 
@@ -73,6 +86,7 @@ class ReviewView:
     kept: int = 0  # places not rejected, on every page
     page: int = 1
     per_page: int = 0  # 0: every row on one page
+    named: tuple[NamedRow, ...] = ()  # NAMED_HEADING: not drawn unless included
 
     @property
     def pages(self) -> int:
@@ -165,8 +179,10 @@ def review_view(
     *,
     page: int = 1,
     per_page: int = 0,
+    named: Sequence[FoundPlace] = (),
 ) -> ReviewView:
-    """The review of `places` found in `text` (mention offsets into it), with the decisions so far.
+    """The review of `places` found in `text` (mention offsets into it), with the decisions so far, and the
+    places `named` only inside other names, apart.
 
     `added` holds the keys of the places the person typed in; `countries` names ISO codes.
     With `per_page`, `rows` holds only page `page` (1-based; a page past the last shows the last),
@@ -180,11 +196,24 @@ def review_view(
         for n, place in enumerate(places, start=1)
     )
     kept = sum(1 for row in rows if row.state != "rejected")
-    view = ReviewView(segments(text, rows, places), rows, len(rows), kept, 1, per_page)
+    also = tuple(named_row(text, place, countries) for place in named)
+    view = ReviewView(segments(text, rows, places), rows, len(rows), kept, 1, per_page, also)
     if not per_page:
         return view
     page = min(max(1, page), view.pages)
     return replace(view, rows=rows[(page - 1) * per_page : page * per_page], page=page)
+
+
+EXAMPLE_WORDS = 4  # words shown either side of a named place's first mention
+
+
+def named_row(text: str, place: FoundPlace, countries: Mapping[str, str]) -> NamedRow:
+    """A place named only inside other names, with the words around its first mention to show how."""
+    first = place.mentions[0]
+    before = text[max(0, first.start - 80) : first.start].split()[-EXAMPLE_WORDS:]
+    after = text[first.end : first.end + 80].split()[:EXAMPLE_WORDS]
+    example = " ".join([*before, text[first.start : first.end], *after])
+    return NamedRow(place_key(place), place.name, describe(place.toponym, countries), len(place.mentions), example)
 
 
 def with_added(found: Sequence[FoundPlace], added: FoundPlace) -> list[FoundPlace]:
@@ -226,6 +255,7 @@ class Found:
     places: tuple[FoundPlace, ...]
     added: frozenset[str] = frozenset()  # keys of the places the person typed in
     notice: str | None = None  # the places the draft left out past MAX_DRAFT_PLACES (draft.FoundText.notice)
+    named: tuple[FoundPlace, ...] = ()  # named only inside other names (role NAMED): not drawn unless included
     digest: str = field(init=False, repr=False, compare=False)  # of the text, for keys of what is made from it
 
     def __post_init__(self) -> None:
@@ -240,11 +270,28 @@ class Found:
         """These places with one the person typed in (see `with_added`)."""
         return replace(self, places=tuple(with_added(self.places, place)), added=self.added | {place_key(place)})
 
+    def including(self, key: str) -> Found:
+        """These places with a NAMED one the person included (one click): it joins the list and the map."""
+        place = next((p for p in self.named if place_key(p) == key), None)
+        if place is None:
+            raise InputError("that place is no longer among those named inside other names")
+        if len(self.places) >= MAX_DRAFT_PLACES:
+            raise InputError(f"the list already holds {len(self.places):,} places, the most a draft can hold")
+        named = tuple(p for p in self.named if place_key(p) != key)
+        return replace(self.adding(place), named=named)
+
     def review(self, decisions: Mapping[str, Decision], *, page: int = 1, per_page: int = 0) -> ReviewView:
         """The review of these places with the decisions so far, countries named; one page of rows with
         `per_page` (see review_view)."""
         return review_view(
-            self.markdown, self.places, decisions, self.added, country_names(), page=page, per_page=per_page
+            self.markdown,
+            self.places,
+            decisions,
+            self.added,
+            country_names(),
+            page=page,
+            per_page=per_page,
+            named=self.named,
         )
 
     def draft_key(self, decisions: Mapping[str, Decision], info: ArticleInfo) -> DraftKey:

@@ -48,6 +48,17 @@ class RoomWatch:
         self._seen: dict[str, Room | None] = {}  # code -> the room at the last tick (None: gone)
         self._told: dict[str, tuple[str, Room]] = {}  # key of a woken page -> (code, the room it was woken for)
         self._thread: threading.Thread | None = None
+        self._stopped = False
+
+    def stop(self) -> None:
+        """End the thread after its current tick: the store it reads is about to close (a test's,
+        or a process shutting down). Pages still following are forgotten, never woken."""
+        with self._changed:
+            self._stopped = True
+            self._followers.clear()
+            self._wanted.notify()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=2)
 
     def moved(self, code: str, version: int | None, timeout: float) -> bool:
         """Wait until the room is newer than `version` (None: any room is news) or gone, and say
@@ -154,6 +165,8 @@ class RoomWatch:
                     self._told.pop(key, None)
 
     def _start(self) -> None:
+        if self._stopped:
+            return
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="room-watch", daemon=True)
             self._thread.start()
@@ -161,14 +174,19 @@ class RoomWatch:
     def _run(self) -> None:
         while True:
             with self._changed:
-                while not self._waiting and not self._followers:
+                while not self._stopped and not self._waiting and not self._followers:
                     self._wanted.wait()
+                if self._stopped:
+                    return
                 codes = list(self._waiting.keys() | self._followers.keys())
             for code in codes:
                 try:
                     room = self.store.get(code)
                 except StoreUnavailable:
                     continue  # nothing new to tell; the waits time out and try again, followers stay
+                except Exception:  # a fault of the store must not end the wake-ups of every room
+                    log.exception("room %s: reading the room failed", code)
+                    continue
                 with self._changed:
                     if code in self._waiting and (code not in self._seen or self._seen[code] != room):
                         self._seen[code] = room

@@ -1,0 +1,164 @@
+"""Associative mentions: names inside an organisation's name and demonyms, found as their own role (named)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.errors import DataError
+from geo.geoparser.gazetteer import load_toponyms, read_demonyms
+from geo.geoparser.geoparse import NAMED, PLACE, by_role, geoparse
+from scripts.build_demonyms import demonyms
+
+
+@pytest.fixture(scope="module")
+def toponyms():
+    return load_toponyms()
+
+
+def roles(text: str, toponyms) -> dict[str, tuple[str, list[tuple[str, str]]]]:
+    """Each place found with named mentions too, by ref: its role and its mentions (text, role)."""
+    return {
+        p.toponym.ref: (p.role, [(m.text, m.role) for m in p.mentions]) for p in geoparse(text, toponyms, named=True)
+    }
+
+
+def test_a_state_inside_an_organisation_name_is_named_and_resolved(toponyms):
+    found = roles("Officials of the Ohio Department of Development met on Monday.", toponyms)
+    assert found == {"ne:admin1:US39": (NAMED, [("Ohio", NAMED)])}
+    assert geoparse("Officials of the Ohio Department of Development met on Monday.", toponyms) == []
+
+
+def test_a_city_before_a_common_noun_is_named_and_also_literal_where_the_text_says_so(toponyms):
+    text = "Springfield Police arrested a man in Springfield, Illinois, on Friday."
+    (springfield,) = [p for p in geoparse(text, toponyms, named=True) if p.toponym.name == "Springfield"]
+    assert springfield.toponym.admin1 == "ne:admin1:US17"  # Illinois, the state the text names
+    assert [m.role for m in springfield.mentions] == [NAMED, PLACE]
+    literal, named = by_role(geoparse(text, toponyms, named=True))
+    assert [m.role for p in literal for m in p.mentions] == [PLACE, PLACE]  # Springfield, Illinois: no named one
+    assert named == []
+
+
+def test_demonyms_are_named_mentions_of_their_countries(toponyms):
+    text = "Iraqi officials said the Turkish army and South African troops left. A Canadian company bought the mine."
+    found = roles(text, toponyms)
+    assert found["geonames:99237"] == (NAMED, [("Iraqi", NAMED)])
+    assert found["geonames:298795"] == (NAMED, [("Turkish", NAMED)])
+    assert found["geonames:953987"] == (NAMED, [("South African", NAMED)])  # the longest demonym, not "African"
+    assert found["geonames:6251999"] == (NAMED, [("Canadian", NAMED)])  # not the village of Canadian, Texas
+    assert geoparse(text, toponyms) == []
+
+
+def test_a_country_adjective_before_a_noun_of_place_stays_literal(toponyms):
+    found = roles("The Turkish army crossed into Turkish territory.", toponyms)
+    assert found == {"geonames:298795": (PLACE, [("Turkish", NAMED), ("Turkish", PLACE)])}
+
+
+def test_people_named_after_places_are_neither_role(toponyms):
+    assert roles("Basketball star Michael Jordan said he would retire.", toponyms) == {}
+    assert roles("Mayor Lincoln Smith spoke to reporters.", toponyms) == {}
+
+
+def test_an_organisation_named_after_a_person_does_not_name_a_town(toponyms):
+    assert roles("The orchestra played at Lincoln Center on Friday.", toponyms) == {}
+
+
+def test_a_country_that_speaks_stays_a_place(toponyms):
+    found = roles("Jordan said on Tuesday it would close its border with Syria.", toponyms)
+    assert found["geonames:248816"] == (PLACE, [("Jordan", PLACE)])
+
+
+def test_a_company_named_after_a_state_is_named_and_placed_by_the_text(toponyms):
+    found = roles("Georgia Power raised its rates for homes in Atlanta.", toponyms)
+    assert found["ne:admin1:US13"] == (NAMED, [("Georgia", NAMED)])  # the US state, beside Atlanta
+    assert "geonames:614540" not in found
+
+
+def test_demonyms_file_is_checked_line_by_line(tmp_path):
+    path = tmp_path / "demonyms.tsv"
+    path.write_text("# comment\nIraqi\tIQ\n\nFrench\tFR\n", encoding="utf-8")
+    assert read_demonyms(path) == {"Iraqi": "IQ", "French": "FR"}
+    path.write_text("Iraqi IQ\n", encoding="utf-8")
+    with pytest.raises(DataError, match="line 1"):
+        read_demonyms(path)
+
+
+def test_demonyms_take_the_most_populous_country_and_no_plural():
+    countries = {
+        "france": {"name": "France", "demonym": "French", "population": 66_000_000, "ISO": {"alpha2": "FR"}},
+        "reunion": {"name": "Réunion", "demonym": "French", "population": 800_000, "ISO": {"alpha2": "RE"}},
+        "iraq": {"name": "Iraq", "demonym": "Iraqi", "population": 36_000_000, "ISO": {"alpha2": "IQ"}},
+        "bosnia": {
+            "name": "Bosnia",
+            "demonym": "Bosnian,Herzegovinian",
+            "population": 3_800_000,
+            "ISO": {"alpha2": "BA"},
+        },
+        "djibouti": {"name": "Djibouti", "demonym": "Djibouti", "population": 900_000, "ISO": {"alpha2": "DJ"}},
+    }
+    assert demonyms(countries) == {"Bosnian": "BA", "French": "FR", "Herzegovinian": "BA", "Iraqi": "IQ"}
+
+
+def test_a_politicians_party_and_state_names_the_state(toponyms):
+    text = "Rep. James Clyburn, D-S.C., spoke first; Sen. Ted Cruz, R-Texas, answered."
+    found = roles(text, toponyms)
+    assert found["ne:admin1:US45"] == (PLACE, [("S.C.", PLACE)])
+    assert found["ne:admin1:US48"] == (PLACE, [("Texas", PLACE)])
+
+
+def test_an_era_is_not_british_columbia_but_a_canadian_abbreviation_is(toponyms):
+    assert "ne:admin1:CA02" not in roles("The temple was built in 500 B.C. near the river.", toponyms)
+    found = roles("The mill closed in Prince George, B.C., on Monday.", toponyms)
+    assert found["ne:admin1:CA02"] == (PLACE, [("B.C.", PLACE)])
+
+
+def test_a_state_abbreviation_after_a_comma_ends_its_sentence(toponyms):
+    found = roles("He lives in Harrisburg, Pa. Smith said he never left.", toponyms)
+    assert found["ne:admin1:US42"] == (PLACE, [("Pa.", PLACE)])
+
+
+def test_an_acronym_before_a_capitalised_word_is_named_not_a_first_name(toponyms):
+    text = "Minnesota may lose one of its eight seats in the U.S. House of Representatives, officials said."
+    found = roles(text, toponyms)
+    assert found["geonames:6252001"] == (NAMED, [("U.S.", NAMED)])
+    assert found["ne:admin1:US27"] == (PLACE, [("Minnesota", PLACE)])
+
+
+def test_the_european_union_and_continents_adjectives(toponyms):
+    found = roles("EU ministers met African and Asian delegates on Monday.", toponyms)
+    assert found["curated:european-union"] == (PLACE, [("EU", PLACE)])
+    assert found["geonames:6255146"] == (NAMED, [("African", NAMED)])
+    assert found["geonames:6255147"] == (NAMED, [("Asian", NAMED)])
+    found = roles("The plan was put to the EU Council on Monday.", toponyms)
+    assert found["curated:european-union"] == (NAMED, [("EU", NAMED)])
+
+
+def test_a_state_before_a_word_that_stands_nowhere_else_is_named(toponyms):
+    assert roles("Lawmakers in the Minnesota House voted on Monday to cut taxes.", toponyms) == {
+        "ne:admin1:US27": (NAMED, [("Minnesota", NAMED)])
+    }
+    # "Woolf" stands alone too: Virginia is a first name here
+    assert roles("The novelist Virginia Woolf wrote the book, and Woolf later said so.", toponyms) == {}
+
+
+def test_a_day_after_a_place_is_no_surname(toponyms):
+    found = roles("The crash happened on the bridge in Alexandria Friday night.", toponyms)
+    assert [role for role, _ in found.values()] == [PLACE]
+
+
+def test_a_street_named_after_a_place_is_neither_role(toponyms):
+    assert roles("Police closed Washington Drive after the crash.", toponyms) == {}
+
+
+def test_a_town_after_a_party_is_a_place(toponyms):
+    found = roles("Senate Majority Leader Larry Pogemiller, DFL-Minneapolis, said cuts may come.", toponyms)
+    assert found == {"geonames:5037649": (PLACE, [("Minneapolis", PLACE)])}
+
+
+def test_a_first_name_that_is_a_region_stays_a_person(toponyms):
+    assert roles("Vladimir Putin met reporters on Monday.", toponyms) == {}
+
+
+def test_a_direction_before_a_state_and_an_area_after_a_city(toponyms):
+    found = roles("Jobless rates in Northeast Georgia fell, and Atlanta-area calls rose.", toponyms)
+    assert found["ne:admin1:US13"] == (PLACE, [("Georgia", PLACE)])
+    assert found["geonames:4180439"] == (PLACE, [("Atlanta", PLACE)])
