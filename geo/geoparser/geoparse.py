@@ -33,6 +33,8 @@ from geo.geoparser.confidence import features, load_model, probability
 from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
 
 POSSESSIVE_END = re.compile(r"['’]s$")
+SAINT = re.compile(r"(?:St\.|St|Saint) (?=[A-Z])")  # the ways a place's saint is written
+SAINT_SPELLINGS = ("St. ", "St ", "Saint ")
 CAPITALISED_RUN = re.compile(r"\s+(?:of\s+(?:the\s+)?)?([A-Z][\w-]*)")
 SENTENCE_MARKS = frozenset('.!?:;"“”')  # a sentence starts after one of these and spaces
 KIND_PRIOR = {
@@ -120,6 +122,14 @@ NEAR_KM, AROUND_KM = 100.0, 300.0
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
+# Ambiguous names whose candidates lie near each other's (Montgomery, Delano and Scott County in Minnesota):
+# each candidate gains the likelihood of the other names' candidates within NEAR_KM, up to CLUSTER_MAX.
+CLUSTER_WEIGHT, CLUSTER_MAX = 1.0, 2.0
+CLUSTER_TOP = 6  # the likeliest candidates of each name looked at
+CLUSTER_NAMES = 100  # past this many ambiguous names the text's own states and countries decide alone
+CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
+SHARPEN = 2.0  # an ambiguous name's places count by their share squared: the likeliest speak loudest
+READINGS = 3  # readings of the text's names: the unambiguous ones, then twice every name's likeliest place
 
 
 # A mention's role: a literal place (drawn on the map), or a name that only stands for one inside an
@@ -220,6 +230,27 @@ def hits_for(form: str, toponyms: Toponyms) -> list[NameHit]:
         return toponyms.candidates(form)
     name = gazetteer_name(form, toponyms)
     return toponyms.candidates(name) if name else toponyms.variant_hits(form)
+
+
+def resolution_hits(form: str, toponyms: Toponyms) -> list[NameHit]:
+    """The places a mention found may stand for (hits_for), with a larger place spelling its saint otherwise.
+
+    "St. Petersburg" is also Saint Petersburg: GeoNames spells a saint one way per place. Only a
+    settlement larger than every one spelt as written is added ("St. Thomas", Ontario, keeps its one place).
+    """
+    hits = hits_for(form, toponyms)
+    name = gazetteer_name(form, toponyms)
+    if name is None or (saint := SAINT.match(name)) is None:
+        return hits
+    seen = {h.toponym.ref for h in hits}
+    known = max((_prominence(h.toponym) for h in hits), default=-1.0)
+    others = []
+    for spelling in SAINT_SPELLINGS:
+        for h in toponyms.names.get(spelling + name[saint.end() :], []) if spelling != saint.group() else []:
+            if h.toponym.ref not in seen and h.toponym.kind in SETTLEMENTS and h.toponym.population > known:
+                seen.add(h.toponym.ref)
+                others.append(NameHit(h.toponym, "alternate"))
+    return hits + others
 
 
 def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
@@ -790,25 +821,27 @@ class Tally:
 
     Each name is ranked with the others' places only; a tally that leaves one name out shares
     the counts of the whole text instead of copying them, so a text naming thousands of places
-    costs no copy per name.
+    costs no copy per name. An ambiguous name counts for each of its likelier places by its
+    share (Moscow: mostly Russia, a little Idaho), so that two ambiguous names never
+    talk each other into one wrong country.
     """
 
-    counts: dict[str, int]
-    total: int
-    less: tuple[str | None, int] = (None, 0)
+    counts: Mapping[str, float]
+    total: float
+    less: Mapping[str, float] = field(default_factory=dict)  # what the name ranked adds itself
 
     @classmethod
-    def of(cls, counts: dict[str, int]) -> Tally:
+    def of(cls, counts: Mapping[str, float]) -> Tally:
         return cls(counts, sum(counts.values()))
 
-    def get(self, key: str | None) -> int:
+    def get(self, key: str | None) -> float:
         if key is None:
-            return 0
-        n = self.counts.get(key, 0)
-        return n - self.less[1] if key == self.less[0] else n
+            return 0.0
+        n = self.counts.get(key, 0) - self.less.get(key, 0.0)
+        return n if n > 1e-9 else 0.0
 
-    def without(self, key: str | None, n: int) -> Tally:
-        return self if key is None else Tally(self.counts, self.total - n, (key, n))
+    def without(self, own: Mapping[str, float]) -> Tally:
+        return Tally(self.counts, self.total - sum(own.values()), own) if own else self
 
 
 @dataclass(frozen=True)
@@ -819,6 +852,7 @@ class Context:
     divisions: Tally
     anchors: Anchors
     division_population: Mapping[str, int] = field(default_factory=dict)  # Toponyms.division_population
+    cluster: Mapping[str, float] = field(default_factory=dict)  # a candidate's ref -> _cluster_support
 
 
 @dataclass(frozen=True)
@@ -846,11 +880,11 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
     if rival:
         pass
     elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
-        score += COUNTRY_BASE + COUNTRY_SHARE * in_country / countries.total
+        score += COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
     if (in_division := divisions.get(_division(t))) > 0:  # Gainesville in the Georgia a text is about
-        score += DIVISION_BASE + DIVISION_SHARE * in_division / divisions.total
+        score += DIVISION_BASE * min(1.0, in_division) + DIVISION_SHARE * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
     if beside.division is not None and beside.division in (t.admin1, t.ref):
@@ -859,6 +893,7 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
         score += 3.0 if t.kind in ("region", "exclave") else 0.0
     elif beside.generic == "water":
         score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
+    score += CLUSTER_WEIGHT * min(context.cluster.get(t.ref, 0.0), CLUSTER_MAX)
     return score + NEARNESS_WEIGHT * context.anchors.nearness(t)
 
 
@@ -963,6 +998,80 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     return local
 
 
+def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[str, float]:
+    """Each candidate's support from the other ambiguous names: the summed shares of their candidates near it.
+
+    A town's name alone says little, but three names that each have a candidate in one corner
+    of Minnesota say that corner. Only settlements and counties (a state's point says nothing
+    of nearness), the CLUSTER_TOP likeliest candidates of at most CLUSTER_NAMES names: a
+    bounded cost whatever the text.
+    """
+    if len(rankings) > CLUSTER_NAMES:
+        return {}
+    cells: dict[tuple[int, int, int], list[tuple[int, Candidate]]] = {}
+    for k, ranked in enumerate(rankings.values()):
+        for c in ranked[:CLUSTER_TOP]:
+            if c.toponym.kind in CLUSTER_KINDS:
+                cells.setdefault(_cell(c.toponym), []).append((k, c))
+    support: dict[str, float] = {}
+    for k, ranked in enumerate(rankings.values()):
+        for c in ranked[:CLUSTER_TOP]:
+            if c.toponym.kind not in CLUSTER_KINDS:
+                continue
+            best: dict[int, float] = {}
+            x, y, z = _cell(c.toponym)
+            for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
+                for other, near in cells.get(cell, ()):
+                    closer = other != k and near.share > best.get(other, 0.0)
+                    if closer and distance_km(c.toponym, near.toponym) < NEAR_KM:
+                        best[other] = near.share
+            if best:
+                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), sum(best.values()))
+    return support
+
+
+def _spread(ranked: list[Candidate], mentions: int) -> tuple[dict[str, float], dict[str, float]]:
+    """What one ambiguous name says of the text's countries and divisions: its likelier places' shares."""
+    countries: dict[str, float] = {}
+    divisions: dict[str, float] = {}
+    top = ranked[:CLUSTER_TOP]
+    weights = [c.share**SHARPEN for c in top]
+    total = sum(weights) or 1.0
+    for c, w in zip(top, weights, strict=True):
+        if c.toponym.country:
+            countries[c.toponym.country] = countries.get(c.toponym.country, 0.0) + w / total * mentions
+        if division := _division(c.toponym):
+            divisions[division] = divisions.get(division, 0.0) + w / total * mentions
+    return countries, divisions
+
+
+def _contexts(
+    countries: dict[str, int],
+    divisions: dict[str, int],
+    anchors: Anchors,
+    people: Mapping[str, int],
+    spread: dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]],
+    same_name: dict[str, tuple[str, ...]],
+) -> dict[str, Context]:
+    """Each form's context: the unambiguous places' countries and divisions, and every other name's spread."""
+    c: dict[str, float] = dict(countries)
+    d: dict[str, float] = dict(divisions)
+    for own_c, own_d in spread.values():
+        for key, n in own_c.items():
+            c[key] = c.get(key, 0.0) + n
+        for key, n in own_d.items():
+            d[key] = d.get(key, 0.0) + n
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
+    out: dict[str, Context] = {}
+    for form, key in same_name.items():
+        if key not in spread:
+            out[form] = whole
+        else:  # every name's places but its own
+            own_c, own_d = spread[key]
+            out[form] = Context(whole.countries.without(own_c), whole.divisions.without(own_d), anchors, people)
+    return out
+
+
 def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") -> list[FoundPlace]:
     """Pick one entry per mention, using the text's other places, then merge mentions by place.
 
@@ -971,7 +1080,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     two Julfas facing each other), a division follows it ("Paris, Texas"), or a generic word
     ("the Kherson region", "the Araz river").
     """
-    hits = {form: hits_for(form, toponyms) for form in found}
+    hits = {form: resolution_hits(form, toponyms) for form in found}
     countries: dict[str, int] = {}
     divisions: dict[str, int] = {}
     anchors = Anchors()
@@ -988,26 +1097,26 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         if unambiguous and (division := _division(first.toponym)):
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
-    # A name never supports itself: each is ranked with the others' places only.
+    # A name never supports itself, whatever its forms ("MONROE" in a dateline and "Monroe" in the body):
+    # each is ranked with the other names' places only. A third reading ranks again with the second's
+    # places, so that ambiguous names that agree settle together (Monroe, Walton County and Atlanta in Georgia).
     people = toponyms.division_population
     first = Context(Tally.of(countries), Tally.of(divisions), anchors, people)
-    first_pass = {form: _rank(hits[form], first)[0].toponym for form in found}
-    guessed = {form: t for form, t in first_pass.items() if len(hits[form]) > 1 and _division(t)}
-    c, d = dict(countries), dict(divisions)
-    for other, t in guessed.items():
-        d[_division(t)] = d.get(_division(t), 0) + len(found[other])
-        if t.country:
-            c[t.country] = c.get(t.country, 0) + len(found[other])
-    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
-    contexts: dict[str, Context] = {}
-    for form in found:
-        if (t := guessed.get(form)) is None:
-            contexts[form] = whole
-        else:  # every name's guess but its own
-            n = len(found[form])
-            contexts[form] = Context(
-                whole.countries.without(t.country, n), whole.divisions.without(_division(t), n), anchors, people
-            )
+    same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
+    mentions: dict[tuple[str, ...], int] = {}
+    for form, key in same_name.items():
+        mentions[key] = mentions.get(key, 0) + len(found[form])
+    contexts: dict[str, Context] = dict.fromkeys(found, first)
+    ambiguous: dict[tuple[str, ...], list[Candidate]] = {}
+    for _ in range(READINGS - 1):
+        spread = {}
+        for form in found:
+            if len(hits[form]) > 1 and same_name[form] not in spread:
+                ambiguous[same_name[form]] = ranked = _rank(hits[form], contexts[form])
+                spread[same_name[form]] = _spread(ranked, mentions[same_name[form]])
+        contexts = _contexts(countries, divisions, anchors, people, spread, same_name)
+    cluster = _cluster_support(ambiguous)
+    contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}

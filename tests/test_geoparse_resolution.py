@@ -1,0 +1,105 @@
+"""Resolution: the geoparser picks the right place among those of one name, with its GeoNames id and point."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geo.geoparser.gazetteer import GEOPARSE_DIR, load_toponyms
+from geo.geoparser.geoparse import geoparse, place_record
+
+
+@pytest.fixture(scope="module")
+def toponyms():
+    return load_toponyms()
+
+
+def by_name(text: str, toponyms) -> dict[str, dict]:
+    """Each place found, keyed by the name the text gives it."""
+    return {r["name"]: r for r in map(place_record, geoparse(text, toponyms))}
+
+
+def test_counties_and_provinces_carry_their_geonames_id(toponyms):
+    county = by_name("Storms closed schools in Kanawha County on Monday.", toponyms)["Kanawha County"]
+    assert county["kind"] == "county"
+    assert county["geonameid"] == 4810630  # GeoNames' US.WV.039
+    places = by_name("The heat wave reached Ontario and Manitoba, then Rajasthan.", toponyms)
+    assert places["Ontario"]["kind"] == "region"
+    assert places["Ontario"]["geonameid"] == 6093943  # GeoNames' CA.08
+    assert places["Manitoba"]["geonameid"] == 6065171
+    assert places["Rajasthan"]["geonameid"] == 1258899  # GeoNames' IN.24
+
+
+def test_a_province_stands_at_geonames_point_for_it(toponyms):
+    points = json.loads((GEOPARSE_DIR / "area_points.json").read_text())["points"]
+    (alberta,) = [r for r in map(place_record, geoparse("Wildfires spread across Alberta.", toponyms))]
+    assert alberta["geonameid"] == 5883102
+    assert [alberta["lat"], alberta["lon"]] == points[str(alberta["geonameid"])]
+
+
+def test_a_datelines_capitals_do_not_vote_for_their_own_name(toponyms):
+    # "MONROE" and "Monroe" are one name: neither may count as evidence for the other's state (Louisiana),
+    # so Walton County and Atlanta, both in Georgia, decide
+    text = (
+        "MONROE - Police in Monroe arrested a man on Tuesday after a chase through Walton County.\n"
+        "Deputies said he had driven from Atlanta in a stolen truck."
+    )
+    places = {p.toponym.name: p for p in geoparse(text, toponyms)}
+    assert places["Monroe"].toponym.geonameid == 4209884  # Monroe, Georgia
+    assert {m.text for m in places["Monroe"].mentions} == {"MONROE", "Monroe"}
+
+
+def places_of(text: str, toponyms) -> dict[str, object]:
+    """Each place found, keyed by the name the text gives it (the Toponym chosen)."""
+    return {p.name: p.toponym for p in geoparse(text, toponyms)}
+
+
+def test_a_saint_spelt_another_way_is_still_a_candidate(toponyms):
+    # GeoNames spells Russia's city "Saint Petersburg" and Florida's "St. Petersburg"
+    places = places_of("Tourists flew from St. Petersburg to Moscow for the summit.", toponyms)
+    assert places["St. Petersburg"].geonameid == 498817
+    assert places["Moscow"].geonameid == 524901  # and Moscow is not talked into Idaho by Florida
+    florida = places_of("Tourists flew from St. Petersburg to Tampa and Orlando.", toponyms)
+    assert florida["St. Petersburg"].geonameid == 4171563
+
+
+def test_small_towns_of_one_corner_settle_together(toponyms):
+    # no state is named: Montgomery, Delano, Hutchinson and Scott County each have a place in one corner of
+    # Minnesota, which outweighs the larger Montgomery of Alabama and Delano of California
+    text = "Wrestlers from Montgomery, Delano and Hutchinson met on Saturday for the tournament in Scott County."
+    places = places_of(text, toponyms)
+    assert {t.admin1 for t in places.values()} == {"ne:admin1:US27"}  # Minnesota
+    assert places["Montgomery"].geonameid == 5038035
+
+
+def test_two_ambiguous_names_do_not_talk_each_other_into_a_province(toponyms):
+    # London and Paris both have a town in Ontario; each may only lend the other what it likely is
+    places = places_of("The Eurostar runs between London and Paris several times a day.", toponyms)
+    assert places["London"].geonameid == 2643743
+    assert places["Paris"].geonameid == 2988507
+
+
+@pytest.mark.parametrize(
+    ("text", "springfield"),
+    [
+        ("He left Springfield for Boston and then Worcester.", 4951788),  # Massachusetts
+        ("He left Springfield for Chicago and then Peoria.", 4250542),  # Illinois
+    ],
+)
+def test_the_well_known_places_a_text_names_decide_a_shared_town_name(toponyms, text, springfield):
+    assert places_of(text, toponyms)["Springfield"].geonameid == springfield
+
+
+def test_a_county_named_with_a_city_decides_its_state(toponyms):
+    places = places_of("Richmond police and Henrico County deputies closed the road near Norfolk.", toponyms)
+    assert places["Richmond"].geonameid == 4781708  # Richmond, Virginia
+    assert places["Norfolk"].geonameid == 4776222
+
+
+def test_the_uks_nations_are_places_with_their_geonames_ids(toponyms):
+    # Natural Earth's units in the UK are counties; England, Scotland and Wales are GeoNames' divisions
+    places = places_of("She grew up in Wales, studied in Scotland and now teaches in England.", toponyms)
+    assert (places["Wales"].geonameid, places["Scotland"].geonameid) == (2634895, 2638360)
+    assert places["England"].geonameid == 6269131
+    assert places["England"].kind == "region"
