@@ -250,6 +250,8 @@ def test_a_place_named_only_inside_an_organisation_is_listed_apart_and_included_
     named = [h.proto.body for h in at.get("html") if "mapany-named" in h.proto.body and "<b>" in h.proto.body]
     assert any("<b>Georgia</b>" in row and "Georgia Road Agency" in row for row in named)
     assert any("<b>Iraqi</b>" in row and "Iraq (country" in row for row in named)
+    labels = {b.key: b.label for b in at.button if b.key and b.key.startswith("mapany-include-")}
+    assert "Include Iraq on the map" in labels.values()  # the place, not the adjective the text uses
     at.button(key="mapany-include-geonames:614540").click().run()
     assert not at.exception and not at.error
     assert "mapany-decide-geonames:614540" in decision_keys(at)

@@ -67,6 +67,7 @@ class NamedRow:
 
     key: str
     name: str  # as the text writes it: "Iraqi", "Ohio"
+    place_name: str  # the place it stands for: "Iraq"
     resolved: str
     mentions: int
     example: str  # the words around its first mention: "the Ohio Department of Development"
@@ -213,7 +214,14 @@ def named_row(text: str, place: FoundPlace, countries: Mapping[str, str]) -> Nam
     before = text[max(0, first.start - 80) : first.start].split()[-EXAMPLE_WORDS:]
     after = text[first.end : first.end + 80].split()[:EXAMPLE_WORDS]
     example = " ".join([*before, text[first.start : first.end], *after])
-    return NamedRow(place_key(place), place.name, describe(place.toponym, countries), len(place.mentions), example)
+    return NamedRow(
+        place_key(place),
+        place.name,
+        place.toponym.name,
+        describe(place.toponym, countries),
+        len(place.mentions),
+        example,
+    )
 
 
 def with_added(found: Sequence[FoundPlace], added: FoundPlace) -> list[FoundPlace]:
