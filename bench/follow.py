@@ -182,11 +182,22 @@ class FollowResult:
     busy_seconds: float = 0.0  # how long the presses went on
     fault: FaultResult | None = None
     client_cpu_s: float = 0.0
+    client_delay_s: list[float] = field(default_factory=list)  # how late the client's own loop woke, during the presses
     elapsed_s: float = 0.0
     load_average: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load at the start and the end
 
 
 # Sessions ------------------------------------------------------------------------------------
+
+
+async def loop_delay(samples: list[float], every: float = 0.01) -> None:
+    """How late this client's event loop wakes, every `every` seconds until cancelled: a frame that
+    reaches a busy client waits as long before it is stamped, so this bounds what the client adds to
+    the followers' lag."""
+    while True:
+        start = time.monotonic()
+        await asyncio.sleep(every)
+        samples.append(max(0.0, time.monotonic() - start - every))
 
 
 async def sleep_until(moment: float) -> None:
@@ -526,6 +537,7 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
     fault_due = first_press + plan.fault_at if plan.fault else None
     next_at = first_press
     cpu_busy0 = worker_cpu(plan)
+    delays = asyncio.create_task(loop_delay(result.client_delay_s))
     while next_at < press_end:
         if fault_due is not None and next_at >= fault_due:
             await presenter.wait(fault_due)
@@ -543,6 +555,7 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
         await presenter.press()
         next_at += plan.next_every
     result.busy_seconds = time.monotonic() - first_press
+    delays.cancel()
     result.busy_cpu_core_share = cpu_share(cpu_busy0, worker_cpu(plan), result.busy_seconds)
     await presenter.wait(end.at)
     await asyncio.gather(*tasks)
@@ -708,6 +721,7 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
             "",
         ),
         ("Benchmark client CPU / elapsed", f"{result.client_cpu_s:.1f} / {result.elapsed_s:.0f} s", ""),
+        ("  its event loop's delay during the presses: median / p95 / max", fmt_spread(result.client_delay_s), ""),
         (
             "Machine load average (1 min), start / end",
             f"{result.load_average[0]:.1f} / {result.load_average[1]:.1f} on {os.cpu_count()} cores",

@@ -18,6 +18,7 @@ import streamlit as st
 from geo.app import bundle, gate, own_tours, presenting, quiz, source, tour_view
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_may_draw, page_script
 from geo.app.style import html, use_css, use_script
+from geo.atlas.loader import Atlas
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
 from geo.render.qr import qr_data_uri
@@ -87,8 +88,20 @@ def main() -> None:
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
     )
     use_css("tour.css", "present.css")
+    if st.session_state.get(CONTRAST):
+        use_css("tour-contrast.css")
     data = gate.open_atlas("The tour")
     made = bundle.current()
+    tour(data, made)
+    html("credits.html", view=made.view(), osm=True)
+    use_script("tour-keys.js")
+
+
+@st.fragment
+def tour(data: Atlas, made: bundle.Bundle) -> None:
+    """The storyline, its step and its map: when the room a class follows moves, the watch reruns this
+    fragment alone (geo/app/presenting.py); anything else that reruns it reruns the whole page."""
+    presenting.whole_page_unless_woken()
     names = storylines(gate.open_events())
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
     # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
@@ -122,9 +135,6 @@ def main() -> None:
         st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
     step = steps[index]
     asked = quiz.current(room, index, step, data)  # the class's question on this step, if one is asked
-
-    if st.session_state.get(CONTRAST):
-        use_css("tour-contrast.css")
 
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
@@ -192,8 +202,6 @@ def main() -> None:
             on_click="ignore",
             icon=":material/print:",
         )
-    html("credits.html", view=made.view(), osm=True)
-    use_script("tour-keys.js")
     presenting.watch(room)
 
 

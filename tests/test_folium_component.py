@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
 from importlib import metadata
 from pathlib import Path
@@ -75,6 +76,30 @@ def test_the_component_gets_every_argument_st_folium_sends_it():
         returned_objects=(),
     )
     assert set(args) | {"key", "default", "on_change"} == st_folium_component_arguments()
+
+
+def test_the_arguments_hold_no_list_that_streamlit_would_inspect_as_a_data_frame():
+    """Streamlit asks of every component argument whether it is a data frame: a list costs it pandas'
+    and numpy's checks on every run of a page with a map, a tuple nothing, and both are the same JSON."""
+    from streamlit.dataframe_util import is_dataframe_like
+
+    links = ("/app/static/a.js", "/app/static/b.js")
+    args = folium_component.component_args(
+        script="",
+        header="",
+        html="",
+        map_id="map_x",
+        height=100,
+        zoom=5,
+        center=(40.0, 46.0),
+        feature_group=None,
+        css_links=list(links),
+        js_links=list(links),
+        returned_objects=["last_clicked"],
+    )
+    assert not any(isinstance(value, list) for value in args.values())
+    assert not any(is_dataframe_like(value) for value in args.values())
+    assert json.loads(json.dumps(args))["js_links"] == list(links)
 
 
 @pytest.fixture

@@ -171,6 +171,53 @@ def test_a_follower_sees_the_presenters_step_and_follows_it(store):
     assert token not in page_text(student) and "room-token" not in student.session_state
 
 
+def test_a_woken_run_shows_the_room_the_watch_read_for_it_once(store):
+    """The watch reruns a follower with the room it has just read (presenting.WOKEN): the run shows that
+    room without reading the store; the next run reads the store again."""
+    from geo.app.presenting import WOKEN
+
+    _, code, _ = present("2")
+    student = run_page(room=code)
+    assert shown_step(student) == 2
+    student.session_state[WOKEN] = Room(code, 6, 99)  # as whole_page_unless_woken leaves it
+    student.run()
+    assert shown_step(student) == 7 and WOKEN not in student.session_state
+    student.run()
+    assert shown_step(student) == 2  # the store's room
+
+
+def _count_runs() -> None:
+    import streamlit as st
+
+    from geo.app import presenting
+
+    st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    presenting.whole_page_unless_woken()
+    st.write("drawn")
+
+
+def test_a_fragment_run_a_widget_started_reruns_the_whole_page(monkeypatch):
+    from geo.app import presenting, session_wake
+
+    fragment_runs = iter([True])  # this run reruns the tour's fragment alone; the page's run that follows does not
+    monkeypatch.setattr(session_wake, "fragment_rerun", lambda: next(fragment_runs, False))
+    monkeypatch.setattr(presenting, "_told", lambda: None)  # no watch woke it: a button or a toggle did
+    at = AppTest.from_function(_count_runs)
+    at.run()
+    assert at.session_state["runs"] == 2 and at.markdown[0].value == "drawn"
+
+
+def test_a_fragment_run_the_watch_started_stays_a_fragment_run_with_its_room(monkeypatch):
+    from geo.app import presenting, session_wake
+
+    room = Room("ABCDE", 3, 7)
+    monkeypatch.setattr(session_wake, "fragment_rerun", lambda: True)
+    monkeypatch.setattr(presenting, "_told", lambda: room)
+    at = AppTest.from_function(_count_runs)
+    at.run()
+    assert at.session_state["runs"] == 1 and at.session_state[presenting.WOKEN] == room
+
+
 def storyline(at: AppTest) -> str:
     """The storyline the page shows: the one its storyline links do not link to."""
     links = next(m.value for m in at.markdown if "tour-storylines" in m.value)

@@ -52,7 +52,45 @@ def test_st_rerun_passes_on_the_runs_list_of_kept_elements():
     assert "cached_message_hashes = ctx.cached_message_hashes" in inspect.getsource(execution_control.rerun)
 
 
+def test_a_rerun_that_names_a_fragment_the_session_holds_reruns_that_fragment_alone():
+    """What the wake of a follower's step relies on: the client state's fragment id becomes the run's
+    fragment, a fragment the session no longer holds is ignored (the module checks first), and a run
+    and a line of the page say which fragments they draw."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import FragmentThreadState, ScriptRunContext
+
+    assert "fragment_id" in {f.name for f in ClientState.DESCRIPTOR.fields}
+    source = inspect.getsource(AppSession.request_rerun)
+    assert "fragment_id = client_state.fragment_id" in source
+    assert "if fragment_id and not self.has_fragment(fragment_id):" in source
+    assert "fragment_id=fragment_id or None" in source
+    assert list(inspect.signature(AppSession.has_fragment).parameters) == ["self", "fragment_id"]
+    assert "fragment_ids_this_run" in {f.name for f in dataclasses.fields(ScriptRunContext)}
+    assert "fragment_id" in {f.name for f in dataclasses.fields(FragmentThreadState)}
+
+
+class HeldFragments:
+    """A session's two attributes that `client_state` reads."""
+
+    def __init__(self, *held: str) -> None:
+        self._client_state = ClientState(query_string="room=ABCDE&step=3", page_script_hash="tour")
+        self.held = held
+
+    def has_fragment(self, fragment_id: str) -> bool:
+        return fragment_id in self.held
+
+
+def test_the_wake_names_the_fragment_only_while_the_session_holds_it():
+    session = HeldFragments("step-fragment")
+    named = session_wake.client_state(session, "step-fragment")
+    assert named.fragment_id == "step-fragment" and named.query_string == "room=ABCDE&step=3"
+    assert named.page_script_hash == "tour" and session._client_state.fragment_id == ""  # a copy
+    assert session_wake.client_state(session, "another") is session._client_state  # the whole page
+    assert session_wake.client_state(session) is session._client_state
+
+
 def test_outside_a_server_there_is_no_session_to_wake():
     assert session_wake.current_session() is None
     assert session_wake.rerun("no-such-session") is False
+    assert session_wake.rerun("no-such-session", "a-fragment") is False
+    assert session_wake.current_fragment() is None and not session_wake.fragment_rerun()
     session_wake.send_in_full()  # no run: nothing to do, and no error

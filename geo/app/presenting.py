@@ -107,6 +107,7 @@ ARMED = "room-armed"  # False during the page's own run, whose inline call of th
 FOLLOWED = "room-followed"  # the room whose RoomWatch wakes this session ("wake" mode)
 CARRIED = "room-carried"  # (code, digest) of the storyline text this presenter last gave its room
 ANSWERS_LIVE = "room-answers-live"  # set by geo/app/quiz.py: this run's projector fragment follows the room
+WOKEN = "room-woken"  # the room the watch woke this fragment run for (whole_page_unless_woken)
 
 
 @lru_cache(maxsize=8)
@@ -144,6 +145,7 @@ def enter() -> Presence:
     storyline and step (the page keeps a step within its storyline's steps)."""
     state = st.session_state
     notice = state.pop(NOTICE, None)
+    woken = state.pop(WOKEN, None)  # taken in any case: a later run must not read it
     code, bad = read_room_param(st.query_params.get_all(ROOM_PARAM) or None)
     if code is None:
         _leave()
@@ -156,7 +158,9 @@ def enter() -> Presence:
     if offered is not None:
         del st.query_params[PRESENTER_PARAM]  # out of the address bar at once
     try:
-        room = _woken_for(code) if TOKEN not in state else None
+        room = None
+        if TOKEN not in state:
+            room = woken if woken is not None and woken.code == code else _woken_for(code)
         if room is None:
             room = store().get(code)
         if room is not None and TOKEN not in state:
@@ -182,14 +186,33 @@ def enter() -> Presence:
     )
 
 
+def _told() -> Room | None:
+    """The room the process's RoomWatch woke this run for, once (None: the browser started the run)."""
+    code = st.session_state.get(FOLLOWED)
+    if FOLLOW.mode != "wake" or code is None:
+        return None
+    session = session_wake.current_session()
+    return _room_watch(store()).told(code, session) if session is not None else None
+
+
 def _woken_for(code: str) -> Room | None:
     """The room this follower's run was woken for, which the process's RoomWatch has just read
     (None: read the store): a room's Next wakes the whole class at once, and a read per follower
     was about a tenth of each follower's run."""
-    if FOLLOW.mode != "wake" or st.session_state.get(FOLLOWED) != code:
-        return None
-    session = session_wake.current_session()
-    return _room_watch(store()).told(code, session) if session is not None else None
+    room = _told()
+    return room if room is not None and room.code == code else None
+
+
+def whole_page_unless_woken() -> None:
+    """Called first in the fragment that holds a page's room and step (the tour's body), which the
+    watch reruns alone when the room moves: a run of that fragment that a widget in it started (a
+    button, a toggle) reruns the whole page instead, as every click did before the fragment."""
+    if not session_wake.fragment_rerun():
+        return
+    room = _told()
+    if room is None:
+        st.rerun(scope="app")
+    st.session_state[WOKEN] = room  # `enter` reads it instead of the store
 
 
 def presented() -> str | None:
@@ -462,7 +485,8 @@ def _wake_on_move(code: str | None, version: int | None) -> None:
         room_watch.unfollow(followed, session)
         state.pop(FOLLOWED, None)
     if code is not None:
-        room_watch.follow(code, session, version, session_wake.waker(session))
+        # Called in the fragment that holds the room's step, the watch reruns that fragment alone.
+        room_watch.follow(code, session, version, session_wake.waker(session, session_wake.current_fragment()))
         state[FOLLOWED] = code
 
 
