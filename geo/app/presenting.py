@@ -37,7 +37,7 @@ unsaved storyline (`?tour=mine`) has no name the class's pages know: the room ca
 (`carried`, RoomStore.keep_storyline), and the class link is the room's alone. When the presenter
 runs a changed version of it in the room (`carry`), the new text replaces the room's.
 
-1_Classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
+geo/app/classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
 buttons, `status` and `panel` in its text column, and `watch` last. What is decided and said
 about a room, with no Streamlit, is geo/rooms/presenting.py; the rooms themselves are the rest
 of geo/rooms/.

@@ -1,0 +1,206 @@
+"""The Classroom tour page (pages/1_Classroom_tour.py): one place at a time, in large type, for
+presenting to a class.
+
+The storyline lives in data/tour.yaml; a second one, through the article's chronology, in
+data/tour-chronology.yaml (`?tour=chronology`). The step is kept in the link (`?step=3`), so
+every step can be shared or opened from a QR code. Keyboard and presenter clickers:
+Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
+first and last (static/atlas/tour-keys.js). "Present to a class" opens a room that the
+class's phones follow (`?room=CODE`, geo/app/presenting.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import streamlit as st
+
+from geo.app import bundle, gate, own_tours, presenting, quiz, source, tour_view
+from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_script
+from geo.app.style import html, use_css, use_script
+from geo.atlas.loader import Atlas
+from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
+from geo.render.handout import handout_html
+from geo.render.qr import qr_data_uri
+from geo.rooms.store import ROOM_STORYLINE
+
+QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
+
+
+def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
+    """Each storyline's first step, as a link that reloads the page on it."""
+    return {tour: source.keep_source(step_link(page_address(TOUR_PATH), 1, tour)) for tour in names}
+
+
+def step_links(name: str) -> Callable[[int], str]:
+    """The handout's step links, made from this run's address and atlas (the handout is made later,
+    off the script's thread, where neither can be read)."""
+    base, src = page_address(TOUR_PATH), source.current()
+    return lambda number: source.keep_source(step_link(base, number, name), src)
+
+
+def go(index: int) -> None:
+    st.query_params["step"] = str(index + 1)
+    presenting.moved(index)
+
+
+def show_qr() -> None:
+    """A room was just opened: its QR code shows at once."""
+    st.session_state[QR] = True
+
+
+def controls(index: int, n_steps: int) -> None:
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            "First",
+            key="tour-first",
+            on_click=go,
+            args=(0,),
+            disabled=index == 0,
+            help="Home",
+            icon=":material/first_page:",
+        )
+        st.button(
+            "Previous",
+            key="tour-prev",
+            on_click=go,
+            args=(index - 1,),
+            disabled=index == 0,
+            help="Left arrow, Page Up",
+            icon=":material/chevron_left:",
+        )
+        st.button(
+            "Next",
+            key="tour-next",
+            on_click=go,
+            args=(index + 1,),
+            disabled=index >= n_steps - 1,
+            type="primary",
+            help="Right arrow, Page Down, Space",
+            icon=":material/chevron_right:",
+            icon_position="right",
+        )
+        st.button("Last", key="tour-last", on_click=go, args=(n_steps - 1,), disabled=index >= n_steps - 1, help="End")
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
+    )
+    use_css("tour.css", "present.css")
+    if st.session_state.get(CONTRAST):
+        use_css("tour-contrast.css")
+    data = gate.open_atlas("The tour")
+    made = bundle.current()
+    tour(data, made)
+    html("credits.html", view=made.view(), osm=True)
+    use_script("tour-keys.js")
+
+
+@st.fragment
+def tour(data: Atlas, made: bundle.Bundle) -> None:
+    """The storyline, its step and its map: when the room a class follows moves, the watch reruns this
+    fragment alone (geo/app/presenting.py); anything else that reruns it reruns the whole page."""
+    presenting.whole_page_unless_woken()
+    names = storylines(gate.open_events())
+    name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
+    # Presenting to a class is for the Karabakh atlas only: a room's followers open the default atlas.
+    default = source.current().is_default
+    room = presenting.enter() if default else presenting.Presence()
+    room = presenting.carry(room, own_tours.session_text())  # a changed storyline of the session's own
+    if room.storyline in names:  # the class follows its presenter's storyline
+        name, tour_notice = room.storyline, None
+    # A teacher's own storyline (Make a tour): this session's, a saved one the link or the room names,
+    # or the text the room carries.
+    wanted = room.storyline or st.query_params.get("tour")
+    own, own_notice = own_tours.find(made, wanted, room.code) if wanted not in names else (None, None)
+    if own is not None:
+        name, tour_notice, story, steps = wanted, None, own.tour, own.steps
+    else:
+        tour_notice = own_notice or tour_notice
+        story, steps = gate.open_tour(name), made.steps(name)
+    linked = source.shareable()  # this atlas has links (a draft atlas has none)
+    shareable = linked and (own is None or own.shareable)  # and so has this storyline
+    index, notice = read_step_param(st.query_params.get_all("step") or None, len(steps))
+    notice = " ".join(n for n in (tour_notice, notice) if n) or None
+    if name == ROOM_STORYLINE:
+        pass  # the room's link is the storyline's: the presenter's `?tour=mine` stays for after the room
+    elif tour_notice or (name == DEFAULT_TOUR and "tour" in st.query_params):
+        st.query_params.pop("tour", None)  # the first storyline's links carry no `tour`
+    elif name != DEFAULT_TOUR and st.query_params.get("tour") != name:
+        st.query_params["tour"] = name
+    if room.step is not None:  # the class follows its presenter's step (the last, if the storyline shrank)
+        index, notice = min(room.step, len(steps) - 1), tour_notice  # why its storyline is not shown, if so
+    if notice or st.query_params.get("step") != str(index + 1):
+        st.query_params["step"] = str(index + 1)  # the address bar always shows this step's link
+    step = steps[index]
+    asked = quiz.current(room, index, step, data)  # the class's question on this step, if one is asked
+
+    map_col, text_col = st.columns([11, 9], gap="medium")
+    with text_col:
+        with st.container(horizontal=True, vertical_alignment="center"):
+            # A draft lives in this session only: a link that reloads the page would lose it.
+            explore_url = source.keep_source(page_address()) if linked else None
+            html("tour_header.html", title=story.title, explore_url=explore_url)
+            if not linked:
+                st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
+        if len(names) > 1:
+            html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
+        if notice:
+            st.warning(notice)
+        presenting.status(room)
+        html("tour_counter.html", step=step)
+        controls(index, len(steps))
+        other = asked is not None and asked.slug not in step.place_slugs
+        if asked is not None:
+            quiz.panel(room, asked, data, made.view().place(asked.slug) if other else None)
+        if asked is None or not (asked.open or other):
+            html("tour_step.html", step=step, notes=st.session_state.get(NOTES, False))
+        if asked is None or not asked.open:
+            quiz.ask_controls(room, index, step, data)
+        with st.container(horizontal=True, gap="medium"):
+            st.toggle("Show teacher notes", key=NOTES)
+            st.toggle("High contrast", key=CONTRAST)
+            if shareable or (room.presenter and room.code is not None):
+                st.toggle("Show QR code", key=QR)
+        qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
+        # The session's own storyline has no link, but a room can carry it (its text) to a class.
+        carried = own.text if own is not None and linked else None
+        presentable = default and (shareable or carried is not None or name == ROOM_STORYLINE)
+        if presentable and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr, carried=carried):
+            pass
+        elif name == ROOM_STORYLINE:
+            pass  # a follower of a room's own storyline: the room is its link
+        elif not shareable:
+            unshared = own_tours.UNSAVED if linked else source.unshared_notice()
+            st.info(unshared, icon=":material/link_off:")
+        else:
+            link = source.keep_source(step_link(here, step.number, name))
+            qr = qr_data_uri(link) if qr_on else None
+            html("tour_link.html", step=step, link=link, qr=qr)
+
+    with map_col:
+        if asked is not None:  # the region, the same whatever is asked, on a phone's map too: the class's spread
+            center, zoom = quiz.region_view(data)
+        else:
+            center, zoom = tour_view.step_view(made, step)
+        highlight = made.highlight(asked.slug) if asked is not None and other else tour_view.step_highlight(made, step)
+        page_map = made.page_map(tour_view.MAP_KEY, tour_view.MAP_CSS)
+        quiz.tour_map(
+            page_map, room.code, asked, data, highlight, height=tour_view.MAP_HEIGHT, center=center, zoom=zoom
+        )
+
+    with text_col:
+        # Made when asked for (deferred, off the script's thread, so from this run's atlas and
+        # storyline): a run, a follower's too, never builds, copies or hashes it.
+        st.download_button(
+            "Printable handout (HTML, print to PDF)",
+            data=partial(handout_html, made.atlas, story, link=step_links(name) if shareable else None),
+            file_name=f"{made.file_stem('karabakh')}-tour-handout.html",
+            mime="text/html",
+            key="tour-handout",
+            on_click="ignore",
+            icon=":material/print:",
+        )
+    presenting.watch(room)
