@@ -167,13 +167,9 @@ def explore() -> None:
     notice(event_request, {e.slug: e.title for e in events}, select_event, "suggest-event-")
 
     map_col, panel_col = st.columns([3, 2], gap="medium")
-    # The panel first: the map's HTML takes longest to build and send, so the passage shows before it.
-    # The sidebar list comes last: the list already on screen stays usable while the map is sent.
-    with panel_col:
-        if event_view:
-            event_panel(event_view.slug)
-        else:
-            place_panel(view, selected)
+    # The map first: its frame, and the files it loads, take longest on a first visit, so they start
+    # before anything else (its own arguments are a few hundred bytes: the map is a cached file). Then
+    # the passage beside it; the timeline under the map and the sidebar list come last.
     with map_col:
         if event_view:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
@@ -209,8 +205,14 @@ def explore() -> None:
             if clicked != selected:
                 select(clicked)
                 st.rerun()
-        # Under the map, and sent after it: the map is what a first visit waits for.
-        if TIMELINE:
+    with panel_col:
+        if event_view:
+            event_panel(event_view.slug)
+        else:
+            place_panel(view, selected)
+    # Under the map, and sent after the passage: the map and the passage are what a visit waits for.
+    if TIMELINE:
+        with map_col:
             show_timeline(selected, event, select_event)
     place_list(view, selected)
     st.divider()
