@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import streamlit as st
 
+from geo.render.assets import STREAMLIT_STATIC
 from geo.render.templating import render, static_text
 
 
@@ -21,7 +23,10 @@ def use_css(*names: str) -> None:
 
 @lru_cache(maxsize=16)
 def _script(name: str) -> str:
-    return f"<script>{static_text(f'atlas/{name}')}</script>"
+    # Linked, not inline: inline, its text would travel in every first visit's WebSocket messages;
+    # linked, it is one compressed file the browser keeps. The hash of its content names the version.
+    version = hashlib.sha256(static_text(f"atlas/{name}").encode("utf-8")).hexdigest()[:12]
+    return f'<script src="{STREAMLIT_STATIC}/atlas/{name}?v={version}"></script>'
 
 
 def use_script(name: str) -> None:
