@@ -218,7 +218,9 @@ def explore() -> None:
     st.divider()
     downloads(selected)
     raw_html("credits.html", view=view, osm=True)
-    use_script("mentions.js")
+    if selected and not event_view:
+        # Only beside a passage, whose other places are links: a first visit without one does not fetch it.
+        use_script("mentions.js")
 
 
 explore()
