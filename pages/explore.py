@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 from geo.app import atlas_map, bundle, gate, source
 from geo.app.place_list import show_place_list
 from geo.app.registry import page_address
-from geo.app.style import html, use_css, use_script
+from geo.app.style import raw_html, use_css, use_script
 from geo.app.timeline import show_timeline
 from geo.atlas.links import LinkRequest, event_link, place_link, read_event_param, read_place_param, search_places
 from geo.render.maps import build_map, place_bounds, places_bounds, view_for
@@ -113,22 +113,22 @@ def place_list(view: AtlasView, selected: str | None) -> None:
 
 def place_panel(view: AtlasView, slug: str | None) -> None:
     if slug is None:
-        html("explore_intro.html", view=view)
+        raw_html("explore_intro.html", view=view)
         return
     place = view.place(slug)
-    html("place_head.html", place=place, heading="h2")
+    raw_html("place_head.html", place=place, heading="h2")
     if source.shareable():
         st.markdown("**Link to this place** (copy button on the right)")
         # Wrapped, not scrolled sideways on a phone: a scrolling box would need a keyboard stop of its own.
         st.code(source.keep_source(place_link(page_address(), slug)), language=None, wrap_lines=True)
     else:
         st.caption(source.unshared_notice())
-    html("place_passages.html", place=place, heading="h3", view=view, hrefs=bundle.current().place_hrefs())
+    raw_html("place_passages.html", place=place, heading="h3", view=view, hrefs=bundle.current().place_hrefs())
 
 
 def event_panel(slug: str) -> None:
     event = bundle.current().timeline().event(slug)
-    html("event_panel.html", event=event, heading="h2", place_links={})
+    raw_html("event_panel.html", event=event, heading="h2", place_links={})
     with st.container(horizontal=True, gap="small", vertical_alignment="center"):
         st.markdown("Open a place:")
         for place in event.places:
@@ -151,7 +151,7 @@ def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | N
 
 
 def explore() -> None:
-    use_css("explore.css", "timeline.css")
+    use_css("html-blocks.css", "explore.css", "timeline.css")
     data = gate.open_atlas("The atlas")
     made = bundle.current()
     view = made.view()
@@ -162,18 +162,14 @@ def explore() -> None:
     event_view = made.timeline().event(event) if event else None
 
     st.title("Karabakh Atlas" if source.current().is_default else "Atlas of an article")
-    html("explore_caption.html", view=view)
+    raw_html("explore_caption.html", view=view)
     notice(request, {p.slug: p.name for p in view.places}, select, "suggest-")
     notice(event_request, {e.slug: e.title for e in events}, select_event, "suggest-event-")
 
     map_col, panel_col = st.columns([3, 2], gap="medium")
-    # The panel first: the map's HTML takes longest to build and send, so the passage shows before it.
-    # The sidebar list comes last: the list already on screen stays usable while the map is sent.
-    with panel_col:
-        if event_view:
-            event_panel(event_view.slug)
-        else:
-            place_panel(view, selected)
+    # The map first: its frame, and the files it loads, take longest on a first visit, so they start
+    # before anything else (its own arguments are a few hundred bytes: the map is a cached file). Then
+    # the passage beside it; the timeline under the map and the sidebar list come last.
     with map_col:
         if event_view:
             bounds = places_bounds(data, [data.by_slug[slug] for slug in event_view.place_slugs])
@@ -209,14 +205,22 @@ def explore() -> None:
             if clicked != selected:
                 select(clicked)
                 st.rerun()
-        # Under the map, and sent after it: the map is what a first visit waits for.
-        if TIMELINE:
+    with panel_col:
+        if event_view:
+            event_panel(event_view.slug)
+        else:
+            place_panel(view, selected)
+    # Under the map, and sent after the passage: the map and the passage are what a visit waits for.
+    if TIMELINE:
+        with map_col:
             show_timeline(selected, event, select_event)
     place_list(view, selected)
     st.divider()
     downloads(selected)
-    html("credits.html", view=view, osm=True)
-    use_script("mentions.js")
+    raw_html("credits.html", view=view, osm=True)
+    if selected and not event_view:
+        # Only beside a passage, whose other places are links: a first visit without one does not fetch it.
+        use_script("mentions.js")
 
 
 explore()

@@ -22,9 +22,17 @@ def run_script(script: str | Path, **params: str | list[str] | None) -> AppTest:
     return at
 
 
+def html_blocks(at: AppTest, sidebar: bool = False) -> list[str]:
+    """The HTML a page placed, in the page or in its sidebar: st.html blocks (Explore's) and Markdown
+    that allows HTML (the other pages'); not the page's own scripts (st.html that runs JavaScript)."""
+    tree = at.sidebar if sidebar else at
+    placed = [h.value for h in tree.html if not h.proto.unsafe_allow_javascript]
+    return placed + [m.value for m in tree.markdown if m.proto.allow_html]
+
+
 def place_list(at: AppTest) -> BeautifulSoup | None:
     """Explore's list of places in the sidebar, parsed (None when no place is listed)."""
-    found = next((m.value for m in at.sidebar.markdown if 'class="atlas-place-list"' in m.value), None)
+    found = next((v for v in html_blocks(at, sidebar=True) if 'class="atlas-place-list"' in v), None)
     return BeautifulSoup(found, "html.parser") if found else None
 
 
@@ -36,7 +44,7 @@ def listed_places(at: AppTest) -> list[str]:
 
 def selected_place(at: AppTest) -> str:
     """The place Explore's list marks as selected ("" for none)."""
-    state = next((m.value for m in at.markdown if 'class="pl-state"' in m.value), "")
+    state = next((v for v in html_blocks(at) if 'class="pl-state"' in v), "")
     found = BeautifulSoup(state, "html.parser").select_one(".pl-state")
     return found["data-selected"] if found else ""
 

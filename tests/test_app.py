@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 
 from geo.paths import ROOT
-from tests.apptest import click_place, listed_places, place_list, run_script, selected_place
+from tests.apptest import click_place, html_blocks, listed_places, place_list, run_script, selected_place
 
 APP = str(ROOT / "app.py")
 HOSTILE = "<script>alert(1)</script>"
@@ -22,7 +22,9 @@ def run_app(place=None) -> AppTest:
 
 
 def markdown_values(at: AppTest, html_only: bool = False) -> list[str]:
-    return [m.value for m in at.markdown if not html_only or m.proto.allow_html]
+    """The page's HTML blocks (st.html and Markdown with HTML), and with `html_only` False its plain Markdown too."""
+    plain = [] if html_only else [m.value for m in at.markdown if not m.proto.allow_html]
+    return html_blocks(at) + plain
 
 
 def all_text(at: AppTest) -> str:

@@ -108,15 +108,26 @@ def test_the_script_file_is_named_for_its_page_and_content_and_replaces_older_on
     (tmp_path / "page-map-k-0000.js").write_text("old", encoding="utf-8")
     (tmp_path / "page-map-other-0000.js").write_text("another page's", encoding="utf-8")
     made = cached(rendered, "k", tmp_path)
-    name = made.js_links[-1].rsplit("/", 1)[1]
-    assert made.js_links == (*rendered.js_links, f"/app/static/{SCRIPT_CACHE}/{name}")
+    name = made.js_links[0].rsplit("/", 1)[1]
+    assert made.js_links == (f"/app/static/{SCRIPT_CACHE}/{name}", *rendered.js_links)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "page-map-other-0000.js"])
     text = (tmp_path / name).read_text(encoding="utf-8")
-    assert text.startswith("window.atlasPageMap = function () {") and rendered.script in text
+    assert "window.atlasPageMap = function () {" in text and rendered.script in text
     assert json.dumps(rendered.header) in text  # the header's rules, added by the file
     assert made.script == LOADER and made.header == "" and made.component_key == rendered.component_key
     assert cached(rendered, "k", tmp_path) == made
     assert write_script_file("another map", tmp_path, "page-map-k-") != name
+
+
+def test_the_script_file_comes_first_and_starts_every_other_file_of_the_frame_at_once(tmp_path, atlas):
+    """The front end loads the frame's scripts one after another; the first one's hints fetch them all together."""
+    rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
+    made = cached(rendered, "k", tmp_path)
+    text = (tmp_path / made.js_links[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    hints = json.loads(re.search(r"^\s*(\[\[.*\]\])\.forEach", text, re.M).group(1))
+    expected = [[link, "script"] for link in made.js_links[1:]] + [[link, "style"] for link in made.css_links]
+    assert hints == expected and len(hints) > 3
+    assert text.index("forEach") < text.index("window.atlasPageMap = function")
 
 
 def test_a_folder_that_cannot_be_written_keeps_the_script_inline(tmp_path, atlas):

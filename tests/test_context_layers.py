@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from shapely.geometry import LineString, Point, box
 
@@ -11,15 +9,14 @@ from geo.atlas.water import load_context_layers
 from geo.errors import DataError
 from geo.paths import STATIC_DIR
 from geo.render.orientation import CONTEXT_SCRIPT, area_candidates, context_script, line_candidates
+from geo.render.packed import read_script_value
 
 COUNTRIES = ("Armenia", "Azerbaijan", "Iran", "Turkey", "Georgia", "Russia")
 WATERS = ("Caspian Sea", "Lake Sevan", "Araks / Aras", "Kura / Mtkvari")
 
 
 def script_data(text: str) -> dict:
-    prefix = "window.ATLAS_CONTEXT = "
-    line = next(line for line in text.splitlines() if line.startswith(prefix))
-    return json.loads(line.removeprefix(prefix).removesuffix(";"))
+    return read_script_value(text, "ATLAS_CONTEXT")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.app import source
 from geo.app.registry import MAPANY_FILE
 from geo.geoparser.ingest import MAX_PASTE_CHARS
-from tests.apptest import listed_places
+from tests.apptest import html_blocks, listed_places
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -77,7 +77,7 @@ def test_paste_find_review_reject_and_open_as_an_atlas():
     picks = set(listed_places(at))
     assert {"goris", "stepanakert", "meghri"} <= picks and "kornidzor" not in picks
     assert any("Your own atlas" in m.value and "Buses leave Goris" in m.value for m in at.markdown)
-    credits = next(m.value for m in at.markdown if "atlas-credits" in m.value)
+    credits = next(v for v in html_blocks(at) if "atlas-credits" in v)
     assert "A. Reporter" in credits and "Test News" in credits
 
     at.switch_page(PAGE).run()  # "Edit this draft": the text, details and decisions are still there

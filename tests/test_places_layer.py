@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from geo.paths import STATIC_DIR
 from geo.render.maps import (
     CEASEFIRE_LAYER,
@@ -14,15 +12,14 @@ from geo.render.maps import (
     script_highlight,
     tooltip_text,
 )
+from geo.render.packed import read_script_value
 from geo.render.view_models import GROUP_ORDER, GROUPS
 
 HOSTILE = "<script>alert(1)</script>"
 
 
 def script_data(text: str) -> dict:
-    prefix = "window.ATLAS_PLACES = "
-    line = next(line for line in text.splitlines() if line.startswith(prefix))
-    return json.loads(line.removeprefix(prefix).removesuffix(";"))
+    return read_script_value(text, "ATLAS_PLACES")
 
 
 def test_the_served_script_is_in_step_with_the_data(atlas):

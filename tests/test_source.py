@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.app import source
 from geo.geoparser.draft import ArticleInfo, draft_files, find_places
 from geo.geoparser.saved import save_atlas
-from tests.apptest import listed_places
+from tests.apptest import html_blocks, listed_places
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -69,7 +69,7 @@ def test_a_saved_atlas_opens_from_its_link_with_a_banner_and_keeps_its_slug_in_l
     assert at.session_state[source.SOURCE] == source.Source("saved", "buses-leave-goris")
     link = at.code[0].value
     assert "place=goris" in link and "atlas=buses-leave-goris" in link
-    passages = next(m.value for m in at.markdown if "atlas-passage" in m.value)
+    passages = next(v for v in html_blocks(at) if "atlas-passage" in v)
     assert "?place=stepanakert&amp;atlas=buses-leave-goris" in passages
 
 

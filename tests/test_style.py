@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from geo.paths import STATIC_DIR
@@ -32,3 +33,26 @@ def test_every_colour_a_style_sheet_names_is_in_the_palette():
         used = set(re.findall(r"var\(--([a-z][a-z0-9-]*)", path.read_text(encoding="utf-8")))
         assert used <= colours | (local - colours), path.name
         assert {name for name in used if "colour" in name or name in colours} <= colours | {"mention-colour"}
+
+
+def test_a_page_script_is_linked_by_the_hash_of_its_content_not_sent_inline():
+    from geo.app.style import _script
+    from geo.render.assets import STREAMLIT_STATIC
+
+    tag = _script("mentions.js")
+    found = re.fullmatch(r'<script src="([^"?]+)\?v=([0-9a-f]{12})"></script>', tag)
+    assert found, tag
+    path = STATIC_DIR / found.group(1).removeprefix(f"{STREAMLIT_STATIC}/")
+    assert path == STATIC_DIR / "atlas" / "mentions.js" and path.is_file()
+    assert found.group(2) == hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+
+
+def test_style_sheets_travel_without_comments_but_keep_every_rule():
+    from geo.app.style import compact_css
+
+    text = (STATIC_DIR / "atlas" / "html-blocks.css").read_text(encoding="utf-8")
+    compact = compact_css(text)
+    assert "/*" not in compact and "\n" not in compact and len(compact) < 0.8 * len(text)
+    assert '[data-testid="stHtml"] :is(h2, h3) { letter-spacing: -0.005em; }' in compact  # the space before :is kept
+    assert compact.count("{") == text.count("{")  # every rule (its comments hold no braces)
+    assert compact_css("a  /* one */ b {\n  color: red; }\n/* two */") == "a b { color: red; }"

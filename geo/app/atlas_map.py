@@ -20,7 +20,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -189,13 +189,29 @@ def render_page_map(
     return rendered if layers is not None else cached(rendered, key)
 
 
-def script_file_text(script: str, header: str) -> str:
+def script_file_text(script: str, header: str, preload: Sequence[tuple[str, str]] = ()) -> str:
     """The map's header and script as a file: a function that adds the header's rules to the frame,
     draws the map and returns it. A function rather than the script itself, so the map is drawn when
     the front end runs the map's script (after the style sheets it links), as it would be inline;
-    and no eval, which the deployment's policy forbids."""
+    and no eval, which the deployment's policy forbids.
+
+    The file comes first among the frame's scripts and first asks for `preload`, the (address, kind)
+    of the files the frame loads after it: the front end fetches its scripts one after another, each
+    when the one before has run, so without the hints the map waits for every file's round trip in
+    turn; with them, they all travel at once and the front end finds them waiting."""
+    hints = (
+        "(function () {\n"
+        f"  {json.dumps([list(link) for link in preload])}.forEach(function (link) {{\n"
+        '    var hint = document.createElement("link");\n'
+        '    hint.rel = "preload"; hint.href = link[0]; hint.as = link[1];\n'
+        "    document.head.appendChild(hint);\n"
+        "  });\n"
+        "})();\n"
+        if preload
+        else ""
+    )
     return (
-        "window.atlasPageMap = function () {\n"
+        f"{hints}window.atlasPageMap = function () {{\n"
         f'document.head.insertAdjacentHTML("beforeend", {json.dumps(header)});\n'
         f"{script}\nreturn map_div;\n}};\n"
     )
@@ -237,9 +253,11 @@ def cached(rendered: RenderedMap, key: str, folder: Path = STATIC_DIR / SCRIPT_C
     they are fetched once, where as the component's arguments they would travel with every change of
     place (about 13 KB). Its arguments then hold a loader, the view and the selection."""
     stem = SCRIPT_PREFIX + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + "-"
-    name = write_script_file(script_file_text(rendered.script, rendered.header), folder, stem)
+    preload = [(link, "script") for link in rendered.js_links] + [(link, "style") for link in rendered.css_links]
+    name = write_script_file(script_file_text(rendered.script, rendered.header, preload), folder, stem)
     if name is None:
         return rendered
     link = f"{STREAMLIT_STATIC}/{SCRIPT_CACHE}/{name}"
-    # The component's key stays that of the whole script: another map, another key.
-    return replace(rendered, script=LOADER, header="", js_links=(*rendered.js_links, link))
+    # First, so its hints start every other file's download; the component's key stays that of the
+    # whole script: another map, another key.
+    return replace(rendered, script=LOADER, header="", js_links=(link, *rendered.js_links))

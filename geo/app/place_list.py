@@ -42,13 +42,9 @@ def show_place_list(
         if any(p.slug in found for p in g.places)
     ]
     if groups:
-        st.sidebar.markdown(
-            render("place_list.html", groups=groups, hrefs=bundle.current().place_hrefs()), unsafe_allow_html=True
-        )
+        st.sidebar.html(render("place_list.html", groups=groups, hrefs=bundle.current().place_hrefs()))
     with st.container(key=PICKS):  # in the main area, hidden: the sidebar keeps one field, the search
-        st.markdown(
-            render("place_list_state.html", selected=selected if selected in found else None), unsafe_allow_html=True
-        )
+        st.html(render("place_list_state.html", selected=selected if selected in found else None))
         st.text_input(
             "Place to open", key=PICK, on_change=pick, args=(choose,), max_chars=200, label_visibility="collapsed"
         )

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from functools import lru_cache
 
 import streamlit as st
 
+from geo.render.assets import STREAMLIT_STATIC
 from geo.render.templating import render, static_text
+
+COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def compact_css(text: str) -> str:
+    """A style sheet without its comments and runs of white space: it travels in every first visit's
+    messages, uncompressed. (Single spaces stay: in a selector, one is a descendant combinator.)"""
+    return re.sub(r"\s+", " ", COMMENT.sub("", text)).strip()
 
 
 @lru_cache(maxsize=16)
 def _css(names: tuple[str, ...]) -> str:
-    return "<style>\n" + "\n".join(static_text(f"atlas/{name}") for name in ("palette.css", *names)) + "\n</style>"
+    sheets = (compact_css(static_text(f"atlas/{name}")) for name in ("palette.css", *names))
+    return "<style>\n" + "\n".join(sheets) + "\n</style>"
 
 
 def use_css(*names: str) -> None:
@@ -21,7 +33,10 @@ def use_css(*names: str) -> None:
 
 @lru_cache(maxsize=16)
 def _script(name: str) -> str:
-    return f"<script>{static_text(f'atlas/{name}')}</script>"
+    # Linked, not inline: inline, its text would travel in every first visit's WebSocket messages;
+    # linked, it is one compressed file the browser keeps. The hash of its content names the version.
+    version = hashlib.sha256(static_text(f"atlas/{name}").encode("utf-8")).hexdigest()[:12]
+    return f'<script src="{STREAMLIT_STATIC}/atlas/{name}?v={version}"></script>'
 
 
 def use_script(name: str) -> None:

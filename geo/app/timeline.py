@@ -59,9 +59,9 @@ def show_timeline(place: str | None, event: str | None, choose: Callable[[str | 
     if not timeline.events:
         return
     axis, events = made.timeline_html()
-    st.markdown(axis, unsafe_allow_html=True)
+    st.html(axis)
     with st.container(key=PICKS):
-        st.markdown(made.timeline_state(place, event), unsafe_allow_html=True)
+        st.html(made.timeline_state(place, event))
         st.text_input(
             "Event to open", key=PICK, on_change=pick, args=(choose,), max_chars=200, label_visibility="collapsed"
         )
@@ -86,5 +86,5 @@ def show_timeline(place: str | None, event: str | None, choose: Callable[[str | 
         )
         if current:
             st.button("Close the event", key="event-close", on_click=choose, args=(None,), type="tertiary")
-    st.markdown(events, unsafe_allow_html=True)
+    st.html(events)
     use_script("timeline.js")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import quote
@@ -9,7 +10,9 @@ from urllib.parse import quote
 import pytest
 
 from geo.atlas.loader import load_atlas
-from geo.render.maps import place_bounds, view_for
+from geo.atlas.water import load_context_layers
+from geo.render.maps import basemap_feature, place_bounds, places_data, view_for
+from geo.render.orientation import context_data
 from geo.testing import block_outside
 from tests.browser.explore import (
     LOAD,
@@ -51,6 +54,18 @@ def test_the_map_draws_every_place_offline(page, app_url, atlas):
     assert page.get_by_text("Pick a place").first.is_visible()
     assert page.outside_requests == []
     assert page.dialogs == []
+
+
+def test_the_map_frame_unpacks_the_data_scripts_to_exactly_the_atlas_data(page, app_url, atlas):
+    """places.js, basemap.js and context.js travel packed (geo/render/packed.py); the browser gets the GeoJSON back."""
+    frame = open_page(page, app_url, atlas)
+    expected = {
+        "ATLAS_PLACES": places_data(atlas),
+        "ATLAS_BASEMAP": basemap_feature(atlas),
+        "ATLAS_CONTEXT": context_data(atlas, *load_context_layers(atlas)),
+    }
+    for name, data in expected.items():
+        assert frame.evaluate(f"() => window.{name}") == json.loads(json.dumps(data)), name
 
 
 def test_clicking_a_place_in_the_list_shows_its_passage_and_sets_the_url(page, app_url, atlas):
