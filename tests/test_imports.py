@@ -165,3 +165,15 @@ def test_pages_holds_only_the_page_scripts():
     from geo.app.registry import PAGES
 
     assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == sorted(p.file for p in PAGES)
+
+
+def test_each_page_script_is_thin():
+    """A page file only hands over to its module in geo/app: no function, class or widget of its own,
+    so the page's code can be imported, tested and reused like the rest of the glue."""
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        tree = ast.parse(page.read_text(encoding="utf-8"))
+        defined = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)]
+        assert not defined, (page.name, [n.name for n in defined])
+        imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        assert imported <= {"__future__", "geo"}, (page.name, sorted(imported))
