@@ -784,35 +784,66 @@ class Anchors:
 
     def __init__(self) -> None:
         self._refs: set[str] = set()
-        self._cells: dict[tuple[int, int, int], list[Toponym]] = {}
+        # cube -> (ref, x, y, z) of its anchors, their points in km from the Earth's centre
+        self._cells: dict[tuple[int, int, int], list[tuple[str, float, float, float]]] = {}
+        # A candidate is scored once per reading and per surrounding; its nearness only changes with
+        # the anchors: asked once per candidate, a text of thousands of places measures each pair once.
+        self._nearness: dict[str, float] = {}
 
     def add(self, toponym: Toponym) -> None:
         if toponym.ref in self._refs:
             return
         self._refs.add(toponym.ref)
+        self._nearness.clear()
         if toponym.kind not in ("country", "wider region"):  # too large for their point to say "near"
-            self._cells.setdefault(_cell(toponym), []).append(toponym)
+            x, y, z = _point(toponym)
+            self._cells.setdefault(_cube(x, y, z), []).append((toponym.ref, x, y, z))
 
     def nearness(self, t: Toponym) -> float:
         """2 with another anchor within NEAR_KM, 1 within AROUND_KM, else 0."""
-        x, y, z = _cell(t)
+        known = self._nearness.get(t.ref)
+        if known is None:
+            known = self._nearness[t.ref] = self._measure(t)
+        return known
+
+    def _measure(self, t: Toponym) -> float:
+        # Compared as chords (an arc is longer the longer its chord): no trigonometry per pair.
+        x, y, z = _point(t)
+        cx, cy, cz = _cube(x, y, z)
         around = False
-        for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
-            for a in self._cells.get(cell, ()):
-                if a.ref != t.ref and (d := distance_km(t, a)) < AROUND_KM:
-                    if d < NEAR_KM:
+        for cell in itertools.product((cx - 1, cx, cx + 1), (cy - 1, cy, cy + 1), (cz - 1, cz, cz + 1)):
+            for ref, ax, ay, az in self._cells.get(cell, ()):
+                if ref != t.ref and (c := (ax - x) ** 2 + (ay - y) ** 2 + (az - z) ** 2) < AROUND_CHORD2:
+                    if c < NEAR_CHORD2:
                         return 2.0
                     around = True
         return 1.0 if around else 0.0
 
 
-def _cell(t: Toponym) -> tuple[int, int, int]:
+def _chord2(km: float) -> float:
+    """The squared chord of an arc of `km` on the Earth."""
+    return (2 * EARTH_RADIUS_KM * math.sin(km / (2 * EARTH_RADIUS_KM))) ** 2
+
+
+NEAR_CHORD2, AROUND_CHORD2 = _chord2(NEAR_KM), _chord2(AROUND_KM)
+
+
+def _point(t: Toponym) -> tuple[float, float, float]:
+    """The place's point in km from the Earth's centre."""
     lat, lon = math.radians(t.lat), math.radians(t.lon)
-    x, y, z = (
-        EARTH_RADIUS_KM / AROUND_KM * c
-        for c in (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+    return (
+        EARTH_RADIUS_KM * math.cos(lat) * math.cos(lon),
+        EARTH_RADIUS_KM * math.cos(lat) * math.sin(lon),
+        EARTH_RADIUS_KM * math.sin(lat),
     )
-    return math.floor(x), math.floor(y), math.floor(z)
+
+
+def _cube(x: float, y: float, z: float) -> tuple[int, int, int]:
+    return math.floor(x / AROUND_KM), math.floor(y / AROUND_KM), math.floor(z / AROUND_KM)
+
+
+def _cell(t: Toponym) -> tuple[int, int, int]:
+    return _cube(*_point(t))
 
 
 @dataclass(frozen=True)
