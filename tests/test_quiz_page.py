@@ -88,3 +88,18 @@ def test_asking_on_the_spot_asks_about_any_place_drawn_on_the_map(quiz):
     assert not teacher.exception and not notices(teacher)
     assert any("Where is Nakhchivan?" in m for m in markdown(teacher, "quiz-panel"))
     assert quiz.question(code).step == 0
+
+
+def test_a_class_woken_together_reads_the_rooms_question_once_and_a_move_reads_it_again(quiz, monkeypatch):
+    from geo.app.quiz import SHARED_FOR, shared_question
+
+    room, token = quiz.rooms.create(step=3)
+    reads: list[str] = []
+    read = quiz.question
+    monkeypatch.setattr(quiz, "question", lambda code: reads.append(code) or read(code))
+    assert [shared_question(quiz, room, 100.0 + i / 10) for i in range(5)] == [None] * 5
+    assert reads == [room.code]  # one read for the whole class at this version of the room
+    asked, question = quiz.ask(room.code, token, "place", "baku", 3)
+    assert asked.version > room.version
+    assert shared_question(quiz, asked, 100.5) == question and len(reads) == 2  # the ask moved the room
+    assert shared_question(quiz, room, 100.0 + SHARED_FOR + 0.1) == question and len(reads) == 3  # read again

@@ -139,14 +139,17 @@ def tour(data: Atlas, made: bundle.Bundle) -> None:
 
     map_col, text_col = st.columns([11, 9], gap="medium")
     with text_col:
-        with st.container(horizontal=True, vertical_alignment="center"):
-            # A draft lives in this session only: a link that reloads the page would lose it.
-            explore_url = source.keep_source(page_address()) if linked else None
-            html("tour_header.html", title=story.title, explore_url=explore_url)
-            if not linked:
+        # The title, the link to Explore and the storylines are one element, sent once per run.
+        links = storyline_links(names) if len(names) > 1 else None
+        header = {"title": story.title, "current": name, "links": links, "labels": TOUR_LABELS}
+        if linked:
+            html("tour_header.html", explore_url=source.keep_source(page_address()), **header)
+        else:  # a draft lives in this session only: a link that reloads the page would lose it
+            with st.container(horizontal=True, vertical_alignment="center"):
+                html("tour_header.html", explore_url=None, **{**header, "links": None})
                 st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
-        if len(names) > 1:
-            html("tour_storylines.html", current=name, links=storyline_links(names), labels=TOUR_LABELS)
+            if links:
+                html("tour_storylines.html", current=name, links=links, labels=TOUR_LABELS)
         if notice:
             st.warning(notice)
         presenting.status(room)

@@ -43,7 +43,7 @@ from geo.rooms.quiz import (
     choices,
     new_answerer,
 )
-from geo.rooms.store import NotPresenter, RoomError, RoomStore, StoreUnavailable
+from geo.rooms.store import NotPresenter, Room, RoomError, RoomStore, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +133,26 @@ def _answerer() -> str:
     return st.session_state[ANSWERER]
 
 
+SHARED_FOR = 2.0  # seconds one reading of a room's question serves the class's other pages in the process
+_read: dict[tuple[int, str, int], tuple[float, Question | None]] = {}  # (store, code, version): (when, question)
+
+
+def shared_question(quiz: QuizStore, room: Room, now: float) -> Question | None:
+    """The room's question at this version of the room, read once per process for a whole class: asking
+    and revealing move the room, so a version has one question, and a Next wakes every page of the
+    class at once (a read per page was a tenth of each follower's run). A reading serves for
+    SHARED_FOR seconds only, so a room code used again later never shows an older room's question."""
+    key = (id(quiz), room.code, room.version)
+    held = _read.get(key)
+    if held is not None and 0 <= now - held[0] < SHARED_FOR:
+        return held[1]
+    question = quiz.question(room.code)
+    if len(_read) >= 256:  # bounded: rooms of a process, each at its latest versions
+        _read.clear()
+    _read[key] = (now, question)
+    return question
+
+
 def current(presence: Presence, index: int, step: StepView, atlas: Atlas) -> Asked | None:
     """The room's question when this page follows the room on the step it was asked at; None otherwise
     (no room, browsing on one's own, another step, or the store out of reach)."""
@@ -141,7 +161,11 @@ def current(presence: Presence, index: int, step: StepView, atlas: Atlas) -> Ask
     try:
         if not presence.presenter:
             _count_in_room(presence.code)
-        question = store().question(presence.code)
+        room = presence.room  # the presenter reads afresh: its own ask or reveal has just moved the room
+        if presence.presenter or room is None:
+            question = store().question(presence.code)
+        else:
+            question = shared_question(store(), room, time.monotonic())
         if question is None or question.step != index:
             return None
         found = _target(atlas, question, step)

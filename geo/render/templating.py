@@ -44,6 +44,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates ship with the code and change only with it: no stat of the file on every render
+        # (a follower's run renders several, and a class's 250 pages rerun at once on a Next).
+        auto_reload=False,
     )
     env.filters["marked"] = marked
     env.filters["thousands"] = lambda value: f"{value:,.0f}"
