@@ -162,3 +162,37 @@ def test_a_direction_before_a_state_and_an_area_after_a_city(toponyms):
     found = roles("Jobless rates in Northeast Georgia fell, and Atlanta-area calls rose.", toponyms)
     assert found["ne:admin1:US13"] == (PLACE, [("Georgia", PLACE)])
     assert found["geonames:4180439"] == (PLACE, [("Atlanta", PLACE)])
+
+
+def test_the_review_reads_how_a_place_is_named_associatively(toponyms):
+    """The review model tells a people's adjective from a name inside an organisation's, and a literal place."""
+    from geo.geoparser.confidence import DEMONYM, FEATURES, INSIDE_NAME
+
+    text = "Iraqi officials met the Ohio Department of Development in Columbus, Ohio, on Monday."
+    found = {p.toponym.ref: p for p in geoparse(text, toponyms, named=True)}
+    iraq, ohio = found["geonames:99237"], found["ne:admin1:US39"]
+    assert (iraq.role, iraq.associative) == (NAMED, DEMONYM)
+    assert [m.role for m in ohio.mentions] == [NAMED, PLACE] and ohio.associative == ""
+    columns = [FEATURES.index("named_inside_name"), FEATURES.index("named_demonym")]
+    assert [iraq.features()[i] for i in columns] == [0.0, 1.0]
+    assert [ohio.features()[i] for i in columns] == [0.0, 0.0]
+    (ohio_named,) = geoparse("The Ohio Department of Development said so.", toponyms, named=True)
+    assert ohio_named.associative == INSIDE_NAME
+    assert [ohio_named.features()[i] for i in columns] == [1.0, 0.0]
+
+
+def test_a_literal_place_keeps_its_flag_without_its_associative_mentions(toponyms):
+    """The review reads a place's mentions of its own role, so `by_role` and the literal parse agree with it."""
+    text = "Springfield Police arrested a man in Springfield, Illinois. SPRINGFIELD officers said he fled."
+    (both,) = [p for p in geoparse(text, toponyms, named=True) if p.toponym.name == "Springfield"]
+    (parted,) = [p for p in by_role(geoparse(text, toponyms, named=True))[0] if p.toponym.name == "Springfield"]
+    assert NAMED in [m.role for m in both.mentions] and NAMED not in [m.role for m in parted.mentions]
+    assert both.features() == parted.features()
+    assert (both.confidence, both.review) == (parted.confidence, parted.review)
+
+
+def test_a_curated_wider_region_is_judged_by_the_review_model(toponyms):
+    """The EU's point stands for a continent-wide area: the model judges it; a curated corridor keeps its own rule."""
+    found = {p.toponym.ref: p for p in geoparse("EU monitors visited the Lachin corridor on Monday.", toponyms)}
+    assert found["curated:european-union"].judged_by_model
+    assert not found["curated:lachin-corridor"].judged_by_model

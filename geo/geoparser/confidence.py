@@ -48,7 +48,11 @@ FEATURES = (
     "division_named",
     "curated_name",
     "capital_in_its_country",
+    "named_inside_name",
+    "named_demonym",
 )
+# How a place the text names only associatively is named (FoundPlace.associative): the last two features.
+INSIDE_NAME, DEMONYM = "inside_name", "demonym"
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,9 @@ def features(
     runner_up_shares: Sequence[float],
     support: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0),
     how: str = "",
+    associative: str = "",
 ) -> list[float]:
-    """The model's inputs for one place, in the order of FEATURES."""
+    """The model's inputs for one place, in the order of FEATURES; `associative` is "" for a literal place."""
     kind = toponym.kind if toponym.kind in KIND_GROUPS else None
     datelines = [t for t in mention_texts if len(t) >= 4 and t.isupper()]
     return [
@@ -82,6 +87,8 @@ def features(
         *support,
         1.0 if how == "curated" else 0.0,
         1.0 if kind == "capital" and (support[0] > 0 or support[2] > 0) else 0.0,
+        1.0 if associative == INSIDE_NAME else 0.0,
+        1.0 if associative == DEMONYM else 0.0,
     ]
 
 

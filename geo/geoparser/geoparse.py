@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from geo.atlas.article import FormFinder, sentence_bounds
-from geo.geoparser.confidence import features, load_model, probability
+from geo.geoparser.confidence import DEMONYM, INSIDE_NAME, features, load_model, probability
 from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
 
 POSSESSIVE_END = re.compile(r"['’]s$")
@@ -172,6 +172,7 @@ class FoundPlace:
     country_named: bool = False
     division_named: bool = False
     how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
+    demonym: bool = False  # every mention inside another name is a people's adjective ("Iraqi officials")
 
     @property
     def role(self) -> str:
@@ -184,11 +185,24 @@ class FoundPlace:
         forms = [m.text for m in self.mentions if not (len(m.text) >= 4 and m.text.isupper())]  # not datelines
         return max(dict.fromkeys(forms), key=forms.count) if forms else self.toponym.name
 
+    @property
+    def associative(self) -> str:
+        """How a place the text names only inside other names is named: "" for a literal place."""
+        if self.role == PLACE:
+            return ""
+        return DEMONYM if self.demonym else INSIDE_NAME
+
     def features(self) -> list[float]:
-        """What the review model (geo/geoparser/confidence.py) reads of this choice."""
-        mentions = [m.text for m in self.mentions]
+        """What the review model (geo/geoparser/confidence.py) reads of this choice.
+
+        It reads the mentions of the place's role only, so that a place keeps its flag whether it is
+        found with or without the associative mentions, or parted from them by `by_role`.
+        """
+        role = self.role
+        mentions = [m.text for m in self.mentions if m.role == role]
         support = (self.country_support, self.division_support, float(self.country_named), float(self.division_named))
-        return features(self.toponym, mentions, self.score, [c.share for c in self.runners_up], support, self.how)
+        shares = [c.share for c in self.runners_up]
+        return features(self.toponym, mentions, self.score, shares, support, self.how, self.associative)
 
     @property
     def confidence(self) -> float:
@@ -196,14 +210,21 @@ class FoundPlace:
         return probability(load_model(), self.features())
 
     @property
-    def review(self) -> bool:
-        """Unsure: a confidence below the threshold calibrated on the public corpora's development documents.
+    def judged_by_model(self) -> bool:
+        """Whether the review model decides the flag: for every place but a curated name of a bounded area.
 
         A curated name (aliases.yaml: the region's corridors, reservoirs, other names, each
         checked with its source) is flagged only when another place comes close: the corpora
-        hold almost none, so the model cannot be calibrated for them.
+        hold almost none, so the model cannot be calibrated for them. A curated wider region
+        (the EU, the Middle East) is the exception: its point stands for an area thousands of
+        kilometres across, which texts and the corpora place elsewhere, and the corpora hold many.
         """
-        if self.how == "curated":
+        return self.how != "curated" or self.toponym.kind == "wider region"
+
+    @property
+    def review(self) -> bool:
+        """Unsure: a confidence below the threshold calibrated on the public corpora's development documents."""
+        if not self.judged_by_model:
             return self.score < CURATED_REVIEW_BELOW
         return self.confidence < load_model().threshold
 
@@ -1103,6 +1124,12 @@ def _contexts(
     return out
 
 
+def _only_demonyms(spans: Iterable[Span], toponyms: Toponyms) -> bool:
+    """Whether the place's associative mentions are all people's adjectives ("Iraqi"), none an organisation's."""
+    associative = [s.text for s in spans if s.role == NAMED]
+    return bool(associative) and all(t in toponyms.demonyms or t in toponyms.adjectives for t in associative)
+
+
 def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") -> list[FoundPlace]:
     """Pick one entry per mention, using the text's other places, then merge mentions by place.
 
@@ -1194,6 +1221,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             best.toponym.kind != "country" and best.toponym.country in named_countries,
             best.toponym.kind != "region" and best.toponym.admin1 in named_divisions,
             best.how,
+            _only_demonyms(spans, toponyms),
         )
         for spans, best, others in places.values()
     ]
