@@ -8,7 +8,7 @@ import pytest
 
 from geo.errors import InputError
 from geo.geoparser.draft import ArticleInfo, Decision, add_name, find_places
-from geo.geoparser.review import KEEP, REJECT, Found, decision_for, decisions_for, review_view, with_added
+from geo.geoparser.review import KEEP, REJECT, Found, decision_for, decisions_for, named_row, review_view, with_added
 from geo.render.templating import render
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "geoparse" / "draft-sample.txt"
@@ -173,3 +173,16 @@ def test_places_named_inside_other_names_are_listed_apart_and_included_one_at_a_
     assert georgia.key in included.added
     with pytest.raises(InputError, match="no longer among"):
         included.including(georgia.key)
+
+
+def test_a_place_named_inside_a_name_is_shown_escaped_with_the_words_around_it():
+    from geo.geoparser.geoparse import by_role, geoparse
+
+    text = 'Title\n\nThe <script>alert("x")</script> Iraqi officials <img src=x onerror=alert(1)> met.\n'
+    _, named = by_role(geoparse(text, named=True))
+    (iraq,) = [p for p in named if p.toponym.name == "Iraq"]
+    row = named_row(text, iraq, COUNTRIES)
+    assert row.name == "Iraqi" and row.place_name == "Iraq"
+    html = render("mapany_named.html", row=row)
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html and "&lt;img" in html and "<b>Iraqi</b>" in html
