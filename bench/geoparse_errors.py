@@ -58,7 +58,7 @@ def errors(name: str, root: str | None, toponyms: Toponyms) -> tuple[int, list[t
     for doc in read_corpus(name, root):
         if doc.split != "dev":
             continue
-        found = [(p, m) for p in geoparse(doc.text, toponyms) for m in p.mentions]
+        found = [(p, m) for p in geoparse(doc.text, toponyms, named=True) for m in p.mentions]
         found.sort(key=lambda pm: pm[1].start)
         for gold in doc.gold:
             match = next(((p, m) for p, m in found if overlaps(m.start, m.end, gold.start, gold.end)), None)
