@@ -407,7 +407,7 @@ def _curated_place(file: str, entry: str, raw: dict) -> Toponym:
     # text's places compare with other geoparsers' and the corpora's by id
     geonames = raw.get("geonames")
     if geonames is not None and (isinstance(geonames, bool) or not isinstance(geonames, int) or geonames <= 0):
-        raise DataError(file, "must be a GeoNames id (a positive whole number) or absent", entry=entry, field="geonames")
+        raise DataError(file, "must be a positive GeoNames id, or absent", entry=entry, field="geonames")
     return Toponym(
         ref=f"curated:{entry}",
         geonameid=geonames,
