@@ -128,6 +128,10 @@ CLUSTER_WEIGHT, CLUSTER_MAX = 1.0, 2.0
 CLUSTER_TOP = 6  # the likeliest candidates of each name looked at
 CLUSTER_NAMES = 100  # past this many ambiguous names the text's own states and countries decide alone
 CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
+# A town and a county of the text whose points lie within SEAT_KM: the town in (often the seat of) that
+# county ("Huntsville ... Walker County": Texas's pair, not Alabama's Huntsville); both gain SEAT_WEIGHT.
+SEAT_KM, SEAT_WEIGHT = 30.0, 2.0
+SEAT_CANDIDATES = 40  # the most candidates of one name looked at, the most populous first: a bounded cost
 SHARPEN = 2.0  # an ambiguous name's places count by their share squared: the likeliest speak loudest
 READINGS = 3  # readings of the text's names: the unambiguous ones, then twice every name's likeliest place
 
@@ -905,6 +909,7 @@ class Context:
     anchors: Anchors
     division_population: Mapping[str, int] = field(default_factory=dict)  # Toponyms.division_population
     cluster: Mapping[str, float] = field(default_factory=dict)  # a candidate's ref -> _cluster_support
+    seat: frozenset[str] = frozenset()  # candidates paired with a county or a town of another name (_seats)
 
 
 @dataclass(frozen=True)
@@ -946,6 +951,8 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
     elif beside.generic == "water":
         score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
     score += CLUSTER_WEIGHT * min(context.cluster.get(t.ref, 0.0), CLUSTER_MAX)
+    if t.ref in context.seat:
+        score += SEAT_WEIGHT
     return score + NEARNESS_WEIGHT * context.anchors.nearness(t)
 
 
@@ -1082,6 +1089,40 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
     return support
 
 
+def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The candidates that pair a town with a county of another name of the text, their points within SEAT_KM.
+
+    Local news names a town and its county without their state ("Paris ... Henry County"): the one
+    pair of candidates that lie together says which. It does not hang on the names' likelihoods, so
+    a small town's pair outweighs a large namesake elsewhere. At most CLUSTER_NAMES names and
+    SEAT_CANDIDATES candidates of each: a bounded cost whatever the text.
+    """
+    names = {key: hits[form] for form, key in same_name.items() if len(hits[form]) > 1}
+    if len(names) > CLUSTER_NAMES:
+        return frozenset()
+    # beside a county, a state's own name is the state, not its namesake village (Florida, in Orange County, New York)
+    names = {k: v for k, v in names.items() if not any(h.toponym.kind == "region" and h.how != "alternate" for h in v)}
+    if not names:
+        return frozenset()
+    counties: dict[tuple[int, int, int], list[tuple[tuple[str, ...], Toponym]]] = {}
+    towns: list[tuple[tuple[str, ...], Toponym]] = []
+    for key, found in names.items():
+        kept = sorted((h.toponym for h in found if h.toponym.kind in CLUSTER_KINDS), key=lambda t: -t.population)
+        for t in kept[:SEAT_CANDIDATES]:
+            if t.kind == "county":
+                counties.setdefault(_cell(t), []).append((key, t))
+            else:
+                towns.append((key, t))
+    paired: set[str] = set()
+    for key, town in towns:
+        x, y, z = _cell(town)
+        for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
+            for other, county in counties.get(cell, ()):
+                if other != key and distance_km(town, county) <= SEAT_KM:
+                    paired.update((town.ref, county.ref))
+    return frozenset(paired)
+
+
 def _spread(ranked: list[Candidate], mentions: int) -> tuple[dict[str, float], dict[str, float]]:
     """What one ambiguous name says of the text's countries and divisions: its likelier places' shares."""
     countries: dict[str, float] = {}
@@ -1104,6 +1145,7 @@ def _contexts(
     people: Mapping[str, int],
     spread: dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]],
     same_name: dict[str, tuple[str, ...]],
+    seat: frozenset[str] = frozenset(),
 ) -> dict[str, Context]:
     """Each form's context: the unambiguous places' countries and divisions, and every other name's spread."""
     c: dict[str, float] = dict(countries)
@@ -1113,14 +1155,16 @@ def _contexts(
             c[key] = c.get(key, 0.0) + n
         for key, n in own_d.items():
             d[key] = d.get(key, 0.0) + n
-    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people, seat=seat)
     out: dict[str, Context] = {}
     for form, key in same_name.items():
         if key not in spread:
             out[form] = whole
         else:  # every name's places but its own
             own_c, own_d = spread[key]
-            out[form] = Context(whole.countries.without(own_c), whole.divisions.without(own_d), anchors, people)
+            out[form] = replace(
+                whole, countries=whole.countries.without(own_c), divisions=whole.divisions.without(own_d)
+            )
     return out
 
 
@@ -1159,8 +1203,9 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     # each is ranked with the other names' places only. A third reading ranks again with the second's
     # places, so that ambiguous names that agree settle together (Monroe, Walton County and Atlanta in Georgia).
     people = toponyms.division_population
-    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people)
     same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
+    seat = _seats(hits, same_name)
+    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people, seat=seat)
     mentions: dict[tuple[str, ...], int] = {}
     for form, key in same_name.items():
         mentions[key] = mentions.get(key, 0) + len(found[form])
@@ -1172,7 +1217,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             if len(hits[form]) > 1 and same_name[form] not in spread:
                 ambiguous[same_name[form]] = ranked = _rank(hits[form], contexts[form])
                 spread[same_name[form]] = _spread(ranked, mentions[same_name[form]])
-        contexts = _contexts(countries, divisions, anchors, people, spread, same_name)
+        contexts = _contexts(countries, divisions, anchors, people, spread, same_name, seat)
     cluster = _cluster_support(ambiguous)
     contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
