@@ -177,6 +177,8 @@ class FoundPlace:
     division_named: bool = False
     how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
     demonym: bool = False  # every mention inside another name is a people's adjective ("Iraqi officials")
+    # another place the text names literally lies within NEAR_KM (1.0), within AROUND_KM (0.5), or none (0.0)
+    near_other: float = 0.0
 
     @property
     def role(self) -> str:
@@ -206,7 +208,9 @@ class FoundPlace:
         mentions = [m.text for m in self.mentions if m.role == role]
         support = (self.country_support, self.division_support, float(self.country_named), float(self.division_named))
         shares = [c.share for c in self.runners_up]
-        return features(self.toponym, mentions, self.score, shares, support, self.how, self.associative)
+        return features(
+            self.toponym, mentions, self.score, shares, support, self.how, self.associative, self.near_other
+        )
 
     @property
     def confidence(self) -> float:
@@ -1255,6 +1259,11 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         """The share of the other places' mentions that lie in the same country or division."""
         return (counts[key] - own) / (total - own) if key is not None and total > own else 0.0
 
+    # Nearness to the text's other literal places, read from the same grid as the anchors: a bounded cost.
+    literal = Anchors()
+    for spans, best, _ in places.values():
+        if any(s.role == PLACE for s in spans):
+            literal.add(best.toponym)
     result = [
         FoundPlace(
             best.toponym,
@@ -1267,6 +1276,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             best.toponym.kind != "region" and best.toponym.admin1 in named_divisions,
             best.how,
             _only_demonyms(spans, toponyms),
+            literal.nearness(best.toponym) / 2,
         )
         for spans, best, others in places.values()
     ]
