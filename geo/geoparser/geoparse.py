@@ -177,8 +177,8 @@ class FoundPlace:
     division_named: bool = False
     how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
     demonym: bool = False  # every mention inside another name is a people's adjective ("Iraqi officials")
-    # another place the text names literally lies within NEAR_KM (1.0), within AROUND_KM (0.5), or none (0.0)
-    near_other: float = 0.0
+    # the text's literal places, asked how near the nearest other lies (near_other) when the review reads it
+    neighbours: Neighbours | None = field(default=None, compare=False, repr=False)
 
     @property
     def role(self) -> str:
@@ -190,6 +190,11 @@ class FoundPlace:
         """The name as the text writes it most often (its own usage first), else the gazetteer's."""
         forms = [m.text for m in self.mentions if not (len(m.text) >= 4 and m.text.isupper())]  # not datelines
         return max(dict.fromkeys(forms), key=forms.count) if forms else self.toponym.name
+
+    @property
+    def near_other(self) -> float:
+        """1.0 when another place the text names literally lies within NEAR_KM, 0.5 within AROUND_KM, else 0.0."""
+        return self.neighbours.nearness(self.toponym) if self.neighbours is not None else 0.0
 
     @property
     def associative(self) -> str:
@@ -849,6 +854,25 @@ class Anchors:
         return 1.0 if around else 0.0
 
 
+class Neighbours:
+    """The text's literal places, put on the anchors' grid the first time one is asked about.
+
+    Only the places whose review is read are measured (a draft keeps its first 300), so a text
+    naming thousands of places pays for the grid once and for the places it shows.
+    """
+
+    def __init__(self, toponyms: list[Toponym]) -> None:
+        self._toponyms = toponyms
+        self._grid: Anchors | None = None
+
+    def nearness(self, t: Toponym) -> float:
+        if self._grid is None:
+            self._grid = Anchors()
+            for other in self._toponyms:
+                self._grid.add(other)
+        return self._grid.nearness(t) / 2
+
+
 def _chord2(km: float) -> float:
     """The squared chord of an arc of `km` on the Earth."""
     return (2 * EARTH_RADIUS_KM * math.sin(km / (2 * EARTH_RADIUS_KM))) ** 2
@@ -1166,9 +1190,8 @@ def _contexts(
             out[form] = whole
         else:  # every name's places but its own
             own_c, own_d = spread[key]
-            out[form] = replace(
-                whole, countries=whole.countries.without(own_c), divisions=whole.divisions.without(own_d)
-            )
+            countries, divisions = whole.countries.without(own_c), whole.divisions.without(own_d)
+            out[form] = Context(countries, divisions, anchors, people, seat=seat)
     return out
 
 
@@ -1259,11 +1282,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         """The share of the other places' mentions that lie in the same country or division."""
         return (counts[key] - own) / (total - own) if key is not None and total > own else 0.0
 
-    # Nearness to the text's other literal places, read from the same grid as the anchors: a bounded cost.
-    literal = Anchors()
-    for spans, best, _ in places.values():
-        if any(s.role == PLACE for s in spans):
-            literal.add(best.toponym)
+    literal = Neighbours([best.toponym for spans, best, _ in places.values() if any(s.role == PLACE for s in spans)])
     result = [
         FoundPlace(
             best.toponym,
@@ -1276,7 +1295,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             best.toponym.kind != "region" and best.toponym.admin1 in named_divisions,
             best.how,
             _only_demonyms(spans, toponyms),
-            literal.nearness(best.toponym) / 2,
+            literal,
         )
         for spans, best, others in places.values()
     ]
