@@ -33,12 +33,16 @@ from geo.geoparser.geoparse import geoparse
 from geo.paths import ROOT
 
 OUT = ROOT / "data" / "geoparse" / "review_weights.json"
-TARGET = 0.955  # above the goal of 95 %, as unseen texts come out a little lower than the ones trained on
+TARGET = 0.95  # the goal: 95 % of the places left unflagged are right (see BOOTSTRAP for unseen texts)
 L2 = 1.0
 
 
-Examples = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+Examples = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 FOLDS = 5  # the threshold is chosen on probabilities from models that did not see the document
+# A text's places are right or wrong together (one misread story names its town ten times), so a group's
+# accuracy is judged on resamples of its documents: the threshold must reach TARGET in all but the
+# unluckiest LOWER share of BOOTSTRAP resamples, not only on the documents at hand.
+BOOTSTRAP, LOWER = 200, 0.1
 
 
 def examples(corpora: str, named: bool = True) -> Examples:
@@ -46,7 +50,7 @@ def examples(corpora: str, named: bool = True) -> Examples:
     (FoundPlace.judged_by_model; None for the others) of every recognised gold toponym of the dev documents, with
     the associative mentions (`named`) or the literal ones alone, and the fold of its document."""
     toponyms = load_toponyms()
-    rows, labels, groups, curated, folds = [], [], [], [], []
+    rows, labels, groups, curated, folds, docs = [], [], [], [], [], []
     for name in sorted(CORPORA):
         for doc in read_corpus(name, corpora):
             if doc.split != "dev":
@@ -62,8 +66,9 @@ def examples(corpora: str, named: bool = True) -> Examples:
                 groups.append(name if named else f"{name} lit")
                 curated.append(None if match.judged_by_model else match.review)
                 folds.append(zlib.crc32(doc.docid.encode()) % FOLDS)
+                docs.append(doc.docid)
     arrays = (np.array(rows, dtype=float), np.array(labels, dtype=float), np.array(groups), np.array(curated))
-    return (*arrays, np.array(folds))
+    return (*arrays, np.array(folds), np.array(docs))
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.ndarray:
@@ -88,15 +93,41 @@ def kept_at(p: np.ndarray, curated: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(model, p >= threshold, [c is False for c in curated])
 
 
-def calibrate(p: np.ndarray, y: np.ndarray, groups: np.ndarray, curated: np.ndarray, target: float = TARGET) -> float:
+def resamples(docs: np.ndarray, groups: np.ndarray, seed: int = 0) -> dict[str, np.ndarray]:
+    """For each group, BOOTSTRAP resamples of its documents: how many times each example is drawn (fixed seed)."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    for g in np.unique(groups):
+        names, index = np.unique(docs[groups == g], return_inverse=True)
+        draws = rng.integers(0, len(names), size=(BOOTSTRAP, len(names)))
+        counts = np.stack([np.bincount(d, minlength=len(names)) for d in draws])
+        out[str(g)] = counts[:, index]  # resample x example of the group
+    return out
+
+
+def holds(kept: np.ndarray, y: np.ndarray, draws: np.ndarray, target: float) -> bool:
+    """Whether the unflagged places of one group are right `target` of the time in all but LOWER of the resamples."""
+    if not kept.any():
+        return False
+    unflagged = draws @ kept.astype(float)
+    right = draws @ (kept & (y == 1)).astype(float)
+    accuracy = np.divide(right, unflagged, out=np.ones_like(right), where=unflagged > 0)
+    return float(np.quantile(accuracy, LOWER)) >= target
+
+
+def calibrate(
+    p: np.ndarray, y: np.ndarray, groups: np.ndarray, curated: np.ndarray, docs: np.ndarray, target: float = TARGET
+) -> float:
     """The lowest threshold whose unflagged places are right `target` of the time.
 
     In each group apart (US local news, world news, web news; with and without the associative
-    mentions), not only over all: the review should hold for every kind of text, not on average.
+    mentions), not only over all: the review should hold for every kind of text, not on average;
+    and on resampled documents (`holds`), not only on these.
     """
+    draws = resamples(docs, groups)
     for threshold in np.round(np.arange(0.0, 1.0, 0.005), 3):
         kept = kept_at(p, curated, threshold)
-        if all(kept[groups == g].any() and y[kept & (groups == g)].mean() >= target for g in np.unique(groups)):
+        if all(holds(kept[groups == g], y[groups == g], draws[str(g)], target) for g in np.unique(groups)):
             return float(threshold)
     return 1.0
 
@@ -118,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     both, literal = examples(args.corpora), examples(args.corpora, named=False)
-    x, y, groups, curated, folds = (np.concatenate([a, b]) for a, b in zip(both, literal, strict=True))
+    x, y, groups, curated, folds, docs = (np.concatenate([a, b]) for a, b in zip(both, literal, strict=True))
     model = np.array([c is None for c in both[3]])  # the curated names the model does not judge
     weights = [round(float(v), 4) for v in fit(both[0][model], both[1][model])]
     # The threshold from out-of-fold probabilities: a model's figures on its own training texts flatter it.
@@ -127,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         train = model & (both[4] != fold)
         w = fit(both[0][train], both[1][train])
         unseen[folds == fold] = 1 / (1 + np.exp(-(x[folds == fold] @ w)))
-    threshold = calibrate(unseen, y, groups, curated)
+    threshold = calibrate(unseen, y, groups, curated, docs)
     p = np.array([probability(Model(tuple(weights), 0.0), row) for row in x])
     kept = kept_at(p, curated, threshold)
     figures = {str(g): summary(kept[groups == g], y[groups == g]) for g in sorted(set(groups))}

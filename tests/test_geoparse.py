@@ -379,6 +379,22 @@ def test_the_review_trusts_a_capital_among_its_countrys_places_more(toponyms):
     assert moscow.review and moscow.confidence < baku.confidence
 
 
+def test_the_review_reads_whether_another_place_of_the_text_lies_near(toponyms):
+    # a town far from every other place the text names is more often a namesake than one among its neighbours
+    from geo.geoparser.confidence import FEATURES
+
+    column = FEATURES.index("near_other")
+    places = {p.name: p for p in geoparse("Buses left Ganja for Shamakhi, then flew on to Paris.", toponyms)}
+    assert places["Ganja"].near_other == 0.5 and places["Shamakhi"].near_other == 0.5  # 200 km apart
+    assert places["Paris"].near_other == 0.0
+    assert places["Paris"].features()[column] == 0.0 and places["Ganja"].features()[column] == 0.5
+    close = {p.name: p for p in geoparse("Buses left Baku for Sumqayit at noon.", toponyms)}
+    assert close["Baku"].near_other == 1.0
+    # a place named only inside another name is no neighbour: "Baku State University" is not Baku on the map
+    alone = {p.name: p for p in geoparse("Students of Baku State University visited Sumqayit.", toponyms, named=True)}
+    assert alone["Sumqayit"].near_other == 0.0
+
+
 def test_the_review_model_must_fit_the_geoparsers_features():
     from geo.errors import DataError
     from geo.geoparser.confidence import FEATURES, parse_model

@@ -38,6 +38,30 @@ def test_a_province_stands_at_geonames_point_for_it(toponyms):
     assert [alberta["lat"], alberta["lon"]] == points[str(alberta["geonameid"])]
 
 
+def test_a_curated_region_with_a_geonames_entry_carries_its_id_and_point(toponyms):
+    # GeoNames has an entry for the Middle East (6269133): a curated region it knows is that entry, at its point
+    places = by_name("Oil prices rose as tension grew across the Middle East and the Caucasus.", toponyms)
+    middle_east = places["Middle East"]
+    assert middle_east["kind"] == "wider region" and middle_east["geonameid"] == 6269133
+    assert (round(middle_east["lat"], 2), round(middle_east["lon"], 2)) == (33.14, 35.86)
+    assert places["Caucasus"]["geonameid"] == 573081
+    assert by_name("Ministers of the EU met in Brussels.", toponyms)["EU"]["geonameid"] == 6695072
+
+
+def test_a_town_and_its_county_settle_each_other(toponyms):
+    # neither name says its state; Huntsville, Texas lies in Walker County, Texas, while Alabama's larger
+    # Huntsville lies far from every Walker County
+    text = (
+        "Firefighters from Huntsville joined crews from across Walker County on Saturday to clear "
+        "fallen trees after the storm."
+    )
+    places = places_of(text, toponyms)
+    assert places["Huntsville"].geonameid == 4699540  # Huntsville, Texas
+    assert places["Walker County"].admin1 == places["Huntsville"].admin1
+    # the same town with no county beside it stays the larger one
+    assert places_of("Firefighters from Huntsville cleared fallen trees.", toponyms)["Huntsville"].geonameid == 4068590
+
+
 def test_a_datelines_capitals_do_not_vote_for_their_own_name(toponyms):
     # "MONROE" and "Monroe" are one name: neither may count as evidence for the other's state (Louisiana),
     # so Walton County and Atlanta, both in Georgia, decide

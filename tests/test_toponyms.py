@@ -90,6 +90,16 @@ def test_curated_names_come_first(table, aliases):
             "lachin-corridor",
             "route",
         ),
+        (
+            lambda a: next(p for p in a["places"] if p.get("id") == "lake-sevan").update(geonames="Sevan"),
+            "lake-sevan",
+            "geonames",
+        ),
+        (
+            lambda a: next(p for p in a["places"] if p.get("id") == "lake-sevan").update(geonames=-3),
+            "lake-sevan",
+            "geonames",
+        ),
         (lambda a: a.update(not_place=["x"]), None, "not_place"),
     ],
 )

@@ -12,7 +12,9 @@ country and in the same first-level division (Baku in a text about Azerbaijan, n
 in one about Texas), whether the text names that country or division itself, whether a
 capital stands in a text whose other places lie in its country (Baku among Azerbaijan's
 towns: the capitals the corpora's texts misread are "Paris" and "Moscow" in texts about
-the US), and whether the name is a curated one (data/geoparse/aliases.yaml: checked by hand, with its source).
+the US), whether the name is a curated one (data/geoparse/aliases.yaml: checked by hand, with its source),
+and whether another place the text names lies near it (a town far from all the others is more often a
+namesake: Lafayette, Louisiana in a story about New Orleans read as Indiana's).
 Plain Python arithmetic: a dozen products per place.
 """
 
@@ -50,6 +52,7 @@ FEATURES = (
     "capital_in_its_country",
     "named_inside_name",
     "named_demonym",
+    "near_other",
 )
 # How a place the text names only associatively is named (FoundPlace.associative): the last two features.
 INSIDE_NAME, DEMONYM = "inside_name", "demonym"
@@ -69,8 +72,10 @@ def features(
     support: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0),
     how: str = "",
     associative: str = "",
+    near_other: float = 0.0,
 ) -> list[float]:
-    """The model's inputs for one place, in the order of FEATURES; `associative` is "" for a literal place."""
+    """The model's inputs for one place, in the order of FEATURES; `associative` is "" for a literal place,
+    `near_other` how near the text's other literal places lie (FoundPlace.near_other)."""
     kind = toponym.kind if toponym.kind in KIND_GROUPS else None
     datelines = [t for t in mention_texts if len(t) >= 4 and t.isupper()]
     return [
@@ -89,6 +94,7 @@ def features(
         1.0 if kind == "capital" and (support[0] > 0 or support[2] > 0) else 0.0,
         1.0 if associative == INSIDE_NAME else 0.0,
         1.0 if associative == DEMONYM else 0.0,
+        near_other,
     ]
 
 

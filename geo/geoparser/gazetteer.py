@@ -36,7 +36,7 @@ COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
-ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "source")
+ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "geonames", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
 CACHE_VERSION = 5  # bump when the cached tables change shape
 ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
@@ -403,9 +403,14 @@ def _curated_place(file: str, entry: str, raw: dict) -> Toponym:
         raise DataError(file, "must be a list of GeoNames ids", entry=entry, field="route")
     if (raw["kind"] == "route") != (len(route) >= 2):
         raise DataError(file, "a route, and only a route, has two or more stops", entry=entry, field="route")
+    # GeoNames' entry for the same area, where it has one (the Middle East, the EU): its id, so that a
+    # text's places compare with other geoparsers' and the corpora's by id
+    geonames = raw.get("geonames")
+    if geonames is not None and (isinstance(geonames, bool) or not isinstance(geonames, int) or geonames <= 0):
+        raise DataError(file, "must be a positive GeoNames id, or absent", entry=entry, field="geonames")
     return Toponym(
         ref=f"curated:{entry}",
-        geonameid=None,
+        geonameid=geonames,
         name=raw["name"].strip(),
         kind=raw["kind"],
         country=country,

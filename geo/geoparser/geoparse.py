@@ -128,6 +128,10 @@ CLUSTER_WEIGHT, CLUSTER_MAX = 1.0, 2.0
 CLUSTER_TOP = 6  # the likeliest candidates of each name looked at
 CLUSTER_NAMES = 100  # past this many ambiguous names the text's own states and countries decide alone
 CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
+# A town and a county of the text whose points lie within SEAT_KM: the town in (often the seat of) that
+# county ("Huntsville ... Walker County": Texas's pair, not Alabama's Huntsville); both gain SEAT_WEIGHT.
+SEAT_KM, SEAT_WEIGHT = 30.0, 2.0
+SEAT_CANDIDATES = 40  # the most candidates of one name looked at, the most populous first: a bounded cost
 SHARPEN = 2.0  # an ambiguous name's places count by their share squared: the likeliest speak loudest
 READINGS = 3  # readings of the text's names: the unambiguous ones, then twice every name's likeliest place
 
@@ -173,6 +177,8 @@ class FoundPlace:
     division_named: bool = False
     how: str = ""  # how the name written stands for the place (NameHit.how): "curated" is a checked name
     demonym: bool = False  # every mention inside another name is a people's adjective ("Iraqi officials")
+    # the text's literal places, asked how near the nearest other lies (near_other) when the review reads it
+    neighbours: Neighbours | None = field(default=None, compare=False, repr=False)
 
     @property
     def role(self) -> str:
@@ -184,6 +190,11 @@ class FoundPlace:
         """The name as the text writes it most often (its own usage first), else the gazetteer's."""
         forms = [m.text for m in self.mentions if not (len(m.text) >= 4 and m.text.isupper())]  # not datelines
         return max(dict.fromkeys(forms), key=forms.count) if forms else self.toponym.name
+
+    @property
+    def near_other(self) -> float:
+        """1.0 when another place the text names literally lies within NEAR_KM, 0.5 within AROUND_KM, else 0.0."""
+        return self.neighbours.nearness(self.toponym) if self.neighbours is not None else 0.0
 
     @property
     def associative(self) -> str:
@@ -202,7 +213,9 @@ class FoundPlace:
         mentions = [m.text for m in self.mentions if m.role == role]
         support = (self.country_support, self.division_support, float(self.country_named), float(self.division_named))
         shares = [c.share for c in self.runners_up]
-        return features(self.toponym, mentions, self.score, shares, support, self.how, self.associative)
+        return features(
+            self.toponym, mentions, self.score, shares, support, self.how, self.associative, self.near_other
+        )
 
     @property
     def confidence(self) -> float:
@@ -841,6 +854,25 @@ class Anchors:
         return 1.0 if around else 0.0
 
 
+class Neighbours:
+    """The text's literal places, put on the anchors' grid the first time one is asked about.
+
+    Only the places whose review is read are measured (a draft keeps its first 300), so a text
+    naming thousands of places pays for the grid once and for the places it shows.
+    """
+
+    def __init__(self, toponyms: list[Toponym]) -> None:
+        self._toponyms = toponyms
+        self._grid: Anchors | None = None
+
+    def nearness(self, t: Toponym) -> float:
+        if self._grid is None:
+            self._grid = Anchors()
+            for other in self._toponyms:
+                self._grid.add(other)
+        return self._grid.nearness(t) / 2
+
+
 def _chord2(km: float) -> float:
     """The squared chord of an arc of `km` on the Earth."""
     return (2 * EARTH_RADIUS_KM * math.sin(km / (2 * EARTH_RADIUS_KM))) ** 2
@@ -905,6 +937,7 @@ class Context:
     anchors: Anchors
     division_population: Mapping[str, int] = field(default_factory=dict)  # Toponyms.division_population
     cluster: Mapping[str, float] = field(default_factory=dict)  # a candidate's ref -> _cluster_support
+    seat: frozenset[str] = frozenset()  # candidates paired with a county or a town of another name (_seats)
 
 
 @dataclass(frozen=True)
@@ -946,6 +979,8 @@ def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_cou
     elif beside.generic == "water":
         score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
     score += CLUSTER_WEIGHT * min(context.cluster.get(t.ref, 0.0), CLUSTER_MAX)
+    if t.ref in context.seat:
+        score += SEAT_WEIGHT
     return score + NEARNESS_WEIGHT * context.anchors.nearness(t)
 
 
@@ -1082,6 +1117,40 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
     return support
 
 
+def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The candidates that pair a town with a county of another name of the text, their points within SEAT_KM.
+
+    Local news names a town and its county without their state ("Paris ... Henry County"): the one
+    pair of candidates that lie together says which. It does not hang on the names' likelihoods, so
+    a small town's pair outweighs a large namesake elsewhere. At most CLUSTER_NAMES names and
+    SEAT_CANDIDATES candidates of each: a bounded cost whatever the text.
+    """
+    names = {key: hits[form] for form, key in same_name.items() if len(hits[form]) > 1}
+    if len(names) > CLUSTER_NAMES:
+        return frozenset()
+    # beside a county, a state's own name is the state, not its namesake village (Florida, in Orange County, New York)
+    names = {k: v for k, v in names.items() if not any(h.toponym.kind == "region" and h.how != "alternate" for h in v)}
+    if not names:
+        return frozenset()
+    counties: dict[tuple[int, int, int], list[tuple[tuple[str, ...], Toponym]]] = {}
+    towns: list[tuple[tuple[str, ...], Toponym]] = []
+    for key, found in names.items():
+        kept = sorted((h.toponym for h in found if h.toponym.kind in CLUSTER_KINDS), key=lambda t: -t.population)
+        for t in kept[:SEAT_CANDIDATES]:
+            if t.kind == "county":
+                counties.setdefault(_cell(t), []).append((key, t))
+            else:
+                towns.append((key, t))
+    paired: set[str] = set()
+    for key, town in towns:
+        x, y, z = _cell(town)
+        for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
+            for other, county in counties.get(cell, ()):
+                if other != key and distance_km(town, county) <= SEAT_KM:
+                    paired.update((town.ref, county.ref))
+    return frozenset(paired)
+
+
 def _spread(ranked: list[Candidate], mentions: int) -> tuple[dict[str, float], dict[str, float]]:
     """What one ambiguous name says of the text's countries and divisions: its likelier places' shares."""
     countries: dict[str, float] = {}
@@ -1104,6 +1173,7 @@ def _contexts(
     people: Mapping[str, int],
     spread: dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]],
     same_name: dict[str, tuple[str, ...]],
+    seat: frozenset[str] = frozenset(),
 ) -> dict[str, Context]:
     """Each form's context: the unambiguous places' countries and divisions, and every other name's spread."""
     c: dict[str, float] = dict(countries)
@@ -1113,14 +1183,15 @@ def _contexts(
             c[key] = c.get(key, 0.0) + n
         for key, n in own_d.items():
             d[key] = d.get(key, 0.0) + n
-    whole = Context(Tally.of(c), Tally.of(d), anchors, people)
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people, seat=seat)
     out: dict[str, Context] = {}
     for form, key in same_name.items():
         if key not in spread:
             out[form] = whole
         else:  # every name's places but its own
             own_c, own_d = spread[key]
-            out[form] = Context(whole.countries.without(own_c), whole.divisions.without(own_d), anchors, people)
+            countries, divisions = whole.countries.without(own_c), whole.divisions.without(own_d)
+            out[form] = Context(countries, divisions, anchors, people, seat=seat)
     return out
 
 
@@ -1159,8 +1230,9 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     # each is ranked with the other names' places only. A third reading ranks again with the second's
     # places, so that ambiguous names that agree settle together (Monroe, Walton County and Atlanta in Georgia).
     people = toponyms.division_population
-    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people)
     same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
+    seat = _seats(hits, same_name)
+    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people, seat=seat)
     mentions: dict[tuple[str, ...], int] = {}
     for form, key in same_name.items():
         mentions[key] = mentions.get(key, 0) + len(found[form])
@@ -1172,7 +1244,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             if len(hits[form]) > 1 and same_name[form] not in spread:
                 ambiguous[same_name[form]] = ranked = _rank(hits[form], contexts[form])
                 spread[same_name[form]] = _spread(ranked, mentions[same_name[form]])
-        contexts = _contexts(countries, divisions, anchors, people, spread, same_name)
+        contexts = _contexts(countries, divisions, anchors, people, spread, same_name, seat)
     cluster = _cluster_support(ambiguous)
     contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
@@ -1210,6 +1282,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         """The share of the other places' mentions that lie in the same country or division."""
         return (counts[key] - own) / (total - own) if key is not None and total > own else 0.0
 
+    literal = Neighbours([best.toponym for spans, best, _ in places.values() if any(s.role == PLACE for s in spans)])
     result = [
         FoundPlace(
             best.toponym,
@@ -1222,6 +1295,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             best.toponym.kind != "region" and best.toponym.admin1 in named_divisions,
             best.how,
             _only_demonyms(spans, toponyms),
+            literal,
         )
         for spans, best, others in places.values()
     ]
