@@ -32,7 +32,7 @@ from bench.streamlit_client import StreamlitSession
 from bench.support import cpu_seconds, temp_folder
 from geo.testing import running_streamlit
 
-SETTLE_S = 1.0  # after a press, before the next: every follower's woken run is over by then
+SETTLE_S = 2.0  # after a press, before the next: every follower's woken run is over by then, on a busy machine too
 
 
 @dataclass
@@ -136,6 +136,9 @@ async def measure(url: str, pid: int, followers: int, presses: int) -> None:
     missed = sum(len(set(range(2, presses + 2)) - set(steps_shown(m))) for m in per_follower)
     print(f"\n{followers} followers, {presses} Nexts: {runs} woken runs (expected {followers * presses})")
     print(f"  steps a follower never showed: {missed}")
+    gaps = Counter(step for m in per_follower for step in set(range(2, presses + 2)) - set(steps_shown(m)))
+    if gaps:
+        print("  of which, by step: " + ", ".join(f"{step}: {n}" for step, n in sorted(gaps.items())))
     print(f"  messages per woken run: median {statistics.median(counts):.1f}")
     print(
         f"  worker CPU over the presses: {cpu:.2f} s; per woken run (presenter's runs included): "
