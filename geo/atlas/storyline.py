@@ -20,7 +20,7 @@ import yaml
 from geo.atlas.datafile import read_untrusted_yaml, reject_unknown_keys
 from geo.atlas.events import Event
 from geo.atlas.loader import Atlas
-from geo.atlas.tours import DEFAULT_TITLE, NO_PASSAGE, STEP_FIELDS, TOUR_FIELDS, Tour, parse_tour
+from geo.atlas.tours import DEFAULT_TITLE, NO_PASSAGE, STEP_FIELDS, Tour, parse_tour, tour_title
 from geo.errors import DataError
 
 MAX_STEPS = 100
@@ -170,12 +170,7 @@ def draft_from_data(data: Any, file: str = FILE_NAME) -> Draft:
     """A draft from a storyline file's parsed YAML, its shape checked (parse_tour checks its content)."""
     if data is None:
         raise DataError(file, "the file is empty: a storyline has a 'title' and 'steps'")
-    if not isinstance(data, dict):
-        raise DataError(file, "expected a mapping with 'title' and 'steps'")
-    reject_unknown_keys(data, TOUR_FIELDS, file)
-    title = data.get("title", DEFAULT_TITLE)
-    if not isinstance(title, str) or not title.strip():
-        raise DataError(file, "must be a non-empty string", field="title")
+    title = tour_title(data, file)
     if len(title) > MAX_TITLE_LENGTH:
         raise DataError(file, f"keep the title under {MAX_TITLE_LENGTH} characters", field="title")
     steps = data.get("steps")

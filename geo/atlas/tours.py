@@ -244,6 +244,20 @@ def _parse_step(file: str, index: int, raw: Any, atlas: Atlas, events: tuple[Eve
     return Step(place, passage, number, **_extras(raw, file, entry, atlas, (slug,)))
 
 
+def tour_title(data: Any, file: str) -> str:
+    """The title of a storyline's parsed YAML, once its top level is known to hold only a tour's keys.
+
+    Both the built-in tours and an uploaded draft start here, so they refuse the same files alike.
+    """
+    if not isinstance(data, dict):
+        raise DataError(file, "expected a mapping with 'title' and 'steps'")
+    reject_unknown_keys(data, TOUR_FIELDS, file)
+    title = data.get("title", DEFAULT_TITLE)
+    if not isinstance(title, str) or not title.strip():
+        raise DataError(file, "must be a non-empty string", field="title")
+    return title
+
+
 def parse_tour(
     data: Any, atlas: Atlas, file: str = "tour.yaml", name: str = DEFAULT_TOUR, events: tuple[Event, ...] | None = None
 ) -> Tour:
@@ -253,12 +267,7 @@ def parse_tour(
     """
     if data is None:
         data = {}
-    if not isinstance(data, dict):
-        raise DataError(file, "expected a mapping with 'title' and 'steps'")
-    reject_unknown_keys(data, TOUR_FIELDS, file)
-    title = data.get("title", DEFAULT_TITLE)
-    if not isinstance(title, str) or not title.strip():
-        raise DataError(file, "must be a non-empty string", field="title")
+    title = tour_title(data, file)
     raw_steps = data.get("steps")
     if raw_steps is None:
         return Tour(title.strip(), default_steps(atlas), name)
