@@ -351,3 +351,31 @@ def test_a_student_joins_by_typing_the_code_the_teacher_reads_out(store):
     other.text_input(key="room-join").input("<img src=x>").run()
     assert query(other, "room") is None and "not a room code" in notices(other)
     assert "<img src=x>" not in page_text(other)
+
+
+def test_a_woken_run_reruns_the_whole_page_only_when_what_surrounds_the_step_changed(store, monkeypatch):
+    """The heading, the room's line and the switches are drawn by the page's body: a woken run of the
+    step's fragment keeps them, unless it would show them otherwise (then the whole page reruns)."""
+    from dataclasses import replace
+
+    from geo.app import classroom_tour, presenting, session_wake
+
+    _, code, _ = present("2")
+    student = run_page(room=code)
+    drawn = student.session_state[classroom_tour.CHROME]
+    asked: list[bool] = []
+
+    def woken_once() -> bool:  # the first run is the watch's fragment run; a rerun it asks for is the page's
+        asked.append(True)
+        return len(asked) <= 2  # whole_page_unless_woken, then the check of the chrome
+
+    monkeypatch.setattr(session_wake, "fragment_rerun", woken_once)
+    monkeypatch.setattr(presenting, "_told", lambda: Room(code, 4, 99))
+    student.run()
+    assert len(asked) == 2 and shown_step(student) == 5  # the fragment alone, on the room the watch read
+
+    asked.clear()
+    student.session_state[classroom_tour.CHROME] = replace(drawn, title="An older title")
+    student.run()
+    assert len(asked) > 2  # the page ran again, whole
+    assert student.session_state[classroom_tour.CHROME] == drawn

@@ -12,20 +12,23 @@ class's phones follow (`?room=CODE`, geo/app/presenting.py).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from geo.app import bundle, gate, own_tours, presenting, quiz, source, tour_view
+from geo.app import bundle, gate, own_tours, presenting, quiz, session_wake, source, tour_view
 from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.loader import Atlas
-from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, read_step_param, read_tour_param, step_link, storylines
+from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, Tour, read_step_param, read_tour_param, step_link, storylines
 from geo.render.handout import handout_html
 from geo.render.qr import qr_data_uri
 from geo.rooms.store import ROOM_STORYLINE
 
 QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
+CHROME = "tour-chrome"  # session state: the Chrome the page's last full run drew
 
 
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
@@ -84,6 +87,58 @@ def controls(index: int, n_steps: int) -> None:
         st.button("Last", key="tour-last", on_click=go, args=(n_steps - 1,), disabled=index >= n_steps - 1, help="End")
 
 
+@dataclass(frozen=True)
+class Chrome:
+    """What the page draws around the tour's fragment, from the page's body: the storyline's heading,
+    the room's line, the switches and the handout. None of it changes with a step, so a woken
+    follower's run sends none of it; a woken run that would show other chrome reruns the whole page."""
+
+    title: str
+    name: str
+    links: tuple[tuple[str, str], ...] | None  # the storylines' links, when there are several
+    linked: bool  # this atlas has links (a draft atlas has none)
+    status: tuple[str, bool, bool, int | None] | None  # presenting.status_key
+    qr_switch: bool  # a QR code can be shown (a link, or the presenter's room)
+    story: Tour  # the storyline, for the handout
+    shareable: bool  # its steps have links
+
+
+def head(chrome: Chrome) -> None:
+    """The title, the link to Explore and the storylines (one element), then the room's line."""
+    links = dict(chrome.links) if chrome.links else None
+    header = {"title": chrome.title, "current": chrome.name, "links": links, "labels": TOUR_LABELS}
+    if chrome.linked:
+        html("tour_header.html", explore_url=source.keep_source(page_address()), **header)
+    else:  # a draft lives in this session only: a link that reloads the page would lose it
+        with st.container(horizontal=True, vertical_alignment="center"):
+            html("tour_header.html", explore_url=None, **{**header, "links": None})
+            st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
+        if links:
+            html("tour_storylines.html", current=chrome.name, links=links, labels=TOUR_LABELS)
+    presenting.status(chrome.status)
+
+
+def foot(chrome: Chrome, made: bundle.Bundle) -> None:
+    """The page's switches and the printable handout."""
+    with st.container(horizontal=True, gap="medium"):
+        st.toggle("Show teacher notes", key=NOTES)
+        st.toggle("High contrast", key=CONTRAST)
+        if chrome.qr_switch:
+            st.toggle("Show QR code", key=QR)
+    # Made when asked for (deferred, off the script's thread, so from this run's atlas and
+    # storyline): a run never builds, copies or hashes it.
+    links = step_links(chrome.name) if chrome.shareable else None
+    st.download_button(
+        "Printable handout (HTML, print to PDF)",
+        data=partial(handout_html, made.atlas, chrome.story, link=links),
+        file_name=f"{made.file_stem('karabakh')}-tour-handout.html",
+        mime="text/html",
+        key="tour-handout",
+        on_click="ignore",
+        icon=":material/print:",
+    )
+
+
 def main() -> None:
     st.set_page_config(
         page_title="Classroom tour · Karabakh Atlas", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed"
@@ -93,15 +148,28 @@ def main() -> None:
         use_css("tour-contrast.css")
     data = gate.open_atlas("The tour")
     made = bundle.current()
-    tour(data, made)
+    map_col, text_col = st.columns([11, 9], gap="medium")
+    with text_col:
+        top, body, bottom = st.container(), st.container(), st.container()
+    with map_col:
+        chrome = tour(data, made, body)
+    st.session_state[CHROME] = chrome
+    with top:
+        head(chrome)
+    with bottom:
+        foot(chrome, made)
+    presenting.recheck()
     html("credits.html", view=made.view(), osm=True)
     use_script("tour-keys.js")
 
 
 @st.fragment
-def tour(data: Atlas, made: bundle.Bundle) -> None:
-    """The storyline, its step and its map: when the room a class follows moves, the watch reruns this
-    fragment alone (geo/app/presenting.py); anything else that reruns it reruns the whole page."""
+def tour(data: Atlas, made: bundle.Bundle, body: DeltaGenerator) -> Chrome:
+    """The step and its map: when the room a class follows moves, the watch reruns this fragment alone
+    (geo/app/presenting.py); anything else that reruns it reruns the whole page. It draws the map where
+    it is called and the step's text into `body`, a container of the text column made by the page's
+    body (Streamlit keeps a fragment's writes to such a container in place when it reruns), between
+    the chrome above and below it that only the page's body draws."""
     presenting.whole_page_unless_woken()
     names = storylines(gate.open_events())
     name, tour_notice = read_tour_param(st.query_params.get_all("tour") or None, names)
@@ -137,40 +205,43 @@ def tour(data: Atlas, made: bundle.Bundle) -> None:
     step = steps[index]
     asked = quiz.current(room, index, step, data)  # the class's question on this step, if one is asked
 
-    map_col, text_col = st.columns([11, 9], gap="medium")
-    with text_col:
-        # The title, the link to Explore and the storylines are one element, sent once per run.
-        links = storyline_links(names) if len(names) > 1 else None
-        header = {"title": story.title, "current": name, "links": links, "labels": TOUR_LABELS}
-        if linked:
-            html("tour_header.html", explore_url=source.keep_source(page_address()), **header)
-        else:  # a draft lives in this session only: a link that reloads the page would lose it
-            with st.container(horizontal=True, vertical_alignment="center"):
-                html("tour_header.html", explore_url=None, **{**header, "links": None})
-                st.page_link(page_script(EXPLORE_FILE), label="Explore the map", icon=":material/map:")
-            if links:
-                html("tour_storylines.html", current=name, links=links, labels=TOUR_LABELS)
+    qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
+    # The session's own storyline has no link, but a room can carry it (its text) to a class.
+    carried = own.text if own is not None and linked else None
+    presentable = default and (shareable or carried is not None or name == ROOM_STORYLINE)
+    chrome = Chrome(
+        title=story.title,
+        name=name,
+        links=tuple(storyline_links(names).items()) if len(names) > 1 else None,
+        linked=linked,
+        status=presenting.status_key(room),
+        qr_switch=shareable or (room.presenter and room.code is not None),
+        story=story,
+        shareable=shareable,
+    )
+    if session_wake.fragment_rerun() and st.session_state.get(CHROME) != chrome:
+        st.rerun(scope="app")  # a woken run whose heading, room line or switches changed: the whole page
+    other = asked is not None and asked.slug not in step.place_slugs
+    passage = asked is None or not (asked.open or other)
+    # The step's own link, unless the presenter's room panel or a notice takes its place.
+    link_shown = not (presentable and room.presenter and room.code is not None) and name != ROOM_STORYLINE
+    link = source.keep_source(step_link(here, step.number, name)) if shareable and link_shown else None
+    qr = qr_data_uri(link) if link is not None and qr_on else None
+    with body:
         if notice:
             st.warning(notice)
-        presenting.status(room)
-        html("tour_counter.html", step=step)
-        controls(index, len(steps))
-        other = asked is not None and asked.slug not in step.place_slugs
+        presenting.notices(room)
         if asked is not None:
+            html("tour_body.html", step=step, counter=True, passage=False, link=None)
             quiz.panel(room, asked, data, made.view().place(asked.slug) if other else None)
-        if asked is None or not (asked.open or other):
-            html("tour_step.html", step=step, notes=st.session_state.get(NOTES, False))
+        text = {"passage": passage, "notes": st.session_state.get(NOTES, False), "link": link, "qr": qr}
+        if asked is None:
+            html("tour_body.html", step=step, counter=True, **text)
+        elif passage or link:
+            html("tour_body.html", step=step, counter=False, **text)
+        controls(index, len(steps))
         if asked is None or not asked.open:
             quiz.ask_controls(room, index, step, data)
-        with st.container(horizontal=True, gap="medium"):
-            st.toggle("Show teacher notes", key=NOTES)
-            st.toggle("High contrast", key=CONTRAST)
-            if shareable or (room.presenter and room.code is not None):
-                st.toggle("Show QR code", key=QR)
-        qr_on, here = bool(st.session_state.get(QR)), page_address(TOUR_PATH)
-        # The session's own storyline has no link, but a room can carry it (its text) to a class.
-        carried = own.text if own is not None and linked else None
-        presentable = default and (shareable or carried is not None or name == ROOM_STORYLINE)
         if presentable and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr, carried=carried):
             pass
         elif name == ROOM_STORYLINE:
@@ -178,32 +249,15 @@ def tour(data: Atlas, made: bundle.Bundle) -> None:
         elif not shareable:
             unshared = own_tours.UNSAVED if linked else source.unshared_notice()
             st.info(unshared, icon=":material/link_off:")
-        else:
-            link = source.keep_source(step_link(here, step.number, name))
-            qr = qr_data_uri(link) if qr_on else None
-            html("tour_link.html", step=step, link=link, qr=qr)
 
-    with map_col:
-        if asked is not None:  # the region, the same whatever is asked, on a phone's map too: the class's spread
-            center, zoom = quiz.region_view(data)
-        else:
-            center, zoom = tour_view.step_view(made, step)
-        highlight = made.highlight(asked.slug) if asked is not None and other else tour_view.step_highlight(made, step)
-        page_map = made.page_map(tour_view.MAP_KEY, tour_view.MAP_CSS)
-        quiz.tour_map(
-            page_map, room.code, asked, data, highlight, height=tour_view.MAP_HEIGHT, center=center, zoom=zoom
-        )
+    # The map, in the fragment's own place (the map column).
+    if asked is not None:  # the region, the same whatever is asked, on a phone's map too: the class's spread
+        center, zoom = quiz.region_view(data)
+    else:
+        center, zoom = tour_view.step_view(made, step)
+    highlight = made.highlight(asked.slug) if asked is not None and other else tour_view.step_highlight(made, step)
+    page_map = made.page_map(tour_view.MAP_KEY, tour_view.MAP_CSS)
+    quiz.tour_map(page_map, room.code, asked, data, highlight, height=tour_view.MAP_HEIGHT, center=center, zoom=zoom)
 
-    with text_col:
-        # Made when asked for (deferred, off the script's thread, so from this run's atlas and
-        # storyline): a run, a follower's too, never builds, copies or hashes it.
-        st.download_button(
-            "Printable handout (HTML, print to PDF)",
-            data=partial(handout_html, made.atlas, story, link=step_links(name) if shareable else None),
-            file_name=f"{made.file_stem('karabakh')}-tour-handout.html",
-            mime="text/html",
-            key="tour-handout",
-            on_click="ignore",
-            icon=":material/print:",
-        )
     presenting.watch(room)
+    return chrome

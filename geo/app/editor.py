@@ -421,8 +421,8 @@ def preview(made: Bundle, step: StepView | None, problem: str | None) -> None:
     if step is None:
         st.info("Add a step to see it here.")
         return
-    html("tour_counter.html", step=step)
-    html("tour_step.html", step=step, notes=st.session_state.get(NOTES, False))
+    notes = st.session_state.get(NOTES, False)
+    html("tour_body.html", step=step, counter=True, passage=True, notes=notes, link=None)  # as the tour shows it
     st.toggle("Show teacher notes", key=NOTES)
     reported = tour_view.show_step_map(made, step, height=PREVIEW_HEIGHT, returned_objects=("center", "zoom"))
     view = map_view(reported)

@@ -38,7 +38,8 @@ unsaved storyline (`?tour=mine`) has no name the class's pages know: the room ca
 runs a changed version of it in the room (`carry`), the new text replaces the room's.
 
 geo/app/classroom_tour.py calls `enter` before choosing the storyline and the step, `moved` from its
-buttons, `status` and `panel` in its text column, and `watch` last. What is decided and said
+buttons, `notices` and `panel` in its text column, and `watch` last, all in the fragment a move reruns;
+`status` (the room's line) and `recheck` are drawn from the page's body, outside that fragment. What is decided and said
 about a room, with no Streamlit, is geo/rooms/presenting.py; the rooms themselves are the rest
 of geo/rooms/.
 """
@@ -108,6 +109,7 @@ FOLLOWED = "room-followed"  # the room whose RoomWatch wakes this session ("wake
 CARRIED = "room-carried"  # (code, digest) of the storyline text this presenter last gave its room
 ANSWERS_LIVE = "room-answers-live"  # set by geo/app/quiz.py: this run's projector fragment follows the room
 WOKEN = "room-woken"  # the room the watch woke this fragment run for (whole_page_unless_woken)
+RECHECK = "room-recheck"  # (code, version) the page's own recheck follows after this run (`recheck`), or None
 
 
 @lru_cache(maxsize=8)
@@ -365,25 +367,34 @@ def _keep_cookie() -> None:
     st.html(keep + _keep_script(), unsafe_allow_javascript=True)
 
 
-def status(presence: Presence) -> None:
-    """The room's line at the top of the page, and the follower's switch."""
+def notices(presence: Presence) -> None:
+    """What the page tells once (a room gone, a move refused) and the presenter cookie to store: drawn
+    in the tour's fragment, and only when there is something to say."""
     if presence.notice:
         st.info(presence.notice)
     _keep_cookie()
+
+
+def status_key(presence: Presence) -> tuple[str, bool, bool, int | None] | None:
+    """What the room's line shows: it changes only when the page joins, leaves or stops following a room
+    (the class's step is shown only to a page that browses on its own, which no move wakes)."""
     if presence.code is None:
+        return None
+    class_step = presence.room.step + 1 if presence.room and not presence.following else None
+    return presence.code, presence.presenter, presence.following, class_step
+
+
+def status(key: tuple[str, bool, bool, int | None] | None) -> None:
+    """The room's line at the top of the page, and the follower's switch (`status_key`); drawn outside the
+    tour's fragment, so a woken follower's run sends neither."""
+    if key is None:
         return
-    class_step = presence.room.step + 1 if presence.room else None
+    code, presenter, following, class_step = key
     st.markdown(
-        render(
-            "present_status.html",
-            code=presence.code,
-            presenter=presence.presenter,
-            following=presence.following,
-            class_step=class_step,
-        ),
+        render("present_status.html", code=code, presenter=presenter, following=following, class_step=class_step),
         unsafe_allow_html=True,
     )
-    if not presence.presenter:
+    if not presenter:
         st.toggle(
             "Follow the teacher",
             key=FOLLOWING,
@@ -445,8 +456,12 @@ def panel(
 
 @st.fragment(run_every=FOLLOW.fragment_seconds)
 def _watch(code: str, version: int | None) -> None:
-    """Rerun the page when the room has moved or ended since `version` (see the module's notes)."""
+    """Rerun the page when the room has moved or ended since the version this page last showed (see the
+    module's notes). Called from the page's body, not from the tour's fragment, so a woken run of that
+    fragment does not announce it again: the version is then the one the latest run read, in the
+    session's state, rather than `version`, the one of the page's last full run."""
     state = st.session_state
+    version = state.get(VERSION, version)
     wait = FOLLOW.wait_seconds()
     if not state.get(ARMED):
         state[ARMED] = True  # the inline call in the page's own run, which has just read the room
@@ -492,7 +507,8 @@ def _wake_on_move(code: str | None, version: int | None) -> None:
 
 def watch(presence: Presence) -> None:
     """Follow the room while this page is in one and follows it (the presenter's too: a second
-    presenter screen may move it)."""
+    presenter screen may move it). Called last in the tour's fragment; `recheck` then follows from
+    the page's body."""
     state = st.session_state
     version = presence.room.version if presence.room else None
     pending = state.pop(PENDING, None)
@@ -505,10 +521,19 @@ def watch(presence: Presence) -> None:
     if presence.code is not None and presence.following:
         if FOLLOW.mode == "wake":
             _wake_on_move(presence.code, version)
-        if not answers_live:
-            state[ARMED] = False
-            _watch(presence.code, version)
+        state[RECHECK] = None if answers_live else (presence.code, version)
     else:
+        state[RECHECK] = None
         state.pop(SETTLE, None)
         if FOLLOW.mode == "wake" and state.get(FOLLOWED) is not None:
             _wake_on_move(None, None)
+
+
+def recheck() -> None:
+    """The browser's own recheck of the room (`_watch`), in the page's body after the tour's fragment,
+    for the room `watch` left to follow: only a full run of the page announces it again."""
+    state = st.session_state
+    following = state.get(RECHECK)
+    if following is not None:
+        state[ARMED] = False
+        _watch(*following)

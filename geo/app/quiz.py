@@ -310,7 +310,10 @@ def panel(presence: Presence, asked: Asked, atlas: Atlas, place_view: object | N
         if asked.open:
             st.session_state[DRAWN] = _drawn(asked)
             st.session_state[presenting.ANSWERS_LIVE] = True
-            _projector(presence.code, presence.room.version if presence.room else None)
+            # In a container of the tour's own: the tour draws its text into a container made outside
+            # its fragment, and a fragment started there would be placed after that text, not here.
+            with st.container():
+                _projector(presence.code, presence.room.version if presence.room else None)
             st.button(
                 "Reveal the answer", key="quiz-reveal", on_click=_reveal, type="primary", icon=":material/visibility:"
             )
