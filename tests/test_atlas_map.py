@@ -96,7 +96,7 @@ def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_
 def test_the_per_run_arguments_carry_no_map_script_only_the_view_and_the_selection(explore_runs):
     """The map's script travels once, as a cached file; each change sends a loader, the view and the highlight."""
     for slug, args in explore_runs:
-        assert args["script"] == LOADER
+        assert args["script"].startswith(LOADER) and "L.map(" not in args["script"]
         assert "L.map(" not in json.dumps(args) and "AtlasPlaces.draw(" not in json.dumps(args)
         # What changes between runs: the view and the selection, a few hundred bytes.
         assert len(json.dumps({k: args[k] for k in ("center", "zoom", "feature_group")})) < 400, slug

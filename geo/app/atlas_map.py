@@ -144,7 +144,7 @@ def show_map(
         "zoom": rendered.zoom,
     }
     args = folium_component.component_args(
-        script=rendered.script,
+        script=rendered.script + folium_component.quiet_start(returned),
         header=rendered.header,
         html=rendered.html,
         map_id=rendered.map_id,
