@@ -20,7 +20,9 @@ from geo.app.atlas_map import (
     script_of,
     write_script_file,
 )
-from geo.render.maps import build_map, place_bounds, view_for
+from geo.app.style import compact_css
+from geo.render.maps import MAP_CSS_FILES, build_map, place_bounds, view_for
+from geo.render.templating import static_text
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -234,3 +236,12 @@ def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, 
     (south, west), (north, east) = opening_bounds(draft.atlas)
     lat, lon = (float(v) for v in re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", world.drawing).groups())
     assert south <= lat <= north and west <= lon <= east
+
+
+def test_the_map_s_own_style_sheets_travel_in_its_cached_script_not_as_files_to_fetch(explore_runs):
+    args = explore_runs[0][1]
+    assert [link for link in args["css_links"] if "/atlas/" in link] == []
+    text = script_of(args)
+    for name in MAP_CSS_FILES:
+        assert json.dumps(compact_css(static_text(name)))[1:-1] in text, name
+    assert text.index(":root") < text.index(".atlas-legend")  # the palette first, as when linked

@@ -29,12 +29,13 @@ import folium
 from branca.element import Element
 
 from geo.app import folium_component
+from geo.app.style import compact_css
 from geo.atlas.context import Context
 from geo.atlas.loader import Atlas
 from geo.atlas.water import Waters
 from geo.paths import STATIC_DIR
 from geo.render.assets import STREAMLIT_STATIC
-from geo.render.maps import build_map, highlight_group, highlight_places_group, script_highlight
+from geo.render.maps import MAP_CSS_FILES, build_map, highlight_group, highlight_places_group, script_highlight
 from geo.render.orientation import orientation_data
 from geo.render.templating import static_text
 
@@ -172,8 +173,11 @@ def render_page_map(
 
     `frame_css` names style sheets under static/ for inside this page's map frame. They go into
     the frame's header rather than a link: a rule that sizes the map must hold before Leaflet
-    measures it. `layers`, an atlas's own orientation layers, are written into its map; without
-    them (the default atlas) the map links the cached static/atlas/context.js, and its places come
+    measures it. The map's own small sheets (the palette, map.css) go there too, ahead of them:
+    two files fewer for the frame to fetch before its map draws, beside Leaflet's scripts.
+
+    `layers`, an atlas's own orientation layers, are written into its map; without them (the
+    default atlas) the map links the cached static/atlas/context.js, and its places come
     from the cached static/atlas/places.js: each run then sends only the view and the selection
     (render_script_highlight), not the places' shapes again. With `world` (an atlas about anywhere)
     it draws the world's outlines and names (static/atlas/world.js).
@@ -183,8 +187,9 @@ def render_page_map(
     else:
         data = orientation_data(atlas, *layers)
         fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data, world=world)
-    for name in frame_css:
-        fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
+    fmap.default_css = [(name, href) for name, href in fmap.default_css if name not in MAP_CSS_FILES]
+    for name in (*MAP_CSS_FILES, *frame_css):
+        fmap.get_root().header.add_child(Element(f"<style>{compact_css(static_text(name))}</style>"))
     rendered = render_map(fmap, key)
     return rendered if layers is not None else cached(rendered, key)
 
