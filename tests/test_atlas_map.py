@@ -20,7 +20,9 @@ from geo.app.atlas_map import (
     script_of,
     write_script_file,
 )
-from geo.render.maps import build_map, place_bounds, view_for
+from geo.app.style import compact_css
+from geo.render.maps import MAP_CSS_FILES, build_map, place_bounds, view_for
+from geo.render.templating import static_text
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -96,7 +98,7 @@ def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_
 def test_the_per_run_arguments_carry_no_map_script_only_the_view_and_the_selection(explore_runs):
     """The map's script travels once, as a cached file; each change sends a loader, the view and the highlight."""
     for slug, args in explore_runs:
-        assert args["script"] == LOADER
+        assert args["script"].startswith(LOADER) and "L.map(" not in args["script"]
         assert "L.map(" not in json.dumps(args) and "AtlasPlaces.draw(" not in json.dumps(args)
         # What changes between runs: the view and the selection, a few hundred bytes.
         assert len(json.dumps({k: args[k] for k in ("center", "zoom", "feature_group")})) < 400, slug
@@ -109,7 +111,8 @@ def test_the_script_file_is_named_for_its_page_and_content_and_replaces_older_on
     (tmp_path / "page-map-other-0000.js").write_text("another page's", encoding="utf-8")
     made = cached(rendered, "k", tmp_path)
     name = made.js_links[0].rsplit("/", 1)[1]
-    assert made.js_links == (f"/app/static/{SCRIPT_CACHE}/{name}", *rendered.js_links)
+    assert made.js_links[0] == f"/app/static/{SCRIPT_CACHE}/{name}"
+    assert sorted(made.js_links[1:] + made.data_links) == sorted(rendered.js_links)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "page-map-other-0000.js"])
     text = (tmp_path / name).read_text(encoding="utf-8")
     assert "window.atlasPageMap = function () {" in text and rendered.script in text
@@ -203,7 +206,7 @@ def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, d
     from geo.render.maps import TOWNS_LAYER
 
     def links_static(rendered) -> bool:
-        return any(link.endswith("/atlas/context.js") for link in rendered.js_links)
+        return any(link.endswith("/atlas/context.js") for link in rendered.js_links + rendered.data_links)
 
     default = render_page_map(atlas, "atlas-map", ())
     assert links_static(default) and "Sisian" not in default.drawing
@@ -222,7 +225,7 @@ def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, 
     from geo.render.maps import opening_bounds
 
     def links(rendered, name: str) -> bool:
-        return any(link.endswith(f"/atlas/{name}") for link in rendered.js_links)
+        return any(link.endswith(f"/atlas/{name}") for link in rendered.js_links + rendered.data_links)
 
     default = render_page_map(atlas, "atlas-map", ())
     assert links(default, "basemap.js") and not links(default, "world.js")
@@ -234,3 +237,25 @@ def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, 
     (south, west), (north, east) = opening_bounds(draft.atlas)
     lat, lon = (float(v) for v in re.search(r"center: \[([-\d.]+), ([-\d.]+)\]", world.drawing).groups())
     assert south <= lat <= north and west <= lon <= east
+
+
+def test_the_map_s_own_style_sheets_travel_in_its_cached_script_not_as_files_to_fetch(explore_runs):
+    args = explore_runs[0][1]
+    assert [link for link in args["css_links"] if "/atlas/" in link] == []
+    text = script_of(args)
+    for name in MAP_CSS_FILES:
+        assert json.dumps(compact_css(static_text(name)))[1:-1] in text, name
+    assert text.index(":root") < text.index(".atlas-legend")  # the palette first, as when linked
+
+
+def test_the_outlines_and_water_data_are_fetched_beside_the_scripts_the_map_waits_for(tmp_path, atlas):
+    """The map draws them after its places: the frame's chain of scripts neither fetches nor waits for them."""
+    rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
+    made = cached(rendered, "k", tmp_path)
+    assert [link.rsplit("/", 2)[-1] for link in made.data_links] == ["basemap.js", "context.js"]
+    assert not set(made.data_links) & set(made.js_links)
+    text = (tmp_path / made.js_links[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    started = json.loads(re.search(r"window\.atlasData = Promise\.all\((\[.*?\])\.map", text).group(1))
+    assert started == list(made.data_links)
+    assert text.index("window.atlasData") < text.index("window.atlasPageMap")  # started as the file loads
+    assert "window.atlasData.then(" in made.drawing  # and waited for by what draws them

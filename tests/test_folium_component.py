@@ -132,3 +132,45 @@ def test_a_feature_group_becomes_a_layer_added_to_the_drawn_map():
     script = folium_component.feature_group_script(group, scratch)
     assert "map_div.addLayer(feature_group_feature_group_0)" in script
     assert folium_component.map_id(scratch) not in script
+
+
+def front_end_script() -> str:
+    component = streamlit_folium._component_func
+    return "".join(p.read_text(encoding="utf-8") for p in (Path(component.path) / "static" / "js").glob("main.*.js"))
+
+
+def test_the_first_report_it_spares_is_the_one_the_front_end_would_send():
+    """quiet_start's report holds the click fields in the order the front end lists them, with the values
+    it starts from; the front end skips a report equal to the one before."""
+    script = front_end_script()
+    listed = re.search(r"let c=\{(.*?)\};", script).group(1)
+    order = re.findall(r"(\w+):", listed)
+    assert [name for name in order if name in folium_component.UNCLICKED] == list(folium_component.UNCLICKED)
+    start = re.search(r"window\.__GLOBAL_DATA__=\{(.*?)\}", script).group(1)
+    for name, value in folium_component.UNCLICKED.items():
+        if name != "last_clicked":  # kept as lat_lng_clicked
+            assert f"{name}:{json.dumps(value)}" in start
+    assert "lat_lng_clicked:null" in start
+    assert "JSON.stringify(n)!==JSON.stringify(u)" in script
+
+
+@pytest.mark.parametrize(
+    ("returned", "first"),
+    [
+        (
+            ("last_active_drawing", "last_object_clicked_count"),
+            {"last_object_clicked_count": 0, "last_active_drawing": None},
+        ),
+        (("last_clicked",), {"last_clicked": None}),
+        ((), {}),
+    ],
+)
+def test_a_map_asked_only_about_clicks_does_not_report_before_the_first_one(returned, first):
+    script = folium_component.quiet_start(returned)
+    given = re.search(r"previous_data = (\{.*?\});", script).group(1)
+    assert json.loads(given) == first and list(json.loads(given)) == list(first)
+
+
+def test_a_map_asked_for_its_view_reports_it_at_once():
+    assert folium_component.quiet_start(("center", "zoom")) == ""
+    assert folium_component.quiet_start(("last_active_drawing", "bounds")) == ""

@@ -29,12 +29,21 @@ import folium
 from branca.element import Element
 
 from geo.app import folium_component
+from geo.app.style import compact_css
 from geo.atlas.context import Context
 from geo.atlas.loader import Atlas
 from geo.atlas.water import Waters
 from geo.paths import STATIC_DIR
 from geo.render.assets import STREAMLIT_STATIC
-from geo.render.maps import build_map, highlight_group, highlight_places_group, script_highlight
+from geo.render.maps import (
+    BASEMAP_SCRIPT,
+    CONTEXT_DATA_SCRIPT,
+    MAP_CSS_FILES,
+    build_map,
+    highlight_group,
+    highlight_places_group,
+    script_highlight,
+)
 from geo.render.orientation import orientation_data
 from geo.render.templating import static_text
 
@@ -42,6 +51,9 @@ from geo.render.templating import static_text
 # its name carries a hash of its content, so a browser fetches it once and never a stale one.
 SCRIPT_CACHE = "atlas/cache"
 SCRIPT_PREFIX = "page-map-"
+# The data a page map draws only after its places (the outlines, the water and the towns): fetched beside
+# the scripts the map waits for, not among them.
+BESIDE_SCRIPTS = (BASEMAP_SCRIPT, CONTEXT_DATA_SCRIPT)
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ class RenderedMap:
     zoom: Any
     component_key: str  # the front end's identity of the map: the same on every run keeps it drawn
     drawing: str = ""  # the whole script that draws the map, inline (`script`) or in its cached file
+    data_links: tuple[str, ...] = ()  # data scripts its cached file fetches beside `js_links`, drawn after the places
 
 
 def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -144,7 +157,7 @@ def show_map(
         "zoom": rendered.zoom,
     }
     args = folium_component.component_args(
-        script=rendered.script,
+        script=rendered.script + folium_component.quiet_start(returned),
         header=rendered.header,
         html=rendered.html,
         map_id=rendered.map_id,
@@ -172,8 +185,11 @@ def render_page_map(
 
     `frame_css` names style sheets under static/ for inside this page's map frame. They go into
     the frame's header rather than a link: a rule that sizes the map must hold before Leaflet
-    measures it. `layers`, an atlas's own orientation layers, are written into its map; without
-    them (the default atlas) the map links the cached static/atlas/context.js, and its places come
+    measures it. The map's own small sheets (the palette, map.css) go there too, ahead of them:
+    two files fewer for the frame to fetch before its map draws, beside Leaflet's scripts.
+
+    `layers`, an atlas's own orientation layers, are written into its map; without them (the
+    default atlas) the map links the cached static/atlas/context.js, and its places come
     from the cached static/atlas/places.js: each run then sends only the view and the selection
     (render_script_highlight), not the places' shapes again. With `world` (an atlas about anywhere)
     it draws the world's outlines and names (static/atlas/world.js).
@@ -183,13 +199,16 @@ def render_page_map(
     else:
         data = orientation_data(atlas, *layers)
         fmap = build_map(atlas, basemap_from_script=True, orientation=data is not None, context=data, world=world)
-    for name in frame_css:
-        fmap.get_root().header.add_child(Element(f"<style>{static_text(name)}</style>"))
+    fmap.default_css = [(name, href) for name, href in fmap.default_css if name not in MAP_CSS_FILES]
+    for name in (*MAP_CSS_FILES, *frame_css):
+        fmap.get_root().header.add_child(Element(f"<style>{compact_css(static_text(name))}</style>"))
     rendered = render_map(fmap, key)
     return rendered if layers is not None else cached(rendered, key)
 
 
-def script_file_text(script: str, header: str, preload: Sequence[tuple[str, str]] = ()) -> str:
+def script_file_text(
+    script: str, header: str, preload: Sequence[tuple[str, str]] = (), data: Sequence[str] = ()
+) -> str:
     """The map's header and script as a file: a function that adds the header's rules to the frame,
     draws the map and returns it. A function rather than the script itself, so the map is drawn when
     the front end runs the map's script (after the style sheets it links), as it would be inline;
@@ -198,7 +217,11 @@ def script_file_text(script: str, header: str, preload: Sequence[tuple[str, str]
     The file comes first among the frame's scripts and first asks for `preload`, the (address, kind)
     of the files the frame loads after it: the front end fetches its scripts one after another, each
     when the one before has run, so without the hints the map waits for every file's round trip in
-    turn; with them, they all travel at once and the front end finds them waiting."""
+    turn; with them, they all travel at once and the front end finds them waiting.
+
+    `data` are scripts that only set data the map draws after its places (the outlines', the water's:
+    geo/render/templates/map/later.js): the file starts them at once, to run whenever they arrive, and
+    `window.atlasData` tells when all have; the map's chain neither fetches nor waits for them."""
     hints = (
         "(function () {\n"
         f"  {json.dumps([list(link) for link in preload])}.forEach(function (link) {{\n"
@@ -210,8 +233,19 @@ def script_file_text(script: str, header: str, preload: Sequence[tuple[str, str]
         if preload
         else ""
     )
+    beside = (
+        f"window.atlasData = Promise.all({json.dumps(list(data))}.map(function (src) {{\n"
+        "  return new Promise(function (done) {\n"
+        '    var script = document.createElement("script");\n'
+        "    script.src = src; script.async = true; script.onload = script.onerror = done;\n"
+        "    document.head.appendChild(script);\n"
+        "  });\n"
+        "}));\n"
+        if data
+        else ""
+    )
     return (
-        f"{hints}window.atlasPageMap = function () {{\n"
+        f"{hints}{beside}window.atlasPageMap = function () {{\n"
         f'document.head.insertAdjacentHTML("beforeend", {json.dumps(header)});\n'
         f"{script}\nreturn map_div;\n}};\n"
     )
@@ -253,11 +287,13 @@ def cached(rendered: RenderedMap, key: str, folder: Path = STATIC_DIR / SCRIPT_C
     they are fetched once, where as the component's arguments they would travel with every change of
     place (about 13 KB). Its arguments then hold a loader, the view and the selection."""
     stem = SCRIPT_PREFIX + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + "-"
-    preload = [(link, "script") for link in rendered.js_links] + [(link, "style") for link in rendered.css_links]
-    name = write_script_file(script_file_text(rendered.script, rendered.header, preload), folder, stem)
+    data = tuple(link for link in rendered.js_links if link.endswith(BESIDE_SCRIPTS))
+    chain = tuple(link for link in rendered.js_links if link not in data)
+    preload = [(link, "script") for link in chain] + [(link, "style") for link in rendered.css_links]
+    name = write_script_file(script_file_text(rendered.script, rendered.header, preload, data), folder, stem)
     if name is None:
         return rendered
     link = f"{STREAMLIT_STATIC}/{SCRIPT_CACHE}/{name}"
     # First, so its hints start every other file's download; the component's key stays that of the
     # whole script: another map, another key.
-    return replace(rendered, script=LOADER, header="", js_links=(link, *rendered.js_links))
+    return replace(rendered, script=LOADER, header="", js_links=(link, *chain), data_links=data)

@@ -63,6 +63,34 @@ def report_script(returned_objects: Sequence[str]) -> str:
     return f"if (window.__GLOBAL_DATA__) {{ window.__GLOBAL_DATA__.returned_objects = {names}; }}\n"
 
 
+# What the front end reports of clicks before the first click, in the order its report lists them
+# (updateComponentValue in streamlit-folium's main.js; tests/test_folium_component.py reads them there).
+UNCLICKED: dict[str, Any] = {
+    "last_clicked": None,
+    "last_object_clicked": None,
+    "last_object_clicked_count": 0,
+    "last_object_clicked_tooltip": None,
+    "last_object_clicked_popup": None,
+    "last_active_drawing": None,
+}
+
+
+def quiet_start(returned_objects: Sequence[str]) -> str:
+    """The script, run with the map's script, that spares the page a second run on every first visit.
+
+    The front end reports what it was asked for as soon as it has drawn a map, and compares each report
+    with the one before, of which it has none on a first draw (the component's default stays on the
+    server): so the page ran once more, about a second after the map showed, for a report that says
+    nothing was clicked. When everything asked for is about clicks, what that first report holds is known:
+    it is given to the front end as the report before, and it is not sent. A map asked for its view
+    (`center`, `zoom`, `bounds`) still reports it at once."""
+    returned = list(returned_objects)
+    if any(name not in UNCLICKED for name in returned):
+        return ""
+    first = json.dumps({name: value for name, value in UNCLICKED.items() if name in returned})
+    return f"if (window.__GLOBAL_DATA__) {{ window.__GLOBAL_DATA__.previous_data = {first}; }}\n"
+
+
 def map_id(fmap: folium.Map) -> str:
     return get_full_id(fmap)
 

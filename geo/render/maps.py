@@ -281,6 +281,12 @@ def basemap_script(atlas: Atlas) -> str:
     )
 
 
+class _Later(MacroElement):
+    """`atlas_later(group, draw)`: the map's other layers drawn just after its places first show."""
+
+    _template = _element_template("later.js")
+
+
 class _ScriptBasemap(MacroElement):
     """The country outlines from the basemap script, drawn into the parent layer."""
 
@@ -446,6 +452,7 @@ def build_map(
     js, css = asset_links(static_base)
     m.default_js = js
     m.default_css = [*css, *((name, f"{static_base}/{name}") for name in MAP_CSS_FILES)]
+    _Later().add_to(m)  # first: the layers below draw through it
 
     folium.FeatureGroup(name=PLAIN_LAYER, overlay=False, show=not osm_default).add_to(m)
     # The tile URL is given directly: looking "OpenStreetMap" up in xyzservices costs ~90 ms a build.

@@ -11,7 +11,7 @@ import pytest
 
 from geo.atlas.loader import load_atlas
 from geo.atlas.water import load_context_layers
-from geo.render.maps import basemap_feature, place_bounds, places_data, view_for
+from geo.render.maps import basemap_feature, place_bounds, places_data, styles, view_for
 from geo.render.orientation import context_data
 from geo.testing import block_outside
 from tests.browser.explore import (
@@ -59,6 +59,8 @@ def test_the_map_draws_every_place_offline(page, app_url, atlas):
 def test_the_map_frame_unpacks_the_data_scripts_to_exactly_the_atlas_data(page, app_url, atlas):
     """places.js, basemap.js and context.js travel packed (geo/render/packed.py); the browser gets the GeoJSON back."""
     frame = open_page(page, app_url, atlas)
+    frame.wait_for_function("() => window.atlasData", timeout=WAIT)
+    frame.evaluate("() => window.atlasData")  # the outlines and the water come beside the map's scripts
     expected = {
         "ATLAS_PLACES": places_data(atlas),
         "ATLAS_BASEMAP": basemap_feature(atlas),
@@ -66,6 +68,57 @@ def test_the_map_frame_unpacks_the_data_scripts_to_exactly_the_atlas_data(page, 
     }
     for name, data in expected.items():
         assert frame.evaluate(f"() => window.{name}") == json.loads(json.dumps(data)), name
+
+
+# From the page's first script: how many outline paths the map's frame had when its places first all showed
+# (watched from the page: the frame's own first document is replaced by the component's).
+FIRST_PAINT_JS = """
+(() => {
+  if (window !== window.top) return;
+  const poll = setInterval(() => {
+    const f = document.querySelector('iframe[title*="st_folium"], iframe[title*="streamlit_folium"]');
+    const d = f && f.contentDocument;
+    if (!d || d.URL === 'about:blank' || !d.body) return;
+    clearInterval(poll);
+    new MutationObserver((changes, observer) => {
+      if (d.querySelectorAll('.leaflet-interactive').length < window.__atlasPlaces) return;
+      const outlines = d.querySelectorAll('path[stroke="' + window.__atlasOutline + '"]');
+      f.contentWindow.__atlasOutlinesAtFirst = outlines.length;
+      observer.disconnect();
+    }).observe(d, {childList: true, subtree: true});
+  }, 5);
+})();
+"""
+
+# Every shape of the map's overlay in drawing order: outline, water, town, place (or other).
+STACK_JS = """
+([outline, water]) => {
+  const kinds = new Map();
+  Object.values(window.map_div._layers).forEach(layer => {
+    if (!layer._path) return;
+    const color = layer.options.color;
+    kinds.set(layer._path, layer.atlasPlace ? 'place' : layer.atlasContext ? 'town'
+      : color === outline ? 'outline' : water.includes(color) ? 'water' : 'other');
+  });
+  return [...document.querySelectorAll('.leaflet-overlay-pane svg path')].map(p => kinds.get(p) || 'other');
+}
+"""
+
+
+def test_the_places_show_first_and_the_outlines_water_and_towns_then_lie_under_them(page, app_url, atlas):
+    outline = styles()["basemap"]["color"]
+    page.add_init_script(f"window.__atlasPlaces = {drawn_count(atlas)}; window.__atlasOutline = {json.dumps(outline)};")
+    page.add_init_script(FIRST_PAINT_JS)
+    frame = open_page(page, app_url, atlas)
+    frame.wait_for_function("() => window.__atlasOutlinesAtFirst !== undefined", timeout=WAIT)
+    assert frame.evaluate("() => window.__atlasOutlinesAtFirst") == 0  # drawn after the places
+    frame.wait_for_function(f"() => document.querySelectorAll('path[stroke={json.dumps(outline)}]').length > 0")
+    frame.locator(".atlas-names .atlas-name").first.wait_for(timeout=WAIT)
+    stack = frame.evaluate(STACK_JS, [outline, [styles()["lake"]["color"], styles()["river"]["color"]]])
+    # As if drawn at once: the outlines at the bottom, then the water, the other towns, the places on top.
+    order = [kind for kind in stack if kind != "other"]
+    assert order == sorted(order, key=["outline", "water", "town", "place"].index), order
+    assert {"outline", "water", "town", "place"} <= set(order)
 
 
 def test_clicking_a_place_in_the_list_shows_its_passage_and_sets_the_url(page, app_url, atlas):

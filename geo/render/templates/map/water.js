@@ -1,3 +1,7 @@
 {% macro script(this, kwargs) %}
-if (window.AtlasContext) { AtlasContext.water({{ this._parent.get_name() }}, {{ this.styles | tojson }}); }
+if (window.AtlasContext) {
+    atlas_later({{ this._parent.get_name() }}, function () {
+        AtlasContext.water({{ this._parent.get_name() }}, {{ this.styles | tojson }});
+    });
+}
 {% endmacro %}
