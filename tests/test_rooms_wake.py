@@ -43,7 +43,8 @@ def new_watch(store) -> Iterator:
     made: list[RoomWatch] = []
 
     def make() -> RoomWatch:
-        made.append(RoomWatch(store, every=0.02))
+        # Turns wide enough for these tests' pages, which never follow again (turns have tests of their own).
+        made.append(RoomWatch(store, every=0.02, batch=8))
         return made[-1]
 
     yield make
@@ -207,6 +208,28 @@ def test_a_page_gone_when_woken_frees_its_turn_at_once(store, new_watch):
     for key in ("a", "b", "c"):
         watch.follow(room.code, key, room.version, gone(key))
     store.move(room.code, token, 1)
+    time.sleep(0.5)
+    assert sorted(woken) == ["a", "b", "c"]  # never waited for the 5 s a straggler gets
+
+
+def test_a_page_whose_woken_run_stops_following_frees_its_turn_at_once(store, new_watch):
+    """A room that ends wakes each follower once, and none of them follows again: each run's
+    unfollow must hand the turn on, or a hall would hear of the end one straggler at a time."""
+    room, token = store.create()
+    watch = RoomWatch(store, every=0.02, batch=1, straggler=5.0)
+    woken: list[str] = []
+
+    def leaves(key: str):
+        def wake() -> bool:
+            woken.append(key)
+            watch.unfollow(room.code, key)  # its run: the room is over, it browses on its own
+            return True
+
+        return wake
+
+    for key in ("a", "b", "c"):
+        watch.follow(room.code, key, room.version, leaves(key))
+    store.close(room.code, token)
     time.sleep(0.5)
     assert sorted(woken) == ["a", "b", "c"]  # never waited for the 5 s a straggler gets
 
