@@ -582,14 +582,7 @@ def main() -> None:
         row("Click in list -> passage showing (median)", fmt_ms(click_passage), "< 300 ms", click_passage < 300)
     )
     lines.append(row("Click in list -> passage and map settled (median)", fmt_ms(click_settled)))
-    lines.append(
-        row(
-            "Downloaded on first load, Explore (HTTP + WebSocket)",
-            f"{app_kb:,.0f} KB",
-            "< 600 KB",
-            app_kb < 600,
-        )
-    )
+    lines.append(row("Downloaded on first load, Explore (HTTP + WebSocket)", f"{app_kb:,.0f} KB"))
     lines.append(row("  of which HTTP (assets, wire size)", f"{app_traffic.http / 1024:,.0f} KB"))
     for part, size in sorted(app_traffic.parts.items(), key=lambda kv: -kv[1]):
         lines.append(row(f"    {part}", f"{size / 1024:,.0f} KB"))
@@ -598,7 +591,17 @@ def main() -> None:
     lines.append(row("  tiles (excluded; none unless OSM is switched on)", f"{app_traffic.tiles / 1024:,.0f} KB"))
     lines.append(row("Downloaded on first load, baseline", f"{base_traffic.total / 1024:,.0f} KB"))
     extra_kb = app_kb - base_traffic.total / 1024
-    lines.append(row("  Explore minus baseline (what the atlas itself adds)", f"{extra_kb:,.0f} KB"))
+    # The target is what the atlas adds (bench/README.md): Streamlit's own front end, uncompressed
+    # by `streamlit run`, is the same 2.7 MB for any page and no part of it.
+    budget = TARGETS["download_kb"]
+    lines.append(
+        row(
+            "  Explore minus baseline (what the atlas itself adds)",
+            f"{extra_kb:,.0f} KB",
+            f"< {budget} KB",
+            extra_kb < budget,
+        )
+    )
     for key, (idle, one, many) in memory.items():
         lines.append(
             row(
