@@ -62,6 +62,11 @@ def add_step(page, typed: str, count: int) -> None:
         timeout=WAIT,
     )
     idle(page)  # the fields are filled from the new step before anything is typed into them
+    # The preview's map reports its view once it has drawn (the editor records it for "Use this
+    # view"), which runs the page again: a teacher reads the new step before typing, so wait as long.
+    map_frame(page)
+    page.wait_for_timeout(1_000)
+    idle(page)
 
 
 def test_build_reorder_preview_save_open_and_present(browser, saving_url):
