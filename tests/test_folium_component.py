@@ -61,20 +61,26 @@ def st_folium_component_arguments() -> set[str]:
     return {keyword.arg for keyword in call.keywords}
 
 
+def small_args(**changed: object) -> dict:
+    """The component's arguments for a tiny map, with `changed` ones in place of the defaults."""
+    given = {
+        "script": "",
+        "header": "",
+        "html": "",
+        "map_id": "map_x",
+        "height": 100,
+        "zoom": 5,
+        "center": (40.0, 46.0),
+        "feature_group": None,
+        "css_links": (),
+        "js_links": (),
+        "returned_objects": (),
+    }
+    return folium_component.component_args(**(given | changed))
+
+
 def test_the_component_gets_every_argument_st_folium_sends_it():
-    args = folium_component.component_args(
-        script="",
-        header="",
-        html="",
-        map_id="map_x",
-        height=100,
-        zoom=5,
-        center=(40.0, 46.0),
-        feature_group=None,
-        css_links=(),
-        js_links=(),
-        returned_objects=(),
-    )
+    args = small_args()
     assert set(args) | {"key", "default", "on_change"} == st_folium_component_arguments()
 
 
@@ -84,19 +90,7 @@ def test_the_arguments_hold_no_list_that_streamlit_would_inspect_as_a_data_frame
     from streamlit.dataframe_util import is_dataframe_like
 
     links = ("/app/static/a.js", "/app/static/b.js")
-    args = folium_component.component_args(
-        script="",
-        header="",
-        html="",
-        map_id="map_x",
-        height=100,
-        zoom=5,
-        center=(40.0, 46.0),
-        feature_group=None,
-        css_links=list(links),
-        js_links=list(links),
-        returned_objects=["last_clicked"],
-    )
+    args = small_args(css_links=list(links), js_links=list(links), returned_objects=["last_clicked"])
     assert not any(isinstance(value, list) for value in args.values())
     assert not any(is_dataframe_like(value) for value in args.values())
     assert json.loads(json.dumps(args))["js_links"] == list(links)
