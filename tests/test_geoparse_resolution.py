@@ -127,3 +127,32 @@ def test_the_uks_nations_are_places_with_their_geonames_ids(toponyms):
     assert (places["Wales"].geonameid, places["Scotland"].geonameid) == (2634895, 2638360)
     assert places["England"].geonameid == 6269131
     assert places["England"].kind == "region"
+
+
+def test_the_eu_stands_at_its_geographic_centre_not_at_brussels(toponyms):
+    # a marker for the union stands for its area, as a country's does: IGN's centre of the 27, in Bavaria
+    places = by_name("Ministers of the EU met in Brussels on Monday.", toponyms)
+    eu, brussels = places["EU"], places["Brussels"]
+    assert eu["geonameid"] == 6695072 and brussels["geonameid"] == 2800866
+    assert 49.5 < eu["lat"] < 50.2 and 9.5 < eu["lon"] < 10.3  # Lower Franconia, not Belgium
+    assert abs(eu["lon"] - brussels["lon"]) > 4
+
+
+def test_a_name_that_says_the_district_names_the_district_of_columbia(toponyms):
+    places = by_name("She moved to Washington, D.C., and later to Richmond, Va.", toponyms)
+    assert places["Washington, D.C"]["geonameid"] == 4138106  # GeoNames' District of Columbia (US.DC)
+    assert by_name("The D.C. Council met.", toponyms) == {}  # inside an organisation's name: not drawn
+    (flights,) = by_name("Flights to D.C. were delayed.", toponyms).values()
+    assert flights["geonameid"] == 4138106 and flights["mentions"][0]["text"] == "D.C."
+    # the city's own name stays the city
+    assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963
+
+
+def test_the_holy_see_and_the_vatican_name_the_state_and_vatican_city_the_city(toponyms):
+    text = "The Holy See answered; the Vatican said the pope met pilgrims in Vatican City."
+    places = {r["geonameid"]: r for r in map(place_record, geoparse(text, toponyms))}
+    assert sorted(places) == [3164670, 6691831]
+    state, city = places[3164670], places[6691831]
+    assert [m["text"] for m in state["mentions"]] == ["Holy See", "Vatican"]
+    assert state["kind"] == "country" and state["country"] == "VA"
+    assert [m["text"] for m in city["mentions"]] == ["Vatican City"] and city["kind"] == "capital"
