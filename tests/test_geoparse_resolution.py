@@ -156,3 +156,13 @@ def test_the_holy_see_and_the_vatican_name_the_state_and_vatican_city_the_city(t
     assert [m["text"] for m in state["mentions"]] == ["Holy See", "Vatican"]
     assert state["kind"] == "country" and state["country"] == "VA"
     assert [m["text"] for m in city["mentions"]] == ["Vatican City"] and city["kind"] == "capital"
+
+
+def test_a_town_named_like_a_division_abroad_still_pairs_with_its_county(toponyms):
+    # Paris is also a French department: that says nothing of which Paris sits in a Henry County. Paris,
+    # Tennessee, is the seat of Henry County, Tennessee; Illinois has a Paris, a Henry County far from it
+    # and a Watson, which alone would pull both there
+    text = "A Paris man was arrested on Sunday and booked into the Henry County jail. Deputies from Watson helped."
+    places = places_of(text, toponyms)
+    assert places["Paris"].geonameid == 4647963  # Paris, Tennessee
+    assert places["Henry County"].admin1 == places["Paris"].admin1 == "ne:admin1:US47"

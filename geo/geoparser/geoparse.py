@@ -1128,8 +1128,16 @@ def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]
     names = {key: hits[form] for form, key in same_name.items() if len(hits[form]) > 1}
     if len(names) > CLUSTER_NAMES:
         return frozenset()
-    # beside a county, a state's own name is the state, not its namesake village (Florida, in Orange County, New York)
-    names = {k: v for k, v in names.items() if not any(h.toponym.kind == "region" and h.how != "alternate" for h in v)}
+    # beside a county, a state's own name is the state, not its namesake village (Florida, in Orange County, New
+    # York); a division abroad that bears a town's name says nothing of it ("Paris ... Henry County": Paris, Tennessee)
+    county_countries = {h.toponym.country for v in names.values() for h in v if h.toponym.kind == "county"}
+
+    def state_name(found: list[NameHit]) -> bool:
+        return any(
+            h.toponym.kind == "region" and h.how != "alternate" and h.toponym.country in county_countries for h in found
+        )
+
+    names = {k: v for k, v in names.items() if not state_name(v)}
     if not names:
         return frozenset()
     counties: dict[tuple[int, int, int], list[tuple[tuple[str, ...], Toponym]]] = {}
