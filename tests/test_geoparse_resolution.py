@@ -166,3 +166,23 @@ def test_a_town_named_like_a_division_abroad_still_pairs_with_its_county(toponym
     places = places_of(text, toponyms)
     assert places["Paris"].geonameid == 4647963  # Paris, Tennessee
     assert places["Henry County"].admin1 == places["Paris"].admin1 == "ne:admin1:US47"
+
+
+def test_each_name_of_a_list_of_counties_is_a_county(toponyms):
+    # "County" is written once for the list; the counties then say which Gainesville: Texas's, in Cooke County
+    text = "Girls from Cooke, Grayson and Love counties will compete at the rodeo in Gainesville on Saturday."
+    places = {p.name: p for p in geoparse(text, toponyms)}
+    assert [(name, p.toponym.kind) for name, p in places.items()][:3] == [
+        ("Cooke", "county"),
+        ("Grayson", "county"),
+        ("Love", "county"),
+    ]
+    assert [m.text for m in places["Cooke"].mentions] == ["Cooke"]  # the mention as written
+    assert places["Cooke"].toponym.name == "Cooke County" and places["Cooke"].toponym.admin1 == "ne:admin1:US48"
+    assert places["Gainesville"].toponym.admin1 == "ne:admin1:US48"  # not Florida's larger Gainesville
+    # a run of capitalised words before the last name: its last word; parishes too; "or" and a serial comma
+    places = places_of("Small Hitchcock and Hayes counties, and Orleans, Jefferson, or Plaquemines parishes.", toponyms)
+    assert sorted(places) == ["Hayes", "Hitchcock", "Jefferson", "Orleans", "Plaquemines"]
+    assert places["Jefferson"].name == "Jefferson Parish" and places["Hitchcock"].admin1 == "ne:admin1:US31"
+    # a town's name alone stays the town
+    assert places_of("The rodeo in Gainesville drew crowds.", toponyms)["Gainesville"].kind != "county"

@@ -634,7 +634,64 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         found.setdefault(form, []).append(span)
     for span in [*_routes(text, toponyms), *_compounds(text, toponyms), *_party_states(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
+    for county, span in _county_lists(text, toponyms):
+        if span.text in found:  # "Douglas" read as the town is, here, the county
+            found[span.text] = [s for s in found[span.text] if s.start != span.start]
+            if not found[span.text]:
+                del found[span.text]
+        found.setdefault(county, []).append(span)
     return _weighed(text, found, toponyms, surnames)
+
+
+# "Douglas, Sarpy and Lancaster counties": each name is a county's, though "County" is written once.
+COUNTIES_WORD = re.compile(r"(?<=[\w.'’]) (counties|parishes)\b", re.IGNORECASE)
+LIST_TOKEN = re.compile(r"[\w.'’&-]+|,")
+LIST_WINDOW = 200  # characters read back from "counties": a list of a dozen names, a bounded cost per list
+LIST_NAME_WORDS = 3  # the most words of one name of the list ("Prince George's")
+
+
+def _list_name(tokens: list[re.Match[str]], i: int) -> tuple[list[re.Match[str]], int]:
+    """The capitalised words that end at token i (up to LIST_NAME_WORDS), and the token before them."""
+    words: list[re.Match[str]] = []
+    while i >= 0 and len(words) < LIST_NAME_WORDS and tokens[i].group()[0].isupper():
+        words.insert(0, tokens[i])
+        i -= 1
+    return words, i
+
+
+def _county_lists(text: str, toponyms: Toponyms) -> list[tuple[str, Span]]:
+    """The names of a list that ends with "counties" or "parishes", each with the county's gazetteer name.
+
+    A reader takes "Cooke, Grayson and Love counties" as three counties; each name counts as the
+    county's mention (a name the gazetteer knows with " County" after it; of a run of capitalised
+    words, its last one: "Small Hitchcock and Hayes counties"), written as the text writes it. The list
+    is read back from its last word, each word once: a bounded cost per list.
+    """
+    out: list[tuple[str, Span]] = []
+    previous = 0  # lists do not overlap: each is read back to the previous one at most
+    for match in COUNTIES_WORD.finditer(text):
+        suffix = "County" if match.group(1).lower() == "counties" else "Parish"
+        start = max(previous, match.start() - LIST_WINDOW, text.rfind("\n", 0, match.start()) + 1)
+        previous = match.end()
+        tokens = list(LIST_TOKEN.finditer(text, start, match.start()))
+        last, i = _list_name(tokens, len(tokens) - 1)
+        if not last or i < 0 or tokens[i].group() not in ("and", "or", "&"):
+            continue
+        i -= 1 if i >= 1 and tokens[i - 1].group() == "," else 0  # "Butler, Clark, and Warren counties"
+        names = [last]
+        while (found := _list_name(tokens, i - 1))[0]:
+            names.append(found[0])
+            i = found[1]
+            if i < 0 or tokens[i].group() != ",":
+                break
+        for words in names:
+            for first in (words[0], words[-1]):  # the whole run, else its last word
+                name = text[first.start() : words[-1].end()]
+                county = f"{name} {suffix}"
+                if county in toponyms.names and any(h.toponym.kind == "county" for h in toponyms.candidates(county)):
+                    out.append((county, Span(name, first.start(), words[-1].end())))
+                    break
+    return out
 
 
 DEMONYM_WORD = re.compile(r"(?<![\w.'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w'’-])")
