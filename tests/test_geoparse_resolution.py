@@ -186,3 +186,12 @@ def test_each_name_of_a_list_of_counties_is_a_county(toponyms):
     assert places["Jefferson"].name == "Jefferson Parish" and places["Hitchcock"].admin1 == "ne:admin1:US31"
     # a town's name alone stays the town
     assert places_of("The rodeo in Gainesville drew crowds.", toponyms)["Gainesville"].kind != "county"
+
+
+def test_state_after_a_city_names_a_university_not_the_citys_state(toponyms):
+    text = "Fans headed to San Diego to watch the team take on San Diego State on Friday."
+    places = {r["geonameid"]: r for r in map(place_record, geoparse(text, toponyms, named=True))}
+    assert list(places) == [5391811]  # San Diego, both times; California is not named
+    # a first-level word after a city's name still names its division
+    (donetsk,) = geoparse("Fighting spread across the Donetsk region.", toponyms)
+    assert donetsk.toponym.kind == "region"

@@ -84,9 +84,10 @@ DIVISION_AFTER = re.compile(
     r"department|voivodeship|canton|municipality)\b",
     re.IGNORECASE,
 )
-# Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County".
+# Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County"; nor
+# "State", which after a city's name makes a university's ("San Diego State"), not California.
 FIRST_LEVEL_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|state|governorate|prefecture|krai|voivodeship)\b", re.IGNORECASE
+    r"\s+(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b", re.IGNORECASE
 )
 WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)\b", re.IGNORECASE)
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
