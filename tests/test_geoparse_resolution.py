@@ -195,3 +195,12 @@ def test_state_after_a_city_names_a_university_not_the_citys_state(toponyms):
     # a first-level word after a city's name still names its division
     (donetsk,) = geoparse("Fighting spread across the Donetsk region.", toponyms)
     assert donetsk.toponym.kind == "region"
+
+
+def test_a_story_priced_in_pounds_is_read_as_british(toponyms):
+    # Richmond alone is Virginia's city; the same story priced in pounds is London's borough
+    story = "A {} scheme to get more people cycling in Richmond was launched today."
+    assert places_of(story.format("$4.2m"), toponyms)["Richmond"].admin1 == "ne:admin1:US51"
+    assert places_of(story.format("£4.2m"), toponyms)["Richmond"].country == "GB"
+    # both currencies: no hint either way
+    assert places_of(story.format("£4.2m ($5.5m)"), toponyms)["Richmond"].admin1 == "ne:admin1:US51"

@@ -120,6 +120,9 @@ SPEECH_AFTER = re.compile(
 )
 CURATED_REVIEW_BELOW = 0.8  # a curated name's winning share below which the review flags it
 NEAR_KM, AROUND_KM = 100.0, 300.0
+# A story that prices things in pounds sterling (and not in dollars) is most likely British: Richmond and
+# Lancaster are then England's. The dollar says less (Canada's, Australia's, and the world's trade currency).
+POUND, POUND_COUNTRY = "£", "GB"
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
@@ -1295,6 +1298,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     # A name never supports itself, whatever its forms ("MONROE" in a dateline and "Monroe" in the body):
     # each is ranked with the other names' places only. A third reading ranks again with the second's
     # places, so that ambiguous names that agree settle together (Monroe, Walton County and Atlanta in Georgia).
+    if text and POUND in text and "$" not in text:  # a story priced in pounds: as if it named the UK once
+        countries[POUND_COUNTRY] = countries.get(POUND_COUNTRY, 0) + 1
     people = toponyms.division_population
     same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
     seat = _seats(hits, same_name)
