@@ -118,6 +118,8 @@ NEARNESS_WEIGHT = 1.0
 SPEECH_AFTER = re.compile(
     r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
 )
+# A person's age in apposition ("Gary Wilson, 54, of Palestine"): a weak name so followed is a surname.
+AGE_AFTER = re.compile(r",\s+\d{1,3},")
 CURATED_REVIEW_BELOW = 0.8  # a curated name's winning share below which the review flags it
 NEAR_KM, AROUND_KM = 100.0, 300.0
 # A story that prices things in pounds sterling (and not in dollars) is most likely British: Richmond and
@@ -621,7 +623,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
-            if _titled(line, start) or SPEECH_AFTER.match(line, end):
+            if _titled(line, start) or SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end):
                 surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
