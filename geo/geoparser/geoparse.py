@@ -616,9 +616,9 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
             if role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
-            elif role == NAMED:
-                pass
-            elif not headline and (after := run.first(end)) is not None and _may_be_name(after, toponyms):
+            elif role == NAMED or (after := run.first(end)) in STREET_WORDS:
+                pass  # "West Palestine Avenue": a street bears the town's name, no person does
+            elif not headline and after is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
