@@ -511,6 +511,8 @@ STREET_WORDS = frozenset(
     {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
     | {"Parkway", "Pkwy", "Pike", "Highway", "Hwy", "Route", "Trail", "Terrace", "Circle", "Court", "Square"}
 )
+# Street words no one bears as a surname ("Emin Lane", "Margaret Court" are people)
+STREET_ONLY = frozenset({"Street", "Road", "Rd", "Avenue", "Ave", "Boulevard", "Blvd", "Parkway", "Pkwy", "Hwy"})
 NUMBER_BEFORE = re.compile(r"\d\s*$")
 # A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
 PARTY_STATE = re.compile(r"(?<![\w.-])(?:[DRI]|DFL)-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
@@ -616,7 +618,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
             if role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
-            elif role == NAMED or (after := run.first(end)) in STREET_WORDS:
+            elif role == NAMED or (after := run.first(end)) in STREET_ONLY:
                 pass  # "West Palestine Avenue": a street bears the town's name, no person does
             elif not headline and after is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
