@@ -204,3 +204,9 @@ def test_a_story_priced_in_pounds_is_read_as_british(toponyms):
     assert places_of(story.format("£4.2m"), toponyms)["Richmond"].country == "GB"
     # both currencies: no hint either way
     assert places_of(story.format("£4.2m ($5.5m)"), toponyms)["Richmond"].admin1 == "ne:admin1:US51"
+
+
+def test_a_country_merely_near_a_name_does_not_qualify_it(toponyms):
+    # the US follows Moscow in the sentence but says nothing of which Moscow
+    text = "The ministry voiced Moscow's concern over the US attempts to stay in Syria."
+    assert places_of(text, toponyms)["Moscow"].country == "RU"

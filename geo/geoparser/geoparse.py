@@ -1114,8 +1114,9 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     "Jolfa ... the town of Julfa in the Republic of Azerbaijan": that Julfa is the one in
     Azerbaijan, whatever the rest of the text is about. A country's name qualifies one
     name: the one it follows ("Julfa in Azerbaijan", "Julfa, Azerbaijan"), else the one it
-    precedes as a possessive or an adjective ("Iran's Jolfa"), else the nearest. So in
-    "Djulfa, across the river from Iran's Jolfa", Iran is Jolfa's, not Djulfa's.
+    precedes as a possessive or an adjective ("Iran's Jolfa"). So in "Djulfa, across the river
+    from Iran's Jolfa", Iran is Jolfa's, not Djulfa's; and a country merely nearby qualifies no
+    name ("Moscow's concern over the US attempts" leaves Moscow Russia's, not Idaho's).
     """
     countries = sorted(
         (span.start, span.end, hits[form][0].toponym.country)
@@ -1144,9 +1145,6 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
                 local[before[-1][0]] = country
             elif after and PRECEDES.match(text, c_end, after[0][0]):
                 local[after[0][0]] = country
-            elif before or after:
-                nearest = min(before[-1:] + after[:1], key=lambda m: min(abs(m[0] - c_end), abs(c_start - m[1])))
-                local.setdefault(nearest[0], country)
     return local
 
 
