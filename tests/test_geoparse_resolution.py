@@ -210,3 +210,11 @@ def test_a_country_merely_near_a_name_does_not_qualify_it(toponyms):
     # the US follows Moscow in the sentence but says nothing of which Moscow
     text = "The ministry voiced Moscow's concern over the US attempts to stay in Syria."
     assert places_of(text, toponyms)["Moscow"].country == "RU"
+
+
+def test_a_state_after_a_town_and_a_comma_is_the_towns_state(toponyms):
+    # "Washington" alone is the capital; after "Tacoma, " it says which state Tacoma is in
+    places = by_name("A baker in Tacoma, Washington and one in Boston shared tips.", toponyms)
+    assert places["Washington"]["geonameid"] == 5815135 and places["Washington"]["kind"] == "region"
+    assert places["Tacoma"]["country"] == "US"
+    assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963

@@ -1108,6 +1108,36 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
     return Beside(division=division, generic=generic)
 
 
+def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
+    """For each mention written right after a place and a comma, the first-level division it names for it.
+
+    "Tacoma, Washington": the second name qualifies the first, so it is the one of its candidates that is
+    a division one of the first name's places lies in: the state of Washington, not the capital. Each pair
+    of names is judged once, so a long list of places costs one look per pair.
+    """
+    before_at = {span.end: form for form, spans in found.items() for span in spans}
+    judged: dict[tuple[str, str], str | None] = {}
+    out: dict[int, str] = {}
+    for form, spans in found.items():
+        regions = [h.toponym.ref for h in hits[form] if h.toponym.kind == "region"]
+        if not regions:
+            continue
+        for span in spans:
+            comma = QUALIFIER_COMMA.search(text, max(0, span.start - 3), span.start)
+            previous = before_at.get(comma.start()) if comma else None
+            if previous is None or previous == form:
+                continue
+            if (previous, form) not in judged:
+                inside = {h.toponym.admin1 for h in hits[previous] if h.toponym.kind in SETTLEMENTS}
+                judged[(previous, form)] = next((r for r in regions if r in inside), None)
+            if (division := judged[(previous, form)]) is not None:
+                out[span.start] = division
+    return out
+
+
+QUALIFIER_COMMA = re.compile(r",\s?$")
+
+
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
     """For each mention, the country named next to it (same sentence, a few words away), if any.
 
@@ -1322,6 +1352,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
+    qualified = _qualified(text, found, hits) if text else {}
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
@@ -1330,6 +1361,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             beside = _beside(text, span, prefixes, hits) if text else Beside()
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
+            if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
+                beside = replace(beside, division=qualified[span.start])
             if beside not in rankings:
                 candidates = hits[form]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
