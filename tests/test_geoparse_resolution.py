@@ -127,3 +127,94 @@ def test_the_uks_nations_are_places_with_their_geonames_ids(toponyms):
     assert (places["Wales"].geonameid, places["Scotland"].geonameid) == (2634895, 2638360)
     assert places["England"].geonameid == 6269131
     assert places["England"].kind == "region"
+
+
+def test_the_eu_stands_at_its_geographic_centre_not_at_brussels(toponyms):
+    # a marker for the union stands for its area, as a country's does: IGN's centre of the 27, in Bavaria
+    places = by_name("Ministers of the EU met in Brussels on Monday.", toponyms)
+    eu, brussels = places["EU"], places["Brussels"]
+    assert eu["geonameid"] == 6695072 and brussels["geonameid"] == 2800866
+    assert 49.5 < eu["lat"] < 50.2 and 9.5 < eu["lon"] < 10.3  # Lower Franconia, not Belgium
+    assert abs(eu["lon"] - brussels["lon"]) > 4
+
+
+def test_a_name_that_says_the_district_names_the_district_of_columbia(toponyms):
+    places = by_name("She moved to Washington, D.C., and later to Richmond, Va.", toponyms)
+    assert places["Washington, D.C"]["geonameid"] == 4138106  # GeoNames' District of Columbia (US.DC)
+    assert by_name("The D.C. Council met.", toponyms) == {}  # inside an organisation's name: not drawn
+    (flights,) = by_name("Flights to D.C. were delayed.", toponyms).values()
+    assert flights["geonameid"] == 4138106 and flights["mentions"][0]["text"] == "D.C."
+    # the city's own name stays the city
+    assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963
+
+
+def test_the_holy_see_and_the_vatican_name_the_state_and_vatican_city_the_city(toponyms):
+    text = "The Holy See answered; the Vatican said the pope met pilgrims in Vatican City."
+    places = {r["geonameid"]: r for r in map(place_record, geoparse(text, toponyms))}
+    assert sorted(places) == [3164670, 6691831]
+    state, city = places[3164670], places[6691831]
+    assert [m["text"] for m in state["mentions"]] == ["Holy See", "Vatican"]
+    assert state["kind"] == "country" and state["country"] == "VA"
+    assert [m["text"] for m in city["mentions"]] == ["Vatican City"] and city["kind"] == "capital"
+
+
+def test_a_town_named_like_a_division_abroad_still_pairs_with_its_county(toponyms):
+    # Paris is also a French department: that says nothing of which Paris sits in a Henry County. Paris,
+    # Tennessee, is the seat of Henry County, Tennessee; Illinois has a Paris, a Henry County far from it
+    # and a Watson, which alone would pull both there
+    text = "A Paris man was arrested on Sunday and booked into the Henry County jail. Deputies from Watson helped."
+    places = places_of(text, toponyms)
+    assert places["Paris"].geonameid == 4647963  # Paris, Tennessee
+    assert places["Henry County"].admin1 == places["Paris"].admin1 == "ne:admin1:US47"
+
+
+def test_each_name_of_a_list_of_counties_is_a_county(toponyms):
+    # "County" is written once for the list; the counties then say which Gainesville: Texas's, in Cooke County
+    text = "Girls from Cooke, Grayson and Love counties will compete at the rodeo in Gainesville on Saturday."
+    places = {p.name: p for p in geoparse(text, toponyms)}
+    assert [(name, p.toponym.kind) for name, p in places.items()][:3] == [
+        ("Cooke", "county"),
+        ("Grayson", "county"),
+        ("Love", "county"),
+    ]
+    assert [m.text for m in places["Cooke"].mentions] == ["Cooke"]  # the mention as written
+    assert places["Cooke"].toponym.name == "Cooke County" and places["Cooke"].toponym.admin1 == "ne:admin1:US48"
+    assert places["Gainesville"].toponym.admin1 == "ne:admin1:US48"  # not Florida's larger Gainesville
+    # a run of capitalised words before the last name: its last word; parishes too; "or" and a serial comma
+    places = places_of("Small Hitchcock and Hayes counties, and Orleans, Jefferson, or Plaquemines parishes.", toponyms)
+    assert sorted(places) == ["Hayes", "Hitchcock", "Jefferson", "Orleans", "Plaquemines"]
+    assert places["Jefferson"].name == "Jefferson Parish" and places["Hitchcock"].admin1 == "ne:admin1:US31"
+    # a town's name alone stays the town
+    assert places_of("The rodeo in Gainesville drew crowds.", toponyms)["Gainesville"].kind != "county"
+
+
+def test_state_after_a_city_names_a_university_not_the_citys_state(toponyms):
+    text = "Fans headed to San Diego to watch the team take on San Diego State on Friday."
+    places = {r["geonameid"]: r for r in map(place_record, geoparse(text, toponyms, named=True))}
+    assert list(places) == [5391811]  # San Diego, both times; California is not named
+    # a first-level word after a city's name still names its division
+    (donetsk,) = geoparse("Fighting spread across the Donetsk region.", toponyms)
+    assert donetsk.toponym.kind == "region"
+
+
+def test_a_story_priced_in_pounds_is_read_as_british(toponyms):
+    # Richmond alone is Virginia's city; the same story priced in pounds is London's borough
+    story = "A {} scheme to get more people cycling in Richmond was launched today."
+    assert places_of(story.format("$4.2m"), toponyms)["Richmond"].admin1 == "ne:admin1:US51"
+    assert places_of(story.format("£4.2m"), toponyms)["Richmond"].country == "GB"
+    # both currencies: no hint either way
+    assert places_of(story.format("£4.2m ($5.5m)"), toponyms)["Richmond"].admin1 == "ne:admin1:US51"
+
+
+def test_a_country_merely_near_a_name_does_not_qualify_it(toponyms):
+    # the US follows Moscow in the sentence but says nothing of which Moscow
+    text = "The ministry voiced Moscow's concern over the US attempts to stay in Syria."
+    assert places_of(text, toponyms)["Moscow"].country == "RU"
+
+
+def test_a_state_after_a_town_and_a_comma_is_the_towns_state(toponyms):
+    # "Washington" alone is the capital; after "Tacoma, " it says which state Tacoma is in
+    places = by_name("A baker in Tacoma, Washington and one in Boston shared tips.", toponyms)
+    assert places["Washington"]["geonameid"] == 5815135 and places["Washington"]["kind"] == "region"
+    assert places["Tacoma"]["country"] == "US"
+    assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963

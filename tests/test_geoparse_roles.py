@@ -196,3 +196,18 @@ def test_a_curated_wider_region_is_judged_by_the_review_model(toponyms):
     found = {p.toponym.ref: p for p in geoparse("EU monitors visited the Lachin corridor on Monday.", toponyms)}
     assert found["curated:european-union"].judged_by_model
     assert not found["curated:lachin-corridor"].judged_by_model
+
+
+def test_a_name_with_an_age_in_apposition_is_a_persons_everywhere(toponyms):
+    # "Wilson, 54," is a man; the town of Wilson is no mention, in this sentence or the next
+    text = "A man was sentenced on Friday. Gary Wilson, 54, of Tyler was given two years. Wilson had pled guilty."
+    assert [p.toponym.name for p in geoparse(text, toponyms, named=True)] == ["Tyler"]
+    # a number after a place that is no age leaves it a place
+    assert "Wilson" in [p.toponym.name for p in geoparse("Storms hit Wilson, 12 miles east of Tyler.", toponyms)]
+
+
+def test_a_street_named_after_the_town_leaves_the_town_a_place(toponyms):
+    # the street is neither the town nor a person: "Palestine" stays the town where the text names it
+    text = "Police closed West Palestine Avenue on Monday. A Palestine man was arrested near the park."
+    places = geoparse(text, toponyms)
+    assert [(p.toponym.name, [m.start for m in p.mentions]) for p in places] == [("Palestine", [text.index("A ") + 2])]

@@ -39,7 +39,9 @@ ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "geonames", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
 CACHE_VERSION = 5  # bump when the cached tables change shape
-ALIAS_KINDS = ("region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains", "town", "village")
+# a curated country: a sovereign the gazetteer's countries lack (the Holy See)
+ALIAS_KINDS = ("country", "region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains")
+ALIAS_KINDS += ("town", "village")
 # Where an entry comes from, by its ref's prefix (scripts/build_gazetteer.py); GeoNames otherwise.
 SOURCES = {
     "ne": "Natural Earth admin-1 (public domain)",

@@ -84,9 +84,10 @@ DIVISION_AFTER = re.compile(
     r"department|voivodeship|canton|municipality)\b",
     re.IGNORECASE,
 )
-# Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County".
+# Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County"; nor
+# "State", which after a city's name makes a university's ("San Diego State"), not California.
 FIRST_LEVEL_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|state|governorate|prefecture|krai|voivodeship)\b", re.IGNORECASE
+    r"\s+(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b", re.IGNORECASE
 )
 WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)\b", re.IGNORECASE)
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
@@ -117,8 +118,13 @@ NEARNESS_WEIGHT = 1.0
 SPEECH_AFTER = re.compile(
     r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
 )
+# A person's age in apposition ("Gary Wilson, 54, of Palestine"): a weak name so followed is a surname.
+AGE_AFTER = re.compile(r",\s+\d{1,3},")
 CURATED_REVIEW_BELOW = 0.8  # a curated name's winning share below which the review flags it
 NEAR_KM, AROUND_KM = 100.0, 300.0
+# A story that prices things in pounds sterling (and not in dollars) is most likely British: Richmond and
+# Lancaster are then England's. The dollar says less (Canada's, Australia's, and the world's trade currency).
+POUND, POUND_COUNTRY = "£", "GB"
 EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
@@ -505,6 +511,8 @@ STREET_WORDS = frozenset(
     {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
     | {"Parkway", "Pkwy", "Pike", "Highway", "Hwy", "Route", "Trail", "Terrace", "Circle", "Court", "Square"}
 )
+# Street words no one bears as a surname ("Emin Lane", "Margaret Court" are people)
+STREET_ONLY = frozenset({"Street", "Road", "Rd", "Avenue", "Ave", "Boulevard", "Blvd", "Parkway", "Pkwy", "Hwy"})
 NUMBER_BEFORE = re.compile(r"\d\s*$")
 # A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
 PARTY_STATE = re.compile(r"(?<![\w.-])(?:[DRI]|DFL)-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
@@ -610,14 +618,14 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
             if role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
-            elif role == NAMED:
-                pass
-            elif not headline and (after := run.first(end)) is not None and _may_be_name(after, toponyms):
+            elif role == NAMED or (after := run.first(end)) in STREET_ONLY:
+                pass  # "West Palestine Avenue": a street bears the town's name, no person does
+            elif not headline and after is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
-            if _titled(line, start) or SPEECH_AFTER.match(line, end):
+            if _titled(line, start) or SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end):
                 surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
@@ -634,7 +642,64 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         found.setdefault(form, []).append(span)
     for span in [*_routes(text, toponyms), *_compounds(text, toponyms), *_party_states(text, toponyms)]:
         found.setdefault(span.text, []).append(span)
+    for county, span in _county_lists(text, toponyms):
+        if span.text in found:  # "Douglas" read as the town is, here, the county
+            found[span.text] = [s for s in found[span.text] if s.start != span.start]
+            if not found[span.text]:
+                del found[span.text]
+        found.setdefault(county, []).append(span)
     return _weighed(text, found, toponyms, surnames)
+
+
+# "Douglas, Sarpy and Lancaster counties": each name is a county's, though "County" is written once.
+COUNTIES_WORD = re.compile(r"(?<=[\w.'’]) (counties|parishes)\b", re.IGNORECASE)
+LIST_TOKEN = re.compile(r"[\w.'’&-]+|,")
+LIST_WINDOW = 200  # characters read back from "counties": a list of a dozen names, a bounded cost per list
+LIST_NAME_WORDS = 3  # the most words of one name of the list ("Prince George's")
+
+
+def _list_name(tokens: list[re.Match[str]], i: int) -> tuple[list[re.Match[str]], int]:
+    """The capitalised words that end at token i (up to LIST_NAME_WORDS), and the token before them."""
+    words: list[re.Match[str]] = []
+    while i >= 0 and len(words) < LIST_NAME_WORDS and tokens[i].group()[0].isupper():
+        words.insert(0, tokens[i])
+        i -= 1
+    return words, i
+
+
+def _county_lists(text: str, toponyms: Toponyms) -> list[tuple[str, Span]]:
+    """The names of a list that ends with "counties" or "parishes", each with the county's gazetteer name.
+
+    A reader takes "Cooke, Grayson and Love counties" as three counties; each name counts as the
+    county's mention (a name the gazetteer knows with " County" after it; of a run of capitalised
+    words, its last one: "Small Hitchcock and Hayes counties"), written as the text writes it. The list
+    is read back from its last word, each word once: a bounded cost per list.
+    """
+    out: list[tuple[str, Span]] = []
+    previous = 0  # lists do not overlap: each is read back to the previous one at most
+    for match in COUNTIES_WORD.finditer(text):
+        suffix = "County" if match.group(1).lower() == "counties" else "Parish"
+        start = max(previous, match.start() - LIST_WINDOW, text.rfind("\n", 0, match.start()) + 1)
+        previous = match.end()
+        tokens = list(LIST_TOKEN.finditer(text, start, match.start()))
+        last, i = _list_name(tokens, len(tokens) - 1)
+        if not last or i < 0 or tokens[i].group() not in ("and", "or", "&"):
+            continue
+        i -= 1 if i >= 1 and tokens[i - 1].group() == "," else 0  # "Butler, Clark, and Warren counties"
+        names = [last]
+        while (found := _list_name(tokens, i - 1))[0]:
+            names.append(found[0])
+            i = found[1]
+            if i < 0 or tokens[i].group() != ",":
+                break
+        for words in names:
+            for first in (words[0], words[-1]):  # the whole run, else its last word
+                name = text[first.start() : words[-1].end()]
+                county = f"{name} {suffix}"
+                if county in toponyms.names and any(h.toponym.kind == "county" for h in toponyms.candidates(county)):
+                    out.append((county, Span(name, first.start(), words[-1].end())))
+                    break
+    return out
 
 
 DEMONYM_WORD = re.compile(r"(?<![\w.'’-])[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?![\w'’-])")
@@ -1043,14 +1108,45 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
     return Beside(division=division, generic=generic)
 
 
+def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
+    """For each mention written right after a place and a comma, the first-level division it names for it.
+
+    "Tacoma, Washington": the second name qualifies the first, so it is the one of its candidates that is
+    a division one of the first name's places lies in: the state of Washington, not the capital. Each pair
+    of names is judged once, so a long list of places costs one look per pair.
+    """
+    before_at = {span.end: form for form, spans in found.items() for span in spans}
+    judged: dict[tuple[str, str], str | None] = {}
+    out: dict[int, str] = {}
+    for form, spans in found.items():
+        regions = [h.toponym.ref for h in hits[form] if h.toponym.kind == "region"]
+        if not regions:
+            continue
+        for span in spans:
+            comma = QUALIFIER_COMMA.search(text, max(0, span.start - 3), span.start)
+            previous = before_at.get(comma.start()) if comma else None
+            if previous is None or previous == form:
+                continue
+            if (previous, form) not in judged:
+                inside = {h.toponym.admin1 for h in hits[previous] if h.toponym.kind in SETTLEMENTS}
+                judged[(previous, form)] = next((r for r in regions if r in inside), None)
+            if (division := judged[(previous, form)]) is not None:
+                out[span.start] = division
+    return out
+
+
+QUALIFIER_COMMA = re.compile(r",\s?$")
+
+
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
     """For each mention, the country named next to it (same sentence, a few words away), if any.
 
     "Jolfa ... the town of Julfa in the Republic of Azerbaijan": that Julfa is the one in
     Azerbaijan, whatever the rest of the text is about. A country's name qualifies one
     name: the one it follows ("Julfa in Azerbaijan", "Julfa, Azerbaijan"), else the one it
-    precedes as a possessive or an adjective ("Iran's Jolfa"), else the nearest. So in
-    "Djulfa, across the river from Iran's Jolfa", Iran is Jolfa's, not Djulfa's.
+    precedes as a possessive or an adjective ("Iran's Jolfa"). So in "Djulfa, across the river
+    from Iran's Jolfa", Iran is Jolfa's, not Djulfa's; and a country merely nearby qualifies no
+    name ("Moscow's concern over the US attempts" leaves Moscow Russia's, not Idaho's).
     """
     countries = sorted(
         (span.start, span.end, hits[form][0].toponym.country)
@@ -1079,9 +1175,6 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
                 local[before[-1][0]] = country
             elif after and PRECEDES.match(text, c_end, after[0][0]):
                 local[after[0][0]] = country
-            elif before or after:
-                nearest = min(before[-1:] + after[:1], key=lambda m: min(abs(m[0] - c_end), abs(c_start - m[1])))
-                local.setdefault(nearest[0], country)
     return local
 
 
@@ -1128,8 +1221,16 @@ def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]
     names = {key: hits[form] for form, key in same_name.items() if len(hits[form]) > 1}
     if len(names) > CLUSTER_NAMES:
         return frozenset()
-    # beside a county, a state's own name is the state, not its namesake village (Florida, in Orange County, New York)
-    names = {k: v for k, v in names.items() if not any(h.toponym.kind == "region" and h.how != "alternate" for h in v)}
+    # beside a county, a state's own name is the state, not its namesake village (Florida, in Orange County, New
+    # York); a division abroad that bears a town's name says nothing of it ("Paris ... Henry County": Paris, Tennessee)
+    county_countries = {h.toponym.country for v in names.values() for h in v if h.toponym.kind == "county"}
+
+    def state_name(found: list[NameHit]) -> bool:
+        return any(
+            h.toponym.kind == "region" and h.how != "alternate" and h.toponym.country in county_countries for h in found
+        )
+
+    names = {k: v for k, v in names.items() if not state_name(v)}
     if not names:
         return frozenset()
     counties: dict[tuple[int, int, int], list[tuple[tuple[str, ...], Toponym]]] = {}
@@ -1229,6 +1330,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     # A name never supports itself, whatever its forms ("MONROE" in a dateline and "Monroe" in the body):
     # each is ranked with the other names' places only. A third reading ranks again with the second's
     # places, so that ambiguous names that agree settle together (Monroe, Walton County and Atlanta in Georgia).
+    if text and POUND in text and "$" not in text:  # a story priced in pounds: as if it named the UK once
+        countries[POUND_COUNTRY] = countries.get(POUND_COUNTRY, 0) + 1
     people = toponyms.division_population
     same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
     seat = _seats(hits, same_name)
@@ -1249,6 +1352,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
+    qualified = _qualified(text, found, hits) if text else {}
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
@@ -1257,6 +1361,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             beside = _beside(text, span, prefixes, hits) if text else Beside()
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
+            if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
+                beside = replace(beside, division=qualified[span.start])
             if beside not in rankings:
                 candidates = hits[form]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
