@@ -42,6 +42,12 @@ MILESTONES_JS = """
   const mark = (name) => { if (!(name in marks)) marks[name] = performance.timeOrigin + performance.now(); };
   window.__atlasMarks = marks;
   const poll = setInterval(() => {
+    // React shows a skeleton for each element whose code is still loading, and reveals what has loaded
+    // in batches: when the page's skeletons show and go says how long the reveal waited.
+    const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
+    if (skeletons) mark('first element skeleton shown');
+    if (skeletons === 0 && 'first element skeleton shown' in marks) mark('every element skeleton gone');
+    if (document.querySelector('[data-testid="stHtml"]')) mark('first HTML block drawn');
     const f = document.querySelector('iframe[title*="st_folium"], iframe[title*="streamlit_folium"]');
     if (!f) return;
     mark('map frame created');
