@@ -76,11 +76,13 @@ def downloads(selected: str | None) -> None:
             ),
         )
     # A download changes nothing on the page: no rerun, which also keeps the button (and the file it
-    # is making) in place while the browser fetches it.
-    for col, (label, make, file_name, mime, tip) in zip(st.columns(len(buttons)), buttons, strict=True):
-        col.download_button(
-            label, data=make, file_name=file_name, mime=mime, help=tip, use_container_width=True, on_click="ignore"
-        )
+    # is making) in place while the browser fetches it. One row that shares its width out, rather than
+    # a column each: five elements fewer for the browser to draw before the map on a first visit.
+    with st.container(horizontal=True, gap="small"):
+        for label, make, file_name, mime, tip in buttons:
+            st.download_button(
+                label, data=make, file_name=file_name, mime=mime, help=tip, width="stretch", on_click="ignore"
+            )
 
 
 def select(slug: str | None) -> None:
@@ -99,11 +101,6 @@ def select_event(slug: str | None) -> None:
         st.query_params["event"] = slug
     else:
         st.query_params.pop("event", None)
-
-
-def place_list(selected: str | None) -> None:
-    st.sidebar.markdown("### Places in the article")
-    show_place_list(selected)
 
 
 def place_panel(view: AtlasView, slug: str | None) -> None:
@@ -209,7 +206,7 @@ def main() -> None:
     if TIMELINE:
         with map_col:
             show_timeline(selected, event, select_event)
-    place_list(selected)
+    show_place_list(selected)
     st.divider()
     downloads(selected)
     raw_html("credits.html", view=view, osm=True)
