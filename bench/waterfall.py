@@ -4,6 +4,7 @@ Run from the repository root (needs Debian's Chromium, like the browser tests):
 
     python bench/waterfall.py                 # starts Explore and the one-marker page, one load each
     python bench/waterfall.py --deploy        # both behind deploy/serve.py (gzip, cache headers)
+    python bench/waterfall.py --loads 6       # only the milestones' medians over six loads of each
     python bench/waterfall.py URL [URL ...]   # servers already running (Explore's shapes expected)
 
 For each page it prints every request in the order it started: when it started and ended (ms from
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import re
+import statistics
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -42,6 +44,12 @@ MILESTONES_JS = """
   const mark = (name) => { if (!(name in marks)) marks[name] = performance.timeOrigin + performance.now(); };
   window.__atlasMarks = marks;
   const poll = setInterval(() => {
+    // React shows a skeleton for each element whose code is still loading, and reveals what has loaded
+    // in batches: when the page's skeletons show and go says how long the reveal waited.
+    const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
+    if (skeletons) mark('first element skeleton shown');
+    if (skeletons === 0 && 'first element skeleton shown' in marks) mark('every element skeleton gone');
+    if (document.querySelector('[data-testid="stHtml"]')) mark('first HTML block drawn');
     const f = document.querySelector('iframe[title*="st_folium"], iframe[title*="streamlit_folium"]');
     if (!f) return;
     mark('map frame created');
@@ -198,6 +206,29 @@ def report(name: str, load: Load, marks: dict[str, float], t0: float, messages: 
     return lines
 
 
+def moments(load: Load, marks: dict[str, float], t0: float) -> dict[str, float]:
+    """A load's milestones and the moments they wait on (ms from navigation): the page's script finished
+    and the component's chunk arrived, besides the marks made in the page."""
+    found = {mark: at - t0 for mark, at in marks.items()}
+    finished = [at for at, _, kind in load.messages if kind == "script_finished"]
+    if finished:
+        found["page's script finished"] = finished[0] - t0
+    component = [r.end for r in load.requests.values() if "/ComponentInstance." in r.url and r.end]
+    if component:
+        found["component's chunk loaded"] = component[0] - t0
+    return found
+
+
+def medians(name: str, loads: list[dict[str, float]]) -> list[str]:
+    """The median moment of each milestone over several loads, in order, and how many loads had it."""
+    names = sorted({m for load in loads for m in load}, key=lambda m: statistics.median(x[m] for x in loads if m in x))
+    lines = [f"== {name}: medians of {len(loads)} cold loads"]
+    for mark in names:
+        values = [load[mark] for load in loads if mark in load]
+        lines.append(f"  {mark:<32} {statistics.median(values):7.0f} ms  ({len(values)} loads)")
+    return lines
+
+
 @contextmanager
 def explore(deployed: bool):
     """Explore from `streamlit run app.py`, or through a deployment of its own."""
@@ -209,7 +240,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("urls", nargs="*", help="running servers to record (Explore at their root)")
     parser.add_argument("--deploy", action="store_true", help="both pages behind deploy/serve.py")
+    parser.add_argument(
+        "--loads", type=int, default=1, help="with more than one, only the median milestones of that many loads each"
+    )
     args = parser.parse_args()
+    if not 1 <= args.loads <= 50:
+        parser.error("--loads must be between 1 and 50")
     from playwright.sync_api import sync_playwright
 
     expected = drawn_count(load_atlas())
@@ -223,8 +259,16 @@ def main() -> None:
             for url, shapes in targets.values():
                 record(browser, url, shapes)  # warm the servers' caches
             lines = []
-            for name, (url, shapes) in targets.items():
-                lines += report(name, *record(browser, url, shapes))
+            if args.loads == 1:
+                for name, (url, shapes) in targets.items():
+                    lines += report(name, *record(browser, url, shapes))
+            else:
+                seen: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
+                for _ in range(args.loads):  # in turn, so every page sees the same machine
+                    for name, (url, shapes) in targets.items():
+                        seen[name].append(moments(*record(browser, url, shapes)))
+                for name, loads in seen.items():
+                    lines += medians(name, loads)
             browser.close()
     print("\n".join(lines))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
@@ -49,8 +50,21 @@ def selected_place(at: AppTest) -> str:
     return found["data-selected"] if found else ""
 
 
-def click_place(at: AppTest, slug: str) -> AppTest:
-    """What a click on a place in Explore's list does: its script types the slug into the hidden field."""
-    at.text_input(key="place-pick").set_value(slug).run()
+def follow_link(at: AppTest, href: str) -> AppTest:
+    """What a plain click on one of a page's own links does in the browser (window.atlasOpenHere,
+    static/atlas/place-list.js): the address takes the link's query, in place of the one it had, and the
+    page runs again on it in the same session."""
+    at.query_params.clear()
+    for key, values in parse_qs(urlsplit(href).query).items():
+        at.query_params[key] = values[0] if len(values) == 1 else values
+    at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def click_place(at: AppTest, slug: str) -> AppTest:
+    """A click on a place in Explore's list: its link, followed in the same session."""
+    shown = place_list(at)
+    link = shown.select_one(f'a[data-place="{slug}"]') if shown else None
+    assert link is not None, f"{slug} is not in the list"
+    return follow_link(at, link["href"])

@@ -31,6 +31,7 @@ from geo.app.atlas_map import RenderedMap
 from geo.app.source import DEFAULT, Draft, Source, keep_source
 from geo.atlas.context import Context
 from geo.atlas.events import Event, load_events
+from geo.atlas.links import fold, place_names
 from geo.atlas.loader import Atlas, load_atlas
 from geo.atlas.tours import DEFAULT_TOUR, Tour, load_tour
 from geo.atlas.water import Waters
@@ -48,6 +49,7 @@ from geo.render.view_models import (
     TimelineView,
     article_view,
     atlas_view,
+    search_hint,
     step_views,
     timeline_view,
 )
@@ -186,6 +188,22 @@ class Bundle:
     def article_html(self) -> str:
         """The article with every mention linked: the same for every reader."""
         return render("article_text.html", article=self.article(), view=self.view(), hrefs=self.place_hrefs())
+
+    @per_atlas
+    def place_list_html(self) -> str:
+        """Explore's list of places with its search field: the same markup whatever is selected or
+        typed, so a change of place sends it as a reference. Each place carries its names and aliases
+        folded (links.fold), which static/atlas/place-list.js matches the folded query against, as
+        links.search_places does."""
+        known = place_names(self.atlas.places)
+        names = {slug: "\n".join(dict.fromkeys(fold(n) for n in all_names)) for slug, all_names in known.items()}
+        return render(
+            "place_list.html",
+            groups=self.view().groups,
+            hrefs=self.place_hrefs(),
+            names=names,
+            hint=search_hint(self.view(), self.source.is_default),
+        )
 
     @per_atlas
     def timeline_html(self) -> tuple[str, str]:

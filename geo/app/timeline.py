@@ -5,11 +5,10 @@ TimelineView, once per atlas and process (geo/app/bundle.py), the same for every
 change of place sends it as a reference to what the browser has (some 11 KB it would otherwise
 resend). The selection travels in a small hidden element (timeline_state.html) that the page's
 script (static/atlas/timeline.js) applies to the timeline. Its events are links (`?event=<slug>`), so
-they work as links; the page's script (static/atlas/timeline.js) turns a click into the event's
-slug typed into one hidden field, so the event opens in the same session (a rerun) rather than
-by loading the page again, and Left and Right arrows press the "Earlier event" and "Later
-event" buttons. One field rather than a hidden button per event: every element is made on
-every run, and the buttons were a quarter of the page's script time.
+they work as links; the page's script opens a clicked one in the same session (the address becomes
+the link's and the page reruns on it) rather than by loading the page again, and Left and Right
+arrows press the "Earlier event" and "Later event" buttons. No element per event, hidden or not:
+every element is made on every run, and hidden buttons were a quarter of the page's script time.
 
 Why buttons and not a custom component: Streamlit's components load some 200 KB of
 front-end code with the first page; buttons and a small script add nothing to it
@@ -25,17 +24,7 @@ import streamlit as st
 from geo.app import bundle
 from geo.app.style import use_script
 
-PICKS = "event-picks"  # the container of the hidden field; static/atlas/explore.css hides it
-PICK = "event-pick"  # the hidden field the script types an event's slug into
-
-
-def pick(choose: Callable[[str | None], None]) -> None:
-    """Open the event whose slug the script typed into the hidden field, then empty the field, so
-    the same event can be picked again after it was closed. Anything else typed there is ignored."""
-    slug = st.session_state.get(PICK) or ""
-    st.session_state[PICK] = ""
-    if slug in {e.slug for e in bundle.current().timeline().events}:
-        choose(slug)
+STATE = "event-state"  # the container of the hidden selection; static/atlas/explore.css hides it
 
 
 def step(delta: int, choose: Callable[[str | None], None]) -> None:
@@ -60,11 +49,8 @@ def show_timeline(place: str | None, event: str | None, choose: Callable[[str | 
         return
     axis, events = made.timeline_html()
     st.html(axis)
-    with st.container(key=PICKS):
+    with st.container(key=STATE):
         st.html(made.timeline_state(place, event))
-        st.text_input(
-            "Event to open", key=PICK, on_change=pick, args=(choose,), max_chars=200, label_visibility="collapsed"
-        )
     current = timeline.event(event) if event else None
     with st.container(horizontal=True, gap="small"):
         # Arrows as text, not icons: an icon would load a whole icon font with the page.

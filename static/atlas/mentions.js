@@ -3,7 +3,7 @@
    In the article reader (and the static article.html) a click on a mention moves the map to
    the place and marks every mention of it; the address names the place (?place=...) so the view can
    be shared; j and k (or the arrow keys on a mention) jump between that place's mentions. In
-   Explore's passages a click selects the place through the place list's hidden field (place-list.js). Without
+   Explore's passages a click opens the place in the same session (window.atlasOpenHere, place-list.js). Without
    this script every mention is still an ordinary link to its place. Installed once. */
 (function () {
   if (window.__atlasMentions) { return; }
@@ -54,7 +54,7 @@
       select(slug, link, false);
       return;
     }
-    if (window.atlasPickPlace && window.atlasPickPlace(slug)) { event.preventDefault(); }
+    if (window.atlasOpenHere && window.atlasOpenHere(link.getAttribute("href"))) { event.preventDefault(); }
   });
 
   document.addEventListener("keydown", function (event) {

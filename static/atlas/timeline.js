@@ -1,9 +1,9 @@
 /* The timeline on the Explore page (geo/app/timeline.py), run in the app's own document (installed once).
 
    A click on an event's link selects it in the same session instead of reloading the page: the
-   script types the event's slug into one hidden field (.st-key-event-pick) and presses Enter, so
-   the page reruns with the event open (a full load takes seconds, a rerun a tenth of that). The
-   links stay real links (?event=SLUG, target _self): with a modifier key, or if this script fails, they still open the event.
+   address becomes the link's and the page reruns on it (window.atlasOpenHere, static/atlas/place-list.js;
+   a full load takes seconds, a rerun a tenth of that). The links stay real links (?event=SLUG,
+   target _self): with a modifier key, or if the scripts fail, they still open the event.
 
    Left and Right arrows press the "Earlier event" and "Later event" buttons. Presses are queued:
    each waits until the address bar shows the event the one before opened, so quick presses each
@@ -38,16 +38,6 @@
     since = Date.now();
     button.click();
     return true;
-  }
-
-  /* The slug into the hidden field as if typed, then Enter, which sends it: React reads the value
-     through the input's own setter and an input event. */
-  function pick(input, slug) {
-    before = window.location.search;
-    since = Date.now();
-    Object.getOwnPropertyDescriptor(window.HTMLInputElement.prototype, "value").set.call(input, slug);
-    input.dispatchEvent(new Event("input", {bubbles: true}));
-    input.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", code: "Enter", keyCode: 13, bubbles: true}));
   }
 
   function showPassages(slug) {
@@ -125,11 +115,9 @@
     if (!link || event.defaultPrevented || event.button !== 0) { return; }
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; } // a new tab or window
     var slug = link.getAttribute("data-event");
-    var input = document.querySelector(".st-key-event-pick input");
-    if (!input || input.disabled) { return; } // let the link load the page
+    if (!window.atlasOpenHere || !window.atlasOpenHere(link.getAttribute("href"))) { return; } // the link loads the page
     event.preventDefault();
     if (link.closest(".tl-list") && window.innerWidth >= NARROW) { keepFocus(slug); }
-    pick(input, slug);
     showPassages(slug);
   });
 

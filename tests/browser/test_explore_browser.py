@@ -153,6 +153,51 @@ def test_the_place_list_is_links_that_mark_the_selection_and_open_with_the_keybo
     assert page.dialogs == []
 
 
+def visible_places(page) -> list[str]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.atlas-place-list li')].filter(li => !li.hidden && li.offsetParent)"
+        ".map(li => li.querySelector('a').dataset.place)"
+    )
+
+
+def test_the_search_filters_the_list_as_one_types_by_any_name(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    every = visible_places(page)
+    field = page.get_by_label("Search names and aliases")
+    field.fill("Khankendi")
+    page.wait_for_function("() => document.querySelectorAll('.atlas-place-list li:not([hidden])').length === 1")
+    assert visible_places(page) == ["stepanakert"]
+    field.fill("XANKƏNDİ")  # another script's capitals, accents and the schwa, folded as the server folds names
+    assert visible_places(page) == ["stepanakert"]
+    field.fill("zangezur")
+    assert set(visible_places(page)) == {"zangezur-corridor", "southern-armenia"}
+    assert page.locator(".atlas-place-search [role=status]").is_hidden()
+    field.fill("qwertyuiop")
+    assert visible_places(page) == []
+    status = page.locator(".atlas-place-search [role=status]")
+    assert status.is_visible() and status.inner_text() == "No place has that name. Try another spelling."
+    field.fill("Khankendi")
+    # The search stays while a place opens, and the list keeps what it shows.
+    place_button(page, atlas, "stepanakert").click()
+    wait_for_heading(page, "Stepanakert")
+    assert field.input_value() == "Khankendi" and visible_places(page) == ["stepanakert"]
+    field.fill("")
+    assert visible_places(page) == every
+    assert page.outside_requests == []
+
+
+def test_back_and_forward_go_through_the_places_opened(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    pick_place(page, atlas, "stepanakert")
+    pick_place(page, atlas, "baku")
+    page.go_back()
+    wait_for_query(page, "?place=stepanakert")
+    wait_for_heading(page, "Stepanakert")
+    page.go_forward()
+    wait_for_query(page, "?place=baku")
+    wait_for_heading(page, "Baku")
+
+
 def click_on_map(page, frame, lat: float, lon: float) -> None:
     """Bring a point into view and click the map there, as a reader would."""
     frame.evaluate("([lat, lon]) => map_div.setView([lat, lon], 8, {animate: false})", [lat, lon])
