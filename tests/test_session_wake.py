@@ -94,3 +94,82 @@ def test_outside_a_server_there_is_no_session_to_wake():
     assert session_wake.rerun("no-such-session", "a-fragment") is False
     assert session_wake.current_fragment() is None and not session_wake.fragment_rerun()
     session_wake.send_in_full()  # no run: nothing to do, and no error
+
+
+def test_a_session_hands_every_event_of_its_runs_to_the_loop_through_one_method():
+    """What `hand_off_in_batches` stands in for: the script thread's events (every message of a run)
+    reach the event loop through the session's `_call_soon_on_event_loop`, which the rerun uses too."""
+    source = inspect.getsource(AppSession._on_scriptrunner_event)
+    assert "self._call_soon_on_event_loop(" in source
+    assert "self._event_loop.call_soon_threadsafe(callback)" in inspect.getsource(AppSession._call_soon_on_event_loop)
+    assert "self._event_loop = " in inspect.getsource(AppSession.__init__)
+
+
+class LoopSession:
+    """A session's event loop, run by the test: what `BatchedHandOff` reads of a session."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self._event_loop = asyncio.new_event_loop()
+        self.wakes = 0
+        original = self._event_loop.call_soon_threadsafe
+
+        def counted(callback, *args):
+            self.wakes += 1
+            return original(callback, *args)
+
+        self._event_loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+
+    def settle(self) -> None:
+        self._event_loop.run_until_complete(__import__("asyncio").sleep(0.01))
+
+
+def test_callbacks_run_on_the_loop_in_order_and_wake_it_once_per_batch():
+    import threading
+
+    session = LoopSession()
+    hand_off = session_wake.BatchedHandOff(session)
+    ran: list[tuple[int, str]] = []
+    for i in range(15):  # a run's messages, made on the script's thread while the loop is busy
+        hand_off(lambda i=i: ran.append((i, threading.current_thread().name)))
+    assert ran == [] and session.wakes == 1
+    session.settle()
+    assert [i for i, _ in ran] == list(range(15))
+    assert {name for _, name in ran} == {threading.current_thread().name}  # the loop's thread
+    hand_off(lambda: ran.append((15, "")))  # the queue was empty again: the loop is woken again
+    session.settle()
+    assert session.wakes == 2 and ran[-1][0] == 15
+    session._event_loop.close()
+
+
+def test_a_callback_queued_while_the_batch_runs_runs_after_it_and_a_failure_stops_none():
+    session = LoopSession()
+    hand_off = session_wake.BatchedHandOff(session)
+    ran: list[str] = []
+    failures: list[BaseException] = []
+    session._event_loop.set_exception_handler(lambda loop, context: failures.append(context["exception"]))
+
+    def first() -> None:
+        ran.append("first")
+        hand_off(lambda: ran.append("queued meanwhile"))
+
+    def failing() -> None:
+        raise ValueError("one page's event failed")
+
+    for callback in (first, failing, lambda: ran.append("after the failure")):
+        hand_off(callback)
+    session.settle()
+    assert ran == ["first", "after the failure", "queued meanwhile"]
+    assert [str(e) for e in failures] == ["one page's event failed"]
+    assert session.wakes == 1  # the second batch went from the loop's own thread
+    session._event_loop.close()
+
+
+def test_once_the_loop_is_closed_callbacks_are_dropped_as_streamlit_drops_them():
+    session = LoopSession()
+    session._event_loop.close()
+    hand_off = session_wake.BatchedHandOff(session)
+    hand_off(lambda: None)  # no error
+    hand_off(lambda: None)  # nor a queue that grows for nothing
+    assert not hand_off._pending
