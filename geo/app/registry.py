@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from geo.app import config_sections
+from geo.app import collector, config_sections, session_wake
 from geo.atlas.links import site_root
 from geo.paths import PAGES_DIR
 
@@ -96,7 +96,7 @@ def page_may_draw() -> bool:
     if not PagesManager.uses_pages_directory:
         return True
     configure()
-    navigation().run()
+    serve()
     return False
 
 
@@ -132,3 +132,12 @@ def _make() -> list[st.Page]:
 def navigation() -> st.navigation:
     """Every page of the app, Explore first (it opens at the site's root)."""
     return st.navigation(_pages())
+
+
+def serve() -> None:
+    """Run the page the address names; on a server, at the end of the page's first full run in the
+    process, set aside what the process holds from the garbage collector (geo/app/collector.py)."""
+    page = navigation()
+    page.run()
+    if session_wake.current_session() is not None:  # a server's process, not a test's
+        collector.set_aside(page.url_path)
