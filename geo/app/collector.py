@@ -5,7 +5,7 @@ Streamlit and its libraries), nearly all of them for as long as the process live
 collection walks every one of them, and comes about once per few hundred runs: with a class
 following the tour, in the middle of a Next's wake-ups, one follower's run stalled for the
 collection (0.1-0.6 s on the shared 2-core machine) and every follower after it waited too
-(bench/README.md, "One wake-up, message by message"). `set_aside` moves the objects the process
+(bench/README.md, "Where a Next's wall time goes"). `set_aside` moves the objects the process
 holds at the end of a page's first full run into the collector's permanent generation
 (`gc.freeze`), which collections skip; the collector still finds every cycle made afterwards.
 An object so set aside is still freed when nothing refers to it; only a cycle among such objects
