@@ -3,9 +3,12 @@ server): they still exist and take what they took for the pinned Streamlit."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import re
+from collections import deque
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -105,50 +108,58 @@ def test_a_session_hands_every_event_of_its_runs_to_the_loop_through_one_method(
     assert "self._event_loop = " in inspect.getsource(AppSession.__init__)
 
 
-class LoopSession:
-    """A session's event loop, run by the test: what `BatchedHandOff` reads of a session."""
+class Loop:
+    """The event loop of a session, run by the test: what `BatchedHandOff` asks of asyncio's loop."""
 
     def __init__(self) -> None:
-        import asyncio
+        self.ready: deque[Callable[[], None]] = deque()
+        self.wakes = 0  # writes to the loop's wake-up socket (call_soon_threadsafe)
+        self.closed = False
+        self.failures: list[BaseException] = []
 
-        self._event_loop = asyncio.new_event_loop()
-        self.wakes = 0
-        original = self._event_loop.call_soon_threadsafe
+    def call_soon_threadsafe(self, callback: Callable[[], None]) -> None:
+        if self.closed:
+            raise RuntimeError("Event loop is closed")
+        self.wakes += 1
+        self.ready.append(callback)
 
-        def counted(callback, *args):
-            self.wakes += 1
-            return original(callback, *args)
+    def call_soon(self, callback: Callable[[], None]) -> None:
+        self.ready.append(callback)
 
-        self._event_loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+    def is_closed(self) -> bool:
+        return self.closed
+
+    def call_exception_handler(self, context: dict) -> None:
+        self.failures.append(context["exception"])
 
     def settle(self) -> None:
-        self._event_loop.run_until_complete(__import__("asyncio").sleep(0.01))
+        while self.ready:
+            self.ready.popleft()()
+
+
+class LoopSession:
+    def __init__(self) -> None:
+        self._event_loop = Loop()
 
 
 def test_callbacks_run_on_the_loop_in_order_and_wake_it_once_per_batch():
-    import threading
-
     session = LoopSession()
     hand_off = session_wake.BatchedHandOff(session)
-    ran: list[tuple[int, str]] = []
+    ran: list[int] = []
     for i in range(15):  # a run's messages, made on the script's thread while the loop is busy
-        hand_off(lambda i=i: ran.append((i, threading.current_thread().name)))
-    assert ran == [] and session.wakes == 1
-    session.settle()
-    assert [i for i, _ in ran] == list(range(15))
-    assert {name for _, name in ran} == {threading.current_thread().name}  # the loop's thread
-    hand_off(lambda: ran.append((15, "")))  # the queue was empty again: the loop is woken again
-    session.settle()
-    assert session.wakes == 2 and ran[-1][0] == 15
-    session._event_loop.close()
+        hand_off(lambda i=i: ran.append(i))
+    assert ran == [] and session._event_loop.wakes == 1
+    session._event_loop.settle()
+    assert ran == list(range(15))
+    hand_off(lambda: ran.append(15))  # the queue was empty again: the loop is woken again
+    session._event_loop.settle()
+    assert session._event_loop.wakes == 2 and ran[-1] == 15
 
 
 def test_a_callback_queued_while_the_batch_runs_runs_after_it_and_a_failure_stops_none():
     session = LoopSession()
     hand_off = session_wake.BatchedHandOff(session)
     ran: list[str] = []
-    failures: list[BaseException] = []
-    session._event_loop.set_exception_handler(lambda loop, context: failures.append(context["exception"]))
 
     def first() -> None:
         ran.append("first")
@@ -159,17 +170,25 @@ def test_a_callback_queued_while_the_batch_runs_runs_after_it_and_a_failure_stop
 
     for callback in (first, failing, lambda: ran.append("after the failure")):
         hand_off(callback)
-    session.settle()
+    session._event_loop.settle()
     assert ran == ["first", "after the failure", "queued meanwhile"]
-    assert [str(e) for e in failures] == ["one page's event failed"]
-    assert session.wakes == 1  # the second batch went from the loop's own thread
-    session._event_loop.close()
+    assert [str(e) for e in session._event_loop.failures] == ["one page's event failed"]
+    assert session._event_loop.wakes == 1  # the second batch went from the loop's own thread
 
 
 def test_once_the_loop_is_closed_callbacks_are_dropped_as_streamlit_drops_them():
     session = LoopSession()
-    session._event_loop.close()
+    session._event_loop.closed = True
     hand_off = session_wake.BatchedHandOff(session)
     hand_off(lambda: None)  # no error
     hand_off(lambda: None)  # nor a queue that grows for nothing
-    assert not hand_off._pending
+    assert not hand_off._pending and not session._event_loop.ready
+
+
+def test_the_hand_off_asks_of_the_loop_what_asyncio_offers():
+    loop = asyncio.new_event_loop()
+    try:
+        for name in ("call_soon_threadsafe", "call_soon", "is_closed", "call_exception_handler"):
+            assert callable(getattr(loop, name))
+    finally:
+        loop.close()
