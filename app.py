@@ -1,6 +1,6 @@
 """Karabakh Atlas: the entry point. `streamlit run app.py` serves every page in geo/app/registry.py."""
 
-from geo.app.registry import configure, navigation
+from geo.app.registry import configure, serve
 
 configure()
-navigation().run()
+serve()

@@ -131,6 +131,27 @@ def test_settings_come_from_the_environment():
     assert "rooms.sqlite3" in StoreSettings(rooms_dir=Path("/srv/rooms")).describe()
 
 
+def test_the_settings_read_only_the_variables_the_app_watches_for_a_change():
+    """geo/app/presenting.py reads the settings again only when one of STORE_ENV changes."""
+
+    class Recording(dict):
+        def __init__(self) -> None:
+            super().__init__()
+            self.read: set[str] = set()
+
+        def get(self, key, default=None):
+            self.read.add(key)
+            return super().get(key, default)
+
+        def __getitem__(self, key):
+            self.read.add(key)
+            return super().__getitem__(key)
+
+    environ = Recording()
+    settings_from_env(environ)
+    assert environ.read == set(rooms.STORE_ENV)
+
+
 def test_rate_limit_per_session():
     limit = RateLimit(count=3, window=600)
     history: tuple[float, ...] = ()

@@ -3,9 +3,12 @@ server): they still exist and take what they took for the pinned Streamlit."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import re
+from collections import deque
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -94,3 +97,98 @@ def test_outside_a_server_there_is_no_session_to_wake():
     assert session_wake.rerun("no-such-session", "a-fragment") is False
     assert session_wake.current_fragment() is None and not session_wake.fragment_rerun()
     session_wake.send_in_full()  # no run: nothing to do, and no error
+
+
+def test_a_session_hands_every_event_of_its_runs_to_the_loop_through_one_method():
+    """What `hand_off_in_batches` stands in for: the script thread's events (every message of a run)
+    reach the event loop through the session's `_call_soon_on_event_loop`, which the rerun uses too."""
+    source = inspect.getsource(AppSession._on_scriptrunner_event)
+    assert "self._call_soon_on_event_loop(" in source
+    assert "self._event_loop.call_soon_threadsafe(callback)" in inspect.getsource(AppSession._call_soon_on_event_loop)
+    assert "self._event_loop = " in inspect.getsource(AppSession.__init__)
+
+
+class Loop:
+    """The event loop of a session, run by the test: what `BatchedHandOff` asks of asyncio's loop."""
+
+    def __init__(self) -> None:
+        self.ready: deque[Callable[[], None]] = deque()
+        self.wakes = 0  # writes to the loop's wake-up socket (call_soon_threadsafe)
+        self.closed = False
+        self.failures: list[BaseException] = []
+
+    def call_soon_threadsafe(self, callback: Callable[[], None]) -> None:
+        if self.closed:
+            raise RuntimeError("Event loop is closed")
+        self.wakes += 1
+        self.ready.append(callback)
+
+    def call_soon(self, callback: Callable[[], None]) -> None:
+        self.ready.append(callback)
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+    def call_exception_handler(self, context: dict) -> None:
+        self.failures.append(context["exception"])
+
+    def settle(self) -> None:
+        while self.ready:
+            self.ready.popleft()()
+
+
+class LoopSession:
+    def __init__(self) -> None:
+        self._event_loop = Loop()
+
+
+def test_callbacks_run_on_the_loop_in_order_and_wake_it_once_per_batch():
+    session = LoopSession()
+    hand_off = session_wake.BatchedHandOff(session)
+    ran: list[int] = []
+    for i in range(15):  # a run's messages, made on the script's thread while the loop is busy
+        hand_off(lambda i=i: ran.append(i))
+    assert ran == [] and session._event_loop.wakes == 1
+    session._event_loop.settle()
+    assert ran == list(range(15))
+    hand_off(lambda: ran.append(15))  # the queue was empty again: the loop is woken again
+    session._event_loop.settle()
+    assert session._event_loop.wakes == 2 and ran[-1] == 15
+
+
+def test_a_callback_queued_while_the_batch_runs_runs_after_it_and_a_failure_stops_none():
+    session = LoopSession()
+    hand_off = session_wake.BatchedHandOff(session)
+    ran: list[str] = []
+
+    def first() -> None:
+        ran.append("first")
+        hand_off(lambda: ran.append("queued meanwhile"))
+
+    def failing() -> None:
+        raise ValueError("one page's event failed")
+
+    for callback in (first, failing, lambda: ran.append("after the failure")):
+        hand_off(callback)
+    session._event_loop.settle()
+    assert ran == ["first", "after the failure", "queued meanwhile"]
+    assert [str(e) for e in session._event_loop.failures] == ["one page's event failed"]
+    assert session._event_loop.wakes == 1  # the second batch went from the loop's own thread
+
+
+def test_once_the_loop_is_closed_callbacks_are_dropped_as_streamlit_drops_them():
+    session = LoopSession()
+    session._event_loop.closed = True
+    hand_off = session_wake.BatchedHandOff(session)
+    hand_off(lambda: None)  # no error
+    hand_off(lambda: None)  # nor a queue that grows for nothing
+    assert not hand_off._pending and not session._event_loop.ready
+
+
+def test_the_hand_off_asks_of_the_loop_what_asyncio_offers():
+    loop = asyncio.new_event_loop()
+    try:
+        for name in ("call_soon_threadsafe", "call_soon", "is_closed", "call_exception_handler"):
+            assert callable(getattr(loop, name))
+    finally:
+        loop.close()

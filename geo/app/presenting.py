@@ -68,6 +68,7 @@ from geo.rooms.store import (
     PRESENTER_PARAM,
     ROOM_PARAM,
     ROOM_STORYLINE,
+    STORE_ENV,
     Conflict,
     NotPresenter,
     Room,
@@ -121,9 +122,15 @@ def _store(settings: StoreSettings) -> RoomStore:
     return store
 
 
+@lru_cache(maxsize=8)
+def _settings(values: tuple[str | None, ...]) -> StoreSettings:
+    return settings_from_env({name: value for name, value in zip(STORE_ENV, values, strict=True) if value is not None})
+
+
 def store() -> RoomStore:
-    """The process's store for the current settings (ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES)."""
-    return _store(settings_from_env(os.environ))
+    """The process's store for the current settings (ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES...),
+    read again only when one of them has changed: a woken follower's run asks for it several times."""
+    return _store(_settings(tuple(os.environ.get(name) for name in STORE_ENV)))
 
 
 @lru_cache(maxsize=8)
@@ -500,6 +507,7 @@ def _wake_on_move(code: str | None, version: int | None) -> None:
         room_watch.unfollow(followed, session)
         state.pop(FOLLOWED, None)
     if code is not None:
+        session_wake.hand_off_in_batches(session)  # its woken runs hand their messages over together
         # Called in the fragment that holds the room's step, the watch reruns that fragment alone.
         room_watch.follow(code, session, version, session_wake.waker(session, session_wake.current_fragment()))
         state[FOLLOWED] = code

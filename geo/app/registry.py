@@ -12,6 +12,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from geo.app import collector, config_sections, session_wake
 from geo.atlas.links import site_root
 from geo.paths import PAGES_DIR
 
@@ -70,6 +71,7 @@ def page_script(file: str) -> str:
 
 def configure() -> None:
     """The settings every page shares."""
+    config_sections.index_sections()  # every run's new_session reads the theme's settings (see the module)
     st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
 
 
@@ -94,7 +96,7 @@ def page_may_draw() -> bool:
     if not PagesManager.uses_pages_directory:
         return True
     configure()
-    navigation().run()
+    serve()
     return False
 
 
@@ -130,3 +132,12 @@ def _make() -> list[st.Page]:
 def navigation() -> st.navigation:
     """Every page of the app, Explore first (it opens at the site's root)."""
     return st.navigation(_pages())
+
+
+def serve() -> None:
+    """Run the page the address names; on a server, at the end of the page's first full run in the
+    process, set aside what the process holds from the garbage collector (geo/app/collector.py)."""
+    page = navigation()
+    page.run()
+    if session_wake.current_session() is not None:  # a server's process, not a test's
+        collector.set_aside(page.url_path)

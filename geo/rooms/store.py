@@ -212,6 +212,19 @@ def _count(environ: Mapping[str, str], name: str, default: int) -> int:
     return value if value > 0 else default
 
 
+# Every variable `settings_from_env` reads: a page asks for the store several times a run, and
+# geo/app/presenting.py reads the settings again only when one of these has changed.
+STORE_ENV = (
+    "ATLAS_REDIS_URL",
+    "ATLAS_ROOMS_DIR",
+    "ATLAS_ROOM_IDLE_MINUTES",
+    "ATLAS_REDIS_INSECURE",
+    "ATLAS_MAX_ROOMS",
+    "ATLAS_ROOMS_PER_CLIENT",
+    "ATLAS_ROOM_STARTS_PER_HOUR",
+)
+
+
 def settings_from_env(environ: Mapping[str, str]) -> StoreSettings:
     """ATLAS_REDIS_URL, ATLAS_ROOMS_DIR, ATLAS_ROOM_IDLE_MINUTES, ATLAS_REDIS_INSECURE, ATLAS_MAX_ROOMS,
     ATLAS_ROOMS_PER_CLIENT and ATLAS_ROOM_STARTS_PER_HOUR, with their defaults."""
