@@ -12,7 +12,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from geo.app import collector, config_sections, session_wake
+from geo.app import collector, session_wake
 from geo.atlas.links import site_root
 from geo.paths import PAGES_DIR
 
@@ -71,7 +71,6 @@ def page_script(file: str) -> str:
 
 def configure() -> None:
     """The settings every page shares."""
-    config_sections.index_sections()  # every run's new_session reads the theme's settings (see the module)
     st.set_page_config(page_title="Karabakh Atlas", page_icon="🗺️", layout="wide")
 
 
