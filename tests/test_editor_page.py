@@ -30,11 +30,6 @@ def shown(at: AppTest, css_class: str) -> str:
     return next(m.value for m in at.markdown if f'class="{css_class}"' in m.value)
 
 
-def field(widgets, name: str):
-    """The field drawn for `name` in the last run (its key is `<name>-<n>`: editor.field_key)."""
-    return next(w for w in widgets if w.key and w.key.rsplit("-", 1)[0] == name)
-
-
 def the_draft(at: AppTest) -> Draft:
     return at.session_state["story-drafts"][DEFAULT]
 
@@ -63,9 +58,9 @@ def test_a_first_visit_offers_the_starts_and_no_download_yet():
 def test_build_a_storyline_with_a_passage_a_question_and_a_view_then_reorder_and_undo():
     at = started()
     add(at, "place:stepanakert")
-    field(at.radio, "story-passage").set_value(2).run()
+    at.radio(key="story-passage").set_value(2).run()
     add(at, "place:nakhchivan")
-    field(at.text_area, "story-text").input("Where is Nakhchivan? " + HOSTILE).run()
+    at.text_area(key="story-text").input("Where is Nakhchivan? " + HOSTILE).run()
     add(at, "event:exodus")
     at.session_state["story-last-view"] = {"lat": 39.8, "lon": 46.7, "zoom": 9}  # as the map reports it
     at.button(key="story-use-view").click().run()
@@ -93,47 +88,14 @@ def test_nothing_typed_is_lost_when_the_fields_are_not_drawn():
     """A page switch drops the widgets' own state, keeping only keys no widget has (AppTest keeps it all,
     so a new session given only those stands in for it): the draft fills the fields again."""
     before = started("places")
-    field(before.text_area, "story-note").input("Ask what they know.").run()
-    field(before.text_input, "story-title").input("Six places").run()
+    before.text_area(key="story-note").input("Ask what they know.").run()
+    before.text_input(key="story-title").input("Six places").run()
     at = AppTest.from_file(PAGE, default_timeout=60)
     for key in ("story-drafts", "story-selected"):
         at.session_state[key] = before.session_state[key]
     at.run()
-    assert field(at.text_area, "story-note").value == "Ask what they know."
-    assert field(at.text_input, "story-title").value == "Six places"
-
-
-def field_keys(at: AppTest) -> dict[str, str]:
-    widgets = [*at.text_input, *at.text_area, *at.radio, *at.checkbox, *at.multiselect, *at.selectbox]
-    return {w.key.rsplit("-", 1)[0]: w.key for w in widgets if w.key and w.key.rsplit("-", 1)[-1].isdigit()}
-
-
-def test_a_field_gets_a_new_key_only_when_the_page_changes_what_it_shows():
-    """The browser sends every field's value with each rerun it asks for, even one it asked before it saw
-    the last: a value put into a field under a key the browser has would be written back over the step
-    by such a stale message. Typing keeps every key (the field typed in, and the next one, stay the same
-    widget); another step, an undo or a new start gives the fields whose value changes new keys."""
-    at = started()
-    add(at, "place:stepanakert")
-    add(at, "place:nakhchivan")
-    typed = field_keys(at)
-    field(at.text_area, "story-text").input("Where is it?").run()
-    field(at.text_area, "story-note").input("Ask first.").run()
-    field(at.text_input, "story-title").input("  My   own tour ").run()
-    assert field_keys(at) == typed, "typing never replaces a field"
-    assert the_draft(at).title == "My own tour" and the_draft(at).steps[1].get("note") == "Ask first."
-    at.button(key="story-pick-0").click().run()
-    picked = field_keys(at)
-    changed = {name for name in typed if picked[name] != typed[name]}
-    assert changed == {"story-subject", "story-text", "story-note"}, changed  # both show passage 1
-    assert field(at.text_area, "story-text").value == "" and field(at.radio, "story-passage").value == 1
-    at.button(key="story-pick-1").click().run()
-    assert field(at.text_area, "story-text").value == "Where is it?"
-    at.button(key="story-undo").click().run()
-    assert field(at.text_input, "story-title").value == "My tour" and field(at.text_area, "story-note").value
-    at.button(key="story-undo").click().run()
-    assert field(at.text_area, "story-note").value == "" and field_keys(at)["story-note"] not in typed.values()
-    assert [s.get("text") for s in the_draft(at).steps] == [None, "Where is it?"]
+    assert at.text_area(key="story-note").value == "Ask what they know."
+    assert at.text_input(key="story-title").value == "Six places"
 
 
 def test_a_limit_or_a_bad_step_is_a_message_and_loses_nothing():
@@ -308,7 +270,7 @@ def test_a_saved_storyline_opens_in_the_editor_and_only_its_author_saves_changes
     author.query_params["tour"] = slug
     author.run()
     author.button(key="story-pick-0").click().run()
-    field(author.text_area, "story-note").input("Changed.").run()
+    author.text_area(key="story-note").input("Changed.").run()
     author.button(key="story-save-change").click().run()
     assert any("now opens the change" in s.value for s in author.success)
     assert "Changed." in load_tour_file(tmp_path, slug).text
@@ -317,7 +279,7 @@ def test_a_saved_storyline_opens_in_the_editor_and_only_its_author_saves_changes
     forged.session_state["story-saved-as"] = {DEFAULT: (slug, text)}
     forged.query_params["tour"] = slug
     forged.run()
-    field(forged.text_area, "story-note").input("Forged.").run()
+    forged.text_area(key="story-note").input("Forged.").run()
     forged.button(key="story-save-change").click().run()
     assert any("only its author" in e.value for e in forged.error)
     assert "Forged." not in load_tour_file(tmp_path, slug).text
@@ -380,7 +342,7 @@ def test_import_reads_a_downloaded_file_back_and_undo_reverts_it(atlas):
     at = upload(started("places"), "mine.yaml", storyline_yaml(draft).encode())
     assert any("Imported 3 step(s)" in s.value for s in at.success)
     assert the_draft(at).steps == draft.steps and the_draft(at).title == HOSTILE
-    assert field(at.text_input, "story-title").value == HOSTILE
+    assert at.text_input(key="story-title").value == HOSTILE
     at.button(key="story-undo").click().run()
     assert len(picks(at)) == 16
 
@@ -419,7 +381,7 @@ def test_run_on_the_classroom_tour_opens_the_tour_on_the_sessions_storyline():
     at.selectbox(key="story-start").set_value("every-event")
     at.button(key="story-start-go").click().run()
     at.button(key="story-pick-2").click().run()
-    field(at.text_area, "story-text").input("What changed here?").run()
+    at.text_area(key="story-text").input("What changed here?").run()
     at.button(key="story-go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     at.query_params["tour"] = "mine"  # where the page sent the browser (st.switch_page)
@@ -463,11 +425,11 @@ def test_a_storyline_of_a_saved_atlas_is_written_saved_and_opened_on_that_atlas(
 def test_a_step_can_ask_the_class_where_it_is_and_the_file_keeps_it():
     at = started()
     add(at, "place:nakhchivan")
-    field(at.checkbox, "story-question").check().run()
+    at.checkbox(key="story-question").check().run()
     assert not at.exception
     assert the_draft(at).steps[0].get("kind") == "question"
     assert "kind: question" in storyline_yaml(the_draft(at))
-    field(at.checkbox, "story-question").uncheck().run()
+    at.checkbox(key="story-question").uncheck().run()
     assert the_draft(at).steps[0].get("kind") is None, "a step that only shows leaves the field out"
 
 

@@ -2,14 +2,10 @@
 
 The storyline is a draft (geo/atlas/storyline.py) kept in the session state under a key no widget
 has, one per atlas, so nothing typed is lost on a rerun or on a switch to another page and back:
-every field writes into the draft as soon as it changes, into the step it was drawn for. When a
-field must show something else than it holds (another step, an undo, a start, or it was not drawn),
-the page draws a new field under a new key (`field_key`) rather than writing into the old one: the
-browser sends every field's value with every rerun it asks for, and one it sent before it had seen
-the new value would otherwise be taken for typing and written over the step (a quick second click,
-the map reporting its view, a slow network). Each run checks the draft with the tour's own parser,
-so the preview, the download and the tour page show the same storyline, and an error names the step
-and the field.
+every field writes into the draft as soon as it changes, and the fields are filled again from the
+draft whenever they were not drawn (another page) or the step they show changed. Each run checks
+the draft with the tour's own parser, so the preview, the download and the tour page show the same
+storyline, and an error names the step and the field.
 
 The page works on the atlas the session shows (the Karabakh atlas, a saved one, or the session's
 draft: geo/app/source.py). "Run on the Classroom tour" opens the tour page on the draft
@@ -35,7 +31,7 @@ from geo.app.registry import TOUR_FILE, TOUR_PATH, page_address, page_script
 from geo.app.style import html, use_css
 from geo.atlas import storyline as sl
 from geo.atlas.storyline import MAX_STEPS, Draft, DraftStep
-from geo.atlas.tours import DEFAULT_TITLE, MAX_ALSO, MAX_NOTE_LENGTH, NO_PASSAGE, TOUR_LABELS, Tour, step_link
+from geo.atlas.tours import MAX_ALSO, MAX_NOTE_LENGTH, NO_PASSAGE, TOUR_LABELS, Tour, step_link
 from geo.atlas.tours import storylines as atlas_storylines
 from geo.errors import DataError, InputError
 from geo.geoparser import saved
@@ -46,26 +42,18 @@ from geo.rooms.store import ROOM_PARAM
 # Session state that no widget owns: it outlives a page switch.
 DRAFTS = "story-drafts"  # {Source: Draft}: the storyline being written on each atlas
 SELECTED = "story-selected"  # {Source: int}: the step being edited
-SEEDED = "story-seeded"  # the index of the step the fields last showed
-FIELD_KEYS = "story-field-keys"  # {field: n}: the field is drawn under the key "<field>-<n>" (`field_key`)
+SEEDED = "story-seeded"  # (draft, index) the step's fields were last filled from
 SECRETS = "story-secrets"  # {slug: edit secret} of the storylines this session saved or may change
 SAVED_AS = "story-saved-as"  # {Source: (slug, file text)} the draft was last saved as
 MESSAGE = "story-message"  # (kind, text) for the next run, from a callback
 LAST_VIEW = "story-last-view"  # the preview map's view as it last reported it
 UPLOADS = "story-uploads"  # how many files were imported: the uploader's key, so it empties after each
-# Widgets: the start and the step to add, and the fields filled from the draft (the title and the step's
-# fields, each drawn under `field_key(name)`).
-START, ADD = "story-start", "story-add"
-TITLE, SUBJECT, PASSAGE, TEXT, NOTE, ALSO = (
-    "story-title",
-    "story-subject",
-    "story-passage",
-    "story-text",
-    "story-note",
-    "story-also",
-)
+# Widgets (filled from the draft): the title, the start, the step's fields.
+TITLE, START, ADD = "story-title", "story-start", "story-add"
+SUBJECT, PASSAGE, TEXT, NOTE, ALSO = "story-subject", "story-passage", "story-text", "story-note", "story-also"
 QUESTION = "story-question"  # the step asks the class where it is first (`kind: question`)
 NOTES = "story-notes"  # the preview's "Show teacher notes"
+STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO, QUESTION)
 EDIT_PARAM = "edit"  # the edit link's secret, after "#" (see `edit_link`): never in a query, which logs keep
 EDIT_COOKIE = "atlas_editor_"  # + a saved storyline's slug: its edit secret, kept by static/atlas/story-editor.js
 BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
@@ -153,8 +141,8 @@ def _import(key: str, made: Bundle) -> None:
     say("success", f"Imported {len(read)} step(s). Undo goes back to what you had.")
 
 
-def _retitle(key: str) -> None:
-    edit(lambda d: d.retitled(st.session_state.get(key, "")))
+def _retitle() -> None:
+    edit(lambda d: d.retitled(st.session_state.get(TITLE, "")))
 
 
 def _add(made: Bundle) -> None:
@@ -165,8 +153,8 @@ def _add(made: Bundle) -> None:
     edit(lambda d: d.added(sl.with_subject(DraftStep(), kind, slug), at), lambda d: at)
 
 
-def _field(key: str, field: str, index: int) -> None:
-    """A step's field typed or chosen: into the draft at once, in the step the field was drawn for."""
+def _field(key: str, field: str) -> None:
+    """A step's field typed or chosen: into the draft at once."""
     value = st.session_state.get(key)
     if field == "passage":
         value = None if value == 1 else value
@@ -174,11 +162,13 @@ def _field(key: str, field: str, index: int) -> None:
         value = tuple(value or ())
     if field == "kind":
         value = "question" if value else None  # `show`, the default, is left out of the file
+    index = selected()
     edit(lambda d: d.changed(index, **{field: value}))
 
 
-def _subject(key: str, index: int) -> None:
-    kind, _, slug = st.session_state.get(key, "").partition(":")
+def _subject() -> None:
+    kind, _, slug = st.session_state.get(SUBJECT, "").partition(":")
+    index = selected()
     edit(
         lambda d: d.replaced(
             d.title, (*d.steps[:index], sl.with_subject(d.steps[index], kind, slug), *d.steps[index + 1 :])
@@ -240,50 +230,24 @@ def map_view(reported: dict[str, Any] | None) -> dict[str, float | int] | None:
 # Layout -------------------------------------------------------------------------------------------
 
 
-def field_key(name: str) -> str:
-    """The key a field is drawn under in this run: a new one each time the page gives it a value."""
-    return f"{name}-{st.session_state.get(FIELD_KEYS, {}).get(name, 0)}"
-
-
-def field_values(made: Bundle, current: Draft, index: int, names: dict[str, str]) -> dict[str, Any]:
-    """What the title and the step's fields show, from the draft."""
-    values: dict[str, Any] = {TITLE: current.title}
-    if not current.steps:
-        return values
-    step = current.steps[index]
-    kind, slug = step.subject
-    values[SUBJECT] = f"{kind}:{slug}"
-    if kind == "place":  # an event's step has no passage to choose
-        options, _ = passage_options(made, step)
-        passage = step.get("passage", 1)
-        values[PASSAGE] = passage if passage in options else NO_PASSAGE if len(options) == 1 else options[1]
-    values[TEXT] = step.get("text") or ""
-    values[NOTE] = step.get("note") or ""
-    values[ALSO] = [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names]
-    values[QUESTION] = step.get("kind") == "question"
-    return values
-
-
-def _holds(name: str, held: Any, value: Any) -> bool:
-    """Whether a field holding `held` shows `value` (a title as typed holds the one the draft keeps)."""
-    if name == TITLE and isinstance(held, str):
-        return (" ".join(held.split()) or DEFAULT_TITLE) == value
-    return held == value
-
-
-def _seed(made: Bundle, current: Draft, index: int, names: dict[str, str]) -> None:
-    """Give each field that does not hold what the draft says a new key with that value (another step,
-    an undo, a start, a field not drawn): never a new value under a key the browser already has."""
+def _seed(current: Draft, index: int, names: dict[str, str]) -> None:
+    """Fill the step's fields from the draft when it changed or the fields were not drawn."""
     state = st.session_state
-    keys = state.setdefault(FIELD_KEYS, {})
-    for name, value in field_values(made, current, index, names).items():
-        key = field_key(name)
-        if key not in state or not _holds(name, state[key], value):
-            keys[name] = keys.get(name, 0) + 1
-            state[field_key(name)] = value
-    if state.get(SEEDED) != index:
-        state.pop(LAST_VIEW, None)
-    state[SEEDED] = index
+    if TITLE not in state or state.get(SEEDED, (None,))[0] is not current:
+        state[TITLE] = current.title
+    if current.steps and (state.get(SEEDED) != (current, index) or any(key not in state for key in STEP_FIELDS_SHOWN)):
+        step = current.steps[index]
+        kind, slug = step.subject
+        state[SUBJECT] = f"{kind}:{slug}"
+        passage = step.get("passage", 1)
+        state[PASSAGE] = passage
+        state[TEXT] = step.get("text") or ""
+        state[NOTE] = step.get("note") or ""
+        state[ALSO] = [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names]
+        state[QUESTION] = step.get("kind") == "question"
+        if state.get(SEEDED, (None, None))[1] != index:
+            state.pop(LAST_VIEW, None)
+    state[SEEDED] = (current, index)
 
 
 def subjects(made: Bundle) -> dict[str, str]:
@@ -381,56 +345,50 @@ def passage_options(made: Bundle, step: DraftStep) -> tuple[list[Any], dict[Any,
 
 def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str], places: dict[str, str]) -> None:
     step = current.steps[index]
-    key = {name: field_key(name) for name in (SUBJECT, PASSAGE, TEXT, NOTE, ALSO, QUESTION)}
-    st.selectbox(
-        "It shows",
-        list(labels),
-        format_func=labels.get,
-        key=key[SUBJECT],
-        on_change=_subject,
-        args=(key[SUBJECT], index),
-    )
+    st.selectbox("It shows", list(labels), format_func=labels.get, key=SUBJECT, on_change=_subject)
     if step.subject[0] == "place":
         options, passage_labels = passage_options(made, step)
+        if st.session_state.get(PASSAGE) not in options:
+            st.session_state[PASSAGE] = NO_PASSAGE if len(options) == 1 else options[1]
         st.radio(
             "Passage of the article",
             options,
             format_func=passage_labels.get,
-            key=key[PASSAGE],
+            key=PASSAGE,
             on_change=_field,
-            args=(key[PASSAGE], "passage", index),
+            args=(PASSAGE, "passage"),
         )
     st.text_area(
         "Your text for the class (a question, a comment): shown to everyone",
-        key=key[TEXT],
+        key=TEXT,
         max_chars=MAX_NOTE_LENGTH,
         on_change=_field,
-        args=(key[TEXT], "text", index),
+        args=(TEXT, "text"),
         height=90,
     )
     st.text_area(
         "Teacher notes (shown only with “Show teacher notes”)",
-        key=key[NOTE],
+        key=NOTE,
         max_chars=MAX_NOTE_LENGTH,
         on_change=_field,
-        args=(key[NOTE], "note", index),
+        args=(NOTE, "note"),
         height=90,
     )
     own = step.subject[1] if step.subject[0] == "place" else None
     st.multiselect(
         "Other places to light up with it",
-        [slug for slug in places if slug != own or slug in st.session_state.get(key[ALSO], ())],
+        [slug for slug in places if slug != own or slug in st.session_state.get(ALSO, ())],
         format_func=places.get,
-        key=key[ALSO],
+        key=ALSO,
         max_selections=MAX_ALSO,
         on_change=_field,
-        args=(key[ALSO], "also", index),
+        args=(ALSO, "also"),
     )
     st.checkbox(
         "Ask the class where it is first (a map quiz when presenting to a class)",
-        key=key[QUESTION],
+        key=QUESTION,
         on_change=_field,
-        args=(key[QUESTION], "kind", index),
+        args=(QUESTION, "kind"),
         help="Each student answers on their own map; you reveal the place and the class's distances",
     )
     view = step.get("view")
@@ -639,9 +597,8 @@ def main() -> None:
     index = selected()
     labels = subjects(made)
     places = {p.slug: p.name for p in made.atlas.places}
-    _seed(made, current, index, places)
-    title = field_key(TITLE)
-    st.text_input("Title", key=title, max_chars=sl.MAX_TITLE_LENGTH, on_change=_retitle, args=(title,))
+    _seed(current, index, places)
+    st.text_input("Title", key=TITLE, max_chars=sl.MAX_TITLE_LENGTH, on_change=_retitle)
     tour, problem = None, None
     try:
         tour = sl.checked(current, made.atlas, made.events(), own_tours.SESSION_NAME)
