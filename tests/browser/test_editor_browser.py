@@ -205,16 +205,10 @@ def field(page, name: str):
     return page.locator(f"[class*='st-key-story-{name}'] textarea")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known loss: the page writes another step's values under the keys the browser has, and a rerun "
-    "the browser asks before it has them sends the old values back as typing (10 of 10 runs)",
-)
 def test_quick_clicks_on_a_slow_network_keep_each_steps_own_text(browser, app_url):
     """The browser sends every field's value with each rerun it asks for, also one it asks before it has
     seen the step it asked for last: a second click within a round trip sends the fields of the step it
-    still shows. They are not typing, and each step should keep its own place, text and note. Today the
-    page takes them for typing and writes one step over the other (see the mark)."""
+    still shows. They are not typing: each step keeps its own place, text and note."""
     with slow_link(urlsplit(app_url).port, SLOW) as port:
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         page = context.new_page()
