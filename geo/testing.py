@@ -10,6 +10,7 @@ handed in by the caller.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import random
@@ -21,6 +22,7 @@ import socket
 import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -490,6 +492,75 @@ class RedisProcess:
         """Stopped and started on the same port and folder: its data comes back."""
         self.stop()
         self.start()
+
+
+# A slow network ---------------------------------------------------------------------------------
+
+
+async def _late(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, delay: float) -> None:
+    """Copy one direction of a connection, each chunk `delay` seconds after it came, in order."""
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue()
+
+    async def read() -> None:
+        while True:
+            data = await reader.read(65_536)
+            await chunks.put((loop.time() + delay, data))
+            if not data:
+                return
+
+    async def write() -> None:
+        while True:
+            due, data = await chunks.get()
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            if not data:
+                writer.close()
+                return
+            writer.write(data)
+            await writer.drain()
+
+    try:
+        await asyncio.gather(read(), write(), return_exceptions=True)
+    finally:
+        writer.close()
+
+
+@contextmanager
+def slow_link(port: int, delay: float) -> Iterator[int]:
+    """A port on this machine that reaches `port` with every byte `delay` seconds late each way (a school's
+    Wi-Fi, a server far away: a round trip of twice `delay`); its own thread, closed afterwards."""
+    loop = asyncio.new_event_loop()
+    started: list[asyncio.Server] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            far_reader, far_writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(_late(reader, far_writer, delay), _late(far_reader, writer, delay))
+
+    async def serve() -> None:
+        started.append(await asyncio.start_server(handle, "127.0.0.1", 0))
+
+    thread = threading.Thread(target=loop.run_forever, name="slow-link", daemon=True)
+    thread.start()  # the loop runs in its own thread: the caller's may be running one (Playwright's)
+    asyncio.run_coroutine_threadsafe(serve(), loop).result(timeout=10)
+    try:
+        yield started[0].sockets[0].getsockname()[1]
+    finally:
+
+        async def stop() -> None:
+            started[0].close()
+            tasks = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(stop(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=5)
+        loop.close()
 
 
 # A browser that stays on this machine ---------------------------------------------------------

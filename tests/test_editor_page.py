@@ -98,6 +98,63 @@ def test_nothing_typed_is_lost_when_the_fields_are_not_drawn():
     assert at.text_input(key="story-title").value == "Six places"
 
 
+def fields(at: AppTest) -> tuple[str, str, str]:
+    return (
+        at.selectbox(key="story-subject").value,
+        at.text_area(key="story-text").value,
+        at.text_area(key="story-note").value,
+    )
+
+
+def send(at: AppTest, shown: tuple[str, str, str], pick: int | None = None) -> None:
+    """A rerun asked by a browser that still shows the fields `shown` (it has not yet received what the
+    page last gave them), with a click on step `pick` or none (the preview map's report): it sends those
+    values as they were."""
+    subject, text, note = shown
+    at.selectbox(key="story-subject").set_value(subject)
+    at.text_area(key="story-text").input(text)
+    at.text_area(key="story-note").input(note)
+    if pick is not None:
+        at.button(key=f"story-pick-{pick}").click()
+    at.run()
+    assert not at.exception
+
+
+def test_values_a_browser_sends_before_it_has_the_new_step_are_not_written_into_it():
+    at = started()
+    for subject, text, note in [("place:stepanakert", "one", "note one"), ("place:nakhchivan", "two", "note two")]:
+        add(at, subject)
+        at.text_area(key="story-text").input(text).run()
+        at.text_area(key="story-note").input(note).run()
+    one, two = ("place:stepanakert", "one", "note one"), ("place:nakhchivan", "two", "note two")
+    at.button(key="story-pick-0").click().run()
+    send(at, two)  # the preview map of step 2 reports its view before the browser has step 1's fields
+    assert fields(at) == one, "given again"
+    send(at, two, 1)  # still showing step 2, the browser asks for it again
+    send(at, one)  # it has received step 1 meanwhile, and step 1's map reports its view
+    send(at, one, 0)  # then it asks for step 1 again
+    send(at, two, 1)  # it has received step 2 by now
+    assert fields(at) == two
+    assert [(s.subject[1], s.get("text"), s.get("note")) for s in the_draft(at).steps] == [
+        ("stepanakert", "one", "note one"),
+        ("nakhchivan", "two", "note two"),
+    ]
+    at.run()  # caught up: the browser sends what it was given
+    at.text_area(key="story-text").input("one").run()
+    assert the_draft(at).steps[1].get("text") == "one", "typed after catching up: written, even as step 1's text"
+
+
+def test_a_checkbox_set_back_to_another_steps_value_once_the_browser_has_the_step_is_kept():
+    at = started()
+    add(at, "place:stepanakert")
+    at.checkbox(key="story-question").check().run()
+    add(at, "place:nakhchivan")
+    assert at.checkbox(key="story-question").value is False
+    at.run()  # any run in which the browser sends the value it was given (the preview map's report)
+    at.checkbox(key="story-question").check().run()
+    assert [s.get("kind") for s in the_draft(at).steps] == ["question", "question"]
+
+
 def test_a_limit_or_a_bad_step_is_a_message_and_loses_nothing():
     at = started()
     at.session_state["story-drafts"] = {DEFAULT: Draft().replaced("x", [DraftStep.of(place="baku")] * 100)}

@@ -2,8 +2,12 @@
 
 The storyline is a draft (geo/atlas/storyline.py) kept in the session state under a key no widget
 has, one per atlas, so nothing typed is lost on a rerun or on a switch to another page and back:
-every field writes into the draft as soon as it changes, and the fields are filled again from the
-draft whenever they were not drawn (another page) or the step they show changed. Each run checks
+every field writes into the draft as soon as it changes, into the step it was drawn for, and the
+fields are filled again from the draft whenever they were not drawn (another page) or the step they
+show changed. The browser sends every field's value with every rerun it asks for, also one it asks
+before it has received the values the page last gave (a second quick click, the preview map's report,
+a slow network): a field's value equal to one the page has since replaced is that browser echoing
+what it still shows, not typing, and is given the field's value again (`Given`, `_echoed`). Each run checks
 the draft with the tour's own parser, so the preview, the download and the tour page show the same
 storyline, and an error names the step and the field.
 
@@ -18,7 +22,7 @@ carry to a class too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -43,6 +47,8 @@ from geo.rooms.store import ROOM_PARAM
 DRAFTS = "story-drafts"  # {Source: Draft}: the storyline being written on each atlas
 SELECTED = "story-selected"  # {Source: int}: the step being edited
 SEEDED = "story-seeded"  # (draft, index) the step's fields were last filled from
+GIVEN = "story-given"  # {field key: Given}: what the page last gave each field, and what that replaced
+FIRED = "story-fired"  # the field keys whose callback ran since the page last ran past `_seed`
 SECRETS = "story-secrets"  # {slug: edit secret} of the storylines this session saved or may change
 SAVED_AS = "story-saved-as"  # {Source: (slug, file text)} the draft was last saved as
 MESSAGE = "story-message"  # (kind, text) for the next run, from a callback
@@ -60,6 +66,7 @@ BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
 PREVIEW_HEIGHT = 520
 MAX_DRAFTS = 4  # storylines a session keeps, one per atlas
 PASSAGE_LABEL_CHARS = 400  # a passage is shown in full while choosing, up to this
+MAX_REPLACED = 8  # values a field keeps as replaced until the browser has caught up (a bound on a forged client)
 
 
 # The draft ----------------------------------------------------------------------------------------
@@ -142,7 +149,8 @@ def _import(key: str, made: Bundle) -> None:
 
 
 def _retitle() -> None:
-    edit(lambda d: d.retitled(st.session_state.get(TITLE, "")))
+    if not _echoed(TITLE):
+        edit(lambda d: d.retitled(st.session_state.get(TITLE, "")))
 
 
 def _add(made: Bundle) -> None:
@@ -153,8 +161,10 @@ def _add(made: Bundle) -> None:
     edit(lambda d: d.added(sl.with_subject(DraftStep(), kind, slug), at), lambda d: at)
 
 
-def _field(key: str, field: str) -> None:
-    """A step's field typed or chosen: into the draft at once."""
+def _field(key: str, field: str, options: tuple[Any, ...] | None = None) -> None:
+    """A step's field typed or chosen: into the draft at once, into the step the field was drawn for."""
+    if _echoed(key, options):
+        return
     value = st.session_state.get(key)
     if field == "passage":
         value = None if value == 1 else value
@@ -162,13 +172,15 @@ def _field(key: str, field: str) -> None:
         value = tuple(value or ())
     if field == "kind":
         value = "question" if value else None  # `show`, the default, is left out of the file
-    index = selected()
+    index = _drawn_for(key)
     edit(lambda d: d.changed(index, **{field: value}))
 
 
 def _subject() -> None:
+    if _echoed(SUBJECT):
+        return
     kind, _, slug = st.session_state.get(SUBJECT, "").partition(":")
-    index = selected()
+    index = _drawn_for(SUBJECT)
     edit(
         lambda d: d.replaced(
             d.title, (*d.steps[:index], sl.with_subject(d.steps[index], kind, slug), *d.steps[index + 1 :])
@@ -209,6 +221,69 @@ def _delete() -> None:
     edit(lambda d: d.deleted(index), lambda d: max(0, index - 1))
 
 
+# What the page gave each field ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the page last put into a field, for which step, and the values it replaced there that the
+    browser may still send back (it shows them until it receives the new one). `replaced` is emptied
+    once a run arrives in which the field's callback did not run: the browser then sent the value it
+    was given, so it has caught up, and a value chosen again after that (a checkbox, a place) is typing."""
+
+    value: Any
+    step: int
+    replaced: tuple[Any, ...] = ()
+
+
+def _give(key: str, value: Any, step: int) -> None:
+    """Put `value` into the field `key` for `step`, remembering what it replaced there."""
+    state = st.session_state
+    given = state.setdefault(GIVEN, {})
+    before = given.get(key)
+    replaced = before.replaced if before else ()
+    if key in state and state[key] != value:
+        held = state[key]
+        replaced = (*(v for v in replaced if v != held), held)
+    given[key] = Given(value, step, tuple(v for v in replaced if v != value)[-MAX_REPLACED:])
+    state[key] = value
+
+
+def _echoed(key: str, options: tuple[Any, ...] | None = None) -> bool:
+    """In a field's callback: whether the value that arrived is one the page has replaced in that field
+    since the browser last caught up, the browser sending back what it still showed, or none of the
+    field's `options` (another step's passage, as the browser still labels it). The field is then given
+    its value again and nothing is written; otherwise it now holds what the teacher typed."""
+    state = st.session_state
+    state.setdefault(FIRED, set()).add(key)
+    given = state.get(GIVEN, {}).get(key)
+    if given is None:
+        return False
+    arrived = state.get(key)
+    if arrived in given.replaced or (options is not None and arrived not in options):
+        state[key] = given.value
+        return True
+    state[GIVEN][key] = replace(given, value=arrived)
+    return False
+
+
+def _drawn_for(key: str) -> int:
+    """The step the field `key` was drawn for (another click in the same rerun may have selected another)."""
+    given = st.session_state.get(GIVEN, {}).get(key)
+    return given.step if given is not None and given.step < len(draft()) else selected()
+
+
+def _caught_up() -> None:
+    """Forget the replaced values of every field whose callback did not run since the last run: the
+    browser sent the value it was given."""
+    state = st.session_state
+    fired = state.pop(FIRED, set())
+    given = state.get(GIVEN, {})
+    for key, was in given.items():
+        if key not in fired and was.replaced:
+            given[key] = replace(was, replaced=())
+
+
 # Reading the map's view ---------------------------------------------------------------------------
 
 
@@ -233,18 +308,18 @@ def map_view(reported: dict[str, Any] | None) -> dict[str, float | int] | None:
 def _seed(current: Draft, index: int, names: dict[str, str]) -> None:
     """Fill the step's fields from the draft when it changed or the fields were not drawn."""
     state = st.session_state
+    _caught_up()
     if TITLE not in state or state.get(SEEDED, (None,))[0] is not current:
-        state[TITLE] = current.title
+        _give(TITLE, current.title, index)
     if current.steps and (state.get(SEEDED) != (current, index) or any(key not in state for key in STEP_FIELDS_SHOWN)):
         step = current.steps[index]
         kind, slug = step.subject
-        state[SUBJECT] = f"{kind}:{slug}"
-        passage = step.get("passage", 1)
-        state[PASSAGE] = passage
-        state[TEXT] = step.get("text") or ""
-        state[NOTE] = step.get("note") or ""
-        state[ALSO] = [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names]
-        state[QUESTION] = step.get("kind") == "question"
+        _give(SUBJECT, f"{kind}:{slug}", index)
+        _give(PASSAGE, step.get("passage", 1), index)
+        _give(TEXT, step.get("text") or "", index)
+        _give(NOTE, step.get("note") or "", index)
+        _give(ALSO, [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names], index)
+        _give(QUESTION, step.get("kind") == "question", index)
         if state.get(SEEDED, (None, None))[1] != index:
             state.pop(LAST_VIEW, None)
     state[SEEDED] = (current, index)
@@ -349,14 +424,14 @@ def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str]
     if step.subject[0] == "place":
         options, passage_labels = passage_options(made, step)
         if st.session_state.get(PASSAGE) not in options:
-            st.session_state[PASSAGE] = NO_PASSAGE if len(options) == 1 else options[1]
+            _give(PASSAGE, NO_PASSAGE if len(options) == 1 else options[1], index)
         st.radio(
             "Passage of the article",
             options,
             format_func=passage_labels.get,
             key=PASSAGE,
             on_change=_field,
-            args=(PASSAGE, "passage"),
+            args=(PASSAGE, "passage", tuple(options)),
         )
     st.text_area(
         "Your text for the class (a question, a comment): shown to everyone",

@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 
-from geo.testing import block_outside, running_streamlit
+from geo.testing import block_outside, running_streamlit, slow_link
 from tests.browser.explore import LOAD, WAIT
 from tests.browser.support import axe_violations, map_frame
 from tests.browser.test_present_browser import open_tour, press_next, wait_for_step
 
 QUESTION = "Where is Nakhchivan, and what lies between it and Azerbaijan? <script>alert(1)</script>"
+SLOW = 0.1  # seconds each way: a round trip of 200 ms, a school's Wi-Fi or a server far away
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +198,46 @@ def test_build_reorder_preview_save_open_and_present(browser, saving_url):
         teacher_context.close()
         student_context.close()
         context.close()
+
+
+def field(page, name: str):
+    """A step's text field (`story-<name>`)."""
+    return page.locator(f"[class*='st-key-story-{name}'] textarea")
+
+
+def test_quick_clicks_on_a_slow_network_keep_each_steps_own_text(browser, app_url):
+    """The browser sends every field's value with each rerun it asks for, also one it asks before it has
+    seen the step it asked for last: a second click within a round trip sends the fields of the step it
+    still shows. They are not typing: each step keeps its own place, text and note."""
+    with slow_link(urlsplit(app_url).port, SLOW) as port:
+        context = browser.new_context(viewport={"width": 1440, "height": 1000})
+        page = context.new_page()
+        page.outside_requests = block_outside(page)
+        try:
+            page.goto(f"http://localhost:{port}/Make_a_tour", timeout=LOAD)
+            page.get_by_role("button", name="Start").click(timeout=LOAD)
+            page.get_by_text("Started: 0 step(s)").wait_for(timeout=WAIT)
+            for count, (place, text, note) in enumerate(
+                [("Stepanakert", "one", "note one"), ("Nakhchivan", "two", "note two")], 1
+            ):
+                add_step(page, place, count)
+                field(page, "text").fill(text)
+                field(page, "note").fill(note)
+                field(page, "note").press("Tab")
+                page.locator(".tour-text").filter(has_text=re.compile(f"^{text}$")).wait_for(timeout=WAIT)
+            for target in (0, 1, 0, 1, 0):
+                page.locator(f".st-key-story-pick-{target} button").click()
+                page.wait_for_timeout(150)
+            page.locator(".tour-text").filter(has_text=re.compile("^one$")).wait_for(timeout=WAIT)
+            idle(page)
+            assert field(page, "text").input_value() == "one" and field(page, "note").input_value() == "note one"
+            with page.expect_download(timeout=LOAD) as info:
+                page.get_by_role("button", name="Download (YAML)").click()
+            steps = yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8"))["steps"]
+            assert [(s["place"], s.get("text"), s.get("note")) for s in steps] == [
+                ("stepanakert", "one", "note one"),
+                ("nakhchivan", "two", "note two"),
+            ]
+            assert page.outside_requests == []
+        finally:
+            context.close()
