@@ -142,16 +142,30 @@ def _client_key(client: str) -> str:
     return hashlib.sha256(f"atlas-save-client\0{client}".encode()).hexdigest()[:32]
 
 
+def _prepare(db: sqlite3.Connection, deadline: float) -> None:
+    """The index's journal mode and tables, retried until `deadline`: on a new file, savers arriving at
+    once meet in the switch to WAL, which SQLite refuses at once ("database is locked") rather than
+    waiting its timeout when another connection holds the file."""
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS atlases (digest TEXT PRIMARY KEY, slug TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS saves (client TEXT NOT NULL, at REAL NOT NULL)")
+            db.execute("CREATE INDEX IF NOT EXISTS saves_client ON saves (client, at)")
+            db.execute("CREATE INDEX IF NOT EXISTS saves_at ON saves (at)")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 @contextlib.contextmanager
 def _index(root: Path) -> Iterator[sqlite3.Connection]:
     """The index of saved atlases, in one write transaction: workers saving at once take turns."""
     db = sqlite3.connect(root / INDEX_FILE, timeout=INDEX_TIMEOUT, isolation_level=None)
     try:
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE IF NOT EXISTS atlases (digest TEXT PRIMARY KEY, slug TEXT NOT NULL)")
-        db.execute("CREATE TABLE IF NOT EXISTS saves (client TEXT NOT NULL, at REAL NOT NULL)")
-        db.execute("CREATE INDEX IF NOT EXISTS saves_client ON saves (client, at)")
-        db.execute("CREATE INDEX IF NOT EXISTS saves_at ON saves (at)")
+        _prepare(db, time.monotonic() + INDEX_TIMEOUT)
         db.execute("BEGIN IMMEDIATE")
         try:
             yield db
