@@ -218,3 +218,15 @@ def test_a_state_after_a_town_and_a_comma_is_the_towns_state(toponyms):
     assert places["Washington"]["geonameid"] == 5815135 and places["Washington"]["kind"] == "region"
     assert places["Tacoma"]["country"] == "US"
     assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963
+
+
+def test_an_ocean_is_the_ocean_even_in_a_story_set_in_its_villages_country(toponyms):
+    # Atlantic, Iowa and Pacific, Missouri are villages; a US story about hurricanes means the oceans
+    text = "Forecasters in Colorado and Florida expect warm water in the Atlantic and a cool eastern Pacific."
+    places = by_name(text, toponyms)
+    assert places["Atlantic"]["geonameid"] == 3373405 and places["Atlantic"]["kind"] == "sea"
+    assert places["Pacific"]["geonameid"] == 2363254
+    # the longer name is the part of the ocean GeoNames has
+    assert by_name("Storms crossed the North Atlantic.", toponyms)["North Atlantic"]["geonameid"] == 3411923
+    sea = by_name("Ships reached the Red Sea port of Jeddah.", toponyms)["Red Sea"]
+    assert sea["kind"] == "sea" and sea["geonameid"] == 235615  # not Sudan's state of that name

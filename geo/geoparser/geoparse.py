@@ -58,6 +58,9 @@ HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "di
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
 STRONG_KINDS += ("mountains",)
+# a village that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
+# the text's country: a story set in the US that names "the Atlantic" means the ocean, not Atlantic, Iowa
+RIVALLED_BY = frozenset({"country", "continent", "sea"})
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -1060,7 +1063,7 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
     # South Dublin; unless the other is far larger ("Zaporizhzhia", the city, not a village of that name).
     named = max((_prominence(h.toponym) for h in hits if h.how in ("curated", "name")), default=-1.0)
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
-    rivals = "country" in own or "continent" in own
+    rivals = any(kind in RIVALLED_BY for kind in own)
     scored = sorted(
         (
             (
