@@ -230,3 +230,12 @@ def test_an_ocean_is_the_ocean_even_in_a_story_set_in_its_villages_country(topon
     assert by_name("Storms crossed the North Atlantic.", toponyms)["North Atlantic"]["geonameid"] == 3411923
     sea = by_name("Ships reached the Red Sea port of Jeddah.", toponyms)["Red Sea"]
     assert sea["kind"] == "sea" and sea["geonameid"] == 235615  # not Sudan's state of that name
+
+
+def test_a_governor_names_the_division_not_the_city(toponyms):
+    # a governor governs the oblast; the same name alone is the city
+    text = "Murmansk Governor Ivan Petrov resigned on Monday. Crowds gathered in the streets of Murmansk."
+    places = {(r["geonameid"], r["kind"]) for r in map(place_record, geoparse(text, toponyms, named=True))}
+    assert places == {(524304, "region"), (524305, "city")}
+    deputy = by_name("Olga Ivanova, a former Kherson deputy governor, spoke.", toponyms)["Kherson"]
+    assert deputy["kind"] == "region"

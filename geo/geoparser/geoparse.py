@@ -81,16 +81,19 @@ PREPOSITION_BEFORE = re.compile(
 COMMA_AFTER = re.compile(r",\s*")
 # A noun of place in apposition: "Van, a city in eastern Turkey".
 APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|port|suburb)\b")
+# A governor governs a first-level division, not a city: "Murmansk Governor Yury Yevdokimov", "a former
+# Murmansk deputy governor", "New York Gov. Andrew Cuomo" name the oblast and the state.
+GOVERNOR = r"(?:(?:deputy|lieutenant|vice)[\s-]+)?(?:governor\b|gov\.)"
 # A generic word after a name that makes it the division: "the Donetsk region", "Rapides Parish".
 DIVISION_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|state|district|governorate|county|parish|prefecture|raion|rayon|marz|krai|"
-    r"department|voivodeship|canton|municipality)\b",
+    r"\s+(?:(?:region|province|oblast|state|district|governorate|county|parish|prefecture|raion|rayon|marz|krai|"
+    r"department|voivodeship|canton|municipality)\b|" + GOVERNOR + ")",
     re.IGNORECASE,
 )
 # Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County"; nor
 # "State", which after a city's name makes a university's ("San Diego State"), not California.
 FIRST_LEVEL_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b", re.IGNORECASE
+    r"\s+(?:(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b|" + GOVERNOR + ")", re.IGNORECASE
 )
 WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)\b", re.IGNORECASE)
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
