@@ -239,3 +239,12 @@ def test_a_governor_names_the_division_not_the_city(toponyms):
     assert places == {(524304, "region"), (524305, "city")}
     deputy = by_name("Olga Ivanova, a former Kherson deputy governor, spoke.", toponyms)["Kherson"]
     assert deputy["kind"] == "region"
+
+
+def test_a_part_of_a_continent_is_that_region_not_the_continent(toponyms):
+    # "North Africa" stands 3,000 km from Africa's point: it is GeoNames' region, as is its people's adjective
+    text = "France shifted its approach to North Africa while Central American migrants crossed Mexico."
+    places = {r["name"]: r for r in map(place_record, geoparse(text, toponyms, named=True))}
+    assert places["North Africa"]["geonameid"] == 7729887 and places["North Africa"]["kind"] == "wider region"
+    assert places["Central American"]["geonameid"] == 7729892
+    assert by_name("Banks lend in Northern Europe and in Africa.", toponyms)["Africa"]["geonameid"] == 6255146
