@@ -248,3 +248,13 @@ def test_a_part_of_a_continent_is_that_region_not_the_continent(toponyms):
     assert places["North Africa"]["geonameid"] == 7729887 and places["North Africa"]["kind"] == "wider region"
     assert places["Central American"]["geonameid"] == 7729892
     assert by_name("Banks lend in Northern Europe and in Africa.", toponyms)["Africa"]["geonameid"] == 6255146
+
+
+def test_a_village_bearing_another_states_name_needs_that_written_beside_it(toponyms):
+    # Florida, New York is a village by Warwick; in a New York story "Florida" alone is still the state
+    text = "The ticket was sold in Warwick, New York, by Goshen. The last jackpot went to a man in Florida."
+    assert by_name(text, toponyms)["Florida"]["kind"] == "region"
+    village = by_name("He was born in Florida, N.Y., and lives in Goshen.", toponyms)["Florida"]
+    assert village["kind"] == "village" and village["geonameid"] == 5117451
+    # a town inside the division of its name is still weighed by the text (Hounslow, the borough's town)
+    assert by_name("Flights left Hounslow, near Heathrow, in London.", toponyms)["Hounslow"]["country"] == "GB"

@@ -61,6 +61,9 @@ STRONG_KINDS += ("mountains",)
 # a village that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
 # the text's country: a story set in the US that names "the Atlantic" means the ocean, not Atlantic, Iowa
 RIVALLED_BY = frozenset({"country", "continent", "sea"})
+# a village or town that bears the name of another first-level division of its own country ("Florida", New
+# York; "Kansas", Illinois): the text's states and nearby places speak for the division, not for the village
+NAMESAKES = frozenset({"town", "village"})
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -1025,11 +1028,15 @@ def _division(t: Toponym) -> str | None:
     return t.ref if t.kind == "region" else t.admin1
 
 
-def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
+def _score(
+    hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False, namesake: bool = False
+) -> float:
     t = hit.toponym
     # a division's own population is 0: its settlements' stand for it, so California outweighs a town of that name
     people = t.population or context.division_population.get(t.ref, 0)
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(people + 1)
+    if namesake and beside.division is None:  # only "Florida, N.Y." makes "Florida" the village
+        return score
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
@@ -1060,6 +1067,11 @@ def _prominence(t: Toponym) -> float:
     return float(t.population) if t.kind in SETTLEMENTS else math.inf
 
 
+def _namesake(t: Toponym, divisions: Mapping[str | None, str]) -> bool:
+    """A village or town outside the first-level division of its country that bears its name (Florida, N.Y.)."""
+    return t.kind in NAMESAKES and t.country in divisions and t.admin1 != divisions[t.country]
+
+
 def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
     # A name some place bears as its own is rarely another's old or foreign name: "Philadelphia" is
     # the city in Pennsylvania, not Amman; "Africa" the continent, not Mahdia; "Dublin" the city, not
@@ -1067,10 +1079,11 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
     named = max((_prominence(h.toponym) for h in hits if h.how in ("curated", "name")), default=-1.0)
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
     rivals = any(kind in RIVALLED_BY for kind in own)
+    divisions = {h.toponym.country: h.toponym.ref for h in hits if h.toponym.kind == "region" and h.how != "alternate"}
     scored = sorted(
         (
             (
-                _score(h, context, beside, rivals)
+                _score(h, context, beside, rivals, _namesake(h.toponym, divisions))
                 - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
                 h.toponym,
                 h.how,
