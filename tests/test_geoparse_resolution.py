@@ -258,3 +258,14 @@ def test_a_village_bearing_another_states_name_needs_that_written_beside_it(topo
     assert village["kind"] == "village" and village["geonameid"] == 5117451
     # a town inside the division of its name is still weighed by the text (Hounslow, the borough's town)
     assert by_name("Flights left Hounslow, near Heathrow, in London.", toponyms)["Hounslow"]["country"] == "GB"
+
+
+def test_a_dateline_names_the_city_the_story_was_filed_from(toponyms):
+    # "New York" alone is the state; opening a dateline in capitals it is the city
+    text = "NEW YORK (AP) - A fighter was charged on Friday. Fans came from all over New York."
+    places = {(r["geonameid"], r["kind"]) for r in map(place_record, geoparse(text, toponyms))}
+    assert places == {(5128581, "city"), (5128638, "region")}
+    # capitals inside a line are no dateline, and a dateline of a county stays the county
+    assert by_name("He said NEW YORK (AP) was wrong.", toponyms)["New York"]["kind"] == "region"
+    county = by_name("LAUREL COUNTY, Ky. (WKYT) - A man is dead.", toponyms)["Laurel County"]
+    assert county["kind"] == "county"

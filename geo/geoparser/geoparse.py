@@ -87,6 +87,10 @@ APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|po
 # A governor governs a first-level division, not a city: "Murmansk Governor Yury Yevdokimov", "a former
 # Murmansk deputy governor", "New York Gov. Andrew Cuomo" name the oblast and the state.
 GOVERNOR = r"(?:(?:deputy|lieutenant|vice)[\s-]+)?(?:governor\b|gov\.)"
+# What follows a dateline's place: its state or country, then the agency in brackets or a dash ("NEW YORK (AP) -",
+# "RALEIGH, N.C. (AP) -", "TORONTO —").
+DATELINE_INDENT = 40  # the most spaces before a dateline on its line
+DATELINE_AFTER = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-—–])")
 # A generic word after a name that makes it the division: "the Donetsk region", "Rapides Parish".
 DIVISION_AFTER = re.compile(
     r"\s+(?:(?:region|province|oblast|state|district|governorate|county|parish|prefecture|raion|rayon|marz|krai|"
@@ -1020,7 +1024,7 @@ class Beside:
 
     country: str | None = None
     division: str | None = None  # "Paris, Texas": Texas's ref
-    generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river")
+    generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river"), "dateline"
 
 
 def _division(t: Toponym) -> str | None:
@@ -1120,11 +1124,22 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
                 if top.kind == "region" or any(h.toponym.kind == "region" for h in hits[form]):
                     division = next(h.toponym.ref for h in hits[form] if h.toponym.kind == "region")
     generic = None
-    if DIVISION_AFTER.match(text, span.end):
+    if _dateline(text, span):
+        generic = "dateline"
+    elif DIVISION_AFTER.match(text, span.end):
         generic = "division"
     elif WATER_AFTER.match(text, span.end):
         generic = "water"
     return Beside(division=division, generic=generic)
+
+
+def _dateline(text: str, span: Span) -> bool:
+    """Whether the mention is a dateline's place: capitals opening a line, then an agency or a dash ("NEW YORK -")."""
+    if len(span.text) < 4 or not span.text.isupper():
+        return False
+    before = text[max(0, span.start - DATELINE_INDENT) : span.start]  # a bounded look back, however long the line
+    opens_line = not before.strip() and ("\n" in before or span.start <= DATELINE_INDENT)
+    return opens_line and DATELINE_AFTER.match(text, span.end) is not None
 
 
 def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1387,6 +1402,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
                 if first_level and not any(h.toponym.kind == "region" for h in candidates):
                     candidates = _with_divisions(candidates, toponyms)  # "the Donetsk region": Donetsk's oblast
+                if beside.generic == "dateline":  # a dateline names the town the story was filed from
+                    candidates = [h for h in candidates if h.toponym.kind in SETTLEMENTS] or candidates
                 rankings[beside] = _rank(candidates, contexts[form], beside)
             ranked = rankings[beside]
             best = ranked[0]
