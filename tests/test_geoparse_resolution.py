@@ -269,3 +269,12 @@ def test_a_dateline_names_the_city_the_story_was_filed_from(toponyms):
     assert by_name("He said NEW YORK (AP) was wrong.", toponyms)["New York"]["kind"] == "region"
     county = by_name("LAUREL COUNTY, Ky. (WKYT) - A man is dead.", toponyms)["Laurel County"]
     assert county["kind"] == "county"
+
+
+def test_a_divisions_other_name_is_the_town_that_bears_it_as_its_own(toponyms):
+    # "Tipperary" is also an other name of South Tipperary: alone, it is the town in it
+    text = "Three men appeared in court over a fight on Main Street, Tipperary, on Saturday."
+    town = by_name(text, toponyms)["Tipperary"]
+    assert town["geonameid"] == 2961192 and town["kind"] in ("village", "town")
+    # the division's own name still names it
+    assert by_name("Flooding hit North Tipperary.", toponyms)["North Tipperary"]["kind"] == "region"

@@ -1097,9 +1097,20 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
         key=lambda st: -st[0],
     )
     if beside.generic is None:  # a bare "Kherson" is the city, not its oblast: "the Kherson region" is the oblast
+        # and a division's other name ("Tipperary" for both halves of the county) is its country's town of that name
         own_city = {(t.admin1, t.name) for _, t, _ in scored if t.kind in ("capital", "city", "town")}
+        own_city |= {(t.country, None) for _, t, how in scored if t.kind in SETTLEMENTS and how == "name"}
         scored = sorted(
-            ((sc - 2.5 if t.kind == "region" and (t.ref, t.name) in own_city else sc, t, how) for sc, t, how in scored),
+            (
+                (
+                    sc - 2.5
+                    if t.kind == "region" and ((t.ref, t.name) if how != "alternate" else (t.country, None)) in own_city
+                    else sc,
+                    t,
+                    how,
+                )
+                for sc, t, how in scored
+            ),
             key=lambda st: -st[0],
         )
     total = sum(math.exp(sc) for sc, _, _ in scored)
