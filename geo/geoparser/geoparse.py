@@ -58,7 +58,7 @@ HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "di
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
 STRONG_KINDS += ("mountains",)
-# a village that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
+# a settlement that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
 # the text's country: a story set in the US that names "the Atlantic" means the ocean, not Atlantic, Iowa
 RIVALLED_BY = frozenset({"country", "continent", "sea"})
 # a village or town that bears the name of another first-level division of its own country ("Florida", New
@@ -87,9 +87,9 @@ APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|po
 # A governor governs a first-level division, not a city: "Murmansk Governor Yury Yevdokimov", "a former
 # Murmansk deputy governor", "New York Gov. Andrew Cuomo" name the oblast and the state.
 GOVERNOR = r"(?:(?:deputy|lieutenant|vice)[\s-]+)?(?:governor\b|gov\.)"
+DATELINE_INDENT = 40  # the most spaces before a dateline on its line
 # What follows a dateline's place: its state or country, then the agency in brackets or a dash ("NEW YORK (AP) -",
 # "RALEIGH, N.C. (AP) -", "TORONTO —").
-DATELINE_INDENT = 40  # the most spaces before a dateline on its line
 DATELINE_AFTER = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-—–])")
 # A generic word after a name that makes it the division: "the Donetsk region", "Rapides Parish".
 DIVISION_AFTER = re.compile(
