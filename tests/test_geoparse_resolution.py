@@ -218,3 +218,64 @@ def test_a_state_after_a_town_and_a_comma_is_the_towns_state(toponyms):
     assert places["Washington"]["geonameid"] == 5815135 and places["Washington"]["kind"] == "region"
     assert places["Tacoma"]["country"] == "US"
     assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963
+
+
+def test_an_ocean_is_the_ocean_even_in_a_story_set_in_its_villages_country(toponyms):
+    # Atlantic, Iowa and Pacific, Missouri are villages; a US story about hurricanes means the oceans
+    text = "Forecasters in Colorado and Florida expect warm water in the Atlantic and a cool eastern Pacific."
+    places = by_name(text, toponyms)
+    assert places["Atlantic"]["geonameid"] == 3373405 and places["Atlantic"]["kind"] == "sea"
+    assert places["Pacific"]["geonameid"] == 2363254
+    # the longer name is the part of the ocean GeoNames has
+    assert by_name("Storms crossed the North Atlantic.", toponyms)["North Atlantic"]["geonameid"] == 3411923
+    sea = by_name("Ships reached the Red Sea port of Jeddah.", toponyms)["Red Sea"]
+    assert sea["kind"] == "sea" and sea["geonameid"] == 235615  # not Sudan's state of that name
+
+
+def test_a_governor_names_the_division_not_the_city(toponyms):
+    # a governor governs the oblast; the same name alone is the city
+    text = "Murmansk Governor Ivan Petrov resigned on Monday. Crowds gathered in the streets of Murmansk."
+    places = {(r["geonameid"], r["kind"]) for r in map(place_record, geoparse(text, toponyms, named=True))}
+    assert places == {(524304, "region"), (524305, "city")}
+    deputy = by_name("Olga Ivanova, a former Kherson deputy governor, spoke.", toponyms)["Kherson"]
+    assert deputy["kind"] == "region"
+
+
+def test_a_part_of_a_continent_is_that_region_not_the_continent(toponyms):
+    # "North Africa" stands 3,000 km from Africa's point: it is GeoNames' region, as is its people's adjective
+    text = "France shifted its approach to North Africa while Central American migrants crossed Mexico."
+    places = {r["name"]: r for r in map(place_record, geoparse(text, toponyms, named=True))}
+    assert places["North Africa"]["geonameid"] == 7729887 and places["North Africa"]["kind"] == "wider region"
+    assert places["Central American"]["geonameid"] == 7729892
+    assert by_name("Banks lend in Northern Europe and in Africa.", toponyms)["Africa"]["geonameid"] == 6255146
+
+
+def test_a_village_bearing_another_states_name_needs_that_written_beside_it(toponyms):
+    # Florida, New York is a village by Warwick; in a New York story "Florida" alone is still the state
+    text = "The ticket was sold in Warwick, New York, by Goshen. The last jackpot went to a man in Florida."
+    assert by_name(text, toponyms)["Florida"]["kind"] == "region"
+    village = by_name("He was born in Florida, N.Y., and lives in Goshen.", toponyms)["Florida"]
+    assert village["kind"] == "village" and village["geonameid"] == 5117451
+    # a town inside the division of its name is still weighed by the text (Hounslow, the borough's town)
+    hounslow = by_name("Police in Hounslow arrested a man in Feltham and Brentford.", toponyms)["Hounslow"]
+    assert hounslow["geonameid"] == 2646517 and hounslow["kind"] == "town"
+
+
+def test_a_dateline_names_the_city_the_story_was_filed_from(toponyms):
+    # "New York" alone is the state; opening a dateline in capitals it is the city
+    text = "NEW YORK (AP) - A fighter was charged on Friday. Fans came from all over New York."
+    places = {(r["geonameid"], r["kind"]) for r in map(place_record, geoparse(text, toponyms))}
+    assert places == {(5128581, "city"), (5128638, "region")}
+    # capitals inside a line are no dateline, and a dateline of a county stays the county
+    assert by_name("He said NEW YORK (AP) was wrong.", toponyms)["New York"]["kind"] == "region"
+    county = by_name("LAUREL COUNTY, Ky. (WKYT) - A man is dead.", toponyms)["Laurel County"]
+    assert county["kind"] == "county"
+
+
+def test_a_divisions_other_name_is_the_town_that_bears_it_as_its_own(toponyms):
+    # "Tipperary" is also an other name of South Tipperary: alone, it is the town in it
+    text = "Three men appeared in court over a fight on Main Street, Tipperary, on Saturday."
+    town = by_name(text, toponyms)["Tipperary"]
+    assert town["geonameid"] == 2961192 and town["kind"] in ("village", "town")
+    # the division's own name still names it
+    assert by_name("Flooding hit North Tipperary.", toponyms)["North Tipperary"]["kind"] == "region"

@@ -58,6 +58,12 @@ HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "di
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
 STRONG_KINDS += ("mountains",)
+# a settlement that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
+# the text's country: a story set in the US that names "the Atlantic" means the ocean, not Atlantic, Iowa
+RIVALLED_BY = frozenset({"country", "continent", "sea"})
+# a village or town that bears the name of another first-level division of its own country ("Florida", New
+# York; "Kansas", Illinois): the text's states and nearby places speak for the division, not for the village
+NAMESAKES = frozenset({"town", "village"})
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -78,16 +84,23 @@ PREPOSITION_BEFORE = re.compile(
 COMMA_AFTER = re.compile(r",\s*")
 # A noun of place in apposition: "Van, a city in eastern Turkey".
 APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|port|suburb)\b")
+# A governor governs a first-level division, not a city: "Murmansk Governor Yury Yevdokimov", "a former
+# Murmansk deputy governor", "New York Gov. Andrew Cuomo" name the oblast and the state.
+GOVERNOR = r"(?:(?:deputy|lieutenant|vice)[\s-]+)?(?:governor\b|gov\.)"
+DATELINE_INDENT = 40  # the most spaces before a dateline on its line
+# What follows a dateline's place: its state or country, then the agency in brackets or a dash ("NEW YORK (AP) -",
+# "RALEIGH, N.C. (AP) -", "TORONTO —").
+DATELINE_AFTER = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-—–])")
 # A generic word after a name that makes it the division: "the Donetsk region", "Rapides Parish".
 DIVISION_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|state|district|governorate|county|parish|prefecture|raion|rayon|marz|krai|"
-    r"department|voivodeship|canton|municipality)\b",
+    r"\s+(?:(?:region|province|oblast|state|district|governorate|county|parish|prefecture|raion|rayon|marz|krai|"
+    r"department|voivodeship|canton|municipality)\b|" + GOVERNOR + ")",
     re.IGNORECASE,
 )
 # Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County"; nor
 # "State", which after a city's name makes a university's ("San Diego State"), not California.
 FIRST_LEVEL_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b", re.IGNORECASE
+    r"\s+(?:(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b|" + GOVERNOR + ")", re.IGNORECASE
 )
 WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)\b", re.IGNORECASE)
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
@@ -1011,7 +1024,7 @@ class Beside:
 
     country: str | None = None
     division: str | None = None  # "Paris, Texas": Texas's ref
-    generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river")
+    generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river"), "dateline"
 
 
 def _division(t: Toponym) -> str | None:
@@ -1019,11 +1032,15 @@ def _division(t: Toponym) -> str | None:
     return t.ref if t.kind == "region" else t.admin1
 
 
-def _score(hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False) -> float:
+def _score(
+    hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False, namesake: bool = False
+) -> float:
     t = hit.toponym
     # a division's own population is 0: its settlements' stand for it, so California outweighs a town of that name
     people = t.population or context.division_population.get(t.ref, 0)
     score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(people + 1)
+    if namesake and beside.division is None:  # only "Florida, N.Y." makes "Florida" the village
+        return score
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
@@ -1054,17 +1071,23 @@ def _prominence(t: Toponym) -> float:
     return float(t.population) if t.kind in SETTLEMENTS else math.inf
 
 
+def _namesake(t: Toponym, divisions: Mapping[str | None, str]) -> bool:
+    """A village or town outside the first-level division of its country that bears its name (Florida, N.Y.)."""
+    return t.kind in NAMESAKES and t.country in divisions and t.admin1 != divisions[t.country]
+
+
 def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
     # A name some place bears as its own is rarely another's old or foreign name: "Philadelphia" is
     # the city in Pennsylvania, not Amman; "Africa" the continent, not Mahdia; "Dublin" the city, not
     # South Dublin; unless the other is far larger ("Zaporizhzhia", the city, not a village of that name).
     named = max((_prominence(h.toponym) for h in hits if h.how in ("curated", "name")), default=-1.0)
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
-    rivals = "country" in own or "continent" in own
+    rivals = any(kind in RIVALLED_BY for kind in own)
+    divisions = {h.toponym.country: h.toponym.ref for h in hits if h.toponym.kind == "region" and h.how != "alternate"}
     scored = sorted(
         (
             (
-                _score(h, context, beside, rivals)
+                _score(h, context, beside, rivals, _namesake(h.toponym, divisions))
                 - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
                 h.toponym,
                 h.how,
@@ -1074,9 +1097,20 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
         key=lambda st: -st[0],
     )
     if beside.generic is None:  # a bare "Kherson" is the city, not its oblast: "the Kherson region" is the oblast
+        # and a division's other name ("Tipperary" for both halves of the county) is its country's town of that name
         own_city = {(t.admin1, t.name) for _, t, _ in scored if t.kind in ("capital", "city", "town")}
+        own_city |= {(t.country, None) for _, t, how in scored if t.kind in SETTLEMENTS and how == "name"}
         scored = sorted(
-            ((sc - 2.5 if t.kind == "region" and (t.ref, t.name) in own_city else sc, t, how) for sc, t, how in scored),
+            (
+                (
+                    sc - 2.5
+                    if t.kind == "region" and ((t.ref, t.name) if how != "alternate" else (t.country, None)) in own_city
+                    else sc,
+                    t,
+                    how,
+                )
+                for sc, t, how in scored
+            ),
             key=lambda st: -st[0],
         )
     total = sum(math.exp(sc) for sc, _, _ in scored)
@@ -1101,11 +1135,22 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
                 if top.kind == "region" or any(h.toponym.kind == "region" for h in hits[form]):
                     division = next(h.toponym.ref for h in hits[form] if h.toponym.kind == "region")
     generic = None
-    if DIVISION_AFTER.match(text, span.end):
+    if _dateline(text, span):
+        generic = "dateline"
+    elif DIVISION_AFTER.match(text, span.end):
         generic = "division"
     elif WATER_AFTER.match(text, span.end):
         generic = "water"
     return Beside(division=division, generic=generic)
+
+
+def _dateline(text: str, span: Span) -> bool:
+    """Whether the mention is a dateline's place: capitals opening a line, then an agency or a dash ("NEW YORK -")."""
+    if len(span.text) < 4 or not span.text.isupper():
+        return False
+    before = text[max(0, span.start - DATELINE_INDENT) : span.start]  # a bounded look back, however long the line
+    opens_line = not before.strip() and ("\n" in before or span.start <= DATELINE_INDENT)
+    return opens_line and DATELINE_AFTER.match(text, span.end) is not None
 
 
 def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1368,6 +1413,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
                 if first_level and not any(h.toponym.kind == "region" for h in candidates):
                     candidates = _with_divisions(candidates, toponyms)  # "the Donetsk region": Donetsk's oblast
+                if beside.generic == "dateline":  # a dateline names the town the story was filed from
+                    candidates = [h for h in candidates if h.toponym.kind in SETTLEMENTS] or candidates
                 rankings[beside] = _rank(candidates, contexts[form], beside)
             ranked = rankings[beside]
             best = ranked[0]
