@@ -3,7 +3,7 @@
    first and last. A click on the map moves focus into its frame, so the keys are
    listened for there too. The step buttons a reader sees are drawn with the step
    (tour_buttons.html, `data-tour-action`); a press of one, or its key, presses the page's
-   hidden Streamlit button of the same action (`.st-key-tour-<action>`), unless it is disabled. */
+   hidden Streamlit button of the same action (`.st-key-tour-ACTION`), unless it is disabled. */
 (function () {
   if (window.__atlasTourKeys) { return; }
   window.__atlasTourKeys = true;
