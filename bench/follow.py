@@ -39,6 +39,7 @@ from geo.rooms.presenting import follow_settings
 from geo.testing import (
     RedisProcess,
     alive,
+    descendants,
     free_port,
     start_deployment,
     start_worker_set,
@@ -180,6 +181,8 @@ class FollowResult:
     quiet_cpu_core_share: float | None = None
     busy_cpu_core_share: float | None = None
     busy_seconds: float = 0.0  # how long the presses went on
+    # CPU seconds per Next while the presses went on: the workers, nginx, this benchmark's client
+    next_cpu_s: dict[str, float] = field(default_factory=dict)
     fault: FaultResult | None = None
     client_cpu_s: float = 0.0
     client_delay_s: list[float] = field(default_factory=list)  # how late the client's own loop woke, during the presses
@@ -496,11 +499,56 @@ def worker_cpu(plan: FollowPlan) -> CpuReading:
     return (pids, cpu_seconds(*pids)) if pids else None
 
 
+def nginx_cpu(plan: FollowPlan) -> CpuReading:
+    """The deployment's nginx processes and their CPU seconds so far: the children of the process that
+    started the workers (deploy/serve.py) named nginx (None without a workers file)."""
+    if not plan.workers_file:
+        return None
+    workers = [pid for pid, _ in read_workers(plan.workers_file) if alive(pid)]
+    if not workers:
+        return None
+    try:
+        stat = Path(f"/proc/{workers[0]}/stat").read_text()
+    except OSError:
+        return None
+    serve = int(stat[stat.rindex(")") + 2 :].split()[1])  # the worker's parent: deploy/serve.py
+    pids = frozenset(p for p in descendants(serve) if process_name(p) == "nginx")
+    return (pids, cpu_seconds(*pids, children=False)) if pids else None
+
+
+def process_name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def cpu_share(before: CpuReading, after: CpuReading, seconds: float) -> float | None:
     """Share of one core the workers used in between; None if a worker was replaced (its CPU went with it)."""
     if before is None or after is None or before[0] != after[0] or seconds <= 0:
         return None
     return (after[1] - before[1]) / seconds
+
+
+def per_next_cpu(
+    workers: tuple[CpuReading, CpuReading], nginx: tuple[CpuReading, CpuReading], client_s: float, presses: int
+) -> dict[str, float]:
+    """CPU seconds per Next over the presses, by process: where the cores went while a class followed
+    (a part whose processes changed in between, a worker killed, is left out)."""
+    spent = {"client": client_s}
+    for part, (before, after) in (("workers", workers), ("nginx", nginx)):
+        if before is not None and after is not None and before[0] == after[0]:
+            spent[part] = after[1] - before[1]
+    return {part: seconds / presses for part, seconds in spent.items()}
+
+
+def fmt_next_cpu(per_next: dict[str, float]) -> str:
+    """Each part's CPU per Next and its share of their sum."""
+    total = sum(per_next.values())
+    if not total:
+        return "-"
+    parts = [(p, per_next[p]) for p in ("workers", "nginx", "client") if p in per_next]
+    return ", ".join(f"{part} {fmt_s(s)} ({s / total:.0%})" for part, s in parts)
 
 
 async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> FollowResult:
@@ -536,7 +584,7 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
     first_press = time.monotonic()
     fault_due = first_press + plan.fault_at if plan.fault else None
     next_at = first_press
-    cpu_busy0 = worker_cpu(plan)
+    cpu_busy0, nginx0, client_busy0 = worker_cpu(plan), nginx_cpu(plan), time.process_time()
     delays = asyncio.create_task(loop_delay(result.client_delay_s))
     while next_at < press_end:
         if fault_due is not None and next_at >= fault_due:
@@ -556,7 +604,12 @@ async def follow_run(url: str, plan: FollowPlan, redis: RedisProcess | None) -> 
         next_at += plan.next_every
     result.busy_seconds = time.monotonic() - first_press
     delays.cancel()
-    result.busy_cpu_core_share = cpu_share(cpu_busy0, worker_cpu(plan), result.busy_seconds)
+    cpu_busy1, nginx1, client_busy1 = worker_cpu(plan), nginx_cpu(plan), time.process_time()
+    result.busy_cpu_core_share = cpu_share(cpu_busy0, cpu_busy1, result.busy_seconds)
+    if presenter.presses:
+        result.next_cpu_s = per_next_cpu(
+            (cpu_busy0, cpu_busy1), (nginx0, nginx1), client_busy1 - client_busy0, len(presenter.presses)
+        )
     await presenter.wait(end.at)
     await asyncio.gather(*tasks)
     for log in logs:
@@ -720,6 +773,7 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
             "-" if (wake := wake_cpu_s(result)) is None else fmt_s(wake),
             "",
         ),
+        ("CPU per Next during the presses: workers, nginx, this client", fmt_next_cpu(result.next_cpu_s), ""),
         ("Benchmark client CPU / elapsed", f"{result.client_cpu_s:.1f} / {result.elapsed_s:.0f} s", ""),
         ("  its event loop's delay during the presses: median / p95 / max", fmt_spread(result.client_delay_s), ""),
         (

@@ -192,3 +192,75 @@ def test_the_hand_off_asks_of_the_loop_what_asyncio_offers():
             assert callable(getattr(loop, name))
     finally:
         loop.close()
+
+
+def test_a_run_starts_with_a_new_session_message_built_by_one_method_of_the_session():
+    """What `reuse_new_session` stands in for, and the pieces it reads."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime import app_session
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner_utils.run_descriptor import RunDescriptor
+
+    build = AppSession._create_new_session_message
+    assert list(inspect.signature(build).parameters) == ["self", "page_script_hash", "run_descriptor", "pages"]
+    assert "self._create_new_session_message(" in inspect.getsource(AppSession._handle_scriptrunner_event_on_event_loop)
+    assert "_set_run_identity(msg, run_descriptor)" in inspect.getsource(build)
+    assert "pages or self._pages_manager.get_pages()" in inspect.getsource(build)
+    assert list(inspect.signature(PagesManager.get_pages).parameters) == ["self"]
+    msg = ForwardMsg()
+    app_session._set_run_identity(msg, RunDescriptor(script_run_id="r1", fragment_ids=("f",)))
+    assert msg.metadata.run.script_run_id == "r1" and list(msg.metadata.run.fragment_ids) == ["f"]
+
+
+class Pages:
+    def __init__(self) -> None:
+        self.pages = {"home": {"page_name": "Tour"}}
+
+    def get_pages(self) -> dict:
+        return self.pages
+
+
+class BuildingSession:
+    """A session whose `new_session` messages are numbered by the build that made them."""
+
+    def __init__(self) -> None:
+        self._pages_manager = Pages()
+        self.builds = 0
+
+    def _create_new_session_message(self, page_script_hash, run_descriptor, pages=None):
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from streamlit.runtime import app_session
+
+        self.builds += 1
+        msg = ForwardMsg()
+        msg.new_session.page_script_hash = page_script_hash
+        msg.new_session.name = f"build {self.builds}"
+        app_session._set_run_identity(msg, run_descriptor)
+        return msg
+
+
+def test_a_fragment_run_of_the_same_page_sends_a_copy_naming_its_own_run():
+    from streamlit.runtime.scriptrunner_utils.run_descriptor import RunDescriptor
+
+    session = BuildingSession()
+    reused = session_wake.ReusedNewSession(session)
+    full = reused("page", RunDescriptor(script_run_id="r1"))
+    woken = reused("page", RunDescriptor(script_run_id="r2", fragment_ids=("tour",)))
+    again = reused("page", RunDescriptor(script_run_id="r3", fragment_ids=("tour",)))
+    assert session.builds == 1 and full.new_session == woken.new_session == again.new_session
+    assert [m.metadata.run.script_run_id for m in (full, woken, again)] == ["r1", "r2", "r3"]
+    assert list(again.metadata.run.fragment_ids) == ["tour"] and not list(full.metadata.run.fragment_ids)
+
+
+def test_a_full_run_another_page_or_changed_pages_build_the_message_afresh():
+    from streamlit.runtime.scriptrunner_utils.run_descriptor import RunDescriptor
+
+    session = BuildingSession()
+    reused = session_wake.ReusedNewSession(session)
+    reused("page", RunDescriptor(script_run_id="r1"))
+    assert reused("page", RunDescriptor(script_run_id="r2")).new_session.name == "build 2"  # a full run
+    other = reused("other", RunDescriptor(script_run_id="r3", fragment_ids=("tour",)))
+    assert other.new_session.name == "build 3" and other.new_session.page_script_hash == "other"
+    session._pages_manager.pages = {**session._pages_manager.pages, "new": {"page_name": "New"}}
+    assert reused("other", RunDescriptor(script_run_id="r4", fragment_ids=("tour",))).new_session.name == "build 4"
+    assert reused("other", RunDescriptor(script_run_id="r5", fragment_ids=("tour",))).new_session.name == "build 4"

@@ -23,12 +23,14 @@ from geo.app.registry import EXPLORE_FILE, TOUR_PATH, page_address, page_script
 from geo.app.style import html, use_css, use_script
 from geo.atlas.loader import Atlas
 from geo.atlas.tours import DEFAULT_TOUR, TOUR_LABELS, Tour, read_step_param, read_tour_param, step_link, storylines
+from geo.render import step_buttons
 from geo.render.handout import handout_html
 from geo.render.qr import qr_data_uri
 from geo.rooms.store import ROOM_STORYLINE
 
 QR, NOTES, CONTRAST = "tour-qr", "tour-notes", "tour-contrast"  # the page's own switches
 CHROME = "tour-chrome"  # session state: the Chrome the page's last full run drew
+SHOWN = "tour-shown"  # session state: (the step's index, the number of steps) the page's last run showed
 
 
 def storyline_links(names: tuple[str, ...]) -> dict[str, str]:
@@ -48,43 +50,28 @@ def go(index: int) -> None:
     presenting.moved(index)
 
 
+def press(action: str) -> None:
+    """A step button was pressed: move from the step this page shows, as its last run drew it (a
+    follower's woken runs move it without the page's body, which draws these buttons); nothing
+    where the button is disabled."""
+    shown = st.session_state.get(SHOWN)
+    lead = step_buttons.target(action, *shown) if shown is not None else None
+    if lead is not None:
+        go(lead)
+
+
 def show_qr() -> None:
     """A room was just opened: its QR code shows at once."""
     st.session_state[QR] = True
 
 
-def controls(index: int, n_steps: int) -> None:
-    with st.container(horizontal=True, gap="small"):
-        st.button(
-            "First",
-            key="tour-first",
-            on_click=go,
-            args=(0,),
-            disabled=index == 0,
-            help="Home",
-            icon=":material/first_page:",
-        )
-        st.button(
-            "Previous",
-            key="tour-prev",
-            on_click=go,
-            args=(index - 1,),
-            disabled=index == 0,
-            help="Left arrow, Page Up",
-            icon=":material/chevron_left:",
-        )
-        st.button(
-            "Next",
-            key="tour-next",
-            on_click=go,
-            args=(index + 1,),
-            disabled=index >= n_steps - 1,
-            type="primary",
-            help="Right arrow, Page Down, Space",
-            icon=":material/chevron_right:",
-            icon_position="right",
-        )
-        st.button("Last", key="tour-last", on_click=go, args=(n_steps - 1,), disabled=index >= n_steps - 1, help="End")
+def step_keys() -> None:
+    """The step buttons' keys (`tour-first`, `tour-prev`, `tour-next`, `tour-last`), hidden: the buttons a
+    reader sees and presses are drawn with the step (tour_buttons.html), and static/atlas/tour-keys.js
+    presses these for them. Drawn by the page's body, so a follower's woken run sends none of them."""
+    with st.container(key="tour-step-keys"):
+        for action in step_buttons.ACTIONS:
+            st.button(action, key=f"tour-{action}", on_click=press, args=(action,))
 
 
 @dataclass(frozen=True)
@@ -158,6 +145,7 @@ def main() -> None:
         head(chrome)
     with bottom:
         foot(chrome, made)
+        step_keys()
     presenting.recheck()
     html("credits.html", view=made.view(), osm=True)
     use_script("tour-keys.js")
@@ -235,11 +223,12 @@ def tour(data: Atlas, made: bundle.Bundle, body: DeltaGenerator) -> Chrome:
             html("tour_body.html", step=step, counter=True, passage=False, link=None)
             quiz.panel(room, asked, data, made.view().place(asked.slug) if other else None)
         text = {"passage": passage, "notes": st.session_state.get(NOTES, False), "link": link, "qr": qr}
+        buttons = step_buttons.step_buttons(index, len(steps))
+        st.session_state[SHOWN] = (index, len(steps))
         if asked is None:
-            html("tour_body.html", step=step, counter=True, **text)
-        elif passage or link:
-            html("tour_body.html", step=step, counter=False, **text)
-        controls(index, len(steps))
+            html("tour_body.html", step=step, counter=True, buttons=buttons, **text)
+        else:
+            html("tour_body.html", step=step, counter=False, buttons=buttons, **text)
         if asked is None or not asked.open:
             quiz.ask_controls(room, index, step, data)
         if presentable and presenting.panel(room, here, index, name, show_qr=qr_on, on_start=show_qr, carried=carried):

@@ -508,6 +508,7 @@ def _wake_on_move(code: str | None, version: int | None) -> None:
         state.pop(FOLLOWED, None)
     if code is not None:
         session_wake.hand_off_in_batches(session)  # its woken runs hand their messages over together
+        session_wake.reuse_new_session(session)  # and start with a copy of the last new_session
         # Called in the fragment that holds the room's step, the watch reruns that fragment alone.
         room_watch.follow(code, session, version, session_wake.waker(session, session_wake.current_fragment()))
         state[FOLLOWED] = code

@@ -30,13 +30,22 @@ callbacks still run on the loop, in the order the run made them, but the socket 
 when the queue was empty, so the messages a run makes while the loop is busy elsewhere go over
 together (17-19 voluntary context switches per woken run instead of 21-27, bench/README.md).
 
+Every run, fragment runs too, starts with a `new_session` message that Streamlit builds afresh:
+the app's pages, its settings, the theme's six sections (each found by a walk of all the settings),
+the session's own data. For one session's fragment runs on one page nothing in it changes but the
+run it names. `reuse_new_session` keeps a following session's last one and, for a fragment run
+of the same page and pages, sends a copy of it naming the new run (a full run builds it afresh,
+as Streamlit does).
+
 Reached here and nowhere else, for the Streamlit pinned in requirements.txt:
 `Runtime.get_app_session` (public, thread-safe), `AppSession._call_soon_on_event_loop` (through
 which the session's script thread hands every event to the loop), `AppSession._event_loop`,
 `AppSession._client_state`, `AppSession.request_rerun(client_state)` with the client state's
 `fragment_id`, `AppSession.has_fragment`, `ScriptRunContext.cached_message_hashes` (which `st.rerun()`
 passes on), `ScriptRunContext.fragment_ids_this_run` and `ThreadState.get().fragment_id` (the
-fragment a line of the page draws in).
+fragment a line of the page draws in), `AppSession._create_new_session_message(page_script_hash,
+run_descriptor, pages)`, `AppSession._pages_manager.get_pages()` and `app_session._set_run_identity`
+(which names the run in a lifecycle message).
 tests/test_session_wake.py fails when another version renames them or changes what they take.
 """
 
@@ -48,9 +57,11 @@ from collections import deque
 from collections.abc import Callable
 
 from streamlit.proto.ClientState_pb2 import ClientState
-from streamlit.runtime import Runtime
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.runtime import Runtime, app_session
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.run_descriptor import RunDescriptor
 from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 log = logging.getLogger(__name__)
@@ -171,3 +182,39 @@ def hand_off_in_batches(session_id: str) -> None:
     session = Runtime.instance().get_app_session(session_id)
     if session is not None and not isinstance(vars(session).get("_call_soon_on_event_loop"), BatchedHandOff):
         session._call_soon_on_event_loop = BatchedHandOff(session)  # type: ignore[method-assign]
+
+
+class ReusedNewSession:
+    """A session's `new_session` messages: built by Streamlit for a full run, or when the page or its
+    pages changed; for a fragment run otherwise, a copy of the last one naming the new run (see the
+    module's notes). Stands in for the session's `_create_new_session_message`, with its arguments."""
+
+    def __init__(self, session: AppSession) -> None:
+        self._session = session
+        self._build = session._create_new_session_message  # Streamlit's own, bound to the session
+        self._kept: tuple[str, dict, ForwardMsg] | None = None  # page hash, pages, message (no run named)
+
+    def __call__(self, page_script_hash: str, run_descriptor: RunDescriptor, pages: dict | None = None) -> ForwardMsg:
+        shown = pages or self._session._pages_manager.get_pages()
+        kept = self._kept
+        if run_descriptor.fragment_ids and kept and kept[0] == page_script_hash and kept[1] == shown:
+            msg = ForwardMsg()
+            msg.CopyFrom(kept[2])
+            app_session._set_run_identity(msg, run_descriptor)
+            return msg
+        msg = self._build(page_script_hash, run_descriptor, pages)
+        unnamed = ForwardMsg()
+        unnamed.CopyFrom(msg)
+        unnamed.metadata.ClearField("run")
+        self._kept = (page_script_hash, dict(shown), unnamed)
+        return msg
+
+
+def reuse_new_session(session_id: str) -> None:
+    """Have the session's fragment runs send a copy of its last `new_session` (see the module's
+    notes), once per session; nothing outside a server."""
+    if not Runtime.exists():
+        return
+    session = Runtime.instance().get_app_session(session_id)
+    if session is not None and not isinstance(vars(session).get("_create_new_session_message"), ReusedNewSession):
+        session._create_new_session_message = ReusedNewSession(session)  # type: ignore[method-assign]

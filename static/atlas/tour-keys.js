@@ -1,7 +1,9 @@
-/* Presenter keys for the classroom tour, run in the app's own document (installed once).
+/* Presenter keys and step buttons for the classroom tour, run in the app's own document (installed once).
    Right/Left, Page Down/Page Up and Space move between steps; Home and End jump to the
    first and last. A click on the map moves focus into its frame, so the keys are
-   listened for there too. */
+   listened for there too. The step buttons a reader sees are drawn with the step
+   (tour_buttons.html, `data-tour-action`); a press of one, or its key, presses the page's
+   hidden Streamlit button of the same action (`.st-key-tour-ACTION`), unless it is disabled. */
 (function () {
   if (window.__atlasTourKeys) { return; }
   window.__atlasTourKeys = true;
@@ -21,13 +23,27 @@
       /* Space on a focused button or switch keeps its own meaning. */
       if (event.key === " " && el.closest("button, input, [role='switch'], [role='checkbox'], a")) { return; }
     }
-    var button = document.querySelector(".st-key-tour-" + action + " button");
+    var button = document.querySelector('[data-tour-action="' + action + '"]');
     if (!button) { return; }
     event.preventDefault();
-    if (!button.disabled) { button.click(); }
+    press(button);
+  }
+
+  function press(button) {
+    if (button.disabled) { return; }
+    var hidden = document.querySelector(".st-key-tour-" + button.getAttribute("data-tour-action") + " button");
+    if (hidden) { hidden.click(); }
+  }
+
+  function onClick(event) {
+    var button = event.target && event.target.closest && event.target.closest("button[data-tour-action]");
+    if (!button) { return; }
+    event.preventDefault();
+    press(button);
   }
 
   document.addEventListener("keydown", onKey);
+  document.addEventListener("click", onClick);
   window.addEventListener("blur", function () {
     setTimeout(function () {
       var frame = document.activeElement;

@@ -112,6 +112,34 @@ def test_next_button_and_map_follow(page, app_url):
     assert frame.locator("path.leaflet-interactive").count() > 0
 
 
+def disabled_steps(page) -> list[str]:
+    return page.eval_on_selector_all("button[data-tour-action]:disabled", "bs => bs.map(b => b.dataset.tourAction)")
+
+
+def test_step_buttons_are_disabled_at_their_ends_and_work_from_the_keyboard(page, app_url):
+    open_tour(page, app_url, 1)
+    n = counter(page).split("/")[1].strip()
+    assert disabled_steps(page) == ["first", "prev"]
+    page.get_by_role("button", name="First").click(force=True)  # disabled: nothing moves
+    page.wait_for_timeout(800)
+    assert counter(page) == f"1 / {n}"
+    # Tab reaches Next (the hidden buttons the page keeps for it are not in the way); Enter presses it.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.tourAction") == "next":
+            break
+    assert page.evaluate("document.activeElement.dataset.tourAction") == "next"
+    page.keyboard.press("Enter")
+    wait_for_step(page, f"2 / {n}")
+    page.wait_for_function("() => document.querySelectorAll('button[data-tour-action]:disabled').length === 0")
+    page.get_by_role("button", name="Last").click()
+    wait_for_step(page, f"{n} / {n}")
+    page.wait_for_function("() => document.querySelector('button[data-tour-action=next]').disabled")
+    assert disabled_steps(page) == ["next", "last"]
+    page.get_by_role("button", name="Previous").click()
+    wait_for_step(page, f"{int(n) - 1} / {n}")
+
+
 def test_handout_downloads_as_one_offline_html_file(page, app_url):
     open_tour(page, app_url, 1)
     with page.expect_download(timeout=30_000) as info:
