@@ -23,6 +23,7 @@ from geo.app.atlas_map import (
     script_of,
     write_script_file,
 )
+from geo.app.folium_component import fit_first
 from geo.app.style import compact_css
 from geo.render.maps import MAP_CSS_FILES, build_map, place_bounds, view_for
 from geo.render.templating import static_text
@@ -64,10 +65,19 @@ def test_every_run_sends_the_same_map_so_the_browser_keeps_it(explore_runs):
     first = explore_runs[0][1]
     assert len(script_of(first)) > 10_000 and "L.map(" in script_of(first)
     for _slug, args in explore_runs[1:]:
-        assert args["script"] == first["script"]
+        assert args["script"] == first["script"].removeprefix(fit_first())
         assert args["header"] == first["header"]
         assert args["key"] == first["key"]
         assert args["js_links"] == first["js_links"] and args["css_links"] == first["css_links"]
+
+
+def test_a_map_opening_on_its_opening_view_takes_it_before_drawing_its_places(explore_runs):
+    """Placed once, at the opening view, rather than at the map's first view and again just after."""
+    for slug, args in explore_runs:
+        assert args["script"].startswith(fit_first()) == (slug is None), slug
+    drawing = script_of(explore_runs[0][1])
+    fitted = drawing.index("if (window.atlasOpensFitted) { window.atlasOpening(); }")
+    assert drawing.index("L.map(") < fitted < drawing.index("AtlasPlaces.draw(")
 
 
 def test_the_highlight_follows_the_selection(explore_runs):
@@ -101,7 +111,7 @@ def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_
 def test_the_per_run_arguments_carry_no_map_script_only_the_view_and_the_selection(explore_runs):
     """The map's script travels once, as a cached file; each change sends a loader, the view and the highlight."""
     for slug, args in explore_runs:
-        assert args["script"].startswith(LOADER) and "L.map(" not in args["script"]
+        assert args["script"].removeprefix(fit_first()).startswith(LOADER) and "L.map(" not in args["script"]
         assert "L.map(" not in json.dumps(args) and "AtlasPlaces.draw(" not in json.dumps(args)
         # What changes between runs: the view and the selection, a few hundred bytes.
         assert len(json.dumps({k: args[k] for k in ("center", "zoom", "feature_group")})) < 400, slug

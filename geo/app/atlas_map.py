@@ -150,8 +150,10 @@ def show_map(
     Without a view (`center` None), the map shows its opening view, fitted in the browser to the
     map's real size: the server cannot know it.
     """
+    first = ""
     if center is None:
         zoom, highlight = None, (highlight or "") + folium_component.opening_view()
+        first = folium_component.fit_first()
     returned = list(returned_objects)
     defaults = {
         "last_object_clicked_count": None,
@@ -160,7 +162,7 @@ def show_map(
         "zoom": rendered.zoom,
     }
     args = folium_component.component_args(
-        script=rendered.script + folium_component.quiet_start(returned),
+        script=first + rendered.script + folium_component.quiet_start(returned),
         header=rendered.header,
         html=rendered.html,
         map_id=rendered.map_id,
