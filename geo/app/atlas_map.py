@@ -52,7 +52,7 @@ from geo.render.templating import static_text
 SCRIPT_CACHE = "atlas/cache"
 SCRIPT_PREFIX = "page-map-"
 # The data a page map draws only after its places (the outlines, the water and the towns): fetched beside
-# the scripts the map waits for, not among them.
+# its cached file, not carried in it, and run only when the map asks for it.
 BESIDE_SCRIPTS = (BASEMAP_SCRIPT, CONTEXT_DATA_SCRIPT)
 # A carried script's source map would be looked for beside the cached file: the line is left out.
 SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.M)
