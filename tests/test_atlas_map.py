@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,13 +14,16 @@ from streamlit.testing.v1 import AppTest
 from geo.app.atlas_map import (
     LOADER,
     SCRIPT_CACHE,
+    SOURCE_MAP,
     cached,
+    local_script,
     render_highlight,
     render_map,
     render_places_highlight,
     script_of,
     write_script_file,
 )
+from geo.app.folium_component import fit_first
 from geo.app.style import compact_css
 from geo.render.maps import MAP_CSS_FILES, build_map, place_bounds, view_for
 from geo.render.templating import static_text
@@ -61,10 +65,19 @@ def test_every_run_sends_the_same_map_so_the_browser_keeps_it(explore_runs):
     first = explore_runs[0][1]
     assert len(script_of(first)) > 10_000 and "L.map(" in script_of(first)
     for _slug, args in explore_runs[1:]:
-        assert args["script"] == first["script"]
+        assert args["script"] == first["script"].removeprefix(fit_first())
         assert args["header"] == first["header"]
         assert args["key"] == first["key"]
         assert args["js_links"] == first["js_links"] and args["css_links"] == first["css_links"]
+
+
+def test_a_map_opening_on_its_opening_view_takes_it_before_drawing_its_places(explore_runs):
+    """Placed once, at the opening view, rather than at the map's first view and again just after."""
+    for slug, args in explore_runs:
+        assert args["script"].startswith(fit_first()) == (slug is None), slug
+    drawing = script_of(explore_runs[0][1])
+    fitted = drawing.index("if (window.atlasOpensFitted) { window.atlasOpening(); }")
+    assert drawing.index("L.map(") < fitted < drawing.index("AtlasPlaces.draw(")
 
 
 def test_the_highlight_follows_the_selection(explore_runs):
@@ -88,7 +101,7 @@ def test_the_view_is_fitted_to_the_selected_place(explore_runs, atlas):
 def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_runs, atlas):
     """The places travel once, in static/atlas/places.js, not in the arguments of every run."""
     args = explore_runs[0][1]
-    assert any(link.endswith("/atlas/places.js") for link in args["js_links"])
+    assert static_text("atlas/places.js").rstrip() in script_of(args)  # carried by the map's cached script
     assert "AtlasPlaces.draw(" in script_of(args)
     assert re.findall(r'"slug": "([a-z0-9-]+)"', script_of(args)) == []
     for _slug, run in explore_runs:
@@ -98,7 +111,7 @@ def test_the_map_draws_its_places_from_the_cached_script_and_sends_none(explore_
 def test_the_per_run_arguments_carry_no_map_script_only_the_view_and_the_selection(explore_runs):
     """The map's script travels once, as a cached file; each change sends a loader, the view and the highlight."""
     for slug, args in explore_runs:
-        assert args["script"].startswith(LOADER) and "L.map(" not in args["script"]
+        assert args["script"].removeprefix(fit_first()).startswith(LOADER) and "L.map(" not in args["script"]
         assert "L.map(" not in json.dumps(args) and "AtlasPlaces.draw(" not in json.dumps(args)
         # What changes between runs: the view and the selection, a few hundred bytes.
         assert len(json.dumps({k: args[k] for k in ("center", "zoom", "feature_group")})) < 400, slug
@@ -112,7 +125,7 @@ def test_the_script_file_is_named_for_its_page_and_content_and_replaces_older_on
     made = cached(rendered, "k", tmp_path)
     name = made.js_links[0].rsplit("/", 1)[1]
     assert made.js_links[0] == f"/app/static/{SCRIPT_CACHE}/{name}"
-    assert sorted(made.js_links[1:] + made.data_links) == sorted(rendered.js_links)
+    assert made.js_links == (made.js_links[0],) and sorted(made.bundled + made.data_links) == sorted(rendered.js_links)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "page-map-other-0000.js"])
     text = (tmp_path / name).read_text(encoding="utf-8")
     assert "window.atlasPageMap = function () {" in text and rendered.script in text
@@ -122,15 +135,26 @@ def test_the_script_file_is_named_for_its_page_and_content_and_replaces_older_on
     assert write_script_file("another map", tmp_path, "page-map-k-") != name
 
 
-def test_the_script_file_comes_first_and_starts_every_other_file_of_the_frame_at_once(tmp_path, atlas):
-    """The front end loads the frame's scripts one after another; the first one's hints fetch them all together."""
+def test_the_script_file_carries_every_script_the_map_waits_for_in_their_order(tmp_path, atlas):
+    """The front end loads the frame's scripts one after another: one file, one round trip, Leaflet first."""
     rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
     made = cached(rendered, "k", tmp_path)
     text = (tmp_path / made.js_links[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
+    assert [link.rsplit("/", 1)[1] for link in made.bundled][:1] == ["leaflet.js"] and len(made.bundled) > 3
+    at = [text.index(SOURCE_MAP.sub("", local_script(link)).rstrip()) for link in made.bundled]
+    assert at == sorted(at) and at[-1] < text.index("window.atlasPageMap = function")
+    assert "sourceMappingURL" not in text  # Leaflet's map would be looked for beside the cached file
+    # What the frame needs after the chain is fetched from the start: the data below and Leaflet's style sheet.
     hints = json.loads(re.search(r"^\s*(\[\[.*\]\])\.forEach", text, re.M).group(1))
-    expected = [[link, "script"] for link in made.js_links[1:]] + [[link, "style"] for link in made.css_links]
-    assert hints == expected and len(hints) > 3
-    assert text.index("forEach") < text.index("window.atlasPageMap = function")
+    assert hints == [[link, "script"] for link in made.data_links] + [[link, "style"] for link in made.css_links]
+    assert text.index("forEach") < at[0]
+
+
+def test_a_map_linking_a_script_the_app_does_not_serve_keeps_its_links(tmp_path, atlas):
+    rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
+    outside = replace(rendered, js_links=(*rendered.js_links, "https://cdn.example/x.js"))
+    assert cached(outside, "k", tmp_path) == outside
+    assert local_script("/app/static/../app.py") is None and local_script("/app/static/atlas/none.js") is None
 
 
 def test_a_folder_that_cannot_be_written_keeps_the_script_inline(tmp_path, atlas):
@@ -206,7 +230,8 @@ def test_only_the_default_atlas_map_links_the_static_orientation_script(atlas, d
     from geo.render.maps import TOWNS_LAYER
 
     def links_static(rendered) -> bool:
-        return any(link.endswith("/atlas/context.js") for link in rendered.js_links + rendered.data_links)
+        scripts = rendered.js_links + rendered.data_links + rendered.bundled
+        return any(link.endswith("/atlas/context.js") for link in scripts)
 
     default = render_page_map(atlas, "atlas-map", ())
     assert links_static(default) and "Sisian" not in default.drawing
@@ -225,7 +250,8 @@ def test_an_atlas_about_anywhere_draws_the_world_and_opens_on_its_places(atlas, 
     from geo.render.maps import opening_bounds
 
     def links(rendered, name: str) -> bool:
-        return any(link.endswith(f"/atlas/{name}") for link in rendered.js_links + rendered.data_links)
+        scripts = rendered.js_links + rendered.data_links + rendered.bundled
+        return any(link.endswith(f"/atlas/{name}") for link in scripts)
 
     default = render_page_map(atlas, "atlas-map", ())
     assert links(default, "basemap.js") and not links(default, "world.js")
@@ -248,14 +274,15 @@ def test_the_map_s_own_style_sheets_travel_in_its_cached_script_not_as_files_to_
     assert text.index(":root") < text.index(".atlas-legend")  # the palette first, as when linked
 
 
-def test_the_outlines_and_water_data_are_fetched_beside_the_scripts_the_map_waits_for(tmp_path, atlas):
+def test_the_outlines_and_water_data_are_fetched_at_once_and_run_after_the_places(tmp_path, atlas):
     """The map draws them after its places: the frame's chain of scripts neither fetches nor waits for them."""
     rendered = render_map(build_map(atlas, basemap_from_script=True, places_from_script=True), "k")
     made = cached(rendered, "k", tmp_path)
     assert [link.rsplit("/", 2)[-1] for link in made.data_links] == ["basemap.js", "context.js"]
     assert not set(made.data_links) & set(made.js_links)
     text = (tmp_path / made.js_links[0].rsplit("/", 1)[1]).read_text(encoding="utf-8")
-    started = json.loads(re.search(r"window\.atlasData = Promise\.all\((\[.*?\])\.map", text).group(1))
+    # Fetched as the file starts, run only when what draws them asks (after the places are drawn).
+    started = json.loads(re.search(r"^\}\)\((\[.*?\])\);$", text, re.M).group(1))
     assert started == list(made.data_links)
-    assert text.index("window.atlasData") < text.index("window.atlasPageMap")  # started as the file loads
-    assert "window.atlasData.then(" in made.drawing  # and waited for by what draws them
+    assert text.index("window.atlasData = ") < text.index("window.atlasPageMap")
+    assert "window.atlasData().then(" in made.drawing

@@ -52,8 +52,10 @@ from geo.render.templating import static_text
 SCRIPT_CACHE = "atlas/cache"
 SCRIPT_PREFIX = "page-map-"
 # The data a page map draws only after its places (the outlines, the water and the towns): fetched beside
-# the scripts the map waits for, not among them.
+# its cached file, not carried in it, and run only when the map asks for it.
 BESIDE_SCRIPTS = (BASEMAP_SCRIPT, CONTEXT_DATA_SCRIPT)
+# A carried script's source map would be looked for beside the cached file: the line is left out.
+SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class RenderedMap:
     component_key: str  # the front end's identity of the map: the same on every run keeps it drawn
     drawing: str = ""  # the whole script that draws the map, inline (`script`) or in its cached file
     data_links: tuple[str, ...] = ()  # data scripts its cached file fetches beside `js_links`, drawn after the places
+    bundled: tuple[str, ...] = ()  # the scripts its cached file carries, in the order they run
 
 
 def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -147,8 +150,10 @@ def show_map(
     Without a view (`center` None), the map shows its opening view, fitted in the browser to the
     map's real size: the server cannot know it.
     """
+    first = ""
     if center is None:
         zoom, highlight = None, (highlight or "") + folium_component.opening_view()
+        first = folium_component.fit_first()
     returned = list(returned_objects)
     defaults = {
         "last_object_clicked_count": None,
@@ -157,7 +162,7 @@ def show_map(
         "zoom": rendered.zoom,
     }
     args = folium_component.component_args(
-        script=rendered.script + folium_component.quiet_start(returned),
+        script=first + rendered.script + folium_component.quiet_start(returned),
         header=rendered.header,
         html=rendered.html,
         map_id=rendered.map_id,
@@ -207,21 +212,28 @@ def render_page_map(
 
 
 def script_file_text(
-    script: str, header: str, preload: Sequence[tuple[str, str]] = (), data: Sequence[str] = ()
+    script: str,
+    header: str,
+    preload: Sequence[tuple[str, str]] = (),
+    data: Sequence[str] = (),
+    sources: Sequence[str] = (),
 ) -> str:
     """The map's header and script as a file: a function that adds the header's rules to the frame,
     draws the map and returns it. A function rather than the script itself, so the map is drawn when
     the front end runs the map's script (after the style sheets it links), as it would be inline;
     and no eval, which the deployment's policy forbids.
 
-    The file comes first among the frame's scripts and first asks for `preload`, the (address, kind)
-    of the files the frame loads after it: the front end fetches its scripts one after another, each
-    when the one before has run, so without the hints the map waits for every file's round trip in
-    turn; with them, they all travel at once and the front end finds them waiting.
+    `sources` are the texts of the scripts the map needs before it draws (Leaflet, the places and what
+    draws them), carried in the file in their order: the front end fetches a frame's scripts one after
+    another, each when the one before has run, so one file is one round trip and one task where six
+    files were six of each (the hints that fetched them at once still left a hop per file, some 60-150 ms
+    on a busy phone or machine).
 
-    `data` are scripts that only set data the map draws after its places (the outlines', the water's:
-    geo/render/templates/map/later.js): the file starts them at once, to run whenever they arrive, and
-    `window.atlasData` tells when all have; the map's chain neither fetches nor waits for them."""
+    The file first asks for `preload`, the (address, kind) of the files the frame needs later (the data
+    below, Leaflet's style sheet), so they travel while it runs. `data` are scripts that only set data
+    the map draws after its places (the outlines', the water's: geo/render/templates/map/later.js): they
+    are fetched at once but run only when `window.atlasData()` is first called, after the places are
+    drawn, so their parsing does not hold up the chain; it returns a promise of all of them having run."""
     hints = (
         "(function () {\n"
         f"  {json.dumps([list(link) for link in preload])}.forEach(function (link) {{\n"
@@ -233,19 +245,26 @@ def script_file_text(
         if preload
         else ""
     )
-    beside = (
-        f"window.atlasData = Promise.all({json.dumps(list(data))}.map(function (src) {{\n"
-        "  return new Promise(function (done) {\n"
-        '    var script = document.createElement("script");\n'
-        "    script.src = src; script.async = true; script.onload = script.onerror = done;\n"
-        "    document.head.appendChild(script);\n"
-        "  });\n"
-        "}));\n"
+    later = (
+        "window.atlasData = (function (sources) {\n"
+        "  var loading = null;\n"
+        "  return function () {\n"
+        "    loading = loading || Promise.all(sources.map(function (src) {\n"
+        "      return new Promise(function (done) {\n"
+        '        var script = document.createElement("script");\n'
+        "        script.src = src; script.async = true; script.onload = script.onerror = done;\n"
+        "        document.head.appendChild(script);\n"
+        "      });\n"
+        "    }));\n"
+        "    return loading;\n"
+        "  };\n"
+        f"}})({json.dumps(list(data))});\n"
         if data
         else ""
     )
+    carried = "".join(f"{SOURCE_MAP.sub('', text).rstrip()}\n;\n" for text in sources)
     return (
-        f"{hints}{beside}window.atlasPageMap = function () {{\n"
+        f"{hints}{later}{carried}window.atlasPageMap = function () {{\n"
         f'document.head.insertAdjacentHTML("beforeend", {json.dumps(header)});\n'
         f"{script}\nreturn map_div;\n}};\n"
     )
@@ -282,18 +301,32 @@ def script_of(args: dict[str, Any]) -> str:
     return (STATIC_DIR / files[0]).read_text(encoding="utf-8") if files else args["script"]
 
 
+def local_script(link: str) -> str | None:
+    """The text of a script the app serves from static/, or None for any other address."""
+    prefix = f"{STREAMLIT_STATIC}/"
+    if not link.startswith(prefix):
+        return None
+    path = (STATIC_DIR / link.removeprefix(prefix)).resolve()
+    return path.read_text(encoding="utf-8") if path.is_relative_to(STATIC_DIR.resolve()) and path.is_file() else None
+
+
 def cached(rendered: RenderedMap, key: str, folder: Path = STATIC_DIR / SCRIPT_CACHE) -> RenderedMap:
     """The map with its header and script in a cached static file: they never change between runs, so
     they are fetched once, where as the component's arguments they would travel with every change of
-    place (about 13 KB). Its arguments then hold a loader, the view and the selection."""
+    place (about 13 KB). Its arguments then hold a loader, the view and the selection. The scripts the
+    map waits for travel inside the file (script_file_text); a map linking a script the app does not
+    serve keeps its links."""
     stem = SCRIPT_PREFIX + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + "-"
     data = tuple(link for link in rendered.js_links if link.endswith(BESIDE_SCRIPTS))
     chain = tuple(link for link in rendered.js_links if link not in data)
-    preload = [(link, "script") for link in chain] + [(link, "style") for link in rendered.css_links]
-    name = write_script_file(script_file_text(rendered.script, rendered.header, preload, data), folder, stem)
+    sources = [local_script(link) for link in chain]
+    if any(text is None for text in sources):
+        return rendered
+    preload = [(link, "script") for link in data] + [(link, "style") for link in rendered.css_links]
+    text = script_file_text(rendered.script, rendered.header, preload, data, [t for t in sources if t is not None])
+    name = write_script_file(text, folder, stem)
     if name is None:
         return rendered
     link = f"{STREAMLIT_STATIC}/{SCRIPT_CACHE}/{name}"
-    # First, so its hints start every other file's download; the component's key stays that of the
-    # whole script: another map, another key.
-    return replace(rendered, script=LOADER, header="", js_links=(link, *chain), data_links=data)
+    # The component's key stays that of the whole script: another map, another key.
+    return replace(rendered, script=LOADER, header="", js_links=(link,), data_links=data, bundled=chain)

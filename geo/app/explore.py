@@ -9,11 +9,9 @@ from collections.abc import Callable
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.app import atlas_map, bundle, gate, source
-from geo.app.place_list import show_place_list
+from geo.app import atlas_map, bundle, gate, place_list, source, timeline
 from geo.app.registry import page_address
 from geo.app.style import raw_html, use_css, use_script
-from geo.app.timeline import show_timeline
 from geo.atlas.links import LinkRequest, event_link, place_link, read_event_param, read_place_param
 from geo.render.maps import build_map, place_bounds, places_bounds, view_for
 from geo.render.view_models import AtlasView
@@ -26,6 +24,7 @@ MAP_WIDTH_GUESS = 480
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 # "off" leaves the timeline out: bench/bench_explore.py measures what it adds to the first load.
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
+STATE = "explore-state"  # the container of the hidden selections; static/atlas/explore.css hides it
 
 
 def downloads(selected: str | None) -> None:
@@ -203,10 +202,16 @@ def main() -> None:
         else:
             place_panel(view, selected)
     # Under the map, and sent after the passage: the map and the passage are what a visit waits for.
+    timeline_shown = False
     if TIMELINE:
         with map_col:
-            show_timeline(selected, event, select_event)
-    show_place_list(selected)
+            timeline_shown = timeline.show_timeline(event, select_event)
+    place_list.show_place_list()
+    # The selections the list's and the timeline's scripts mark, hidden, and the scripts: one container
+    # and one element each, rather than one per script (every element costs a first visit's browser).
+    with st.container(key=STATE):
+        st.html(place_list.state_html(selected) + (timeline.state_html(selected, event) if timeline_shown else ""))
+    use_script(place_list.SCRIPT, *((timeline.SCRIPT,) if timeline_shown else ()))
     st.divider()
     downloads(selected)
     raw_html("credits.html", view=view, osm=True)

@@ -55,6 +55,14 @@ def opening_view() -> str:
     )
 
 
+def fit_first() -> str:
+    """The line, run before a page map's script, that has the map take its opening view as soon as it is
+    made, before its places are drawn (geo/render/templates/map/opening.js): they are then placed once,
+    where otherwise they were placed at the map's first view and again at the opening view just after
+    (some 15 ms of a first visit's map). `opening_view` then finds the map already there."""
+    return "window.atlasOpensFitted = true;\n"
+
+
 def report_script(returned_objects: Sequence[str]) -> str:
     """The script, sent as a feature group, that changes what the drawn map reports back. The front end
     reads `returned_objects` only when it first draws a map, and a map drawn once is kept from run to

@@ -39,9 +39,10 @@ def _script(name: str) -> str:
     return f'<script src="{STREAMLIT_STATIC}/atlas/{name}?v={version}"></script>'
 
 
-def use_script(name: str) -> None:
-    """Run a script from static/atlas/ in the app's own document (the script guards against running twice)."""
-    st.html(_script(name), unsafe_allow_javascript=True)
+def use_script(*names: str) -> None:
+    """Run scripts from static/atlas/ in the app's own document, in this order (each guards against
+    running twice): one element for them all, one fewer for the browser to draw per script."""
+    st.html("".join(_script(name) for name in names), unsafe_allow_javascript=True)
 
 
 def html(template: str, **context) -> None:

@@ -22,9 +22,8 @@ from collections.abc import Callable
 import streamlit as st
 
 from geo.app import bundle
-from geo.app.style import use_script
 
-STATE = "event-state"  # the container of the hidden selection; static/atlas/explore.css hides it
+SCRIPT = "timeline.js"
 
 
 def step(delta: int, choose: Callable[[str | None], None]) -> None:
@@ -40,17 +39,16 @@ def step(delta: int, choose: Callable[[str | None], None]) -> None:
         choose(slugs[index])
 
 
-def show_timeline(place: str | None, event: str | None, choose: Callable[[str | None], None]) -> None:
-    """The timeline's axis, the buttons to the earlier and later event, the list of events, and the
-    script that makes their links quick."""
+def show_timeline(event: str | None, choose: Callable[[str | None], None]) -> bool:
+    """The timeline's axis, the buttons to the earlier and later event and the list of events; whether
+    there was one. The page adds the selection it marks (`state_html`) and the script that makes its
+    links quick (`SCRIPT`) with the other scripts' (geo/app/explore.py)."""
     made = bundle.current()
     timeline = made.timeline()
     if not timeline.events:
-        return
+        return False
     axis, events = made.timeline_html()
     st.html(axis)
-    with st.container(key=STATE):
-        st.html(made.timeline_state(place, event))
     current = timeline.event(event) if event else None
     with st.container(horizontal=True, gap="small"):
         # Arrows as text, not icons: an icon would load a whole icon font with the page.
@@ -73,4 +71,9 @@ def show_timeline(place: str | None, event: str | None, choose: Callable[[str | 
         if current:
             st.button("Close the event", key="event-close", on_click=choose, args=(None,), type="tertiary")
     st.html(events)
-    use_script("timeline.js")
+    return True
+
+
+def state_html(place: str | None, event: str | None) -> str:
+    """The hidden selection the timeline's script marks: the open event and the events of the place."""
+    return bundle.current().timeline_state(place, event)

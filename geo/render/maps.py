@@ -453,6 +453,7 @@ def build_map(
     m.default_js = js
     m.default_css = [*css, *((name, f"{static_base}/{name}") for name in MAP_CSS_FILES)]
     _Later().add_to(m)  # first: the layers below draw through it
+    _Opening(opening_bounds(atlas)).add_to(m)  # before the layers: a page may fit the map to it first
 
     folium.FeatureGroup(name=PLAIN_LAYER, overlay=False, show=not osm_default).add_to(m)
     # The tile URL is given directly: looking "OpenStreetMap" up in xyzservices costs ~90 ms a build.
@@ -523,7 +524,6 @@ def build_map(
     _Legend(render("map/legend.html", rows=rows)).add_to(m)
     focus_bounds = {p.slug: b for p in atlas.places if (b := place_bounds(atlas, p))}
     _Focus(focus_bounds, styles()["highlight"], styles()["highlight-route"]).add_to(m)
-    _Opening(opening_bounds(atlas)).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     _Overview(
         {

@@ -60,7 +60,7 @@ def test_the_map_frame_unpacks_the_data_scripts_to_exactly_the_atlas_data(page, 
     """places.js, basemap.js and context.js travel packed (geo/render/packed.py); the browser gets the GeoJSON back."""
     frame = open_page(page, app_url, atlas)
     frame.wait_for_function("() => window.atlasData", timeout=WAIT)
-    frame.evaluate("() => window.atlasData")  # the outlines and the water come beside the map's scripts
+    frame.evaluate("() => window.atlasData()")  # the outlines and the water, run after the places are drawn
     expected = {
         "ATLAS_PLACES": places_data(atlas),
         "ATLAS_BASEMAP": basemap_feature(atlas),

@@ -5,8 +5,8 @@
    view (so they are placed once, not twice), in the order they were asked for. Each group's
    shapes then go where they would have been had they been drawn at once (a mark holds their
    place among the map's shapes), so the map looks as before: the outlines under the water, the
-   water under the places. A page map fetches the outlines' and the water's data beside its other
-   scripts (window.atlasData, geo/app/atlas_map.py): these layers then also wait for it. */
+   water under the places. A page map fetches the outlines' and the water's data beside its own
+   script and runs it only now (window.atlasData(), geo/app/atlas_map.py): these layers wait for it. */
 var atlas_later = (function (map) {
     var queue = [];
     function mark() {
@@ -35,7 +35,7 @@ var atlas_later = (function (map) {
         function once() {
             if (done) { return; }
             done = true;
-            if (window.atlasData) { window.atlasData.then(run); } else { run(); }
+            if (window.atlasData) { window.atlasData().then(run); } else { run(); }
         }
         /* After the next paint; a frame that is not painted (a hidden tab) draws them anyway. */
         if (window.requestAnimationFrame) { window.requestAnimationFrame(function () { setTimeout(once, 0); }); }
