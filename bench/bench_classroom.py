@@ -171,6 +171,7 @@ class SessionLog:
     dropped: str | None = None  # why the session was given up, if it was
     lost_at: float | None = None  # when its socket closed unexpectedly (kill scenario)
     back_after: list[float] = field(default_factory=list)  # seconds from a lost socket to served again
+    worker: str = ""  # the worker the proxy's sticky cookie named at the end ("" without a proxy)
 
 
 @dataclass
@@ -228,11 +229,14 @@ class TargetResult:
     kill: KillResult | None = None
     client_cpu_s: float = 0.0
     elapsed_s: float = 0.0
+    per_worker: dict[str, int] = field(default_factory=dict)  # sessions by the worker their cookie names
 
     def add(self, logs: list[SessionLog]) -> None:
         """Fold session logs into the totals."""
         self.sessions += len(logs)
         for log in logs:
+            if log.worker:
+                self.per_worker[log.worker] = self.per_worker.get(log.worker, 0) + 1
             if log.join:
                 self.joins_s.append(log.join.seconds)
                 self.join_bytes.append(log.join.payload_bytes)
@@ -318,6 +322,7 @@ async def student(
     except (SessionClosed, RerunTimeout) as exc:
         log.dropped = f"{exc.__class__.__name__}: {exc}"
         await session.close()
+    log.worker = session.worker
     return session, log
 
 
@@ -687,6 +692,11 @@ def header(plan: Plan, results: list[TargetResult]) -> list[str]:
     return lines
 
 
+def per_worker(counts: dict[str, int]) -> str:
+    """w1: 25, w2: 25 (the cookie's names, never the workers' addresses); "-" when nothing was behind a proxy."""
+    return ", ".join(f"{name}: {n}" for name, n in sorted(counts.items())) or "-"
+
+
 def rows(plan: Plan, results: list[TargetResult], ratio: float | None) -> list[tuple[str, list[str], str]]:
     """(figure, one cell per target, goal) for the table."""
     checks = [verdicts(r, plan, ratio if r.name == "app" else None) for r in results]
@@ -698,6 +708,10 @@ def rows(plan: Plan, results: list[TargetResult], ratio: float | None) -> list[t
 
     out = [
         row("Sessions", [str(r.sessions) for r in results]),
+    ]
+    if any(r.per_worker for r in results):
+        out.append(row("Sessions per worker (the proxy's cookie)", [per_worker(r.per_worker) for r in results]))
+    out += [
         row("Join: median / p95 / max", [fmt_spread(r.joins_s) for r in results], "p95 < 3 s", "join_p95_s"),
     ]
     if plan.scenario != "churn":

@@ -176,6 +176,7 @@ class FollowResult:
     exceptions: int = 0
     exception_samples: list[str] = field(default_factory=list)
     per_worker: dict[str, int] = field(default_factory=dict)
+    lags_by_worker: dict[str, list[float]] = field(default_factory=dict)  # the busier worker sets the class's lag
     quiet_polls_per_s: float | None = None
     quiet_cpu_ms_per_poll: float | None = None
     quiet_cpu_core_share: float | None = None
@@ -675,6 +676,8 @@ def fold(result: FollowResult, presenter: Presenter, logs: list[FollowerLog], en
             seen = log.watcher.first_shown(press.step, press.sent, until)
             if seen is not None:
                 result.lags_s.append(seen - press.sent)
+                if log.upstream:
+                    result.lags_by_worker.setdefault(log.upstream, []).append(seen - press.sent)
             elif log.dropped:
                 pass
             elif until - press.sent < GOALS["lag_p95_s"]:
@@ -743,6 +746,11 @@ def report(plan: FollowPlan, result: FollowResult) -> str:
         ("Join: median / p95 / max", fmt_spread(result.joins_s), ""),
         ("Follower lag: median / p95 / max", fmt_spread(result.lags_s) + mark(v["lag_p95_s"]), "p95 < 1 s"),
         ("  lag samples (followers x presses)", str(len(result.lags_s)), ""),
+        (
+            "  lag p95 by worker",
+            ", ".join(f"{k}: {fmt_s(percentile(v, 95))}" for k, v in sorted(result.lags_by_worker.items())) or "-",
+            "",
+        ),
         ("Teacher's Next: median / p95 / max", fmt_spread(result.nexts_s) + mark(v["next_p95_s"]), "p95 < 300 ms"),
         ("Steps a follower missed (room on it >= 1 s)", str(result.missed) + mark(v["missed"]), "0"),
         ("  steps skipped (next Next within 1 s)", str(result.skipped), ""),

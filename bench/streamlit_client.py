@@ -40,6 +40,8 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
+from deploy.nginx import COOKIE
+
 XSRF_COOKIE = "_streamlit_xsrf"
 NO_TOKEN = "PLACEHOLDER_AUTH_TOKEN"  # what the front end sends when it has no XSRF cookie
 MAX_MESSAGE = 256 * 1024 * 1024  # Streamlit allows 200 MB messages; never refuse one
@@ -226,6 +228,12 @@ class StreamlitSession:
     @property
     def is_open(self) -> bool:
         return self._ws is not None and not self._closed.is_set()
+
+    @property
+    def worker(self) -> str:
+        """The worker behind the proxy this browser is placed on, by the short name its sticky cookie
+        holds ("" without a proxy)."""
+        return self.cookies.get(COOKIE, "")
 
     async def open(self) -> None:
         """Connect as the front end does (health check, XSRF cookie, subprotocols); raise SessionClosed if it cannot."""

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import grp
 import importlib.util
+import ipaddress
 import os
 import pwd
+import re
 import shutil
+import socket
 import subprocess
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +131,46 @@ STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
 DEFAULT_MAX_UPLOAD_MB = 200  # Streamlit's own default for server.maxUploadSize
 
 
+@dataclass(frozen=True)
+class Worker:
+    """One worker as the proxy knows it: its short name (the cookie's value), its upstream, its addresses."""
+
+    name: str
+    server: str
+    # The forms nginx writes it in $upstream_addr (a host name stands for each address it resolves to).
+    addresses: tuple[str, ...]
+
+    @property
+    def upstream(self) -> str:
+        return f"atlas_{self.name}"
+
+    @property
+    def patterns(self) -> list[str]:
+        """nginx regexes matching $upstream_addr when this worker answered: the last address of the list."""
+        return [f"~(^| ){re.escape(address)}$" for address in self.addresses]
+
+
+def peer_addresses(server: str) -> tuple[str, ...]:
+    """HOST:PORT as nginx writes it in $upstream_addr: an address as given, a name as each address it resolves to."""
+    host, port = server.rsplit(":", 1)
+    host = host.strip("[]")
+    try:
+        found = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)
+        except OSError:
+            return ()  # nginx -t names a host it cannot find
+        found = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    shown = (f"[{ip}]:{port}" if ip.version == 6 else f"{ip}:{port}" for ip in found)
+    return tuple(dict.fromkeys(shown))
+
+
+def name_workers(servers: tuple[str, ...], resolve: Callable[[str], tuple[str, ...]] = peer_addresses) -> list[Worker]:
+    """w1, w2, ... in the order given: the cookie names a worker without giving away its address."""
+    return [Worker(f"w{n}", server, resolve(server)) for n, server in enumerate(servers, 1)]
+
+
 class NginxError(RuntimeError):
     """nginx is missing or refuses the configuration."""
 
@@ -201,7 +245,7 @@ def render_config(config: ProxyConfig) -> str:
     )
     return env.get_template(TEMPLATE).render(
         run_dir=config.run_dir,
-        servers=config.servers,
+        workers=name_workers(config.servers),
         listen=config.listen,
         streamlit_static=config.streamlit_static,
         app_static=config.app_static,

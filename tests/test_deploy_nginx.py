@@ -23,7 +23,9 @@ from deploy.nginx import (
     ProxyConfig,
     find_nginx,
     max_upload_mb,
+    name_workers,
     nginx_command,
+    peer_addresses,
     render_config,
     write_config,
 )
@@ -118,28 +120,99 @@ def headers(location: Block) -> dict[str, str]:
     return {args[0]: args[1] for args in location.values("add_header")}
 
 
-def test_the_upstream_lists_every_worker_with_a_passive_health_check(conf):
-    upstream = conf.one("http").one("upstream")
-    assert upstream.args == ["atlas_workers"]
-    assert upstream.one("zone").args[0] == "atlas_workers"  # failures seen by every nginx process
-    servers = upstream.values("server")
+def upstreams(conf: Block) -> dict[str, Block]:
+    return {block.args[0]: block for block in conf.one("http").all("upstream")}
+
+
+def maps(conf: Block) -> dict[tuple[str, ...], dict[str, list[str]]]:
+    return {tuple(m.args): {c.name: c.args for c in m.children} for m in conf.one("http").all("map")}
+
+
+def test_new_browsers_take_the_workers_in_turn_with_a_passive_health_check(conf):
+    new = upstreams(conf)["atlas_new"]
+    assert not new.all("hash") and not new.all("ip_hash") and not new.all("least_conn")  # round robin
+    assert new.one("zone").args[0] == "atlas_workers"  # the turn and failures seen by every nginx process
+    servers = new.values("server")
     assert [s[0] for s in servers] == list(SERVERS)
     for server in servers:
         assert "max_fails=1" in server and any(a.startswith("fail_timeout=") for a in server)
+        assert "backup" not in server
 
 
-def test_sessions_stick_by_cookie_not_by_address(conf):
-    http = conf.one("http")
-    upstream = http.one("upstream")
-    assert upstream.values("hash") == [["$atlas_sticky", "consistent"]]
-    assert not upstream.all("ip_hash")
-    maps = {tuple(m.args): {c.name: c.args for c in m.children} for m in http.all("map")}
-    sticky = maps[(f"$cookie_{COOKIE}", "$atlas_sticky")]
-    assert sticky == {"": ["$request_id"], "default": [f"$cookie_{COOKIE}"]}
-    set_cookie = maps[(f"$cookie_{COOKIE}", "$atlas_set_cookie")]
-    assert set_cookie["default"] == [""]
-    assert set_cookie[""][0].startswith(f"{COOKIE}=$request_id; Path=/")
-    assert "HttpOnly" in set_cookie[""][0]
+def test_each_worker_keeps_its_browsers_and_the_others_back_it_up(conf):
+    found = upstreams(conf)
+    assert set(found) == {"atlas_new"} | {f"atlas_w{n}" for n in range(1, len(SERVERS) + 1)}
+    for n, server in enumerate(SERVERS, 1):
+        upstream = found[f"atlas_w{n}"]
+        assert upstream.one("zone").args == ["atlas_workers"]
+        (primary, *backups) = upstream.values("server")
+        assert primary[0] == server and "backup" not in primary
+        assert sorted(b[0] for b in backups) == sorted(set(SERVERS) - {server})
+        assert all(b[-1] == "backup" and "max_fails=1" in b for b in backups)
+
+
+def test_the_cookie_names_a_worker_and_an_unknown_one_counts_as_none(conf):
+    route = maps(conf)[(f"$cookie_{COOKIE}", "$atlas_upstream")]
+    assert route == {"default": ["atlas_new"], **{f"w{n}": [f"atlas_w{n}"] for n in range(1, len(SERVERS) + 1)}}
+    for location in proxied_locations(conf):
+        assert location.one("proxy_pass").args[0].startswith("http://$atlas_upstream"), location.args
+    # No worker's address reaches a browser: the cookie's values are short names.
+    assert not any(server.split(":")[0] in " ".join(route) for server in SERVERS)
+
+
+def answered(conf: Block, upstream_addr: str) -> str:
+    """What nginx's map makes of $upstream_addr: the name of the worker that answered, or ""."""
+    names = maps(conf)[("$upstream_addr", "$atlas_answered")]
+    for pattern, (name,) in names.items():
+        if pattern != "default" and re.search(pattern.removeprefix("~"), upstream_addr):
+            return name
+    return names["default"][0]
+
+
+def test_the_worker_that_answered_is_the_last_one_nginx_asked(conf):
+    assert answered(conf, "127.0.0.1:8601") == "w1"
+    assert answered(conf, "127.0.0.1:8601, 127.0.0.1:8602") == "w2"  # w1 failed, its backup answered
+    assert answered(conf, "127.0.0.1:8602, 10.0.0.7:8501") == "w3"
+    assert answered(conf, "127.0.0.1:86011") == "" and answered(conf, "27.0.0.1:8601") == ""
+    assert answered(conf, "") == ""  # served from disk or by nginx itself
+
+
+def set_cookie(conf: Block, cookie: str, worker: str) -> str:
+    """The Set-Cookie value nginx's map makes for a browser's cookie and the worker that answered."""
+    values = maps(conf)[(f"$cookie_{COOKIE}|$atlas_answered", "$atlas_set_cookie")]
+    key = f"{cookie}|{worker}"
+    if key in values:
+        return values[key][0]
+    for pattern, (value,) in values.items():
+        if pattern.startswith("~") and re.search(pattern[1:], key):
+            return value
+    return values["default"][0].replace("$atlas_answered", worker).replace("$atlas_cookie_secure", "")
+
+
+def test_the_cookie_is_set_for_a_new_browser_and_moved_after_a_failover(conf):
+    placed = set_cookie(conf, "", "w2")
+    assert placed.startswith(f"{COOKIE}=w2; Path=/") and "HttpOnly" in placed and "SameSite=Lax" in placed
+    assert set_cookie(conf, "w1", "w1") == ""  # kept
+    assert set_cookie(conf, "w1", "w3").startswith(f"{COOKIE}=w3;")  # w1 was down: w3 holds it now
+    assert set_cookie(conf, "forged", "w1").startswith(f"{COOKIE}=w1;")
+    assert set_cookie(conf, "w1", "") == "" and set_cookie(conf, "", "") == ""  # no worker asked
+    only_new = maps(conf)[("$atlas_upstream", "$atlas_place_cookie")]
+    assert only_new == {"atlas_new": ["$atlas_set_cookie"], "default": [""]}
+
+
+def test_a_worker_named_by_host_is_known_by_each_of_its_addresses(config):
+    from dataclasses import replace
+
+    resolved = {"worker-a.lan:8601": ("10.0.0.5:8601", "[fd00::5]:8601"), "10.0.0.6:8601": ("10.0.0.6:8601",)}
+    workers = name_workers(tuple(resolved), resolve=resolved.__getitem__)
+    assert [(w.name, w.upstream, w.addresses) for w in workers] == [
+        ("w1", "atlas_w1", resolved["worker-a.lan:8601"]),
+        ("w2", "atlas_w2", resolved["10.0.0.6:8601"]),
+    ]
+    conf = parse(render_config(replace(config, servers=("127.0.0.1:8601", "[::1]:8602"))))
+    assert answered(conf, "[::1]:8602") == "w2" and answered(conf, "127.0.0.1:8601, [::1]:8602") == "w2"
+    assert peer_addresses("[::1]:8602") == ("[::1]:8602",)
+    assert peer_addresses("localhost:8601")[0] in ("127.0.0.1:8601", "[::1]:8601")
 
 
 def test_every_location_sets_the_cookie_and_the_security_headers_and_none_names_the_worker(conf):
@@ -148,14 +221,21 @@ def test_every_location_sets_the_cookie_and_the_security_headers_and_none_names_
     assert headers(server) == SECURITY_HEADERS  # nginx's own answers (400, 497) outside any location
     for location in server.all("location"):
         sent = headers(location)
-        assert sent.get("Set-Cookie") == "$atlas_set_cookie", location.args
+        if location.args != ["/media/"]:
+            assert sent.get("Set-Cookie") == "$atlas_set_cookie", location.args
         policy = COMPONENT_CSP if location.args == ["/component/"] else CSP
         assert {name: sent.get(name) for name in SECURITY_HEADERS} == {
             **SECURITY_HEADERS,
             "Content-Security-Policy": policy,
         }, location.args
         assert all(args[-1] == "always" for args in location.values("add_header")), location.args
-    assert not any("X-Upstream" in block.args or "$upstream_addr" in block.args for block in conf.walk())
+    sent_anywhere = [" ".join(block.args) for block in conf.walk() if block.name == "add_header"]
+    assert not any("X-Upstream" in value or "$upstream_addr" in value for value in sent_anywhere)
+    # $upstream_addr is read only to name the worker that answered (w1, w2, ...), never sent as it is.
+    readers = [block for block in conf.walk() if "$upstream_addr" in " ".join(block.args)]
+    assert [block.name for block in readers] == ["log_format", "map"]
+    media = server.location("/media/")
+    assert headers(media)["Set-Cookie"] == "$atlas_place_cookie"  # a 404 asks others: never moves the cookie
     assert "Strict-Transport-Security" not in headers(server)  # plain HTTP
 
 
@@ -313,7 +393,7 @@ def test_every_proxied_request_forwards_the_client_and_fails_over(conf):
         assert forwarded["X-Forwarded-Proto"] == "$scheme"
         retry = ["error", "timeout", "http_502", "http_503"] + (["http_404"] if location.args == ["/media/"] else [])
         assert location.values("proxy_next_upstream") == [retry], location.args
-        assert location.one("proxy_pass").args[0].startswith("http://atlas_workers")
+        assert location.one("proxy_pass").args[0].startswith("http://$atlas_upstream")
 
 
 def test_the_websocket_is_upgraded_and_kept_open_for_a_lesson(conf):
@@ -366,14 +446,14 @@ def test_without_a_local_streamlit_static_files_are_proxied(config):
     conf = parse(render_config(ProxyConfig(run_dir=config.run_dir, servers=SERVERS)))
     server = server_block(conf)
     static = server.location("/static/")
-    assert static.one("proxy_pass").args == ["http://atlas_workers"]
+    assert static.one("proxy_pass").args == ["http://$atlas_upstream"]
     assert headers(static)["Cache-Control"] == "public, max-age=31536000, immutable"
     assert ["Cache-Control"] in static.values("proxy_hide_header")
 
 
 def test_health_check_on_the_proxy_asks_a_worker(conf):
     health = server_block(conf).location("=", "/healthz")
-    assert health.one("proxy_pass").args == ["http://atlas_workers/_stcore/health"]
+    assert health.one("proxy_pass").args == ["http://$atlas_upstream/_stcore/health"]
 
 
 def test_everything_nginx_writes_is_in_the_run_directory(conf, run_dir):

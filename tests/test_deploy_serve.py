@@ -71,7 +71,7 @@ def reply_headers(reply: str) -> dict[str, str]:
 
 
 def sticky_cookie(headers: dict[str, str]) -> str:
-    match = re.search(rf"{COOKIE}=([0-9a-f]{{32}});", headers.get("set-cookie", ""))
+    match = re.search(rf"{COOKIE}=(w\d+);", headers.get("set-cookie", ""))
     assert match, headers
     return match.group(1)
 
@@ -119,27 +119,36 @@ def test_the_proxy_health_check_asks_a_worker(deployment):
     assert "x-upstream" not in headers
 
 
-def test_a_browser_keeps_its_worker_and_browsers_spread_over_both(deployment):
-    page, marker = marked("/")
-    status, headers, _ = get(f"{deployment.url}{page}")
-    assert status == 200
-    cookie = sticky_cookie(headers)
-    first = deployment.upstreams_of(marker)[-1]
-    for _ in range(5):
-        assert deployment.worker_of(cookie) == first
+def test_new_browsers_alternate_between_the_workers_and_keep_theirs(deployment):
+    addresses = {f"127.0.0.1:{port}" for port in deployment.worker_ports}
+    placed = []
+    for _ in range(10):
+        page, marker = marked("/")
+        status, headers, _ = get(f"{deployment.url}{page}")
+        assert status == 200
+        placed.append((sticky_cookie(headers), deployment.upstreams_of(marker)[-1]))
+    # Each browser's cookie names the worker that answered it, and the class splits evenly.
+    names = {cookie: address for cookie, address in placed}
+    assert len(names) == 2 and set(names.values()) == addresses
+    assert Counter(cookie for cookie, _ in placed) == {name: 5 for name in names}
+    for cookie, address in placed[:4]:
+        assert deployment.worker_of(cookie) == address
         status, headers, _ = get(f"{deployment.url}/_stcore/health", cookie)
-        assert "set-cookie" not in headers or COOKIE not in headers["set-cookie"]
-    spread = Counter(deployment.worker_of(f"{n:032x}") for n in range(40))
-    assert set(spread) == {f"127.0.0.1:{port}" for port in deployment.worker_ports}
-    assert min(spread.values()) >= 4, spread
-    assert all(deployment.worker_of(f"{n:032x}") == deployment.worker_of(f"{n:032x}") for n in range(10))
+        assert status == 200 and COOKIE not in headers.get("set-cookie", "")
+    # A cookie naming no worker (forged, or from an older deployment) counts as none.
+    for forged in ("w9", "0" * 32, "127.0.0.1:8601"):
+        status, headers, _ = get(f"{deployment.url}/_stcore/health", forged)
+        assert status == 200 and sticky_cookie(headers) in names
 
 
 def test_a_download_file_not_on_the_browsers_worker_is_asked_of_the_other(deployment):
     path, marker = marked("/media/0123456789abcdef.csv")
-    status, headers, _ = get(f"{deployment.url}{path}", "1" * 32)
+    status, headers, _ = get(f"{deployment.url}{path}", "w1")
     assert status == 404
-    assert set(deployment.upstreams_of(marker)) == {f"127.0.0.1:{port}" for port in deployment.worker_ports}
+    asked = deployment.upstreams_of(marker)
+    assert asked[0] == deployment.worker_of("w1")
+    assert set(asked) == {f"127.0.0.1:{port}" for port in deployment.worker_ports}
+    assert COOKIE not in headers.get("set-cookie", "")  # the file's 404 does not move the browser
 
 
 def websocket_request(port: int, cookie: str, path: str = "/_stcore/stream") -> str:
@@ -152,7 +161,7 @@ def websocket_request(port: int, cookie: str, path: str = "/_stcore/stream") -> 
 
 
 def test_the_websocket_is_upgraded_on_the_browsers_worker(deployment):
-    cookie = "0" * 32
+    cookie = "w2"
     expected = deployment.worker_of(cookie)
     path, marker = marked("/_stcore/stream")
     with socket.create_connection(("127.0.0.1", deployment.port), timeout=10) as s:
@@ -251,20 +260,21 @@ def test_a_killed_worker_is_bypassed_and_started_again(deployment):
     victim = workers[0]
     victim_address = f"127.0.0.1:{victim['port']}"
     other_address = f"127.0.0.1:{workers[1]['port']}"
-    cookies = [f"{n:032x}" for n in range(40)]
-    on_victim = [c for c in cookies if deployment.worker_of(c) == victim_address]
-    assert on_victim
+    names = {deployment.worker_of(name): name for name in ("w1", "w2")}
+    victim_name, other_name = names[victim_address], names[other_address]
 
     os.kill(victim["pid"], signal.SIGKILL)
     killed = time.monotonic()
-    for cookie in on_victim[:5]:
+    for _ in range(3):
+        # Its browsers reach the other worker, and their cookie moves there with them.
         page, marker = marked("/")
-        status, headers, _ = get(f"{deployment.url}{page}", cookie)
+        status, headers, _ = get(f"{deployment.url}{page}", victim_name)
         assert status == 200
         assert deployment.upstreams_of(marker)[-1] == other_address
-    for _ in range(5):
+        assert sticky_cookie(headers) == other_name
+    for _ in range(5):  # new browsers too, while it is down
         status, headers, _ = get(f"{deployment.url}/")
-        assert status == 200
+        assert status == 200 and sticky_cookie(headers) == other_name
     assert time.monotonic() - killed < 5
 
     deadline = time.monotonic() + 60
@@ -276,11 +286,14 @@ def test_a_killed_worker_is_bypassed_and_started_again(deployment):
     else:
         pytest.fail(f"the supervisor did not start the worker again:\n{deployment.log()}")
     assert "started again" in deployment.log()
-    # Once the restarted worker answers and nginx's fail_timeout is over, its browsers return to it.
+    # Once the restarted worker answers and nginx's fail_timeout is over, a browser whose cookie still
+    # names it returns to it, and new browsers are placed on it again.
     deadline = time.monotonic() + 60
-    while deployment.worker_of(on_victim[0]) != victim_address:
+    while deployment.worker_of(victim_name) != victim_address:
         assert time.monotonic() < deadline, "the restarted worker never got its browsers back"
         time.sleep(0.5)
+    placed = {sticky_cookie(get(f"{deployment.url}/")[1]) for _ in range(4)}
+    assert placed == {victim_name, other_name}
 
 
 def test_sigterm_stops_nginx_and_every_worker(tmp_path):
