@@ -53,11 +53,17 @@ KIND_PRIOR = {
     "county": 3.0,
     "town": 2.0,
     "village": 1.0,
+    "airport": 3.0,  # named with the word Airport, or by a short form no town's name spells (Heathrow, Schiphol)
 }
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
 STRONG_KINDS += ("mountains",)
+# An airport's name of several words stands out as a place ("Heathrow Airport", "London Heathrow"); its bare
+# short form ("Heathrow", "O'Hare")
+# is a weak name like a town's abroad: it needs a preposition of place or the text's places around it, and a
+# verb of speech after it makes it a person's (scripts/airport_names.py keeps the short forms few).
+AIRPORT = "airport"
 # a settlement that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
 # the text's country: a story set in the US that names "the Atlantic" means the ocean, not Atlantic, Iowa
 RIVALLED_BY = frozenset({"country", "continent", "sea"})
@@ -545,8 +551,12 @@ def _party_states(text: str, toponyms: Toponyms) -> list[Span]:
 
 def _strong(form: str, toponyms: Toponyms) -> bool:
     """A name that stands out as a place even in a headline's capitals (a country, a curated name, a local place)."""
+    airport_named = " " in form  # "Heathrow Airport", "London Heathrow"; not the bare "Heathrow"
     return any(
-        h.how == "curated" or h.toponym.kind in STRONG_KINDS or h.toponym.country in HOME
+        h.how == "curated"
+        or h.toponym.kind in STRONG_KINDS
+        or h.toponym.country in HOME
+        or (h.toponym.kind == AIRPORT and airport_named)
         for h in hits_for(form, toponyms)
     )
 
@@ -791,7 +801,11 @@ def _titled(line: str, start: int) -> bool:
 def _weak(form: str, toponyms: Toponyms) -> bool:
     """A name that only settlements abroad bear (no country, division, curated or regional place)."""
     hits = hits_for(form, toponyms)
-    return bool(hits) and not _strong(form, toponyms) and all(h.toponym.kind in SETTLEMENTS for h in hits)
+    return (
+        bool(hits)
+        and not _strong(form, toponyms)
+        and all(h.toponym.kind in SETTLEMENTS or h.toponym.kind == AIRPORT for h in hits)
+    )
 
 
 class Prefixes:
