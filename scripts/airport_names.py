@@ -48,7 +48,8 @@ GENERIC = frozenset(
     }
 )
 LEFT_OUT = re.compile(r"\b(?:Heliport|Seaplane|Water Aerodrome|Helipad)\b", re.IGNORECASE)
-ABBREVIATIONS = {"Ntl": "National", "Intl": "International", "Int'l": "International"}
+ABBREVIATIONS = {"Ntl": "National", "Intl": "International", "Int'l": "International", "Intcntl": "Intercontinental"}
+BRACKETS = re.compile(r"\s*\([^)]*\)")  # "Long Beach (Daugherty Field) Airport": another name, in brackets
 INITIAL = re.compile(r"(?<= )([A-Z])(?= [A-Z])")  # "John F Kennedy" -> "John F. Kennedy"
 MAJOR_CITY, MAJOR_CITY_KM = 500_000, 100.0
 TOWN_KM, TOWN = 50.0, 10_000  # a place of the short name this near, or this large anywhere: its name
@@ -62,7 +63,7 @@ def fold(word: str) -> str:
 
 
 def _clean(name: str) -> str:
-    words = [ABBREVIATIONS.get(w, w) for w in name.replace("/", "-").split()]
+    words = [ABBREVIATIONS.get(w, w) for w in BRACKETS.sub("", name).replace(" / ", " ").replace("/", "-").split()]
     return INITIAL.sub(r"\1.", " ".join(words))
 
 
@@ -98,6 +99,8 @@ def names(
             forms.append(" ".join(words[len(city.split()) :]))
     if city:
         forms += [f"{city} {tail}" for tail in tails]
+    if "-" in city:  # "Dallas/Fort Worth International Airport", as news writes it
+        forms += [f.replace(city, city.replace("-", "/")) for f in [name, *forms] if city in f]
     if airport.get("iata"):
         forms.append(f"{airport['iata']} Airport")
     distinctive = bool(own) and all(fold(w) not in known_words for w in own if w[:1].isupper())
