@@ -39,6 +39,9 @@ kept:
 - the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
   makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
   Region and the South Caucasus;
+- the airports with an IATA code (the airportsdata package, MIT, in requirements.txt), kind airport,
+  ref airport:<IATA code>, each linked to its division, with the names scripts/airport_names.py
+  builds (full name, "Heathrow Airport", "London Heathrow", "Baku Airport", a few bare short forms);
 - the names that are also lower-case English words (SCOWL via Debian's wamerican).
 Curated names (water bodies, other names for contested places) are in data/geoparse/aliases.yaml.
 The output is deterministic.
