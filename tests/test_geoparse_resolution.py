@@ -279,3 +279,63 @@ def test_a_divisions_other_name_is_the_town_that_bears_it_as_its_own(toponyms):
     assert town["geonameid"] == 2961192 and town["kind"] in ("village", "town")
     # the division's own name still names it
     assert by_name("Flooding hit North Tipperary.", toponyms)["North Tipperary"]["kind"] == "region"
+
+
+def airports_of(text: str, toponyms) -> dict[str, tuple[str, str]]:
+    """Each place found, by the text it was found from: its kind and ref (airport:<IATA code> for an airport)."""
+    return {
+        text[m.start : m.end]: (p.toponym.kind, p.toponym.ref) for p in geoparse(text, toponyms) for m in p.mentions
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "code"),
+    [
+        ("Flights from Heathrow were cancelled after the fog.", "Heathrow", "LHR"),
+        ("The queue at Heathrow Airport stretched outside the terminal.", "Heathrow Airport", "LHR"),
+        ("Delays at London Heathrow grew through the afternoon.", "London Heathrow", "LHR"),
+        ("Passengers slept at O'Hare after the snowstorm.", "O'Hare", "ORD"),
+        ("Chicago O'Hare International Airport reopened one runway.", "Chicago O'Hare International Airport", "ORD"),
+        ("Her plane landed at Ben Gurion Airport before dawn.", "Ben Gurion Airport", "TLV"),
+        ("He flew into Zvartnots International Airport on Tuesday.", "Zvartnots International Airport", "EVN"),
+        ("Delegates arrived at Heydar Aliyev International Airport.", "Heydar Aliyev International Airport", "GYD"),
+        ("Crowds gathered at Dulles Airport to meet the soldiers.", "Dulles Airport", "IAD"),
+        ("Travellers were stranded at JFK Airport overnight.", "JFK Airport", "JFK"),
+    ],
+)
+def test_an_airport_is_found_by_its_full_name_and_its_distinctive_short_forms(toponyms, text, written, code):
+    assert airports_of(text, toponyms)[written] == ("airport", f"airport:{code}")
+
+
+def test_heathrow_is_the_airport_not_the_village_in_florida(toponyms):
+    (heathrow,) = geoparse("Thousands of flights from Heathrow were cancelled.", toponyms)
+    assert heathrow.toponym.ref == "airport:LHR"
+    assert "geonames:4158296" in {c.toponym.ref for c in heathrow.runners_up}  # Heathrow, Florida, still a candidate
+    assert abs(heathrow.toponym.lat - 51.47) < 0.05 and abs(heathrow.toponym.lon + 0.46) < 0.05
+
+
+def test_a_city_before_airport_names_the_airport_and_the_whole_name_is_the_mention(toponyms):
+    for text, written, code in [
+        ("Protesters gathered outside Baku Airport on Sunday.", "Baku Airport", "GYD"),
+        ("Flights resumed at Yerevan International Airport.", "Yerevan International Airport", "EVN"),
+    ]:
+        found = airports_of(text, toponyms)
+        assert found == {written: ("airport", f"airport:{code}")}  # not the city, and the span covers the whole name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kennedy said the talks would go on.",
+        "Dulles said the treaty would hold.",
+        "Reagan's policies shaped the decade.",
+        "Charles de Gaulle wrote his memoirs in old age.",
+        "John Lennon sang for the crowd.",
+        "Atatürk founded the republic.",
+        "O'Hare said he would run again.",  # a bare short form before a verb of speech is a person
+        "Heathrow's third runway is still only a plan.",  # a bare short form with nothing around it says no place
+    ],
+)
+def test_a_person_named_like_an_airport_is_no_place(toponyms, text):
+    assert [p.toponym.kind for p in geoparse(text, toponyms) if p.toponym.kind == "airport"] == []
+    assert all(p.toponym.kind != "airport" for p in geoparse(text, toponyms, named=True))

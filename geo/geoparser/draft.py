@@ -53,6 +53,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "city": "city",
     "town": "city",
     "village": "city",
+    "airport": "city",  # a point, drawn and listed as the atlas draws a city's
     "region": "region",
     "county": "region",
     "exclave": "exclave",
@@ -66,7 +67,8 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
 }
 # Letters that Unicode does not decompose into a Latin letter and a mark (Laçın, Ağdərə, Łódź).
 UNDECOMPOSED = str.maketrans({"ı": "i", "ə": "e", "Ə": "E", "ł": "l", "Ł": "L", "ø": "o", "đ": "d", "ß": "ss"})
-KIND_WORDS = {"town": "Town", "village": "Village", "city": "City", "capital": "Capital"}
+KIND_WORDS = {"town": "Town", "village": "Village", "city": "City", "capital": "Capital", "airport": "Airport"}
+POINT_KINDS = ("capital", "city", "town", "village", "airport")  # drawn at their point
 # Every file of a draft data folder, in the order it is written (and zipped).
 DRAFT_FILES = (
     "article.md",
@@ -174,8 +176,9 @@ def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str |
         if toponym.kind == "country":
             return f"ne:country:{toponym.country}", shape
         return (toponym.ref if toponym.ref.startswith("ne:") else f"ne:{toponym.ref.split(':', 1)[1]}"), shape
-    if toponym.kind in ("capital", "city", "town", "village"):
-        # A settlement missing from GeoNames' table is drawn at its curated point (aliases.yaml cites it).
+    if toponym.kind in POINT_KINDS:
+        # A settlement missing from GeoNames' table is drawn at its curated point (aliases.yaml cites it),
+        # an airport at its point from airportsdata (airport:<IATA code>).
         ref = f"geonames:{toponym.geonameid}" if toponym.geonameid is not None else toponym.ref
         return ref, {"type": "Point", "coordinates": [toponym.lon, toponym.lat]}
     return None, None
@@ -213,7 +216,8 @@ def place_entry(place: FoundPlace, slug: str, toponyms: Toponyms, countries: Map
     forms = list(dict.fromkeys(m.text for m in place.mentions))
     others = [{"name": f, "usage": "also used in the text"} for f in forms if f != place.name]
     if t.name not in forms:
-        others.append({"name": t.name, "usage": "GeoNames or Natural Earth name"})
+        usage = "official name (airportsdata)" if t.kind == "airport" else "GeoNames or Natural Earth name"
+        others.append({"name": t.name, "usage": usage})
     sources: dict[str, Any] = {}
     if t.geonameid is not None:
         sources["geonames"] = t.geonameid

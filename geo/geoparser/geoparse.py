@@ -26,7 +26,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 from geo.atlas.article import FormFinder, sentence_bounds
 from geo.geoparser.confidence import DEMONYM, INSIDE_NAME, features, load_model, probability
@@ -53,11 +52,17 @@ KIND_PRIOR = {
     "county": 3.0,
     "town": 2.0,
     "village": 1.0,
+    "airport": 3.0,  # named with the word Airport, or by a short form no town's name spells (Heathrow, Schiphol)
 }
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
 STRONG_KINDS += ("mountains",)
+# An airport's name of several words stands out as a place ("Heathrow Airport", "London Heathrow"); its bare
+# short form ("Heathrow", "O'Hare")
+# is a weak name like a town's abroad: it needs a preposition of place or the text's places around it, and a
+# verb of speech after it makes it a person's (scripts/airport_names.py keeps the short forms few).
+AIRPORT = "airport"
 # a settlement that bears a country's, a continent's or a sea's name ("China", "Atlantic") gains nothing from
 # the text's country: a story set in the US that names "the Atlantic" means the ocean, not Atlantic, Iowa
 RIVALLED_BY = frozenset({"country", "continent", "sea"})
@@ -545,8 +550,12 @@ def _party_states(text: str, toponyms: Toponyms) -> list[Span]:
 
 def _strong(form: str, toponyms: Toponyms) -> bool:
     """A name that stands out as a place even in a headline's capitals (a country, a curated name, a local place)."""
+    airport_named = " " in form  # "Heathrow Airport", "London Heathrow"; not the bare "Heathrow"
     return any(
-        h.how == "curated" or h.toponym.kind in STRONG_KINDS or h.toponym.country in HOME
+        h.how == "curated"
+        or h.toponym.kind in STRONG_KINDS
+        or h.toponym.country in HOME
+        or (h.toponym.kind == AIRPORT and airport_named)
         for h in hits_for(form, toponyms)
     )
 
@@ -791,32 +800,37 @@ def _titled(line: str, start: int) -> bool:
 def _weak(form: str, toponyms: Toponyms) -> bool:
     """A name that only settlements abroad bear (no country, division, curated or regional place)."""
     hits = hits_for(form, toponyms)
-    return bool(hits) and not _strong(form, toponyms) and all(h.toponym.kind in SETTLEMENTS for h in hits)
+    return (
+        bool(hits)
+        and not _strong(form, toponyms)
+        and all(h.toponym.kind in SETTLEMENTS or h.toponym.kind == AIRPORT for h in hits)
+    )
 
 
 class Prefixes:
-    """The forms found, as a trie: which of them the text goes on with at a position, in the order found holds them.
+    """The forms found, by their first two characters: which of them the text goes on with at a position, in the
+    order found holds them.
 
     Asked after every comma of a text, trying each form in turn cost the number of commas times
-    the number of names; the trie costs the length of the longest name.
+    the number of names; a look-up by the two characters at the position tries only the few forms
+    that start with them, and building the index costs one step per form.
     """
 
+    KEY = 2
+
     def __init__(self, forms: Iterable[str]) -> None:
-        self.root: dict[str, Any] = {}
+        self._by_start: dict[str, list[tuple[int, str]]] = {}
         for order, form in enumerate(forms):
-            node = self.root
-            for ch in form:
-                node = node.setdefault(ch, {})
-            node[""] = (order, form)
+            self._by_start.setdefault(form[: self.KEY], []).append((order, form))
 
     def at(self, text: str, pos: int) -> list[str]:
         """The forms text[pos:] starts with (text.startswith(form, pos)), in the forms' order."""
-        out, node = [], self.root
-        for i in range(pos, len(text)):
-            if (node := node.get(text[i])) is None:
-                break
-            if "" in node:
-                out.append(node[""])
+        out = [
+            (order, form)
+            for n in range(1, self.KEY + 1)
+            for order, form in self._by_start.get(text[pos : pos + n], ())
+            if len(form) >= n and (n == self.KEY or len(form) < self.KEY) and text.startswith(form, pos)
+        ]
         return [form for _, form in sorted(out)]
 
 
@@ -898,6 +912,8 @@ class Anchors:
         self._refs: set[str] = set()
         # cube -> (ref, x, y, z) of its anchors, their points in km from the Earth's centre
         self._cells: dict[tuple[int, int, int], list[tuple[str, float, float, float]]] = {}
+        # the same anchors in cubes of NEAR_KM's side: "one within NEAR_KM?" reads a few, not a dense region's all
+        self._near_cells: dict[tuple[int, int, int], list[tuple[str, float, float, float]]] = {}
         # A candidate is scored once per reading and per surrounding; its nearness only changes with
         # the anchors: asked once per candidate, a text of thousands of places measures each pair once.
         self._nearness: dict[str, float] = {}
@@ -910,6 +926,7 @@ class Anchors:
         if toponym.kind not in ("country", "wider region"):  # too large for their point to say "near"
             x, y, z = _point(toponym)
             self._cells.setdefault(_cube(x, y, z), []).append((toponym.ref, x, y, z))
+            self._near_cells.setdefault(_cube(x, y, z, NEAR_KM), []).append((toponym.ref, x, y, z))
 
     def nearness(self, t: Toponym) -> float:
         """2 with another anchor within NEAR_KM, 1 within AROUND_KM, else 0."""
@@ -921,15 +938,27 @@ class Anchors:
     def _measure(self, t: Toponym) -> float:
         # Compared as chords (an arc is longer the longer its chord): no trigonometry per pair.
         x, y, z = _point(t)
-        cx, cy, cz = _cube(x, y, z)
-        around = False
+        if self._any_within(self._near_cells, _cube(x, y, z, NEAR_KM), t.ref, x, y, z, NEAR_CHORD2):
+            return 2.0
+        return 1.0 if self._any_within(self._cells, _cube(x, y, z), t.ref, x, y, z, AROUND_CHORD2) else 0.0
+
+    @staticmethod
+    def _any_within(
+        cells: dict[tuple[int, int, int], list[tuple[str, float, float, float]]],
+        cube: tuple[int, int, int],
+        own: str,
+        x: float,
+        y: float,
+        z: float,
+        chord2: float,
+    ) -> bool:
+        """Whether an anchor other than `own` lies within the chord of the 27 cubes around `cube`."""
+        cx, cy, cz = cube
         for cell in itertools.product((cx - 1, cx, cx + 1), (cy - 1, cy, cy + 1), (cz - 1, cz, cz + 1)):
-            for ref, ax, ay, az in self._cells.get(cell, ()):
-                if ref != t.ref and (c := (ax - x) ** 2 + (ay - y) ** 2 + (az - z) ** 2) < AROUND_CHORD2:
-                    if c < NEAR_CHORD2:
-                        return 2.0
-                    around = True
-        return 1.0 if around else 0.0
+            for ref, ax, ay, az in cells.get(cell, ()):
+                if ref != own and (ax - x) ** 2 + (ay - y) ** 2 + (az - z) ** 2 < chord2:
+                    return True
+        return False
 
 
 class Neighbours:
@@ -969,8 +998,8 @@ def _point(t: Toponym) -> tuple[float, float, float]:
     )
 
 
-def _cube(x: float, y: float, z: float) -> tuple[int, int, int]:
-    return math.floor(x / AROUND_KM), math.floor(y / AROUND_KM), math.floor(z / AROUND_KM)
+def _cube(x: float, y: float, z: float, side: float = AROUND_KM) -> tuple[int, int, int]:
+    return math.floor(x / side), math.floor(y / side), math.floor(z / side)
 
 
 def _cell(t: Toponym) -> tuple[int, int, int]:
