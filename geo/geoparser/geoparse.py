@@ -147,8 +147,9 @@ EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
 # Ambiguous names whose candidates lie near each other's (Montgomery, Delano and Scott County in Minnesota):
-# each candidate gains the likelihood of the other names' candidates within NEAR_KM, up to CLUSTER_MAX.
+# each candidate gains one for each other name with a candidate within NEAR_KM, up to CLUSTER_MAX.
 CLUSTER_WEIGHT, CLUSTER_MAX = 1.0, 2.0
+FAMOUS = frozenset({"capital", "country"})  # a name first read so supports its namesakes only by their share
 CLUSTER_TOP = 6  # the likeliest candidates of each name looked at
 CLUSTER_NAMES = 100  # past this many ambiguous names the text's own states and countries decide alone
 CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
@@ -248,14 +249,21 @@ class FoundPlace:
 
     @property
     def judged_by_model(self) -> bool:
-        """Whether the review model decides the flag: for every place but a curated name of a bounded area.
+        """Whether the review model decides the flag: for every place but a curated name of a bounded area
+        and an airport.
 
         A curated name (aliases.yaml: the region's corridors, reservoirs, other names, each
         checked with its source) is flagged only when another place comes close: the corpora
         hold almost none, so the model cannot be calibrated for them. A curated wider region
         (the EU, the Middle East) is the exception: its point stands for an area thousands of
         kilometres across, which texts and the corpora place elsewhere, and the corpora hold many.
+        An airport is judged like a curated name: its names are built from its IATA entry
+        (scripts/airport_names.py) and are found only with the word Airport or as a distinctive short form,
+        the corpora's dev documents name a dozen, and the model, which knows no airport, would read one with
+        no population and no GeoNames id as unsure ("Schiphol" 0.58).
         """
+        if self.toponym.kind == AIRPORT:
+            return False
         return self.how != "curated" or self.toponym.kind == "wider region"
 
     @property
@@ -1253,12 +1261,15 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
 
 
 def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[str, float]:
-    """Each candidate's support from the other ambiguous names: the summed shares of their candidates near it.
+    """Each candidate's support from the other ambiguous names: one for each name with a candidate near it.
 
     A town's name alone says little, but three names that each have a candidate in one corner
-    of Minnesota say that corner. Only settlements and counties (a state's point says nothing
-    of nearness), the CLUSTER_TOP likeliest candidates of at most CLUSTER_NAMES names: a
-    bounded cost whatever the text.
+    of Minnesota say that corner, however unlikely each of those towns was on its own ("Lexington
+    4 ... Gaston ... Swansea": South Carolina's three, not the larger Lexingtons). A name read first
+    as a capital or a country (FAMOUS) lends and receives support only by its share: London and Paris
+    have namesakes 100 km apart in Ontario, which say nothing against the capitals. Only settlements
+    and counties (a state's point says nothing of nearness), the CLUSTER_TOP likeliest candidates of
+    at most CLUSTER_NAMES names: a bounded cost whatever the text.
     """
     if len(rankings) > CLUSTER_NAMES:
         return {}
@@ -1267,6 +1278,7 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
         for c in ranked[:CLUSTER_TOP]:
             if c.toponym.kind in CLUSTER_KINDS:
                 cells.setdefault(_cell(c.toponym), []).append((k, c))
+    famous = {k for k, ranked in enumerate(rankings.values()) if ranked[0].toponym.kind in FAMOUS}
     support: dict[str, float] = {}
     for k, ranked in enumerate(rankings.values()):
         for c in ranked[:CLUSTER_TOP]:
@@ -1280,7 +1292,8 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
                     if closer and distance_km(c.toponym, near.toponym) < NEAR_KM:
                         best[other] = near.share
             if best:
-                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), sum(best.values()))
+                lent = sum(share if k in famous or other in famous else 1.0 for other, share in best.items())
+                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), lent)
     return support
 
 
