@@ -106,6 +106,15 @@ def test_three_names_that_meet_in_one_corner_outweigh_their_larger_namesakes(top
     assert places["Lexington"].geonameid == 4585000
 
 
+def test_a_city_council_named_like_an_irish_county_is_the_towns_of_the_text(toponyms):
+    # "Dublin City" is an other name of the Irish county; in a story about Ohio the council is Dublin, Ohio's
+    ohio = "Members of the Dublin City Council met on Monday; the firm from Columbus and Cuyahoga Falls won the bid."
+    places = {p.name: p.toponym for p in geoparse(ohio, toponyms, named=True)}
+    assert places["Dublin City"].geonameid == 5152333
+    (irish,) = geoparse("Dublin City Council will close three libraries.", toponyms, named=True)
+    assert irish.toponym.country == "IE"
+
+
 def test_two_ambiguous_names_do_not_talk_each_other_into_a_province(toponyms):
     # London and Paris both have a town in Ontario; each may only lend the other what it likely is
     places = places_of("The Eurostar runs between London and Paris several times a day.", toponyms)

@@ -306,6 +306,8 @@ def resolution_hits(form: str, toponyms: Toponyms) -> list[NameHit]:
     """
     hits = hits_for(form, toponyms)
     name = gazetteer_name(form, toponyms)
+    if name is not None and name.endswith(CITY_WORD) and hits and all(_division_other_name(h) for h in hits):
+        hits = hits + _city_of(name[: -len(CITY_WORD)], toponyms, {h.toponym.ref for h in hits})
     if name is None or (saint := SAINT.match(name)) is None:
         return hits
     seen = {h.toponym.ref for h in hits}
@@ -317,6 +319,26 @@ def resolution_hits(form: str, toponyms: Toponyms) -> list[NameHit]:
                 seen.add(h.toponym.ref)
                 others.append(NameHit(h.toponym, "alternate"))
     return hits + others
+
+
+CITY_WORD = " City"
+
+
+def _division_other_name(hit: NameHit) -> bool:
+    return hit.how == "alternate" and hit.toponym.kind in ("region", "county")
+
+
+def _city_of(name: str, toponyms: Toponyms, seen: set[str]) -> list[NameHit]:
+    """The settlements that bear `name` as their own, for "<name> City" that only a division bears as an other name.
+
+    "Dublin City" is an other name of the Irish county of Dublin City, but "the Dublin City Council" of a
+    story from Ohio is Dublin, Ohio's: every town of that name is a candidate, and the text decides.
+    """
+    return [
+        h
+        for h in toponyms.names.get(name, [])
+        if h.how == "name" and h.toponym.kind in SETTLEMENTS and h.toponym.ref not in seen
+    ]
 
 
 def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
