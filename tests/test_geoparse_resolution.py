@@ -115,6 +115,21 @@ def test_a_city_council_named_like_an_irish_county_is_the_towns_of_the_text(topo
     assert irish.toponym.country == "IE"
 
 
+@pytest.mark.parametrize(
+    ("text", "london", "paris"),
+    [
+        # the text's only tie to London, Ohio and Paris, Texas is the United States: the capitals
+        ("Her paintings hang in London, Paris and New York.", 2643743, 2988507),
+        # the namesake's own state, written beside it or sharing the text's other places, still makes it the namesake
+        ("He was born in London, Ohio, and moved to Paris to study; Dallas and Tyler sent flowers.", 4517009, 4717560),
+    ],
+)
+def test_a_capitals_small_namesake_needs_more_than_the_texts_country(toponyms, text, london, paris):
+    places = places_of(text, toponyms)
+    assert places["London"].geonameid == london
+    assert places["Paris"].geonameid == paris
+
+
 def test_two_ambiguous_names_do_not_talk_each_other_into_a_province(toponyms):
     # London and Paris both have a town in Ontario; each may only lend the other what it likely is
     places = places_of("The Eurostar runs between London and Paris several times a day.", toponyms)

@@ -69,6 +69,10 @@ RIVALLED_BY = frozenset({"country", "continent", "sea"})
 # a village or town that bears the name of another first-level division of its own country ("Florida", New
 # York; "Kansas", Illinois): the text's states and nearby places speak for the division, not for the village
 NAMESAKES = frozenset({"town", "village"})
+# A settlement under a CAPITAL_RATIO-th of the capital that bears its name (London, Ohio; Paris, Texas) gains nothing
+# from the text's country alone: "London, Paris and New York" are the capitals. Its state's other places, a place
+# of the text near it, or its county ("a Paris man ... the Henry County jail") still make it the namesake.
+CAPITAL_RATIO = 30
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -1092,7 +1096,12 @@ def _division(t: Toponym) -> str | None:
 
 
 def _score(
-    hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False, namesake: bool = False
+    hit: NameHit,
+    context: Context,
+    beside: Beside = Beside(),
+    rivals_country: bool = False,
+    namesake: bool = False,
+    capital_size: int = 0,
 ) -> float:
     t = hit.toponym
     # a division's own population is 0: its settlements' stand for it, so California outweighs a town of that name
@@ -1103,13 +1112,17 @@ def _score(
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
-    if rival:
+    in_division = divisions.get(_division(t))
+    # London, Ohio in a text whose only tie to it is the United States: the capital, not the namesake
+    capitals_namesake = t.kind in SETTLEMENTS and t.population * CAPITAL_RATIO < capital_size
+    unsettled = capitals_namesake and not (in_division > 0 or context.anchors.nearness(t) > 0 or t.ref in context.seat)
+    if rival or unsettled:
         pass
     elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
         score += COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
-    if (in_division := divisions.get(_division(t))) > 0:  # Gainesville in the Georgia a text is about
+    if in_division > 0:  # Gainesville in the Georgia a text is about
         score += DIVISION_BASE * min(1.0, in_division) + DIVISION_SHARE * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
@@ -1143,10 +1156,13 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
     rivals = any(kind in RIVALLED_BY for kind in own)
     divisions = {h.toponym.country: h.toponym.ref for h in hits if h.toponym.kind == "region" and h.how != "alternate"}
+    capital = max(
+        (h.toponym.population for h in hits if h.toponym.kind == "capital" and h.how != "alternate"), default=0
+    )
     scored = sorted(
         (
             (
-                _score(h, context, beside, rivals, _namesake(h.toponym, divisions))
+                _score(h, context, beside, rivals, _namesake(h.toponym, divisions), capital)
                 - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
                 h.toponym,
                 h.how,
