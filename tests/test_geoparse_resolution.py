@@ -97,6 +97,39 @@ def test_small_towns_of_one_corner_settle_together(toponyms):
     assert places["Montgomery"].geonameid == 5038035
 
 
+def test_three_names_that_meet_in_one_corner_outweigh_their_larger_namesakes(toponyms):
+    # no state is named, and each town is likelier elsewhere on its own (Lexington, Massachusetts or Kentucky):
+    # Lexington, Gaston and Swansea all have a place within 100 km of the others only in South Carolina
+    text = "The school board in Lexington will raise taxes; parents from Gaston and Swansea spoke against the cuts."
+    places = places_of(text, toponyms)
+    assert {t.admin1 for t in places.values()} == {"ne:admin1:US45"}  # South Carolina
+    assert places["Lexington"].geonameid == 4585000
+
+
+def test_a_city_council_named_like_an_irish_county_is_the_towns_of_the_text(toponyms):
+    # "Dublin City" is an other name of the Irish county; in a story about Ohio the council is Dublin, Ohio's
+    ohio = "Members of the Dublin City Council met on Monday; the firm from Columbus and Cuyahoga Falls won the bid."
+    places = {p.name: p.toponym for p in geoparse(ohio, toponyms, named=True)}
+    assert places["Dublin City"].geonameid == 5152333
+    (irish,) = geoparse("Dublin City Council will close three libraries.", toponyms, named=True)
+    assert irish.toponym.country == "IE"
+
+
+@pytest.mark.parametrize(
+    ("text", "london", "paris"),
+    [
+        # the text's only tie to London, Ohio and Paris, Texas is the United States: the capitals
+        ("Her paintings hang in London, Paris and New York.", 2643743, 2988507),
+        # the namesake's own state, written beside it or sharing the text's other places, still makes it the namesake
+        ("He was born in London, Ohio, and moved to Paris to study; Dallas and Tyler sent flowers.", 4517009, 4717560),
+    ],
+)
+def test_a_capitals_small_namesake_needs_more_than_the_texts_country(toponyms, text, london, paris):
+    places = places_of(text, toponyms)
+    assert places["London"].geonameid == london
+    assert places["Paris"].geonameid == paris
+
+
 def test_two_ambiguous_names_do_not_talk_each_other_into_a_province(toponyms):
     # London and Paris both have a town in Ontario; each may only lend the other what it likely is
     places = places_of("The Eurostar runs between London and Paris several times a day.", toponyms)
@@ -312,6 +345,29 @@ def test_heathrow_is_the_airport_not_the_village_in_florida(toponyms):
     assert heathrow.toponym.ref == "airport:LHR"
     assert "geonames:4158296" in {c.toponym.ref for c in heathrow.runners_up}  # Heathrow, Florida, still a candidate
     assert abs(heathrow.toponym.lat - 51.47) < 0.05 and abs(heathrow.toponym.lon + 0.46) < 0.05
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passengers at Schiphol waited for hours.",
+        "The flight from Dulles International Airport to Chicago was cancelled.",
+        "Delays at London Heathrow grew through the afternoon.",
+    ],
+)
+def test_an_airport_named_without_rival_is_not_flagged(toponyms, text):
+    # the review model knows no airport (no population, no GeoNames id): an airport is flagged, like a curated
+    # name, only when another place of its name comes close
+    (airport,) = [p for p in geoparse(text, toponyms) if p.toponym.kind == "airport"]
+    assert not airport.judged_by_model
+    assert airport.review is False
+
+
+def test_an_airport_with_a_close_rival_is_still_flagged(toponyms):
+    # a bare "Heathrow" is also a village in Florida, which keeps a share of the evidence: the reader checks it
+    (heathrow,) = geoparse("Thousands of flights from Heathrow were cancelled.", toponyms)
+    assert heathrow.runners_up[0].share > 0.2
+    assert heathrow.review is True
 
 
 def test_a_city_before_airport_names_the_airport_and_the_whole_name_is_the_mention(toponyms):

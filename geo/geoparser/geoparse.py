@@ -69,6 +69,10 @@ RIVALLED_BY = frozenset({"country", "continent", "sea"})
 # a village or town that bears the name of another first-level division of its own country ("Florida", New
 # York; "Kansas", Illinois): the text's states and nearby places speak for the division, not for the village
 NAMESAKES = frozenset({"town", "village"})
+# A settlement under a CAPITAL_RATIO-th of the capital that bears its name (London, Ohio; Paris, Texas) gains nothing
+# from the text's country alone: "London, Paris and New York" are the capitals. Its state's other places, a place
+# of the text near it, or its county ("a Paris man ... the Henry County jail") still make it the namesake.
+CAPITAL_RATIO = 30
 # Words that qualify a place without making a longer proper name of it: "Lowland Karabakh", "Eastern Turkey".
 QUALIFIERS = frozenset(
     {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western", "Central"}
@@ -147,8 +151,9 @@ EARTH_RADIUS_KM = 6371.0
 LOCAL_COUNTRY = 3.0  # a country named next to the mention: "Julfa in the Republic of Azerbaijan"
 LOCAL_WINDOW = 40  # characters between the two names
 # Ambiguous names whose candidates lie near each other's (Montgomery, Delano and Scott County in Minnesota):
-# each candidate gains the likelihood of the other names' candidates within NEAR_KM, up to CLUSTER_MAX.
+# each candidate gains one for each other name with a candidate within NEAR_KM, up to CLUSTER_MAX.
 CLUSTER_WEIGHT, CLUSTER_MAX = 1.0, 2.0
+FAMOUS = frozenset({"capital", "country"})  # a name first read so supports its namesakes only by their share
 CLUSTER_TOP = 6  # the likeliest candidates of each name looked at
 CLUSTER_NAMES = 100  # past this many ambiguous names the text's own states and countries decide alone
 CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
@@ -248,14 +253,21 @@ class FoundPlace:
 
     @property
     def judged_by_model(self) -> bool:
-        """Whether the review model decides the flag: for every place but a curated name of a bounded area.
+        """Whether the review model decides the flag: for every place but a curated name of a bounded area
+        and an airport.
 
         A curated name (aliases.yaml: the region's corridors, reservoirs, other names, each
         checked with its source) is flagged only when another place comes close: the corpora
         hold almost none, so the model cannot be calibrated for them. A curated wider region
         (the EU, the Middle East) is the exception: its point stands for an area thousands of
         kilometres across, which texts and the corpora place elsewhere, and the corpora hold many.
+        An airport is judged like a curated name: its names are built from its IATA entry
+        (scripts/airport_names.py) and are found only with the word Airport or as a distinctive short form,
+        the corpora's dev documents name a dozen, and the model, which knows no airport, would read one with
+        no population and no GeoNames id as unsure ("Schiphol" 0.58).
         """
+        if self.toponym.kind == AIRPORT:
+            return False
         return self.how != "curated" or self.toponym.kind == "wider region"
 
     @property
@@ -298,6 +310,8 @@ def resolution_hits(form: str, toponyms: Toponyms) -> list[NameHit]:
     """
     hits = hits_for(form, toponyms)
     name = gazetteer_name(form, toponyms)
+    if name is not None and name.endswith(CITY_WORD) and hits and all(_division_other_name(h) for h in hits):
+        hits = hits + _city_of(name[: -len(CITY_WORD)], toponyms, {h.toponym.ref for h in hits})
     if name is None or (saint := SAINT.match(name)) is None:
         return hits
     seen = {h.toponym.ref for h in hits}
@@ -309,6 +323,26 @@ def resolution_hits(form: str, toponyms: Toponyms) -> list[NameHit]:
                 seen.add(h.toponym.ref)
                 others.append(NameHit(h.toponym, "alternate"))
     return hits + others
+
+
+CITY_WORD = " City"
+
+
+def _division_other_name(hit: NameHit) -> bool:
+    return hit.how == "alternate" and hit.toponym.kind in ("region", "county")
+
+
+def _city_of(name: str, toponyms: Toponyms, seen: set[str]) -> list[NameHit]:
+    """The settlements that bear `name` as their own, for "<name> City" that only a division bears as an other name.
+
+    "Dublin City" is an other name of the Irish county of Dublin City, but "the Dublin City Council" of a
+    story from Ohio is Dublin, Ohio's: every town of that name is a candidate, and the text decides.
+    """
+    return [
+        h
+        for h in toponyms.names.get(name, [])
+        if h.how == "name" and h.toponym.kind in SETTLEMENTS and h.toponym.ref not in seen
+    ]
 
 
 def _may_be_variant(form: str, toponyms: Toponyms) -> bool:
@@ -1062,7 +1096,12 @@ def _division(t: Toponym) -> str | None:
 
 
 def _score(
-    hit: NameHit, context: Context, beside: Beside = Beside(), rivals_country: bool = False, namesake: bool = False
+    hit: NameHit,
+    context: Context,
+    beside: Beside = Beside(),
+    rivals_country: bool = False,
+    namesake: bool = False,
+    capital_size: int = 0,
 ) -> float:
     t = hit.toponym
     # a division's own population is 0: its settlements' stand for it, so California outweighs a town of that name
@@ -1073,13 +1112,17 @@ def _score(
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
-    if rival:
+    in_division = divisions.get(_division(t))
+    # London, Ohio in a text whose only tie to it is the United States: the capital, not the namesake
+    capitals_namesake = t.kind in SETTLEMENTS and t.population * CAPITAL_RATIO < capital_size
+    unsettled = capitals_namesake and not (in_division > 0 or context.anchors.nearness(t) > 0 or t.ref in context.seat)
+    if rival or unsettled:
         pass
     elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
         score += COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         score += 0.5
-    if (in_division := divisions.get(_division(t))) > 0:  # Gainesville in the Georgia a text is about
+    if in_division > 0:  # Gainesville in the Georgia a text is about
         score += DIVISION_BASE * min(1.0, in_division) + DIVISION_SHARE * in_division / divisions.total
     if beside.country is not None and t.country == beside.country and not rival:
         score += LOCAL_COUNTRY
@@ -1113,10 +1156,13 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
     rivals = any(kind in RIVALLED_BY for kind in own)
     divisions = {h.toponym.country: h.toponym.ref for h in hits if h.toponym.kind == "region" and h.how != "alternate"}
+    capital = max(
+        (h.toponym.population for h in hits if h.toponym.kind == "capital" and h.how != "alternate"), default=0
+    )
     scored = sorted(
         (
             (
-                _score(h, context, beside, rivals, _namesake(h.toponym, divisions))
+                _score(h, context, beside, rivals, _namesake(h.toponym, divisions), capital)
                 - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
                 h.toponym,
                 h.how,
@@ -1253,12 +1299,15 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
 
 
 def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[str, float]:
-    """Each candidate's support from the other ambiguous names: the summed shares of their candidates near it.
+    """Each candidate's support from the other ambiguous names: one for each name with a candidate near it.
 
     A town's name alone says little, but three names that each have a candidate in one corner
-    of Minnesota say that corner. Only settlements and counties (a state's point says nothing
-    of nearness), the CLUSTER_TOP likeliest candidates of at most CLUSTER_NAMES names: a
-    bounded cost whatever the text.
+    of Minnesota say that corner, however unlikely each of those towns was on its own ("Lexington
+    4 ... Gaston ... Swansea": South Carolina's three, not the larger Lexingtons). A name read first
+    as a capital or a country (FAMOUS) lends and receives support only by its share: London and Paris
+    have namesakes 100 km apart in Ontario, which say nothing against the capitals. Only settlements
+    and counties (a state's point says nothing of nearness), the CLUSTER_TOP likeliest candidates of
+    at most CLUSTER_NAMES names: a bounded cost whatever the text.
     """
     if len(rankings) > CLUSTER_NAMES:
         return {}
@@ -1267,6 +1316,7 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
         for c in ranked[:CLUSTER_TOP]:
             if c.toponym.kind in CLUSTER_KINDS:
                 cells.setdefault(_cell(c.toponym), []).append((k, c))
+    famous = {k for k, ranked in enumerate(rankings.values()) if ranked[0].toponym.kind in FAMOUS}
     support: dict[str, float] = {}
     for k, ranked in enumerate(rankings.values()):
         for c in ranked[:CLUSTER_TOP]:
@@ -1280,7 +1330,8 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
                     if closer and distance_km(c.toponym, near.toponym) < NEAR_KM:
                         best[other] = near.share
             if best:
-                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), sum(best.values()))
+                lent = sum(share if k in famous or other in famous else 1.0 for other, share in best.items())
+                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), lent)
     return support
 
 
