@@ -158,16 +158,25 @@ class Table:
             )
         else:
             ref, geonameid, name, kind, country, lat, lon, population, others, admin1 = ([] for _ in range(10))
-        index: dict[str, Any] = {}
+        index: dict[str, Any] = {}  # a name's row, made a list only when a second row bears it
+        get = index.get
         for i, (main, other_names) in enumerate(zip(name, others, strict=True)):
-            index.setdefault(main, []).append(i)
+            rows = get(main)
+            if rows is None:
+                index[main] = i
+            elif rows.__class__ is int:
+                index[main] = [rows, i]
+            else:
+                rows.append(i)
             for other in other_names:
-                rows = index.setdefault(other, [])
-                if not rows or rows[-1] != i:
+                rows = get(other)
+                if rows is None:
+                    index[other] = i
+                elif rows.__class__ is int:
+                    if rows != i:
+                        index[other] = [rows, i]
+                elif rows[-1] != i:
                     rows.append(i)
-        for key, rows in index.items():
-            if len(rows) == 1:
-                index[key] = rows[0]
         population_array = array("q", population)
         home = [i for i, code in enumerate(country) if code in HOME]
         return cls(
