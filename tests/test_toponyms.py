@@ -95,6 +95,7 @@ def small_gazetteer(compact, tmp_path, monkeypatch) -> tuple:
         (lambda blob: cache_file(b"\xff\x00 not marshal"), "unreadable"),
         (lambda blob: cache_file(marshal.dumps(["a", "list"])), "not a table's fields"),
         (lambda blob: cache_file(marshal.dumps({**marshal.loads(blob[HEAD:]), "lat": b""})), "different lengths"),
+        (lambda blob: cache_file(marshal.dumps({**marshal.loads(blob[HEAD:]), "lat": "north"})), "unreadable"),
     ],
 )
 def test_a_damaged_cache_is_said_and_rebuilt(small_gazetteer, capsys, damage, said):

@@ -605,10 +605,9 @@ def _table_of(payload: bytes | memoryview) -> Table:
     """The table a cache's payload holds; ValueError if it holds none."""
     with _collector_paused():
         try:
-            state = marshal.loads(payload)
+            return Table.from_state(marshal.loads(payload))
         except (EOFError, ValueError, TypeError) as exc:
             raise ValueError(f"unreadable ({exc})") from exc
-        return Table.from_state(state)
 
 
 def write_cache(cached: Path, payload: bytes) -> None:
