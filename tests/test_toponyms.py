@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import gzip
 import json
+import marshal
+import pickle
 
 import pytest
 
@@ -12,9 +14,12 @@ from geo.atlas.datafile import read_yaml
 from geo.errors import DataError
 from geo.geoparser.gazetteer import (
     ALIASES_FILE,
+    CACHE_HEADER,
+    CACHE_MAGIC,
     GAZETTEER_FILE,
     GEOPARSE_DIR,
     Table,
+    cache_header,
     index_toponyms,
     load_toponyms,
     read_table,
@@ -49,14 +54,88 @@ def test_the_cache_is_the_parsed_file(table, compact, tmp_path, monkeypatch):
     """A cached table is exactly what parsing the file gives; a rebuilt file is never read from a stale cache."""
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
     first = read_table(GEOPARSE_DIR / GAZETTEER_FILE)
-    assert len(list(tmp_path.glob("gazetteer-*.pickle"))) == 1
+    assert len(list(tmp_path.glob("gazetteer-*.marshal"))) == 1
     assert read_table(GEOPARSE_DIR / GAZETTEER_FILE) == first == Table.from_compact(compact)
+    assert list(first.index) == list(Table.from_compact(compact).index)  # the names in the file's order
     other = tmp_path / "other" / GAZETTEER_FILE
     other.parent.mkdir()
     small = dict(compact, entries=compact["entries"][:300])
     other.write_bytes(gzip.compress(json.dumps(small).encode()))
     assert len(read_table(other).ref) == 300
-    assert len(list(tmp_path.glob("gazetteer-*.pickle"))) == 2
+    assert len(list(tmp_path.glob("gazetteer-*.marshal"))) == 2
+    assert not list(tmp_path.glob(".*.part"))  # nothing half-written left beside them
+
+
+HEAD = len(CACHE_MAGIC) + CACHE_HEADER.size  # where a cache file's payload starts
+
+
+def cache_file(payload: bytes) -> bytes:
+    """A cache file with a sound header around `payload`: only what the payload holds is wrong."""
+    return cache_header(payload) + payload
+
+
+@pytest.fixture
+def small_gazetteer(compact, tmp_path, monkeypatch) -> tuple:
+    """A gazetteer file of 2,000 entries and its cache, in a private cache folder: (file, its table, the cache)."""
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / GAZETTEER_FILE
+    path.write_bytes(gzip.compress(json.dumps(dict(compact, entries=compact["entries"][:2000])).encode()))
+    built = read_table(path)
+    [cached] = (tmp_path / "cache").glob("gazetteer-*.marshal")
+    return path, built, cached
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda blob: blob[: len(blob) // 2], "where its header says"),
+        (lambda blob: blob[:-100] + bytes([blob[-100] ^ 1]) + blob[-99:], "checksum does not match"),
+        (lambda blob: b"", "not a cache file of this version"),
+        (lambda blob: pickle.dumps({"ref": []}), "not a cache file of this version"),
+        (lambda blob: cache_file(b"\xff\x00 not marshal"), "unreadable"),
+        (lambda blob: cache_file(marshal.dumps(["a", "list"])), "not a table's fields"),
+        (lambda blob: cache_file(marshal.dumps({**marshal.loads(blob[HEAD:]), "lat": b""})), "different lengths"),
+        (lambda blob: cache_file(marshal.dumps({**marshal.loads(blob[HEAD:]), "lat": "north"})), "unreadable"),
+    ],
+)
+def test_a_damaged_cache_is_said_and_rebuilt(small_gazetteer, capsys, damage, said):
+    """A cache that is cut short, altered, of another format or of another shape is never trusted: the table is
+    parsed again with one line that says why, and the cache is written anew.
+
+    Failed on 06fccd5 (a pickle): the table was parsed again without a word of the cache, so a cache that could
+    not be used was parsed again at every start; a pickle also runs what the file names when it is loaded.
+    """
+    path, built, cached = small_gazetteer
+    capsys.readouterr()
+    cached.write_bytes(damage(cached.read_bytes()))
+    assert read_table(path) == built
+    err = capsys.readouterr().err
+    assert f"cannot use the gazetteer's cache {cached} (" in err and said in err, err
+    assert read_table(path) == built and capsys.readouterr().err == ""  # read from the new cache, silently
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (lambda compact: gzip.compress(b"[1, 2]"), "expected an object with a list of entries"),
+        (lambda compact: gzip.compress(b'{"entries": [[1, 2'), "unexpected end of data"),
+        (
+            lambda compact: gzip.compress(json.dumps({"entries": [e[:7] for e in compact["entries"][:5]]}).encode()),
+            "entries of 7 fields",
+        ),
+        (lambda compact: b"not gzip", "Not a gzipped file"),
+    ],
+)
+def test_a_broken_gazetteer_file_is_refused_with_its_name(compact, tmp_path, monkeypatch, content, said):
+    """A gazetteer file unlike what scripts/build_gazetteer.py writes stops the load with a DataError naming it."""
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / GAZETTEER_FILE
+    path.write_bytes(content(compact))
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert message.startswith(f"{GAZETTEER_FILE}: cannot read the compact gazetteer (") and said in message, message
+    assert "rerun scripts/build_gazetteer.py" in message
 
 
 def test_sources_and_coverage(compact):

@@ -27,6 +27,7 @@ page script being run. Tasks and results travel as pickles over a socket pair
 from __future__ import annotations
 
 import atexit
+import gc
 import math
 import os
 import pickle
@@ -311,6 +312,10 @@ def serve(fd: int) -> None:
     from geo.geoparser.gazetteer import load_toponyms
 
     load_toponyms()
+    # What the worker now holds (the gazetteer's table, the modules) stays for its life: set aside from
+    # the collector, whose full collections would otherwise walk it again and again during a long text
+    # (a sixth of the time of the longest paste of place names).
+    gc.freeze()
     connection.send("ready")
     while True:
         try:
