@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
 
 from geo.atlas.links import fold, search_places
 from geo.paths import ROOT
@@ -354,3 +355,17 @@ def test_hostile_event_values_show_a_notice_and_nothing_runs(raw):
 def test_the_events_can_be_downloaded():
     labels = [b.proto.label for b in run_app().get("download_button")]
     assert "Download the events (JSON)" in labels and "Download the events (CSV)" in labels
+
+
+def test_the_downloads_wait_in_one_menu():
+    at = run_app()
+    menus = []
+    blocks = [at.main]
+    while blocks:
+        block = blocks.pop()
+        if block.type == "popover":
+            menus.append(block)
+        blocks += [child for child in block.children.values() if isinstance(child, Block)]
+    assert [m.proto.popover.label for m in menus] == ["Download the map or the data"]
+    inside = [b.proto.label for b in menus[0].get("download_button")]
+    assert len(inside) == 5 and inside == [b.proto.label for b in at.get("download_button")]

@@ -24,6 +24,7 @@ MAP_WIDTH_GUESS = 480
 MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 # "off" leaves the timeline out: bench/bench_explore.py measures what it adds to the first load.
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
+DOWNLOADS = "Download the map or the data"  # the menu that holds the download buttons
 STATE = "explore-state"  # the container of the hidden selections; static/atlas/explore.css hides it
 
 
@@ -75,9 +76,10 @@ def downloads(selected: str | None) -> None:
             ),
         )
     # A download changes nothing on the page: no rerun, which also keeps the button (and the file it
-    # is making) in place while the browser fetches it. One row that shares its width out, rather than
-    # a column each: five elements fewer for the browser to draw before the map on a first visit.
-    with st.container(horizontal=True, gap="small"):
+    # is making) in place while the browser fetches it. The buttons wait in one menu: the browser
+    # draws them (and loads their code) only when it is opened, so a first visit draws one button
+    # here instead of five, each with its Markdown label and tooltip, while the map's frame is made.
+    with st.popover(DOWNLOADS):
         for label, make, file_name, mime, tip in buttons:
             st.download_button(
                 label, data=make, file_name=file_name, mime=mime, help=tip, width="stretch", on_click="ignore"

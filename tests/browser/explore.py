@@ -11,6 +11,7 @@ from tests.browser.support import map_frame
 
 LOAD = 60_000  # first load of a cold Streamlit server can take several seconds
 WAIT = 20_000
+DOWNLOADS = "Download the map or the data"  # the menu that holds the download buttons
 
 
 def drawn_count(atlas) -> int:
@@ -65,3 +66,13 @@ def query(page) -> str:
 
 def wait_for_query(page, expected: str) -> None:
     page.wait_for_function("q => location.search === q", arg=expected, timeout=WAIT)
+
+
+def download(page, label: str):
+    """Click a download button in the page's download menu (opening the menu first); the download."""
+    button = page.get_by_role("button", name=label, exact=True)
+    if not button.is_visible():
+        page.get_by_role("button", name=DOWNLOADS).click()
+    with page.expect_download(timeout=WAIT) as info:
+        button.click()
+    return info.value

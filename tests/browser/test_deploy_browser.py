@@ -20,7 +20,7 @@ from geo.render.maps import OSM_LAYER
 from geo.rooms.backends import open_store
 from geo.rooms.store import presenter_link, settings_from_env
 from geo.testing import Deployment, block_outside
-from tests.browser.explore import LOAD, WAIT, open_page, passages, pick_place, wait_for_heading
+from tests.browser.explore import LOAD, WAIT, download, open_page, passages, pick_place, wait_for_heading
 from tests.browser.support import map_frame, watch_csp
 from tests.deployment import running_deployment, self_signed_certificate
 
@@ -62,9 +62,8 @@ def test_explore_through_the_proxy_draws_the_map_shows_a_passage_and_downloads(p
     assert "Stepanakert" in passages(page).first.locator("mark").first.inner_text()
     assert compressed, "Streamlit's JavaScript came uncompressed"
     page.wait_for_timeout(1000)  # let the rerun of the click settle, as the direct download test does
-    with page.expect_download(timeout=WAIT) as download:
-        page.get_by_role("button", name="Download the data (CSV)").click()
-    assert Path(download.value.path()).read_text(encoding="utf-8").startswith("slug,name,kind")
+    made = download(page, "Download the data (CSV)")
+    assert Path(made.path()).read_text(encoding="utf-8").startswith("slug,name,kind")
     cookies = {c["name"]: c for c in page.context.cookies()}
     assert re.fullmatch(r"w\d+", cookies[COOKIE]["value"]) and cookies[COOKIE]["httpOnly"]
     assert not cookies[COOKIE]["secure"]  # plain HTTP

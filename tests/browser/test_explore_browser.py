@@ -15,8 +15,10 @@ from geo.render.maps import basemap_feature, place_bounds, places_data, styles, 
 from geo.render.orientation import context_data
 from geo.testing import block_outside
 from tests.browser.explore import (
+    DOWNLOADS,
     LOAD,
     WAIT,
+    download,
     drawn_count,
     open_page,
     passages,
@@ -287,9 +289,8 @@ def test_downloads_give_the_current_map_and_the_data(page, app_url, atlas):
     open_page(page, f"{app_url}/?place=stepanakert", atlas, selected=True)
     got = {}
     for label in ("Download this map (HTML)", "Download the data (CSV)"):
-        with page.expect_download(timeout=WAIT) as info:
-            page.get_by_role("button", name=label).click()
-        got[info.value.suggested_filename] = Path(info.value.path()).read_text(encoding="utf-8")
+        made = download(page, label)
+        got[made.suggested_filename] = Path(made.path()).read_text(encoding="utf-8")
     html_text = got["karabakh-atlas-stepanakert.html"]
     assert html_text.startswith("<!DOCTYPE html>") and "Stepanakert" in html_text
     assert not re.search(r"<script[^>]+src=\"https?:", html_text)
@@ -297,6 +298,23 @@ def test_downloads_give_the_current_map_and_the_data(page, app_url, atlas):
     assert csv_text.splitlines()[0].startswith("slug,name,kind")
     assert all(f"\n{p.slug}," in csv_text for p in atlas.places)
     assert not page.outside_requests
+
+
+def test_the_download_menu_opens_from_the_keyboard_and_passes_axe(page, app_url, atlas):
+    open_page(page, app_url, atlas)
+    menu = page.get_by_role("button", name=DOWNLOADS)
+    assert page.get_by_role("button", name="Download the data (CSV)").count() == 0  # drawn only when opened
+    menu.focus()
+    page.keyboard.press("Enter")
+    first = page.get_by_role("button", name="Download this map (HTML)")
+    first.wait_for(timeout=WAIT)
+    for _ in range(10):
+        if page.evaluate("document.activeElement && document.activeElement.innerText") == "Download this map (HTML)":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.innerText") == "Download this map (HTML)"
+    assert page.get_by_role("button", name="Download the events (CSV)").is_visible()
+    assert axe_violations(page) == []
 
 
 @pytest.fixture
