@@ -153,8 +153,9 @@ def _import(key: str, made: Bundle) -> None:
 
 
 def _retitle() -> None:
+    title = st.session_state.get(TITLE, "")
     if _arrived(TITLE) is not None:
-        edit(lambda d: d.retitled(st.session_state.get(TITLE, "")))
+        edit(lambda d: d.retitled(title))
 
 
 def _add(made: Bundle) -> None:
