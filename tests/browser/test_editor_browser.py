@@ -269,9 +269,15 @@ def test_a_text_set_to_the_previous_steps_at_once_on_a_slow_network_is_kept(brow
                     )
                     idle(page)
             page.wait_for_timeout(1_500)  # the preview map has reported its view: nothing else is in flight
+            drawn = page.evaluate("() => document.querySelector('.st-key-story-drawn input')?.value ?? null")
             page.locator(".st-key-story-pick-0 button").click()
+            # The browser has step 1's fields, and the number of the run that gave them (drawn after them):
+            # a teacher reads the step for longer than that takes, but not as long as the map's report.
             page.wait_for_function(
-                "() => document.querySelector(\"[class*='st-key-story-text'] textarea\")?.value === 'one'",
+                "(drawn) => { const now = document.querySelector('.st-key-story-drawn input')?.value ?? null;"
+                " return document.querySelector(\"[class*='st-key-story-text'] textarea\")?.value === 'one'"
+                " && (now === null || now !== drawn); }",
+                arg=drawn,
                 timeout=WAIT,
             )
             field(page, "text").fill("two")  # at once: the step before's text
