@@ -187,6 +187,17 @@ def test_a_value_set_to_the_step_befores_at_once_is_written_and_its_echo_is_not(
     at.number_input(key="story-drawn").set_value(on_one).run()
     assert texts(at) == ["typed on step 1", "three"], "typed before the browser had step 2: into step 1"
     assert at.text_area(key="story-text").value == "three"
+    # Quick clicks to step 1, step 2 and step 1 again, each sent before the browser had the one before;
+    # then, still on the first drawing of step 1, the teacher types step 2's text into it: not an echo
+    # (that drawing showed step 1's text), so step 1 gets it.
+    at.button(key="story-pick-0").click().run()
+    on_one = drawn(at)
+    for pick in (1, 0):
+        at.number_input(key="story-drawn").set_value(on_one)
+        at.button(key=f"story-pick-{pick}").click().run()
+    at.text_area(key="story-text").input("three")
+    at.number_input(key="story-drawn").set_value(on_one).run()
+    assert texts(at) == ["three", "three"]
 
 
 def test_a_checkbox_set_back_to_another_steps_value_once_the_browser_has_the_step_is_kept():

@@ -266,9 +266,9 @@ def _arrived(key: str, options: tuple[Any, ...] | None = None) -> int | None:
     """In a field's callback: the step the value that arrived was chosen for, or None when it is the browser
     echoing what it still showed, which the field is given its value again for. A value sent with the run
     that gave the field its value, or a later one, was chosen in that drawing: written into its step, even
-    when it equals another step's. One sent before that run arrived and equal to a value the page replaced
-    there (or none of the field's `options`: another step's passage, as the browser still labels it) is
-    an echo. One sent before it and typed over the drawing it was sent for goes into that drawing's step."""
+    when it equals another step's. One sent with an earlier run's number and equal to what the field showed
+    in that run (or none of the field's `options`: another step's passage, as the browser still labels it)
+    is an echo. One typed over that earlier drawing goes into the step it showed."""
     state = st.session_state
     given = state.get(GIVEN, {}).get(key)
     if given is None:
@@ -281,9 +281,9 @@ def _arrived(key: str, options: tuple[Any, ...] | None = None) -> int | None:
         state[GIVEN][key] = replace(given, value=arrived)
         return given.step if given.step < len(draft()) else selected()
     state[key] = given.value  # the field shows the step it was given for
-    if any(arrived == older.value for older in given.before):
+    shown = [older for older in given.before if older.run <= drawn]  # the drawing the browser had, latest last
+    if arrived == shown[-1].value if shown else any(arrived == older.value for older in given.before):
         return None
-    shown = [older for older in given.before if older.run <= drawn]
     step = shown[-1].step if shown else given.step
     return step if step < len(draft()) else selected()
 
