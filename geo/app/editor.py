@@ -254,7 +254,8 @@ def _give(key: str, value: Any, step: int, run: int) -> None:
     given = state.setdefault(GIVEN, {})
     was = given.get(key)
     if key in state and state[key] == value and was is not None and was.step == step:
-        return  # the browser has it already
+        state[key] = value  # sent with the field again, so a browser that draws the page afresh shows it
+        return
     before: tuple[Given, ...] = ()
     if was is not None and key in state:  # drawn before: a browser behind may still show it
         before = (*was.before, replace(was, value=state[key], before=()))[-MAX_REPLACED:]
