@@ -47,7 +47,10 @@ def stand_in(port: int) -> http.server.ThreadingHTTPServer:
         def log_message(self, *_: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Answer)
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 128  # a Streamlit worker's (Tornado's); the default 5 drops a busy moment's SYNs
+
+    server = Server(("127.0.0.1", port), Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 

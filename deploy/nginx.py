@@ -128,6 +128,20 @@ WEBSOCKET_IDLE = "2h"
 WORKER_CONNECTIONS = 4096
 WORKER_RLIMIT_NOFILE = 2 * WORKER_CONNECTIONS + 1024
 STREAMLIT_CONFIG = ROOT / ".streamlit" / "config.toml"
+# A worker that does not take a connection within this is taken for down and the request goes on to the
+# next one. A worker takes a connection in the kernel, however busy its Python, in well under a millisecond
+# here and a few on a school's network; Linux sends an unanswered SYN again after 1 s, so 2 s lets a live
+# worker miss one (a lost packet, a full queue) without being left out. Each time nginx asks a machine that
+# is off or cut off the network, its request waits this long (nginx's own default is 60 s).
+CONNECT_TIMEOUT = "2s"
+# One failed connection (refused, or none within CONNECT_TIMEOUT) leaves a worker out for fail_timeout, in
+# each upstream that tried it; then one request tries it again. A dead worker of this machine refuses at
+# once, so trying again costs nothing and deploy/serve.py has it back within seconds: 5 s. A worker of
+# another machine (--upstream) may instead not answer at all, and each try costs a request CONNECT_TIMEOUT:
+# 30 s. nginx keeps these failures per upstream (new browsers' atlas_new, and each worker's own).
+MAX_FAILS = 1
+LOCAL_FAIL_TIMEOUT = "5s"
+REMOTE_FAIL_TIMEOUT = "30s"
 DEFAULT_MAX_UPLOAD_MB = 200  # Streamlit's own default for server.maxUploadSize
 
 
@@ -139,6 +153,7 @@ class Worker:
     server: str
     # The forms nginx writes it in $upstream_addr (a host name stands for each address it resolves to).
     addresses: tuple[str, ...]
+    fail_timeout: str = LOCAL_FAIL_TIMEOUT
 
     @property
     def upstream(self) -> str:
@@ -166,9 +181,17 @@ def peer_addresses(server: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(shown))
 
 
-def name_workers(servers: tuple[str, ...], resolve: Callable[[str], tuple[str, ...]] = peer_addresses) -> list[Worker]:
-    """w1, w2, ... in the order given: the cookie names a worker without giving away its address."""
-    return [Worker(f"w{n}", server, resolve(server)) for n, server in enumerate(servers, 1)]
+def name_workers(
+    servers: tuple[str, ...],
+    resolve: Callable[[str], tuple[str, ...]] = peer_addresses,
+    remote: tuple[str, ...] = (),
+) -> list[Worker]:
+    """w1, w2, ... in the order given: the cookie names a worker without giving away its address. Those in
+    `remote` run on another machine, which may not answer at all: nginx tries them again less often."""
+    return [
+        Worker(f"w{n}", server, resolve(server), REMOTE_FAIL_TIMEOUT if server in remote else LOCAL_FAIL_TIMEOUT)
+        for n, server in enumerate(servers, 1)
+    ]
 
 
 class NginxError(RuntimeError):
@@ -185,8 +208,8 @@ class ProxyConfig:
     streamlit_static: Path | None = None
     app_static: Path | None = None
     user: str | None = None
-    max_fails: int = 1
-    fail_timeout: str = "10s"
+    # The servers that are another machine's workers (deploy/serve.py's --upstream).
+    remote: tuple[str, ...] = ()
     tls_cert: Path | None = None
     tls_key: Path | None = None
     # With TLS: a second address (such as "0.0.0.0:80") that only redirects plain HTTP to https.
@@ -245,13 +268,13 @@ def render_config(config: ProxyConfig) -> str:
     )
     return env.get_template(TEMPLATE).render(
         run_dir=config.run_dir,
-        workers=name_workers(config.servers),
+        workers=name_workers(config.servers, remote=config.remote),
         listen=config.listen,
         streamlit_static=config.streamlit_static,
         app_static=config.app_static,
         user=config.user,
-        max_fails=config.max_fails,
-        fail_timeout=config.fail_timeout,
+        max_fails=MAX_FAILS,
+        connect_timeout=CONNECT_TIMEOUT,
         tls=config.tls,
         tls_cert=config.tls_cert,
         tls_key=config.tls_key,

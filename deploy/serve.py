@@ -394,6 +394,7 @@ def serve(args: argparse.Namespace) -> None:
         config = ProxyConfig(
             run_dir=run_dir,
             servers=tuple((pool.addresses if pool else []) + args.upstream),
+            remote=tuple(args.upstream),
             listen=f"{args.address}:{args.port}",
             streamlit_static=streamlit_static_dir(),
             app_static=ROOT / "static",

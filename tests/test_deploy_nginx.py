@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -149,6 +149,34 @@ def test_each_worker_keeps_its_browsers_and_the_others_back_it_up(conf):
         assert primary[0] == server and "backup" not in primary
         assert sorted(b[0] for b in backups) == sorted(set(SERVERS) - {server})
         assert all(b[-1] == "backup" and "max_fails=1" in b for b in backups)
+
+
+def seconds(value: str) -> float:
+    assert value.endswith("s"), value
+    return float(value[:-1])
+
+
+def test_a_dead_or_unreachable_worker_is_passed_over_at_once_and_tried_again_by_where_it_runs(config):
+    """A connection refused, or not taken within the connect timeout, sends the request on to the next
+    worker; a worker of this machine (which refuses at once when down) is tried again sooner than one of
+    another machine (each try of which may cost a request the whole connect timeout)."""
+    remote = SERVERS[-1]
+    conf = parse(render_config(replace(config, remote=(remote,))))
+    for location in proxied_locations(conf):
+        connect = seconds(location.one("proxy_connect_timeout").args[0])
+        assert 1 < connect <= 2, "a live worker may miss one SYN (Linux resends it after 1 s); no more"
+        assert {"error", "timeout"} <= set(location.one("proxy_next_upstream").args), location.args
+    fail_timeouts: dict[str, set[float]] = {server: set() for server in SERVERS}
+    for upstream in upstreams(conf).values():
+        for server in upstream.values("server"):
+            options = dict(a.split("=", 1) for a in server[1:] if "=" in a)
+            assert options["max_fails"] == "1"
+            fail_timeouts[server[0]].add(seconds(options["fail_timeout"]))
+    assert all(len(found) == 1 for found in fail_timeouts.values()), "one fail_timeout per worker, backup or not"
+    local = {t for server, found in fail_timeouts.items() if server != remote for t in found}
+    assert len(local) == 1 and max(local) <= 5 < min(fail_timeouts[remote])
+    plain = parse(render_config(config))
+    assert all(f"fail_timeout={max(local):g}s" in s for u in upstreams(plain).values() for s in u.values("server"))
 
 
 def test_the_cookie_names_a_worker_and_an_unknown_one_counts_as_none(conf):

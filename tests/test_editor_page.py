@@ -106,14 +106,20 @@ def fields(at: AppTest) -> tuple[str, str, str]:
     )
 
 
-def send(at: AppTest, shown: tuple[str, str, str], pick: int | None = None) -> None:
-    """A rerun asked by a browser that still shows the fields `shown` (it has not yet received what the
-    page last gave them), with a click on step `pick` or none (the preview map's report): it sends those
-    values as they were."""
+def drawn(at: AppTest) -> int:
+    """The number of the run whose fields the browser holds: the hidden field the page hands it with them."""
+    return at.number_input(key="story-drawn").value
+
+
+def send(at: AppTest, shown: tuple[str, str, str], run: int, pick: int | None = None) -> None:
+    """A rerun asked by a browser that still shows the fields `shown` of the run `run` (it has not yet
+    received what the page gave them since), with a click on step `pick` or none (the preview map's
+    report): it sends those values, and that run's number, as they were."""
     subject, text, note = shown
     at.selectbox(key="story-subject").set_value(subject)
     at.text_area(key="story-text").input(text)
     at.text_area(key="story-note").input(note)
+    at.number_input(key="story-drawn").set_value(run)
     if pick is not None:
         at.button(key=f"story-pick-{pick}").click()
     at.run()
@@ -127,13 +133,16 @@ def test_values_a_browser_sends_before_it_has_the_new_step_are_not_written_into_
         at.text_area(key="story-text").input(text).run()
         at.text_area(key="story-note").input(note).run()
     one, two = ("place:stepanakert", "one", "note one"), ("place:nakhchivan", "two", "note two")
+    on_two = drawn(at)
     at.button(key="story-pick-0").click().run()
-    send(at, two)  # the preview map of step 2 reports its view before the browser has step 1's fields
+    on_one = drawn(at)
+    send(at, two, on_two)  # the preview map of step 2 reports its view before the browser has step 1's fields
     assert fields(at) == one, "given again"
-    send(at, two, 1)  # still showing step 2, the browser asks for it again
-    send(at, one)  # it has received step 1 meanwhile, and step 1's map reports its view
-    send(at, one, 0)  # then it asks for step 1 again
-    send(at, two, 1)  # it has received step 2 by now
+    send(at, two, on_two, 1)  # still showing step 2, the browser asks for it again
+    on_two = drawn(at)
+    send(at, one, on_one)  # it has received step 1 meanwhile, and step 1's map reports its view
+    send(at, one, on_one, 0)  # then it asks for step 1 again
+    send(at, two, on_two, 1)  # it has received step 2 by now
     assert fields(at) == two
     assert [(s.subject[1], s.get("text"), s.get("note")) for s in the_draft(at).steps] == [
         ("stepanakert", "one", "note one"),
@@ -142,6 +151,53 @@ def test_values_a_browser_sends_before_it_has_the_new_step_are_not_written_into_
     at.run()  # caught up: the browser sends what it was given
     at.text_area(key="story-text").input("one").run()
     assert the_draft(at).steps[1].get("text") == "one", "typed after catching up: written, even as step 1's text"
+
+
+def texts(at: AppTest) -> list[str | None]:
+    return [s.get("text") for s in the_draft(at).steps]
+
+
+def test_a_value_set_to_the_step_befores_at_once_is_written_and_its_echo_is_not():
+    """A teacher who sets a field to the previous step's value on purpose, before any other rerun: kept.
+    The same value sent with the number of a run before the page gave the field the new step's (the
+    browser had not received it) is an echo, not written; typed over that older drawing, it goes into
+    the step that drawing showed."""
+    at = started()
+    add(at, "place:stepanakert")
+    at.text_area(key="story-text").input("one").run()
+    at.checkbox(key="story-question").check().run()
+    add(at, "place:nakhchivan")
+    at.text_area(key="story-text").input("two").run()
+    at.button(key="story-pick-0").click().run()
+    at.text_area(key="story-text").input("two").run()
+    assert texts(at) == ["two", "two"], "chosen at once in the drawing of step 1: written into step 1"
+    at.button(key="story-pick-1").click().run()
+    assert at.checkbox(key="story-question").value is False
+    at.checkbox(key="story-question").check().run()
+    assert [s.get("kind") for s in the_draft(at).steps] == ["question", "question"]
+    at.text_area(key="story-text").input("three").run()
+    on_two = drawn(at)
+    at.button(key="story-pick-0").click().run()
+    at.text_area(key="story-text").input("three")
+    at.number_input(key="story-drawn").set_value(on_two).run()
+    assert texts(at) == ["two", "three"] and at.text_area(key="story-text").value == "two", "an echo, given again"
+    on_one = drawn(at)
+    at.button(key="story-pick-1").click().run()
+    at.text_area(key="story-text").input("typed on step 1")
+    at.number_input(key="story-drawn").set_value(on_one).run()
+    assert texts(at) == ["typed on step 1", "three"], "typed before the browser had step 2: into step 1"
+    assert at.text_area(key="story-text").value == "three"
+    # Quick clicks to step 1, step 2 and step 1 again, each sent before the browser had the one before;
+    # then, still on the first drawing of step 1, the teacher types step 2's text into it: not an echo
+    # (that drawing showed step 1's text), so step 1 gets it.
+    at.button(key="story-pick-0").click().run()
+    on_one = drawn(at)
+    for pick in (1, 0):
+        at.number_input(key="story-drawn").set_value(on_one)
+        at.button(key=f"story-pick-{pick}").click().run()
+    at.text_area(key="story-text").input("three")
+    at.number_input(key="story-drawn").set_value(on_one).run()
+    assert texts(at) == ["three", "three"]
 
 
 def test_a_checkbox_set_back_to_another_steps_value_once_the_browser_has_the_step_is_kept():

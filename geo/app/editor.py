@@ -6,8 +6,11 @@ every field writes into the draft as soon as it changes, into the step it was dr
 fields are filled again from the draft whenever they were not drawn (another page) or the step they
 show changed. The browser sends every field's value with every rerun it asks for, also one it asks
 before it has received the values the page last gave (a second quick click, the preview map's report,
-a slow network): a field's value equal to one the page has since replaced is that browser echoing
-what it still shows, not typing, and is given the field's value again (`Given`, `_echoed`). Each run checks
+a slow network). So each run is numbered, and a hidden field drawn after the step's fields hands the
+browser that number, which it sends back with every rerun: a field's value that comes with the number
+of a run before the one that gave the field its value, and equals a value the page replaced there, is
+that browser echoing what it still showed, not typing, and is given the field's value again; any value
+that comes with a later number is what the teacher chose, even another step's (`Given`, `_arrived`). Each run checks
 the draft with the tour's own parser, so the preview, the download and the tour page show the same
 storyline, and an error names the step and the field.
 
@@ -48,7 +51,7 @@ DRAFTS = "story-drafts"  # {Source: Draft}: the storyline being written on each 
 SELECTED = "story-selected"  # {Source: int}: the step being edited
 SEEDED = "story-seeded"  # (draft, index) the step's fields were last filled from
 GIVEN = "story-given"  # {field key: Given}: what the page last gave each field, and what that replaced
-FIRED = "story-fired"  # the field keys whose callback ran since the page last ran past `_seed`
+RUNS = "story-runs"  # the number of the page's latest run
 SECRETS = "story-secrets"  # {slug: edit secret} of the storylines this session saved or may change
 SAVED_AS = "story-saved-as"  # {Source: (slug, file text)} the draft was last saved as
 MESSAGE = "story-message"  # (kind, text) for the next run, from a callback
@@ -59,6 +62,7 @@ TITLE, START, ADD = "story-title", "story-start", "story-add"
 SUBJECT, PASSAGE, TEXT, NOTE, ALSO = "story-subject", "story-passage", "story-text", "story-note", "story-also"
 QUESTION = "story-question"  # the step asks the class where it is first (`kind: question`)
 NOTES = "story-notes"  # the preview's "Show teacher notes"
+DRAWN = "story-drawn"  # hidden: the number of the run whose fields the browser holds, sent back with each rerun
 STEP_FIELDS_SHOWN = (SUBJECT, PASSAGE, TEXT, NOTE, ALSO, QUESTION)
 EDIT_PARAM = "edit"  # the edit link's secret, after "#" (see `edit_link`): never in a query, which logs keep
 EDIT_COOKIE = "atlas_editor_"  # + a saved storyline's slug: its edit secret, kept by static/atlas/story-editor.js
@@ -66,7 +70,7 @@ BLANK, EVERY_PLACE, EVERY_EVENT = "blank", "every-place", "every-event"
 PREVIEW_HEIGHT = 520
 MAX_DRAFTS = 4  # storylines a session keeps, one per atlas
 PASSAGE_LABEL_CHARS = 400  # a passage is shown in full while choosing, up to this
-MAX_REPLACED = 8  # values a field keeps as replaced until the browser has caught up (a bound on a forged client)
+MAX_REPLACED = 8  # values a field keeps as replaced until the browser has caught up (a bound on quick clicks)
 
 
 # The draft ----------------------------------------------------------------------------------------
@@ -149,8 +153,9 @@ def _import(key: str, made: Bundle) -> None:
 
 
 def _retitle() -> None:
-    if not _echoed(TITLE):
-        edit(lambda d: d.retitled(st.session_state.get(TITLE, "")))
+    title = st.session_state.get(TITLE, "")
+    if _arrived(TITLE) is not None:
+        edit(lambda d: d.retitled(title))
 
 
 def _add(made: Bundle) -> None:
@@ -163,24 +168,24 @@ def _add(made: Bundle) -> None:
 
 def _field(key: str, field: str, options: tuple[Any, ...] | None = None) -> None:
     """A step's field typed or chosen: into the draft at once, into the step the field was drawn for."""
-    if _echoed(key, options):
-        return
     value = st.session_state.get(key)
+    index = _arrived(key, options)
+    if index is None:
+        return
     if field == "passage":
         value = None if value == 1 else value
     if field == "also":
         value = tuple(value or ())
     if field == "kind":
         value = "question" if value else None  # `show`, the default, is left out of the file
-    index = _drawn_for(key)
     edit(lambda d: d.changed(index, **{field: value}))
 
 
 def _subject() -> None:
-    if _echoed(SUBJECT):
-        return
     kind, _, slug = st.session_state.get(SUBJECT, "").partition(":")
-    index = _drawn_for(SUBJECT)
+    index = _arrived(SUBJECT)
+    if index is None:
+        return
     edit(
         lambda d: d.replaced(
             d.title, (*d.steps[:index], sl.with_subject(d.steps[index], kind, slug), *d.steps[index + 1 :])
@@ -226,62 +231,80 @@ def _delete() -> None:
 
 @dataclass(frozen=True)
 class Given:
-    """What the page last put into a field, for which step, and the values it replaced there that the
-    browser may still send back (it shows them until it receives the new one). `replaced` is emptied
-    once a run arrives in which the field's callback did not run: the browser then sent the value it
-    was given, so it has caught up, and a value chosen again after that (a checkbox, a place) is typing."""
+    """What the page last put into a field (or what the teacher has typed over it since), for which step,
+    in which run; and `before`, the same for the values it replaced there, which a browser that has not
+    yet received that run still shows and sends back (at most MAX_REPLACED: quick clicks within a round trip)."""
 
     value: Any
     step: int
-    replaced: tuple[Any, ...] = ()
+    run: int
+    before: tuple[Given, ...] = ()
 
 
-def _give(key: str, value: Any, step: int) -> None:
-    """Put `value` into the field `key` for `step`, remembering what it replaced there."""
+def _browser_run() -> int | None:
+    """The number of the latest run whose fields the browser had received when it asked for this one (the
+    hidden field `DRAWN`); None before it has one (a first visit, back from another page)."""
+    drawn = st.session_state.get(DRAWN)
+    return drawn if isinstance(drawn, int) and not isinstance(drawn, bool) else None
+
+
+def _give(key: str, value: Any, step: int, run: int) -> None:
+    """Put `value` into the field `key` for `step` in this `run`, remembering what it replaced there."""
     state = st.session_state
     given = state.setdefault(GIVEN, {})
-    before = given.get(key)
-    replaced = before.replaced if before else ()
-    if key in state and state[key] != value:
-        held = state[key]
-        replaced = (*(v for v in replaced if v != held), held)
-    given[key] = Given(value, step, tuple(v for v in replaced if v != value)[-MAX_REPLACED:])
+    was = given.get(key)
+    if key in state and state[key] == value and was is not None and was.step == step:
+        state[key] = value  # sent with the field again, so a browser that draws the page afresh shows it
+        return
+    before: tuple[Given, ...] = ()
+    if was is not None and key in state:  # drawn before: a browser behind may still show it
+        before = (*was.before, replace(was, value=state[key], before=()))[-MAX_REPLACED:]
+    given[key] = Given(value, step, run, before)
     state[key] = value
 
 
-def _echoed(key: str, options: tuple[Any, ...] | None = None) -> bool:
-    """In a field's callback: whether the value that arrived is one the page has replaced in that field
-    since the browser last caught up, the browser sending back what it still showed, or none of the
-    field's `options` (another step's passage, as the browser still labels it). The field is then given
-    its value again and nothing is written; otherwise it now holds what the teacher typed."""
+def _arrived(key: str, options: tuple[Any, ...] | None = None) -> int | None:
+    """In a field's callback: the step the value that arrived was chosen for, or None when it is the browser
+    echoing what it still showed, which the field is given its value again for. A value sent with the run
+    that gave the field its value, or a later one, was chosen in that drawing: written into its step, even
+    when it equals another step's. One sent with an earlier run's number and equal to what the field showed
+    in that run (or none of the field's `options`: another step's passage, as the browser still labels it)
+    is an echo. One typed over that earlier drawing goes into the step it showed."""
     state = st.session_state
-    state.setdefault(FIRED, set()).add(key)
     given = state.get(GIVEN, {}).get(key)
     if given is None:
-        return False
-    arrived = state.get(key)
-    if arrived in given.replaced or (options is not None and arrived not in options):
+        return selected()
+    arrived, drawn = state.get(key), _browser_run()
+    if options is not None and arrived not in options:
         state[key] = given.value
-        return True
-    state[GIVEN][key] = replace(given, value=arrived)
-    return False
+        return None
+    if drawn is None or drawn >= given.run:
+        state[GIVEN][key] = replace(given, value=arrived)
+        return given.step if given.step < len(draft()) else selected()
+    state[key] = given.value  # the field shows the step it was given for
+    shown = [older for older in given.before if older.run <= drawn]  # the drawing the browser had, latest last
+    if arrived == shown[-1].value if shown else any(arrived == older.value for older in given.before):
+        return None
+    step = shown[-1].step if shown else given.step
+    return step if step < len(draft()) else selected()
 
 
-def _drawn_for(key: str) -> int:
-    """The step the field `key` was drawn for (another click in the same rerun may have selected another)."""
-    given = st.session_state.get(GIVEN, {}).get(key)
-    return given.step if given is not None and given.step < len(draft()) else selected()
-
-
-def _caught_up() -> None:
-    """Forget the replaced values of every field whose callback did not run since the last run: the
-    browser sent the value it was given."""
-    state = st.session_state
-    fired = state.pop(FIRED, set())
-    given = state.get(GIVEN, {})
+def _caught_up(drawn: int | None) -> None:
+    """Forget the replaced values of every field whose value the browser had received when it asked for
+    this run: its requests come in order, so none of them can come back."""
+    if drawn is None:
+        return
+    given = st.session_state.get(GIVEN, {})
     for key, was in given.items():
-        if key not in fired and was.replaced:
-            given[key] = replace(was, replaced=())
+        if was.before and drawn >= was.run:
+            given[key] = replace(was, before=())
+
+
+def _drawn(run: int) -> None:
+    """The hidden field that hands the browser this run's number (drawn after the step's fields, so a
+    browser that holds the number holds the fields it gave), which it sends back with each rerun."""
+    st.session_state[DRAWN] = run
+    st.number_input("Drawing", min_value=0, step=1, key=DRAWN, label_visibility="collapsed")
 
 
 # Reading the map's view ---------------------------------------------------------------------------
@@ -305,24 +328,26 @@ def map_view(reported: dict[str, Any] | None) -> dict[str, float | int] | None:
 # Layout -------------------------------------------------------------------------------------------
 
 
-def _seed(current: Draft, index: int, names: dict[str, str]) -> None:
-    """Fill the step's fields from the draft when it changed or the fields were not drawn."""
+def _seed(current: Draft, index: int, names: dict[str, str]) -> int:
+    """Fill the step's fields from the draft when it changed or the fields were not drawn; the run's number."""
     state = st.session_state
-    _caught_up()
+    run = state[RUNS] = state.get(RUNS, 0) + 1
+    _caught_up(_browser_run())
     if TITLE not in state or state.get(SEEDED, (None,))[0] is not current:
-        _give(TITLE, current.title, index)
+        _give(TITLE, current.title, index, run)
     if current.steps and (state.get(SEEDED) != (current, index) or any(key not in state for key in STEP_FIELDS_SHOWN)):
         step = current.steps[index]
         kind, slug = step.subject
-        _give(SUBJECT, f"{kind}:{slug}", index)
-        _give(PASSAGE, step.get("passage", 1), index)
-        _give(TEXT, step.get("text") or "", index)
-        _give(NOTE, step.get("note") or "", index)
-        _give(ALSO, [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names], index)
-        _give(QUESTION, step.get("kind") == "question", index)
+        _give(SUBJECT, f"{kind}:{slug}", index, run)
+        _give(PASSAGE, step.get("passage", 1), index, run)
+        _give(TEXT, step.get("text") or "", index, run)
+        _give(NOTE, step.get("note") or "", index, run)
+        _give(ALSO, [s for s in (step.get("also") or ()) if isinstance(s, str) and s in names], index, run)
+        _give(QUESTION, step.get("kind") == "question", index, run)
         if state.get(SEEDED, (None, None))[1] != index:
             state.pop(LAST_VIEW, None)
     state[SEEDED] = (current, index)
+    return run
 
 
 def subjects(made: Bundle) -> dict[str, str]:
@@ -418,13 +443,15 @@ def passage_options(made: Bundle, step: DraftStep) -> tuple[list[Any], dict[Any,
     return list(labels), labels
 
 
-def step_fields(made: Bundle, current: Draft, index: int, labels: dict[str, str], places: dict[str, str]) -> None:
+def step_fields(
+    made: Bundle, current: Draft, index: int, labels: dict[str, str], places: dict[str, str], run: int
+) -> None:
     step = current.steps[index]
     st.selectbox("It shows", list(labels), format_func=labels.get, key=SUBJECT, on_change=_subject)
     if step.subject[0] == "place":
         options, passage_labels = passage_options(made, step)
         if st.session_state.get(PASSAGE) not in options:
-            _give(PASSAGE, NO_PASSAGE if len(options) == 1 else options[1], index)
+            _give(PASSAGE, NO_PASSAGE if len(options) == 1 else options[1], index, run)
         st.radio(
             "Passage of the article",
             options,
@@ -672,7 +699,7 @@ def main() -> None:
     index = selected()
     labels = subjects(made)
     places = {p.slug: p.name for p in made.atlas.places}
-    _seed(current, index, places)
+    run = _seed(current, index, places)
     st.text_input("Title", key=TITLE, max_chars=sl.MAX_TITLE_LENGTH, on_change=_retitle)
     tour, problem = None, None
     try:
@@ -688,7 +715,8 @@ def main() -> None:
             st.markdown(f"**Step {index + 1}**")
         step_actions(current)
         if current.steps:
-            step_fields(made, current, index, labels, places)
+            step_fields(made, current, index, labels, places, run)
+        _drawn(run)
     with right:
         preview(made, shown_step(made, current, index, tour), problem)
     keep_panel(made, current, tour)
