@@ -1209,11 +1209,11 @@ def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()
 
 def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
     """A name's candidates, the likeliest first, each with its score and share of the evidence."""
-    # the own_city term last, as a second look: ties in the total go to the better before it
-    scored = sorted(
-        ((sum(terms), sum(terms[:-1]), i) for i, terms in enumerate(score_terms(hits, context, beside))),
-        key=lambda st: (-st[0], -st[1]),
-    )
+    scored = []
+    for i, terms in enumerate(score_terms(hits, context, beside)):
+        before = sum(terms[:-1])  # the own_city term last, as a second look: ties go to the better before it
+        scored.append((before + terms[-1], before, i))
+    scored.sort(key=lambda st: (-st[0], -st[1]))
     total = sum(math.exp(sc) for sc, _, _ in scored)
     return [
         Candidate(hits[i].toponym, round(sc, 2), round(math.exp(sc) / total, 3), hits[i].how) for sc, _, i in scored
