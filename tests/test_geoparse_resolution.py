@@ -7,7 +7,18 @@ import json
 import pytest
 
 from geo.geoparser.gazetteer import GEOPARSE_DIR, load_toponyms
-from geo.geoparser.geoparse import geoparse, place_record
+from geo.geoparser.geoparse import (
+    SCORE_TERMS,
+    Anchors,
+    Beside,
+    Context,
+    Tally,
+    _rank,
+    geoparse,
+    place_record,
+    resolution_hits,
+    score_terms,
+)
 
 
 @pytest.fixture(scope="module")
@@ -395,3 +406,18 @@ def test_a_city_before_airport_names_the_airport_and_the_whole_name_is_the_menti
 def test_a_person_named_like_an_airport_is_no_place(toponyms, text):
     assert [p.toponym.kind for p in geoparse(text, toponyms) if p.toponym.kind == "airport"] == []
     assert all(p.toponym.kind != "airport" for p in geoparse(text, toponyms, named=True))
+
+
+def test_the_score_is_the_sum_of_its_terms_and_each_term_names_its_evidence(toponyms):
+    # "Paris, Texas": the state beside the name is a term of its own (scripts/build_ranker_weights.py weighs each)
+    hits = resolution_hits("Paris", toponyms)
+    texas = next(h.toponym for h in hits if h.toponym.ref == "geonames:4717560")
+    context = Context(Tally.of({}), Tally.of({}), Anchors())
+    beside = Beside(division=texas.admin1)
+    terms = {h.toponym.ref: t for h, t in zip(hits, score_terms(hits, context, beside), strict=True)}
+    ranked = _rank(hits, context, beside)
+    assert ranked[0].toponym.ref == "geonames:4717560"
+    assert all(c.score == round(sum(terms[c.toponym.ref]), 2) for c in ranked)
+    assert terms["geonames:4717560"][SCORE_TERMS.index("beside_division")] > 0
+    assert terms["geonames:2988507"][SCORE_TERMS.index("beside_division")] == 0  # the capital of France
+    assert _rank(hits, context)[0].toponym.ref == "geonames:2988507"  # a bare "Paris" is the capital

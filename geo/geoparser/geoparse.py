@@ -1095,20 +1095,42 @@ def _division(t: Toponym) -> str | None:
     return t.ref if t.kind == "region" else t.admin1
 
 
-def _score(
+# The hand-weighted score's terms (_score_terms, then _rank's two), in order: their sum ranks a name's candidates.
+SCORE_TERMS = (
+    "kind",
+    "how",
+    "population",
+    "country",
+    "home",
+    "division",
+    "beside_country",
+    "beside_division",
+    "generic_division",
+    "generic_water",
+    "cluster",
+    "seat",
+    "nearness",
+    "overshadowed",
+    "own_city",
+)
+
+
+def _score_terms(
     hit: NameHit,
     context: Context,
     beside: Beside = Beside(),
     rivals_country: bool = False,
     namesake: bool = False,
     capital_size: int = 0,
-) -> float:
+) -> tuple[float, ...]:
+    """The evidence for one candidate, term by term (SCORE_TERMS but _rank's last two): kept apart so that
+    scripts/build_ranker_weights.py can weigh each term on the corpora; their sum is the candidate's score."""
     t = hit.toponym
     # a division's own population is 0: its settlements' stand for it, so California outweighs a town of that name
     people = t.population or context.division_population.get(t.ref, 0)
-    score = KIND_PRIOR.get(t.kind, 1.0) + HOW_PRIOR[hit.how] + POPULATION_WEIGHT * math.log10(people + 1)
+    prior = (KIND_PRIOR.get(t.kind, 1.0), HOW_PRIOR[hit.how], POPULATION_WEIGHT * math.log10(people + 1))
     if namesake and beside.division is None:  # only "Florida, N.Y." makes "Florida" the village
-        return score
+        return (*prior, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     countries, divisions = context.countries, context.divisions
     # "China", "Cuba": the country a text is about says nothing for a village that bears a country's name
     rival = t.kind in SETTLEMENTS if rivals_country else False
@@ -1116,26 +1138,33 @@ def _score(
     # London, Ohio in a text whose only tie to it is the United States: the capital, not the namesake
     capitals_namesake = t.kind in SETTLEMENTS and t.population * CAPITAL_RATIO < capital_size
     unsettled = capitals_namesake and not (in_division > 0 or context.anchors.nearness(t) > 0 or t.ref in context.seat)
+    country = home = 0.0
     if rival or unsettled:
         pass
     elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
-        score += COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
+        country = COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
-        score += 0.5
+        home = 0.5
+    division = 0.0
     if in_division > 0:  # Gainesville in the Georgia a text is about
-        score += DIVISION_BASE * min(1.0, in_division) + DIVISION_SHARE * in_division / divisions.total
-    if beside.country is not None and t.country == beside.country and not rival:
-        score += LOCAL_COUNTRY
-    if beside.division is not None and beside.division in (t.admin1, t.ref):
-        score += LOCAL_COUNTRY
-    if beside.generic == "division":
-        score += 3.0 if t.kind in ("region", "exclave") else 0.0
-    elif beside.generic == "water":
-        score += 3.0 if t.kind in ("river", "sea", "lake", "mountains") else 0.0
-    score += CLUSTER_WEIGHT * min(context.cluster.get(t.ref, 0.0), CLUSTER_MAX)
-    if t.ref in context.seat:
-        score += SEAT_WEIGHT
-    return score + NEARNESS_WEIGHT * context.anchors.nearness(t)
+        division = DIVISION_BASE * min(1.0, in_division) + DIVISION_SHARE * in_division / divisions.total
+    near_country = LOCAL_COUNTRY if beside.country is not None and t.country == beside.country and not rival else 0.0
+    near_division = LOCAL_COUNTRY if beside.division is not None and beside.division in (t.admin1, t.ref) else 0.0
+    generic_division = 3.0 if beside.generic == "division" and t.kind in ("region", "exclave") else 0.0
+    water = 3.0 if beside.generic == "water" and t.kind in ("river", "sea", "lake", "mountains") else 0.0
+    return (
+        *prior,
+        country,
+        home,
+        division,
+        near_country,
+        near_division,
+        generic_division,
+        water,
+        CLUSTER_WEIGHT * min(context.cluster.get(t.ref, 0.0), CLUSTER_MAX),
+        SEAT_WEIGHT if t.ref in context.seat else 0.0,
+        NEARNESS_WEIGHT * context.anchors.nearness(t),
+    )
 
 
 def _prominence(t: Toponym) -> float:
@@ -1148,7 +1177,8 @@ def _namesake(t: Toponym, divisions: Mapping[str | None, str]) -> bool:
     return t.kind in NAMESAKES and t.country in divisions and t.admin1 != divisions[t.country]
 
 
-def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
+def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[tuple[float, ...]]:
+    """Each candidate's evidence, term by term in the order of SCORE_TERMS (the order of `hits`)."""
     # A name some place bears as its own is rarely another's old or foreign name: "Philadelphia" is
     # the city in Pennsylvania, not Amman; "Africa" the continent, not Mahdia; "Dublin" the city, not
     # South Dublin; unless the other is far larger ("Zaporizhzhia", the city, not a village of that name).
@@ -1159,37 +1189,35 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
     capital = max(
         (h.toponym.population for h in hits if h.toponym.kind == "capital" and h.how != "alternate"), default=0
     )
-    scored = sorted(
-        (
-            (
-                _score(h, context, beside, rivals, _namesake(h.toponym, divisions), capital)
-                - (OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0),
-                h.toponym,
-                h.how,
-            )
-            for h in hits
-        ),
-        key=lambda st: -st[0],
-    )
+    own_city: set[tuple[str | None, str | None]] = set()
     if beside.generic is None:  # a bare "Kherson" is the city, not its oblast: "the Kherson region" is the oblast
         # and a division's other name ("Tipperary" for both halves of the county) is its country's town of that name
-        own_city = {(t.admin1, t.name) for _, t, _ in scored if t.kind in ("capital", "city", "town")}
-        own_city |= {(t.country, None) for _, t, how in scored if t.kind in SETTLEMENTS and how == "name"}
-        scored = sorted(
-            (
-                (
-                    sc - 2.5
-                    if t.kind == "region" and ((t.ref, t.name) if how != "alternate" else (t.country, None)) in own_city
-                    else sc,
-                    t,
-                    how,
-                )
-                for sc, t, how in scored
-            ),
-            key=lambda st: -st[0],
+        own_city = {(h.toponym.admin1, h.toponym.name) for h in hits if h.toponym.kind in ("capital", "city", "town")}
+        own_city |= {(h.toponym.country, None) for h in hits if h.toponym.kind in SETTLEMENTS and h.how == "name"}
+    return [
+        (
+            *_score_terms(h, context, beside, rivals, _namesake(h.toponym, divisions), capital),
+            -OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0,
+            -2.5
+            if h.toponym.kind == "region"
+            and ((h.toponym.ref, h.toponym.name) if h.how != "alternate" else (h.toponym.country, None)) in own_city
+            else 0.0,
         )
+        for h in hits
+    ]
+
+
+def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> list[Candidate]:
+    """A name's candidates, the likeliest first, each with its score and share of the evidence."""
+    scored = []
+    for i, terms in enumerate(score_terms(hits, context, beside)):
+        before = sum(terms[:-1])  # the own_city term last, as a second look: ties go to the better before it
+        scored.append((before + terms[-1], before, i))
+    scored.sort(key=lambda st: (-st[0], -st[1]))
     total = sum(math.exp(sc) for sc, _, _ in scored)
-    return [Candidate(t, round(sc, 2), round(math.exp(sc) / total, 3), how) for sc, t, how in scored]
+    return [
+        Candidate(hits[i].toponym, round(sc, 2), round(math.exp(sc) / total, 3), hits[i].how) for sc, _, i in scored
+    ]
 
 
 def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
