@@ -64,6 +64,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "lake": "region",
     "river": "region",
     "mountains": "region",
+    "canal": "region",
 }
 # Letters that Unicode does not decompose into a Latin letter and a mark (Laçın, Ağdərə, Łódź).
 UNDECOMPOSED = str.maketrans({"ı": "i", "ə": "e", "Ə": "E", "ł": "l", "Ł": "L", "ø": "o", "đ": "d", "ß": "ss"})
