@@ -735,7 +735,7 @@ def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     demonyms = read_demonyms(directory / DEMONYMS_FILE)
     common_words = read_common_words(directory / COMMON_WORDS_FILE)
     physical = read_physical(directory / PHYSICAL_FILE)
-    aliases = read_yaml(directory / ALIASES_FILE)
+    aliases = read_yaml(directory / ALIASES_FILE, fast=True)  # read at every start
     toponyms = index_toponyms(table, aliases, demonyms=demonyms, physical=physical, common_words=common_words)
     return replace(toponyms, common_words=common_words)
 
