@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="a folder of Natural Earth GeoJSON files")
     parser.add_argument("--max-scalerank", type=int, default=2, help="keep features up to this rank (0: largest)")
     parser.add_argument("--commit", default="unknown", help="the natural-earth-vector commit the files come from")
+    parser.add_argument("--note", help="how the files were obtained, kept in the table's header")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     rows = build(args.folder, args.max_scalerank)
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         "licence": "public domain (naturalearthdata.com/about/terms-of-use)",
         "commit": args.commit,
         "built_by": "scripts/build_physical.py",
+        **({"note": args.note} if args.note else {}),
         "features": rows,
     }
     text = json.dumps(table, ensure_ascii=False, indent=None, separators=(",", ":"))

@@ -265,6 +265,7 @@ def test_natural_earth_features_are_read_with_their_source(tmp_path):
         (lambda r: r["features"][0].update(nmes=["x"]), "Aral Sea", "nmes"),
         (lambda r: r["features"][1].pop("name"), "#2", "name"),
         (lambda r: r.pop("source"), None, "source"),
+        (lambda r: r.update(sorce="Natural Earth"), None, "sorce"),
         (lambda r: r.update(features={}), None, "features"),
     ],
 )

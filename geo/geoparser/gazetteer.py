@@ -40,6 +40,7 @@ ALIASES_FILE = "aliases.yaml"
 COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 PHYSICAL_FILE = "physical.json"  # scripts/build_physical.py: Natural Earth's rivers, lakes, seas and ranges
+PHYSICAL_TOP = ("source", "licence", "commit", "built_by", "note", "features")
 PHYSICAL_FIELDS = ("name", "names", "kind", "class", "lat", "lon", "scalerank", "wikidata")
 PHYSICAL_KINDS = ("sea", "lake", "river", "mountains", "wider region")
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
@@ -495,6 +496,7 @@ def read_physical(path: Path) -> list[tuple[Toponym, list[str]]]:
         raise DataError(file, f"cannot read the physical features ({exc}); rerun scripts/build_physical.py") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("features"), list):
         raise DataError(file, "expected a mapping with a list of features", field="features")
+    reject_unknown_keys(raw, PHYSICAL_TOP, file)
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         raise DataError(file, "missing, or not a non-empty string", field="source")
