@@ -1,4 +1,4 @@
-"""The geoparser's gazetteer: the world's places (GeoNames, Natural Earth) plus curated aliases.
+"""The geoparser's gazetteer: the world's places (GeoNames, Natural Earth), its rivers and lakes, curated aliases.
 
 Read once per process (`load_toponyms` is cached). The compact file (data/geoparse/
 gazetteer.json.gz, about 250,000 places) takes about a second to parse and index, so the
