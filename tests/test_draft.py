@@ -40,6 +40,7 @@ from geo.geoparser.draft import (
     write_files,
     zip_files,
 )
+from geo.geoparser.gazetteer import ALIASES_FILE, GEOPARSE_DIR, PHYSICAL_FILE
 from geo.geoparser.geoparse import FoundPlace, geoparse
 from geo.geoparser.ingest import read_paste
 from geo.geoparser.many_places import article_naming, gazetteer_names
@@ -515,7 +516,19 @@ def test_a_draft_draws_rivers_lakes_seas_and_regions_at_their_point(tmp_path):
     features = {
         f["id"]: f["geometry"] for f in json.loads((out / "geometry.geojson").read_text(encoding="utf-8"))["features"]
     }
-    for name, (lat, lon) in {"Nile": (15.635, 32.49), "Lake Victoria": (-1.0, 33.0), "Sahel": (15.0, 5.0)}.items():
+    points = {
+        r["name"]: (r["lat"], r["lon"]) for r in json.loads((GEOPARSE_DIR / PHYSICAL_FILE).read_bytes())["features"]
+    }
+    sahel = next(
+        e
+        for e in yaml.safe_load((GEOPARSE_DIR / ALIASES_FILE).read_text(encoding="utf-8"))["places"]
+        if e.get("id") == "sahel"
+    )
+    for name, (lat, lon) in {
+        "Nile": points["Nile"],
+        "Lake Victoria": points["Lake Victoria"],
+        "Sahel": (sahel["lat"], sahel["lon"]),
+    }.items():
         assert features[drawn[name]] == {"type": "Point", "coordinates": [lon, lat]}, name
     assert features[drawn["Strait of Hormuz"]]["type"] == "Point"
     assert load_atlas(out).places  # the atlas loads the draft with its points

@@ -248,8 +248,8 @@ def _physical(tmp_path, change=None) -> list:
 def test_natural_earth_features_are_read_with_their_source(tmp_path):
     features = dict((t.name, (t, names)) for t, names in _physical(tmp_path))
     lake, names = features["Lake Victoria"]
-    assert (lake.kind, lake.ref, lake.country) == ("lake", "ne:physical:Q5505", None)
-    assert "Natural Earth" in lake.source and "Q5505" in lake.source
+    assert (lake.kind, lake.ref, lake.country) == ("lake", "ne:physical:lake-victoria", None)
+    assert "Natural Earth 1:50m lake" in lake.source
     assert -3 < lake.lat < 1 and 31 < lake.lon < 35  # in the lake, not in the Seychelles
     assert {"Nile", "Nile River", "River Nile"} <= set(features["Nile"][1])
 
@@ -262,6 +262,7 @@ def test_natural_earth_features_are_read_with_their_source(tmp_path):
         (lambda r: r["features"][0].update(names=[]), "Aral Sea", "names"),
         (lambda r: r["features"][0].update(scalerank="0"), "Aral Sea", "scalerank"),
         (lambda r: r["features"][0].update(wikidata="35883"), "Aral Sea", "wikidata"),
+        (lambda r: r["features"][0].update(scale="1m"), "Aral Sea", "scale"),
         (lambda r: r["features"][0].update(nmes=["x"]), "Aral Sea", "nmes"),
         (lambda r: r["features"][1].pop("name"), "#2", "name"),
         (lambda r: r.pop("source"), None, "source"),
@@ -283,7 +284,7 @@ def test_a_physical_feature_never_takes_a_curated_a_country_s_or_a_town_s_name(t
     assert toponyms.candidates("Aras")[0].toponym.ref == "curated:aras-river"
     assert all(h.toponym.ref != "ne:physical:aras" for h in toponyms.candidates("Araks"))
     assert toponyms.candidates("Congo")[0].toponym.kind != "river"
-    assert toponyms.candidates("Congo River")[0].toponym.ref == "ne:physical:Q3503"
+    assert toponyms.candidates("Congo River")[0].toponym.ref == "ne:physical:congo"
     assert toponyms.candidates("Mississippi")[0].toponym.ref == "ne:admin1:US28"
-    assert toponyms.candidates("Nile")[0].toponym.ref == "ne:physical:Q3392"
+    assert toponyms.candidates("Nile")[0].toponym.ref == "ne:physical:nile"
     assert all(h.toponym.kind != "lake" for h in toponyms.candidates("Cedar Lake"))  # the town in Indiana

@@ -40,9 +40,11 @@ ALIASES_FILE = "aliases.yaml"
 COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 PHYSICAL_FILE = "physical.json"  # scripts/build_physical.py: Natural Earth's rivers, lakes, seas and ranges
-PHYSICAL_TOP = ("source", "licence", "commit", "built_by", "note", "features")
-PHYSICAL_FIELDS = ("name", "names", "kind", "class", "lat", "lon", "scalerank", "wikidata")
+PHYSICAL_TOP = ("source", "natural_earth", "licence", "commit", "built_by", "layers", "features")
+PHYSICAL_FIELDS = ("name", "names", "kind", "class", "scale", "lat", "lon", "scalerank", "wikidata")
+PHYSICAL_SCALES = ("10m", "50m", "110m")
 PHYSICAL_KINDS = ("sea", "lake", "river", "mountains", "wider region")
+PHYSICAL_GENERIC = re.compile(r"^(?:Lake|River) | (?:River|Lake|Sea|Mountains|Range|Desert)$")
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
@@ -478,8 +480,13 @@ def physical_names(
     A name aliases.yaml curates stays the curated place's (the Aras, the Caspian); a name the
     gazetteer gives a country, a division or a settlement stays theirs (Congo, Mississippi,
     Paraná, the town of Peace River): the feature is then found by its longer name ("the
-    Congo River", "the Mississippi River"). An ordinary English word is no name on its own.
+    Congo River", "the Mississippi River"). An ordinary English word is no name on its own. A
+    feature whose name without its generic word is curated (the Caucasus Mountains, the
+    Zambezi River) is the curated place itself, and adds no name of its own.
     """
+    names = list(names)
+    if any(PHYSICAL_GENERIC.sub("", n).strip() in curated for n in names if PHYSICAL_GENERIC.search(n)):
+        return []  # the curated place is this feature (the Caucasus is the Caucasus Mountains)
     return [
         n
         for n in names
@@ -512,6 +519,9 @@ def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise DataError(file, "missing, or not a non-empty string", entry=entry, field=key)
     names = _words(file, entry, raw, "names")
+    if raw.get("scale") not in PHYSICAL_SCALES:
+        message = f"unknown scale; expected one of {', '.join(PHYSICAL_SCALES)}"
+        raise DataError(file, message, entry=entry, field="scale")
     if raw.get("kind") not in PHYSICAL_KINDS:
         raise DataError(file, f"unknown kind; expected one of {', '.join(PHYSICAL_KINDS)}", entry=entry, field="kind")
     for key, limit in (("lat", 90), ("lon", 180)):
@@ -526,7 +536,8 @@ def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
     if wikidata is not None and (not isinstance(wikidata, str) or not WIKIDATA_ID.fullmatch(wikidata)):
         raise DataError(file, "must be a Wikidata id (Q and digits) or null", entry=entry, field="wikidata")
     slug = wikidata or re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", raw["name"]).lower()).strip("-")
-    source = f"Natural Earth 1:110m {raw['class']} (public domain)" + (f", Wikidata {wikidata}" if wikidata else "")
+    source = f"Natural Earth 1:{raw['scale']} {raw['class']} (public domain)"
+    source += f", Wikidata {wikidata}" if wikidata else ""
     toponym = Toponym(
         ref=f"ne:physical:{slug}",
         geonameid=None,
