@@ -82,6 +82,7 @@ KINDS = {
     "valley": "wider region",
     "isthmus": "wider region",
 }
+BARE_RIVER_RANK = 2  # the Nile, the Danube, the Mekong: read bare after "the"; the Negro only as "Negro River"
 GENERIC = re.compile(r"\b(?:River|Lake|Sea|Ocean|Gulf|Bay|Strait|Channel|Sound|Mountains|Range|Desert)\b")
 # Natural Earth's abbreviations, written out as readers write them
 ABBREVIATIONS = ((r"^L\. ", "Lake "), (r" L\.$", " Lake"), (r" Res\.$", " Reservoir"), (r"^Rés\. ", "Réservoir "))
@@ -133,7 +134,9 @@ def names_of(props: list[dict[str, Any]], kind: str, group_names: set[str]) -> l
     """Its English name first, then Natural Earth's own and alternate names, with the generic word readers use.
 
     A river's local name ("Chang", "Amazonas") is kept only with the word River: bare, it is a
-    person's or a state's name more often than the river's.
+    person's or a state's name more often than the river's. So is any name of a river below
+    the largest (scale rank above BARE_RIVER_RANK): "the Negro" or "the Huang" is more often
+    a word of a name ("the Negro leagues", "the Huang dynasty") than the Rio Negro.
     """
     names: list[str] = []
     local: list[str] = []
@@ -149,6 +152,8 @@ def names_of(props: list[dict[str, Any]], kind: str, group_names: set[str]) -> l
     if kind == "river":
         bases = [n for n in dict.fromkeys([*names, *local]) if n and not GENERIC.search(n)]
         names += [form for n in bases for form in (f"{n} River", f"River {n}")]
+        if min(int(p["scalerank"]) for p in props) > BARE_RIVER_RANK:
+            names = [n for n in names if GENERIC.search(n)]
     if kind == "lake":
         bare = [re.sub(r"^(?:Lago|Lagoa|Lac) (?:de )?", "", n) for n in names]
         names += [f"Lake {n}" for n in bare if n and not GENERIC.search(n) and not re.search(r"Res|Lag|meer", n)]

@@ -259,3 +259,10 @@ def test_a_country_a_state_a_town_or_a_company_keeps_a_river_s_bare_name(toponym
     assert not any(p.toponym.kind == "river" and p.mentions[0].text == "Amazon" for p in places)
     after_the = geoparse("Floods along the Amazon cut off villages.", toponyms)
     assert [(p.toponym.name, p.toponym.kind) for p in after_the] == [("Amazon", "river")]
+
+
+def test_a_smaller_river_s_bare_name_is_left_to_the_names_it_is_part_of(toponyms):
+    """Natural Earth's Rio Negro and upper Huang: "the Negro leagues" and "the Huang dynasty" are no rivers."""
+    assert geoparse("He played in the Negro leagues; she studied the Huang dynasty.", toponyms) == []
+    places = geoparse("Boats sailed up the Negro River; floods hit the Danube.", toponyms)
+    assert [(p.toponym.kind, p.mentions[0].text) for p in places] == [("river", "Negro River"), ("river", "Danube")]
