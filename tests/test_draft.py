@@ -40,6 +40,7 @@ from geo.geoparser.draft import (
     write_files,
     zip_files,
 )
+from geo.geoparser.gazetteer import GEOPARSE_DIR, PHYSICAL_FILE
 from geo.geoparser.geoparse import FoundPlace, geoparse
 from geo.geoparser.ingest import read_paste
 from geo.geoparser.many_places import article_naming, gazetteer_names
@@ -76,7 +77,8 @@ def test_places_carry_sources_geometry_and_review_notes(draft):
     assert found["syunik"]["geometry"] == "ne:admin1:AM08"
     assert found["lachin-corridor"]["kind"] == "route" and len(found["lachin-corridor"]["route"]) == 5
     assert "village" in found["kornidzor"]["review"]
-    assert found["sarsang-reservoir"]["geometry"] is None and "review" in found["sarsang-reservoir"]
+    reservoir = found["sarsang-reservoir"]  # no outline: drawn at its point, and the entry says so
+    assert reservoir["geometry"] == "curated:sarsang-reservoir" and "drawn at its point" in reservoir["geometry_note"]
     assert "review" not in found["armenia"]  # a country the text is about: confident, drawn
 
 
@@ -498,3 +500,27 @@ def test_a_curated_settlement_without_a_geonames_id_is_drawn_at_its_point(tmp_pa
     write_files(files, tmp_path / "data")
     reports = {r.file: r.summary for r in check_data(tmp_path / "data")}  # raises DataError on a problem
     assert reports["geometry.geojson"] == f"{len(json.loads(files['geometry.geojson'])['features'])} features"
+
+
+def test_a_draft_draws_rivers_lakes_seas_and_regions_at_their_point(tmp_path):
+    """No outline for the Nile or the Sahel in the compact gazetteer: the draft marks them at their source's point."""
+    text = tmp_path / "water.txt"
+    text.write_text(
+        "Floods along the Nile reached Khartoum. Fishermen on Lake Victoria and tankers in the Strait of Hormuz "
+        "waited, and drought hit the Sahel.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "draft"
+    assert main(["new", str(text), "--out", str(out), "--title", "Water news"]) == 0
+    drawn = {p["name"]: p["geometry"] for p in places(out).values()}
+    features = {
+        f["id"]: f["geometry"] for f in json.loads((out / "geometry.geojson").read_text(encoding="utf-8"))["features"]
+    }
+    points = {
+        r["name"]: (r["lat"], r["lon"]) for r in json.loads((GEOPARSE_DIR / PHYSICAL_FILE).read_bytes())["features"]
+    }
+    for name in ("Nile", "Lake Victoria", "Sahel"):
+        lat, lon = points[name]
+        assert features[drawn[name]] == {"type": "Point", "coordinates": [lon, lat]}, name
+    assert features[drawn["Strait of Hormuz"]]["type"] == "Point"
+    assert load_atlas(out).places  # the atlas loads the draft with its points

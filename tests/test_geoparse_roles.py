@@ -211,3 +211,58 @@ def test_a_street_named_after_the_town_leaves_the_town_a_place(toponyms):
     text = "Police closed West Palestine Avenue on Monday. A Palestine man was arrested near the park."
     places = geoparse(text, toponyms)
     assert [(p.toponym.name, [m.start for m in p.mentions]) for p in places] == [("Palestine", [text.index("A ") + 2])]
+
+
+def test_the_world_s_rivers_seas_ranges_and_regions_are_found(toponyms):
+    text = (
+        "Barges on the Mississippi River, the Nile, the Danube and the Rhine carried grain. Climbers went to "
+        "the Andes and the Himalayas, and caravans crossed the Sahara. Fishermen on Lake Victoria, tankers in "
+        "the Strait of Hormuz and the Suez Canal, and ports on the Great Lakes reported delays. Drought hit "
+        "the Sahel; storms struck the Midwest, New England and the West Coast."
+    )
+    found = {p.toponym.name: p.toponym.kind for p in geoparse(text, toponyms)}
+    expected = {
+        "Mississippi": "river",
+        "Nile": "river",
+        "Danube": "river",
+        "Rhine": "river",
+        "Andes": "mountains",
+        "Himalayas": "mountains",
+        "Sahara": "wider region",
+        "Lake Victoria": "lake",
+        "Strait of Hormuz": "sea",
+        "Suez Canal": "canal",
+        "Great Lakes": "lake",
+        "Sahel": "wider region",
+        "Midwest": "wider region",
+        "New England": "wider region",
+        "West Coast": "wider region",
+    }
+    assert {name: found.get(name) for name in expected} == expected
+    assert "Victoria" not in found  # not the Seychelles' capital
+
+
+def test_a_country_a_state_a_town_or_a_company_keeps_a_river_s_bare_name(toponyms):
+    text = (
+        "Amazon said on Tuesday that its warehouses in Seattle would close. King Abdullah of Jordan met "
+        "officials in Amman. Voters in Mississippi went to the polls in Jackson. In Victoria, British "
+        "Columbia, the harbour froze. Ships sailed up the Congo River and along the Jordan River."
+    )
+    places = geoparse(text, toponyms)
+    by_name = {p.toponym.name: p.toponym for p in places}
+    assert by_name["Jordan"].kind == "country" and by_name["Jordan River"].kind == "river"
+    assert by_name["Mississippi"].kind == "region"
+    assert by_name["Victoria"].country == "CA"
+    assert by_name["Congo"].kind == "river" and [
+        m.text for p in places if p.toponym.name == "Congo" for m in p.mentions
+    ] == ["Congo River"]
+    assert not any(p.toponym.kind == "river" and p.mentions[0].text == "Amazon" for p in places)
+    after_the = geoparse("Floods along the Amazon cut off villages.", toponyms)
+    assert [(p.toponym.name, p.toponym.kind) for p in after_the] == [("Amazon", "river")]
+
+
+def test_a_smaller_river_s_bare_name_is_left_to_the_names_it_is_part_of(toponyms):
+    """Natural Earth's Rio Negro and upper Huang: "the Negro leagues" and "the Huang dynasty" are no rivers."""
+    assert geoparse("He played in the Negro leagues; she studied the Huang dynasty.", toponyms) == []
+    places = geoparse("Boats sailed up the Negro River; floods hit the Danube.", toponyms)
+    assert [(p.toponym.kind, p.mentions[0].text) for p in places] == [("river", "Negro River"), ("river", "Danube")]

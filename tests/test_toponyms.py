@@ -7,6 +7,7 @@ import gzip
 import json
 import marshal
 import pickle
+from dataclasses import replace
 
 import pytest
 
@@ -18,10 +19,12 @@ from geo.geoparser.gazetteer import (
     CACHE_MAGIC,
     GAZETTEER_FILE,
     GEOPARSE_DIR,
+    PHYSICAL_FILE,
     Table,
     cache_header,
     index_toponyms,
     load_toponyms,
+    read_physical,
     read_table,
     variant_key,
 )
@@ -230,3 +233,58 @@ def test_countries_by_code_are_every_country_of_the_file(table, compact, aliases
     expected = {e[4]: e[0] for e in compact["entries"] if e[3] == "country"}
     assert {code: t.ref for code, t in toponyms.countries.items()} == expected
     assert toponyms.countries["AM"].name == "Armenia" and toponyms.countries["AM"].kind == "country"
+
+
+def _physical(tmp_path, change=None) -> list:
+    """physical.json as shipped, or a copy with one change, read as the gazetteer reads it."""
+    raw = json.loads((GEOPARSE_DIR / PHYSICAL_FILE).read_text(encoding="utf-8"))
+    if change is not None:
+        change(raw)
+    path = tmp_path / PHYSICAL_FILE
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return read_physical(path)
+
+
+def test_natural_earth_features_are_read_with_their_source(tmp_path):
+    features = dict((t.name, (t, names)) for t, names in _physical(tmp_path))
+    lake, names = features["Lake Victoria"]
+    assert (lake.kind, lake.ref, lake.country) == ("lake", "ne:physical:lake-victoria", None)
+    assert "Natural Earth 1:50m lake" in lake.source
+    assert -3 < lake.lat < 1 and 31 < lake.lon < 35  # in the lake, not in the Seychelles
+    assert {"Nile", "Nile River", "River Nile"} <= set(features["Nile"][1])
+
+
+@pytest.mark.parametrize(
+    ("change", "entry", "field"),
+    [
+        (lambda r: r["features"][0].update(kind="pond"), "Aral Sea", "kind"),
+        (lambda r: r["features"][0].update(lat=95), "Aral Sea", "lat"),
+        (lambda r: r["features"][0].update(names=[]), "Aral Sea", "names"),
+        (lambda r: r["features"][0].update(scalerank="0"), "Aral Sea", "scalerank"),
+        (lambda r: r["features"][0].update(wikidata="35883"), "Aral Sea", "wikidata"),
+        (lambda r: r["features"][0].update(scale="1m"), "Aral Sea", "scale"),
+        (lambda r: r["features"][0].update(nmes=["x"]), "Aral Sea", "nmes"),
+        (lambda r: r["features"][1].pop("name"), "#2", "name"),
+        (lambda r: r.pop("source"), None, "source"),
+        (lambda r: r.update(sorce="Natural Earth"), None, "sorce"),
+        (lambda r: r.update(features={}), None, "features"),
+    ],
+)
+def test_a_broken_physical_feature_is_named(tmp_path, change, entry, field, assert_data_error):
+    with pytest.raises(Exception) as info:
+        _physical(tmp_path, change)
+    assert_data_error(info.value, PHYSICAL_FILE, entry, field)
+
+
+def test_a_physical_feature_never_takes_a_curated_a_country_s_or_a_town_s_name(table, aliases, tmp_path):
+    """The Aras stays aliases.yaml's; Congo and Mississippi stay the country's and the state's; Nile is the river's."""
+    physical = _physical(tmp_path)
+    curated_river = (replace(physical[0][0], ref="ne:physical:aras", name="Aras"), ["Aras", "Araks"])
+    toponyms = index_toponyms(table, aliases, physical=[*physical, curated_river])
+    assert toponyms.candidates("Aras")[0].toponym.ref == "curated:aras-river"
+    assert all(h.toponym.ref != "ne:physical:aras" for h in toponyms.candidates("Araks"))
+    assert toponyms.candidates("Congo")[0].toponym.kind != "river"
+    assert toponyms.candidates("Congo River")[0].toponym.ref == "ne:physical:congo"
+    assert toponyms.candidates("Mississippi")[0].toponym.ref == "ne:admin1:US28"
+    assert toponyms.candidates("Nile")[0].toponym.ref == "ne:physical:nile"
+    assert all(h.toponym.kind != "lake" for h in toponyms.candidates("Cedar Lake"))  # the town in Indiana

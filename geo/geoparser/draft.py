@@ -64,11 +64,15 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "lake": "region",
     "river": "region",
     "mountains": "region",
+    "canal": "region",
 }
 # Letters that Unicode does not decompose into a Latin letter and a mark (Laçın, Ağdərə, Łódź).
 UNDECOMPOSED = str.maketrans({"ı": "i", "ə": "e", "Ə": "E", "ł": "l", "Ł": "L", "ø": "o", "đ": "d", "ß": "ss"})
 KIND_WORDS = {"town": "Town", "village": "Village", "city": "City", "capital": "Capital", "airport": "Airport"}
 POINT_KINDS = ("capital", "city", "town", "village", "airport")  # drawn at their point
+# With no outline in the compact gazetteer, drawn at their point too: a sea, a river or a range (Natural Earth's
+# physical.json or aliases.yaml) marked where its source puts it, rather than left off the map
+AREA_POINT_KINDS = ("sea", "lake", "river", "mountains", "canal", "wider region")
 # Every file of a draft data folder, in the order it is written (and zipped).
 DRAFT_FILES = (
     "article.md",
@@ -181,6 +185,8 @@ def _geometry_id(toponym: Toponym, slug: str, toponyms: Toponyms) -> tuple[str |
         # an airport at its point from airportsdata (airport:<IATA code>).
         ref = f"geonames:{toponym.geonameid}" if toponym.geonameid is not None else toponym.ref
         return ref, {"type": "Point", "coordinates": [toponym.lon, toponym.lat]}
+    if toponym.kind in AREA_POINT_KINDS:
+        return toponym.ref, {"type": "Point", "coordinates": [toponym.lon, toponym.lat]}
     return None, None
 
 
@@ -237,6 +243,8 @@ def place_entry(place: FoundPlace, slug: str, toponyms: Toponyms, countries: Map
     }
     if ref is None:
         entry["geometry_note"] = "The compact gazetteer has no outline for it, only a point."
+    elif t.kind in AREA_POINT_KINDS and t.ref not in toponyms.shapes:
+        entry["geometry_note"] = "The compact gazetteer has no outline for it: drawn at its point."
     if t.kind == "route":
         entry["indicative"] = True
         stops = [toponyms.by_ref.get(f"geonames:{gid}") for gid in t.route]

@@ -1,4 +1,4 @@
-"""The geoparser's gazetteer: the world's places (GeoNames, Natural Earth) plus curated aliases.
+"""The geoparser's gazetteer: the world's places (GeoNames, Natural Earth), its rivers and lakes, curated aliases.
 
 Read once per process (`load_toponyms` is cached). The compact file (data/geoparse/
 gazetteer.json.gz, about 250,000 places) takes about a second to parse and index, so the
@@ -39,6 +39,13 @@ GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
 COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
+PHYSICAL_FILE = "physical.json"  # scripts/build_physical.py: Natural Earth's rivers, lakes, seas and ranges
+PHYSICAL_TOP = ("source", "natural_earth", "licence", "commit", "built_by", "layers", "features")
+PHYSICAL_FIELDS = ("name", "names", "kind", "class", "scale", "lat", "lon", "scalerank", "wikidata")
+PHYSICAL_SCALES = ("10m", "50m", "110m")
+PHYSICAL_KINDS = ("sea", "lake", "river", "mountains", "wider region")
+PHYSICAL_GENERIC = re.compile(r"^(?:Lake|River) | (?:River|Lake|Sea|Mountains|Range|Desert)$")
+WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
 ALIAS_REF_FIELDS = ("ref", "names", "kind", "source")
 ALIAS_PLACE_FIELDS = ("id", "name", "kind", "country", "lat", "lon", "names", "route", "geonames", "source")
@@ -48,7 +55,7 @@ CACHE_MAGIC = b"karabakh-atlas gazetteer cache\n"  # then the payload's CRC-32 a
 CACHE_HEADER = struct.Struct("<IQ")
 # a curated country: a sovereign the gazetteer's countries lack (the Holy See)
 ALIAS_KINDS = ("country", "region", "exclave", "wider region", "route", "sea", "lake", "river", "mountains")
-ALIAS_KINDS += ("town", "village")
+ALIAS_KINDS += ("town", "village", "canal")
 # Where an entry comes from, by its ref's prefix (scripts/build_gazetteer.py); GeoNames otherwise.
 SOURCES = {
     "ne": "Natural Earth admin-1 (public domain)",
@@ -465,13 +472,97 @@ def _curated_place(file: str, entry: str, raw: dict) -> Toponym:
     )
 
 
+def physical_names(
+    names: Iterable[str], curated: Mapping[str, Any], table: Table, common_words: frozenset[str]
+) -> list[str]:
+    """The names of a Natural Earth feature the geoparser reads as the feature.
+
+    A name aliases.yaml curates stays the curated place's (the Aras, the Caspian); a name the
+    gazetteer gives a country, a division or a settlement stays theirs (Congo, Mississippi,
+    Paraná, the town of Peace River): the feature is then found by its longer name ("the
+    Congo River", "the Mississippi River"). An ordinary English word is no name on its own. A
+    feature whose name without its generic word is curated (the Caucasus Mountains, the
+    Zambezi River) is the curated place itself, and adds no name of its own.
+    """
+    names = list(names)
+    if any(PHYSICAL_GENERIC.sub("", n).strip() in curated for n in names if PHYSICAL_GENERIC.search(n)):
+        return []  # the curated place is this feature (the Caucasus is the Caucasus Mountains)
+    return [
+        n
+        for n in names
+        if n not in curated and n not in table.index and n not in table.english_words and n.lower() not in common_words
+    ]
+
+
+def read_physical(path: Path) -> list[tuple[Toponym, list[str]]]:
+    """Natural Earth's named physical features (physical.json), each with its names; DataError names a bad entry."""
+    file = path.name
+    try:
+        raw = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise DataError(file, f"cannot read the physical features ({exc}); rerun scripts/build_physical.py") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("features"), list):
+        raise DataError(file, "expected a mapping with a list of features", field="features")
+    reject_unknown_keys(raw, PHYSICAL_TOP, file)
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise DataError(file, "missing, or not a non-empty string", field="source")
+    return [_physical_place(file, i, entry) for i, entry in enumerate(raw["features"], 1)]
+
+
+def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
+    if not isinstance(raw, dict):
+        raise DataError(file, "each feature must be a mapping", entry=f"#{i}")
+    entry = raw["name"] if isinstance(raw.get("name"), str) and raw["name"].strip() else f"#{i}"
+    reject_unknown_keys(raw, PHYSICAL_FIELDS, file, entry=entry)
+    for key in ("name", "class"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise DataError(file, "missing, or not a non-empty string", entry=entry, field=key)
+    names = _words(file, entry, raw, "names")
+    if raw.get("scale") not in PHYSICAL_SCALES:
+        message = f"unknown scale; expected one of {', '.join(PHYSICAL_SCALES)}"
+        raise DataError(file, message, entry=entry, field="scale")
+    if raw.get("kind") not in PHYSICAL_KINDS:
+        raise DataError(file, f"unknown kind; expected one of {', '.join(PHYSICAL_KINDS)}", entry=entry, field="kind")
+    for key, limit in (("lat", 90), ("lon", 180)):
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > limit:
+            raise DataError(file, f"must be a number within ±{limit}", entry=entry, field=key)
+    rank = raw.get("scalerank")
+    if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank <= 10:
+        message = "must be Natural Earth's scale rank, a whole number from 0 to 10"
+        raise DataError(file, message, entry=entry, field="scalerank")
+    wikidata = raw.get("wikidata")
+    if wikidata is not None and (not isinstance(wikidata, str) or not WIKIDATA_ID.fullmatch(wikidata)):
+        raise DataError(file, "must be a Wikidata id (Q and digits) or null", entry=entry, field="wikidata")
+    slug = wikidata or re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", raw["name"]).lower()).strip("-")
+    source = f"Natural Earth 1:{raw['scale']} {raw['class']} (public domain)"
+    source += f", Wikidata {wikidata}" if wikidata else ""
+    toponym = Toponym(
+        ref=f"ne:physical:{slug}",
+        geonameid=None,
+        name=raw["name"].strip(),
+        kind=raw["kind"],
+        country=None,
+        lat=float(raw["lat"]),
+        lon=float(raw["lon"]),
+        source=source,
+    )
+    return toponym, names
+
+
 def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FILE) -> Toponyms:
     """Index the compact gazetteer and the curated aliases; raise DataError on a bad alias entry."""
     return index_toponyms(Table.from_compact(compact), aliases, file)
 
 
 def index_toponyms(
-    table: Table, aliases: Any, file: str = ALIASES_FILE, demonyms: Mapping[str, str] | None = None
+    table: Table,
+    aliases: Any,
+    file: str = ALIASES_FILE,
+    demonyms: Mapping[str, str] | None = None,
+    physical: Sequence[tuple[Toponym, list[str]]] = (),
+    common_words: frozenset[str] = frozenset(),
 ) -> Toponyms:
     """The gazetteer's table with the curated aliases over it; raise DataError on a bad alias entry.
 
@@ -510,6 +601,10 @@ def index_toponyms(
         for name in _words(file, entry, raw, "names"):
             hits = [h for h in curated.get(name, []) if h.toponym.ref != toponym.ref]
             curated[name] = [NameHit(toponym, "curated"), *hits]
+    for toponym, names in physical:
+        own[toponym.ref] = toponym
+        for name in physical_names(names, curated, table, common_words):
+            curated.setdefault(name, []).append(NameHit(toponym, "curated"))
     country_refs = {
         c: table.ref[i] for i, (k, c) in enumerate(zip(table.kind, table.country, strict=True)) if k == "country" and c
     }
@@ -651,8 +746,11 @@ def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
     table = read_table(directory / GAZETTEER_FILE)
     demonyms = read_demonyms(directory / DEMONYMS_FILE)
-    toponyms = index_toponyms(table, read_yaml(directory / ALIASES_FILE), demonyms=demonyms)
-    return replace(toponyms, common_words=read_common_words(directory / COMMON_WORDS_FILE))
+    common_words = read_common_words(directory / COMMON_WORDS_FILE)
+    physical = read_physical(directory / PHYSICAL_FILE)
+    aliases = read_yaml(directory / ALIASES_FILE, fast=True)  # read at every start
+    toponyms = index_toponyms(table, aliases, demonyms=demonyms, physical=physical, common_words=common_words)
+    return replace(toponyms, common_words=common_words)
 
 
 def read_common_words(path: Path) -> frozenset[str]:

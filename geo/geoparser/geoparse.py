@@ -48,6 +48,7 @@ KIND_PRIOR = {
     "lake": 3.0,
     "river": 3.0,
     "mountains": 3.0,
+    "canal": 3.0,
     "city": 3.0,
     "county": 3.0,
     "town": 2.0,
@@ -57,7 +58,7 @@ KIND_PRIOR = {
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
-STRONG_KINDS += ("mountains",)
+STRONG_KINDS += ("mountains", "canal")
 # An airport's name of several words stands out as a place ("Heathrow Airport", "London Heathrow"); its bare
 # short form ("Heathrow", "O'Hare")
 # is a weak name like a town's abroad: it needs a preposition of place or the text's places around it, and a
@@ -111,7 +112,10 @@ DIVISION_AFTER = re.compile(
 FIRST_LEVEL_AFTER = re.compile(
     r"\s+(?:(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b|" + GOVERNOR + ")", re.IGNORECASE
 )
-WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range)\b", re.IGNORECASE)
+WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range|canal)\b", re.IGNORECASE)
+# A river of Natural Earth named without the word River is the river only after "the" (THE_BEFORE): "the Nile",
+# "the Amazon", not "Amazon said" (geo/geoparser/gazetteer.py keeps a bare name only where no place or word bears it).
+PHYSICAL_REF = "ne:physical:"
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
 ROUTE_AFTER = re.compile(r"\s+(?:highway|road|motorway|railway|railroad|rail\s+line|route|pipeline)\b", re.IGNORECASE)
 SETTLEMENTS = ("capital", "city", "town", "village")
@@ -909,6 +913,8 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         if common or small or other_name:
             placed = small and not common and any(h.toponym.admin1 in context for h in hits)
             spans = [s for s in spans if placed or _evidence(text, s, found, prefixes)]
+        if _bare_river(form, hits):
+            spans = [s for s in spans if THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
         if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
             spans = []  # "Lincoln Center": a town abroad named only inside another name needs the text around it
         if spans:
@@ -1151,7 +1157,7 @@ def _score_terms(
     near_country = LOCAL_COUNTRY if beside.country is not None and t.country == beside.country and not rival else 0.0
     near_division = LOCAL_COUNTRY if beside.division is not None and beside.division in (t.admin1, t.ref) else 0.0
     generic_division = 3.0 if beside.generic == "division" and t.kind in ("region", "exclave") else 0.0
-    water = 3.0 if beside.generic == "water" and t.kind in ("river", "sea", "lake", "mountains") else 0.0
+    water = 3.0 if beside.generic == "water" and t.kind in ("river", "sea", "lake", "mountains", "canal") else 0.0
     return (
         *prior,
         country,
@@ -1561,6 +1567,15 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         for spans, best, others in places.values()
     ]
     return sorted(result, key=lambda p: p.mentions[0].start)
+
+
+def _bare_river(form: str, hits: list[NameHit]) -> bool:
+    """A Natural Earth river written without the word River ("Nile", "Amazon"): it needs "the" before it."""
+    return (
+        bool(hits)
+        and all(h.toponym.ref.startswith(PHYSICAL_REF) and h.toponym.kind == "river" for h in hits)
+        and "river" not in form.lower()
+    )
 
 
 def geoparse(text: str, toponyms: Toponyms | None = None, named: bool = False) -> list[FoundPlace]:

@@ -208,6 +208,7 @@ def _group_layer(places: list[tuple[Place, BaseGeometry]]) -> folium.GeoJson:
         {"type": "FeatureCollection", "features": features},
         style_function=_feature_style,
         highlight_function=lambda _f: {"weight": 4, "fillOpacity": 0.35},
+        marker=folium.CircleMarker(radius=7),  # a sea or a range of a draft drawn at its point, among outlines
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True, class_name="atlas-tip"),
         control=False,
     )
