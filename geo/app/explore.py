@@ -26,6 +26,8 @@ MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
 DOWNLOADS = "Download the map or the data"  # the menu that holds the download buttons
 STATE = "explore-state"  # the container of the hidden selections; static/atlas/explore.css hides it
+# Set once a session's first run has drawn the map and the passage: every later run draws the whole page.
+DRAWN = "explore-drawn"
 
 
 def downloads(selected: str | None) -> None:
@@ -145,7 +147,12 @@ def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | N
 
 def main() -> None:
     use_css("html-blocks.css", "explore.css", "timeline.css")
-    data = gate.open_atlas("The atlas")
+    # A session's first run draws the map and the passage only: the browser then makes the map's frame
+    # without first rendering the list, the timeline, the menu and the credits in the same steps. The
+    # map reports once it is drawn, and that rerun draws the rest (as every later run does).
+    first = not st.session_state.get(DRAWN)
+    st.session_state[DRAWN] = True
+    data = gate.open_atlas("The atlas", keep_notice=first)
     made = bundle.current()
     view = made.view()
     events = gate.open_events()
@@ -187,6 +194,7 @@ def main() -> None:
                 zoom=zoom,
                 highlight=made.highlight_places(event_view.place_slugs) if event_view else made.highlight(selected),
                 returned_objects=returned,
+                report_drawn=first,
             )
         # The component keeps returning the last drawing clicked; its click count tells a new click
         # (even on the same place, after picking another one in the list) from a rerun.
@@ -203,6 +211,8 @@ def main() -> None:
             event_panel(event_view.slug)
         else:
             place_panel(view, selected)
+    if first:
+        return
     # Under the map, and sent after the passage: the map and the passage are what a visit waits for.
     timeline_shown = False
     if TIMELINE:
