@@ -12,6 +12,7 @@ from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from geo.app.explore import WAITING
 from geo.app.folium_component import quiet_start
 from geo.atlas.links import fold, search_places
 from geo.paths import ROOT
@@ -397,3 +398,32 @@ def test_the_downloads_wait_in_one_menu():
     assert [m.proto.popover.label for m in menus] == ["Download the map or the data"]
     inside = [b.proto.label for b in menus[0].get("download_button")]
     assert len(inside) == 5 and inside == [b.proto.label for b in at.get("download_button")]
+
+
+def test_a_first_run_notes_the_wait_and_leaves_the_rest_to_the_map_or_the_timer():
+    at = run_script(APP, first_only=True, place="baku")
+    assert at.session_state[WAITING] and place_list(at) is None
+    map_drawn(at)
+    assert place_list(at) is not None
+
+
+def fallback_script() -> None:
+    """Calls the fallback's function on the first two runs only, counting runs (a rerun it asks for is one)."""
+    import streamlit as st
+
+    from geo.app.explore import complete_page
+
+    runs = st.session_state.setdefault("runs", 0)
+    st.session_state["runs"] = runs + 1
+    if runs < 2:
+        complete_page()
+
+
+def test_the_fallback_reruns_the_page_when_its_timer_fires_on_a_page_still_incomplete():
+    """Its first call (the first run drawing it) only notes the wait; the next (the timer firing, the page
+    still in its first step) reruns the whole page."""
+    at = AppTest.from_function(fallback_script, default_timeout=30)
+    at.run()
+    assert at.session_state["runs"] == 1 and at.session_state[WAITING]
+    at.run()
+    assert not at.exception and at.session_state["runs"] == 3
