@@ -39,6 +39,7 @@ from bench import follow, quiz
 from bench.follow import FAULTS
 from bench.streamlit_client import RerunTimeout, Run, SessionClosed, StreamlitSession
 from bench.support import baseline_folder, cpu_seconds, fmt_s, fmt_spread, percentile, rss_mb, temp_folder
+from geo.app.folium_component import UNCLICKED
 from geo.atlas.datafile import is_http_link
 from geo.paths import ROOT
 from geo.testing import (
@@ -65,6 +66,7 @@ GOALS = {
 }
 FULL = {"sessions": 50, "arrival": 10.0, "think": (3.0, 8.0), "duration": 60.0, "cpu_reruns": 40}
 QUICK = {"sessions": 10, "arrival": 5.0, "think": (3.0, 8.0), "duration": 20.0, "cpu_reruns": 15}
+DRAWN_REPORT = UNCLICKED  # what a map reports once drawn, before any click (the fields a page asks for among them)
 RSS_EVERY = 0.5  # seconds between memory samples
 RETRY_EVERY = 0.5  # seconds between reconnection attempts, and between new-session probes after a kill
 MAX_PROBES = 3  # new-session probes waiting at once: more would load the surviving workers themselves
@@ -167,6 +169,7 @@ class SessionLog:
     """What one session went through."""
 
     join: Run | None = None
+    drawn: Run | None = None  # the run the map's report once drawn starts, on a page whose map reports
     changes: list[Run] = field(default_factory=list)
     dropped: str | None = None  # why the session was given up, if it was
     lost_at: float | None = None  # when its socket closed unexpectedly (kill scenario)
@@ -211,6 +214,7 @@ class TargetResult:
     url: str
     sessions: int = 0
     joins_s: list[float] = field(default_factory=list)
+    drawn_s: list[float] = field(default_factory=list)  # the runs after a join that maps' reports start
     changes_s: list[float] = field(default_factory=list)
     dropped: int = 0
     drop_reasons: dict[str, int] = field(default_factory=dict)
@@ -241,11 +245,13 @@ class TargetResult:
                 self.joins_s.append(log.join.seconds)
                 self.join_bytes.append(log.join.payload_bytes)
                 self.join_wire_bytes.append(log.join.wire_bytes)
+            if log.drawn:
+                self.drawn_s.append(log.drawn.seconds)
             for run in log.changes:
                 self.changes_s.append(run.seconds)
                 self.change_bytes.append(run.payload_bytes)
                 self.change_wire_bytes.append(run.wire_bytes)
-            for run in ([log.join] if log.join else []) + log.changes:
+            for run in [r for r in (log.join, log.drawn) if r] + log.changes:
                 if run.problems:
                     self.exceptions += 1
                     for text in run.problems:
@@ -303,6 +309,7 @@ async def student(
             if not reconnect:
                 raise
             log.join = await come_back(session, query, log, plan.timeout)
+        log.drawn = await session.report_drawn(DRAWN_REPORT)
         while True:
             pause = rng.uniform(*plan.think)
             if time.monotonic() + pause >= end:
@@ -336,6 +343,7 @@ async def join_only(
     try:
         await session.open()
         log.join = await session.rerun(walk.first(rng))
+        log.drawn = await session.report_drawn(DRAWN_REPORT)
     except (SessionClosed, RerunTimeout) as exc:
         log.dropped = f"{exc.__class__.__name__}: {exc}"
     return session, log
@@ -713,6 +721,7 @@ def rows(plan: Plan, results: list[TargetResult], ratio: float | None) -> list[t
         out.append(row("Sessions per worker (the proxy's cookie)", [per_worker(r.per_worker) for r in results]))
     out += [
         row("Join: median / p95 / max", [fmt_spread(r.joins_s) for r in results], "p95 < 3 s", "join_p95_s"),
+        row("Map's report once drawn, its run: median / p95 / max", [fmt_spread(r.drawn_s) for r in results]),
     ]
     if plan.scenario != "churn":
         out += [

@@ -24,7 +24,7 @@ import argparse
 import shutil
 from contextlib import ExitStack, contextmanager
 
-from bench.bench_explore import cold_load, drawn_count, med
+from bench.bench_explore import EXPLORE_COMPLETE, cold_load, drawn_count, med
 from bench.support import baseline_folder, temp_folder
 from geo.atlas.loader import load_atlas
 from geo.testing import launch_chromium, running_deployment, running_streamlit, start_deployment, stop_deployment
@@ -96,7 +96,8 @@ def main() -> None:
             results: dict[str, list] = {name: [] for name in targets}
             for _ in range(args.loads):
                 for name, url in targets.items():
-                    results[name].append(cold_load(browser, url, shapes[name]))
+                    complete = None if name.startswith("one-marker") else EXPLORE_COMPLETE
+                    results[name].append(cold_load(browser, url, shapes[name], complete))
             browser.close()
 
     for name, loads in results.items():

@@ -214,6 +214,9 @@ class StreamlitSession:
         self.query = ""  # the address bar's query string: the last asked for, or what the page set
         self.widget_ids: dict[str, str] = {}  # a widget's key -> the id a click or a value is sent with
         self.widget_kinds: dict[str, str] = {}  # a widget's key -> its element's type ("button", "component_instance")
+        # A map whose front end reports once it has drawn (its script sets no report before, the quiet start):
+        # a browser's page then runs again, about when the map shows (Explore's first visit draws the rest then).
+        self.map_reports = False
         self.fragments: dict[str, float] = {}  # fragment id -> its run_every interval, from auto_rerun
         self._due: dict[str, float] = {}  # fragment id -> when its timer next fires (kept between listens)
         self.fragment_runs = 0  # fragment reruns this client asked for (listen)
@@ -353,6 +356,14 @@ class StreamlitSession:
         if len(keys) != 1:
             raise KeyError(f"not one {kind} on the page: {keys}")
         return WidgetState(id=self.widget_ids[keys[0]], json_value=json.dumps(value))
+
+    async def report_drawn(self, value: object) -> Run | None:
+        """The run a browser's map starts by reporting `value` once drawn, when the page's map asked to
+        report (`map_reports`); None when it did not."""
+        if not self.map_reports:
+            return None
+        self.map_reports = False  # a drawn map is kept, and reports once
+        return await self.set_values([self.component_value("component_instance", value)])
 
     def text(self, key: str, value: str) -> WidgetState:
         """The state of a text box or a radio (by its option's label) holding `value`."""
@@ -508,6 +519,9 @@ class StreamlitSession:
                 if widget_id.count("-") >= 2:
                     self.widget_ids[widget_id.split("-", 2)[2]] = widget_id
                     self.widget_kinds[widget_id.split("-", 2)[2]] = shown
+                if shown == "component_instance":
+                    script = json.loads(element.component_instance.json_args or "{}").get("script", "")
+                    self.map_reports = "previous_data" not in script
         found = problems_in(msg)
         if not self.cache.receive(msg):
             found.append(f"server referred to a message this client never kept ({msg.ref_hash[:8]})")

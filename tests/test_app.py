@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -11,9 +12,20 @@ from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from geo.app.explore import WAITING
+from geo.app.folium_component import quiet_start
 from geo.atlas.links import fold, search_places
 from geo.paths import ROOT
-from tests.apptest import click_place, follow_link, html_blocks, listed_places, place_list, run_script, selected_place
+from tests.apptest import (
+    click_place,
+    follow_link,
+    html_blocks,
+    listed_places,
+    map_drawn,
+    place_list,
+    run_script,
+    selected_place,
+)
 
 APP = str(ROOT / "app.py")
 HOSTILE = "<script>alert(1)</script>"
@@ -60,6 +72,23 @@ def test_no_place_shows_the_prompt_and_no_notice(plain):
     assert heading(plain) is None
     assert not plain.warning
     assert "place" not in plain.query_params
+
+
+def test_a_first_run_draws_the_map_and_the_passage_and_the_map_s_report_draws_the_rest():
+    """A session's first run leaves out everything under the map and in the sidebar, and has its map report
+    once drawn (no quiet start); that report's run draws the whole page, and later runs keep the map quiet."""
+    at = run_script(APP, first_only=True, place="baku")
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    assert quiet_start(args["returned_objects"]) and quiet_start(args["returned_objects"]) not in args["script"]
+    assert heading(at) == "## Baku"
+    assert place_list(at) is None and not at.get("popover")
+    assert not [v for v in markdown_values(at, html_only=True) if 'class="atlas-timeline' in v]
+    map_drawn(at)
+    (component,) = at.get("component_instance")
+    assert quiet_start(args["returned_objects"]) in json.loads(component.proto.json_args)["script"]
+    assert heading(at) == "## Baku" and selected_place(at) == "baku" and at.get("popover")
+    assert len([v for v in markdown_values(at, html_only=True) if 'class="atlas-timeline' in v]) == 2
 
 
 def test_the_list_holds_every_place_with_its_passage_count(plain, atlas):
@@ -369,3 +398,32 @@ def test_the_downloads_wait_in_one_menu():
     assert [m.proto.popover.label for m in menus] == ["Download the map or the data"]
     inside = [b.proto.label for b in menus[0].get("download_button")]
     assert len(inside) == 5 and inside == [b.proto.label for b in at.get("download_button")]
+
+
+def test_a_first_run_notes_the_wait_and_leaves_the_rest_to_the_map_or_the_timer():
+    at = run_script(APP, first_only=True, place="baku")
+    assert at.session_state[WAITING] and place_list(at) is None
+    map_drawn(at)
+    assert place_list(at) is not None
+
+
+def fallback_script() -> None:
+    """Calls the fallback's function on the first two runs only, counting runs (a rerun it asks for is one)."""
+    import streamlit as st
+
+    from geo.app.explore import complete_page
+
+    runs = st.session_state.setdefault("runs", 0)
+    st.session_state["runs"] = runs + 1
+    if runs < 2:
+        complete_page()
+
+
+def test_the_fallback_reruns_the_page_when_its_timer_fires_on_a_page_still_incomplete():
+    """Its first call (the first run drawing it) only notes the wait; the next (the timer firing, the page
+    still in its first step) reruns the whole page."""
+    at = AppTest.from_function(fallback_script, default_timeout=30)
+    at.run()
+    assert at.session_state["runs"] == 1 and at.session_state[WAITING]
+    at.run()
+    assert not at.exception and at.session_state["runs"] == 3

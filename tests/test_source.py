@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.app import source
 from geo.geoparser.draft import ArticleInfo, draft_files, find_places
 from geo.geoparser.saved import save_atlas
-from tests.apptest import html_blocks, listed_places
+from tests.apptest import html_blocks, listed_places, map_drawn, run_script
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -38,7 +38,7 @@ def run(page: str | None = None, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
-    at.run()
+    map_drawn(at.run())
     if page:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -138,7 +138,7 @@ def test_the_sessions_draft_opens_on_every_page_and_the_default_is_one_click_awa
     draft = source.Draft(sample_files, "Buses leave Goris for Stepanakert")
     at.session_state[source.DRAFT] = draft
     at.session_state[source.SOURCE] = source.Source("draft", draft.digest)
-    at.run()
+    map_drawn(at.run())
     assert not at.exception
     assert "Your own atlas" in banner(at) and "Buses leave Goris" in banner(at)
     assert "goris" in places(at) and "nakhchivan" not in places(at)
@@ -233,3 +233,13 @@ def test_the_default_atlas_keeps_its_storylines_links_and_file_names(downloads):
     assert "karabakh-tour-handout.html" in downloads
     at.switch_page("pages/explore.py").run()
     assert {"karabakh-atlas-all-places.html", "karabakh-atlas-events.json"} <= set(downloads)
+
+
+def test_a_notice_about_the_link_s_atlas_stays_while_explore_completes_its_first_visit(saved_root):
+    """Explore's first run is followed at once by the run that draws the rest: the notice is on both, then goes."""
+    at = run_script("app.py", first_only=True, atlas="../x")
+    assert "no saved atlas named" in at.warning[0].value
+    map_drawn(at)
+    assert "no saved atlas named" in at.warning[0].value and places(at)
+    at.run()
+    assert not at.warning

@@ -144,11 +144,14 @@ def show_map(
     highlight: str | None,
     returned_objects: Iterable[str] = (),
     on_change: Callable[[], None] | None = None,
+    report_drawn: bool = False,
 ) -> dict[str, Any] | None:
     """Draw a pre-rendered map with this run's view and highlight; returns what it reports.
 
     Without a view (`center` None), the map shows its opening view, fitted in the browser to the
-    map's real size: the server cannot know it.
+    map's real size: the server cannot know it. With `report_drawn`, a map drawn for the first time
+    reports once it is drawn (a rerun of the page), which otherwise it is spared (`quiet_start`): a page
+    can draw the rest of itself then, after the map.
     """
     first = ""
     if center is None:
@@ -162,7 +165,7 @@ def show_map(
         "zoom": rendered.zoom,
     }
     args = folium_component.component_args(
-        script=first + rendered.script + folium_component.quiet_start(returned),
+        script=first + rendered.script + ("" if report_drawn else folium_component.quiet_start(returned)),
         header=rendered.header,
         html=rendered.html,
         map_id=rendered.map_id,

@@ -26,6 +26,14 @@ MAP_MODE = os.environ.get("ATLAS_MAP_MODE", "move")
 TIMELINE = os.environ.get("ATLAS_TIMELINE", "on") != "off"
 DOWNLOADS = "Download the map or the data"  # the menu that holds the download buttons
 STATE = "explore-state"  # the container of the hidden selections; static/atlas/explore.css hides it
+# Set once a session's first run has drawn the map and the passage: every later run draws the whole page.
+DRAWN = "explore-drawn"
+# Set once the fallback's timer has been drawn: its next firing finds the page still incomplete.
+WAITING = "explore-waiting"
+# If the map never reports (Leaflet failing in its frame, a script blocked, a slow phone), the rest of the
+# page follows this many seconds after the first run anyway.
+FALLBACK_SECONDS = 2.5
+SPACE = "explore-space"  # the space the timeline takes, kept under the map on the first run (explore.css)
 
 
 def downloads(selected: str | None) -> None:
@@ -143,9 +151,26 @@ def notice(request: LinkRequest, name: dict[str, str], choose: Callable[[str | N
             col.button(name[slug], key=f"{prefix}{slug}", on_click=choose, args=(slug,))
 
 
+@st.fragment(run_every=FALLBACK_SECONDS)
+def complete_page() -> None:
+    """Draw the rest of the page if the map has not reported by now: navigation never waits on the map.
+
+    Drawn on a session's first run only, so the timer stops with the first full run (the map's report or
+    this one's) and costs nothing afterwards. Its first call is part of the first run itself: it only notes
+    the wait; a later call is the timer firing while the page is still incomplete."""
+    if st.session_state.get(WAITING):
+        st.rerun(scope="app")
+    st.session_state[WAITING] = True
+
+
 def main() -> None:
     use_css("html-blocks.css", "explore.css", "timeline.css")
-    data = gate.open_atlas("The atlas")
+    # A session's first run draws the map and the passage only: the browser then makes the map's frame
+    # without first rendering the list, the timeline, the menu and the credits in the same steps. The
+    # map reports once it is drawn, and that rerun draws the rest (as every later run does).
+    first = not st.session_state.get(DRAWN)
+    st.session_state[DRAWN] = True
+    data = gate.open_atlas("The atlas", keep_notice=first)
     made = bundle.current()
     view = made.view()
     events = gate.open_events()
@@ -187,6 +212,7 @@ def main() -> None:
                 zoom=zoom,
                 highlight=made.highlight_places(event_view.place_slugs) if event_view else made.highlight(selected),
                 returned_objects=returned,
+                report_drawn=first,
             )
         # The component keeps returning the last drawing clicked; its click count tells a new click
         # (even on the same place, after picking another one in the list) from a rerun.
@@ -203,6 +229,13 @@ def main() -> None:
             event_panel(event_view.slug)
         else:
             place_panel(view, selected)
+    if first:
+        if TIMELINE and events:
+            with map_col:
+                # The timeline's space, so the passage under the map on a phone does not move when it comes.
+                st.container(key=SPACE).empty()
+        complete_page()
+        return
     # Under the map, and sent after the passage: the map and the passage are what a visit waits for.
     timeline_shown = False
     if TIMELINE:

@@ -11,13 +11,22 @@ from geo.atlas.loader import Atlas
 from geo.atlas.tours import DEFAULT_TOUR, Tour
 from geo.errors import DataError, InputError
 
+# A notice about the link's atlas, kept for the session's next run when that run only completes the page.
+KEPT_NOTICE = "atlas-notice-kept"
 
-def open_atlas(what: str) -> Atlas:
+
+def open_atlas(what: str, *, keep_notice: bool = False) -> Atlas:
     """This run's atlas (its source decided here, once per run, with its banner), or a message
-    naming the broken file, entry and field, and the page stops."""
+    naming the broken file, entry and field, and the page stops.
+
+    With `keep_notice` (a page whose next run follows at once to draw the rest of it, geo/app/explore.py),
+    a notice about the atlas is shown on that run too: it would otherwise show for a moment only."""
     src, notice = source.decide()
+    notice = notice or st.session_state.pop(KEPT_NOTICE, None)
     if notice:
         st.warning(notice)
+        if keep_notice:
+            st.session_state[KEPT_NOTICE] = notice
     try:
         data = bundle.current().atlas
     except (DataError, InputError, OSError) as exc:
@@ -25,7 +34,10 @@ def open_atlas(what: str) -> Atlas:
             st.error(f"{what} cannot open because a data file has a problem: {exc}")
             st.stop()
         source.use_default()
-        st.error(f"This atlas cannot open because a data file has a problem: {exc}. Here is the Karabakh atlas.")
+        notice = f"This atlas cannot open because a data file has a problem: {exc}. Here is the Karabakh atlas."
+        st.error(notice)
+        if keep_notice:
+            st.session_state[KEPT_NOTICE] = notice
         data = bundle.current().atlas
     banner.show(source.current(), data)
     return data

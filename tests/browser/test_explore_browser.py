@@ -632,3 +632,42 @@ def test_on_a_phone_an_event_scrolls_to_its_passages(browser, app_url, atlas, ev
         assert outside == []
     finally:
         context.close()
+
+
+# Stops every component's report reaching Streamlit, as when the map fails in its frame: set before the page's scripts.
+BLOCK_REPORTS_JS = """
+window.addEventListener('message', e => {
+  if (e.data && e.data.type === 'streamlit:setComponentValue') e.stopImmediatePropagation();
+}, true);
+"""
+
+
+@pytest.mark.parametrize("width,height", [(375, 812), (1440, 900)])
+def test_without_the_map_s_report_the_rest_comes_and_the_passage_does_not_move(browser, app_url, width, height):
+    """The map never reports: the fallback's timer still brings the list, the timeline and the menu within a
+    few seconds, and the passage (under the map on a phone) stays where it was drawn."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        outside = block_outside(page)
+        page.add_init_script(BLOCK_REPORTS_JS)
+        page.goto(app_url + "/?place=baku", timeout=LOAD)
+        passage = passages(page).first
+        passage.wait_for(timeout=LOAD)
+        # The map's frame given its height: the first step as drawn (the frame arrives after the passage).
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('iframe')].some(f => f.getBoundingClientRect().height > 0)",
+            timeout=WAIT,
+        )
+        assert page.locator(".atlas-place-list").count() == 0
+        before = passage.bounding_box()
+        page.locator(".atlas-place-list").first.wait_for(state="attached", timeout=10_000)
+        page.locator(".atlas-timeline").first.wait_for(timeout=WAIT)
+        page.get_by_text(DOWNLOADS).first.wait_for(timeout=WAIT)
+        page.wait_for_timeout(500)
+        after = passage.bounding_box()
+        # Within a pixel: the space kept is a whole number of pixels, the timeline's height a fraction of one.
+        assert abs(after["y"] - before["y"]) < 1 and after["x"] == before["x"], (before, after)
+        assert outside == []
+    finally:
+        context.close()
