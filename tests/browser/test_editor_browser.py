@@ -46,6 +46,13 @@ def steps_listed(page) -> list[str]:
     return [b.inner_text().strip() for b in page.locator("[class*='st-key-story-pick-'] button").all()]
 
 
+def downloaded(page) -> dict:
+    """The tour file the page's download gives, read as `python -m geo check` reads it."""
+    with page.expect_download(timeout=LOAD) as info:
+        page.get_by_role("button", name="Download (YAML)").click()
+    return yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8"))
+
+
 def wait_for_steps(page, expected: list[str]) -> None:
     page.wait_for_function(
         "(expected) => { const b = [...document.querySelectorAll(\"[class*='st-key-story-pick-'] button\")];"
@@ -116,9 +123,7 @@ def test_build_reorder_preview_save_open_and_present(browser, saving_url):
     assert found == [], [v["nodes"] for v in found]
 
     # Download: the file python -m geo check reads, with the three steps in their new order.
-    with page.expect_download(timeout=LOAD) as info:
-        page.get_by_role("button", name="Download (YAML)").click()
-    data = yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8"))
+    data = downloaded(page)
     assert [s.get("place") or s.get("event") for s in data["steps"]] == ["stepanakert", "exodus", "nakhchivan"]
     assert data["steps"][0]["passage"] == 2 and data["steps"][1]["view"] == {"lat": 39.5, "lon": 45.9, "zoom": 8}
 
@@ -231,9 +236,7 @@ def test_quick_clicks_on_a_slow_network_keep_each_steps_own_text(browser, app_ur
             page.locator(".tour-text").filter(has_text=re.compile("^one$")).wait_for(timeout=WAIT)
             idle(page)
             assert field(page, "text").input_value() == "one" and field(page, "note").input_value() == "note one"
-            with page.expect_download(timeout=LOAD) as info:
-                page.get_by_role("button", name="Download (YAML)").click()
-            steps = yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8"))["steps"]
+            steps = downloaded(page)["steps"]
             assert [(s["place"], s.get("text"), s.get("note")) for s in steps] == [
                 ("stepanakert", "one", "note one"),
                 ("nakhchivan", "two", "note two"),
@@ -288,9 +291,7 @@ def test_a_text_set_to_the_previous_steps_at_once_on_a_slow_network_is_kept(brow
             page.wait_for_timeout(1_500)
             idle(page)
             assert field(page, "text").input_value() == "two" and question.is_checked()
-            with page.expect_download(timeout=LOAD) as info:
-                page.get_by_role("button", name="Download (YAML)").click()
-            steps = yaml.safe_load(Path(info.value.path()).read_text(encoding="utf-8"))["steps"]
+            steps = downloaded(page)["steps"]
             assert [(s["place"], s.get("text"), s.get("kind")) for s in steps] == [
                 ("stepanakert", "two", "question"),
                 ("nakhchivan", "two", "question"),
