@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -210,10 +211,9 @@ def field(page, name: str):
     return page.locator(f"[class*='st-key-story-{name}'] textarea")
 
 
-def test_quick_clicks_on_a_slow_network_keep_each_steps_own_text(browser, app_url):
-    """The browser sends every field's value with each rerun it asks for, also one it asks before it has
-    seen the step it asked for last: a second click within a round trip sends the fields of the step it
-    still shows. They are not typing: each step keeps its own place, text and note."""
+@contextmanager
+def started_over_slow_link(browser, app_url: str) -> Iterator:
+    """Make a tour, a draft started, in a page whose every byte takes SLOW seconds each way."""
     with slow_link(urlsplit(app_url).port, SLOW) as port:
         context = browser.new_context(viewport={"width": 1440, "height": 1000})
         page = context.new_page()
@@ -222,80 +222,79 @@ def test_quick_clicks_on_a_slow_network_keep_each_steps_own_text(browser, app_ur
             page.goto(f"http://localhost:{port}/Make_a_tour", timeout=LOAD)
             page.get_by_role("button", name="Start").click(timeout=LOAD)
             page.get_by_text("Started: 0 step(s)").wait_for(timeout=WAIT)
-            for count, (place, text, note) in enumerate(
-                [("Stepanakert", "one", "note one"), ("Nakhchivan", "two", "note two")], 1
-            ):
-                add_step(page, place, count)
-                field(page, "text").fill(text)
-                field(page, "note").fill(note)
-                field(page, "note").press("Tab")
-                page.locator(".tour-text").filter(has_text=re.compile(f"^{text}$")).wait_for(timeout=WAIT)
-            for target in (0, 1, 0, 1, 0):
-                page.locator(f".st-key-story-pick-{target} button").click()
-                page.wait_for_timeout(150)
-            page.locator(".tour-text").filter(has_text=re.compile("^one$")).wait_for(timeout=WAIT)
-            idle(page)
-            assert field(page, "text").input_value() == "one" and field(page, "note").input_value() == "note one"
-            steps = downloaded(page)["steps"]
-            assert [(s["place"], s.get("text"), s.get("note")) for s in steps] == [
-                ("stepanakert", "one", "note one"),
-                ("nakhchivan", "two", "note two"),
-            ]
-            assert page.outside_requests == []
+            yield page
         finally:
             context.close()
+
+
+def test_quick_clicks_on_a_slow_network_keep_each_steps_own_text(browser, app_url):
+    """The browser sends every field's value with each rerun it asks for, also one it asks before it has
+    seen the step it asked for last: a second click within a round trip sends the fields of the step it
+    still shows. They are not typing: each step keeps its own place, text and note."""
+    with started_over_slow_link(browser, app_url) as page:
+        for count, (place, text, note) in enumerate(
+            [("Stepanakert", "one", "note one"), ("Nakhchivan", "two", "note two")], 1
+        ):
+            add_step(page, place, count)
+            field(page, "text").fill(text)
+            field(page, "note").fill(note)
+            field(page, "note").press("Tab")
+            page.locator(".tour-text").filter(has_text=re.compile(f"^{text}$")).wait_for(timeout=WAIT)
+        for target in (0, 1, 0, 1, 0):
+            page.locator(f".st-key-story-pick-{target} button").click()
+            page.wait_for_timeout(150)
+        page.locator(".tour-text").filter(has_text=re.compile("^one$")).wait_for(timeout=WAIT)
+        idle(page)
+        assert field(page, "text").input_value() == "one" and field(page, "note").input_value() == "note one"
+        steps = downloaded(page)["steps"]
+        assert [(s["place"], s.get("text"), s.get("note")) for s in steps] == [
+            ("stepanakert", "one", "note one"),
+            ("nakhchivan", "two", "note two"),
+        ]
+        assert page.outside_requests == []
 
 
 def test_a_text_set_to_the_previous_steps_at_once_on_a_slow_network_is_kept(browser, app_url):
     """A teacher picks a step and at once, before the preview's map has reported anything, gives it the
     text of the step before, or asks the question the step before asks: the page hands the browser each
     run's number with the fields, so these are the teacher's choices, not the browser's echo."""
-    with slow_link(urlsplit(app_url).port, SLOW) as port:
-        context = browser.new_context(viewport={"width": 1440, "height": 1000})
-        page = context.new_page()
-        page.outside_requests = block_outside(page)
-        try:
-            page.goto(f"http://localhost:{port}/Make_a_tour", timeout=LOAD)
-            page.get_by_role("button", name="Start").click(timeout=LOAD)
-            page.get_by_text("Started: 0 step(s)").wait_for(timeout=WAIT)
-            question = page.locator(".st-key-story-question input[type=checkbox]")
-            for count, (place, text) in enumerate([("Stepanakert", "one"), ("Nakhchivan", "two")], 1):
-                add_step(page, place, count)
-                field(page, "text").fill(text)
-                field(page, "text").press("Tab")
-                page.locator(".tour-text").filter(has_text=re.compile(f"^{text}$")).wait_for(timeout=WAIT)
-                if count == 2:
-                    idle(page)
-                    page.locator(".st-key-story-question label").click()
-                    page.wait_for_function(
-                        "() => document.querySelector('.st-key-story-question input').checked", timeout=WAIT
-                    )
-                    idle(page)
-            page.wait_for_timeout(1_500)  # the preview map has reported its view: nothing else is in flight
-            drawn = page.evaluate("() => document.querySelector('.st-key-story-drawn input')?.value ?? null")
-            page.locator(".st-key-story-pick-0 button").click()
-            # The browser has step 1's fields, and the number of the run that gave them (drawn after them):
-            # a teacher reads the step for longer than that takes, but not as long as the map's report.
-            page.wait_for_function(
-                "(drawn) => { const now = document.querySelector('.st-key-story-drawn input')?.value ?? null;"
-                " return document.querySelector(\"[class*='st-key-story-text'] textarea\")?.value === 'one'"
-                " && (now === null || now !== drawn); }",
-                arg=drawn,
-                timeout=WAIT,
-            )
-            field(page, "text").fill("two")  # at once: the step before's text
+    with started_over_slow_link(browser, app_url) as page:
+        question = page.locator(".st-key-story-question input[type=checkbox]")
+        for count, (place, text) in enumerate([("Stepanakert", "one"), ("Nakhchivan", "two")], 1):
+            add_step(page, place, count)
+            field(page, "text").fill(text)
             field(page, "text").press("Tab")
-            assert not question.is_checked()
-            page.locator(".st-key-story-question label").click()  # and its question
-            page.locator(".tour-text").filter(has_text=re.compile("^two$")).wait_for(timeout=WAIT)
-            page.wait_for_timeout(1_500)
-            idle(page)
-            assert field(page, "text").input_value() == "two" and question.is_checked()
-            steps = downloaded(page)["steps"]
-            assert [(s["place"], s.get("text"), s.get("kind")) for s in steps] == [
-                ("stepanakert", "two", "question"),
-                ("nakhchivan", "two", "question"),
-            ]
-            assert page.outside_requests == []
-        finally:
-            context.close()
+            page.locator(".tour-text").filter(has_text=re.compile(f"^{text}$")).wait_for(timeout=WAIT)
+            if count == 2:
+                idle(page)
+                page.locator(".st-key-story-question label").click()
+                page.wait_for_function(
+                    "() => document.querySelector('.st-key-story-question input').checked", timeout=WAIT
+                )
+                idle(page)
+        page.wait_for_timeout(1_500)  # the preview map has reported its view: nothing else is in flight
+        drawn = page.evaluate("() => document.querySelector('.st-key-story-drawn input')?.value ?? null")
+        page.locator(".st-key-story-pick-0 button").click()
+        # The browser has step 1's fields, and the number of the run that gave them (drawn after them):
+        # a teacher reads the step for longer than that takes, but not as long as the map's report.
+        page.wait_for_function(
+            "(drawn) => { const now = document.querySelector('.st-key-story-drawn input')?.value ?? null;"
+            " return document.querySelector(\"[class*='st-key-story-text'] textarea\")?.value === 'one'"
+            " && (now === null || now !== drawn); }",
+            arg=drawn,
+            timeout=WAIT,
+        )
+        field(page, "text").fill("two")  # at once: the step before's text
+        field(page, "text").press("Tab")
+        assert not question.is_checked()
+        page.locator(".st-key-story-question label").click()  # and its question
+        page.locator(".tour-text").filter(has_text=re.compile("^two$")).wait_for(timeout=WAIT)
+        page.wait_for_timeout(1_500)
+        idle(page)
+        assert field(page, "text").input_value() == "two" and question.is_checked()
+        steps = downloaded(page)["steps"]
+        assert [(s["place"], s.get("text"), s.get("kind")) for s in steps] == [
+            ("stepanakert", "two", "question"),
+            ("nakhchivan", "two", "question"),
+        ]
+        assert page.outside_requests == []
