@@ -1,4 +1,4 @@
-"""The public geoparsing corpora (LGL, TR-News, GeoWebNews), read from a given path and scored as EUPEG scores.
+"""The public geoparsing corpora (LGL, TR-News, GeoWebNews, GeoVirus), read from a given path and scored as EUPEG scores.
 
 The corpora are not kept in this repository: their licences are not stated. They come
 from the public repository milangritta/Pragmatic-Guide-to-Geoparsing-Evaluation; give its
@@ -31,6 +31,8 @@ CORPORA = {
     "lgl": ("data/Corpora/lgl.xml", "d251018853e8d0f7f8bf49ca6e042418a26f4718f85e1e5393a5b4ef9ae5f007"),
     "trnews": ("data/Corpora/TR-News.xml", "a1b256661e16b51fa02e7d617dc131e01237dd252872cf13fe92b0d26f5823e5"),
     "gwn": ("data/GWN.xml", "655fcf2abe9f2d12627bd22908c3675920f00d2a02ab30950a3faa68a345d687"),
+    # Wikinews reports of outbreaks worldwide (Gritta et al. 2018); its gold links Wikipedia, not GeoNames
+    "geovirus": ("data/Corpora/GeoVirus.xml", "2f8a928b9af4a44232493b37c5324bcb14a06873a4d97315cf3b2c7653ea06b1"),
 }
 ENV = "GEOPARSE_CORPORA"
 
@@ -108,8 +110,14 @@ def read_corpus(name: str, root: Path | str | None = None) -> list[Document]:
     docs = []
     for i, article in enumerate(ET.parse(corpus_file(name, root)).getroot().iter("article")):
         text = article.findtext("text") or ""
-        docid = article.get("docid") or article.get("file") or str(i)
+        docid = article.get("docid") or article.get("file") or article.findtext("source") or str(i)
         gold = []
+        for node in article.iter("location"):  # GeoVirus
+            lat, lon = _float(node.find("lat")), _float(node.find("lon"))
+            if lat is not None and lon is not None:
+                start, end = int(node.findtext("start") or 0), int(node.findtext("end") or 0)
+                start, end = _span(text, start, end, node.findtext("name"))
+                gold.append(GoldToponym(start, end, lat, lon, None))
         for node in article.iter("toponym"):
             start, end = int(node.findtext("start") or 0), int(node.findtext("end") or 0)
             tag = node.find("gaztag")
