@@ -141,19 +141,27 @@ def several_words(name: str) -> bool:
 def country_names(iso: str, iso3: str, name: str) -> list[str]:
     """A country's other English names and abbreviations (countryinfo's name and altSpellings), not its ISO codes.
 
-    Only unaccented ones (English news writes "Ivory Coast", not "Côte d'Ivoire"), of several
-    words or in capitals: a single other word is mostly a native name English news never
-    writes, and some are English words or people's names ("Island" for Iceland, "Mann").
+    countryinfo's own name is its English short name ("Netherlands" where GeoNames writes "The
+    Netherlands", "Cape Verde", "East Timor"). Of the other spellings, those of several words
+    in Latin letters, accents allowed ("Côte d'Ivoire", "Czech Republic"), and, with "the"
+    left out, "Democratic Republic of Congo". A single other word only where it is a word of
+    the country's two main names ("Congo", "Gambia", "Bahamas"): most others are native names English
+    news never writes, or English words, people's or peoples' names ("Island" for Iceland,
+    "Mann", "Dominique", "Thai").
     """
     try:
         info = CountryInfo(iso).info()
     except (CountryNotFoundError, KeyError, TypeError, ValueError):
         return []
-    forms = [info.get("name"), *(info.get("altSpellings") or [])]
-    return sorted(
-        {f for f in forms if isinstance(f, str) and f.isascii() and (several_words(f) or f.isupper() and f.isalpha())}
-        - {name, iso, iso3}
-    )
+    english = info.get("name")
+    spellings = [f for f in [english, *(info.get("altSpellings") or [])] if isinstance(f, str) and "," not in f]
+    name_words = {w.strip(",") for n in (name, english) if isinstance(n, str) and " " in n for w in n.split()}
+    forms = {english} if isinstance(english, str) and latin(english) else set()
+    for f in spellings:
+        if several_words(f) or (f.isupper() and f.isalpha() and f.isascii()) or (latin(f) and f in name_words):
+            forms.add(f)
+    forms |= {f.replace(" of the ", " of ") for f in forms if " of the " in f}
+    return sorted(forms - {name, iso, iso3})
 
 
 def world_admin1_refs(rows) -> list[str]:

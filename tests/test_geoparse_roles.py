@@ -207,10 +207,10 @@ def test_a_name_with_an_age_in_apposition_is_a_persons_everywhere(toponyms):
 
 
 def test_a_street_named_after_the_town_leaves_the_town_a_place(toponyms):
-    # the street is neither the town nor a person: "Palestine" stays the town where the text names it
+    # the street is neither the town nor a person: "Palestine" stays a place where the text names it
     text = "Police closed West Palestine Avenue on Monday. A Palestine man was arrested near the park."
     places = geoparse(text, toponyms)
-    assert [(p.toponym.name, [m.start for m in p.mentions]) for p in places] == [("Palestine", [text.index("A ") + 2])]
+    assert [(p.name, [m.start for m in p.mentions]) for p in places] == [("Palestine", [text.index("A ") + 2])]
 
 
 def test_the_world_s_rivers_seas_ranges_and_regions_are_found(toponyms):
