@@ -1,8 +1,8 @@
-"""The public geoparsing corpora (LGL, TR-News, GeoWebNews, GeoVirus), read from a given path and scored as EUPEG scores.
+"""The public geoparsing corpora (LGL, TR-News, GeoWebNews, GeoVirus), read from a path and scored as EUPEG does.
 
 The corpora are not kept in this repository: their licences are not stated. They come
 from the public repository milangritta/Pragmatic-Guide-to-Geoparsing-Evaluation; give its
-checkout (or a folder holding the three XML files) with `--corpora DIR` or
+checkout (or a folder holding the XML files) with `--corpora DIR` or
 GEOPARSE_CORPORA. Each file is checked against the SHA-256 recorded here, so that every
 figure is measured on the same bytes.
 
