@@ -421,3 +421,26 @@ def test_the_score_is_the_sum_of_its_terms_and_each_term_names_its_evidence(topo
     assert terms["geonames:4717560"][SCORE_TERMS.index("beside_division")] > 0
     assert terms["geonames:2988507"][SCORE_TERMS.index("beside_division")] == 0  # the capital of France
     assert _rank(hits, context)[0].toponym.ref == "geonames:2988507"  # a bare "Paris" is the capital
+
+
+def test_countries_are_found_by_the_names_english_news_gives_them(toponyms):
+    # GeoNames writes "The Netherlands" and "Ivory Coast"; news writes these too
+    text = (
+        "Cases rose in the Netherlands, Côte d'Ivoire and the Democratic Republic of Congo, "
+        "and fell in Swaziland and Cape Verde."
+    )
+    found = {p.name: (p.toponym.kind, p.toponym.country) for p in geoparse(text, toponyms)}
+    assert found == {
+        "Netherlands": ("country", "NL"),
+        "Côte d'Ivoire": ("country", "CI"),
+        "Democratic Republic of Congo": ("country", "CD"),
+        "Swaziland": ("country", "SZ"),
+        "Cape Verde": ("country", "CV"),
+    }
+
+
+def test_a_native_or_peoples_name_of_a_country_is_not_one_of_its_names(toponyms):
+    # countryinfo spells Thailand "Ratcha Anachak Thai" and Iceland "Island": neither word names the country
+    for word in ("Thai", "Island", "Nippon", "Mann"):
+        assert not any(h.toponym.kind == "country" for h in toponyms.names.get(word, ())), word
+    assert any(h.toponym.country == "CG" for h in toponyms.names["Congo"])  # a word of its own name
