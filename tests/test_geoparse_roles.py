@@ -266,3 +266,14 @@ def test_a_smaller_river_s_bare_name_is_left_to_the_names_it_is_part_of(toponyms
     assert geoparse("He played in the Negro leagues; she studied the Huang dynasty.", toponyms) == []
     places = geoparse("Boats sailed up the Negro River; floods hit the Danube.", toponyms)
     assert [(p.toponym.kind, p.mentions[0].text) for p in places] == [("river", "Negro River"), ("river", "Danube")]
+
+
+def test_a_place_before_a_verb_of_speech_stays_a_place_after_a_preposition(toponyms):
+    # "in Austin told", "of Tyler said": the speaker is the nurse or the man, not the town
+    text = (
+        "A nurse at a clinic in Austin told reporters she was worried. "
+        "Mark Reyes, 54, of Tyler said he was not. Lena Ortiz said little."
+    )
+    assert [p.name for p in geoparse(text, toponyms)] == ["Austin", "Tyler"]
+    # without a preposition the same verb still makes the name a person's, wherever it stands
+    assert [p.name for p in geoparse("Tyler said he was tired. Crowds filled Tyler.", toponyms)] == []

@@ -144,6 +144,7 @@ NEARNESS_WEIGHT = 1.0
 SPEECH_AFTER = re.compile(
     r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
 )
+OF_BEFORE = re.compile(r"(?<![\w-])of\s+$")
 # A person's age in apposition ("Gary Wilson, 54, of Palestine"): a weak name so followed is a surname.
 AGE_AFTER = re.compile(r",\s+\d{1,3},")
 CURATED_REVIEW_BELOW = 0.8  # a curated name's winning share below which the review flags it
@@ -685,8 +686,9 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
-            if _titled(line, start) or SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end):
-                surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said"
+            spoken = SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end)
+            if _titled(line, start) or (spoken and not _place_before(line, start)):
+                surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said", not "a nurse in Austin told"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
@@ -827,6 +829,12 @@ def _compounds(text: str, toponyms: Toponyms) -> list[Span]:
                 out.append(Span(form, start, match.end(2)))
                 break
     return out
+
+
+def _place_before(line: str, start: int) -> bool:
+    """A preposition of place, or "of", just before the name: "a nurse in Austin told", "Gary Wilson, 54, of Tyler said"."""
+    window = max(0, start - 30)
+    return bool(PREPOSITION_BEFORE.search(line, window, start) or OF_BEFORE.search(line, window, start))
 
 
 def _titled(line: str, start: int) -> bool:
