@@ -832,7 +832,7 @@ def _compounds(text: str, toponyms: Toponyms) -> list[Span]:
 
 
 def _place_before(line: str, start: int) -> bool:
-    """A preposition of place, or "of", just before the name: "a nurse in Austin told", "Gary Wilson, 54, of Tyler said"."""
+    """A preposition of place, or "of", just before the name: "a nurse in Austin told", "Ann Lee, 54, of Tyler said"."""
     window = max(0, start - 30)
     return bool(PREPOSITION_BEFORE.search(line, window, start) or OF_BEFORE.search(line, window, start))
 
