@@ -111,6 +111,12 @@ def test_an_era_is_not_british_columbia_but_a_canadian_abbreviation_is(toponyms)
     assert found["ne:admin1:CA02"] == (PLACE, [("B.C.", PLACE)])
 
 
+def test_australian_states_by_their_usual_abbreviations(toponyms):
+    found = roles("Bushfires burned in regional NSW and southern Qld on Sunday.", toponyms)
+    assert found["ne:admin1:AUS-new-south-wales"] == (PLACE, [("NSW", PLACE)])
+    assert found["ne:admin1:AS04"] == (PLACE, [("Qld", PLACE)])
+
+
 def test_a_state_abbreviation_after_a_comma_ends_its_sentence(toponyms):
     found = roles("He lives in Harrisburg, Pa. Smith said he never left.", toponyms)
     assert found["ne:admin1:US42"] == (PLACE, [("Pa.", PLACE)])
