@@ -58,6 +58,7 @@ import os
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,13 @@ def latin(name: str) -> bool:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     letters_only = all(ch.isalpha() or ch in " -'’" for ch in name)
     return bool(LATIN_NAME.match(plain)) and letters_only and not name.isupper()  # no airport codes
+
+
+def unaccented(names: Iterable[str]) -> set[str]:
+    """The names' forms without accents, where they differ: English news often writes "Michoacan",
+    "Nuevo Leon", "Cote d'Ivoire" (GeoNames' asciiname; the AP stylebook drops diacritics)."""
+    plain = {unicodedata.normalize("NFKD", n).encode("ascii", "ignore").decode() for n in names}
+    return {p for p in plain if latin(p)} - set(names)
 
 
 def settlement_kind(population: int, capital: bool) -> str:
@@ -431,6 +439,7 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         ref = f"geonames:{c['geonameid']}"
         lat, lon = areas.get(c["geonameid"]) or inner_point(geom)
         others = country_names(iso, c["iso3"], c["name"])
+        others = sorted(set(others) | unaccented([c["name"], *others]))
         entries.append([ref, c["geonameid"], c["name"], "country", iso, lat, lon, c["population"], others])
         if geom.intersects(OUTLINE_FRAME):
             shapes[ref] = outline(geom.intersection(OUTLINE_FRAME), COUNTRY_TOLERANCE)
@@ -477,7 +486,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     world = world.sort_values(["adm0_a3", "name"])
     world_refs = world_admin1_refs(world)
     for row, ref in zip(world.itertuples(), world_refs, strict=True):
-        names = sorted({n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)} - {row.name})
+        names = {n for n in (row.woe_name, row.gn_name) if isinstance(n, str) and latin(n)}
+        names = sorted((names | unaccented([row.name, *names])) - {row.name})
         if row.iso_a2 == "US":
             gid = US_STATES.get(row.fips)
         else:
@@ -510,7 +520,7 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
         alternates = inside or pop >= ALTERNATES_MIN_POPULATION or capital
         # Outside the frame, only unaccented Latin alternates: English news writes "Kyiv", "Zaporizhzhia".
         names = {n for n in city["alternatenames"] if latin(n) and (inside or n.isascii())} if alternates else set()
-        names = sorted(names - {city["name"]})
+        names = sorted((names | unaccented([city["name"]])) - {city["name"]})
         entries.append(
             [
                 f"geonames:{gid}",

@@ -444,3 +444,21 @@ def test_a_native_or_peoples_name_of_a_country_is_not_one_of_its_names(toponyms)
     for word in ("Thai", "Island", "Nippon", "Mann"):
         assert not any(h.toponym.kind == "country" for h in toponyms.names.get(word, ())), word
     assert any(h.toponym.country == "CG" for h in toponyms.names["Congo"])  # a word of its own name
+
+
+def test_names_written_without_their_accents_are_found(toponyms):
+    # English news often drops diacritics: the state, the country and the city all stay found
+    text = "Violence spread in Michoacan and Nuevo Leon; exports from Cote d'Ivoire reached Malmo."
+    found = {p.name: (p.toponym.kind, p.toponym.country) for p in geoparse(text, toponyms)}
+    assert found == {
+        "Michoacan": ("region", "MX"),
+        "Nuevo Leon": ("region", "MX"),
+        "Cote d'Ivoire": ("country", "CI"),
+        "Malmo": ("city", "SE"),
+    }
+
+
+def test_a_city_and_its_division_both_written_without_accents_give_the_city(toponyms):
+    # "Zurich" is an unaccented other name of both the city and its canton: bare, it is the city
+    (zurich,) = geoparse("Bankers met in Zurich on Monday.", toponyms)
+    assert (zurich.toponym.kind, zurich.toponym.country) == ("city", "CH")

@@ -1208,6 +1208,8 @@ def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()
         # and a division's other name ("Tipperary" for both halves of the county) is its country's town of that name
         own_city = {(h.toponym.admin1, h.toponym.name) for h in hits if h.toponym.kind in ("capital", "city", "town")}
         own_city |= {(h.toponym.country, None) for h in hits if h.toponym.kind in SETTLEMENTS and h.how == "name"}
+        # both named by another form ("Zurich": Zürich the city and its canton): the city, as for their own names
+        own_city |= {(h.toponym.country, None) for h in hits if h.toponym.kind in ("capital", "city")}
     return [
         (
             *_score_terms(h, context, beside, rivals, _namesake(h.toponym, divisions), capital),
