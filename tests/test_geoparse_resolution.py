@@ -462,3 +462,17 @@ def test_a_city_and_its_division_both_written_without_accents_give_the_city(topo
     # "Zurich" is an unaccented other name of both the city and its canton: bare, it is the city
     (zurich,) = geoparse("Bankers met in Zurich on Monday.", toponyms)
     assert (zurich.toponym.kind, zurich.toponym.country) == ("city", "CH")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Apples from Washington state sold well.", "The first case was found in the state of Washington."],
+)
+def test_a_division_word_beside_a_capitals_name_gives_the_state(toponyms, text):
+    (washington,) = geoparse(text, toponyms)
+    assert (washington.toponym.kind, washington.toponym.ref) == ("region", "ne:admin1:US53")
+
+
+def test_a_capitals_name_without_a_division_word_stays_the_capital(toponyms):
+    (washington,) = geoparse("Talks in Washington ended without a deal.", toponyms)
+    assert washington.toponym.kind == "capital"

@@ -107,6 +107,10 @@ DIVISION_AFTER = re.compile(
     r"department|voivodeship|canton|municipality)\b|" + GOVERNOR + ")",
     re.IGNORECASE,
 )
+# The same word before it: "the state of Washington", "the province of Alberta".
+DIVISION_BEFORE = re.compile(
+    r"(?<![\w-])(?:state|province|oblast|governorate|prefecture|region)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
 # Only a first-level word names the division a city lies in: "the Donetsk region", not "Jolfa County"; nor
 # "State", which after a city's name makes a university's ("San Diego State"), not California.
 FIRST_LEVEL_AFTER = re.compile(
@@ -1164,7 +1168,9 @@ def _score_terms(
         division = DIVISION_BASE * min(1.0, in_division) + DIVISION_SHARE * in_division / divisions.total
     near_country = LOCAL_COUNTRY if beside.country is not None and t.country == beside.country and not rival else 0.0
     near_division = LOCAL_COUNTRY if beside.division is not None and beside.division in (t.admin1, t.ref) else 0.0
-    generic_division = 3.0 if beside.generic == "division" and t.kind in ("region", "exclave") else 0.0
+    generic_division = 0.0
+    if beside.generic == "division":  # "Washington state", "the state of Washington": not the capital, however curated
+        generic_division = 3.0 if t.kind in ("region", "exclave") else -3.0 if t.kind in SETTLEMENTS else 0.0
     water = 3.0 if beside.generic == "water" and t.kind in ("river", "sea", "lake", "mountains", "canal") else 0.0
     return (
         *prior,
@@ -1256,7 +1262,7 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
     generic = None
     if _dateline(text, span):
         generic = "dateline"
-    elif DIVISION_AFTER.match(text, span.end):
+    elif DIVISION_AFTER.match(text, span.end) or DIVISION_BEFORE.search(text, max(0, span.start - 30), span.start):
         generic = "division"
     elif WATER_AFTER.match(text, span.end):
         generic = "water"
