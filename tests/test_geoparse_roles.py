@@ -283,3 +283,10 @@ def test_a_place_before_a_verb_of_speech_stays_a_place_after_a_preposition(topon
     assert [p.name for p in geoparse(text, toponyms)] == ["Austin", "Tyler"]
     # without a preposition the same verb still makes the name a person's, wherever it stands
     assert [p.name for p in geoparse("Tyler said he was tired. Crowds filled Tyler.", toponyms)] == []
+
+
+def test_a_disease_named_after_a_place_names_it_without_drawing_it(toponyms):
+    places = geoparse("Rift Valley fever reached Kenya; the Rift Valley itself was spared.", toponyms, named=True)
+    roles_of = {p.name: [m.role for m in p.mentions] for p in places}
+    assert roles_of["Kenya"] == [PLACE]
+    assert roles_of["Rift Valley"] == [NAMED, PLACE]  # the fever names it; the valley itself is a place

@@ -538,6 +538,8 @@ def mention_role(
         return NAMED
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
         return NAMED
+    if DISEASE_AFTER.match(text, end):
+        return NAMED  # "the Marburg virus", "Rift Valley fever": a disease named after the place it was found in
     before = _word_before(text, start)
     if headline:
         return PLACE
@@ -568,6 +570,7 @@ def mention_role(
 
 
 THE_BEFORE = re.compile(r"(?<![\w-])the\s+$")
+DISEASE_AFTER = re.compile(r"\s+(?:virus|viruses|ebolavirus|fever|encephalitis)\b", re.IGNORECASE)
 STREET_WORDS = frozenset(
     {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
     | {"Parkway", "Pkwy", "Pike", "Highway", "Hwy", "Route", "Trail", "Terrace", "Circle", "Court", "Square"}
