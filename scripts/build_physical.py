@@ -158,6 +158,8 @@ ENGLISH_FORMS = (
 # Features whose name news gives to a better-known place the gazetteer lacks: California's Channel Islands
 # (the Channel Islands of British news are Jersey and Guernsey)
 LEFT_OUT = frozenset({"Channel Islands"})
+# Land forms' generic words, often written in lower case ("the Mekong delta", "the Kola peninsula")
+LOWER_GENERIC = re.compile(r"(?<= )(?:Desert|Peninsula|Delta|Plateau|Basin|Islands|Island|Archipelago)$")
 # Natural Earth writes a macron as an umlaut (Honshü, Hokkaidö, Idhän Murzuq): its name is then shown unmarked
 UMLAUT_FOR_MACRON = re.compile("[äöüïÄÖÜ]")
 # English names for the few islands Natural Earth writes only in the local language
@@ -301,6 +303,7 @@ def names_of(props: list[dict[str, Any]], kind: str, group_names: set[str]) -> l
     if kind == "lake":
         bare = [re.sub(r"^(?:Lago|Lagoa|Lac) (?:de )?", "", n) for n in names]
         names += [f"Lake {n}" for n in bare if n and not GENERIC.search(n) and not re.search(r"Res|Lag|meer", n)]
+    names += [LOWER_GENERIC.sub(lambda m: m[0].lower(), n) for n in names if LOWER_GENERIC.search(n)]
     if UMLAUT_FOR_MACRON.search(names[0]):  # Natural Earth's "Honshü" is Honshū, written Honshu in English
         names.insert(0, folded(names[0]))
     return list(dict.fromkeys(n for n in names if n))
