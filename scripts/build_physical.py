@@ -46,6 +46,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import linemerge, unary_union
@@ -234,16 +235,37 @@ class Countries:
         return code if count >= SAME_COUNTRY * sum(found.values()) else None
 
 
-def point_of(geoms: list[BaseGeometry]) -> tuple[float, float]:
-    """A point on it: the middle of a river's longest joined line, else the largest area's representative point."""
+def point_of(geoms: list[BaseGeometry], centre: bool = False) -> tuple[float, float]:
+    """A point on it: the middle of a river's longest joined line, else the largest area's representative point.
+
+    With `centre` (islands and the land forms of CLASS_RANK, which readers place by their middle), an
+    island group's centre, among its islands (the Aleutians', across the 180th meridian, too), and an
+    area's centre where it lies inside it (Greenland's, not a point by its east coast).
+    """
     if all(g.geom_type in ("LineString", "MultiLineString") for g in geoms):
         union = unary_union(geoms)
         merged = linemerge(union) if union.geom_type == "MultiLineString" else union
         p = max(getattr(merged, "geoms", [merged]), key=lambda line: line.length).interpolate(0.5, normalized=True)
-    else:
-        parts = [part for g in geoms for part in getattr(g, "geoms", [g])]
-        p = max(parts, key=weight).representative_point()
+        return round(p.y, 3), round(p.x, 3)
+    parts = [part for g in geoms for part in getattr(g, "geoms", [g])]
+    largest = max(parts, key=weight)
+    p = largest.representative_point()
+    if centre and len(parts) > 1:
+        lons = [x for part in parts for x, _ in part.exterior.coords]
+        shift = 360.0 if max(lons) - min(lons) > 180 else 0.0  # across the 180th meridian: east of it as 180-360
+        moved = unary_union([affinity_shift(part, shift) for part in parts])
+        c = moved.centroid
+        return round(c.y, 3), round(c.x - 360.0 if c.x > 180 else c.x, 3)
+    if centre and largest.contains(largest.centroid):
+        p = largest.centroid
     return round(p.y, 3), round(p.x, 3)
+
+
+def affinity_shift(part: BaseGeometry, shift: float) -> BaseGeometry:
+    """The part with the longitudes west of 0 moved `shift` degrees east (nothing moves with a shift of 0)."""
+    if not shift:
+        return part
+    return shapely.transform(part, lambda xy: xy + [[shift, 0.0]] * (xy[:, :1] < 0))
 
 
 def english_name(props: dict[str, Any]) -> str:
@@ -309,6 +331,11 @@ def names_of(props: list[dict[str, Any]], kind: str, group_names: set[str]) -> l
     return list(dict.fromkeys(n for n in names if n))
 
 
+def first_class(members: list[tuple[str, dict[str, Any]]]) -> str:
+    """The Natural Earth class of a group's first feature, in lower case."""
+    return str(members[0][1]["properties"].get("featurecla", "")).strip().lower()
+
+
 def kept_class(props: dict[str, Any], rank: int) -> bool:
     """Whether a region of a class read deeper than its layer (CLASS_RANK) is kept at this rank."""
     cla = str(props.get("featurecla", "")).strip().lower()
@@ -362,7 +389,7 @@ def build(
             largest = max(range(len(geoms)), key=lambda i: (-ranks[i], weight(geoms[i])))
             members, geoms = [members[largest]], [geoms[largest]]
         props = [f["properties"] for _, f in members]
-        lat, lon = point_of(geoms)
+        lat, lon = point_of(geoms, centre=kind == "island" or first_class(members) in CLASS_RANK)
         rank = min(int(p["scalerank"]) for p in props)
         first = min(props, key=lambda p: int(p["scalerank"]))
         wikidata = next((p["wikidataid"] for p in props if p.get("wikidataid")), None)

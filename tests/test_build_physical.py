@@ -159,3 +159,18 @@ def test_an_island_has_the_country_of_the_places_around_its_coast_or_none_when_t
     rows = {r["name"]: r for r in build(tmp_path, TAKE, Countries(lat, lon, codes))}
     assert rows["Alpha"]["country"] == "AA"
     assert "country" not in rows["Beta"]
+
+
+def test_an_island_group_across_the_180th_meridian_is_placed_among_its_islands(tmp_path):
+    """The Aleutians' parts lie both sides of the meridian: their centre is near it, not in the Atlantic."""
+    group = {
+        "type": "MultiPolygon",
+        "coordinates": [_square(177, 51, 1)["coordinates"], _square(-177, 51, 1)["coordinates"]],
+    }
+    _layer(
+        tmp_path,
+        "geography_regions_polys",
+        [({"featurecla": "Island group", "name": "Far Is.", "scalerank": 2}, group)],
+    )
+    (row,) = build(tmp_path, TAKE)
+    assert row["name"] == "Far Islands" and 51 < row["lat"] < 52 and abs(row["lon"]) > 179
