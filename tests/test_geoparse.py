@@ -445,3 +445,9 @@ def test_the_small_atlantic_islands_do_not_take_names_people_and_towns_bear(topo
     assert all(r["kind"] != "island" for r in found(text, toponyms).values())
     island = found("A ferry sank off the island of Flores in eastern Indonesia.", toponyms)
     assert [r["country"] for r in island.values() if r["kind"] == "island"] == ["ID"]
+
+
+def test_korea_alone_is_the_south_and_the_peninsula_has_its_own_name(toponyms):
+    """Natural Earth names the peninsula "Korea"; news writing "Korea" alone means the Republic of Korea."""
+    places = found("Exports from Korea rose as North Korea fired missiles across the Korean Peninsula.", toponyms)
+    assert {r["gazetteer_name"] for r in places.values()} == {"South Korea", "North Korea", "Korean Peninsula"}
