@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.geoparser.gazetteer import read_physical
-from scripts.build_physical import build, main, parse_take
+from scripts.build_physical import Countries, build, main, parse_take
 
 TAKE = {
     "rivers_lake_centerlines": ("110m", 2),
@@ -109,3 +109,68 @@ def test_a_bad_take_option_is_refused_with_its_form():
     assert "geography_marine_polys" not in parse_take(["geography_marine_polys=none"])
     with pytest.raises(SystemExit, match="LAYER=SCALE:MAXRANK"):
         parse_take(["lakes=5m:3"])
+
+
+def test_islands_and_land_forms_are_kept_by_class_with_their_english_names(tmp_path):
+    """Islands to rank 5, island groups to 4, plateaus to 4; Natural Earth's abbreviations and local names
+    written as English news writes them; no small Atlantic island (Flores), no Antarctic namesake."""
+    regions = [
+        ({"featurecla": "Island", "name": "HONSHÜ", "scalerank": 2}, _square(138, 36, 2)),
+        ({"featurecla": "Island", "name": "I. Clarión", "scalerank": 5}, _square(-115, 18, 0.2)),
+        ({"featurecla": "Island", "name": "Unimak I.", "scalerank": 5}, _square(-164, 54, 0.5)),
+        ({"featurecla": "Island", "name": "Sicilia", "scalerank": 3}, _square(13, 37, 1)),
+        ({"featurecla": "Island group", "name": "Dahlak Arch.", "scalerank": 4}, _square(40, 15, 0.5)),
+        ({"featurecla": "Pen/cape", "name": "PEN. DE YUCATÁN", "scalerank": 3}, _square(-89, 19, 2)),
+        ({"featurecla": "Delta", "name": "Nile Delta", "scalerank": 4}, _square(30, 30, 1)),
+        ({"featurecla": "Island", "name": "Flores", "scalerank": 7}, _square(-31, 39, 0.1)),
+        ({"featurecla": "Island group", "name": "Tiny Is.", "scalerank": 5}, _square(0, 0, 0.1)),
+        ({"featurecla": "Plateau", "name": "Small Plat.", "scalerank": 5}, _square(5, 5, 0.1)),
+        (
+            {"featurecla": "Island", "name": "Roosevelt Island", "scalerank": 5, "region": "Antarctica"},
+            _square(0, -80, 1),
+        ),
+    ]
+    _layer(tmp_path, "geography_regions_polys", regions)
+    rows = {r["name"]: r for r in build(tmp_path, TAKE)}
+    assert set(rows) == {"Honshu", "Isla Clarión", "Unimak Island", "Sicily", "Dahlak Archipelago"} | {
+        "Península de Yucatán",
+        "Nile Delta",
+    }
+    assert rows["Honshu"]["names"] == ["Honshu", "Honshü"] and rows["Honshu"]["kind"] == "island"
+    clarion = ["Isla Clarión", "Clarión Island", "Isla Clarion", "Clarion Island", "Clarión island", "Clarion island"]
+    assert rows["Isla Clarión"]["names"] == clarion
+    assert rows["Sicily"]["names"] == ["Sicily"]  # not "Sicilia", more often a person's name in English
+    assert rows["Dahlak Archipelago"]["kind"] == "island"
+    assert "Yucatán Peninsula" in rows["Península de Yucatán"]["names"]
+    assert rows["Nile Delta"]["kind"] == "wider region" and rows["Nile Delta"]["names"] == ["Nile Delta", "Nile delta"]
+
+
+def test_an_island_has_the_country_of_the_places_around_its_coast_or_none_when_two_share_it(tmp_path):
+    """An island all of whose coast lies by one country's places is in it; one two countries share is in neither."""
+    _layer(
+        tmp_path,
+        "geography_regions_polys",
+        [
+            ({"featurecla": "Island", "name": "Alpha", "scalerank": 3}, _square(10, 10, 2)),
+            ({"featurecla": "Island", "name": "Beta", "scalerank": 3}, _square(30, 10, 2)),
+        ],
+    )
+    lat, lon, codes = [10.5, 11.5, 11.0, 10.5, 11.5], [10.5, 11.5, 31.0, 30.0, 32.0], ["AA", "AA", "BB", "CC", "CC"]
+    rows = {r["name"]: r for r in build(tmp_path, TAKE, Countries(lat, lon, codes))}
+    assert rows["Alpha"]["country"] == "AA"
+    assert "country" not in rows["Beta"]
+
+
+def test_an_island_group_across_the_180th_meridian_is_placed_among_its_islands(tmp_path):
+    """The Aleutians' parts lie both sides of the meridian: their centre is near it, not in the Atlantic."""
+    group = {
+        "type": "MultiPolygon",
+        "coordinates": [_square(177, 51, 1)["coordinates"], _square(-177, 51, 1)["coordinates"]],
+    }
+    _layer(
+        tmp_path,
+        "geography_regions_polys",
+        [({"featurecla": "Island group", "name": "Far Is.", "scalerank": 2}, group)],
+    )
+    (row,) = build(tmp_path, TAKE)
+    assert row["name"] == "Far Islands" and 51 < row["lat"] < 52 and abs(row["lon"]) > 179

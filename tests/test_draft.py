@@ -32,6 +32,7 @@ from geo.geoparser.draft import (
     draft_files,
     find_places,
     load_draft_atlas,
+    place_entry,
     place_key,
     site_zip,
     slugify,
@@ -40,7 +41,7 @@ from geo.geoparser.draft import (
     write_files,
     zip_files,
 )
-from geo.geoparser.gazetteer import GEOPARSE_DIR, PHYSICAL_FILE
+from geo.geoparser.gazetteer import GEOPARSE_DIR, PHYSICAL_FILE, load_toponyms
 from geo.geoparser.geoparse import FoundPlace, geoparse
 from geo.geoparser.ingest import read_paste
 from geo.geoparser.many_places import article_naming, gazetteer_names
@@ -524,3 +525,13 @@ def test_a_draft_draws_rivers_lakes_seas_and_regions_at_their_point(tmp_path):
         assert features[drawn[name]] == {"type": "Point", "coordinates": [lon, lat]}, name
     assert features[drawn["Strait of Hormuz"]]["type"] == "Point"
     assert load_atlas(out).places  # the atlas loads the draft with its points
+
+
+def test_an_island_is_drawn_at_its_point_and_described_as_an_island_of_its_country():
+    """Natural Earth's islands have no outline in the compact gazetteer: a point, and words a reader understands."""
+    toponyms = load_toponyms()
+    (place,) = [p for p in geoparse("Floods hit Sumatra on Monday.", toponyms) if p.toponym.kind == "island"]
+    entry, feature = place_entry(place, "sumatra", toponyms, country_names())
+    assert entry["kind"] == "region" and entry["description"].startswith("Island in Indonesia (Natural Earth")
+    assert feature["geometry"] == {"type": "Point", "coordinates": [place.toponym.lon, place.toponym.lat]}
+    assert entry["geometry_note"] == "The compact gazetteer has no outline for it: drawn at its point."

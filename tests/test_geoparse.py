@@ -418,3 +418,36 @@ def test_a_compound_adjective_of_origin_names_the_place(toponyms):
     mentions = {m["text"]: m["start"] for r in found(text, toponyms).values() for m in r["mentions"]}
     assert mentions == {"Houston": text.index("Houston"), "New York": text.index("New York")}
     assert found("Talks on Russia-Turkey ties and a de-Armenianisation policy.", toponyms) == {}
+
+
+def test_islands_by_their_names_and_by_the_word_island(toponyms):
+    """Borneo and Java are islands, Java here rather than the village of Georgia that bears its name; a
+    division's name (Crete) stays the division's unless the text says island, and a village's gives way to
+    the island when the word island follows."""
+    text = "Floods cut roads across Java and Borneo, and ferries to Lombok stopped, Indonesian officials said."
+    kinds = {r["gazetteer_name"]: (r["kind"], r["country"]) for r in found(text, toponyms).values()}
+    assert kinds["Java"] == kinds["Lombok"] == ("island", "ID") and kinds["Borneo"][0] == "island"
+    village = found("He grew up in Java, Georgia, a village north of Tskhinvali.", toponyms)
+    assert [r["kind"] for r in village.values() if r["gazetteer_name"] == "Java"] == ["village"]
+    assert all(r["kind"] != "island" for r in found("Firefighters from Athens flew to Crete.", toponyms).values())
+    said = found("Tourists left the island of Crete.", toponyms)
+    assert [r["kind"] for r in said.values()] == ["island"]
+    # a text about Germany: Tanna is its village, but "Tanna island" is the island of Vanuatu
+    for after, kind in (".", "village"), (" island.", "island"):
+        tanna = found(f"Holidaymakers from Germany flew to Tanna{after}", toponyms)
+        assert [r["kind"] for r in tanna.values() if r["gazetteer_name"] == "Tanna"] == [kind]
+
+
+def test_the_small_atlantic_islands_do_not_take_names_people_and_towns_bear(toponyms):
+    """Flores, Pico and Sal in the Azores and Cape Verde are no places of the gazetteer: a footballer's name or
+    a town's stays theirs; the Indonesian Flores is an island only when the text says so."""
+    text = "Luis Flores and Sal Pico scored for Montevideo; Flores played in Pico Rivera last year."
+    assert all(r["kind"] != "island" for r in found(text, toponyms).values())
+    island = found("A ferry sank off the island of Flores in eastern Indonesia.", toponyms)
+    assert [r["country"] for r in island.values() if r["kind"] == "island"] == ["ID"]
+
+
+def test_korea_alone_is_the_south_and_the_peninsula_has_its_own_name(toponyms):
+    """Natural Earth names the peninsula "Korea"; news writing "Korea" alone means the Republic of Korea."""
+    places = found("Exports from Korea rose as North Korea fired missiles across the Korean Peninsula.", toponyms)
+    assert {r["gazetteer_name"] for r in places.values()} == {"South Korea", "North Korea", "Korean Peninsula"}

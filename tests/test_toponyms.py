@@ -21,6 +21,7 @@ from geo.geoparser.gazetteer import (
     GEOPARSE_DIR,
     PHYSICAL_FILE,
     Table,
+    Toponym,
     cache_header,
     index_toponyms,
     load_toponyms,
@@ -245,6 +246,11 @@ def _physical(tmp_path, change=None) -> list:
     return read_physical(path)
 
 
+def _aral(raw: dict) -> dict:
+    """The Aral Sea's entry of physical.json: the first of those a test breaks."""
+    return next(f for f in raw["features"] if f["name"] == "Aral Sea")
+
+
 def test_natural_earth_features_are_read_with_their_source(tmp_path):
     features = dict((t.name, (t, names)) for t, names in _physical(tmp_path))
     lake, names = features["Lake Victoria"]
@@ -257,13 +263,14 @@ def test_natural_earth_features_are_read_with_their_source(tmp_path):
 @pytest.mark.parametrize(
     ("change", "entry", "field"),
     [
-        (lambda r: r["features"][0].update(kind="pond"), "Aral Sea", "kind"),
-        (lambda r: r["features"][0].update(lat=95), "Aral Sea", "lat"),
-        (lambda r: r["features"][0].update(names=[]), "Aral Sea", "names"),
-        (lambda r: r["features"][0].update(scalerank="0"), "Aral Sea", "scalerank"),
-        (lambda r: r["features"][0].update(wikidata="35883"), "Aral Sea", "wikidata"),
-        (lambda r: r["features"][0].update(scale="1m"), "Aral Sea", "scale"),
-        (lambda r: r["features"][0].update(nmes=["x"]), "Aral Sea", "nmes"),
+        (lambda r: _aral(r).update(kind="pond"), "Aral Sea", "kind"),
+        (lambda r: _aral(r).update(lat=95), "Aral Sea", "lat"),
+        (lambda r: _aral(r).update(names=[]), "Aral Sea", "names"),
+        (lambda r: _aral(r).update(scalerank="0"), "Aral Sea", "scalerank"),
+        (lambda r: _aral(r).update(wikidata="35883"), "Aral Sea", "wikidata"),
+        (lambda r: _aral(r).update(scale="1m"), "Aral Sea", "scale"),
+        (lambda r: _aral(r).update(country="Greece"), "Aral Sea", "country"),
+        (lambda r: _aral(r).update(nmes=["x"]), "Aral Sea", "nmes"),
         (lambda r: r["features"][1].pop("name"), "#2", "name"),
         (lambda r: r.pop("source"), None, "source"),
         (lambda r: r.update(sorce="Natural Earth"), None, "sorce"),
@@ -288,3 +295,24 @@ def test_a_physical_feature_never_takes_a_curated_a_country_s_or_a_town_s_name(t
     assert toponyms.candidates("Mississippi")[0].toponym.ref == "ne:admin1:US28"
     assert toponyms.candidates("Nile")[0].toponym.ref == "ne:physical:nile"
     assert all(h.toponym.kind != "lake" for h in toponyms.candidates("Cedar Lake"))  # the town in Indiana
+
+
+def _island(name: str, names: list[str], country: str | None = None) -> tuple[Toponym, list[str]]:
+    """An island of physical.json, as read_physical gives it."""
+    slug = name.lower().replace(" ", "-")
+    island = Toponym(f"ne:physical:{slug}", None, name, "island", country, 0.0, 100.0, source="Natural Earth")
+    return island, names
+
+
+def test_an_island_shares_a_village_s_name_but_not_a_country_s_a_division_s_or_a_town_s(table, aliases):
+    """Java is the island and a village of Georgia; Cyprus stays the country, Rota the Spanish town of 29,000,
+    each the island's only with the word island ("the island of Cyprus", "Rota Island")."""
+    islands = [_island("Java", ["Java"], "ID"), _island("Cyprus", ["Cyprus"]), _island("Rota", ["Rota"])]
+    toponyms = index_toponyms(table, aliases, physical=islands)
+    java = [h.toponym for h in toponyms.candidates("Java")]
+    assert {t.kind for t in java} == {"island", "village"} and java[0].country == "ID"
+    for name in ("Cyprus", "Rota"):
+        assert all(h.toponym.kind != "island" for h in toponyms.candidates(name)), name
+        for form in (f"island of {name}", f"{name} Island", f"Island of {name}"):
+            assert [h.toponym.ref for h in toponyms.candidates(form)] == [f"ne:physical:{name.lower()}"], form
+    assert toponyms.candidates("Java Island")[0].toponym.kind == "island"

@@ -64,6 +64,7 @@ KINDS = {  # geoparser kind -> the atlas's kind (geo/atlas/places.py KINDS)
     "lake": "region",
     "river": "region",
     "mountains": "region",
+    "island": "region",  # drawn at its point, as a sea's is
     "canal": "region",
 }
 # Letters that Unicode does not decompose into a Latin letter and a mark (Laçın, Ağdərə, Łódź).
@@ -72,7 +73,7 @@ KIND_WORDS = {"town": "Town", "village": "Village", "city": "City", "capital": "
 POINT_KINDS = ("capital", "city", "town", "village", "airport")  # drawn at their point
 # With no outline in the compact gazetteer, drawn at their point too: a sea, a river or a range (Natural Earth's
 # physical.json or aliases.yaml) marked where its source puts it, rather than left off the map
-AREA_POINT_KINDS = ("sea", "lake", "river", "mountains", "canal", "wider region")
+AREA_POINT_KINDS = ("sea", "lake", "river", "mountains", "canal", "island", "wider region")
 # Every file of a draft data folder, in the order it is written (and zipped).
 DRAFT_FILES = (
     "article.md",

@@ -41,9 +41,17 @@ COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 PHYSICAL_FILE = "physical.json"  # scripts/build_physical.py: Natural Earth's rivers, lakes, seas and ranges
 PHYSICAL_TOP = ("source", "natural_earth", "licence", "commit", "built_by", "layers", "features")
-PHYSICAL_FIELDS = ("name", "names", "kind", "class", "scale", "lat", "lon", "scalerank", "wikidata")
+PHYSICAL_FIELDS = ("name", "names", "kind", "country", "class", "scale", "lat", "lon", "scalerank", "wikidata")
+COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 PHYSICAL_SCALES = ("10m", "50m", "110m")
-PHYSICAL_KINDS = ("sea", "lake", "river", "mountains", "wider region")
+PHYSICAL_KINDS = ("sea", "lake", "river", "mountains", "island", "wider region")
+# An island's name that only villages and small towns also bear is the island's too ("Java", a village of
+# Georgia; "Sumatra", Montana), a town only as another name ("Long Island" for Long Island City) or a
+# division of fewer people (the Bahamas' Long Island): the text decides between them. A name a country
+# bears, or a division or a town of this many people as its own, stays theirs ("Cyprus", "Crete", "Rota",
+# "Flores" in Uruguay): it is then the island's only when the text says so ("the island of Crete").
+ISLAND_SHARES_UNDER = 10_000
+ISLAND_WORDS = re.compile(r"\b(?:Islands?|Isles?|Archipelago|Group|Chain|Atoll)$")
 PHYSICAL_GENERIC = re.compile(r"^(?:Lake|River) | (?:River|Lake|Sea|Mountains|Range|Desert)$")
 WIKIDATA_ID = re.compile(r"Q[1-9][0-9]*")
 TOP_FIELDS = ("places", "not_places", "place_words", "organisation_words", "adjectives", "locative_nouns")
@@ -473,7 +481,11 @@ def _curated_place(file: str, entry: str, raw: dict) -> Toponym:
 
 
 def physical_names(
-    names: Iterable[str], curated: Mapping[str, Any], table: Table, common_words: frozenset[str]
+    names: Iterable[str],
+    curated: Mapping[str, Any],
+    table: Table,
+    common_words: frozenset[str],
+    island: bool = False,
 ) -> list[str]:
     """The names of a Natural Earth feature the geoparser reads as the feature.
 
@@ -482,16 +494,42 @@ def physical_names(
     Paraná, the town of Peace River): the feature is then found by its longer name ("the
     Congo River", "the Mississippi River"). An ordinary English word is no name on its own. A
     feature whose name without its generic word is curated (the Caucasus Mountains, the
-    Zambezi River) is the curated place itself, and adds no name of its own.
+    Zambezi River) is the curated place itself, and adds no name of its own. An `island` may
+    share a name with villages and small places (ISLAND_SHARES_UNDER), and is also found with
+    the word island ("Crete Island", "the island of Crete") when its bare name is another's.
     """
     names = list(names)
     if any(PHYSICAL_GENERIC.sub("", n).strip() in curated for n in names if PHYSICAL_GENERIC.search(n)):
         return []  # the curated place is this feature (the Caucasus is the Caucasus Mountains)
-    return [
+    kept = [
         n
         for n in names
-        if n not in curated and n not in table.index and n not in table.english_words and n.lower() not in common_words
+        if n not in curated
+        and (n not in table.index or (island and _small_places_only(table, n)))
+        and n not in table.english_words
+        and n.lower() not in common_words
     ]
+    if island:
+        kept += [n for n in island_forms(names) if n not in curated and n not in table.index]
+    return list(dict.fromkeys(kept))
+
+
+def island_forms(names: Iterable[str]) -> list[str]:
+    """The generic words readers put around an island's bare name: "Crete Island", "the island of Crete"."""
+    bare = [n for n in names if not ISLAND_WORDS.search(n)]
+    return [form for n in bare for form in (f"{n} Island", f"island of {n}", f"Island of {n}")]
+
+
+def _small_places_only(table: Table, name: str) -> bool:
+    """Whether every place of the table that bears the name is a settlement under ISLAND_SHARES_UNDER people
+    or bearing it only as another name ("Long Island" for Long Island City), or a division whose settlements
+    hold fewer (the Bahamas' district of Long Island)."""
+    rows = table.index[name]
+    return all(
+        (table.kind[i] in SETTLEMENT_KINDS and (table.population[i] < ISLAND_SHARES_UNDER or table.name[i] != name))
+        or (table.kind[i] == "region" and table.division_population.get(table.ref[i], 0) < ISLAND_SHARES_UNDER)
+        for i in ([rows] if isinstance(rows, int) else rows)
+    )
 
 
 def read_physical(path: Path) -> list[tuple[Toponym, list[str]]]:
@@ -532,6 +570,9 @@ def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
     if isinstance(rank, bool) or not isinstance(rank, int) or not 0 <= rank <= 10:
         message = "must be Natural Earth's scale rank, a whole number from 0 to 10"
         raise DataError(file, message, entry=entry, field="scalerank")
+    country = raw.get("country")  # an island's, where one country holds it all
+    if country is not None and (not isinstance(country, str) or not COUNTRY_CODE.fullmatch(country)):
+        raise DataError(file, "must be an ISO 3166 country code (two capitals) or absent", entry=entry, field="country")
     wikidata = raw.get("wikidata")
     if wikidata is not None and (not isinstance(wikidata, str) or not WIKIDATA_ID.fullmatch(wikidata)):
         raise DataError(file, "must be a Wikidata id (Q and digits) or null", entry=entry, field="wikidata")
@@ -543,7 +584,7 @@ def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
         geonameid=None,
         name=raw["name"].strip(),
         kind=raw["kind"],
-        country=None,
+        country=country,
         lat=float(raw["lat"]),
         lon=float(raw["lon"]),
         source=source,
@@ -603,7 +644,7 @@ def index_toponyms(
             curated[name] = [NameHit(toponym, "curated"), *hits]
     for toponym, names in physical:
         own[toponym.ref] = toponym
-        for name in physical_names(names, curated, table, common_words):
+        for name in physical_names(names, curated, table, common_words, island=toponym.kind == "island"):
             curated.setdefault(name, []).append(NameHit(toponym, "curated"))
     country_refs = {
         c: table.ref[i] for i, (k, c) in enumerate(zip(table.kind, table.country, strict=True)) if k == "country" and c

@@ -48,6 +48,7 @@ KIND_PRIOR = {
     "lake": 3.0,
     "river": 3.0,
     "mountains": 3.0,
+    "island": 3.0,  # Natural Earth's islands; one that bears a village's name ("Java") outweighs it by its kind
     "canal": 3.0,
     "city": 3.0,
     "county": 3.0,
@@ -58,7 +59,7 @@ KIND_PRIOR = {
 HOW_PRIOR = {"curated": 3.0, "name": 0.5, "alternate": 0.0, "variant": -0.5, "division": 0.0}
 OVERSHADOWED = 3.0  # an other name of one place where another place bears it as its own name
 STRONG_KINDS = ("country", "capital", "exclave", "region", "county", "wider region", "route", "sea", "lake", "river")
-STRONG_KINDS += ("mountains", "canal")
+STRONG_KINDS += ("mountains", "canal", "island")
 # An airport's name of several words stands out as a place ("Heathrow Airport", "London Heathrow"); its bare
 # short form ("Heathrow", "O'Hare")
 # is a weak name like a town's abroad: it needs a preposition of place or the text's places around it, and a
@@ -116,7 +117,9 @@ DIVISION_BEFORE = re.compile(
 FIRST_LEVEL_AFTER = re.compile(
     r"\s+(?:(?:region|province|oblast|governorate|prefecture|krai|voivodeship)\b|" + GOVERNOR + ")", re.IGNORECASE
 )
-WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range|canal)\b", re.IGNORECASE)
+# A physical feature's generic word after its name: "the Araz river", "Java island".
+WATER_AFTER = re.compile(r"\s+(?:river|sea|lake|gulf|bay|strait|mountains|range|canal|islands?)\b", re.IGNORECASE)
+WATER_KINDS = ("river", "sea", "lake", "mountains", "canal", "island")  # the kinds WATER_AFTER names
 # A river of Natural Earth named without the word River is the river only after "the" (THE_BEFORE): "the Nile",
 # "the Amazon", not "Amazon said" (geo/geoparser/gazetteer.py keeps a bare name only where no place or word bears it).
 PHYSICAL_REF = "ne:physical:"
@@ -1174,7 +1177,7 @@ def _score_terms(
     generic_division = 0.0
     if beside.generic == "division":  # "Washington state", "the state of Washington": not the capital, however curated
         generic_division = 3.0 if t.kind in ("region", "exclave") else -3.0 if t.kind in SETTLEMENTS else 0.0
-    water = 3.0 if beside.generic == "water" and t.kind in ("river", "sea", "lake", "mountains", "canal") else 0.0
+    water = 3.0 if beside.generic == "water" and t.kind in WATER_KINDS else 0.0
     return (
         *prior,
         country,
