@@ -14,6 +14,7 @@ from geo.geoparser.geoparse import (
     Context,
     Tally,
     _rank,
+    _seats,
     geoparse,
     place_record,
     resolution_hits,
@@ -210,6 +211,29 @@ def test_a_town_named_like_a_division_abroad_still_pairs_with_its_county(toponym
     places = places_of(text, toponyms)
     assert places["Paris"].geonameid == 4647963  # Paris, Tennessee
     assert places["Henry County"].admin1 == places["Paris"].admin1 == "ne:admin1:US47"
+
+
+def seat_pairs(names: list[str], toponyms) -> set[tuple[str, str | None]]:
+    """The candidates (name, state) that _seats pairs among these names' places."""
+    hits = {name: resolution_hits(name, toponyms) for name in names}
+    paired = _seats(hits, {name: tuple(h.toponym.ref for h in found) for name, found in hits.items()})
+    return {(h.toponym.name, h.toponym.admin1) for found in hits.values() for h in found if h.toponym.ref in paired}
+
+
+def test_a_town_pairs_only_with_a_county_of_its_own_state(toponyms):
+    # Clinton, Wisconsin lies a few km over the state line from Boone County, Illinois: no town of that county
+    assert seat_pairs(["Clinton", "Boone County"], toponyms) == set()
+    # the trap: a town and a county of one state still pair (Huntsville, Texas, in Walker County)
+    texas = "ne:admin1:US48"
+    assert seat_pairs(["Huntsville", "Walker County"], toponyms) == {("Huntsville", texas), ("Walker County", texas)}
+
+
+def test_two_names_that_pair_in_many_states_say_nothing_of_which(toponyms):
+    # Madison and a Madison County lie together in several states: the pair does not pick one
+    assert seat_pairs(["Madison", "Madison County"], toponyms) == set()
+    # the trap: a pair found in two states still counts for both (Springfield in Greene County, Missouri and Ohio)
+    states = {state for _, state in seat_pairs(["Springfield", "Greene County"], toponyms)}
+    assert states == {"ne:admin1:US29", "ne:admin1:US39"}
 
 
 def test_each_name_of_a_list_of_counties_is_a_county(toponyms):
