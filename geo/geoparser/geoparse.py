@@ -1342,31 +1342,36 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
     as a capital or a country (FAMOUS) lends and receives support only by its share: London and Paris
     have namesakes 100 km apart in Ontario, which say nothing against the capitals. Only settlements
     and counties (a state's point says nothing of nearness), the CLUSTER_TOP likeliest candidates of
-    at most CLUSTER_NAMES names: a bounded cost whatever the text.
+    at most CLUSTER_NAMES names, on a grid of NEAR_KM cubes compared as chords (as Anchors): a bounded
+    cost whatever the text.
+
+    Not more of a name's candidates: a name of thirty towns has one within NEAR_KM of most places, so
+    its unlikely ones would lend to any corner by chance (the state of Florida's namesake village near
+    New York City), and the corpora's small towns of one corner are among their names' likeliest.
     """
     if len(rankings) > CLUSTER_NAMES:
         return {}
-    cells: dict[tuple[int, int, int], list[tuple[int, Candidate]]] = {}
+    cells: dict[tuple[int, int, int], list[tuple[int, float, float, float, float]]] = {}
+    looked: list[tuple[int, Candidate, float, float, float]] = []
     for k, ranked in enumerate(rankings.values()):
         for c in ranked[:CLUSTER_TOP]:
             if c.toponym.kind in CLUSTER_KINDS:
-                cells.setdefault(_cell(c.toponym), []).append((k, c))
+                x, y, z = _point(c.toponym)
+                cells.setdefault(_cube(x, y, z, NEAR_KM), []).append((k, c.share, x, y, z))
+                looked.append((k, c, x, y, z))
     famous = {k for k, ranked in enumerate(rankings.values()) if ranked[0].toponym.kind in FAMOUS}
     support: dict[str, float] = {}
-    for k, ranked in enumerate(rankings.values()):
-        for c in ranked[:CLUSTER_TOP]:
-            if c.toponym.kind not in CLUSTER_KINDS:
-                continue
-            best: dict[int, float] = {}
-            x, y, z = _cell(c.toponym)
-            for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
-                for other, near in cells.get(cell, ()):
-                    closer = other != k and near.share > best.get(other, 0.0)
-                    if closer and distance_km(c.toponym, near.toponym) < NEAR_KM:
-                        best[other] = near.share
-            if best:
-                lent = sum(share if k in famous or other in famous else 1.0 for other, share in best.items())
-                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), lent)
+    for k, c, x, y, z in looked:
+        best: dict[int, float] = {}
+        cx, cy, cz = _cube(x, y, z, NEAR_KM)
+        for cell in itertools.product((cx - 1, cx, cx + 1), (cy - 1, cy, cy + 1), (cz - 1, cz, cz + 1)):
+            for other, share, ox, oy, oz in cells.get(cell, ()):
+                closer = other != k and share > best.get(other, 0.0)
+                if closer and (ox - x) ** 2 + (oy - y) ** 2 + (oz - z) ** 2 < NEAR_CHORD2:
+                    best[other] = share
+        if best:
+            lent = sum(share if k in famous or other in famous else 1.0 for other, share in best.items())
+            support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), lent)
     return support
 
 
