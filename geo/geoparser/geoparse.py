@@ -1380,10 +1380,9 @@ def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]
 
     Local news names a town and its county without their state ("Paris ... Henry County"): the one
     pair of candidates that lie together says which. It does not hang on the names' likelihoods, so
-    a small town's pair outweighs a large namesake elsewhere. A pair lies in one state (a town across
-    a state line is in another county), and two names that pair in more than SEAT_STATES states say
-    nothing of which (Madison and Madison County lie together in seven). At most CLUSTER_NAMES names and
-    SEAT_CANDIDATES candidates of each: a bounded cost whatever the text.
+    a small town's pair outweighs a large namesake elsewhere. But two names that pair in more than
+    SEAT_STATES states say nothing of which (Madison and Madison County lie together in seven). At most
+    CLUSTER_NAMES names and SEAT_CANDIDATES candidates of each: a bounded cost whatever the text.
     """
     names = {key: hits[form] for form, key in same_name.items() if len(hits[form]) > 1}
     if len(names) > CLUSTER_NAMES:
@@ -1409,15 +1408,15 @@ def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]
                 counties.setdefault(_cell(t), []).append((key, t))
             else:
                 towns.append((key, t))
-    # the pairs of each two names, by the state they lie in: a town lies in its county's state (Clinton, Wisconsin,
-    # is no pair for Boone County, Illinois, over the state line)
+    # the pairs of each two names, by the county's state (a town's own state is read from its point, which may lie
+    # over a river from its county: St. Louis, Columbus, Georgia)
     pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str | None, list[str]]] = {}
     for key, town in towns:
         x, y, z = _cell(town)
         for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
             for other, county in counties.get(cell, ()):
-                if other != key and town.admin1 == county.admin1 and distance_km(town, county) <= SEAT_KM:
-                    pairs.setdefault((key, other), {}).setdefault(town.admin1, []).extend((town.ref, county.ref))
+                if other != key and distance_km(town, county) <= SEAT_KM:
+                    pairs.setdefault((key, other), {}).setdefault(county.admin1, []).extend((town.ref, county.ref))
     # two names that pair in many states say none ("Madison" and "Madison County": the county's town of its name)
     telling = [by_state for by_state in pairs.values() if len(by_state) <= SEAT_STATES]
     return frozenset(ref for by_state in telling for refs in by_state.values() for ref in refs)
