@@ -334,6 +334,35 @@ def test_a_dateline_names_the_city_the_story_was_filed_from(toponyms):
     assert county["kind"] == "county"
 
 
+@pytest.mark.parametrize("between", [". ", ".\n"])
+def test_a_small_towns_dateline_after_its_headline_places_the_story(toponyms, between):
+    # Quechee, a village of 600, is no place on its name alone; as the dateline after the headline (on the same line,
+    # as pasted stories often run, or on its own) it is, and it says which Woodstock and Hartford: Vermont's
+    text = (
+        f"Library reopens{between}QUECHEE — The library reopened on Monday; readers from Woodstock and Hartford came."
+    )
+    places = places_of(text, toponyms)
+    assert places["Quechee"].geonameid == 5240108
+    assert {t.admin1 for t in places.values()} == {"ne:admin1:US50"}  # Vermont
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no dash after the capitals: no dateline
+        "Library reopens. QUECHEE was quiet on Monday; readers from Woodstock and Hartford came.",
+        # a second sentence before the capitals: no headline
+        "Library reopens. It is new. QUECHEE — The library reopened; readers from Woodstock and Hartford came.",
+        # no story starting after the dash
+        "Library reopens. QUECHEE — which lies nearby — was quiet; readers from Woodstock and Hartford came.",
+    ],
+)
+def test_capitals_after_a_sentence_are_a_dateline_only_after_a_headline_and_before_a_story(toponyms, text):
+    places = places_of(text, toponyms)
+    assert "Quechee" not in places and "QUECHEE" not in places
+    assert places["Hartford"].admin1 == "ne:admin1:US09"  # Connecticut's, the larger, with nothing to say otherwise
+
+
 def test_a_divisions_other_name_is_the_town_that_bears_it_as_its_own(toponyms):
     # "Tipperary" is also an other name of South Tipperary: alone, it is the town in it
     text = "Three men appeared in court over a fight on Main Street, Tipperary, on Saturday."

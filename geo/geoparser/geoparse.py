@@ -98,6 +98,9 @@ APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|po
 # Murmansk deputy governor", "New York Gov. Andrew Cuomo" name the oblast and the state.
 GOVERNOR = r"(?:(?:deputy|lieutenant|vice)[\s-]+)?(?:governor\b|gov\.)"
 DATELINE_INDENT = 40  # the most spaces before a dateline on its line
+HEADLINE_CHARS = 200  # the longest headline a dateline may follow on its line
+SENTENCE_END = re.compile(r"[.!?]\s")
+STORY_START = re.compile(r"\s*[A-Z“\"]")
 # What follows a dateline's place: its state or country, then the agency in brackets or a dash ("NEW YORK (AP) -",
 # "RALEIGH, N.C. (AP) -", "TORONTO —").
 DATELINE_AFTER = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-—–])")
@@ -877,7 +880,7 @@ def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Pre
     """Something beside the name says it is a place: a preposition of place, or a division or country after a comma."""
     if PREPOSITION_BEFORE.search(text, max(0, span.start - 30), span.start):
         return True
-    if APPOSITION.match(text, span.end):
+    if APPOSITION.match(text, span.end) or _dateline(text, span):  # "FALLS VILLAGE - The board met"
         return True
     after = COMMA_AFTER.match(text, span.end)
     return bool(after) and any(other != span.text for other in prefixes.at(text, after.end()))
@@ -1255,12 +1258,23 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
 
 
 def _dateline(text: str, span: Span) -> bool:
-    """Whether the mention is a dateline's place: capitals opening a line, then an agency or a dash ("NEW YORK -")."""
+    """Whether the mention is a dateline's place: capitals opening a line, then an agency or a dash ("NEW YORK -"),
+    or right after a headline run into the story on its line ("Council votes. MANSFIELD - The council ...")."""
     if len(span.text) < 4 or not span.text.isupper():
         return False
-    before = text[max(0, span.start - DATELINE_INDENT) : span.start]  # a bounded look back, however long the line
-    opens_line = not before.strip() and ("\n" in before or span.start <= DATELINE_INDENT)
-    return opens_line and DATELINE_AFTER.match(text, span.end) is not None
+    after = DATELINE_AFTER.match(text, span.end)
+    if after is None:
+        return False
+    before = text[max(0, span.start - HEADLINE_CHARS) : span.start]  # a bounded look back, however long the line
+    parts = before.rsplit("\n", 1)
+    own = parts[-1]  # the line's text before the mention
+    if len(parts) == 1 and span.start > HEADLINE_CHARS:
+        return False  # the line started too far back: neither an opening nor a headline's end
+    if len(own) <= DATELINE_INDENT and not own.strip():
+        return True
+    # one sentence, its full stop, then the dateline, its dash, and a story that starts ("NATO - the alliance" is none)
+    headline = own.endswith(". ") and SENTENCE_END.search(own, 0, len(own) - 2) is None
+    return headline and STORY_START.match(text, after.end()) is not None
 
 
 def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
