@@ -38,6 +38,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +89,23 @@ def names_text(limit: int, per_paragraph: int | None) -> str:
         parts.append(piece)
         size += len(piece)
     return "".join(parts)
+
+
+def namesakes(limit: int) -> str:
+    """The CLUSTER_NAMES names that the most settlements and counties of one corner of the world share, each in
+    a sentence of its own, over and over: the most the resolver's cluster and seats of a text read."""
+    from geo.geoparser.gazetteer import load_toponyms
+    from geo.geoparser.geoparse import CLUSTER_KINDS, CLUSTER_NAMES, _cell
+
+    by_cube: dict[tuple[int, int, int], Counter[str]] = {}
+    for name, hits in load_toponyms().names.items():
+        if len(hits) > 1 and name.replace(" ", "").isalpha() and name.istitle():
+            for h in hits:
+                if h.toponym.kind in CLUSTER_KINDS:
+                    by_cube.setdefault(_cell(h.toponym), Counter())[name] += 1
+    densest = max(by_cube.values(), key=lambda c: sum(n for _, n in c.most_common(CLUSTER_NAMES)))
+    names = [name for name, _ in densest.most_common(CLUSTER_NAMES)]
+    return repeat_to(" ".join(f"The fair moved to {name} on Monday." for name in names) + " ", limit)
 
 
 def capitalised_words(limit: int) -> str:
@@ -204,6 +222,7 @@ INPUTS = [
     Hostile("wide.docx", ".docx, one row of 25,000 cells", lambda: wide_row(25_000)),
     Hostile("places-paras", "paste: 200,000 characters naming ~4,500 places", lambda: names_text(PASTE_CAP, 10)),
     Hostile("places-line", "paste: the same on one line", lambda: names_text(PASTE_CAP, None)),
+    Hostile("namesakes", "paste: the 100 names most shared in one corner, over and over", lambda: namesakes(PASTE_CAP)),
     Hostile("capitalised", "paste: 200,000 characters of capitalised words", lambda: capitalised_words(PASTE_CAP)),
     Hostile("people", "paste: 6,000 people named like Baku", lambda: people(PASTE_CAP)),
     Hostile(

@@ -14,6 +14,7 @@ from geo.geoparser.geoparse import (
     Context,
     Tally,
     _rank,
+    _seats,
     geoparse,
     place_record,
     resolution_hits,
@@ -212,6 +213,23 @@ def test_a_town_named_like_a_division_abroad_still_pairs_with_its_county(toponym
     assert places["Henry County"].admin1 == places["Paris"].admin1 == "ne:admin1:US47"
 
 
+def seat_pairs(names: list[str], toponyms) -> set[tuple[str, str | None]]:
+    """The candidates (name, state) that _seats pairs among these names' places."""
+    hits = {name: resolution_hits(name, toponyms) for name in names}
+    paired = _seats(hits, {name: tuple(h.toponym.ref for h in found) for name, found in hits.items()})
+    return {(h.toponym.name, h.toponym.admin1) for found in hits.values() for h in found if h.toponym.ref in paired}
+
+
+def test_two_names_that_pair_in_many_states_say_nothing_of_which(toponyms):
+    # Madison and a Madison County lie together in several states: the pair does not pick one
+    assert seat_pairs(["Madison", "Madison County"], toponyms) == set()
+    # the trap: a pair found in two states still counts for both (Springfield in Greene County, Missouri and Ohio)
+    states = {state for _, state in seat_pairs(["Springfield", "Greene County"], toponyms)}
+    assert states == {"ne:admin1:US29", "ne:admin1:US39"}
+    texas = "ne:admin1:US48"  # and one pair of one state (Huntsville, Texas, in Walker County)
+    assert seat_pairs(["Huntsville", "Walker County"], toponyms) == {("Huntsville", texas), ("Walker County", texas)}
+
+
 def test_each_name_of_a_list_of_counties_is_a_county(toponyms):
     # "County" is written once for the list; the counties then say which Gainesville: Texas's, in Cooke County
     text = "Girls from Cooke, Grayson and Love counties will compete at the rodeo in Gainesville on Saturday."
@@ -314,6 +332,35 @@ def test_a_dateline_names_the_city_the_story_was_filed_from(toponyms):
     assert by_name("He said NEW YORK (AP) was wrong.", toponyms)["New York"]["kind"] == "region"
     county = by_name("LAUREL COUNTY, Ky. (WKYT) - A man is dead.", toponyms)["Laurel County"]
     assert county["kind"] == "county"
+
+
+@pytest.mark.parametrize("between", [". ", ".\n"])
+def test_a_small_towns_dateline_after_its_headline_places_the_story(toponyms, between):
+    # Quechee, a village of 600, is no place on its name alone; as the dateline after the headline (on the same line,
+    # as pasted stories often run, or on its own) it is, and it says which Woodstock and Hartford: Vermont's
+    text = (
+        f"Library reopens{between}QUECHEE — The library reopened on Monday; readers from Woodstock and Hartford came."
+    )
+    places = places_of(text, toponyms)
+    assert places["Quechee"].geonameid == 5240108
+    assert {t.admin1 for t in places.values()} == {"ne:admin1:US50"}  # Vermont
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no dash after the capitals: no dateline
+        "Library reopens. QUECHEE was quiet on Monday; readers from Woodstock and Hartford came.",
+        # a second sentence before the capitals: no headline
+        "Library reopens. It is new. QUECHEE — The library reopened; readers from Woodstock and Hartford came.",
+        # no story starting after the dash
+        "Library reopens. QUECHEE — which lies nearby — was quiet; readers from Woodstock and Hartford came.",
+    ],
+)
+def test_capitals_after_a_sentence_are_a_dateline_only_after_a_headline_and_before_a_story(toponyms, text):
+    places = places_of(text, toponyms)
+    assert "Quechee" not in places and "QUECHEE" not in places
+    assert places["Hartford"].admin1 == "ne:admin1:US09"  # Connecticut's, the larger, with nothing to say otherwise
 
 
 def test_a_divisions_other_name_is_the_town_that_bears_it_as_its_own(toponyms):

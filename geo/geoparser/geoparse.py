@@ -99,6 +99,9 @@ APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|po
 # Murmansk deputy governor", "New York Gov. Andrew Cuomo" name the oblast and the state.
 GOVERNOR = r"(?:(?:deputy|lieutenant|vice)[\s-]+)?(?:governor\b|gov\.)"
 DATELINE_INDENT = 40  # the most spaces before a dateline on its line
+HEADLINE_CHARS = 200  # the longest headline a dateline may follow on its line
+SENTENCE_END = re.compile(r"[.!?]\s")
+STORY_START = re.compile(r"\s*[A-Z“\"]")
 # What follows a dateline's place: its state or country, then the agency in brackets or a dash ("NEW YORK (AP) -",
 # "RALEIGH, N.C. (AP) -", "TORONTO —").
 DATELINE_AFTER = re.compile(r"(?:,\s+[A-Z][\w.]*(?:\s[A-Z][\w.]*)?)?\s*(?:\(|[-—–])")
@@ -172,6 +175,7 @@ CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
 # A town and a county of the text whose points lie within SEAT_KM: the town in (often the seat of) that
 # county ("Huntsville ... Walker County": Texas's pair, not Alabama's Huntsville); both gain SEAT_WEIGHT.
 SEAT_KM, SEAT_WEIGHT = 30.0, 2.0
+SEAT_STATES = 2  # two names that pair in more states than this say nothing of which
 SEAT_CANDIDATES = 40  # the most candidates of one name looked at, the most populous first: a bounded cost
 SHARPEN = 2.0  # an ambiguous name's places count by their share squared: the likeliest speak loudest
 READINGS = 3  # readings of the text's names: the unambiguous ones, then twice every name's likeliest place
@@ -894,7 +898,7 @@ def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Pre
     """Something beside the name says it is a place: a preposition of place, or a division or country after a comma."""
     if PREPOSITION_BEFORE.search(text, max(0, span.start - 30), span.start):
         return True
-    if APPOSITION.match(text, span.end):
+    if APPOSITION.match(text, span.end) or _dateline(text, span):  # "FALLS VILLAGE - The board met"
         return True
     after = COMMA_AFTER.match(text, span.end)
     return bool(after) and any(other != span.text for other in prefixes.at(text, after.end()))
@@ -1276,12 +1280,23 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
 
 
 def _dateline(text: str, span: Span) -> bool:
-    """Whether the mention is a dateline's place: capitals opening a line, then an agency or a dash ("NEW YORK -")."""
+    """Whether the mention is a dateline's place: capitals opening a line, then an agency or a dash ("NEW YORK -"),
+    or right after a headline run into the story on its line ("Council votes. MANSFIELD - The council ...")."""
     if len(span.text) < 4 or not span.text.isupper():
         return False
-    before = text[max(0, span.start - DATELINE_INDENT) : span.start]  # a bounded look back, however long the line
-    opens_line = not before.strip() and ("\n" in before or span.start <= DATELINE_INDENT)
-    return opens_line and DATELINE_AFTER.match(text, span.end) is not None
+    after = DATELINE_AFTER.match(text, span.end)
+    if after is None:
+        return False
+    before = text[max(0, span.start - HEADLINE_CHARS) : span.start]  # a bounded look back, however long the line
+    parts = before.rsplit("\n", 1)
+    own = parts[-1]  # the line's text before the mention
+    if len(parts) == 1 and span.start > HEADLINE_CHARS:
+        return False  # the line started too far back: neither an opening nor a headline's end
+    if len(own) <= DATELINE_INDENT and not own.strip():
+        return True
+    # one sentence, its full stop, then the dateline, its dash, and a story that starts ("NATO - the alliance" is none)
+    headline = own.endswith(". ") and SENTENCE_END.search(own, 0, len(own) - 2) is None
+    return headline and STORY_START.match(text, after.end()) is not None
 
 
 def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1363,31 +1378,36 @@ def _cluster_support(rankings: dict[tuple[str, ...], list[Candidate]]) -> dict[s
     as a capital or a country (FAMOUS) lends and receives support only by its share: London and Paris
     have namesakes 100 km apart in Ontario, which say nothing against the capitals. Only settlements
     and counties (a state's point says nothing of nearness), the CLUSTER_TOP likeliest candidates of
-    at most CLUSTER_NAMES names: a bounded cost whatever the text.
+    at most CLUSTER_NAMES names, on a grid of NEAR_KM cubes compared as chords (as Anchors): a bounded
+    cost whatever the text.
+
+    Not more of a name's candidates: a name of thirty towns has one within NEAR_KM of most places, so
+    its unlikely ones would lend to any corner by chance (the state of Florida's namesake village near
+    New York City), and the corpora's small towns of one corner are among their names' likeliest.
     """
     if len(rankings) > CLUSTER_NAMES:
         return {}
-    cells: dict[tuple[int, int, int], list[tuple[int, Candidate]]] = {}
+    cells: dict[tuple[int, int, int], list[tuple[int, float, float, float, float]]] = {}
+    looked: list[tuple[int, Candidate, float, float, float]] = []
     for k, ranked in enumerate(rankings.values()):
         for c in ranked[:CLUSTER_TOP]:
             if c.toponym.kind in CLUSTER_KINDS:
-                cells.setdefault(_cell(c.toponym), []).append((k, c))
+                x, y, z = _point(c.toponym)
+                cells.setdefault(_cube(x, y, z, NEAR_KM), []).append((k, c.share, x, y, z))
+                looked.append((k, c, x, y, z))
     famous = {k for k, ranked in enumerate(rankings.values()) if ranked[0].toponym.kind in FAMOUS}
     support: dict[str, float] = {}
-    for k, ranked in enumerate(rankings.values()):
-        for c in ranked[:CLUSTER_TOP]:
-            if c.toponym.kind not in CLUSTER_KINDS:
-                continue
-            best: dict[int, float] = {}
-            x, y, z = _cell(c.toponym)
-            for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
-                for other, near in cells.get(cell, ()):
-                    closer = other != k and near.share > best.get(other, 0.0)
-                    if closer and distance_km(c.toponym, near.toponym) < NEAR_KM:
-                        best[other] = near.share
-            if best:
-                lent = sum(share if k in famous or other in famous else 1.0 for other, share in best.items())
-                support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), lent)
+    for k, c, x, y, z in looked:
+        best: dict[int, float] = {}
+        cx, cy, cz = _cube(x, y, z, NEAR_KM)
+        for cell in itertools.product((cx - 1, cx, cx + 1), (cy - 1, cy, cy + 1), (cz - 1, cz, cz + 1)):
+            for other, share, ox, oy, oz in cells.get(cell, ()):
+                closer = other != k and share > best.get(other, 0.0)
+                if closer and (ox - x) ** 2 + (oy - y) ** 2 + (oz - z) ** 2 < NEAR_CHORD2:
+                    best[other] = share
+        if best:
+            lent = sum(share if k in famous or other in famous else 1.0 for other, share in best.items())
+            support[c.toponym.ref] = max(support.get(c.toponym.ref, 0.0), lent)
     return support
 
 
@@ -1396,8 +1416,9 @@ def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]
 
     Local news names a town and its county without their state ("Paris ... Henry County"): the one
     pair of candidates that lie together says which. It does not hang on the names' likelihoods, so
-    a small town's pair outweighs a large namesake elsewhere. At most CLUSTER_NAMES names and
-    SEAT_CANDIDATES candidates of each: a bounded cost whatever the text.
+    a small town's pair outweighs a large namesake elsewhere. But two names that pair in more than
+    SEAT_STATES states say nothing of which (Madison and Madison County lie together in seven). At most
+    CLUSTER_NAMES names and SEAT_CANDIDATES candidates of each: a bounded cost whatever the text.
     """
     names = {key: hits[form] for form, key in same_name.items() if len(hits[form]) > 1}
     if len(names) > CLUSTER_NAMES:
@@ -1423,14 +1444,18 @@ def _seats(hits: dict[str, list[NameHit]], same_name: dict[str, tuple[str, ...]]
                 counties.setdefault(_cell(t), []).append((key, t))
             else:
                 towns.append((key, t))
-    paired: set[str] = set()
+    # the pairs of each two names, by the county's state (a town's own state is read from its point, which may lie
+    # over a river from its county: St. Louis, Columbus, Georgia)
+    pairs: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str | None, list[str]]] = {}
     for key, town in towns:
         x, y, z = _cell(town)
         for cell in itertools.product((x - 1, x, x + 1), (y - 1, y, y + 1), (z - 1, z, z + 1)):
             for other, county in counties.get(cell, ()):
                 if other != key and distance_km(town, county) <= SEAT_KM:
-                    paired.update((town.ref, county.ref))
-    return frozenset(paired)
+                    pairs.setdefault((key, other), {}).setdefault(county.admin1, []).extend((town.ref, county.ref))
+    # two names that pair in many states say none ("Madison" and "Madison County": the county's town of its name)
+    telling = [by_state for by_state in pairs.values() if len(by_state) <= SEAT_STATES]
+    return frozenset(ref for by_state in telling for refs in by_state.values() for ref in refs)
 
 
 def _spread(ranked: list[Candidate], mentions: int) -> tuple[dict[str, float], dict[str, float]]:
