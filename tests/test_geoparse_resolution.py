@@ -527,6 +527,7 @@ def test_a_capitals_name_without_a_division_word_stays_the_capital(toponyms):
 
 def test_a_border_citys_state_is_its_own_not_the_one_across_the_river(toponyms):
     # El Paso's and St. Louis's points lie by the river that bounds their state on the simplified map
-    found = {p.name: p.toponym.admin1 for p in geoparse("Trucks left El Paso, Texas, for St. Louis.", toponyms)}
+    text = "The trucks that left El Paso, Texas, early on Monday were bound for St. Louis by the end of the week."
+    found = {p.name: p.toponym.admin1 for p in geoparse(text, toponyms)}
     assert found["El Paso"] == "ne:admin1:US48"  # Texas, not Chihuahua
     assert found["St. Louis"] == "ne:admin1:US29"  # Missouri, not Illinois
