@@ -290,3 +290,11 @@ def test_a_disease_named_after_a_place_names_it_without_drawing_it(toponyms):
     roles_of = {p.name: [m.role for m in p.mentions] for p in places}
     assert roles_of["Kenya"] == [PLACE]
     assert roles_of["Rift Valley"] == [NAMED, PLACE]  # the fever names it; the valley itself is a place
+
+
+def test_a_text_of_one_sentence_is_not_a_headline(toponyms):
+    # its capitals are not a headline's: there is no body below them
+    assert [p.name for p in geoparse("Trucks left El Paso for Dallas.", toponyms)] == ["El Paso", "Dallas"]
+    # above a body the same capitals are a headline, whose weak names need the body to name them
+    text = "Trucks Left El Paso For Dallas\n\nThe convoy reached Dallas on Monday."
+    assert [p.name for p in geoparse(text, toponyms)] == ["Dallas"]

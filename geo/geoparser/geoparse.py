@@ -684,8 +684,10 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
     kept: list[tuple[str, Span, bool]] = []
     people = People()
     surnames: set[str] = set()  # weak names read once as a person's ("Chiquita Henry"): people wherever they stand
-    for line_start, line in _lines(text):
-        headline = _title_case(line)
+    lines = _lines(text)
+    alone = sum(1 for _, line in lines if line.strip()) == 1  # a text of one line has no body to head
+    for line_start, line in lines:
+        headline = _title_case(line) and not alone
         run = RunAfter(line, toponyms.organisation_words)
         line_kept = len(kept)
         for match in finder.finditer(line):
