@@ -418,3 +418,13 @@ def test_a_compound_adjective_of_origin_names_the_place(toponyms):
     mentions = {m["text"]: m["start"] for r in found(text, toponyms).values() for m in r["mentions"]}
     assert mentions == {"Houston": text.index("Houston"), "New York": text.index("New York")}
     assert found("Talks on Russia-Turkey ties and a de-Armenianisation policy.", toponyms) == {}
+
+
+def test_a_common_word_numbered_is_no_place(toponyms):
+    # "Section" is also a village of Alabama: numbered, it is a part of a league, and pulls nothing to Alabama
+    text = "Our wrestlers won Section 2AA again, and in Section 2AA they face Jackson County, Minnesota."
+    names = {p.name for p in geoparse(text, toponyms)}
+    assert "Section" not in names and "Jackson County" in names
+    # a numbered common word that is a quantity, a score or a time is no code: the place stays
+    for text in ("She lived in Mobile 12 years.", "Fans in Mobile 2-1 up at half time.", "We met in Mobile 6:30 p.m."):
+        assert "Mobile" in {p.name for p in geoparse(text, toponyms)}, text

@@ -421,3 +421,47 @@ def test_the_score_is_the_sum_of_its_terms_and_each_term_names_its_evidence(topo
     assert terms["geonames:4717560"][SCORE_TERMS.index("beside_division")] > 0
     assert terms["geonames:2988507"][SCORE_TERMS.index("beside_division")] == 0  # the capital of France
     assert _rank(hits, context)[0].toponym.ref == "geonames:2988507"  # a bare "Paris" is the capital
+
+
+def test_a_city_region_is_the_division_only_where_a_division_is_named_after_the_city(toponyms):
+    # Ukraine's and Russia's divisions bear their centres' names: "the X region" is the division
+    text = "Shelling hit the Donetsk region, the Kharkiv region and, later, the Moscow region and the Leningrad region."
+    kinds = {p.name: (p.toponym.kind, p.toponym.country) for p in geoparse(text, toponyms)}
+    assert kinds == {
+        n: ("region", c) for n, c in [("Donetsk", "UA"), ("Kharkiv", "UA"), ("Moscow", "RU"), ("Leningrad", "RU")]
+    }
+    # elsewhere "the X region" is the city's metropolitan area: the city, not the state it lies in
+    places = places_of("Traffic in the Houston region and in the Sydney region grew this year.", toponyms)
+    assert (places["Houston"].kind, places["Houston"].admin1) == ("city", "ne:admin1:US48")
+    assert places["Sydney"].kind == "city" and places["Sydney"].country == "AU"
+    # and an ocean's region is the ocean, not a state with a village of that name
+    assert places_of("Warm water in the tropical Pacific region feeds storms.", toponyms)["Pacific"].kind == "sea"
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("Voters in Macedonia chose a new parliament.", "geonames:718075"),
+        ("Mobutu ruled Zaire for three decades.", "geonames:203312"),
+        ("Monks marched in Burma.", "geonames:1327865"),
+        ("The king of Swaziland opened the session.", "geonames:934841"),
+        ("Cocoa prices in Côte d'Ivoire rose.", "geonames:2287781"),
+        ("Tulips from the Netherlands sold well.", "geonames:2750405"),
+        ("Cheese from Holland sold well.", "geonames:2750405"),
+        ("Peacekeepers left Bosnia.", "geonames:3277605"),
+        ("Aid reached the Republic of Congo and the Democratic Republic of Congo.", "geonames:2260494"),
+    ],
+)
+def test_a_countrys_former_or_short_name_is_the_country(toponyms, text, ref):
+    assert ref in {p.toponym.ref for p in geoparse(text, toponyms)}
+
+
+def test_a_country_s_former_name_borne_by_a_place_of_the_text_is_that_place(toponyms):
+    # Angola's Zaire province, the Ohio suburb and the Michigan city keep their names where the text says so
+    places = places_of("Seven of Angola's provinces have cases; the latest is in Zaire province.", toponyms)
+    assert (places["Zaire"].kind, places["Zaire"].country) == ("region", "AO")
+    text = "The Macedonia city council met near Akron and Cleveland, in Summit County, Ohio."
+    assert places_of(text, toponyms)["Macedonia"].admin1 == "ne:admin1:US39"
+    text = "The Holland city council met in Ottawa County; Zeeland and Grand Haven sent officials too."
+    assert places_of(text, toponyms)["Holland"].admin1 == "ne:admin1:US26"
+    assert places_of("She was born in Holland, Mich.", toponyms)["Holland"].country == "US"

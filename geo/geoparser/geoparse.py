@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field, replace
 
 from geo.atlas.article import FormFinder, sentence_bounds
 from geo.geoparser.confidence import DEMONYM, INSIDE_NAME, features, load_model, probability
-from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
+from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms, variant_key
 
 POSSESSIVE_END = re.compile(r"['’]s$")
 SAINT = re.compile(r"(?:St\.|St|Saint) (?=[A-Z])")  # the ways a place's saint is written
@@ -907,6 +908,8 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         weak = _weak(form, toponyms)
         if (weak and form in surnames) or (common and (form in CALENDAR or form in QUALIFIERS)):
             continue
+        if common:  # "Section 2AA", "Phase 2": a word numbered is a division of something else, no place
+            spans = [s for s in spans if not CODE_AFTER.match(text, s.end)]
         small = weak and max_population(hits) < SMALL_PLACE
         # "Sahar", an old name of Sohar; but English news writes Rafah and Khan Younis, not Rafaḩ and Khān Yūnis
         other_name = weak and all(h.how == "alternate" for h in hits) and max_population(hits) < OTHER_NAME_PLACE
@@ -920,6 +923,14 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         if spans:
             out[form] = spans
     return out
+
+
+# A number or a code right after a name ("Section 2AA", "Class 4A", "Chapter 11", "Phase II"); not a score
+# ("Reading 2-1"), a time ("at 6:30") nor a quantity ("lived in Mobile 12 years").
+CODE_AFTER = re.compile(
+    r" (?:No\. ?)?(?:\d+[A-Z]{0,3}|[IVX]{2,})(?![\w.:/–-]*\d)(?![\w'’-])"
+    r"(?!,?\s+(?:years?|months?|weeks?|days?|hours?|minutes?|times|miles?|kilometres?|kilometers?|km|people)\b)"
+)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -1227,11 +1238,30 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
 
 
 def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
-    """The candidates and the divisions their settlements lie in: "Donetsk region" names Donetsk's oblast."""
+    """The candidates and the divisions named after them that their settlements lie in: "the Donetsk region"
+    names Donetsk's oblast (Donets'k), "the Moscow region" Moskva oblast.
+
+    A division of another name is no candidate: "the Houston region", "the Sydney region" are the
+    cities' metropolitan areas, not Texas and New South Wales, and "the tropical Pacific region" is the ocean.
+    """
     settlements = sorted((h for h in hits if h.toponym.kind in SETTLEMENTS), key=lambda h: -h.toponym.population)
-    refs = [h.toponym.admin1 for h in settlements if h.toponym.admin1 in toponyms.by_ref]
-    extra = [NameHit(toponyms.by_ref[ref], "division") for ref in refs if ref is not None]
+    extra = []
+    for h in settlements:
+        division = toponyms.by_ref.get(h.toponym.admin1) if h.toponym.admin1 else None
+        if division is not None and _named_after(division.name, h.toponym.name):
+            extra.append(NameHit(division, "division"))
     return hits + list({h.toponym.ref: h for h in extra}.values())
+
+
+NAMED_AFTER_LETTERS = 3  # the fewest first letters a division shares with the centre it is named after
+
+
+def _named_after(division: str, centre: str) -> bool:
+    """Whether a division's name is its centre's in another spelling: Donets'k and Donetsk, Moskva and Moscow,
+    L'viv and Lviv; not Texas and Houston. The two share their first letters, at least half the shorter name."""
+    a, b = (variant_key(n).replace(" ", "") for n in (division, centre))
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= max(NAMED_AFTER_LETTERS, min(len(a), len(b)) / 2)
 
 
 def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[NameHit]]) -> Beside:
