@@ -465,3 +465,30 @@ def test_a_country_s_former_name_borne_by_a_place_of_the_text_is_that_place(topo
     text = "The Holland city council met in Ottawa County; Zeeland and Grand Haven sent officials too."
     assert places_of(text, toponyms)["Holland"].admin1 == "ne:admin1:US26"
     assert places_of("She was born in Holland, Mich.", toponyms)["Holland"].country == "US"
+
+
+def test_a_name_in_a_list_of_divisions_or_countries_is_one_of_them(toponyms):
+    # Oregon and Ontario are also towns of Ohio and California, which the story names: its lists say states, provinces
+    text = (
+        "Cases were reported in Arizona, California, Colorado, Ohio, Oklahoma, Oregon, Tennessee and Utah. "
+        "In Canada, cases occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick."
+    )
+    places = places_of(text, toponyms)
+    assert {name: (t.kind, t.country) for name, t in places.items()}["Oregon"] == ("region", "US")
+    assert (places["Ontario"].kind, places["Ontario"].country) == ("region", "CA")
+    assert (places["New Brunswick"].kind, places["New Brunswick"].country) == ("region", "CA")
+    # two countries joined by "and": Georgia is the country, in a story set in Texas; a list of states: the state
+    text = "Oil from Georgia and Azerbaijan reached Texas."
+    assert places_of(text, toponyms)["Georgia"].kind == "country"
+    text = "Officials of Texas, Georgia and Ohio met in Tbilisi."
+    assert (places_of(text, toponyms)["Georgia"].kind, places_of(text, toponyms)["Georgia"].country) == ("region", "US")
+
+
+def test_a_list_of_cities_or_of_qualified_towns_keeps_its_towns(toponyms):
+    # the list's other names read as cities: Kherson stays the city, not its oblast
+    places = places_of("Shells fell on Kherson, Mykolaiv and Odesa overnight.", toponyms)
+    assert [places[n].kind for n in ("Kherson", "Mykolaiv", "Odesa")] == ["town", "city", "city"]
+    # towns qualified by their states keep their qualifiers in a list; a division abroad is no state of the list
+    places = places_of("Fans came from Paris, Texas, Tulsa, Oklahoma, and Ontario, California.", toponyms)
+    assert places["Paris"].admin1 == "ne:admin1:US48"
+    assert (places["Ontario"].kind, places["Ontario"].admin1) == ("city", "ne:admin1:US06")

@@ -1168,6 +1168,7 @@ def _score_terms(
     near_country = LOCAL_COUNTRY if beside.country is not None and t.country == beside.country and not rival else 0.0
     near_division = LOCAL_COUNTRY if beside.division is not None and beside.division in (t.admin1, t.ref) else 0.0
     generic_division = 3.0 if beside.generic == "division" and t.kind in ("region", "exclave") else 0.0
+    generic_division += 3.0 if beside.generic == "country" and t.kind == "country" else 0.0  # in a list of countries
     water = 3.0 if beside.generic == "water" and t.kind in ("river", "sea", "lake", "mountains", "canal") else 0.0
     return (
         *prior,
@@ -1542,6 +1543,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
     qualified = _qualified(text, found, hits) if text else {}
+    listed = _list_kinds(text, found, hits, contexts) if text else {}
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
@@ -1552,6 +1554,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 beside = replace(beside, country=local[span.start])
             if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
                 beside = replace(beside, division=qualified[span.start])
+            if span.start in listed:  # "Manitoba, Ontario and New Brunswick": one of the list's provinces
+                beside = Beside(generic=listed[span.start])
             if beside not in rankings:
                 candidates = hits[form]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
@@ -1597,6 +1601,62 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         for spans, best, others in places.values()
     ]
     return sorted(result, key=lambda p: p.mentions[0].start)
+
+
+# Between two names of a list: "Alberta, Manitoba", "Ontario and Quebec", "Utah, Washington, and Wisconsin".
+LIST_BETWEEN = re.compile(r",\s?|,?\s(?:and|or)\s")
+LIST_AND = re.compile(r",?\s(?:and|or)\s")
+LIST_GAP = len(", and ")  # the most characters between two names of a list
+LIST_KINDS = {"region": "division", "country": "country"}  # a list's kind -> the generic word it lends (Beside)
+
+
+def _list_kinds(
+    text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]], contexts: dict[str, Context]
+) -> dict[int, str]:
+    """For each mention of a list of divisions or of countries, the kind the list lends it (Beside.generic).
+
+    In "British Columbia, Alberta, Manitoba, Ontario and New Brunswick" Ontario is the province, not
+    the city in California: when most of the other names of a list (three names or more, or two joined
+    by "and" or "or") are first-level divisions, or countries, a name that has a candidate of that kind
+    takes it. The others are judged by their own likeliest place without the list, so that a list of
+    cities ("Kherson, Mykolaiv and Odesa") keeps its cities. Such a member is not a town qualified by the
+    division after it ("Oregon, Tennessee"); a town of the list that has no division's name keeps its
+    qualifier ("Paris, Texas, and Tulsa, Oklahoma"). Each form is ranked once: a bounded cost.
+    """
+    spans = sorted(((s, form) for form, form_spans in found.items() for s in form_spans), key=lambda sf: sf[0].start)
+    runs: list[tuple[list[tuple[Span, str]], list[bool]]] = []  # names read one after another; "and" between two
+    for previous, current in itertools.pairwise(spans):
+        gap = current[0].start - previous[0].end
+        between = text[previous[0].end : current[0].start] if 0 < gap <= LIST_GAP else ""
+        if LIST_BETWEEN.fullmatch(between) is None:
+            continue
+        if not runs or runs[-1][0][-1] is not previous:
+            runs.append(([previous], []))
+        runs[-1][0].append(current)
+        runs[-1][1].append(LIST_AND.fullmatch(between) is not None)
+    own: dict[str, Toponym] = {}
+
+    def own_place(form: str) -> Toponym:
+        """The name's likeliest place, without the list."""
+        if form not in own:
+            own[form] = _rank(hits[form], contexts[form])[0].toponym
+        return own[form]
+
+    out: dict[int, str] = {}
+    for names, joins in runs:
+        if len(names) == 2 and not joins[0]:  # "Tacoma, Washington": a place and its qualifier, no list
+            continue
+        read = [own_place(form) for _, form in names]
+        for i, (member, form) in enumerate(names):
+            others = read[:i] + read[i + 1 :]
+            for kind, generic in LIST_KINDS.items():
+                # a division of the others' countries: in a list of US states, "Ontario, California" is the city
+                countries = {t.country for t in others if t.kind == kind} if kind == "region" else None
+                if 2 * sum(t.kind == kind for t in others) > len(others) and any(
+                    h.toponym.kind == kind and (countries is None or h.toponym.country in countries) for h in hits[form]
+                ):
+                    out[member.start] = generic
+    return out
 
 
 def _bare_river(form: str, hits: list[NameHit]) -> bool:
