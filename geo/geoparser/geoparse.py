@@ -25,7 +25,7 @@ import os
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from geo.atlas.article import FormFinder, sentence_bounds
@@ -1543,7 +1543,14 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
     qualified = _qualified(text, found, hits) if text else {}
-    listed = _list_kinds(text, found, hits, contexts) if text else {}
+    plain: dict[str, list[Candidate]] = {}  # each form's ranking with nothing beside it, made once
+
+    def alone(form: str) -> list[Candidate]:
+        if form not in plain:
+            plain[form] = _rank(hits[form], contexts[form])
+        return plain[form]
+
+    listed = _list_kinds(text, found, hits, lambda form: alone(form)[0].toponym) if text else {}
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
@@ -1556,7 +1563,9 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 beside = replace(beside, division=qualified[span.start])
             if span.start in listed:  # "Manitoba, Ontario and New Brunswick": one of the list's provinces
                 beside = Beside(generic=listed[span.start])
-            if beside not in rankings:
+            if beside not in rankings and beside == Beside():
+                rankings[beside] = alone(form)
+            elif beside not in rankings:
                 candidates = hits[form]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
                 if first_level and not any(h.toponym.kind == "region" for h in candidates):
@@ -1611,7 +1620,7 @@ LIST_KINDS = {"region": "division", "country": "country"}  # a list's kind -> th
 
 
 def _list_kinds(
-    text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]], contexts: dict[str, Context]
+    text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]], likeliest: Callable[[str], Toponym]
 ) -> dict[int, str]:
     """For each mention of a list of divisions or of countries, the kind the list lends it (Beside.generic).
 
@@ -1621,39 +1630,38 @@ def _list_kinds(
     takes it. The others are judged by their own likeliest place without the list, so that a list of
     cities ("Kherson, Mykolaiv and Odesa") keeps its cities. Such a member is not a town qualified by the
     division after it ("Oregon, Tennessee"); a town of the list that has no division's name keeps its
-    qualifier ("Paris, Texas, and Tulsa, Oklahoma"). Each form is ranked once: a bounded cost.
+    qualifier ("Paris, Texas, and Tulsa, Oklahoma"). `likeliest` gives a form's place with nothing beside
+    it, the ranking the mentions with nothing beside them reuse: a list costs one look per name.
     """
     spans = sorted(((s, form) for form, form_spans in found.items() for s in form_spans), key=lambda sf: sf[0].start)
     runs: list[tuple[list[tuple[Span, str]], list[bool]]] = []  # names read one after another; "and" between two
     for previous, current in itertools.pairwise(spans):
-        gap = current[0].start - previous[0].end
-        between = text[previous[0].end : current[0].start] if 0 < gap <= LIST_GAP else ""
-        if LIST_BETWEEN.fullmatch(between) is None:
+        end, start = previous[0].end, current[0].start
+        if not 0 < start - end <= LIST_GAP or LIST_BETWEEN.fullmatch(text, end, start) is None:
             continue
         if not runs or runs[-1][0][-1] is not previous:
             runs.append(([previous], []))
         runs[-1][0].append(current)
-        runs[-1][1].append(LIST_AND.fullmatch(between) is not None)
-    own: dict[str, Toponym] = {}
-
-    def own_place(form: str) -> Toponym:
-        """The name's likeliest place, without the list."""
-        if form not in own:
-            own[form] = _rank(hits[form], contexts[form])[0].toponym
-        return own[form]
-
+        runs[-1][1].append(LIST_AND.fullmatch(text, end, start) is not None)
     out: dict[int, str] = {}
     for names, joins in runs:
         if len(names) == 2 and not joins[0]:  # "Tacoma, Washington": a place and its qualifier, no list
             continue
-        read = [own_place(form) for _, form in names]
-        for i, (member, form) in enumerate(names):
-            others = read[:i] + read[i + 1 :]
-            for kind, generic in LIST_KINDS.items():
-                # a division of the others' countries: in a list of US states, "Ontario, California" is the city
-                countries = {t.country for t in others if t.kind == kind} if kind == "region" else None
-                if 2 * sum(t.kind == kind for t in others) > len(others) and any(
-                    h.toponym.kind == kind and (countries is None or h.toponym.country in countries) for h in hits[form]
+        read = [likeliest(form) for _, form in names]
+        for kind, generic in LIST_KINDS.items():
+            of_kind = [t for t in read if t.kind == kind]
+            if 2 * len(of_kind) < len(read) - 1:  # not most of the others', whichever name is left out
+                continue
+            # a division of the others' countries: in a list of US states, "Ontario, California" is the city
+            countries = Counter(t.country for t in of_kind)
+            for (member, form), own in zip(names, read, strict=True):
+                mine = own.kind == kind
+                if 2 * (len(of_kind) - mine) <= len(read) - 1:
+                    continue
+                if any(
+                    h.toponym.kind == kind
+                    and (kind != "region" or countries[h.toponym.country] > (mine and own.country == h.toponym.country))
+                    for h in hits[form]
                 ):
                     out[member.start] = generic
     return out
