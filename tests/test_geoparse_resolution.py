@@ -450,9 +450,10 @@ def test_a_city_region_is_the_division_only_where_a_division_is_named_after_the_
         ("Cheese from Holland sold well.", "geonames:2750405"),
         ("Peacekeepers left Bosnia.", "geonames:3277605"),
         ("Aid reached the Republic of Congo and the Democratic Republic of Congo.", "geonames:2260494"),
+        ("Racing resumed in NSW on Saturday.", "ne:admin1:AUS-new-south-wales"),
     ],
 )
-def test_a_countrys_former_or_short_name_is_the_country(toponyms, text, ref):
+def test_a_countrys_or_states_former_or_short_name_is_that_place(toponyms, text, ref):
     assert ref in {p.toponym.ref for p in geoparse(text, toponyms)}
 
 
