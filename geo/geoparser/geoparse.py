@@ -14,7 +14,9 @@ of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
 - among same-name candidates the text's context decides: curated names first, then the
   countries the text names, nearness to the places it names without ambiguity, the kind
   of place and its population (Syunik the province over the village; Julfa in Nakhchivan
-  over Jolfa in Iran in a text about Nakhchivan).
+  over Jolfa in Iran in a text about Nakhchivan);
+- a name in a list of states or countries is one of them ("Manitoba, Ontario and New Brunswick"), and a
+  common word numbered is no place ("Section 2AA").
 """
 
 from __future__ import annotations
