@@ -451,3 +451,13 @@ def test_korea_alone_is_the_south_and_the_peninsula_has_its_own_name(toponyms):
     """Natural Earth names the peninsula "Korea"; news writing "Korea" alone means the Republic of Korea."""
     places = found("Exports from Korea rose as North Korea fired missiles across the Korean Peninsula.", toponyms)
     assert {r["gazetteer_name"] for r in places.values()} == {"South Korea", "North Korea", "Korean Peninsula"}
+
+
+def test_a_common_word_numbered_is_no_place(toponyms):
+    # "Section" is also a village of Alabama: numbered, it is a part of a league, and pulls nothing to Alabama
+    text = "Our wrestlers won Section 2AA again, and in Section 2AA they face Jackson County, Minnesota."
+    names = {p.name for p in geoparse(text, toponyms)}
+    assert "Section" not in names and "Jackson County" in names
+    # a numbered common word that is a quantity, a score or a time is no code: the place stays
+    for text in ("She lived in Mobile 12 years.", "Fans in Mobile 2-1 up at half time.", "We met in Mobile 6:30 p.m."):
+        assert "Mobile" in {p.name for p in geoparse(text, toponyms)}, text

@@ -531,3 +531,75 @@ def test_a_border_citys_state_is_its_own_not_the_one_across_the_river(toponyms):
     found = {p.name: p.toponym.admin1 for p in geoparse(text, toponyms)}
     assert found["El Paso"] == "ne:admin1:US48"  # Texas, not Chihuahua
     assert found["St. Louis"] == "ne:admin1:US29"  # Missouri, not Illinois
+
+
+def test_a_city_region_is_the_division_only_where_a_division_is_named_after_the_city(toponyms):
+    # Ukraine's and Russia's divisions bear their centres' names: "the X region" is the division
+    text = "Shelling hit the Donetsk region, the Kharkiv region and, later, the Moscow region and the Leningrad region."
+    kinds = {p.name: (p.toponym.kind, p.toponym.country) for p in geoparse(text, toponyms)}
+    assert kinds == {
+        n: ("region", c) for n, c in [("Donetsk", "UA"), ("Kharkiv", "UA"), ("Moscow", "RU"), ("Leningrad", "RU")]
+    }
+    # elsewhere "the X region" is the city's metropolitan area: the city, not the state it lies in
+    places = places_of("Traffic in the Houston region and in the Sydney region grew this year.", toponyms)
+    assert (places["Houston"].kind, places["Houston"].admin1) == ("city", "ne:admin1:US48")
+    assert places["Sydney"].kind == "city" and places["Sydney"].country == "AU"
+    # and an ocean's region is the ocean, not a state with a village of that name
+    assert places_of("Warm water in the tropical Pacific region feeds storms.", toponyms)["Pacific"].kind == "sea"
+
+
+@pytest.mark.parametrize(
+    ("text", "ref"),
+    [
+        ("Voters in Macedonia chose a new parliament.", "geonames:718075"),
+        ("Mobutu ruled Zaire for three decades.", "geonames:203312"),
+        ("Monks marched in Burma.", "geonames:1327865"),
+        ("The king of Swaziland opened the session.", "geonames:934841"),
+        ("Cocoa prices in Côte d'Ivoire rose.", "geonames:2287781"),
+        ("Tulips from the Netherlands sold well.", "geonames:2750405"),
+        ("Cheese from Holland sold well.", "geonames:2750405"),
+        ("Peacekeepers left Bosnia.", "geonames:3277605"),
+        ("Aid reached the Republic of Congo and the Democratic Republic of Congo.", "geonames:2260494"),
+        ("Racing resumed in NSW on Saturday.", "ne:admin1:AUS-new-south-wales"),
+    ],
+)
+def test_a_countrys_or_states_former_or_short_name_is_that_place(toponyms, text, ref):
+    assert ref in {p.toponym.ref for p in geoparse(text, toponyms)}
+
+
+def test_a_country_s_former_name_borne_by_a_place_of_the_text_is_that_place(toponyms):
+    # Angola's Zaire province, the Ohio suburb and the Michigan city keep their names where the text says so
+    places = places_of("Seven of Angola's provinces have cases; the latest is in Zaire province.", toponyms)
+    assert (places["Zaire"].kind, places["Zaire"].country) == ("region", "AO")
+    text = "The Macedonia city council met near Akron and Cleveland, in Summit County, Ohio."
+    assert places_of(text, toponyms)["Macedonia"].admin1 == "ne:admin1:US39"
+    text = "The Holland city council met in Ottawa County; Zeeland and Grand Haven sent officials too."
+    assert places_of(text, toponyms)["Holland"].admin1 == "ne:admin1:US26"
+    assert places_of("She was born in Holland, Mich.", toponyms)["Holland"].country == "US"
+
+
+def test_a_name_in_a_list_of_divisions_or_countries_is_one_of_them(toponyms):
+    # Oregon and Ontario are also towns of Ohio and California, which the story names: its lists say states, provinces
+    text = (
+        "Cases were reported in Arizona, California, Colorado, Ohio, Oklahoma, Oregon, Tennessee and Utah. "
+        "In Canada, cases occurred in British Columbia, Alberta, Manitoba, Ontario and New Brunswick."
+    )
+    places = places_of(text, toponyms)
+    assert {name: (t.kind, t.country) for name, t in places.items()}["Oregon"] == ("region", "US")
+    assert (places["Ontario"].kind, places["Ontario"].country) == ("region", "CA")
+    assert (places["New Brunswick"].kind, places["New Brunswick"].country) == ("region", "CA")
+    # two countries joined by "and": Georgia is the country, in a story set in Texas; a list of states: the state
+    text = "Oil from Georgia and Azerbaijan reached Texas."
+    assert places_of(text, toponyms)["Georgia"].kind == "country"
+    text = "Officials of Texas, Georgia and Ohio met in Tbilisi."
+    assert (places_of(text, toponyms)["Georgia"].kind, places_of(text, toponyms)["Georgia"].country) == ("region", "US")
+
+
+def test_a_list_of_cities_or_of_qualified_towns_keeps_its_towns(toponyms):
+    # the list's other names read as cities: Kherson stays the city, not its oblast
+    places = places_of("Shells fell on Kherson, Mykolaiv and Odesa overnight.", toponyms)
+    assert [places[n].kind for n in ("Kherson", "Mykolaiv", "Odesa")] == ["town", "city", "city"]
+    # towns qualified by their states keep their qualifiers in a list; a division abroad is no state of the list
+    places = places_of("Fans came from Paris, Texas, Tulsa, Oklahoma, and Ontario, California.", toponyms)
+    assert places["Paris"].admin1 == "ne:admin1:US48"
+    assert (places["Ontario"].kind, places["Ontario"].admin1) == ("city", "ne:admin1:US06")

@@ -14,22 +14,25 @@ of the region (Djulfa, Mardakert; toponyms.variant_key). Then:
 - among same-name candidates the text's context decides: curated names first, then the
   countries the text names, nearness to the places it names without ambiguity, the kind
   of place and its population (Syunik the province over the village; Julfa in Nakhchivan
-  over Jolfa in Iran in a text about Nakhchivan).
+  over Jolfa in Iran in a text about Nakhchivan);
+- a name in a list of states or countries is one of them ("Manitoba, Ontario and New Brunswick"), and a
+  common word numbered is no place ("Section 2AA").
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import os
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from geo.atlas.article import FormFinder, sentence_bounds
 from geo.geoparser.confidence import DEMONYM, INSIDE_NAME, features, load_model, probability
-from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms
+from geo.geoparser.gazetteer import HOME, WORD, NameHit, Toponym, Toponyms, load_toponyms, variant_key
 
 POSSESSIVE_END = re.compile(r"['’]s$")
 SAINT = re.compile(r"(?:St\.|St|Saint) (?=[A-Z])")  # the ways a place's saint is written
@@ -931,6 +934,8 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         weak = _weak(form, toponyms)
         if (weak and form in surnames) or (common and (form in CALENDAR or form in QUALIFIERS)):
             continue
+        if common:  # "Section 2AA", "Phase 2": a word numbered is a division of something else, no place
+            spans = [s for s in spans if not CODE_AFTER.match(text, s.end)]
         small = weak and max_population(hits) < SMALL_PLACE
         # "Sahar", an old name of Sohar; but English news writes Rafah and Khan Younis, not Rafaḩ and Khān Yūnis
         other_name = weak and all(h.how == "alternate" for h in hits) and max_population(hits) < OTHER_NAME_PLACE
@@ -944,6 +949,14 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         if spans:
             out[form] = spans
     return out
+
+
+# A number or a code right after a name ("Section 2AA", "Class 4A", "Chapter 11", "Phase II"); not a score
+# ("Reading 2-1"), a time ("at 6:30") nor a quantity ("lived in Mobile 12 years").
+CODE_AFTER = re.compile(
+    r" (?:No\. ?)?(?:\d+[A-Z]{0,3}|[IVX]{2,})(?![\w.:/–-]*\d)(?![\w'’-])"
+    r"(?!,?\s+(?:years?|months?|weeks?|days?|hours?|minutes?|times|miles?|kilometres?|kilometers?|km|people)\b)"
+)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -1183,6 +1196,7 @@ def _score_terms(
     generic_division = 0.0
     if beside.generic == "division":  # "Washington state", "the state of Washington": not the capital, however curated
         generic_division = 3.0 if t.kind in ("region", "exclave") else -3.0 if t.kind in SETTLEMENTS else 0.0
+    generic_division += 3.0 if beside.generic == "country" and t.kind == "country" else 0.0  # in a list of countries
     water = 3.0 if beside.generic == "water" and t.kind in WATER_KINDS else 0.0
     return (
         *prior,
@@ -1255,11 +1269,30 @@ def _rank(hits: list[NameHit], context: Context, beside: Beside = Beside()) -> l
 
 
 def _with_divisions(hits: list[NameHit], toponyms: Toponyms) -> list[NameHit]:
-    """The candidates and the divisions their settlements lie in: "Donetsk region" names Donetsk's oblast."""
+    """The candidates and the divisions named after them that their settlements lie in: "the Donetsk region"
+    names Donetsk's oblast (Donets'k), "the Moscow region" Moskva oblast.
+
+    A division of another name is no candidate: "the Houston region", "the Sydney region" are the
+    cities' metropolitan areas, not Texas and New South Wales, and "the tropical Pacific region" is the ocean.
+    """
     settlements = sorted((h for h in hits if h.toponym.kind in SETTLEMENTS), key=lambda h: -h.toponym.population)
-    refs = [h.toponym.admin1 for h in settlements if h.toponym.admin1 in toponyms.by_ref]
-    extra = [NameHit(toponyms.by_ref[ref], "division") for ref in refs if ref is not None]
+    extra = []
+    for h in settlements:
+        division = toponyms.by_ref.get(h.toponym.admin1) if h.toponym.admin1 else None
+        if division is not None and _named_after(division.name, h.toponym.name):
+            extra.append(NameHit(division, "division"))
     return hits + list({h.toponym.ref: h for h in extra}.values())
+
+
+NAMED_AFTER_LETTERS = 3  # the fewest first letters a division shares with the centre it is named after
+
+
+def _named_after(division: str, centre: str) -> bool:
+    """Whether a division's name is its centre's in another spelling: Donets'k and Donetsk, Moskva and Moscow,
+    L'viv and Lviv; not Texas and Houston. The two share their first letters, at least half the shorter name."""
+    a, b = (variant_key(n).replace(" ", "") for n in (division, centre))
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= max(NAMED_AFTER_LETTERS, min(len(a), len(b)) / 2)
 
 
 def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[NameHit]]) -> Beside:
@@ -1561,6 +1594,14 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     local = _local_countries(text, found, hits) if text else {}
     prefixes = Prefixes(found)
     qualified = _qualified(text, found, hits) if text else {}
+    plain: dict[str, list[Candidate]] = {}  # each form's ranking with nothing beside it, made once
+
+    def alone(form: str) -> list[Candidate]:
+        if form not in plain:
+            plain[form] = _rank(hits[form], contexts[form])
+        return plain[form]
+
+    listed = _list_kinds(text, found, hits, lambda form: alone(form)[0].toponym) if text else {}
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
@@ -1571,7 +1612,11 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 beside = replace(beside, country=local[span.start])
             if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
                 beside = replace(beside, division=qualified[span.start])
-            if beside not in rankings:
+            if span.start in listed:  # "Manitoba, Ontario and New Brunswick": one of the list's provinces
+                beside = Beside(generic=listed[span.start])
+            if beside not in rankings and beside == Beside():
+                rankings[beside] = alone(form)
+            elif beside not in rankings:
                 candidates = hits[form]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
                 if first_level and not any(h.toponym.kind == "region" for h in candidates):
@@ -1616,6 +1661,61 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         for spans, best, others in places.values()
     ]
     return sorted(result, key=lambda p: p.mentions[0].start)
+
+
+# Between two names of a list: "Alberta, Manitoba", "Ontario and Quebec", "Utah, Washington, and Wisconsin".
+LIST_BETWEEN = re.compile(r",\s?|,?\s(?:and|or)\s")
+LIST_AND = re.compile(r",?\s(?:and|or)\s")
+LIST_GAP = len(", and ")  # the most characters between two names of a list
+LIST_KINDS = {"region": "division", "country": "country"}  # a list's kind -> the generic word it lends (Beside)
+
+
+def _list_kinds(
+    text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]], likeliest: Callable[[str], Toponym]
+) -> dict[int, str]:
+    """For each mention of a list of divisions or of countries, the kind the list lends it (Beside.generic).
+
+    In "British Columbia, Alberta, Manitoba, Ontario and New Brunswick" Ontario is the province, not
+    the city in California: when most of the other names of a list (three names or more, or two joined
+    by "and" or "or") are first-level divisions, or countries, a name that has a candidate of that kind
+    takes it. The others are judged by their own likeliest place without the list, so that a list of
+    cities ("Kherson, Mykolaiv and Odesa") keeps its cities. Such a member is not a town qualified by the
+    division after it ("Oregon, Tennessee"); a town of the list that has no division's name keeps its
+    qualifier ("Paris, Texas, and Tulsa, Oklahoma"). `likeliest` gives a form's place with nothing beside
+    it, the ranking the mentions with nothing beside them reuse: a list costs one look per name.
+    """
+    spans = sorted(((s, form) for form, form_spans in found.items() for s in form_spans), key=lambda sf: sf[0].start)
+    runs: list[tuple[list[tuple[Span, str]], list[bool]]] = []  # names read one after another; "and" between two
+    for previous, current in itertools.pairwise(spans):
+        end, start = previous[0].end, current[0].start
+        if not 0 < start - end <= LIST_GAP or LIST_BETWEEN.fullmatch(text, end, start) is None:
+            continue
+        if not runs or runs[-1][0][-1] is not previous:
+            runs.append(([previous], []))
+        runs[-1][0].append(current)
+        runs[-1][1].append(LIST_AND.fullmatch(text, end, start) is not None)
+    out: dict[int, str] = {}
+    for names, joins in runs:
+        if len(names) == 2 and not joins[0]:  # "Tacoma, Washington": a place and its qualifier, no list
+            continue
+        read = [likeliest(form) for _, form in names]
+        for kind, generic in LIST_KINDS.items():
+            of_kind = [t for t in read if t.kind == kind]
+            if 2 * len(of_kind) < len(read) - 1:  # not most of the others', whichever name is left out
+                continue
+            # a division of the others' countries: in a list of US states, "Ontario, California" is the city
+            countries = Counter(t.country for t in of_kind)
+            for (member, form), own in zip(names, read, strict=True):
+                mine = own.kind == kind
+                if 2 * (len(of_kind) - mine) <= len(read) - 1:
+                    continue
+                if any(
+                    h.toponym.kind == kind
+                    and (kind != "region" or countries[h.toponym.country] > (mine and own.country == h.toponym.country))
+                    for h in hits[form]
+                ):
+                    out[member.start] = generic
+    return out
 
 
 def _bare_river(form: str, hits: list[NameHit]) -> bool:
