@@ -25,7 +25,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bench.geoparse_corpora import CORPORA, read_corpus
+from bench.geoparse_corpora import GEONAMES_CORPORA, read_corpus
 from geo.paths import ROOT
 
 OUT = ROOT / "data" / "geoparse" / "area_points.json"
@@ -42,7 +42,7 @@ def area_ids(gazetteer: Path) -> set[int]:
 def area_points(corpora: str, ids: set[int]) -> dict[int, tuple[float, float]]:
     """For each area id the dev documents' gold names, the point given most often (rounded to 4 decimals)."""
     seen: dict[int, Counter[tuple[float, float]]] = {}
-    for name in sorted(CORPORA):
+    for name in GEONAMES_CORPORA:
         for doc in read_corpus(name, corpora):
             if doc.split != "dev":
                 continue

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.geoparse_corpora import CORPORA, RESOLVED_KM, km, overlaps, read_corpus
+from bench.geoparse_corpora import GEONAMES_CORPORA, RESOLVED_KM, km, overlaps, read_corpus
 from geo.geoparser import geoparse as gp
 from geo.geoparser.confidence import KIND_GROUPS
 from geo.geoparser.gazetteer import NameHit, load_toponyms
@@ -96,7 +96,7 @@ def examples(corpora: str) -> list[Example]:
     out: list[Example] = []
     gp._rank = rank
     try:
-        for name in sorted(CORPORA):
+        for name in GEONAMES_CORPORA:
             for doc in read_corpus(name, corpora):
                 if doc.split != "dev":
                     continue
@@ -167,7 +167,7 @@ def choose(e: Example, w: np.ndarray) -> int:
 def figures(chosen: dict[int, int], data: list[Example]) -> dict[str, tuple[float, float, int]]:
     """Per corpus: the share of the recognised gold toponyms placed at the exact id and within 161 km."""
     out = {}
-    for name in sorted(CORPORA):
+    for name in GEONAMES_CORPORA:
         idx = [i for i, e in enumerate(data) if e.corpus == name]
         with_id = [i for i in idx if data[i].has_id]
         exact = sum(bool(data[i].exact[chosen[i]]) for i in with_id) / len(with_id)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.geoparse_corpora import CORPORA, RESOLVED_KM, km, overlaps, read_corpus
+from bench.geoparse_corpora import GEONAMES_CORPORA, RESOLVED_KM, km, overlaps, read_corpus
 from geo.geoparser.confidence import FEATURES, Model, probability
 from geo.geoparser.gazetteer import load_toponyms
 from geo.geoparser.geoparse import geoparse
@@ -51,7 +51,7 @@ def examples(corpora: str, named: bool = True) -> Examples:
     the associative mentions (`named`) or the literal ones alone, and the fold of its document."""
     toponyms = load_toponyms()
     rows, labels, groups, curated, folds, docs = [], [], [], [], [], []
-    for name in sorted(CORPORA):
+    for name in GEONAMES_CORPORA:
         for doc in read_corpus(name, corpora):
             if doc.split != "dev":
                 continue
