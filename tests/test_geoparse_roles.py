@@ -298,3 +298,11 @@ def test_a_text_of_one_sentence_is_not_a_headline(toponyms):
     # above a body the same capitals are a headline, whose weak names need the body to name them
     text = "Trucks Left El Paso For Dallas\n\nThe convoy reached Dallas on Monday."
     assert [p.name for p in geoparse(text, toponyms)] == ["Dallas"]
+
+
+def test_a_town_that_speaks_is_a_place_where_the_text_also_places_it(toponyms):
+    # "Gainesville says no" is the town speaking through its people, as "55 Gainesville residents" shows
+    text = "About 55 Gainesville residents marched on Friday. Organisers said Gainesville says no to the plan."
+    assert "Gainesville" in {p.name for p in geoparse(text, toponyms)}
+    # a name that only ever speaks is a person's
+    assert "Gainesville" not in {p.name for p in geoparse("Gainesville said the plan was sound.", toponyms)}

@@ -157,6 +157,8 @@ NEARNESS_WEIGHT = 1.0
 SPEECH_AFTER = re.compile(
     r"\s+(?:said|says|told|added|explained|noted|asked|wrote|stated|testified|recalled|replied)\b"
 )
+# People of the place after its name: "55 Gainesville residents", "a Tyler native".
+RESIDENTS_AFTER = re.compile(r"(?:['’]s)?\s+(?:residents?|natives?|homeowners|voters|taxpayers)\b")
 OF_BEFORE = re.compile(r"(?<![\w-])of\s+$")
 # A person's age in apposition ("Gary Wilson, 54, of Palestine"): a weak name so followed is a surname.
 AGE_AFTER = re.compile(r",\s+\d{1,3},")
@@ -687,6 +689,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
     kept: list[tuple[str, Span, bool]] = []
     people = People()
     surnames: set[str] = set()  # weak names read once as a person's ("Chiquita Henry"): people wherever they stand
+    speakers: set[str] = set()  # weak names that speak ("Trapani said"): people, unless the text places them
     lines = _lines(text)
     alone = sum(1 for _, line in lines if line.strip()) == 1  # a text of one line has no body to head
     for line_start, line in lines:
@@ -705,9 +708,10 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
-            spoken = SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end)
-            if _titled(line, start) or (spoken and not _place_before(line, start)):
-                surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"; "Trapani said", not "a nurse in Austin told"
+            if _titled(line, start):
+                surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"
+            elif (SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end)) and not _place_before(line, start):
+                speakers.add(form)  # "Trapani said"; not "a nurse in Austin told"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
@@ -729,7 +733,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             if not found[span.text]:
                 del found[span.text]
         found.setdefault(county, []).append(span)
-    return _weighed(text, found, toponyms, surnames)
+    return _weighed(text, found, toponyms, surnames, speakers)
 
 
 # "Douglas, Sarpy and Lancaster counties": each name is a county's, though "County" is written once.
@@ -909,7 +913,9 @@ def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Pre
     return bool(after) and any(other != span.text for other in prefixes.at(text, after.end()))
 
 
-def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str]) -> dict[str, list[Span]]:
+def _weighed(
+    text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str], speakers: frozenset[str] | set[str]
+) -> dict[str, list[Span]]:
     """Weak names kept only with evidence that they are places here.
 
     - a weak name read once as a person's (after a first name or a title) is a person's everywhere;
@@ -933,6 +939,10 @@ def _weighed(text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnam
         common = form in toponyms.english_words and not countryless
         weak = _weak(form, toponyms)
         if (weak and form in surnames) or (common and (form in CALENDAR or form in QUALIFIERS)):
+            continue
+        # "Gainesville says no": a town that speaks is a person's name only where the text never places it
+        spoken = weak and form in speakers
+        if spoken and not any(_evidence(text, s, found, prefixes) or RESIDENTS_AFTER.match(text, s.end) for s in spans):
             continue
         if common:  # "Section 2AA", "Phase 2": a word numbered is a division of something else, no place
             spans = [s for s in spans if not CODE_AFTER.match(text, s.end)]
