@@ -60,7 +60,7 @@ LAYERS = ("rivers_lake_centerlines", "lakes", "geography_marine_polys", "geograp
 # each layer's scale and largest scale rank: the features a news reader names (the Nile, the
 # Strait of Gibraltar, the Sahel), not every bay of the 1:10m tables
 TAKE = {
-    "rivers_lake_centerlines": ("10m", 3),  # 1:50m has the Amazon only as "Amazonas"
+    "rivers_lake_centerlines": ("10m", 6),  # 1:50m has the Amazon only as "Amazonas"; rank 6: the Thames, the Rhône
     "lakes": ("50m", 2),
     "geography_marine_polys": ("50m", 4),
     "geography_regions_polys": ("10m", 2),

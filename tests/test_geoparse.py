@@ -461,3 +461,13 @@ def test_a_common_word_numbered_is_no_place(toponyms):
     # a numbered common word that is a quantity, a score or a time is no code: the place stays
     for text in ("She lived in Mobile 12 years.", "Fans in Mobile 2-1 up at half time.", "We met in Mobile 6:30 p.m."):
         assert "Mobile" in {p.name for p in geoparse(text, toponyms)}, text
+
+
+def test_the_worlds_lesser_rivers_are_found_with_the_word_river(toponyms):
+    """Natural Earth's rivers down to scale rank 6 (the Thames, the Rhône, the Hudson) are found when the text
+    says river; their bare names stay what else bears them (Jordan the country, Don a man's name)."""
+    text = "Barges on the River Thames and the Rhone River stopped, and the Hudson River froze near Albany."
+    kinds = {r["name"]: r["kind"] for r in found(text, toponyms).values()}
+    assert kinds["River Thames"] == kinds["Rhone River"] == kinds["Hudson River"] == "river"
+    bare = found("Jordan closed a crossing, Don Smith said.", toponyms)
+    assert [r["kind"] for r in bare.values()] == ["country"]
