@@ -282,7 +282,6 @@ def test_a_state_after_a_town_and_a_comma_is_the_towns_state(toponyms):
     assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963
 
 
-
 def test_a_division_after_in_or_a_bracket_is_the_towns_division(toponyms):
     # London and Rome alone make Paris the capital; "in Texas" says which Paris
     assert places_of("She grew up in Paris and later studied in London and Rome.", toponyms)["Paris"].country == "FR"
@@ -327,6 +326,7 @@ def test_a_bare_name_beside_its_county_keeps_a_town_of_its_state_and_its_own_rea
     # a capital's or a state's own name is itself, whatever county the text names
     text = "Washington County approved the budget, and Washington sent more money for roads."
     assert mention_places(text, toponyms)["Washington"].geonameid == 4140963
+
 
 def test_an_ocean_is_the_ocean_even_in_a_story_set_in_its_villages_country(toponyms):
     # Atlantic, Iowa and Pacific, Missouri are villages; a US story about hurricanes means the oceans
