@@ -25,7 +25,7 @@ import itertools
 import math
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -100,8 +100,7 @@ COMMA_AFTER = re.compile(r",\s*")
 # "Crawford County located in Pennsylvania", "Paris in the state of Texas", "Springfield (Illinois)".
 IN_DIVISION = r"\s+(?:located\s+)?in\s+(?:the\s+(?:U\.?S\.?\s+)?[Ss]tate\s+of\s+)?|\s*\(\s*"
 IN_DIVISION_AFTER = re.compile(IN_DIVISION)
-QUALIFIER_BEFORE = re.compile(rf"(?:,\s?|{IN_DIVISION})$")  # the same words before the division, or a comma
-QUALIFIER_REACH = len(" located in the U.S. state of ")  # the most characters between the two names
+QUALIFIER_BETWEEN = re.compile(rf",\s?|{IN_DIVISION}")  # the same words, or a comma: all that lies between the two
 # A noun of place in apposition: "Van, a city in eastern Turkey".
 APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|port|suburb)\b")
 # A governor governs a first-level division, not a city: "Murmansk Governor Yury Yevdokimov", "a former
@@ -1317,8 +1316,8 @@ def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[Name
     after it ("Donetsk region")."""
     division = None
     between = COMMA_AFTER.match(text, span.end)
-    if between is None and not _division_or_country(hits.get(span.text, [])):  # "Ontario in Canada" is no town's
-        between = IN_DIVISION_AFTER.match(text, span.end)
+    if between is None and (after_in := IN_DIVISION_AFTER.match(text, span.end)):
+        between = None if _division_or_country(hits.get(span.text, [])) else after_in  # "Ontario in Canada"
     if between:
         for form in prefixes.at(text, between.end()):
             if form != span.text and hits[form]:
@@ -1371,7 +1370,8 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
     country is not qualified ("protests in Ontario in Canada"). Each pair of names is judged once, so a long list
     of places costs one look per pair.
     """
-    before_at = {span.end: form for form, spans in found.items() for span in spans}
+    ends = sorted((span.end, form) for form, spans in found.items() for span in spans)
+    at_ends = [end for end, _ in ends]
     judged: dict[tuple[str, str, bool], str | None] = {}
     out: dict[int, str] = {}
     for form, spans in found.items():
@@ -1379,11 +1379,13 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
         if not regions:
             continue
         for span in spans:
-            between = QUALIFIER_BEFORE.search(text, max(0, span.start - QUALIFIER_REACH), span.start)
-            previous = before_at.get(between.start()) if between else None
-            if previous is None or previous == form:
+            before = bisect_right(at_ends, span.start) - 1  # the mention that ends last before this one
+            if before < 0 or (previous := ends[before][1]) == form:
                 continue
-            comma = between is not None and between.group().startswith(",")
+            between = QUALIFIER_BETWEEN.fullmatch(text, ends[before][0], span.start)
+            if between is None:
+                continue
+            comma = between.group().startswith(",")
             if (previous, form, comma) not in judged:
                 if not comma and _division_or_country(hits[previous]):
                     judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
