@@ -323,7 +323,10 @@ def test_a_bare_name_beside_its_county_keeps_a_town_of_its_state_and_its_own_rea
     # Madison, Alabama lies in Madison County's state: the town, not the county
     places = mention_places("Schools in Madison County reopened. Madison reported two cases.", toponyms)
     assert places["Madison"].kind == "town" and places["Madison"].admin1 == places["Madison County"].admin1
-    # a capital's or a state's own name is itself, whatever county the text names
+    # a state's own name is the state, whatever county the text names: not Missouri's Texas County
+    text = "Texas County deputies closed the road, and lawmakers in Texas passed a new budget."
+    places = mention_places(text, toponyms)
+    assert places["Texas"].kind == "region" and places["Texas County"].admin1 == "ne:admin1:US29"
     text = "Washington County approved the budget, and Washington sent more money for roads."
     assert mention_places(text, toponyms)["Washington"].geonameid == 4140963
 

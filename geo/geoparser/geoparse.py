@@ -1354,9 +1354,14 @@ def _dateline(text: str, span: Span) -> bool:
     return headline and STORY_START.match(text, after.end()) is not None
 
 
-def _division_or_country(hits: list[NameHit]) -> bool:
-    """Whether a name is itself a division's or a country's own: "Georgia in Atlanta" qualifies no Georgia."""
-    return any(h.toponym.kind in ("region", "country") and h.how != "alternate" for h in hits)
+def _division_or_country(hits: list[NameHit], country: str | None = None) -> bool:
+    """Whether a name is itself a country's or a division's own (a division of `country`, if given): "Georgia in
+    Atlanta" qualifies no Georgia."""
+    return any(
+        h.how != "alternate"
+        and (h.toponym.kind == "country" or (h.toponym.kind == "region" and country in (None, h.toponym.country)))
+        for h in hits
+    )
 
 
 def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1581,8 +1586,8 @@ def _county_states(
 
     Local news names a county, then the county or its seat by the bare name: "Hall County ... Hall" is the
     county in Georgia, not Schwäbisch Hall; "Madison County ... Madison" a Madison of that county's state. A name
-    that is itself a country, a capital or a division of the county's country keeps its own reading ("Washington
-    County ... Washington"; but England's Suffolk is no reading of a story about Suffolk County, New York).
+    that is itself a country or a division of the county's country keeps its own reading ("Washington County ...
+    Washington"; but England's Suffolk is no reading of a story about Suffolk County, New York).
     `likeliest` gives the county's place with nothing beside it: one look per county the text names.
     """
     out: dict[str, tuple[Toponym | None, str]] = {}
@@ -1591,20 +1596,11 @@ def _county_states(
         if bare not in found or bare in out or not hits[form]:
             continue
         county = likeliest(form)
-        if county.kind != "county" or county.admin1 is None or _own_reading(hits[bare], county.country):
+        if county.kind != "county" or county.admin1 is None or _division_or_country(hits[bare], county.country):
             continue
         in_state = any(h.toponym.admin1 == county.admin1 for h in hits[bare])
         out[bare] = (None if in_state else county, county.admin1)
     return out
-
-
-def _own_reading(hits: list[NameHit], country: str | None) -> bool:
-    """Whether a name is itself a country's, a capital's or a division's of `country`: "Washington", "Georgia"."""
-    return any(
-        h.how != "alternate"
-        and (h.toponym.kind in ("country", "capital") or (h.toponym.kind == "region" and h.toponym.country == country))
-        for h in hits
-    )
 
 
 def _only_demonyms(spans: Iterable[Span], toponyms: Toponyms) -> bool:
