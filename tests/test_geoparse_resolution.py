@@ -282,6 +282,55 @@ def test_a_state_after_a_town_and_a_comma_is_the_towns_state(toponyms):
     assert by_name("Talks in Washington resumed on Tuesday.", toponyms)["Washington"]["geonameid"] == 4140963
 
 
+def test_a_division_after_in_or_a_bracket_is_the_towns_division(toponyms):
+    # London and Rome alone make Paris the capital; "in Texas" says which Paris
+    assert places_of("She grew up in Paris and later studied in London and Rome.", toponyms)["Paris"].country == "FR"
+    paris = places_of("She grew up in Paris in Texas and later studied in London and Rome.", toponyms)["Paris"]
+    assert (paris.country, paris.admin1) == ("US", "ne:admin1:US48")
+    # a county too, and "located in": Ohio and Columbus around it speak for Ohio's Crawford County
+    text = "Ducks were found in Crawford County located in Pennsylvania, and more in Ohio and Columbus."
+    assert places_of(text, toponyms)["Crawford County"].admin1 == "ne:admin1:US42"
+    text = "He was born in Springfield (Illinois), then lived in Boston and Hartford."
+    assert places_of(text, toponyms)["Springfield"].admin1 == "ne:admin1:US17"
+
+
+def test_only_a_division_a_town_lies_in_qualifies_it_and_never_a_division(toponyms):
+    # a month is no division; and a state's own name is the state whatever follows it: Washington the capital,
+    # not the town of Washington in Pennsylvania
+    assert places_of("A summit in Paris in June.", toponyms)["Paris"].kind == "capital"
+    places = places_of("Officials in Washington in Pennsylvania and New York disagreed.", toponyms)
+    assert places["Washington"].geonameid == 4140963 and places["Pennsylvania"].kind == "region"
+    places = places_of("He flew from Georgia in Atlanta.", toponyms)
+    assert places["Georgia"].kind == "region" and places["Atlanta"].admin1 == "ne:admin1:US13"
+
+
+def mention_places(text: str, toponyms) -> dict[str, object]:
+    """Each mention's place, keyed by the mention as written (a bare name may share its county's place)."""
+    return {m.text: p.toponym for p in geoparse(text, toponyms) for m in p.mentions}
+
+
+def test_a_bare_name_beside_its_county_is_that_county_or_of_its_state(toponyms):
+    # no Suffolk of New York but the county: the bare name is the county, not Suffolk, Virginia
+    text = "The Suffolk County police chief spoke on Monday. Crime in Suffolk fell by a tenth."
+    places = mention_places(text, toponyms)
+    assert places["Suffolk"] == places["Suffolk County"] and places["Suffolk"].admin1 == "ne:admin1:US36"
+    assert mention_places("Crime in Suffolk fell by a tenth.", toponyms)["Suffolk"].admin1 != "ne:admin1:US36"
+    text = "Deputies in Hall County arrested two men on Friday. Two stores in Hall were robbed this year."
+    assert mention_places(text, toponyms)["Hall"].admin1 == "ne:admin1:US13"  # Georgia's, not Schwäbisch Hall
+
+
+def test_a_bare_name_beside_its_county_keeps_a_town_of_its_state_and_its_own_reading(toponyms):
+    # Madison, Alabama lies in Madison County's state: the town, not the county
+    places = mention_places("Schools in Madison County reopened. Madison reported two cases.", toponyms)
+    assert places["Madison"].kind == "town" and places["Madison"].admin1 == places["Madison County"].admin1
+    # a state's own name is the state, whatever county the text names: not Missouri's Texas County
+    text = "Texas County deputies closed the road, and lawmakers in Texas passed a new budget."
+    places = mention_places(text, toponyms)
+    assert places["Texas"].kind == "region" and places["Texas County"].admin1 == "ne:admin1:US29"
+    text = "Washington County approved the budget, and Washington sent more money for roads."
+    assert mention_places(text, toponyms)["Washington"].geonameid == 4140963
+
+
 def test_an_ocean_is_the_ocean_even_in_a_story_set_in_its_villages_country(toponyms):
     # Atlantic, Iowa and Pacific, Missouri are villages; a US story about hurricanes means the oceans
     text = "Forecasters in Colorado and Florida expect warm water in the Atlantic and a cool eastern Pacific."

@@ -25,7 +25,7 @@ import itertools
 import math
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -96,6 +96,11 @@ PREPOSITION_BEFORE = re.compile(
 )
 # A division or country named right after a place: "Paris, Texas", "Charleston, W.Va.", "Kherson, Ukraine".
 COMMA_AFTER = re.compile(r",\s*")
+# The words between a town or a county and the division it lies in, but a comma: "Springfield in Illinois",
+# "Crawford County located in Pennsylvania", "Paris in the state of Texas", "Springfield (Illinois)".
+IN_DIVISION = r"\s+(?:located\s+)?in\s+(?:the\s+(?:U\.?S\.?\s+)?[Ss]tate\s+of\s+)?|\s*\(\s*"
+IN_DIVISION_AFTER = re.compile(IN_DIVISION)
+QUALIFIER_BETWEEN = re.compile(rf",\s?|{IN_DIVISION}")  # the same words, or a comma: all that lies between the two
 # A noun of place in apposition: "Van, a city in eastern Turkey".
 APPOSITION = re.compile(r",\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:city|town|village|port|suburb)\b")
 # A governor governs a first-level division, not a city: "Murmansk Governor Yury Yevdokimov", "a former
@@ -132,6 +137,7 @@ PHYSICAL_REF = "ne:physical:"
 # "the Goris-Kapan highway": both ends of a road or railway between two settlements.
 ROUTE_AFTER = re.compile(r"\s+(?:highway|road|motorway|railway|railroad|rail\s+line|route|pipeline)\b", re.IGNORECASE)
 SETTLEMENTS = ("capital", "city", "town", "village")
+QUALIFIED_KINDS = frozenset(SETTLEMENTS) | {"county"}  # the places a division after them qualifies
 # A compound adjective of origin after a place name, its one or two words: "Houston-based", "New York-born".
 COMPOUND = re.compile(
     r"(?<![\w.'’-])(?:([A-Z][\w.'’]*)\s)?([A-Z][\w.'’]*)-(?:based|born|bred|headquartered|registered|flagged|area)(?![\w-])"
@@ -1306,10 +1312,14 @@ def _named_after(division: str, centre: str) -> bool:
 
 
 def _beside(text: str, span: Span, prefixes: Prefixes, hits: dict[str, list[NameHit]]) -> Beside:
-    """The division named right after a mention ("Paris, Texas") and the generic word after it ("Donetsk region")."""
+    """The division named right after a mention ("Paris, Texas", "Springfield in Illinois") and the generic word
+    after it ("Donetsk region")."""
     division = None
-    if comma := COMMA_AFTER.match(text, span.end):
-        for form in prefixes.at(text, comma.end()):
+    between = COMMA_AFTER.match(text, span.end)
+    if between is None and (after_in := IN_DIVISION_AFTER.match(text, span.end)):
+        between = None if _division_or_country(hits.get(span.text, [])) else after_in  # "Ontario in Canada"
+    if between:
+        for form in prefixes.at(text, between.end()):
             if form != span.text and hits[form]:
                 top = hits[form][0].toponym
                 if top.kind == "region" or any(h.toponym.kind == "region" for h in hits[form]):
@@ -1344,34 +1354,52 @@ def _dateline(text: str, span: Span) -> bool:
     return headline and STORY_START.match(text, after.end()) is not None
 
 
-def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
-    """For each mention written right after a place and a comma, the first-level division it names for it.
+def _division_or_country(hits: list[NameHit], country: str | None = None) -> bool:
+    """Whether a name is itself a country's or a division's own (a division of `country`, if given): "Georgia in
+    Atlanta" qualifies no Georgia."""
+    return any(
+        h.how != "alternate"
+        and (h.toponym.kind == "country" or (h.toponym.kind == "region" and country in (None, h.toponym.country)))
+        for h in hits
+    )
 
-    "Tacoma, Washington": the second name qualifies the first, so it is the one of its candidates that is
-    a division one of the first name's places lies in: the state of Washington, not the capital. Each pair
-    of names is judged once, so a long list of places costs one look per pair.
+
+def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
+    """For each mention written right after a place and a comma, "in" or a bracket, the first-level division it
+    names for it.
+
+    "Tacoma, Washington", "Springfield in Illinois", "Crawford County located in Pennsylvania": the second name
+    qualifies the first, so it is the one of its candidates that is a division one of the first name's towns or
+    counties lies in: the state of Washington, not the capital. Only such a division qualifies: "a summit in Paris
+    in June" or "Georgia in Atlanta" name none. After "in" or a bracket, a name that is itself a division or a
+    country is not qualified ("protests in Ontario in Canada"). Each pair of names is judged once, so a long list
+    of places costs one look per pair.
     """
-    before_at = {span.end: form for form, spans in found.items() for span in spans}
-    judged: dict[tuple[str, str], str | None] = {}
+    ends = sorted((span.end, form) for form, spans in found.items() for span in spans)
+    at_ends = [end for end, _ in ends]
+    judged: dict[tuple[str, str, bool], str | None] = {}
     out: dict[int, str] = {}
     for form, spans in found.items():
         regions = [h.toponym.ref for h in hits[form] if h.toponym.kind == "region"]
         if not regions:
             continue
         for span in spans:
-            comma = QUALIFIER_COMMA.search(text, max(0, span.start - 3), span.start)
-            previous = before_at.get(comma.start()) if comma else None
-            if previous is None or previous == form:
+            before = bisect_right(at_ends, span.start) - 1  # the mention that ends last before this one
+            if before < 0 or (previous := ends[before][1]) == form:
                 continue
-            if (previous, form) not in judged:
-                inside = {h.toponym.admin1 for h in hits[previous] if h.toponym.kind in SETTLEMENTS}
-                judged[(previous, form)] = next((r for r in regions if r in inside), None)
-            if (division := judged[(previous, form)]) is not None:
+            between = QUALIFIER_BETWEEN.fullmatch(text, ends[before][0], span.start)
+            if between is None:
+                continue
+            comma = between.group().startswith(",")
+            if (previous, form, comma) not in judged:
+                if not comma and _division_or_country(hits[previous]):
+                    judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
+                else:
+                    inside = {h.toponym.admin1 for h in hits[previous] if h.toponym.kind in QUALIFIED_KINDS}
+                    judged[(previous, form, comma)] = next((r for r in regions if r in inside), None)
+            if (division := judged[(previous, form, comma)]) is not None:
                 out[span.start] = division
     return out
-
-
-QUALIFIER_COMMA = re.compile(r",\s?$")
 
 
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1547,6 +1575,34 @@ def _contexts(
     return out
 
 
+COUNTY_WORDS = (" County", " Parish")  # the words that make a name a county's: "Hall County", "Rapides Parish"
+
+
+def _county_states(
+    found: dict[str, list[Span]], hits: dict[str, list[NameHit]], likeliest: Callable[[str], Toponym]
+) -> dict[str, tuple[Toponym | None, str]]:
+    """For each bare name whose county the text also names ("Suffolk County ... Suffolk"), that county's state,
+    and the county itself when none of the name's places lies in that state.
+
+    Local news names a county, then the county or its seat by the bare name: "Hall County ... Hall" is the
+    county in Georgia, not Schwäbisch Hall; "Madison County ... Madison" a Madison of that county's state. A name
+    that is itself a country or a division of the county's country keeps its own reading ("Washington County ...
+    Washington"; but England's Suffolk is no reading of a story about Suffolk County, New York).
+    `likeliest` gives the county's place with nothing beside it: one look per county the text names.
+    """
+    out: dict[str, tuple[Toponym | None, str]] = {}
+    for form in found:
+        bare = next((form.removesuffix(word) for word in COUNTY_WORDS if form.endswith(word)), None)
+        if bare not in found or bare in out or not hits[form]:
+            continue
+        county = likeliest(form)
+        if county.kind != "county" or county.admin1 is None or _division_or_country(hits[bare], county.country):
+            continue
+        in_state = any(h.toponym.admin1 == county.admin1 for h in hits[bare])
+        out[bare] = (None if in_state else county, county.admin1)
+    return out
+
+
 def _only_demonyms(spans: Iterable[Span], toponyms: Toponyms) -> bool:
     """Whether the place's associative mentions are all people's adjectives ("Iraqi"), none an organisation's."""
     associative = [s.text for s in spans if s.role == NAMED]
@@ -1612,12 +1668,18 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         return plain[form]
 
     listed = _list_kinds(text, found, hits, lambda form: alone(form)[0].toponym) if text else {}
+    counties = _county_states(found, hits, lambda form: alone(form)[0].toponym)
+    for form, (county, _) in counties.items():
+        if county is not None:  # "Suffolk County ... Suffolk": no place of that name in New York but the county
+            hits[form] = [*hits[form], NameHit(county, "division")]
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
         several = len({h.toponym.country for h in hits[form]}) > 1
         rankings: dict[Beside, list[Candidate]] = {}  # one ranking per distinct surrounding
         for span in spans:
             beside = _beside(text, span, prefixes, hits) if text else Beside()
+            if form in counties and beside.division is None:  # "Hall County ... Hall": Georgia's
+                beside = replace(beside, division=counties[form][1])
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
             if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
