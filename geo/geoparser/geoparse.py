@@ -699,13 +699,22 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
+            before = _word_before(line, start)
+            if role == PLACE and not headline and before in toponyms.given_names and _weak(form, toponyms):
+                # "Mary Moore", "Levi Jackson": a common given name before a town abroad makes a person,
+                # even where the given name is itself a town's
+                people.add(f"{before} {form}")
+                surnames.add(form)
+                if kept and kept[-1][1].text == before and kept[-1][1].end == line_start + start - 1:
+                    kept.pop()
+                continue
             if role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
             elif role == NAMED or (after := run.first(end)) in STREET_ONLY:
                 pass  # "West Palestine Avenue": a street bears the town's name, no person does
             elif not headline and after is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
-            elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
+            elif before is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
             if _titled(line, start):
@@ -913,6 +922,32 @@ def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Pre
     return bool(after) and any(other != span.text for other in prefixes.at(text, after.end()))
 
 
+GIVEN_NAME_KINDS = (*SETTLEMENTS, AIRPORT)  # the kinds a common given name asks for evidence of place
+
+
+def _given_name(form: str, hits: list[NameHit], toponyms: Toponyms) -> bool:
+    """A common given name that only towns abroad or a division abroad bear: "Levi", "Miranda", "Mary".
+
+    Such a name is more often a person's than the place's; a US state ("Virginia") or a
+    curated or local name is left to the other rules.
+    """
+    return (
+        form in toponyms.given_names
+        and bool(hits)
+        and all(
+            h.how != "curated"
+            and h.toponym.country not in HOME
+            and (h.toponym.kind in GIVEN_NAME_KINDS or (h.toponym.kind == "region" and h.toponym.country != "US"))
+            for h in hits
+        )
+    )
+
+
+def _in_context(t: Toponym, context: set[str]) -> bool:
+    """The text names the division the place lies in, or the division itself or its country."""
+    return t.admin1 in context or (t.kind == "region" and (t.ref in context or t.country in context))
+
+
 def _weighed(
     text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str], speakers: frozenset[str] | set[str]
 ) -> dict[str, list[Span]]:
@@ -928,7 +963,7 @@ def _weighed(
     context: set[str] = set()
     for form in found:
         hits = hits_for(form, toponyms)
-        if hits and not _weak(form, toponyms):
+        if hits and not _weak(form, toponyms) and not _given_name(form, hits, toponyms):
             t = hits[0].toponym
             context.update(x for x in (t.country, t.admin1, t.ref if t.kind == "region" else None) if x)
     out: dict[str, list[Span]] = {}
@@ -949,9 +984,16 @@ def _weighed(
         small = weak and max_population(hits) < SMALL_PLACE
         # "Sahar", an old name of Sohar; but English news writes Rafah and Khan Younis, not Rafaḩ and Khān Yūnis
         other_name = weak and all(h.how == "alternate" for h in hits) and max_population(hits) < OTHER_NAME_PLACE
-        if common or small or other_name:
-            placed = small and not common and any(h.toponym.admin1 in context for h in hits)
-            spans = [s for s in spans if placed or _evidence(text, s, found, prefixes)]
+        given = _given_name(form, hits, toponyms)
+        if common or small or other_name or given:
+            placed = (small or given) and not common and any(_in_context(h.toponym, context) for h in hits)
+            spans = [
+                s
+                for s in spans
+                if placed
+                or _evidence(text, s, found, prefixes)
+                or (given and RESIDENTS_AFTER.match(text, s.end) is not None)
+            ]
         if _bare_river(form, hits):
             spans = [s for s in spans if THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
         if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
