@@ -670,6 +670,10 @@ class People:
         return any(n <= stop and text[stop - n : stop] in before for n in self._lengths[span.text])
 
 
+GIVEN_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+) $")  # the word right before a name, one space between
+GIVEN_WINDOW = 20  # characters read back for it: longer than any common given name
+
+
 def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, list[Span]]:
     """Every kept mention, grouped by the form written, in reading order; with `named`, associative ones too.
 
@@ -699,15 +703,16 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
-            before = _word_before(line, start)
-            if role == PLACE and not headline and before in toponyms.given_names and _weak(form, toponyms):
+            given = GIVEN_BEFORE.search(line, max(0, start - GIVEN_WINDOW), start)
+            if role == PLACE and not headline and given and given[1] in toponyms.given_names and _weak(form, toponyms):
                 # "Mary Moore", "Levi Jackson": a common given name before a town abroad makes a person,
-                # even where the given name is itself a town's
-                people.add(f"{before} {form}")
+                # even where the given name is itself a town's or opens the sentence
+                people.add(f"{given[1]} {form}")
                 surnames.add(form)
-                if kept and kept[-1][1].text == before and kept[-1][1].end == line_start + start - 1:
+                if kept and kept[-1][1].text == given[1] and kept[-1][1].end == line_start + start - 1:
                     kept.pop()
                 continue
+            before = _word_before(line, start)
             if role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
             elif role == NAMED or (after := run.first(end)) in STREET_ONLY:
@@ -923,13 +928,17 @@ def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Pre
 
 
 GIVEN_NAME_KINDS = (*SETTLEMENTS, AIRPORT)  # the kinds a common given name asks for evidence of place
+KNOWN_CITY = 200_000  # a city this large by its own name (Regina, Florence, Dallas) is known by it
+# Countries whose news names their states and provinces bare (Alberta, Victoria): those stay places.
+ENGLISH_SPEAKING = frozenset({"US", "CA", "GB", "AU", "NZ", "IE"})
 
 
 def _given_name(form: str, hits: list[NameHit], toponyms: Toponyms) -> bool:
     """A common given name that only towns abroad or a division abroad bear: "Levi", "Miranda", "Mary".
 
-    Such a name is more often a person's than the place's; a US state ("Virginia") or a
-    curated or local name is left to the other rules.
+    Such a name is more often a person's than the place's. Left to the other rules: a
+    curated or local name, a large city by its own name ("Regina", "Florence") and a state
+    or province of an English-speaking country ("Virginia", "Alberta"), which news names bare.
     """
     return (
         form in toponyms.given_names
@@ -937,7 +946,11 @@ def _given_name(form: str, hits: list[NameHit], toponyms: Toponyms) -> bool:
         and all(
             h.how != "curated"
             and h.toponym.country not in HOME
-            and (h.toponym.kind in GIVEN_NAME_KINDS or (h.toponym.kind == "region" and h.toponym.country != "US"))
+            and not (h.how == "name" and h.toponym.population >= KNOWN_CITY)
+            and (
+                h.toponym.kind in GIVEN_NAME_KINDS
+                or (h.toponym.kind == "region" and h.toponym.country not in ENGLISH_SPEAKING)
+            )
             for h in hits
         )
     )
