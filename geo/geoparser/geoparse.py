@@ -706,9 +706,10 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             given = GIVEN_BEFORE.search(line, max(0, start - GIVEN_WINDOW), start)
             if role == PLACE and not headline and given and given[1] in toponyms.given_names and _weak(form, toponyms):
                 # "Mary Moore", "Levi Jackson": a common given name before a town abroad makes a person,
-                # even where the given name is itself a town's or opens the sentence
+                # even where the given name is itself a town's or opens the sentence; elsewhere the town
+                # is a person's unless the text places it ("grew up in Milton, Ontario")
                 people.add(f"{given[1]} {form}")
-                surnames.add(form)
+                speakers.add(form)
                 if kept and kept[-1][1].text == given[1] and kept[-1][1].end == line_start + start - 1:
                     kept.pop()
                 continue
