@@ -88,3 +88,28 @@ def test_lincoln_nebraska_stays_the_city(toponyms):
     nebraska = ("US", "ne:admin1:US31")
     assert places("The council in Lincoln, Neb., voted on Tuesday.", toponyms)["Lincoln"] == nebraska
     assert places("Farmers across Nebraska sold corn. Lincoln saw prices rise.", toponyms)["Lincoln"] == nebraska
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jessica Reed, 31, of Milton was charged on Monday.",  # where a person named with an age is from
+        "Storms flooded Milton, 20 miles west of Guelph, on Monday.",  # a distance from another place
+        "About 300 Milton residents signed the letter.",
+    ],
+)
+def test_a_town_named_like_a_person_is_found_where_the_text_speaks_of_it_as_a_town(toponyms, text):
+    assert "Milton" in places(text, toponyms)
+    # the same words about a person leave no place
+    assert places("Milton thanked the 300 people who signed the letter.", toponyms) == {}
+
+
+def test_a_name_that_speaks_more_often_than_it_is_placed_is_a_person(toponyms):
+    # "Trapani" is an Italian province and town; here it is a producer who once came to a town
+    text = (
+        "Andrew Trapani makes films. Trapani said the first one was hard. Trapani said he would go on. "
+        "The idea came to Trapani after a trip."
+    )
+    assert "Trapani" not in places(text, toponyms)
+    # placed as often as it speaks, it is the place
+    assert places("Ferries to Trapani, Sicily, are full. Trapani says no to new ones.", toponyms)["Trapani"][0] == "IT"

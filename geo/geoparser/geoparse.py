@@ -693,7 +693,9 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
     kept: list[tuple[str, Span, bool]] = []
     people = People()
     surnames: set[str] = set()  # weak names read once as a person's ("Chiquita Henry"): people wherever they stand
-    speakers: set[str] = set()  # weak names that speak ("Trapani said"): people, unless the text places them
+    # weak names that speak ("Trapani said") or follow a given name ("Andrew Trapani"), each time they do:
+    # people, unless the text places them as often
+    speakers: Counter[str] = Counter()
     lines = _lines(text)
     alone = sum(1 for _, line in lines if line.strip()) == 1  # a text of one line has no body to head
     for line_start, line in lines:
@@ -704,12 +706,18 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             start, end, form = match.start, match.end, match.form
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
             given = GIVEN_BEFORE.search(line, max(0, start - GIVEN_WINDOW), start)
-            if role == PLACE and not headline and given and given[1] in toponyms.given_names and _weak(form, toponyms):
+            if (
+                role == PLACE
+                and not headline
+                and given
+                and given[1] in toponyms.given_names
+                and (_weak(form, toponyms) or _minor_abroad(hits_for(form, toponyms)))
+            ):
                 # "Mary Moore", "Levi Jackson": a common given name before a town abroad makes a person,
                 # even where the given name is itself a town's or opens the sentence; elsewhere the town
                 # is a person's unless the text places it ("grew up in Milton, Ontario")
                 people.add(f"{given[1]} {form}")
-                speakers.add(form)
+                speakers[form] += 1
                 if kept and kept[-1][1].text == given[1] and kept[-1][1].end == line_start + start - 1:
                     kept.pop()
                 continue
@@ -726,7 +734,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             if _titled(line, start):
                 surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"
             elif (SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end)) and not _place_before(line, start):
-                speakers.add(form)  # "Trapani said"; not "a nurse in Austin told"
+                speakers[form] += 1  # "Trapani said"; not "a nurse in Austin told"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
@@ -934,26 +942,46 @@ KNOWN_CITY = 200_000  # a city this large by its own name (Regina, Florence, Dal
 ENGLISH_SPEAKING = frozenset({"US", "CA", "GB", "AU", "NZ", "IE"})
 
 
-def _given_name(form: str, hits: list[NameHit], toponyms: Toponyms) -> bool:
-    """A common given name that only towns abroad or a division abroad bear: "Levi", "Miranda", "Mary".
+def _minor_abroad(hits: list[NameHit]) -> bool:
+    """Whether only towns abroad or divisions abroad bear the name ("Levi", "Miranda", "Trapani").
 
-    Such a name is more often a person's than the place's. Left to the other rules: a
-    curated or local name, a large city by its own name ("Regina", "Florence") and a state
-    or province of an English-speaking country ("Virginia", "Alberta"), which news names bare.
+    Such a name beside a given name, or as one, is more often a person's than the place's.
+    Left out: a curated or local name, a large city by its own name ("Regina", "Florence")
+    and a state or province of an English-speaking country ("Virginia", "Alberta"), which
+    news names bare.
     """
-    return (
-        form in toponyms.given_names
-        and bool(hits)
-        and all(
-            h.how != "curated"
-            and h.toponym.country not in HOME
-            and not (h.how == "name" and h.toponym.population >= KNOWN_CITY)
-            and (
-                h.toponym.kind in GIVEN_NAME_KINDS
-                or (h.toponym.kind == "region" and h.toponym.country not in ENGLISH_SPEAKING)
-            )
-            for h in hits
+    return bool(hits) and all(
+        h.how != "curated"
+        and h.toponym.country not in HOME
+        and not (h.how == "name" and h.toponym.population >= KNOWN_CITY)
+        and (
+            h.toponym.kind in GIVEN_NAME_KINDS
+            or (h.toponym.kind == "region" and h.toponym.country not in ENGLISH_SPEAKING)
         )
+        for h in hits
+    )
+
+
+def _given_name(form: str, hits: list[NameHit], toponyms: Toponyms) -> bool:
+    """A common given name that only towns or divisions abroad bear: "Levi", "Miranda", "Mary"."""
+    return form in toponyms.given_names and _minor_abroad(hits)
+
+
+# Where a person named with an age is from: "Gary Wilson, 54, of Tyler".
+AGE_OF_BEFORE = re.compile(r",\s+\d{1,3},\s+of\s+$")
+# A distance from another place in apposition: "Wilson, 12 miles east of Tyler".
+DISTANCE_AFTER = re.compile(
+    r",\s+(?:about\s+)?\d[\d,.]*\s*(?:miles?|km|kilometres?|kilometers?)\s+(?:\w+\s+){0,2}?(?:of|from)\b"
+)
+
+
+def _placed_as_town(text: str, span: Span) -> bool:
+    """The text speaks of the place as a town: "55 Gainesville residents", "Ann Lee, 54, of Tyler",
+    "Wilson, 12 miles east of Tyler"."""
+    return bool(
+        RESIDENTS_AFTER.match(text, span.end)
+        or DISTANCE_AFTER.match(text, span.end)
+        or AGE_OF_BEFORE.search(text, max(0, span.start - 15), span.start)
     )
 
 
@@ -963,7 +991,7 @@ def _in_context(t: Toponym, context: set[str]) -> bool:
 
 
 def _weighed(
-    text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str], speakers: frozenset[str] | set[str]
+    text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str], speakers: Mapping[str, int]
 ) -> dict[str, list[Span]]:
     """Weak names kept only with evidence that they are places here.
 
@@ -989,10 +1017,14 @@ def _weighed(
         weak = _weak(form, toponyms)
         if (weak and form in surnames) or (common and (form in CALENDAR or form in QUALIFIERS)):
             continue
-        # "Gainesville says no": a town that speaks is a person's name only where the text never places it
-        spoken = weak and form in speakers
-        if spoken and not any(_evidence(text, s, found, prefixes) or RESIDENTS_AFTER.match(text, s.end) for s in spans):
-            continue
+        # "Gainesville says no": a town that speaks is a person's name where the text places it less often
+        # than it speaks ("Andrew Trapani ... Trapani said ... came to Trapani after")
+        if (weak or _minor_abroad(hits)) and speakers.get(form, 0):
+            placed_at = sum(
+                1 for s in spans if _evidence(text, s, found, prefixes) or RESIDENTS_AFTER.match(text, s.end)
+            )
+            if placed_at < speakers[form]:
+                continue
         if common:  # "Section 2AA", "Phase 2": a word numbered is a division of something else, no place
             spans = [s for s in spans if not CODE_AFTER.match(text, s.end)]
         small = weak and max_population(hits) < SMALL_PLACE
@@ -1004,9 +1036,7 @@ def _weighed(
             spans = [
                 s
                 for s in spans
-                if placed
-                or _evidence(text, s, found, prefixes)
-                or (given and RESIDENTS_AFTER.match(text, s.end) is not None)
+                if placed or _evidence(text, s, found, prefixes) or (given and _placed_as_town(text, s))
             ]
         if _bare_river(form, hits):
             spans = [s for s in spans if THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
