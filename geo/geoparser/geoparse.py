@@ -1019,7 +1019,7 @@ def _weighed(
             continue
         # "Gainesville says no": a town that speaks is a person's name where the text places it less often
         # than it speaks ("Andrew Trapani ... Trapani said ... came to Trapani after")
-        if (weak or _minor_abroad(hits)) and speakers.get(form, 0):
+        if speakers.get(form, 0) and (weak or _minor_abroad(hits)):
             placed_at = sum(
                 1 for s in spans if _evidence(text, s, found, prefixes) or RESIDENTS_AFTER.match(text, s.end)
             )
