@@ -113,3 +113,11 @@ def test_a_name_that_speaks_more_often_than_it_is_placed_is_a_person(toponyms):
     assert "Trapani" not in places(text, toponyms)
     # placed as often as it speaks, it is the place
     assert places("Ferries to Trapani, Sicily, are full. Trapani says no to new ones.", toponyms)["Trapani"][0] == "IT"
+
+
+def test_a_surname_named_like_a_division_abroad_is_a_person_more_often_than_placed(toponyms):
+    # "Carlos Flores, 41," is read twice as a man and placed once ("in Flores' honour"): a man
+    assert places("Carlos Flores, 41, runs the bakery. A plaque in Flores' honour hangs by the door.", toponyms) == {}
+    # the department of Uruguay, where the text places it as often as it names the man
+    found = places("Carlos Flores runs the bakery. Cattle from Flores, Uruguay, are sold in Montevideo.", toponyms)
+    assert found["Flores"][0] == "UY"

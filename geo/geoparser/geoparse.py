@@ -706,6 +706,7 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             start, end, form = match.start, match.end, match.form
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
             given = GIVEN_BEFORE.search(line, max(0, start - GIVEN_WINDOW), start)
+            before = _word_before(line, start)
             if (
                 role == PLACE
                 and not headline
@@ -715,22 +716,22 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
             ):
                 # "Mary Moore", "Levi Jackson": a common given name before a town abroad makes a person,
                 # even where the given name is itself a town's or opens the sentence; elsewhere the town
-                # is a person's unless the text places it ("grew up in Milton, Ontario")
+                # is a person's unless the text places it more often ("grew up in Milton, Ontario")
                 people.add(f"{given[1]} {form}")
                 speakers[form] += 1
                 if kept and kept[-1][1].text == given[1] and kept[-1][1].end == line_start + start - 1:
                     kept.pop()
-                continue
-            before = _word_before(line, start)
-            if role == PLACE or (named and role == NAMED):
+            elif role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
             elif role == NAMED or (after := run.first(end)) in STREET_ONLY:
                 pass  # "West Palestine Avenue": a street bears the town's name, no person does
             elif not headline and after is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
+                speakers[form] += 1  # a reading as a person's name, weighed against the text's placings
             elif before is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
+                speakers[form] += 1  # "Carlos Flores" is a man, whatever Flores is
             if _titled(line, start):
                 surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"
             elif (SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end)) and not _place_before(line, start):
