@@ -1001,7 +1001,11 @@ def _weighed(
       places needs a preposition of place before it, a division or country after it ("Lanexa, Va."),
       or a division or country of the text around one of its places;
     - a weak name found only inside other names ("Springfield Police") needs the text's divisions
-      or countries around one of its places.
+      or countries around one of its places;
+    - a common given name that only towns or divisions abroad bear ("Levi", "Miranda") needs the
+      same evidence, or people of the town ("Ann Lee, 54, of Tyler");
+    - a name read as a person's (speaking, with an age, after a given name) more often than the
+      text places it is a person's ("Andrew Trapani ... Trapani said").
     """
     context: set[str] = set()
     for form in found:
