@@ -38,6 +38,7 @@ GEOPARSE_DIR = DATA_DIR / "geoparse"
 GAZETTEER_FILE = "gazetteer.json.gz"
 ALIASES_FILE = "aliases.yaml"
 COMMON_WORDS_FILE = "common_words.txt.gz"  # scripts/build_common_words.py
+GIVEN_NAMES_FILE = "given_names.txt.gz"  # scripts/build_given_names.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 PHYSICAL_FILE = "physical.json"  # scripts/build_physical.py: Natural Earth's rivers, lakes, seas and ranges
 PHYSICAL_TOP = ("source", "natural_earth", "licence", "commit", "built_by", "layers", "features")
@@ -368,6 +369,7 @@ class Toponyms:
     lower_starts: frozenset[str] = frozenset()  # first words of the names that start in lower case
     country_refs: dict[str, str] = field(default_factory=dict)  # ISO code -> the country's ref
     common_words: frozenset[str] = frozenset()  # lower-case English words that are no names ("police", "mayor")
+    given_names: frozenset[str] = frozenset()  # common given names ("Mary", "Levi"): a town so named needs evidence
     # The first words (two or more) of names that go on: a phrase of the text that is none of them is no name's start.
     name_starts: frozenset[tuple[str, ...]] = frozenset()
     # A first-level division's ref -> its settlements' population summed (its own population is 0).
@@ -787,19 +789,20 @@ def load_toponyms(directory: Path = GEOPARSE_DIR) -> Toponyms:
     """The geoparser's gazetteer, read once per process."""
     table = read_table(directory / GAZETTEER_FILE)
     demonyms = read_demonyms(directory / DEMONYMS_FILE)
-    common_words = read_common_words(directory / COMMON_WORDS_FILE)
+    common_words = read_word_list(directory / COMMON_WORDS_FILE, "the list of common words")
+    given_names = read_word_list(directory / GIVEN_NAMES_FILE, "the list of given names")
     physical = read_physical(directory / PHYSICAL_FILE)
     aliases = read_yaml(directory / ALIASES_FILE, fast=True)  # read at every start
     toponyms = index_toponyms(table, aliases, demonyms=demonyms, physical=physical, common_words=common_words)
-    return replace(toponyms, common_words=common_words)
+    return replace(toponyms, common_words=common_words, given_names=given_names)
 
 
-def read_common_words(path: Path) -> frozenset[str]:
-    """The English words that are no names (scripts/build_common_words.py), one a line."""
+def read_word_list(path: Path, what: str) -> frozenset[str]:
+    """A gzipped list of words, one a line: the common words or the given names (scripts/build_*.py)."""
     try:
         return frozenset(gzip.decompress(path.read_bytes()).decode("utf-8").split("\n"))
     except (OSError, ValueError) as exc:
-        raise DataError(path.name, f"cannot read the list of common words ({exc})") from exc
+        raise DataError(path.name, f"cannot read {what} ({exc})") from exc
 
 
 def read_demonyms(path: Path) -> dict[str, str]:

@@ -676,6 +676,10 @@ class People:
         return any(n <= stop and text[stop - n : stop] in before for n in self._lengths[span.text])
 
 
+GIVEN_BEFORE = re.compile(r"(?<![\w.'’-])([A-Z][a-z]+) $")  # the word right before a name, one space between
+GIVEN_WINDOW = 20  # characters read back for it: longer than any common given name
+
+
 def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, list[Span]]:
     """Every kept mention, grouped by the form written, in reading order; with `named`, associative ones too.
 
@@ -695,7 +699,9 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
     kept: list[tuple[str, Span, bool]] = []
     people = People()
     surnames: set[str] = set()  # weak names read once as a person's ("Chiquita Henry"): people wherever they stand
-    speakers: set[str] = set()  # weak names that speak ("Trapani said"): people, unless the text places them
+    # weak names that speak ("Trapani said") or follow a given name ("Andrew Trapani"), each time they do:
+    # people, unless the text places them as often
+    speakers: Counter[str] = Counter()
     lines = _lines(text)
     alone = sum(1 for _, line in lines if line.strip()) == 1  # a text of one line has no body to head
     for line_start, line in lines:
@@ -705,19 +711,37 @@ def find_spans(text: str, toponyms: Toponyms, named: bool = False) -> dict[str, 
         for match in finder.finditer(line):
             start, end, form = match.start, match.end, match.form
             role = mention_role(run, start, end, toponyms, placeish, headline, capitals)
-            if role == PLACE or (named and role == NAMED):
+            given = GIVEN_BEFORE.search(line, max(0, start - GIVEN_WINDOW), start)
+            before = _word_before(line, start)
+            if (
+                role == PLACE
+                and not headline
+                and given
+                and given[1] in toponyms.given_names
+                and (_weak(form, toponyms) or _minor_abroad(hits_for(form, toponyms)))
+            ):
+                # "Mary Moore", "Levi Jackson": a common given name before a town abroad makes a person,
+                # even where the given name is itself a town's or opens the sentence; elsewhere the town
+                # is a person's unless the text places it more often ("grew up in Milton, Ontario")
+                people.add(f"{given[1]} {form}")
+                speakers[form] += 1
+                if kept and kept[-1][1].text == given[1] and kept[-1][1].end == line_start + start - 1:
+                    kept.pop()
+            elif role == PLACE or (named and role == NAMED):
                 kept.append((form, Span(form, line_start + start, line_start + end, role), headline))
             elif role == NAMED or (after := run.first(end)) in STREET_ONLY:
                 pass  # "West Palestine Avenue": a street bears the town's name, no person does
             elif not headline and after is not None and _may_be_name(after, toponyms):
                 surnames.add(form)  # a first name: "Emin Milli"; not "Mansfield Police", "Mansfield Mayor"
-            elif (before := _word_before(line, start)) is not None and _may_be_name(before, toponyms):
+                speakers[form] += 1  # a reading as a person's name, weighed against the text's placings
+            elif before is not None and _may_be_name(before, toponyms):
                 people.add(f"{before} {form}")
                 surnames.add(form)
+                speakers[form] += 1  # "Carlos Flores" is a man, whatever Flores is
             if _titled(line, start):
                 surnames.add(form)  # "Sen. Baker", "Mayor Lincoln"
             elif (SPEECH_AFTER.match(line, end) or AGE_AFTER.match(line, end)) and not _place_before(line, start):
-                speakers.add(form)  # "Trapani said"; not "a nurse in Austin told"
+                speakers[form] += 1  # "Trapani said"; not "a nurse in Austin told"
         for match in adjective_pattern.finditer(line):
             start, end = match.span(1)
             kept.append((match.group(1), Span(match.group(1), line_start + start, line_start + end), False))
@@ -919,8 +943,62 @@ def _evidence(text: str, span: Span, found: dict[str, list[Span]], prefixes: Pre
     return bool(after) and any(other != span.text for other in prefixes.at(text, after.end()))
 
 
+GIVEN_NAME_KINDS = (*SETTLEMENTS, AIRPORT)  # the kinds a common given name asks for evidence of place
+KNOWN_CITY = 200_000  # a city this large by its own name (Regina, Florence, Dallas) is known by it
+# Countries whose news names their states and provinces bare (Alberta, Victoria): those stay places.
+ENGLISH_SPEAKING = frozenset({"US", "CA", "GB", "AU", "NZ", "IE"})
+
+
+def _minor_abroad(hits: list[NameHit]) -> bool:
+    """Whether only towns abroad or divisions abroad bear the name ("Levi", "Miranda", "Trapani").
+
+    Such a name beside a given name, or as one, is more often a person's than the place's.
+    Left out: a curated or local name, a large city by its own name ("Regina", "Florence")
+    and a state or province of an English-speaking country ("Virginia", "Alberta"), which
+    news names bare.
+    """
+    return bool(hits) and all(
+        h.how != "curated"
+        and h.toponym.country not in HOME
+        and not (h.how == "name" and h.toponym.population >= KNOWN_CITY)
+        and (
+            h.toponym.kind in GIVEN_NAME_KINDS
+            or (h.toponym.kind == "region" and h.toponym.country not in ENGLISH_SPEAKING)
+        )
+        for h in hits
+    )
+
+
+def _given_name(form: str, hits: list[NameHit], toponyms: Toponyms) -> bool:
+    """A common given name that only towns or divisions abroad bear: "Levi", "Miranda", "Mary"."""
+    return form in toponyms.given_names and _minor_abroad(hits)
+
+
+# Where a person named with an age is from: "Gary Wilson, 54, of Tyler".
+AGE_OF_BEFORE = re.compile(r",\s+\d{1,3},\s+of\s+$")
+# A distance from another place in apposition: "Wilson, 12 miles east of Tyler".
+DISTANCE_AFTER = re.compile(
+    r",\s+(?:about\s+)?\d[\d,.]*\s*(?:miles?|km|kilometres?|kilometers?)\s+(?:\w+\s+){0,2}?(?:of|from)\b"
+)
+
+
+def _placed_as_town(text: str, span: Span) -> bool:
+    """The text speaks of the place as a town: "55 Gainesville residents", "Ann Lee, 54, of Tyler",
+    "Wilson, 12 miles east of Tyler"."""
+    return bool(
+        RESIDENTS_AFTER.match(text, span.end)
+        or DISTANCE_AFTER.match(text, span.end)
+        or AGE_OF_BEFORE.search(text, max(0, span.start - 15), span.start)
+    )
+
+
+def _in_context(t: Toponym, context: set[str]) -> bool:
+    """The text names the division the place lies in, or the division itself or its country."""
+    return t.admin1 in context or (t.kind == "region" and (t.ref in context or t.country in context))
+
+
 def _weighed(
-    text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str], speakers: frozenset[str] | set[str]
+    text: str, found: dict[str, list[Span]], toponyms: Toponyms, surnames: set[str], speakers: Mapping[str, int]
 ) -> dict[str, list[Span]]:
     """Weak names kept only with evidence that they are places here.
 
@@ -929,12 +1007,16 @@ def _weighed(
       places needs a preposition of place before it, a division or country after it ("Lanexa, Va."),
       or a division or country of the text around one of its places;
     - a weak name found only inside other names ("Springfield Police") needs the text's divisions
-      or countries around one of its places.
+      or countries around one of its places;
+    - a common given name that only towns or divisions abroad bear ("Levi", "Miranda") needs the
+      same evidence, or people of the town ("Ann Lee, 54, of Tyler");
+    - a name read as a person's (speaking, with an age, after a given name) more often than the
+      text places it is a person's ("Andrew Trapani ... Trapani said").
     """
     context: set[str] = set()
     for form in found:
         hits = hits_for(form, toponyms)
-        if hits and not _weak(form, toponyms):
+        if hits and not _weak(form, toponyms) and not _given_name(form, hits, toponyms):
             t = hits[0].toponym
             context.update(x for x in (t.country, t.admin1, t.ref if t.kind == "region" else None) if x)
     out: dict[str, list[Span]] = {}
@@ -946,18 +1028,27 @@ def _weighed(
         weak = _weak(form, toponyms)
         if (weak and form in surnames) or (common and (form in CALENDAR or form in QUALIFIERS)):
             continue
-        # "Gainesville says no": a town that speaks is a person's name only where the text never places it
-        spoken = weak and form in speakers
-        if spoken and not any(_evidence(text, s, found, prefixes) or RESIDENTS_AFTER.match(text, s.end) for s in spans):
-            continue
+        # "Gainesville says no": a town that speaks is a person's name where the text places it less often
+        # than it speaks ("Andrew Trapani ... Trapani said ... came to Trapani after")
+        if speakers.get(form, 0) and (weak or _minor_abroad(hits)):
+            placed_at = sum(
+                1 for s in spans if _evidence(text, s, found, prefixes) or RESIDENTS_AFTER.match(text, s.end)
+            )
+            if placed_at < speakers[form]:
+                continue
         if common:  # "Section 2AA", "Phase 2": a word numbered is a division of something else, no place
             spans = [s for s in spans if not CODE_AFTER.match(text, s.end)]
         small = weak and max_population(hits) < SMALL_PLACE
         # "Sahar", an old name of Sohar; but English news writes Rafah and Khan Younis, not Rafaḩ and Khān Yūnis
         other_name = weak and all(h.how == "alternate" for h in hits) and max_population(hits) < OTHER_NAME_PLACE
-        if common or small or other_name:
-            placed = small and not common and any(h.toponym.admin1 in context for h in hits)
-            spans = [s for s in spans if placed or _evidence(text, s, found, prefixes)]
+        given = _given_name(form, hits, toponyms)
+        if common or small or other_name or given:
+            placed = (small or given) and not common and any(_in_context(h.toponym, context) for h in hits)
+            spans = [
+                s
+                for s in spans
+                if placed or _evidence(text, s, found, prefixes) or (given and _placed_as_town(text, s))
+            ]
         if _bare_river(form, hits):
             spans = [s for s in spans if THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
         if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
