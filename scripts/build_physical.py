@@ -261,6 +261,19 @@ def point_of(geoms: list[BaseGeometry], centre: bool = False) -> tuple[float, fl
     return round(p.y, 3), round(p.x, 3)
 
 
+COURSE_POINTS = 9  # points along a river's longest joined line, its ends included: where along it a text is
+
+
+def course_of(geoms: list[BaseGeometry]) -> list[list[float]]:
+    """Points evenly along a river's longest joined line, source to mouth or the reverse: the geoparser marks
+    the river at the one nearest the text's other places (the Chattahoochee by Atlanta, not its middle)."""
+    union = unary_union(geoms)
+    merged = linemerge(union) if union.geom_type == "MultiLineString" else union
+    line = max(getattr(merged, "geoms", [merged]), key=lambda part: part.length)
+    points = (line.interpolate(i / (COURSE_POINTS - 1), normalized=True) for i in range(COURSE_POINTS))
+    return [[round(p.y, 3), round(p.x, 3)] for p in points]
+
+
 def affinity_shift(part: BaseGeometry, shift: float) -> BaseGeometry:
     """The part with the longitudes west of 0 moved `shift` degrees east (nothing moves with a shift of 0)."""
     if not shift:
@@ -408,6 +421,7 @@ def build(
                 "lon": lon,
                 "scalerank": rank,
                 "wikidata": wikidata,
+                **({"course": course_of(geoms)} if kind == "river" else {}),
             }
         )
     return sorted(rows, key=lambda r: (r["scalerank"], r["kind"], r["name"]))

@@ -57,6 +57,8 @@ def test_features_are_kept_by_scale_rank_with_their_names_kind_and_point(tmp_pat
     danube = rows["Danube"]
     assert danube["kind"] == "river" and (danube["lat"], danube["lon"]) == (2.0, 10.0)  # the longest line's middle
     assert danube["names"] == ["Danube", "Danube River", "River Danube", "Donau River", "River Donau"]
+    course = danube["course"]  # evenly along the longest line, its ends and its middle among them
+    assert len(course) == 9 and [2.0, 10.0] in course and "course" not in rows["Lake Erie"]
     assert rows["Lake Erie"]["names"] == ["Lake Erie"]  # "Great Lakes" names the group, not the lake; "L." written out
     assert rows["Lake Erie"]["scalerank"] == 0 and rows["Lake Erie"]["wikidata"] == "Q5492"
     assert rows["Lake Erie"]["scale"] == "110m"

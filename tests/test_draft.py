@@ -517,12 +517,14 @@ def test_a_draft_draws_rivers_lakes_seas_and_regions_at_their_point(tmp_path):
     features = {
         f["id"]: f["geometry"] for f in json.loads((out / "geometry.geojson").read_text(encoding="utf-8"))["features"]
     }
-    points = {
-        r["name"]: (r["lat"], r["lon"]) for r in json.loads((GEOPARSE_DIR / PHYSICAL_FILE).read_bytes())["features"]
-    }
-    for name in ("Nile", "Lake Victoria", "Sahel"):
-        lat, lon = points[name]
-        assert features[drawn[name]] == {"type": "Point", "coordinates": [lon, lat]}, name
+    rows = {r["name"]: r for r in json.loads((GEOPARSE_DIR / PHYSICAL_FILE).read_bytes())["features"]}
+    for name in ("Lake Victoria", "Sahel"):
+        assert features[drawn[name]] == {"type": "Point", "coordinates": [rows[name]["lon"], rows[name]["lat"]]}, name
+    # a river is marked at the point of its course nearest the text's towns: the Nile by Khartoum, not its middle
+    khartoum = (15.55, 32.53)
+    nearest = min(rows["Nile"]["course"], key=lambda p: (p[0] - khartoum[0]) ** 2 + (p[1] - khartoum[1]) ** 2)
+    assert features[drawn["Nile"]] == {"type": "Point", "coordinates": [nearest[1], nearest[0]]}
+    assert nearest != [rows["Nile"]["lat"], rows["Nile"]["lon"]]
     assert features[drawn["Strait of Hormuz"]]["type"] == "Point"
     assert load_atlas(out).places  # the atlas loads the draft with its points
 

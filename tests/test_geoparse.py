@@ -471,3 +471,13 @@ def test_the_worlds_lesser_rivers_are_found_with_the_word_river(toponyms):
     assert kinds["River Thames"] == kinds["Rhone River"] == kinds["Hudson River"] == "river"
     bare = found("Jordan closed a crossing, Don Smith said.", toponyms)
     assert [r["kind"] for r in bare.values()] == ["country"]
+
+
+def test_a_river_is_marked_at_the_stretch_the_text_is_about(toponyms):
+    """A river's point is the middle of its longest line; beside a town, the point of its course nearest it."""
+    text = "Voters turned out on both sides of the Chattahoochee River in Columbus and Phenix City on Tuesday."
+    places = {p.name: p.toponym for p in geoparse(text, toponyms)}
+    river, town = places["Chattahoochee River"], places["Columbus"]
+    assert (river.lat, river.lon) in river.course and distance_km(river, town) < 50
+    (alone,) = geoparse("Barges waited on the Chattahoochee River for the water to rise.", toponyms)
+    assert distance_km(alone.toponym, town) > 100  # no town named: its middle, by Atlanta

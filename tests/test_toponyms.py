@@ -270,6 +270,8 @@ def test_natural_earth_features_are_read_with_their_source(tmp_path):
         (lambda r: _aral(r).update(wikidata="35883"), "Aral Sea", "wikidata"),
         (lambda r: _aral(r).update(scale="1m"), "Aral Sea", "scale"),
         (lambda r: _aral(r).update(country="Greece"), "Aral Sea", "country"),
+        (lambda r: _aral(r).update(course=[[45.0, 200.0]]), "Aral Sea", "course"),
+        (lambda r: _aral(r).update(course=[[45.0]]), "Aral Sea", "course"),
         (lambda r: _aral(r).update(nmes=["x"]), "Aral Sea", "nmes"),
         (lambda r: r["features"][1].pop("name"), "#2", "name"),
         (lambda r: r.pop("source"), None, "source"),

@@ -42,7 +42,20 @@ GIVEN_NAMES_FILE = "given_names.txt.gz"  # scripts/build_given_names.py
 DEMONYMS_FILE = "demonyms.tsv"  # scripts/build_demonyms.py
 PHYSICAL_FILE = "physical.json"  # scripts/build_physical.py: Natural Earth's rivers, lakes, seas and ranges
 PHYSICAL_TOP = ("source", "natural_earth", "licence", "commit", "built_by", "layers", "features")
-PHYSICAL_FIELDS = ("name", "names", "kind", "country", "class", "scale", "lat", "lon", "scalerank", "wikidata")
+PHYSICAL_FIELDS = (
+    "name",
+    "names",
+    "kind",
+    "country",
+    "class",
+    "scale",
+    "lat",
+    "lon",
+    "scalerank",
+    "wikidata",
+    "course",
+)
+COURSE_MOST = 16  # the most points along a river's course (scripts/build_physical.py COURSE_POINTS)
 COUNTRY_CODE = re.compile(r"[A-Z]{2}")
 PHYSICAL_SCALES = ("10m", "50m", "110m")
 PHYSICAL_KINDS = ("sea", "lake", "river", "mountains", "island", "wider region")
@@ -106,6 +119,7 @@ class Toponym:
     source: str = "GeoNames (CC BY 4.0)"
     route: tuple[int, ...] = ()  # GeoNames ids of a route's stops
     admin1: str | None = None  # the ref of the first-level division a settlement lies in
+    course: tuple[tuple[float, float], ...] = ()  # points along a river (lat, lon): where along it a text is
 
 
 @dataclass(frozen=True)
@@ -578,6 +592,10 @@ def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
     wikidata = raw.get("wikidata")
     if wikidata is not None and (not isinstance(wikidata, str) or not WIKIDATA_ID.fullmatch(wikidata)):
         raise DataError(file, "must be a Wikidata id (Q and digits) or null", entry=entry, field="wikidata")
+    course = raw.get("course", [])
+    if not isinstance(course, list) or len(course) > COURSE_MOST or not all(_lat_lon(p) for p in course):
+        message = f"must be a list of at most {COURSE_MOST} [lat, lon] points, or absent"
+        raise DataError(file, message, entry=entry, field="course")
     slug = wikidata or re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", raw["name"]).lower()).strip("-")
     source = f"Natural Earth 1:{raw['scale']} {raw['class']} (public domain)"
     source += f", Wikidata {wikidata}" if wikidata else ""
@@ -590,8 +608,20 @@ def _physical_place(file: str, i: int, raw: Any) -> tuple[Toponym, list[str]]:
         lat=float(raw["lat"]),
         lon=float(raw["lon"]),
         source=source,
+        course=tuple((float(lat), float(lon)) for lat, lon in course),
     )
     return toponym, names
+
+
+def _lat_lon(point: Any) -> bool:
+    """Whether it is a [lat, lon] pair of numbers within their ranges."""
+    return (
+        isinstance(point, list)
+        and len(point) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in point)
+        and abs(point[0]) <= 90
+        and abs(point[1]) <= 180
+    )
 
 
 def parse_toponyms(compact: dict[str, Any], aliases: Any, file: str = ALIASES_FILE) -> Toponyms:

@@ -588,6 +588,7 @@ def mention_role(
 
 
 THE_BEFORE = re.compile(r"(?<![\w-])the\s+$")
+RIVER_THE_BEFORE = re.compile(r"(?<![\w-])[Tt]he\s+$")
 DISEASE_AFTER = re.compile(r"\s+(?:virus|viruses|ebolavirus|fever|encephalitis)\b", re.IGNORECASE)
 STREET_WORDS = frozenset(
     {"Street", "St", "Road", "Rd", "Drive", "Dr", "Avenue", "Ave", "Boulevard", "Blvd", "Lane", "Ln", "Way", "Place"}
@@ -1049,8 +1050,8 @@ def _weighed(
                 for s in spans
                 if placed or _evidence(text, s, found, prefixes) or (given and _placed_as_town(text, s))
             ]
-        if _bare_river(form, hits):
-            spans = [s for s in spans if THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
+        if _bare_river(form, hits):  # "the Nile", "The Danube froze": after "the", opening a sentence too
+            spans = [s for s in spans if RIVER_THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
         if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
             spans = []  # "Lincoln Center": a town abroad named only inside another name needs the text around it
         if spans:
@@ -1793,6 +1794,9 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 places[best.toponym.ref][0].append(span)
             else:
                 places[best.toponym.ref] = ([span], best, ranked[1:4])
+    for ref, point in _along_courses(places).items():  # a river marked at the stretch the text is about
+        spans, best, others = places[ref]
+        places[ref] = (spans, replace(best, toponym=replace(best.toponym, lat=point[0], lon=point[1])), others)
     by_country: dict[str | None, int] = {}
     by_division: dict[str | None, int] = {}
     for spans, best, _ in places.values():
@@ -1879,6 +1883,35 @@ def _list_kinds(
                 ):
                     out[member.start] = generic
     return out
+
+
+def _along_courses(
+    places: Mapping[str, tuple[list[Span], Candidate, list[Candidate]]],
+) -> dict[str, tuple[float, float]]:
+    """For each river the text names, the point of its course nearest one of the text's towns or counties.
+
+    A river's own point is the middle of its longest line, hundreds of kilometres from the stretch a
+    story is about ("both sides of the Chattahoochee River" in Columbus, Georgia). A text naming no town
+    keeps it. At most CLUSTER_NAMES towns are looked at, and a course has a few points: a bounded cost.
+    """
+    rivers = {
+        ref: best.toponym.course for _, best, _ in places.values() if (ref := best.toponym.ref) and best.toponym.course
+    }
+    if not rivers:
+        return {}
+    towns = [
+        _point(best.toponym)
+        for spans, best, _ in places.values()
+        if best.toponym.kind in CLUSTER_KINDS and any(s.role == PLACE for s in spans)
+    ][:CLUSTER_NAMES]
+    if not towns:
+        return {}
+
+    def nearest_town(lat: float, lon: float) -> float:
+        x, y, z = _point(Toponym("", None, "", "", None, lat, lon))
+        return min((tx - x) ** 2 + (ty - y) ** 2 + (tz - z) ** 2 for tx, ty, tz in towns)
+
+    return {ref: min(course, key=lambda p: nearest_town(*p)) for ref, course in rivers.items()}
 
 
 def _bare_river(form: str, hits: list[NameHit]) -> bool:
