@@ -1175,7 +1175,12 @@ NEAR_CHORD2, AROUND_CHORD2 = _chord2(NEAR_KM), _chord2(AROUND_KM)
 
 def _point(t: Toponym) -> tuple[float, float, float]:
     """The place's point in km from the Earth's centre."""
-    lat, lon = math.radians(t.lat), math.radians(t.lon)
+    return _point_at(t.lat, t.lon)
+
+
+def _point_at(lat_degrees: float, lon_degrees: float) -> tuple[float, float, float]:
+    """A latitude and longitude as a point in km from the Earth's centre."""
+    lat, lon = math.radians(lat_degrees), math.radians(lon_degrees)
     return (
         EARTH_RADIUS_KM * math.cos(lat) * math.cos(lon),
         EARTH_RADIUS_KM * math.cos(lat) * math.sin(lon),
@@ -1894,9 +1899,7 @@ def _along_courses(
     story is about ("both sides of the Chattahoochee River" in Columbus, Georgia). A text naming no town
     keeps it. At most CLUSTER_NAMES towns are looked at, and a course has a few points: a bounded cost.
     """
-    rivers = {
-        ref: best.toponym.course for _, best, _ in places.values() if (ref := best.toponym.ref) and best.toponym.course
-    }
+    rivers = {ref: best.toponym.course for ref, (_, best, _) in places.items() if best.toponym.course}
     if not rivers:
         return {}
     towns = [
@@ -1908,7 +1911,7 @@ def _along_courses(
         return {}
 
     def nearest_town(lat: float, lon: float) -> float:
-        x, y, z = _point(Toponym("", None, "", "", None, lat, lon))
+        x, y, z = _point_at(lat, lon)
         return min((tx - x) ** 2 + (ty - y) ** 2 + (tz - z) ** 2 for tx, ty, tz in towns)
 
     return {ref: min(course, key=lambda p: nearest_town(*p)) for ref, course in rivers.items()}
