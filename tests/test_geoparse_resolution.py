@@ -652,3 +652,24 @@ def test_a_list_of_cities_or_of_qualified_towns_keeps_its_towns(toponyms):
     places = places_of("Fans came from Paris, Texas, Tulsa, Oklahoma, and Ontario, California.", toponyms)
     assert places["Paris"].admin1 == "ne:admin1:US48"
     assert (places["Ontario"].kind, places["Ontario"].admin1) == ("city", "ne:admin1:US06")
+
+
+def test_a_countrys_own_name_places_the_texts_towns_from_the_first_reading(toponyms):
+    # "Canada" is also other spellings of villages (Cañada): read as the country at once, it keeps the text's
+    # London and Toronto together in Ontario, where before each was read by the other's earlier guess (Ohio)
+    text = (
+        "The council wants London to become a cargo hub. Freight landing in London could reach the United States "
+        "by truck, and London sits close to Toronto. Canada signed an open skies deal with Europe."
+    )
+    places = by_name(text, toponyms)
+    assert places["Toronto"]["geonameid"] == 6167865
+    assert places["London"]["geonameid"] == 6058560  # London, Ontario
+
+
+def test_a_state_the_text_names_still_outweighs_a_country_named_once(toponyms):
+    text = (
+        "The council wants London to become a cargo hub. Freight landing in London could reach Ohio by truck, and "
+        "London sits close to Toronto. Canada signed an open skies deal with Europe."
+    )
+    places = by_name(text, toponyms)
+    assert places["Toronto"]["country"] == "US" and places["London"]["country"] == "US"  # Ohio's namesakes

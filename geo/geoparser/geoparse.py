@@ -183,6 +183,7 @@ FAMOUS = frozenset({"capital", "country"})  # a name first read so supports its 
 CLUSTER_TOP = 6  # the likeliest candidates of each name looked at
 CLUSTER_NAMES = 100  # past this many ambiguous names the text's own states and countries decide alone
 CLUSTER_KINDS = frozenset(SETTLEMENTS) | {"county"}
+ANCHOR_KINDS = frozenset({"country", "continent"})  # by their own name, unambiguous where the rest are other names
 # A town and a county of the text whose points lie within SEAT_KM: the town in (often the seat of) that
 # county ("Huntsville ... Walker County": Texas's pair, not Alabama's Huntsville); both gain SEAT_WEIGHT.
 SEAT_KM, SEAT_WEIGHT = 30.0, 2.0
@@ -1720,9 +1721,12 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     anchors = Anchors()
     for form, spans in found.items():
         first = hits[form][0]
-        # A curated name is unambiguous unless another place bears it as its main name (Julfa, Iran).
+        # A curated name, or a country's or continent's own, is unambiguous unless another place bears it as its
+        # main name (Julfa, Iran; Jordan, Minnesota): "Canada" is the country from the first reading, not also
+        # the villages spelt Cañada, so a Canadian story's Toronto is not read in Ohio first.
         unambiguous = len(hits[form]) == 1 or (
-            first.how == "curated" and all(h.how == "alternate" for h in hits[form][1:])
+            (first.how == "curated" or (first.how == "name" and first.toponym.kind in ANCHOR_KINDS))
+            and all(h.how == "alternate" for h in hits[form][1:])
         )
         if unambiguous:
             anchors.add(first.toponym)
