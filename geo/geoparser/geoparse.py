@@ -89,10 +89,12 @@ FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?
 # Between a country and the place it qualifies ("Iran's Jolfa").
 PRECEDES = re.compile(r"(?:['’]s)?\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$")
 CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
-# A lower-case preposition of place just before a name: evidence that a weak name is a place ("in Mobile").
+# A lower-case preposition of place just before a name: evidence that a weak name is a place ("in Mobile", "southwest of
+# Brandon", "just outside Alton").
 PREPOSITION_BEFORE = re.compile(
     r"(?<![\w-])(?:in|at|near|from|to|into|outside|around|across|toward|towards|through|via|throughout|inside|"
-    r"within|between|visit|visited|downtown|suburban|north of|south of|east of|west of)\s+(?:the\s+)?$"
+    r"within|between|visit|visited|downtown|suburban|"
+    r"(?:north|south)(?:[\s-]?(?:east|west))?\s+of|(?:east|west)\s+of)\s+(?:the\s+)?$"
 )
 # A division or country named right after a place: "Paris, Texas", "Charleston, W.Va.", "Kherson, Ukraine".
 COMMA_AFTER = re.compile(r",\s*")
