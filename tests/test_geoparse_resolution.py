@@ -652,3 +652,13 @@ def test_a_list_of_cities_or_of_qualified_towns_keeps_its_towns(toponyms):
     places = places_of("Fans came from Paris, Texas, Tulsa, Oklahoma, and Ontario, California.", toponyms)
     assert places["Paris"].admin1 == "ne:admin1:US48"
     assert (places["Ontario"].kind, places["Ontario"].admin1) == ("city", "ne:admin1:US06")
+
+
+def test_bc_after_a_canadian_town_or_in_a_story_about_canada_is_british_columbia(toponyms):
+    bc = "ne:admin1:CA02"
+    assert places_of("The ferry to Victoria, BC was cancelled.", toponyms)["BC"].ref == bc
+    assert places_of("Wildfires spread across BC, officials in Canada said.", toponyms)["BC"].ref == bc
+    # an era, two capitals with nothing Canadian around them, or after a place of another country: no place
+    assert "BC" not in places_of("The fort near Lyon was built in 300 BC and rebuilt in 120 AD.", toponyms)
+    assert "BC" not in places_of("The BC Eagles beat Boston again.", toponyms)
+    assert "BC" not in places_of("He flew back to Paris, BC said.", toponyms)

@@ -552,8 +552,8 @@ def mention_role(
     text = run.text
     form = text[start:end]
     abbreviation = "." in form
-    if abbreviation and NUMBER_BEFORE.search(text, max(0, start - 12), start):
-        return None  # "500 B.C.", "A.D. 70": an era, not British Columbia
+    if (abbreviation or form in ERAS) and NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "500 B.C.", "300 BC", "A.D. 70": an era, not British Columbia
     if run.has_organisation_word(end):
         return NAMED
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
@@ -599,6 +599,7 @@ STREET_WORDS = frozenset(
 # Street words no one bears as a surname ("Emin Lane", "Margaret Court" are people)
 STREET_ONLY = frozenset({"Street", "Road", "Rd", "Avenue", "Ave", "Boulevard", "Blvd", "Parkway", "Pkwy", "Hwy"})
 NUMBER_BEFORE = re.compile(r"\d\s*$")
+ERAS = frozenset({"BC", "AD", "BCE", "CE"})  # written without stops after a year, an era: "300 BC"
 # A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
 PARTY_STATE = re.compile(r"(?<![\w.-])(?:[DRI]|DFL)-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
@@ -1014,16 +1015,20 @@ def _weighed(
     - a common given name that only towns or divisions abroad bear ("Levi", "Miranda") needs the
       same evidence, or people of the town ("Ann Lee, 54, of Tyler");
     - a name read as a person's (speaking, with an age, after a given name) more often than the
-      text places it is a person's ("Andrew Trapani ... Trapani said").
+      text places it is a person's ("Andrew Trapani ... Trapani said");
+    - a division's two capitals ("BC") need another place of its country in the text ("Kelowna, BC").
     """
     context: set[str] = set()
+    countries: Counter[str] = Counter()  # the forms whose likeliest place lies in each country, a town's too
     for form in found:
         hits = hits_for(form, toponyms)
+        countries.update({hits[0].toponym.country} if hits and hits[0].toponym.country else set())
         if hits and not _weak(form, toponyms) and not _given_name(form, hits, toponyms):
             t = hits[0].toponym
             context.update(x for x in (t.country, t.admin1, t.ref if t.kind == "region" else None) if x)
     out: dict[str, list[Span]] = {}
     prefixes = Prefixes(found)
+    ends: dict[int, list[NameHit]] | None = None
     for form, spans in found.items():
         hits = hits_for(form, toponyms)
         countryless = not hits or hits[0].how == "curated" or hits[0].toponym.kind == "country"
@@ -1052,6 +1057,12 @@ def _weighed(
                 for s in spans
                 if placed or _evidence(text, s, found, prefixes) or (given and _placed_as_town(text, s))
             ]
+        if _initials(form, hits) and not any(countries[h.toponym.country] > 1 for h in hits):
+            # "BC" is British Columbia only in a text that names another place of Canada (its own counts once),
+            # or right after a town of the province and a comma ("Victoria, BC")
+            if ends is None:  # made once per text, for the first such name
+                ends = {s.end: hits_for(f, toponyms) for f, f_spans in found.items() for s in f_spans}
+            spans = [s for s in spans if _after_own_town(text, s, hits, ends)]
         if _bare_river(form, hits):  # "the Nile", "The Danube froze": after "the", opening a sentence too
             spans = [s for s in spans if RIVER_THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
         if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
@@ -1059,6 +1070,22 @@ def _weighed(
         if spans:
             out[form] = spans
     return out
+
+
+def _after_own_town(text: str, span: Span, hits: list[NameHit], ends: Mapping[int, list[NameHit]]) -> bool:
+    """The mention follows a place and a comma ("Victoria, BC"), and one of that place's candidates lies in the
+    division it names. `ends` gives the candidates of the mention that ends at each position."""
+    comma = text.rfind(",", max(0, span.start - 3), span.start)
+    if comma < 0 or text[comma + 1 : span.start].strip():
+        return False
+    divisions = {h.toponym.ref for h in hits}
+    return any(h.toponym.admin1 in divisions for h in ends.get(comma, ()))
+
+
+def _initials(form: str, hits: list[NameHit]) -> bool:
+    """Two capitals without stops that name a division ("BC"): many other things are so written (Boston College,
+    a product's code), so the text must name another place of the division's country."""
+    return len(form) == 2 and form.isupper() and bool(hits) and all(h.toponym.kind == "region" for h in hits)
 
 
 # A number or a code right after a name ("Section 2AA", "Class 4A", "Chapter 11", "Phase II"); not a score
