@@ -662,3 +662,23 @@ def test_bc_after_a_canadian_town_or_in_a_story_about_canada_is_british_columbia
     assert "BC" not in places_of("The fort near Lyon was built in 300 BC and rebuilt in 120 AD.", toponyms)
     assert "BC" not in places_of("The BC Eagles beat Boston again.", toponyms)
     assert "BC" not in places_of("He flew back to Paris, BC said.", toponyms)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Fighting near Goma and Kinshasa spread across Congo.", "CD"),
+        ("Aid reached Brazzaville as Congo voted.", "CG"),
+        ("Pyongyang said Korea would test again.", "KP"),
+        ("Korea's exports to Japan rose, Seoul said.", "KR"),
+    ],
+)
+def test_a_name_two_countries_share_is_the_one_whose_places_the_text_names(toponyms, text, country):
+    name = "Congo" if "Congo" in text else "Korea"
+    place = places_of(text, toponyms)[name]
+    assert (place.kind, place.country) == ("country", country)
+
+
+def test_a_countrys_own_name_stays_that_country_beside_a_neighbours_capital(toponyms):
+    # Guinea is Guinea's own name: Bissau's Guinea-Bissau is named so, not "Guinea"
+    assert places_of("Officials in Bissau said Guinea closed its border.", toponyms)["Guinea"].country == "GN"
