@@ -183,9 +183,14 @@ def test_the_eu_stands_at_its_geographic_centre_not_at_brussels(toponyms):
     assert abs(eu["lon"] - brussels["lon"]) > 4
 
 
-def test_a_name_that_says_the_district_names_the_district_of_columbia(toponyms):
-    places = by_name("She moved to Washington, D.C., and later to Richmond, Va.", toponyms)
-    assert places["Washington, D.C"]["geonameid"] == 4138106  # GeoNames' District of Columbia (US.DC)
+@pytest.mark.parametrize("written", ["Washington, D.C.", "Washington D.C.", "Washington, DC", "Washington DC"])
+def test_washington_with_the_districts_abbreviation_is_the_capital_city_the_whole_span(toponyms, written):
+    (place,) = by_name(f"The senator flew to {written} on Monday.", toponyms).values()
+    assert place["geonameid"] == 4140963  # GeoNames' Washington, D.C., the city
+    assert place["mentions"][0]["text"] == written
+
+
+def test_the_districts_abbreviation_alone_names_the_district_of_columbia(toponyms):
     assert by_name("The D.C. Council met.", toponyms) == {}  # inside an organisation's name: not drawn
     (flights,) = by_name("Flights to D.C. were delayed.", toponyms).values()
     assert flights["geonameid"] == 4138106 and flights["mentions"][0]["text"] == "D.C."
