@@ -687,3 +687,14 @@ def test_a_name_two_countries_share_is_the_one_whose_places_the_text_names(topon
 def test_a_countrys_own_name_stays_that_country_beside_a_neighbours_capital(toponyms):
     # Guinea is Guinea's own name: Bissau's Guinea-Bissau is named so, not "Guinea"
     assert places_of("Officials in Bissau said Guinea closed its border.", toponyms)["Guinea"].country == "GN"
+
+
+def test_a_capital_its_lists_other_divisions_surround_is_the_capital(toponyms):
+    for text in (
+        "Traffic jammed roads in Maryland, Virginia and Washington after the storm.",
+        "Washington, Maryland and Virginia set new rules.",
+    ):
+        assert places_of(text, toponyms)["Washington"].geonameid == 4140963, text
+    # states far from the capital: the state, as in any list of states
+    for text in ("Wildfires burned in Oregon, Idaho and Washington.", "Voters in Texas, Ohio and Washington went out."):
+        assert places_of(text, toponyms)["Washington"].geonameid == 5815135, text

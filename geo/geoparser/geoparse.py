@@ -1882,7 +1882,8 @@ def _list_kinds(
     takes it. The others are judged by their own likeliest place without the list, so that a list of
     cities ("Kherson, Mykolaiv and Odesa") keeps its cities. Such a member is not a town qualified by the
     division after it ("Oregon, Tennessee"); a town of the list that has no division's name keeps its
-    qualifier ("Paris, Texas, and Tulsa, Oklahoma"). `likeliest` gives a form's place with nothing beside
+    qualifier ("Paris, Texas, and Tulsa, Oklahoma"); nor is a capital that the list's other divisions
+    surround ("Maryland, Virginia and Washington"). `likeliest` gives a form's place with nothing beside
     it, the ranking the mentions with nothing beside them reuse: a list costs one look per name.
     """
     spans = sorted(((s, form) for form, form_spans in found.items() for s in form_spans), key=lambda sf: sf[0].start)
@@ -1900,6 +1901,8 @@ def _list_kinds(
         if len(names) == 2 and not joins[0]:  # "Tacoma, Washington": a place and its qualifier, no list
             continue
         read = [likeliest(form) for _, form in names]
+        distinct = {t.ref: t for t in read}
+        surrounded: dict[str, bool] = {}
         for kind, generic in LIST_KINDS.items():
             of_kind = [t for t in read if t.kind == kind]
             if 2 * len(of_kind) < len(read) - 1:  # not most of the others', whichever name is left out
@@ -1910,6 +1913,11 @@ def _list_kinds(
                 mine = own.kind == kind
                 if 2 * (len(of_kind) - mine) <= len(read) - 1:
                     continue
+                if kind == "region" and form not in surrounded:  # judged once per name of the list
+                    others = [t for ref, t in distinct.items() if ref != own.ref]
+                    surrounded[form] = _capital_among(hits[form], others)
+                if kind == "region" and surrounded[form]:
+                    continue  # "Maryland, Virginia and Washington": the capital the other states surround
                 if any(
                     h.toponym.kind == kind
                     and (kind != "region" or countries[h.toponym.country] > (mine and own.country == h.toponym.country))
@@ -1917,6 +1925,15 @@ def _list_kinds(
                 ):
                     out[member.start] = generic
     return out
+
+
+def _capital_among(hits: list[NameHit], others: list[Toponym]) -> bool:
+    """Whether one of a name's candidates is a capital within AROUND_KM of every other name of its list: in
+    "Maryland, Virginia and Washington" the states around the capital say the capital, where "Oregon, Idaho
+    and Washington" say the state."""
+    return bool(others) and any(
+        h.toponym.kind == "capital" and all(distance_km(h.toponym, t) <= AROUND_KM for t in others) for h in hits
+    )
 
 
 def _along_courses(
