@@ -698,3 +698,23 @@ def test_a_capital_its_lists_other_divisions_surround_is_the_capital(toponyms):
     # states far from the capital: the state, as in any list of states
     for text in ("Wildfires burned in Oregon, Idaho and Washington.", "Voters in Texas, Ohio and Washington went out."):
         assert places_of(text, toponyms)["Washington"].geonameid == 5815135, text
+
+
+@pytest.mark.parametrize(
+    ("text", "gulf"),
+    [
+        ("Tankers crossed the Gulf near Iran and Kuwait.", "Persian Gulf"),
+        ("A US ally in the Gulf, Qatar, was isolated.", "Persian Gulf"),
+        ("Oil spilled into the Gulf off Louisiana and Texas.", "Gulf of Mexico"),
+        ("Shrimp boats left Biloxi for the Gulf.", "Gulf of Mexico"),
+    ],
+)
+def test_the_gulf_is_the_gulf_the_texts_places_lie_around(toponyms, text, gulf):
+    assert places_of(text, toponyms)["Gulf"].name == gulf
+
+
+def test_the_gulf_around_none_of_the_texts_places_is_no_gulf(toponyms):
+    assert "Gulf" not in places_of("Storms in the Gulf worried traders in London.", toponyms)
+    # a place of that name in a country of the text keeps it: Papua New Guinea's Gulf province
+    gulf = places_of("Officials in Port Moresby visited the Gulf province.", toponyms)["Gulf"]
+    assert (gulf.kind, gulf.country) == ("region", "PG")

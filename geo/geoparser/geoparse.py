@@ -1794,12 +1794,15 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         return plain[form]
 
     listed = _list_kinds(text, found, hits, lambda form: alone(form)[0].toponym) if text else {}
+    unread = _shared_seas(found, hits, lambda form: alone(form)[0].toponym)
     counties = _county_states(found, hits, lambda form: alone(form)[0].toponym)
     for form, (county, _) in counties.items():
         if county is not None:  # "Suffolk County ... Suffolk": no place of that name in New York but the county
             hits[form] = [*hits[form], NameHit(county, "division")]
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
+        if form in unread:  # "the Gulf" in a text around neither gulf
+            continue
         several = len({h.toponym.country for h in hits[form]}) > 1
         rankings: dict[Beside, list[Candidate]] = {}  # one ranking per distinct surrounding
         for span in spans:
@@ -1862,6 +1865,45 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         for spans, best, others in places.values()
     ]
     return sorted(result, key=lambda p: p.mentions[0].start)
+
+
+SHORE_KM = 1200.0  # a sea's point to the places of its shores: Kuwait and Qatar, Louisiana and Houston
+
+
+def _shared_seas(
+    found: dict[str, list[Span]], hits: dict[str, list[NameHit]], likeliest: Callable[[str], Toponym]
+) -> set[str]:
+    """Settle the names several seas bear ("the Gulf"): the sea the text's other places lie around, or none.
+
+    "The Gulf" is the Persian Gulf in a text about Kuwait, Qatar and Iran, the Gulf of Mexico in one about
+    Louisiana and Houston: each such sea counts the other names whose likeliest place lies within SHORE_KM of its
+    point, and the one with the most keeps the name (`hits` is changed in place). Where neither has more, the
+    seas are dropped; the name keeps its other places only if one lies in a country of the text's other places,
+    and else is returned among the names to leave unread. One look per other name: a bounded cost.
+    """
+    shared = {form: [h for h in found_hits if _shared_sea(h)] for form, found_hits in hits.items() if form in found}
+    shared = {form: seas for form, seas in shared.items() if len(seas) > 1}
+    if not shared:
+        return set()
+    others = {form: likeliest(form) for form in found if form not in shared}
+    unread = set()
+    for form, seas in shared.items():
+        near = sorted(
+            ((sum(distance_km(h.toponym, t) <= SHORE_KM for t in others.values()), h) for h in seas),
+            key=lambda nh: -nh[0],
+        )
+        rest = [h for h in hits[form] if not _shared_sea(h)]
+        if near[0][0] > near[1][0]:
+            hits[form] = [near[0][1], *rest]
+        elif any(h.toponym.country in {t.country for t in others.values()} for h in rest):
+            hits[form] = rest
+        else:
+            unread.add(form)
+    return unread
+
+
+def _shared_sea(hit: NameHit) -> bool:
+    return hit.toponym.kind == "sea" and hit.toponym.country is None
 
 
 # Between two names of a list: "Alberta, Manitoba", "Ontario and Quebec", "Utah, Washington, and Wisconsin".
