@@ -1264,6 +1264,8 @@ class Context:
     division_population: Mapping[str, int] = field(default_factory=dict)  # Toponyms.division_population
     cluster: Mapping[str, float] = field(default_factory=dict)  # a candidate's ref -> _cluster_support
     seat: frozenset[str] = frozenset()  # candidates paired with a county or a town of another name (_seats)
+    # the mentions of each country by a name of its own ("North Korea"): no evidence for a name two countries share
+    country_mentions: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -1307,6 +1309,7 @@ def _score_terms(
     rivals_country: bool = False,
     namesake: bool = False,
     capital_size: int = 0,
+    shared_country: bool = False,
 ) -> tuple[float, ...]:
     """The evidence for one candidate, term by term (SCORE_TERMS but _rank's last two): kept apart so that
     scripts/build_ranker_weights.py can weigh each term on the corpora; their sum is the candidate's score."""
@@ -1326,7 +1329,7 @@ def _score_terms(
     country = home = 0.0
     if rival or unsettled:
         pass
-    elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
+    elif (in_country := _places_in(t, countries, context, shared_country)) > 0:  # the more of the text's places there
         country = COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         home = 0.5
@@ -1355,6 +1358,16 @@ def _score_terms(
     )
 
 
+def _places_in(t: Toponym, countries: Tally, context: Context, shared_country: bool) -> float:
+    """The text's places in a candidate's country; for a country that shares its name with another ("Congo",
+    "Korea"), its settlements and divisions only: "North Korea ... Korea" names the South, "Pyongyang ... Korea"
+    the North."""
+    n = countries.get(t.country)
+    if shared_country and t.kind == "country":
+        n = max(0.0, n - context.country_mentions.get(t.country or "", 0))
+    return n
+
+
 def _prominence(t: Toponym) -> float:
     """How widely known a place is likely to be: its population, and no limit for a country, a division or a sea."""
     return float(t.population) if t.kind in SETTLEMENTS else math.inf
@@ -1372,6 +1385,7 @@ def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()
     # South Dublin; unless the other is far larger ("Zaporizhzhia", the city, not a village of that name).
     named = max((_prominence(h.toponym) for h in hits if h.how in ("curated", "name")), default=-1.0)
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
+    shared = sum(h.toponym.kind == "country" for h in hits) > 1  # "Congo": two countries' name
     rivals = any(kind in RIVALLED_BY for kind in own)
     divisions = {h.toponym.country: h.toponym.ref for h in hits if h.toponym.kind == "region" and h.how != "alternate"}
     capital = max(
@@ -1386,7 +1400,7 @@ def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()
         own_city |= {(h.toponym.country, None) for h in hits if h.toponym.kind in ("capital", "city")}
     return [
         (
-            *_score_terms(h, context, beside, rivals, _namesake(h.toponym, divisions), capital),
+            *_score_terms(h, context, beside, rivals, _namesake(h.toponym, divisions), capital, shared),
             -OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0,
             -2.5
             if h.toponym.kind == "region"
@@ -1680,6 +1694,7 @@ def _contexts(
     spread: dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]],
     same_name: dict[str, tuple[str, ...]],
     seat: frozenset[str] = frozenset(),
+    named: Mapping[str, int] | None = None,
 ) -> dict[str, Context]:
     """Each form's context: the unambiguous places' countries and divisions, and every other name's spread."""
     c: dict[str, float] = dict(countries)
@@ -1689,7 +1704,8 @@ def _contexts(
             c[key] = c.get(key, 0.0) + n
         for key, n in own_d.items():
             d[key] = d.get(key, 0.0) + n
-    whole = Context(Tally.of(c), Tally.of(d), anchors, people, seat=seat)
+    named = named or {}
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people, seat=seat, country_mentions=named)
     out: dict[str, Context] = {}
     for form, key in same_name.items():
         if key not in spread:
@@ -1697,7 +1713,7 @@ def _contexts(
         else:  # every name's places but its own
             own_c, own_d = spread[key]
             countries, divisions = whole.countries.without(own_c), whole.divisions.without(own_d)
-            out[form] = Context(countries, divisions, anchors, people, seat=seat)
+            out[form] = Context(countries, divisions, anchors, people, seat=seat, country_mentions=named)
     return out
 
 
@@ -1746,6 +1762,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     hits = {form: resolution_hits(form, toponyms) for form in found}
     countries: dict[str, int] = {}
     divisions: dict[str, int] = {}
+    named: dict[str, int] = {}  # Context.country_mentions
     anchors = Anchors()
     for form, spans in found.items():
         first = hits[form][0]
@@ -1757,6 +1774,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
+        if unambiguous and first.toponym.kind == "country" and first.toponym.country:
+            named[first.toponym.country] = named.get(first.toponym.country, 0) + len(spans)
         if unambiguous and (division := _division(first.toponym)):
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
@@ -1768,7 +1787,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     people = toponyms.division_population
     same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
     seat = _seats(hits, same_name)
-    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people, seat=seat)
+    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people, seat=seat, country_mentions=named)
     mentions: dict[tuple[str, ...], int] = {}
     for form, key in same_name.items():
         mentions[key] = mentions.get(key, 0) + len(found[form])
@@ -1780,7 +1799,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             if len(hits[form]) > 1 and same_name[form] not in spread:
                 ambiguous[same_name[form]] = ranked = _rank(hits[form], contexts[form])
                 spread[same_name[form]] = _spread(ranked, mentions[same_name[form]])
-        contexts = _contexts(countries, divisions, anchors, people, spread, same_name, seat)
+        contexts = _contexts(countries, divisions, anchors, people, spread, same_name, seat, named)
     cluster = _cluster_support(ambiguous)
     contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
