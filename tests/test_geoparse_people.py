@@ -121,3 +121,21 @@ def test_a_surname_named_like_a_division_abroad_is_a_person_more_often_than_plac
     # the department of Uruguay, where the text places it as often as it names the man
     found = places("Carlos Flores runs the bakery. Cattle from Flores, Uruguay, are sold in Montevideo.", toponyms)
     assert found["Flores"][0] == "UY"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ski race starts 20 km northeast of Levi.",
+        "Resorts southeast of Levi filled up.",
+        "The camp lies north-west of Levi.",
+        "The camp lies just outside Levi.",
+    ],
+)
+def test_a_compass_point_of_a_place_is_a_preposition_of_place(toponyms, text):
+    assert "Levi" in places(text, toponyms)
+
+
+def test_a_compass_word_without_of_places_nothing(toponyms):
+    assert places("A southwest wind blew all day, Levi said.", toponyms) == {}
+    assert places("Northwest Levi thanked the crowd.", toponyms) == {}

@@ -183,9 +183,14 @@ def test_the_eu_stands_at_its_geographic_centre_not_at_brussels(toponyms):
     assert abs(eu["lon"] - brussels["lon"]) > 4
 
 
-def test_a_name_that_says_the_district_names_the_district_of_columbia(toponyms):
-    places = by_name("She moved to Washington, D.C., and later to Richmond, Va.", toponyms)
-    assert places["Washington, D.C"]["geonameid"] == 4138106  # GeoNames' District of Columbia (US.DC)
+@pytest.mark.parametrize("written", ["Washington, D.C.", "Washington D.C.", "Washington, DC", "Washington DC"])
+def test_washington_with_the_districts_abbreviation_is_the_capital_city_the_whole_span(toponyms, written):
+    (place,) = by_name(f"The senator flew to {written} on Monday.", toponyms).values()
+    assert place["geonameid"] == 4140963  # GeoNames' Washington, D.C., the city
+    assert place["mentions"][0]["text"] == written
+
+
+def test_the_districts_abbreviation_alone_names_the_district_of_columbia(toponyms):
     assert by_name("The D.C. Council met.", toponyms) == {}  # inside an organisation's name: not drawn
     (flights,) = by_name("Flights to D.C. were delayed.", toponyms).values()
     assert flights["geonameid"] == 4138106 and flights["mentions"][0]["text"] == "D.C."
@@ -673,3 +678,64 @@ def test_a_state_the_text_names_still_outweighs_a_country_named_once(toponyms):
     )
     places = by_name(text, toponyms)
     assert places["Toronto"]["country"] == "US" and places["London"]["country"] == "US"  # Ohio's namesakes
+
+
+def test_bc_after_a_canadian_town_or_in_a_story_about_canada_is_british_columbia(toponyms):
+    bc = "ne:admin1:CA02"
+    assert places_of("The ferry to Victoria, BC was cancelled.", toponyms)["BC"].ref == bc
+    assert places_of("Wildfires spread across BC, officials in Canada said.", toponyms)["BC"].ref == bc
+    # an era, two capitals with nothing Canadian around them, or after a place of another country: no place
+    assert "BC" not in places_of("The fort near Lyon was built in 300 BC and rebuilt in 120 AD.", toponyms)
+    assert "BC" not in places_of("The BC Eagles beat Boston again.", toponyms)
+    assert "BC" not in places_of("He flew back to Paris, BC said.", toponyms)
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Fighting near Goma and Kinshasa spread across Congo.", "CD"),
+        ("Aid reached Brazzaville as Congo voted.", "CG"),
+        ("Pyongyang said Korea would test again.", "KP"),
+        ("Korea's exports to Japan rose, Seoul said.", "KR"),
+    ],
+)
+def test_a_name_two_countries_share_is_the_one_whose_places_the_text_names(toponyms, text, country):
+    name = "Congo" if "Congo" in text else "Korea"
+    place = places_of(text, toponyms)[name]
+    assert (place.kind, place.country) == ("country", country)
+
+
+def test_a_countrys_own_name_stays_that_country_beside_a_neighbours_capital(toponyms):
+    # Guinea is Guinea's own name: Bissau's Guinea-Bissau is named so, not "Guinea"
+    assert places_of("Officials in Bissau said Guinea closed its border.", toponyms)["Guinea"].country == "GN"
+
+
+def test_a_capital_its_lists_other_divisions_surround_is_the_capital(toponyms):
+    for text in (
+        "Traffic jammed roads in Maryland, Virginia and Washington after the storm.",
+        "Washington, Maryland and Virginia set new rules.",
+    ):
+        assert places_of(text, toponyms)["Washington"].geonameid == 4140963, text
+    # states far from the capital: the state, as in any list of states
+    for text in ("Wildfires burned in Oregon, Idaho and Washington.", "Voters in Texas, Ohio and Washington went out."):
+        assert places_of(text, toponyms)["Washington"].geonameid == 5815135, text
+
+
+@pytest.mark.parametrize(
+    ("text", "gulf"),
+    [
+        ("Tankers crossed the Gulf near Iran and Kuwait.", "Persian Gulf"),
+        ("A US ally in the Gulf, Qatar, was isolated.", "Persian Gulf"),
+        ("Oil spilled into the Gulf off Louisiana and Texas.", "Gulf of Mexico"),
+        ("Shrimp boats left Biloxi for the Gulf.", "Gulf of Mexico"),
+    ],
+)
+def test_the_gulf_is_the_gulf_the_texts_places_lie_around(toponyms, text, gulf):
+    assert places_of(text, toponyms)["Gulf"].name == gulf
+
+
+def test_the_gulf_around_none_of_the_texts_places_is_no_gulf(toponyms):
+    assert "Gulf" not in places_of("Storms in the Gulf worried traders in London.", toponyms)
+    # a place of that name in a country of the text keeps it: Papua New Guinea's Gulf province
+    gulf = places_of("Officials in Port Moresby visited the Gulf province.", toponyms)["Gulf"]
+    assert (gulf.kind, gulf.country) == ("region", "PG")

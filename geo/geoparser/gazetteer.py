@@ -510,12 +510,15 @@ def physical_names(
     Paraná, the town of Peace River): the feature is then found by its longer name ("the
     Congo River", "the Mississippi River"). An ordinary English word is no name on its own. A
     feature whose name without its generic word is curated (the Caucasus Mountains, the
-    Zambezi River) is the curated place itself, and adds no name of its own. An `island` may
+    Zambezi River) is the curated place itself, and adds no name of its own, unless the curated name is only a
+    country's or a settlement's (Congo). An `island` may
     share a name with villages and small places (ISLAND_SHARES_UNDER), and is also found with
     the word island ("Crete Island", "the island of Crete") when its bare name is another's.
     """
     names = list(names)
-    if any(PHYSICAL_GENERIC.sub("", n).strip() in curated for n in names if PHYSICAL_GENERIC.search(n)):
+    if any(
+        _curated_feature(curated.get(PHYSICAL_GENERIC.sub("", n).strip())) for n in names if PHYSICAL_GENERIC.search(n)
+    ):
         return []  # the curated place is this feature (the Caucasus is the Caucasus Mountains)
     kept = [
         n
@@ -528,6 +531,15 @@ def physical_names(
     if island:
         kept += [n for n in island_forms(names) if n not in curated and n not in table.index]
     return list(dict.fromkeys(kept))
+
+
+def _curated_feature(hits: Any) -> bool:
+    """Whether a curated name names some place other than a country, a division or a settlement: "Congo", which
+    two countries share, leaves the Congo River its own name; "Caucasus" is the Caucasus Mountains."""
+    return bool(hits) and any(
+        getattr(h, "toponym", None) is None or h.toponym.kind not in ("country", "region", *SETTLEMENT_KINDS)
+        for h in hits
+    )
 
 
 def island_forms(names: Iterable[str]) -> list[str]:

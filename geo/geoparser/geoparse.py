@@ -89,10 +89,12 @@ FOLLOWS = re.compile(r"\s*(?:,|\(|in|of|near)\s*(?:the\s+)?(?:Republic\s+of\s+)?
 # Between a country and the place it qualifies ("Iran's Jolfa").
 PRECEDES = re.compile(r"(?:['’]s)?\s+(?:the\s+)?(?:town\s+of\s+|city\s+of\s+|village\s+of\s+)?$")
 CONNECTOR = re.compile(r"(?:of|the|for|in|and|on|&)$")
-# A lower-case preposition of place just before a name: evidence that a weak name is a place ("in Mobile").
+# A lower-case preposition of place just before a name: evidence that a weak name is a place ("in Mobile", "southwest of
+# Brandon", "just outside Alton").
 PREPOSITION_BEFORE = re.compile(
     r"(?<![\w-])(?:in|at|near|from|to|into|outside|around|across|toward|towards|through|via|throughout|inside|"
-    r"within|between|visit|visited|downtown|suburban|north of|south of|east of|west of)\s+(?:the\s+)?$"
+    r"within|between|visit|visited|downtown|suburban|"
+    r"(?:north|south)(?:[\s-]?(?:east|west))?\s+of|(?:east|west)\s+of)\s+(?:the\s+)?$"
 )
 # A division or country named right after a place: "Paris, Texas", "Charleston, W.Va.", "Kherson, Ukraine".
 COMMA_AFTER = re.compile(r",\s*")
@@ -551,8 +553,8 @@ def mention_role(
     text = run.text
     form = text[start:end]
     abbreviation = "." in form
-    if abbreviation and NUMBER_BEFORE.search(text, max(0, start - 12), start):
-        return None  # "500 B.C.", "A.D. 70": an era, not British Columbia
+    if (abbreviation or form in ERAS) and NUMBER_BEFORE.search(text, max(0, start - 12), start):
+        return None  # "500 B.C.", "300 BC", "A.D. 70": an era, not British Columbia
     if run.has_organisation_word(end):
         return NAMED
     if any(w in toponyms.organisation_words for w in _run_before(text, start)):
@@ -598,6 +600,7 @@ STREET_WORDS = frozenset(
 # Street words no one bears as a surname ("Emin Lane", "Margaret Court" are people)
 STREET_ONLY = frozenset({"Street", "Road", "Rd", "Avenue", "Ave", "Boulevard", "Blvd", "Parkway", "Pkwy", "Hwy"})
 NUMBER_BEFORE = re.compile(r"\d\s*$")
+ERAS = frozenset({"BC", "AD", "BCE", "CE"})  # written without stops after a year, an era: "300 BC"
 # A politician's party and state: "Sen. Bob Casey, D-Pa.", "Rep. James Clyburn, D-S.C.": the state.
 PARTY_STATE = re.compile(r"(?<![\w.-])(?:[DRI]|DFL)-([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
 
@@ -1013,16 +1016,20 @@ def _weighed(
     - a common given name that only towns or divisions abroad bear ("Levi", "Miranda") needs the
       same evidence, or people of the town ("Ann Lee, 54, of Tyler");
     - a name read as a person's (speaking, with an age, after a given name) more often than the
-      text places it is a person's ("Andrew Trapani ... Trapani said").
+      text places it is a person's ("Andrew Trapani ... Trapani said");
+    - a division's two capitals ("BC") need another place of its country in the text ("Kelowna, BC").
     """
     context: set[str] = set()
+    countries: Counter[str] = Counter()  # the forms whose likeliest place lies in each country, a town's too
     for form in found:
         hits = hits_for(form, toponyms)
+        countries.update({hits[0].toponym.country} if hits and hits[0].toponym.country else set())
         if hits and not _weak(form, toponyms) and not _given_name(form, hits, toponyms):
             t = hits[0].toponym
             context.update(x for x in (t.country, t.admin1, t.ref if t.kind == "region" else None) if x)
     out: dict[str, list[Span]] = {}
     prefixes = Prefixes(found)
+    ends: dict[int, list[NameHit]] | None = None
     for form, spans in found.items():
         hits = hits_for(form, toponyms)
         countryless = not hits or hits[0].how == "curated" or hits[0].toponym.kind == "country"
@@ -1051,6 +1058,12 @@ def _weighed(
                 for s in spans
                 if placed or _evidence(text, s, found, prefixes) or (given and _placed_as_town(text, s))
             ]
+        if _initials(form, hits) and not any(countries[h.toponym.country] > 1 for h in hits):
+            # "BC" is British Columbia only in a text that names another place of Canada (its own counts once),
+            # or right after a town of the province and a comma ("Victoria, BC")
+            if ends is None:  # made once per text, for the first such name
+                ends = {s.end: hits_for(f, toponyms) for f, f_spans in found.items() for s in f_spans}
+            spans = [s for s in spans if _after_own_town(text, s, hits, ends)]
         if _bare_river(form, hits):  # "the Nile", "The Danube froze": after "the", opening a sentence too
             spans = [s for s in spans if RIVER_THE_BEFORE.search(text, max(0, s.start - 5), s.start)]
         if weak and not any(s.role == PLACE for s in spans) and not any(h.toponym.admin1 in context for h in hits):
@@ -1058,6 +1071,22 @@ def _weighed(
         if spans:
             out[form] = spans
     return out
+
+
+def _after_own_town(text: str, span: Span, hits: list[NameHit], ends: Mapping[int, list[NameHit]]) -> bool:
+    """The mention follows a place and a comma ("Victoria, BC"), and one of that place's candidates lies in the
+    division it names. `ends` gives the candidates of the mention that ends at each position."""
+    comma = text.rfind(",", max(0, span.start - 3), span.start)
+    if comma < 0 or text[comma + 1 : span.start].strip():
+        return False
+    divisions = {h.toponym.ref for h in hits}
+    return any(h.toponym.admin1 in divisions for h in ends.get(comma, ()))
+
+
+def _initials(form: str, hits: list[NameHit]) -> bool:
+    """Two capitals without stops that name a division ("BC"): many other things are so written (Boston College,
+    a product's code), so the text must name another place of the division's country."""
+    return len(form) == 2 and form.isupper() and bool(hits) and all(h.toponym.kind == "region" for h in hits)
 
 
 # A number or a code right after a name ("Section 2AA", "Class 4A", "Chapter 11", "Phase II"); not a score
@@ -1236,6 +1265,8 @@ class Context:
     division_population: Mapping[str, int] = field(default_factory=dict)  # Toponyms.division_population
     cluster: Mapping[str, float] = field(default_factory=dict)  # a candidate's ref -> _cluster_support
     seat: frozenset[str] = frozenset()  # candidates paired with a county or a town of another name (_seats)
+    # the mentions of each country by a name of its own ("North Korea"): no evidence for a name two countries share
+    country_mentions: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -1279,6 +1310,7 @@ def _score_terms(
     rivals_country: bool = False,
     namesake: bool = False,
     capital_size: int = 0,
+    shared_country: bool = False,
 ) -> tuple[float, ...]:
     """The evidence for one candidate, term by term (SCORE_TERMS but _rank's last two): kept apart so that
     scripts/build_ranker_weights.py can weigh each term on the corpora; their sum is the candidate's score."""
@@ -1298,7 +1330,7 @@ def _score_terms(
     country = home = 0.0
     if rival or unsettled:
         pass
-    elif (in_country := countries.get(t.country)) > 0:  # the more of the text's places lie in that country
+    elif (in_country := _places_in(t, countries, context, shared_country)) > 0:  # the more of the text's places there
         country = COUNTRY_BASE * min(1.0, in_country) + COUNTRY_SHARE * in_country / countries.total
     elif t.country in HOME:
         home = 0.5
@@ -1327,6 +1359,16 @@ def _score_terms(
     )
 
 
+def _places_in(t: Toponym, countries: Tally, context: Context, shared_country: bool) -> float:
+    """The text's places in a candidate's country; for a country that shares its name with another ("Congo",
+    "Korea"), its settlements and divisions only: "North Korea ... Korea" names the South, "Pyongyang ... Korea"
+    the North."""
+    n = countries.get(t.country)
+    if shared_country and t.kind == "country":
+        n = max(0.0, n - context.country_mentions.get(t.country or "", 0))
+    return n
+
+
 def _prominence(t: Toponym) -> float:
     """How widely known a place is likely to be: its population, and no limit for a country, a division or a sea."""
     return float(t.population) if t.kind in SETTLEMENTS else math.inf
@@ -1344,6 +1386,7 @@ def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()
     # South Dublin; unless the other is far larger ("Zaporizhzhia", the city, not a village of that name).
     named = max((_prominence(h.toponym) for h in hits if h.how in ("curated", "name")), default=-1.0)
     own = [h.toponym.kind for h in hits if h.how != "alternate"]
+    shared = sum(h.toponym.kind == "country" for h in hits) > 1  # "Congo": two countries' name
     rivals = any(kind in RIVALLED_BY for kind in own)
     divisions = {h.toponym.country: h.toponym.ref for h in hits if h.toponym.kind == "region" and h.how != "alternate"}
     capital = max(
@@ -1358,7 +1401,7 @@ def score_terms(hits: list[NameHit], context: Context, beside: Beside = Beside()
         own_city |= {(h.toponym.country, None) for h in hits if h.toponym.kind in ("capital", "city")}
     return [
         (
-            *_score_terms(h, context, beside, rivals, _namesake(h.toponym, divisions), capital),
+            *_score_terms(h, context, beside, rivals, _namesake(h.toponym, divisions), capital, shared),
             -OVERSHADOWED if h.how == "alternate" and named * 10 >= _prominence(h.toponym) else 0.0,
             -2.5
             if h.toponym.kind == "region"
@@ -1652,6 +1695,7 @@ def _contexts(
     spread: dict[tuple[str, ...], tuple[dict[str, float], dict[str, float]]],
     same_name: dict[str, tuple[str, ...]],
     seat: frozenset[str] = frozenset(),
+    named: Mapping[str, int] | None = None,
 ) -> dict[str, Context]:
     """Each form's context: the unambiguous places' countries and divisions, and every other name's spread."""
     c: dict[str, float] = dict(countries)
@@ -1661,7 +1705,8 @@ def _contexts(
             c[key] = c.get(key, 0.0) + n
         for key, n in own_d.items():
             d[key] = d.get(key, 0.0) + n
-    whole = Context(Tally.of(c), Tally.of(d), anchors, people, seat=seat)
+    named = named or {}
+    whole = Context(Tally.of(c), Tally.of(d), anchors, people, seat=seat, country_mentions=named)
     out: dict[str, Context] = {}
     for form, key in same_name.items():
         if key not in spread:
@@ -1669,7 +1714,7 @@ def _contexts(
         else:  # every name's places but its own
             own_c, own_d = spread[key]
             countries, divisions = whole.countries.without(own_c), whole.divisions.without(own_d)
-            out[form] = Context(countries, divisions, anchors, people, seat=seat)
+            out[form] = Context(countries, divisions, anchors, people, seat=seat, country_mentions=named)
     return out
 
 
@@ -1718,6 +1763,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     hits = {form: resolution_hits(form, toponyms) for form in found}
     countries: dict[str, int] = {}
     divisions: dict[str, int] = {}
+    named: dict[str, int] = {}  # Context.country_mentions
     anchors = Anchors()
     for form, spans in found.items():
         first = hits[form][0]
@@ -1732,6 +1778,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             anchors.add(first.toponym)
         if unambiguous and first.toponym.country:
             countries[first.toponym.country] = countries.get(first.toponym.country, 0) + len(spans)
+        if unambiguous and first.toponym.kind == "country" and first.toponym.country:
+            named[first.toponym.country] = named.get(first.toponym.country, 0) + len(spans)
         if unambiguous and (division := _division(first.toponym)):
             divisions[division] = divisions.get(division, 0) + len(spans)
     # Second reading: the countries and divisions of every other name's likeliest place (Atlanta's Georgia).
@@ -1743,7 +1791,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     people = toponyms.division_population
     same_name: dict[str, tuple[str, ...]] = {form: tuple(h.toponym.ref for h in hits[form]) for form in found}
     seat = _seats(hits, same_name)
-    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people, seat=seat)
+    first = Context(Tally.of(countries), Tally.of(divisions), anchors, people, seat=seat, country_mentions=named)
     mentions: dict[tuple[str, ...], int] = {}
     for form, key in same_name.items():
         mentions[key] = mentions.get(key, 0) + len(found[form])
@@ -1755,7 +1803,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             if len(hits[form]) > 1 and same_name[form] not in spread:
                 ambiguous[same_name[form]] = ranked = _rank(hits[form], contexts[form])
                 spread[same_name[form]] = _spread(ranked, mentions[same_name[form]])
-        contexts = _contexts(countries, divisions, anchors, people, spread, same_name, seat)
+        contexts = _contexts(countries, divisions, anchors, people, spread, same_name, seat, named)
     cluster = _cluster_support(ambiguous)
     contexts = {form: replace(context, cluster=cluster) for form, context in contexts.items()}
     local = _local_countries(text, found, hits) if text else {}
@@ -1769,12 +1817,15 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
         return plain[form]
 
     listed = _list_kinds(text, found, hits, lambda form: alone(form)[0].toponym) if text else {}
+    unread = _shared_seas(found, hits, lambda form: alone(form)[0].toponym)
     counties = _county_states(found, hits, lambda form: alone(form)[0].toponym)
     for form, (county, _) in counties.items():
         if county is not None:  # "Suffolk County ... Suffolk": no place of that name in New York but the county
             hits[form] = [*hits[form], NameHit(county, "division")]
     places: dict[str, tuple[list[Span], Candidate, list[Candidate]]] = {}
     for form, spans in found.items():
+        if form in unread:  # "the Gulf" in a text around neither gulf
+            continue
         several = len({h.toponym.country for h in hits[form]}) > 1
         rankings: dict[Beside, list[Candidate]] = {}  # one ranking per distinct surrounding
         for span in spans:
@@ -1839,6 +1890,45 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
     return sorted(result, key=lambda p: p.mentions[0].start)
 
 
+SHORE_KM = 1200.0  # a sea's point to the places of its shores: Kuwait and Qatar, Louisiana and Houston
+
+
+def _shared_seas(
+    found: dict[str, list[Span]], hits: dict[str, list[NameHit]], likeliest: Callable[[str], Toponym]
+) -> set[str]:
+    """Settle the names several seas bear ("the Gulf"): the sea the text's other places lie around, or none.
+
+    "The Gulf" is the Persian Gulf in a text about Kuwait, Qatar and Iran, the Gulf of Mexico in one about
+    Louisiana and Houston: each such sea counts the other names whose likeliest place lies within SHORE_KM of its
+    point, and the one with the most keeps the name (`hits` is changed in place). Where neither has more, the
+    seas are dropped; the name keeps its other places only if one lies in a country of the text's other places,
+    and else is returned among the names to leave unread. One look per other name: a bounded cost.
+    """
+    shared = {form: [h for h in found_hits if _shared_sea(h)] for form, found_hits in hits.items() if form in found}
+    shared = {form: seas for form, seas in shared.items() if len(seas) > 1}
+    if not shared:
+        return set()
+    others = {form: likeliest(form) for form in found if form not in shared}
+    unread = set()
+    for form, seas in shared.items():
+        near = sorted(
+            ((sum(distance_km(h.toponym, t) <= SHORE_KM for t in others.values()), h) for h in seas),
+            key=lambda nh: -nh[0],
+        )
+        rest = [h for h in hits[form] if not _shared_sea(h)]
+        if near[0][0] > near[1][0]:
+            hits[form] = [near[0][1], *rest]
+        elif any(h.toponym.country in {t.country for t in others.values()} for h in rest):
+            hits[form] = rest
+        else:
+            unread.add(form)
+    return unread
+
+
+def _shared_sea(hit: NameHit) -> bool:
+    return hit.toponym.kind == "sea" and hit.toponym.country is None
+
+
 # Between two names of a list: "Alberta, Manitoba", "Ontario and Quebec", "Utah, Washington, and Wisconsin".
 LIST_BETWEEN = re.compile(r",\s?|,?\s(?:and|or)\s")
 LIST_AND = re.compile(r",?\s(?:and|or)\s")
@@ -1857,7 +1947,8 @@ def _list_kinds(
     takes it. The others are judged by their own likeliest place without the list, so that a list of
     cities ("Kherson, Mykolaiv and Odesa") keeps its cities. Such a member is not a town qualified by the
     division after it ("Oregon, Tennessee"); a town of the list that has no division's name keeps its
-    qualifier ("Paris, Texas, and Tulsa, Oklahoma"). `likeliest` gives a form's place with nothing beside
+    qualifier ("Paris, Texas, and Tulsa, Oklahoma"); nor is a capital that the list's other divisions
+    surround ("Maryland, Virginia and Washington"). `likeliest` gives a form's place with nothing beside
     it, the ranking the mentions with nothing beside them reuse: a list costs one look per name.
     """
     spans = sorted(((s, form) for form, form_spans in found.items() for s in form_spans), key=lambda sf: sf[0].start)
@@ -1875,6 +1966,8 @@ def _list_kinds(
         if len(names) == 2 and not joins[0]:  # "Tacoma, Washington": a place and its qualifier, no list
             continue
         read = [likeliest(form) for _, form in names]
+        distinct = {t.ref: t for t in read}
+        surrounded: dict[str, bool] = {}
         for kind, generic in LIST_KINDS.items():
             of_kind = [t for t in read if t.kind == kind]
             if 2 * len(of_kind) < len(read) - 1:  # not most of the others', whichever name is left out
@@ -1885,6 +1978,11 @@ def _list_kinds(
                 mine = own.kind == kind
                 if 2 * (len(of_kind) - mine) <= len(read) - 1:
                     continue
+                if kind == "region" and form not in surrounded:  # judged once per name of the list
+                    others = [t for ref, t in distinct.items() if ref != own.ref]
+                    surrounded[form] = _capital_among(hits[form], others)
+                if kind == "region" and surrounded[form]:
+                    continue  # "Maryland, Virginia and Washington": the capital the other states surround
                 if any(
                     h.toponym.kind == kind
                     and (kind != "region" or countries[h.toponym.country] > (mine and own.country == h.toponym.country))
@@ -1892,6 +1990,15 @@ def _list_kinds(
                 ):
                     out[member.start] = generic
     return out
+
+
+def _capital_among(hits: list[NameHit], others: list[Toponym]) -> bool:
+    """Whether one of a name's candidates is a capital within AROUND_KM of every other name of its list: in
+    "Maryland, Virginia and Washington" the states around the capital say the capital, where "Oregon, Idaho
+    and Washington" say the state."""
+    return bool(others) and any(
+        h.toponym.kind == "capital" and all(distance_km(h.toponym, t) <= AROUND_KM for t in others) for h in hits
+    )
 
 
 def _along_courses(
