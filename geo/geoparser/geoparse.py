@@ -1276,6 +1276,7 @@ class Beside:
     country: str | None = None
     division: str | None = None  # "Paris, Texas": Texas's ref
     generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river"), "dateline"
+    within: frozenset[str] | None = None  # "Toronto, Ontario": the only readings the pair leaves (_qualified)
 
 
 def _division(t: Toponym) -> str | None:
@@ -1505,42 +1506,99 @@ def _division_or_country(hits: list[NameHit], country: str | None = None) -> boo
     )
 
 
-def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
-    """For each mention written right after a place and a comma, "in" or a bracket, the first-level division it
-    names for it.
+def _readings_in(place: list[NameHit], qualifier: Toponym) -> frozenset[str]:
+    """The readings of a name that lie in a qualifier's reading: Toronto's in Ontario the province, Kingston's
+    in Jamaica the country (a town or a county in a division; those and the divisions in a country)."""
+    if qualifier.kind == "region":
+        return frozenset(
+            h.toponym.ref for h in place if h.toponym.kind in QUALIFIED_KINDS and h.toponym.admin1 == qualifier.ref
+        )
+    return frozenset(
+        h.toponym.ref
+        for h in place
+        if h.toponym.country == qualifier.country and h.toponym.kind in QUALIFIED_KINDS | {"region"}
+    )
 
-    "Tacoma, Washington", "Springfield in Illinois", "Crawford County located in Pennsylvania": the second name
-    qualifies the first, so it is the one of its candidates that is a division one of the first name's towns or
-    counties lies in: the state of Washington, not the capital. Only such a division qualifies: "a summit in Paris
-    in June" or "Georgia in Atlanta" name none. After "in" or a bracket, a name that is itself a division or a
-    country is not qualified ("protests in Ontario in Canada"). Each pair of names is judged once, so a long list
-    of places costs one look per pair.
+
+def _pair(
+    place: list[NameHit], qualifier: list[NameHit], abbreviation: bool
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The readings a place and its qualifier take together ("Toronto, Ontario": the city and the province), or
+    None when no reading of the place lies in a division or country the qualifier names.
+
+    After a state's abbreviation ("CAMP MURRAY, Wash."), which qualifies and lists nothing, a place none of whose
+    readings lies in that state takes none: it is not placed in another state. A name that is itself a division
+    or a country is not so qualified ("Texas, Calif." is no town)."""
+    readings = [h.toponym for h in qualifier if h.how != "alternate" and h.toponym.kind in ("region", "country")]
+    inside = {t.ref: _readings_in(place, t) for t in readings}
+    holding = frozenset(ref for ref, refs in inside.items() if refs)
+    if holding:
+        return frozenset().union(*(inside[ref] for ref in holding)), holding
+    if abbreviation and readings and not _division_or_country(place):
+        return frozenset(), frozenset(t.ref for t in readings)
+    return None
+
+
+def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, frozenset[str]]:
+    """For each place written right before a comma, "in" or a bracket and a division or a country it lies in, and
+    for that qualifier, the readings the pair leaves them (_pair): whatever else the text is about.
+
+    "Tacoma, Washington", "Toronto, Ontario", "Kingston, Jamaica", "Springfield in Illinois", "Crawford County
+    located in Pennsylvania": a reader reads the town of that name that lies in the division or country of the
+    other name, so the pair decides both, above the text's leaning ("Paris, Texas" in a French story). Only such
+    a division qualifies: "a summit in Paris in June" or "Jordan, Syria" name none. After "in" or a bracket, a
+    name that is itself a division or a country is not qualified ("protests in Ontario in Canada"); nor is the
+    first of a list of divisions or countries ("Texas, Mexico and Canada": no village of Mexico). Each pair of
+    names is judged once, so a long list of places costs one look per pair.
     """
-    ends = sorted((span.end, form) for form, spans in found.items() for span in spans)
-    at_ends = [end for end, _ in ends]
-    judged: dict[tuple[str, str, bool], str | None] = {}
-    out: dict[int, str] = {}
-    for form, spans in found.items():
-        regions = [h.toponym.ref for h in hits[form] if h.toponym.kind == "region"]
-        if not regions:
+    mentions = sorted((span.start, span.end, form) for form, spans in found.items() for span in spans)
+    ends = sorted((end, start, form) for start, end, form in mentions)
+    at_ends = [end for end, _, _ in ends]
+    at_starts = [start for start, _, _ in mentions]
+    judged: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str]] | None] = {}
+    out: dict[int, frozenset[str]] = {}
+    for start, end, form in mentions:
+        if not any(h.toponym.kind in ("region", "country") for h in hits[form]):
             continue
-        for span in spans:
-            before = bisect_right(at_ends, span.start) - 1  # the mention that ends last before this one
-            if before < 0 or (previous := ends[before][1]) == form:
-                continue
-            between = QUALIFIER_BETWEEN.fullmatch(text, ends[before][0], span.start)
-            if between is None:
-                continue
-            comma = between.group().startswith(",")
-            if (previous, form, comma) not in judged:
-                if not comma and _division_or_country(hits[previous]):
-                    judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
-                else:
-                    inside = {h.toponym.admin1 for h in hits[previous] if h.toponym.kind in QUALIFIED_KINDS}
-                    judged[(previous, form, comma)] = next((r for r in regions if r in inside), None)
-            if (division := judged[(previous, form, comma)]) is not None:
-                out[span.start] = division
+        before = bisect_right(at_ends, start) - 1  # the mention that ends last before this one
+        if before < 0 or (previous := ends[before][2]) == form:
+            continue
+        between = QUALIFIER_BETWEEN.fullmatch(text, ends[before][0], start)
+        if between is None:
+            continue
+        comma = between.group().startswith(",")
+        if _listed_on(text, end, form, mentions, at_starts, hits):
+            continue
+        if (previous, form, comma) not in judged:
+            if not comma and _division_or_country(hits[previous]):
+                judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
+            else:
+                judged[(previous, form, comma)] = _pair(hits[previous], hits[form], comma and form.endswith("."))
+        if (pair := judged[(previous, form, comma)]) is not None:
+            # "Toronto, Ontario, Canada": Ontario keeps the readings both of its pairs leave it
+            for at, refs in zip((ends[before][1], start), pair, strict=True):
+                out[at] = (out[at] & refs or out[at]) if at in out else refs
     return out
+
+
+LIST_ON = re.compile(r",?\s*(?:and|or)\s+|,\s*")  # what joins a list's next name: "Texas, Mexico and Canada"
+
+
+def _listed_on(
+    text: str,
+    end: int,
+    form: str,
+    mentions: list[tuple[int, int, str]],
+    at_starts: list[int],
+    hits: dict[str, list[NameHit]],
+) -> bool:
+    """Whether a name is followed by another of its kind in a list ("Mexico and Canada", "Ohio, Indiana"): then
+    it is a list's member, not a qualifier."""
+    i = bisect_left(at_starts, end)
+    if i == len(mentions) or LIST_ON.fullmatch(text, end, mentions[i][0]) is None:
+        return False
+    kinds = {h.toponym.kind for h in hits[form] if h.how != "alternate"} & {"region", "country"}
+    return any(h.how != "alternate" and h.toponym.kind in kinds for h in hits[mentions[i][2]])
 
 
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1834,14 +1892,16 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 beside = replace(beside, division=counties[form][1])
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
-            if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
-                beside = replace(beside, division=qualified[span.start])
+            if span.start in qualified:  # "Toronto, Ontario": the city in the province, the province of the city
+                beside = replace(beside, within=qualified[span.start])
             if span.start in listed:  # "Manitoba, Ontario and New Brunswick": one of the list's provinces
                 beside = Beside(generic=listed[span.start])
             if beside not in rankings and beside == Beside():
                 rankings[beside] = alone(form)
             elif beside not in rankings:
                 candidates = hits[form]
+                if beside.within is not None:
+                    candidates = [h for h in candidates if h.toponym.ref in beside.within]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
                 if first_level and not any(h.toponym.kind == "region" for h in candidates):
                     candidates = _with_divisions(candidates, toponyms)  # "the Donetsk region": Donetsk's oblast
@@ -1849,6 +1909,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                     candidates = [h for h in candidates if h.toponym.kind in SETTLEMENTS] or candidates
                 rankings[beside] = _rank(candidates, contexts[form], beside)
             ranked = rankings[beside]
+            if not ranked:  # "CAMP MURRAY, Wash.": no Murray in Washington, and none placed in another state
+                continue
             best = ranked[0]
             if best.toponym.ref in places:
                 places[best.toponym.ref][0].append(span)
