@@ -1609,7 +1609,8 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     name: the one it follows ("Julfa in Azerbaijan", "Julfa, Azerbaijan"), else the one it
     precedes as a possessive or an adjective ("Iran's Jolfa"). So in "Djulfa, across the river
     from Iran's Jolfa", Iran is Jolfa's, not Djulfa's; and a country merely nearby qualifies no
-    name ("Moscow's concern over the US attempts" leaves Moscow Russia's, not Idaho's).
+    name ("Moscow's concern over the US attempts" leaves Moscow Russia's, not Idaho's); nor does a country a list
+    goes on from ("Texas, Mexico and Canada" names no village of Mexico).
     """
     countries = sorted(
         (span.start, span.end, hits[form][0].toponym.country)
@@ -1627,7 +1628,10 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
         first, last = bisect_left(starts, start), bisect_left(starts, end)
         if first == last:
             continue
-        for c_start, c_end, country in countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]:
+        in_sentence = countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]
+        for i, (c_start, c_end, country) in enumerate(in_sentence):
+            if i + 1 < len(in_sentence) and LIST_ON.fullmatch(text, c_end, in_sentence[i + 1][0]):
+                continue  # "Texas, Mexico and Canada": a list of countries, none a name's own
             # Only mentions starting within LOCAL_WINDOW (and a name's length) of the country can be beside it.
             low = max(first, bisect_left(starts, c_start - LOCAL_WINDOW - longest))
             high = min(last, bisect_left(starts, c_end + LOCAL_WINDOW + 1))
