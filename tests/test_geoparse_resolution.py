@@ -364,6 +364,9 @@ def test_a_place_and_the_division_or_country_it_lies_in_decide_each_other(topony
         ("Leaders met in Paris, London and Berlin on Tuesday.", {"Paris": "FR", "London": "GB", "Berlin": "DE"}),
         ("Talks between Georgia, Armenia and Azerbaijan resumed.", {"Georgia": "GE", "Armenia": "AM"}),
         ("Refugees from Jordan, Syria, crossed the border near Amman.", {"Jordan": "JO", "Syria": "SY"}),
+        # a village named China lies in Japan: the last two of a list of countries are no pair either
+        ("Health agencies in China, Japan, and the Philippines warned travellers.", {"China": "CN", "Japan": "JP"}),
+        ("Health agencies in Vietnam, China, Japan warned travellers.", {"China": "CN", "Japan": "JP"}),
     ],
 )
 def test_a_list_or_two_countries_make_no_pair(toponyms, text, countries):

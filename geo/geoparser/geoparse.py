@@ -1567,7 +1567,11 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
         if between is None:
             continue
         comma = between.group().startswith(",")
-        if _listed_on(text, end, form, mentions, at_starts, hits):
+        # a list's members, not a pair: "Texas, Mexico and Canada", "among them Vietnam, China, Japan"
+        after, first = bisect_left(at_starts, end), bisect_right(at_ends, ends[before][1]) - 1
+        if after < len(mentions) and _listed(text, (end, form), mentions[after][::2], hits):
+            continue
+        if first >= 0 and _listed(text, ends[first][::2], (ends[before][1], previous), hits):
             continue
         if (previous, form, comma) not in judged:
             if not comma and _division_or_country(hits[previous]):
@@ -1581,24 +1585,17 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
     return out
 
 
-LIST_ON = re.compile(r",?\s*(?:and|or)\s+|,\s*")  # what joins a list's next name: "Texas, Mexico and Canada"
+# What joins a list's next name: "Texas, Mexico and Canada", "China, Japan, and the United Kingdom".
+LIST_ON = re.compile(r"(?:,?\s*(?:and|or)\s+|,\s*)(?:the\s+)?")
 
 
-def _listed_on(
-    text: str,
-    end: int,
-    form: str,
-    mentions: list[tuple[int, int, str]],
-    at_starts: list[int],
-    hits: dict[str, list[NameHit]],
-) -> bool:
-    """Whether a name is followed by another of its kind in a list ("Mexico and Canada", "Ohio, Indiana"): then
-    it is a list's member, not a qualifier."""
-    i = bisect_left(at_starts, end)
-    if i == len(mentions) or LIST_ON.fullmatch(text, end, mentions[i][0]) is None:
+def _listed(text: str, name: tuple[int, str], then: tuple[int, str], hits: dict[str, list[NameHit]]) -> bool:
+    """Whether a name (where it ends, its form) and the next (where it starts, its form) are members of one list:
+    joined as a list joins them, and both a country's or both a division's by their own names."""
+    if LIST_ON.fullmatch(text, name[0], then[0]) is None:
         return False
-    kinds = {h.toponym.kind for h in hits[form] if h.how != "alternate"} & {"region", "country"}
-    return any(h.how != "alternate" and h.toponym.kind in kinds for h in hits[mentions[i][2]])
+    kinds = {h.toponym.kind for h in hits[name[1]] if h.how != "alternate"} & {"region", "country"}
+    return any(h.how != "alternate" and h.toponym.kind in kinds for h in hits[then[1]])
 
 
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
