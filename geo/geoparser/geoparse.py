@@ -1567,21 +1567,22 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
         if between is None:
             continue
         comma = between.group().startswith(",")
+        if (previous, form, comma) not in judged:
+            if not comma and _division_or_country(hits[previous]):
+                judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
+            else:
+                judged[(previous, form, comma)] = _pair(hits[previous], hits[form], comma and form.endswith("."))
+        if (pair := judged[(previous, form, comma)]) is None:
+            continue
         # a list's members, not a pair: "Texas, Mexico and Canada", "among them Vietnam, China, Japan"
         after, first = bisect_left(at_starts, end), bisect_right(at_ends, ends[before][1]) - 1
         if after < len(mentions) and _listed(text, (end, form), mentions[after][::2], hits):
             continue
         if first >= 0 and _listed(text, ends[first][::2], (ends[before][1], previous), hits):
             continue
-        if (previous, form, comma) not in judged:
-            if not comma and _division_or_country(hits[previous]):
-                judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
-            else:
-                judged[(previous, form, comma)] = _pair(hits[previous], hits[form], comma and form.endswith("."))
-        if (pair := judged[(previous, form, comma)]) is not None:
-            # "Toronto, Ontario, Canada": Ontario keeps the readings both of its pairs leave it
-            for at, refs in zip((ends[before][1], start), pair, strict=True):
-                out[at] = (out[at] & refs or out[at]) if at in out else refs
+        # "Toronto, Ontario, Canada": Ontario keeps the readings both of its pairs leave it
+        for at, refs in zip((ends[before][1], start), pair, strict=True):
+            out[at] = (out[at] & refs or out[at]) if at in out else refs
     return out
 
 
