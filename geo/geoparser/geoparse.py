@@ -1557,8 +1557,11 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
     at_starts = [start for start, _, _ in mentions]
     judged: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str]] | None] = {}
     out: dict[int, frozenset[str]] = {}
+    own = frozenset({"region", "country"})
+    kinds = {form: frozenset(h.toponym.kind for h in hits[form] if h.how != "alternate") & own for form in found}
+    may_qualify = {form for form in found if any(h.toponym.kind in own for h in hits[form])}
     for start, end, form in mentions:
-        if not any(h.toponym.kind in ("region", "country") for h in hits[form]):
+        if form not in may_qualify:
             continue
         before = bisect_right(at_ends, start) - 1  # the mention that ends last before this one
         if before < 0 or (previous := ends[before][2]) == form:
@@ -1576,9 +1579,9 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
             continue
         # a list's members, not a pair: "Texas, Mexico and Canada", "among them Vietnam, China, Japan"
         after, first = bisect_left(at_starts, end), bisect_right(at_ends, ends[before][1]) - 1
-        if after < len(mentions) and _listed(text, (end, form), mentions[after][::2], hits):
+        if after < len(mentions) and _listed(text, (end, form), mentions[after][::2], kinds):
             continue
-        if first >= 0 and _listed(text, ends[first][::2], (ends[before][1], previous), hits):
+        if first >= 0 and _listed(text, ends[first][::2], (ends[before][1], previous), kinds):
             continue
         # "Toronto, Ontario, Canada": Ontario keeps the readings both of its pairs leave it
         for at, refs in zip((ends[before][1], start), pair, strict=True):
@@ -1590,13 +1593,10 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
 LIST_ON = re.compile(r"(?:,?\s*(?:and|or)\s+|,\s*)(?:the\s+)?")
 
 
-def _listed(text: str, name: tuple[int, str], then: tuple[int, str], hits: dict[str, list[NameHit]]) -> bool:
+def _listed(text: str, name: tuple[int, str], then: tuple[int, str], kinds: Mapping[str, frozenset[str]]) -> bool:
     """Whether a name (where it ends, its form) and the next (where it starts, its form) are members of one list:
-    joined as a list joins them, and both a country's or both a division's by their own names."""
-    if LIST_ON.fullmatch(text, name[0], then[0]) is None:
-        return False
-    kinds = {h.toponym.kind for h in hits[name[1]] if h.how != "alternate"} & {"region", "country"}
-    return any(h.how != "alternate" and h.toponym.kind in kinds for h in hits[then[1]])
+    joined as a list joins them, and both a country's or both a division's by their own names (`kinds`)."""
+    return bool(kinds[name[1]] & kinds[then[1]]) and LIST_ON.fullmatch(text, name[0], then[0]) is not None
 
 
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
