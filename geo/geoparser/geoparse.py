@@ -1589,10 +1589,6 @@ def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[Nam
     return out
 
 
-# What joins a list's next name: "Texas, Mexico and Canada", "China, Japan, and the United Kingdom".
-LIST_ON = re.compile(r"(?:,?\s*(?:and|or)\s+|,\s*)(?:the\s+)?")
-
-
 def _listed(text: str, name: tuple[int, str], then: tuple[int, str], kinds: Mapping[str, frozenset[str]]) -> bool:
     """Whether a name (where it ends, its form) and the next (where it starts, its form) are members of one list:
     joined as a list joins them, and both a country's or both a division's by their own names (`kinds`)."""
@@ -1895,7 +1891,7 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
             if span.start in qualified:  # "Toronto, Ontario": the city in the province, the province of the city
-                beside = replace(beside, within=qualified[span.start])
+                beside = Beside(beside.country, beside.division, beside.generic, qualified[span.start])
             if span.start in listed:  # "Manitoba, Ontario and New Brunswick": one of the list's provinces
                 beside = Beside(generic=listed[span.start])
             if beside not in rankings and beside == Beside():
@@ -1997,6 +1993,8 @@ def _shared_sea(hit: NameHit) -> bool:
 LIST_BETWEEN = re.compile(r",\s?|,?\s(?:and|or)\s")
 LIST_AND = re.compile(r",?\s(?:and|or)\s")
 LIST_GAP = len(", and ")  # the most characters between two names of a list
+# The same, or with "the" before the next name: "China, Japan, and the United Kingdom" (_qualified, _local_countries)
+LIST_ON = re.compile(rf"(?:{LIST_BETWEEN.pattern})(?:the\s)?")
 LIST_KINDS = {"region": "division", "country": "country"}  # a list's kind -> the generic word it lends (Beside)
 
 
