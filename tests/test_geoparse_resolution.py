@@ -13,8 +13,10 @@ from geo.geoparser.geoparse import (
     Beside,
     Context,
     Tally,
+    _qualified,
     _rank,
     _seats,
+    find_spans,
     geoparse,
     place_record,
     resolution_hits,
@@ -307,6 +309,98 @@ def test_only_a_division_a_town_lies_in_qualifies_it_and_never_a_division(topony
     assert places["Washington"].geonameid == 4140963 and places["Pennsylvania"].kind == "region"
     places = places_of("He flew from Georgia in Atlanta.", toponyms)
     assert places["Georgia"].kind == "region" and places["Atlanta"].admin1 == "ne:admin1:US13"
+
+
+def placed(text: str, toponyms) -> list[tuple[str, object]]:
+    """Each mention as written and its place, in the text's order (one name may have two places)."""
+    mentions = [(m.start, m.text, p.toponym) for p in geoparse(text, toponyms) for m in p.mentions]
+    return [(name, place) for _, name, place in sorted(mentions, key=lambda m: m[0])]
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "division"),
+    [
+        # a story set in Ohio: its Toronto and its Ontario are Ohio's villages, but not in the pair
+        (
+            "Officials in Columbus, Ohio, said a plant in Toronto, Ontario, would close. Dayton and Akron lost jobs.",
+            ("Toronto", "CA", "ne:admin1:CA08"),
+            ("Ontario", "region", "CA"),
+        ),
+        (
+            "The minister in Paris met Lyon's mayor; her cousin in Paris, Texas, wrote to Marseille and Bordeaux.",
+            ("Paris", "US", "ne:admin1:US48"),
+            ("Texas", "region", "US"),
+        ),
+        (
+            "Voters in London and Manchester were joined by a Briton living in London, Ontario, and one in Leeds.",
+            ("London", "CA", "ne:admin1:CA08"),
+            ("Ontario", "region", "CA"),
+        ),
+        (
+            "The mayor spoke in Brooklyn, Albany and Buffalo; a cousin in Kingston, Jamaica, called him.",
+            ("Kingston", "JM", None),
+            ("Jamaica", "country", "JM"),
+        ),
+        (
+            "Protests in Athens and Thessaloniki reached Patras; a student from Athens, Georgia, joined them in Crete.",
+            ("Athens", "US", "ne:admin1:US13"),
+            ("Georgia", "region", "US"),
+        ),
+    ],
+)
+def test_a_place_and_the_division_or_country_it_lies_in_decide_each_other(toponyms, text, town, division):
+    places = placed(text, toponyms)
+    at = next(i for i, (name, _) in enumerate(places) if name == division[0])  # the qualifier
+    (name, place), (_, qualifier) = places[at - 1], places[at]
+    assert (name, place.country) == town[:2] and town[2] in (None, place.admin1)
+    assert (qualifier.kind, qualifier.country) == division[1:]
+    # the text's leaning still reads a bare mention of the same name: Paris alone is the capital
+    assert all(p.country != place.country for n, p in places[: at - 1] if n == name)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Leaders met in Paris, London and Berlin on Tuesday.", {"Paris": "FR", "London": "GB", "Berlin": "DE"}),
+        ("Talks between Georgia, Armenia and Azerbaijan resumed.", {"Georgia": "GE", "Armenia": "AM"}),
+        ("Refugees from Jordan, Syria, crossed the border near Amman.", {"Jordan": "JO", "Syria": "SY"}),
+        # a village named China lies in Japan: the last two of a list of countries are no pair either
+        ("Health agencies in China, Japan, and the Philippines warned travellers.", {"China": "CN", "Japan": "JP"}),
+        ("Health agencies in Vietnam, China, Japan warned travellers.", {"China": "CN", "Japan": "JP"}),
+    ],
+)
+def test_a_list_or_two_countries_make_no_pair(toponyms, text, countries):
+    places = places_of(text, toponyms)
+    assert {name: places[name].country for name in countries} == countries
+    assert all(places[name].kind in ("capital", "country") for name in countries)
+
+
+def qualified(text: str, toponyms) -> dict[int, frozenset[str]]:
+    found = find_spans(text, toponyms)
+    return _qualified(text, found, {form: resolution_hits(form, toponyms) for form in found})
+
+
+def test_a_list_of_countries_is_no_qualifier_even_where_a_village_would_fit(toponyms):
+    # a village named Texas lies in Mexico, but "Mexico and Canada" go on a list: Mexico qualifies nothing
+    assert qualified("Storms hit Texas, Mexico and Canada this week.", toponyms) == {}
+    assert qualified("Storms hit Texas, Mexico, Canada and Cuba.", toponyms) == {}
+    assert qualified("A hamlet in Texas, Mexico flooded.", toponyms)  # the same two names alone: a pair
+    # nor does a country on a list stand for the name before it: Texas stays the state
+    assert places_of("Storms hit Texas, Mexico and Canada this week.", toponyms)["Texas"].kind == "region"
+
+
+def test_a_datelines_state_places_its_town_or_leaves_it_unplaced(toponyms):
+    # the state after a dateline's town is the town's, whatever the capital's fame
+    places = placed("WASHINGTON, Pa. - The council met in Pittsburgh on Monday.\n", toponyms)
+    assert places[0][0] == "WASHINGTON" and places[0][1].admin1 == "ne:admin1:US42"
+    # no Murray lies in Washington (the gazetteer has no Camp Murray): not placed in Utah or Kentucky instead
+    places = placed("CAMP MURRAY, Wash. - The Guard said troops left for Iraq on Tuesday.\n", toponyms)
+    assert [name for name, _ in places] == ["Wash.", "Iraq"]
+    # traps: a state that holds the town places it; a state written out in a list unplaces nothing
+    places = placed("MURRAY, Ky. - The council met on Monday.\n", toponyms)
+    assert places[0][0] == "MURRAY" and places[0][1].admin1 == "ne:admin1:US21"
+    assert places_of("Visitors from Texas, Ohio and Florida came.", toponyms)["Texas"].kind == "region"
+    assert places_of("Officials from Texas, Calif. and Ore. met.", toponyms)["Texas"].kind == "region"
 
 
 def mention_places(text: str, toponyms) -> dict[str, object]:

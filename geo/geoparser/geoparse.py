@@ -1276,6 +1276,7 @@ class Beside:
     country: str | None = None
     division: str | None = None  # "Paris, Texas": Texas's ref
     generic: str | None = None  # "division" ("the Donetsk region"), "water" ("the Araz river"), "dateline"
+    within: frozenset[str] | None = None  # "Toronto, Ontario": the only readings the pair leaves (_qualified)
 
 
 def _division(t: Toponym) -> str | None:
@@ -1505,42 +1506,93 @@ def _division_or_country(hits: list[NameHit], country: str | None = None) -> boo
     )
 
 
-def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
-    """For each mention written right after a place and a comma, "in" or a bracket, the first-level division it
-    names for it.
+def _readings_in(place: list[NameHit], qualifier: Toponym) -> frozenset[str]:
+    """The readings of a name that lie in a qualifier's reading: Toronto's in Ontario the province, Kingston's
+    in Jamaica the country (a town or a county in a division; those and the divisions in a country)."""
+    if qualifier.kind == "region":
+        return frozenset(
+            h.toponym.ref for h in place if h.toponym.kind in QUALIFIED_KINDS and h.toponym.admin1 == qualifier.ref
+        )
+    return frozenset(
+        h.toponym.ref
+        for h in place
+        if h.toponym.country == qualifier.country and h.toponym.kind in QUALIFIED_KINDS | {"region"}
+    )
 
-    "Tacoma, Washington", "Springfield in Illinois", "Crawford County located in Pennsylvania": the second name
-    qualifies the first, so it is the one of its candidates that is a division one of the first name's towns or
-    counties lies in: the state of Washington, not the capital. Only such a division qualifies: "a summit in Paris
-    in June" or "Georgia in Atlanta" name none. After "in" or a bracket, a name that is itself a division or a
-    country is not qualified ("protests in Ontario in Canada"). Each pair of names is judged once, so a long list
-    of places costs one look per pair.
+
+def _pair(
+    place: list[NameHit], qualifier: list[NameHit], abbreviation: bool
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The readings a place and its qualifier take together ("Toronto, Ontario": the city and the province), or
+    None when no reading of the place lies in a division or country the qualifier names.
+
+    After a state's abbreviation ("CAMP MURRAY, Wash."), which qualifies and lists nothing, a place none of whose
+    readings lies in that state takes none: it is not placed in another state. A name that is itself a division
+    or a country is not so qualified ("Texas, Calif." is no town)."""
+    readings = [h.toponym for h in qualifier if h.how != "alternate" and h.toponym.kind in ("region", "country")]
+    inside = {t.ref: _readings_in(place, t) for t in readings}
+    holding = frozenset(ref for ref, refs in inside.items() if refs)
+    if holding:
+        return frozenset().union(*(inside[ref] for ref in holding)), holding
+    if abbreviation and readings and not _division_or_country(place):
+        return frozenset(), frozenset(t.ref for t in readings)
+    return None
+
+
+def _qualified(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, frozenset[str]]:
+    """For each place written right before a comma, "in" or a bracket and a division or a country it lies in, and
+    for that qualifier, the readings the pair leaves them (_pair): whatever else the text is about.
+
+    "Tacoma, Washington", "Toronto, Ontario", "Kingston, Jamaica", "Springfield in Illinois", "Crawford County
+    located in Pennsylvania": a reader reads the town of that name that lies in the division or country of the
+    other name, so the pair decides both, above the text's leaning ("Paris, Texas" in a French story). Only such
+    a division qualifies: "a summit in Paris in June" or "Jordan, Syria" name none. After "in" or a bracket, a
+    name that is itself a division or a country is not qualified ("protests in Ontario in Canada"); nor is the
+    first of a list of divisions or countries ("Texas, Mexico and Canada": no village of Mexico). Each pair of
+    names is judged once, so a long list of places costs one look per pair.
     """
-    ends = sorted((span.end, form) for form, spans in found.items() for span in spans)
-    at_ends = [end for end, _ in ends]
-    judged: dict[tuple[str, str, bool], str | None] = {}
-    out: dict[int, str] = {}
-    for form, spans in found.items():
-        regions = [h.toponym.ref for h in hits[form] if h.toponym.kind == "region"]
-        if not regions:
+    mentions = sorted((span.start, span.end, form) for form, spans in found.items() for span in spans)
+    ends = sorted((end, start, form) for start, end, form in mentions)
+    at_ends = [end for end, _, _ in ends]
+    at_starts = [start for start, _, _ in mentions]
+    judged: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str]] | None] = {}
+    out: dict[int, frozenset[str]] = {}
+    own = frozenset({"region", "country"})
+    kinds = {form: frozenset(h.toponym.kind for h in hits[form] if h.how != "alternate") & own for form in found}
+    may_qualify = {form for form in found if any(h.toponym.kind in own for h in hits[form])}
+    for start, end, form in mentions:
+        if form not in may_qualify:
             continue
-        for span in spans:
-            before = bisect_right(at_ends, span.start) - 1  # the mention that ends last before this one
-            if before < 0 or (previous := ends[before][1]) == form:
-                continue
-            between = QUALIFIER_BETWEEN.fullmatch(text, ends[before][0], span.start)
-            if between is None:
-                continue
-            comma = between.group().startswith(",")
-            if (previous, form, comma) not in judged:
-                if not comma and _division_or_country(hits[previous]):
-                    judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
-                else:
-                    inside = {h.toponym.admin1 for h in hits[previous] if h.toponym.kind in QUALIFIED_KINDS}
-                    judged[(previous, form, comma)] = next((r for r in regions if r in inside), None)
-            if (division := judged[(previous, form, comma)]) is not None:
-                out[span.start] = division
+        before = bisect_right(at_ends, start) - 1  # the mention that ends last before this one
+        if before < 0 or (previous := ends[before][2]) == form:
+            continue
+        between = QUALIFIER_BETWEEN.fullmatch(text, ends[before][0], start)
+        if between is None:
+            continue
+        comma = between.group().startswith(",")
+        if (previous, form, comma) not in judged:
+            if not comma and _division_or_country(hits[previous]):
+                judged[(previous, form, comma)] = None  # "Ontario in Canada", "Georgia in Atlanta"
+            else:
+                judged[(previous, form, comma)] = _pair(hits[previous], hits[form], comma and form.endswith("."))
+        if (pair := judged[(previous, form, comma)]) is None:
+            continue
+        # a list's members, not a pair: "Texas, Mexico and Canada", "among them Vietnam, China, Japan"
+        after, first = bisect_left(at_starts, end), bisect_right(at_ends, ends[before][1]) - 1
+        if after < len(mentions) and _listed(text, (end, form), mentions[after][::2], kinds):
+            continue
+        if first >= 0 and _listed(text, ends[first][::2], (ends[before][1], previous), kinds):
+            continue
+        # "Toronto, Ontario, Canada": Ontario keeps the readings both of its pairs leave it
+        for at, refs in zip((ends[before][1], start), pair, strict=True):
+            out[at] = (out[at] & refs or out[at]) if at in out else refs
     return out
+
+
+def _listed(text: str, name: tuple[int, str], then: tuple[int, str], kinds: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a name (where it ends, its form) and the next (where it starts, its form) are members of one list:
+    joined as a list joins them, and both a country's or both a division's by their own names (`kinds`)."""
+    return bool(kinds[name[1]] & kinds[then[1]]) and LIST_ON.fullmatch(text, name[0], then[0]) is not None
 
 
 def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, list[NameHit]]) -> dict[int, str]:
@@ -1551,7 +1603,8 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
     name: the one it follows ("Julfa in Azerbaijan", "Julfa, Azerbaijan"), else the one it
     precedes as a possessive or an adjective ("Iran's Jolfa"). So in "Djulfa, across the river
     from Iran's Jolfa", Iran is Jolfa's, not Djulfa's; and a country merely nearby qualifies no
-    name ("Moscow's concern over the US attempts" leaves Moscow Russia's, not Idaho's).
+    name ("Moscow's concern over the US attempts" leaves Moscow Russia's, not Idaho's); nor does a country a list
+    goes on from ("Texas, Mexico and Canada" names no village of Mexico).
     """
     countries = sorted(
         (span.start, span.end, hits[form][0].toponym.country)
@@ -1569,7 +1622,10 @@ def _local_countries(text: str, found: dict[str, list[Span]], hits: dict[str, li
         first, last = bisect_left(starts, start), bisect_left(starts, end)
         if first == last:
             continue
-        for c_start, c_end, country in countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]:
+        in_sentence = countries[bisect_left(at_starts, start) : bisect_left(at_starts, end)]
+        for i, (c_start, c_end, country) in enumerate(in_sentence):
+            if i + 1 < len(in_sentence) and LIST_ON.fullmatch(text, c_end, in_sentence[i + 1][0]):
+                continue  # "Texas, Mexico and Canada": a list of countries, none a name's own
             # Only mentions starting within LOCAL_WINDOW (and a name's length) of the country can be beside it.
             low = max(first, bisect_left(starts, c_start - LOCAL_WINDOW - longest))
             high = min(last, bisect_left(starts, c_end + LOCAL_WINDOW + 1))
@@ -1834,14 +1890,16 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                 beside = replace(beside, division=counties[form][1])
             if several and span.start in local:
                 beside = replace(beside, country=local[span.start])
-            if span.start in qualified:  # "Tacoma, Washington": the state Tacoma lies in
-                beside = replace(beside, division=qualified[span.start])
+            if span.start in qualified:  # "Toronto, Ontario": the city in the province, the province of the city
+                beside = Beside(beside.country, beside.division, beside.generic, qualified[span.start])
             if span.start in listed:  # "Manitoba, Ontario and New Brunswick": one of the list's provinces
                 beside = Beside(generic=listed[span.start])
             if beside not in rankings and beside == Beside():
                 rankings[beside] = alone(form)
             elif beside not in rankings:
                 candidates = hits[form]
+                if beside.within is not None:
+                    candidates = [h for h in candidates if h.toponym.ref in beside.within]
                 first_level = beside.generic == "division" and FIRST_LEVEL_AFTER.match(text, span.end)
                 if first_level and not any(h.toponym.kind == "region" for h in candidates):
                     candidates = _with_divisions(candidates, toponyms)  # "the Donetsk region": Donetsk's oblast
@@ -1849,6 +1907,8 @@ def resolve(found: dict[str, list[Span]], toponyms: Toponyms, text: str = "") ->
                     candidates = [h for h in candidates if h.toponym.kind in SETTLEMENTS] or candidates
                 rankings[beside] = _rank(candidates, contexts[form], beside)
             ranked = rankings[beside]
+            if not ranked:  # "CAMP MURRAY, Wash.": no Murray in Washington, and none placed in another state
+                continue
             best = ranked[0]
             if best.toponym.ref in places:
                 places[best.toponym.ref][0].append(span)
@@ -1933,6 +1993,8 @@ def _shared_sea(hit: NameHit) -> bool:
 LIST_BETWEEN = re.compile(r",\s?|,?\s(?:and|or)\s")
 LIST_AND = re.compile(r",?\s(?:and|or)\s")
 LIST_GAP = len(", and ")  # the most characters between two names of a list
+# The same, or with "the" before the next name: "China, Japan, and the United Kingdom" (_qualified, _local_countries)
+LIST_ON = re.compile(rf"(?:{LIST_BETWEEN.pattern})(?:the\s)?")
 LIST_KINDS = {"region": "division", "country": "country"}  # a list's kind -> the generic word it lends (Beside)
 
 
