@@ -1023,7 +1023,8 @@ def _weighed(
     countries: Counter[str] = Counter()  # the forms whose likeliest place lies in each country, a town's too
     for form in found:
         hits = hits_for(form, toponyms)
-        countries.update({hits[0].toponym.country} if hits and hits[0].toponym.country else set())
+        if hits and hits[0].toponym.country:
+            countries[hits[0].toponym.country] += 1
         if hits and not _weak(form, toponyms) and not _given_name(form, hits, toponyms):
             t = hits[0].toponym
             context.update(x for x in (t.country, t.admin1, t.ref if t.kind == "region" else None) if x)
